@@ -1,0 +1,148 @@
+// Shapes of Ory Hydra's admin API (../shared/contracts/hydra-openapi.json), the subset Lightgate speaks.
+// The login & consent app, the wallet API and the portal see the auth server only through these.
+
+export type ClientStatus = 'pending' | 'active' | 'suspended';
+
+export interface OAuth2Client {
+  client_id: string;
+  client_name: string;
+  client_secret?: string;
+  client_secret_expires_at: number;
+  client_uri: string;
+  contacts: string[] | null;
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: string;
+  scope: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  skip_consent: boolean;
+  skip_logout_consent: boolean;
+  audience: string[];
+  metadata: Record<string, unknown>;
+  owner: string;
+  policy_uri: string;
+  tos_uri: string;
+  logo_uri: string;
+  subject_type: string;
+  access_token_strategy: string;
+  created_at: string;
+  updated_at: string;
+  /** Lightgate extension: approval state. Hydra has none; absent means active. */
+  status?: ClientStatus;
+}
+
+export interface OidcContext {
+  acr_values?: string[];
+  display?: string;
+  id_token_hint_claims?: Record<string, unknown>;
+  login_hint?: string;
+  ui_locales?: string[];
+}
+
+export interface LoginRequest {
+  challenge: string;
+  client: OAuth2Client;
+  oidc_context: OidcContext;
+  request_url: string;
+  requested_access_token_audience: string[];
+  requested_scope: string[];
+  session_id?: string;
+  skip: boolean;
+  subject: string;
+}
+
+export interface ConsentRequest {
+  challenge: string;
+  acr?: string;
+  amr?: string[];
+  client: OAuth2Client;
+  context?: unknown;
+  login_challenge?: string;
+  login_session_id?: string;
+  oidc_context: OidcContext;
+  request_url: string;
+  requested_access_token_audience: string[];
+  requested_scope: string[];
+  skip: boolean;
+  subject: string;
+}
+
+export interface LogoutRequest {
+  challenge: string;
+  client?: OAuth2Client | null;
+  request_url: string;
+  rp_initiated: boolean;
+  sid: string;
+  subject: string;
+}
+
+export interface AcceptLogin {
+  subject: string;
+  remember?: boolean;
+  remember_for?: number;
+  acr?: string;
+  amr?: string[];
+  context?: unknown;
+  extend_session_lifespan?: boolean;
+  force_subject_identifier?: string;
+  identity_provider_session_id?: string;
+}
+
+export interface AcceptConsent {
+  grant_scope?: string[];
+  grant_access_token_audience?: string[];
+  remember?: boolean;
+  remember_for?: number;
+  session?: { access_token?: Record<string, unknown>; id_token?: Record<string, unknown> };
+  context?: unknown;
+}
+
+export interface RejectRequest {
+  error?: string;
+  error_description?: string;
+  error_hint?: string;
+  error_debug?: string;
+  status_code?: number;
+}
+
+export interface RedirectTo {
+  redirect_to: string;
+}
+
+export interface ConsentSession {
+  consent_request: ConsentRequest;
+  grant_scope: string[];
+  grant_access_token_audience: string[];
+  remember: boolean;
+  remember_for: number;
+  handled_at: string;
+  session: { access_token: Record<string, unknown>; id_token: Record<string, unknown> };
+}
+
+export interface IntrospectedToken {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  sub?: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  aud?: string[];
+  iss?: string;
+  token_type?: string;
+  token_use?: 'access_token' | 'refresh_token';
+  ext?: Record<string, unknown>;
+  username?: string;
+  obfuscated_subject?: string;
+}
+
+/** Hydra's error body (errorOAuth2 / genericError flattened): what the admin API answers on 4xx. */
+export interface HydraError {
+  /** HTTP status: 400 bad request, 404 not found, 409 conflict, 410 already handled, 503 unavailable. */
+  status: number;
+  error: string;
+  error_description: string;
+  /** Only for 410 (request already handled): where the browser should go. */
+  redirect_to?: string;
+}

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { migrate, migrationFiles } from '../src/db/migrate.ts';
+import { createTestDatabase, DATABASE_KINDS } from './support/databases.ts';
+
+for (const kind of DATABASE_KINDS) {
+  test(`${kind}: migrations apply once, transactions roll back, NOTIFY reaches listeners`, async () => {
+    const { db, drop } = await createTestDatabase(kind);
+    try {
+      const names = (await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name);
+      assert.deepEqual(names, migrationFiles());
+      assert.deepEqual(await migrate(db), [], 'second run applies nothing');
+
+      await db.exec('CREATE TABLE t (n int8 NOT NULL CHECK (n >= 0))');
+      await assert.rejects(db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (5)');
+        await tx.query('INSERT INTO t VALUES (-1)');
+      }));
+      assert.deepEqual(await db.query('SELECT n FROM t'), [], 'both rows or neither');
+      await db.query('INSERT INTO t VALUES ($1)', [2_100_000_000_000_000]);
+      const [row] = await db.query<{ n: number }>('SELECT n FROM t');
+      assert.equal(row!.n, 2_100_000_000_000_000, 'int8 comes back as an exact number');
+
+      const got = new Promise<string>((resolve) => void db.listen('lg_test', resolve));
+      await new Promise((r) => setTimeout(r, 50));
+      await db.notify('lg_test', 'hello');
+      assert.equal(await got, 'hello');
+    } finally {
+      await drop();
+    }
+  });
+}
