@@ -1,0 +1,125 @@
+// The identity module's face: users, one-time codes, session tokens and TOTP. The API server's
+// /auth/* routes and the login & consent app both use it.
+import type { Config } from '../config/config.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import type { UserId } from '../shared/brand.ts';
+import type { Logger } from '../shared/logger.ts';
+import { err, ok, type Result } from '../shared/result.ts';
+import type { IdentityContext } from './app/context.ts';
+import { loginWithCode, type LoginSuccess } from './app/login-with-code.ts';
+import { requestCode } from './app/request-code.ts';
+import { logout, verifySessionToken } from './app/sessions.ts';
+import { confirmTotp, disableTotp, initiateTotp, type TotpEnrollment } from './app/totp-enrollment.ts';
+import { validateTotp } from './app/validate-totp.ts';
+import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
+import { identityError, type IdentityError } from './domain/errors.ts';
+import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
+import { createSecretBox } from './services/crypto.ts';
+import { findUserById } from './services/identity-store.ts';
+import { createMessageSender, type MessageSender } from './services/message-sender.ts';
+import { createRateLimiter } from './services/rate-limiter.ts';
+
+export type { IdentityError, LoginSuccess, TotpEnrollment };
+
+export interface User {
+  id: UserId;
+  email: string | undefined;
+  phone: string | undefined;
+  totpEnabled: boolean;
+  createdAt: Date;
+}
+
+export interface IdentityDeps {
+  db: Database;
+  config: Config;
+  logger?: Logger;
+  /** Overrides the default delivery (outbox / SMTP) for every channel. */
+  sender?: MessageSender;
+  /** Runs inside the transaction that creates the user (the wallet module creates the account there). */
+  onUserCreated: (tx: Queryable, userId: UserId) => Promise<void>;
+  /** The clock (tests move it to check expiry). */
+  now?: () => Date;
+  /** Overrides of the resend throttle. */
+  throttle?: Partial<ThrottlePolicy>;
+}
+
+type Out<T> = Promise<Result<T, IdentityError>>;
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+export function createIdentityService(deps: IdentityDeps) {
+  const { db, config } = deps;
+  const ctx: IdentityContext = {
+    db,
+    limiter: createRateLimiter(db),
+    sender: deps.sender ?? createMessageSender({ config, ...(deps.logger ? { logger: deps.logger } : {}) }),
+    box: createSecretBox(config.secrets.system),
+    codeSecrets: config.secrets.system,
+    now: deps.now ?? (() => new Date()),
+    policy: { ...DEFAULT_THROTTLE, ipLimit: config.loginCodeIpLimit, ...deps.throttle },
+    sessionTtlSeconds: config.ttl.loginSession,
+    onUserCreated: deps.onUserCreated,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  };
+  const ip = (value: string | undefined) => (value ? { ip: value } : {});
+
+  return {
+    async requestEmailCode(input: { email: unknown; ip?: string }): Out<{ emailLoginId: string }> {
+      const email = normalizeEmail(input.email);
+      if (!email.ok) return err(identityError(email.error));
+      const sent = await requestCode(ctx, { channel: 'email', address: email.value, via: 'email', ...ip(input.ip) });
+      return sent.ok ? ok({ emailLoginId: sent.value.loginId }) : sent;
+    },
+
+    async loginWithEmail(input: { emailLoginId: unknown; code: unknown; ip?: string }): Out<LoginSuccess> {
+      if (typeof input.emailLoginId !== 'string' || typeof input.code !== 'string') return err(identityError('invalid_request'));
+      return loginWithCode(ctx, { channel: 'email', loginId: input.emailLoginId, code: input.code, ...ip(input.ip) });
+    },
+
+    async requestPhoneCode(input: { phone: unknown; channel?: unknown; ip?: string }): Out<void> {
+      const phone = normalizePhone(input.phone);
+      if (!phone.ok) return err(identityError(phone.error));
+      const via = parsePhoneChannel(input.channel);
+      if (!via.ok) return err(identityError(via.error));
+      const sent = await requestCode(ctx, { channel: 'phone', address: phone.value, via: via.value, ...ip(input.ip) });
+      return sent.ok ? ok(undefined) : sent;
+    },
+
+    async loginWithPhone(input: { phone: unknown; code: unknown; ip?: string }): Out<LoginSuccess> {
+      const phone = normalizePhone(input.phone);
+      if (!phone.ok) return err(identityError(phone.error));
+      if (typeof input.code !== 'string') return err(identityError('invalid_request'));
+      return loginWithCode(ctx, { channel: 'phone', address: phone.value, code: input.code, ...ip(input.ip) });
+    },
+
+    async validateTotp(input: { authToken: unknown; totpCode: unknown }): Out<{ authToken: string; userId: UserId; sessionId: string }> {
+      if (typeof input.authToken !== 'string' || typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
+      return validateTotp(ctx, { authToken: input.authToken, totpCode: input.totpCode });
+    },
+
+    /** Ends the session of this token; false when it was not live. */
+    logout: (token: string): Promise<boolean> => logout(ctx, str(token)),
+
+    /** undefined for unknown, expired, revoked and TOTP-pending sessions. */
+    verifySessionToken: (token: string): Promise<{ userId: UserId; sessionId: string } | undefined> => verifySessionToken(ctx, str(token)),
+
+    initiateTotp: (userId: UserId): Out<TotpEnrollment> => initiateTotp(ctx, userId),
+
+    async confirmTotp(input: { userId: UserId; totpRegistrationId: unknown; totpCode: unknown }): Out<void> {
+      if (typeof input.totpRegistrationId !== 'string' || typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
+      return confirmTotp(ctx, { userId: input.userId, totpRegistrationId: input.totpRegistrationId, totpCode: input.totpCode });
+    },
+
+    async disableTotp(input: { userId: UserId; totpCode: unknown }): Out<void> {
+      if (typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
+      return disableTotp(ctx, { userId: input.userId, totpCode: input.totpCode });
+    },
+
+    async getUser(userId: string): Promise<User | undefined> {
+      const row = await findUserById(db, userId);
+      if (!row) return undefined;
+      return { id: row.id, email: row.email ?? undefined, phone: row.phone ?? undefined, totpEnabled: row.totp_enabled_at !== null, createdAt: new Date(row.created_at) };
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,69 @@
+// Delivery of one-time codes. Development and test: every message is logged and appended as one JSON
+// line to <data dir>/outbox.jsonl. E-mail goes through SMTP (nodemailer) when SMTP_URL is set; SMS and
+// WhatsApp go through a pluggable sender.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../../config/config.ts';
+import type { Logger } from '../../shared/logger.ts';
+
+export type MessageChannel = 'email' | 'sms' | 'whatsapp';
+
+export interface OutgoingMessage {
+  channel: MessageChannel;
+  to: string;
+  subject: string;
+  text: string;
+  code: string;
+}
+
+export interface MessageSender {
+  send(message: OutgoingMessage): Promise<void>;
+}
+
+export const outboxPath = (dataDir: string): string => join(dataDir, 'outbox.jsonl');
+
+export function createOutboxSender(dataDir: string, logger?: Logger): MessageSender {
+  const file = outboxPath(dataDir);
+  let ready: Promise<unknown> | undefined;
+  return {
+    async send(message) {
+      ready ??= mkdir(dataDir, { recursive: true });
+      await ready;
+      const line = { channel: message.channel, to: message.to, subject: message.subject, text: message.text, code: message.code, at: new Date().toISOString() };
+      // One appendFile call per line: whole lines even with concurrent senders (O_APPEND).
+      await appendFile(file, `${JSON.stringify(line)}\n`);
+      logger?.info({ channel: message.channel, to: message.to, outbox: file }, `message: ${message.text}`);
+    },
+  };
+}
+
+export function createSmtpSender(url: string, from: string): MessageSender & { close(): void } {
+  const transport = nodemailer.createTransport(url);
+  return {
+    async send(message) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * The default sender: SMTP for e-mail when configured; `sms` for phone channels when given; the outbox
+ * for everything outside production and for any channel that has no real transport.
+ */
+export function createMessageSender(options: { config: Pick<Config, 'env' | 'dataDir' | 'smtp'>; logger?: Logger; sms?: MessageSender }): MessageSender {
+  const { config, logger, sms } = options;
+  const outbox = createOutboxSender(config.dataDir, logger);
+  const smtp = config.smtp.url ? createSmtpSender(config.smtp.url, config.smtp.from) : undefined;
+  return {
+    async send(message) {
+      const real = message.channel === 'email' ? smtp : sms;
+      if (config.env !== 'production' || !real) {
+        if (config.env === 'production') logger?.warn({ channel: message.channel }, 'no transport for this channel: message written to the outbox only');
+        await outbox.send(message);
+      }
+      if (real) await real.send(message);
+    },
+  };
+}
