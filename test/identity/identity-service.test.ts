@@ -27,6 +27,11 @@ async function setup(kind: (typeof DATABASE_KINDS)[number], env: Record<string, 
   return { ...database, config, clock, identity, created, failNextHook: () => (failNext = true) };
 }
 
+async function latestLoginId(db: Queryable): Promise<string> {
+  const [row] = await db.query<{ id: string }>('SELECT id FROM login_codes ORDER BY created_at DESC LIMIT 1');
+  return row!.id;
+}
+
 for (const kind of DATABASE_KINDS) {
   test(`${kind}: email sign-in creates the user once, inside the transaction, and gives a session token`, async () => {
     const t = await setup(kind);
@@ -177,7 +182,7 @@ test('TOTP: enroll with a QR code, confirm, sign in with it (pending session unt
   const t = await setup('pglite');
   try {
     await t.identity.requestEmailCode({ email: 'totp@example.com' });
-    const [{ id: loginId }] = await t.db.query<{ id: string }>('SELECT id FROM login_codes');
+    const loginId = await latestLoginId(t.db);
     const login = await t.identity.loginWithEmail({ emailLoginId: loginId, code: lastCode(t.config.dataDir, 'totp@example.com') });
     assert.ok(login.ok);
     const userId = login.value.userId;
@@ -200,7 +205,7 @@ test('TOTP: enroll with a QR code, confirm, sign in with it (pending session unt
 
     t.clock.advance(31);
     await t.identity.requestEmailCode({ email: 'totp@example.com' });
-    const [{ id: loginId2 }] = await t.db.query<{ id: string }>('SELECT id FROM login_codes ORDER BY created_at DESC LIMIT 1');
+    const loginId2 = await latestLoginId(t.db);
     const pending = await t.identity.loginWithEmail({ emailLoginId: loginId2, code: lastCode(t.config.dataDir, 'totp@example.com') });
     assert.ok(pending.ok);
     assert.equal(pending.value.totpRequired, true);
@@ -218,7 +223,7 @@ test('TOTP: enroll with a QR code, confirm, sign in with it (pending session unt
     // The same code cannot be used twice (RFC 6238 section 5.2), and 5 wrong tries end the pending session.
     t.clock.advance(31);
     await t.identity.requestEmailCode({ email: 'totp@example.com' });
-    const [{ id: loginId3 }] = await t.db.query<{ id: string }>('SELECT id FROM login_codes ORDER BY created_at DESC LIMIT 1');
+    const loginId3 = await latestLoginId(t.db);
     const third = await t.identity.loginWithEmail({ emailLoginId: loginId3, code: lastCode(t.config.dataDir, 'totp@example.com') });
     assert.ok(third.ok);
     const replay = await t.identity.validateTotp({ authToken: third.value.authToken, totpCode: code });
