@@ -1,0 +1,247 @@
+// HydraAdmin over HTTP: Ory Hydra's admin API (../shared/contracts/hydra-openapi.json), spoken
+// both by a real Hydra and by Lightgate's own admin server (port 4445). Every failure comes back as
+// a HydraError value, including an unreachable server (503); nothing here throws.
+import { err, ok } from '../shared/result.ts';
+import type { ClientListFilter, HydraAdmin, HydraResult } from './port.ts';
+import type {
+  AcceptConsent,
+  AcceptLogin,
+  ConsentRequest,
+  ConsentSession,
+  HydraError,
+  IntrospectedToken,
+  LoginRequest,
+  LogoutRequest,
+  OAuth2Client,
+  RedirectTo,
+  RejectRequest,
+} from './types.ts';
+
+export interface HttpHydraAdminOptions {
+  /** Extra headers on every request, e.g. an Authorization header for a protected admin API. */
+  headers?: Record<string, string>;
+  /** Per-request timeout; a timed-out request is a 503 error value. Default 10 s. */
+  timeoutMs?: number;
+  /** Page size for list endpoints (Hydra allows 1..1000). Default 500. */
+  pageSize?: number;
+  /** Injected fetch (defaults to the global, undici). */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | undefined>;
+
+interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Query;
+  json?: unknown;
+  form?: Record<string, string | undefined>;
+}
+
+interface RawResponse {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+// At most this many pages are followed on a list, so a misbehaving server cannot loop us forever.
+const MAX_PAGES = 200;
+
+const STATUS_ERRORS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  410: 'request_handled',
+  500: 'server_error',
+  502: 'bad_gateway',
+  503: 'temporarily_unavailable',
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Maps a non-2xx answer (errorOAuth2, genericError or anything else) to a HydraError value. */
+export function toHydraError(status: number, body: unknown): HydraError {
+  const fallback = STATUS_ERRORS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request');
+  const out: HydraError = { status, error: fallback, error_description: `Hydra admin API answered HTTP ${status}` };
+  if (isRecord(body)) {
+    if (isRecord(body.error)) {
+      // genericError: {error: {code, status, message, reason, ...}}
+      const g = body.error;
+      const name = str(g.status)?.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+      out.error = name ?? fallback;
+      out.error_description = str(g.reason) ?? str(g.message) ?? out.error_description;
+    } else {
+      // errorOAuth2: {error, error_description, error_hint, status_code}
+      out.error = str(body.error) ?? fallback;
+      out.error_description = str(body.error_description) ?? str(body.error_hint) ?? str(body.message) ?? out.error_description;
+    }
+    if (status === 410 && str(body.redirect_to)) {
+      out.redirect_to = body.redirect_to as string;
+      if (!str(body.error)) out.error_description = 'The request has already been handled.';
+    }
+  } else if (typeof body === 'string' && body.trim() !== '') {
+    out.error_description = body.trim().slice(0, 500);
+  }
+  return out;
+}
+
+/** rel="next" page token from Hydra's Link header (RFC 8288), if any. */
+function nextPageToken(headers: Headers): string | undefined {
+  const link = headers.get('link');
+  if (!link) return undefined;
+  for (const part of link.split(',')) {
+    const m = /<([^>]*)>\s*;(.*)/.exec(part.trim());
+    if (!m || !/rel="?next"?/.test(m[2] ?? '')) continue;
+    try {
+      return new URL(m[1] ?? '', 'http://x').searchParams.get('page_token') ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOptions = {}): HydraAdmin {
+  const base = new URL(adminUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pageSize = String(options.pageSize ?? 500);
+
+  async function send(spec: RequestSpec): Promise<RawResponse | HydraError> {
+    const url = new URL(base.href);
+    url.pathname = basePath + spec.path;
+    url.search = '';
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let body: string | undefined;
+    if (spec.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(spec.json);
+    } else if (spec.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(spec.form)) if (v !== undefined) form.set(k, v);
+      body = form.toString();
+    }
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      text = await res.text();
+    } catch (e) {
+      const reason = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+      return {
+        status: 503,
+        error: 'temporarily_unavailable',
+        error_description: `Hydra admin API at ${base.origin} is unreachable: ${reason}`,
+      };
+    }
+    let parsed: unknown = undefined;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (res.status >= 400) return toHydraError(res.status, parsed);
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  const isError = (r: RawResponse | HydraError): r is HydraError => 'error' in r;
+
+  async function call<T>(spec: RequestSpec, accept: (body: unknown) => body is T, what: string): HydraResult<T> {
+    const r = await send(spec);
+    if (isError(r)) return err(r);
+    if (!accept(r.body)) {
+      return err({ status: 502, error: 'invalid_response', error_description: `Hydra admin API sent an unexpected ${what} body` });
+    }
+    return ok(r.body);
+  }
+
+  async function callVoid(spec: RequestSpec): HydraResult<void> {
+    const r = await send(spec);
+    return isError(r) ? err(r) : ok(undefined);
+  }
+
+  async function list<T>(path: string, query: Query, accept: (v: unknown) => v is T, what: string): HydraResult<T[]> {
+    const items: T[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await send({ method: 'GET', path, query: { ...query, page_size: pageSize, page_token: token } });
+      if (isError(r)) return err(r);
+      // Hydra answers an empty list as null in some versions.
+      const body = r.body ?? [];
+      if (!Array.isArray(body) || !body.every(accept)) {
+        return err({ status: 502, error: 'invalid_response', error_description: `Hydra admin API sent an unexpected ${what} list` });
+      }
+      items.push(...body);
+      token = nextPageToken(r.headers);
+      if (!token || body.length === 0) return ok(items);
+    }
+    return ok(items);
+  }
+
+  const anObject = <T>(v: unknown): v is T => isRecord(v);
+  const redirect = (v: unknown): v is RedirectTo => isRecord(v) && typeof v.redirect_to === 'string';
+  const client = (v: unknown): v is OAuth2Client => isRecord(v) && typeof v.client_id === 'string';
+  const introspection = (v: unknown): v is IntrospectedToken => isRecord(v) && typeof v.active === 'boolean';
+
+  const challengePath = (kind: 'login' | 'consent' | 'logout', action?: 'accept' | 'reject') =>
+    `/admin/oauth2/auth/requests/${kind}${action ? `/${action}` : ''}`;
+  const challengeQuery = (kind: 'login' | 'consent' | 'logout', challenge: string): Query => ({ [`${kind}_challenge`]: challenge });
+  const clientPath = (id: string) => `/admin/clients/${encodeURIComponent(id)}`;
+
+  return {
+    getLoginRequest: (challenge) =>
+      call({ method: 'GET', path: challengePath('login'), query: challengeQuery('login', challenge) }, anObject<LoginRequest>, 'login request'),
+    acceptLoginRequest: (challenge, body: AcceptLogin) =>
+      call({ method: 'PUT', path: challengePath('login', 'accept'), query: challengeQuery('login', challenge), json: body }, redirect, 'redirect'),
+    rejectLoginRequest: (challenge, body: RejectRequest) =>
+      call({ method: 'PUT', path: challengePath('login', 'reject'), query: challengeQuery('login', challenge), json: body }, redirect, 'redirect'),
+
+    getConsentRequest: (challenge) =>
+      call(
+        { method: 'GET', path: challengePath('consent'), query: challengeQuery('consent', challenge) },
+        anObject<ConsentRequest>,
+        'consent request',
+      ),
+    acceptConsentRequest: (challenge, body: AcceptConsent) =>
+      call({ method: 'PUT', path: challengePath('consent', 'accept'), query: challengeQuery('consent', challenge), json: body }, redirect, 'redirect'),
+    rejectConsentRequest: (challenge, body: RejectRequest) =>
+      call({ method: 'PUT', path: challengePath('consent', 'reject'), query: challengeQuery('consent', challenge), json: body }, redirect, 'redirect'),
+
+    getLogoutRequest: (challenge) =>
+      call({ method: 'GET', path: challengePath('logout'), query: challengeQuery('logout', challenge) }, anObject<LogoutRequest>, 'logout request'),
+    acceptLogoutRequest: (challenge) =>
+      call({ method: 'PUT', path: challengePath('logout', 'accept'), query: challengeQuery('logout', challenge) }, redirect, 'redirect'),
+    rejectLogoutRequest: (challenge) =>
+      callVoid({ method: 'PUT', path: challengePath('logout', 'reject'), query: challengeQuery('logout', challenge) }),
+
+    listConsentSessions: (subject) =>
+      list('/admin/oauth2/auth/sessions/consent', { subject }, anObject<ConsentSession>, 'consent session'),
+    revokeConsentSessions: (subject, clientId) =>
+      callVoid({
+        method: 'DELETE',
+        path: '/admin/oauth2/auth/sessions/consent',
+        query: clientId === undefined ? { subject, all: 'true' } : { subject, client: clientId },
+      }),
+    revokeLoginSessions: (subject) => callVoid({ method: 'DELETE', path: '/admin/oauth2/auth/sessions/login', query: { subject } }),
+
+    introspect: (token, scope) =>
+      call({ method: 'POST', path: '/admin/oauth2/introspect', form: { token, scope } }, introspection, 'introspection'),
+    revokeClientTokens: (clientId) => callVoid({ method: 'DELETE', path: '/admin/oauth2/tokens', query: { client_id: clientId } }),
+
+    listClients: (filter: ClientListFilter = {}) =>
+      list('/admin/clients', { owner: filter.owner, client_name: filter.client_name }, client, 'client'),
+    getClient: (id) => call({ method: 'GET', path: clientPath(id) }, client, 'client'),
+    createClient: (body) => call({ method: 'POST', path: '/admin/clients', json: body }, client, 'client'),
+    replaceClient: (id, body) => call({ method: 'PUT', path: clientPath(id), json: { ...body, client_id: id } }, client, 'client'),
+    deleteClient: (id) => callVoid({ method: 'DELETE', path: clientPath(id) }),
+    rotateClientSecret: (id) => call({ method: 'POST', path: `${clientPath(id)}/secrets/rotate` }, client, 'client'),
+  };
+}
