@@ -1,0 +1,106 @@
+// Use cases of the client half of the admin API: create, read, replace, delete, rotate the secret and the
+// Lightgate approval state (pending → active ↔ suspended).
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+import { isConnectionError } from '../../db/database.ts';
+import type { HydraAdmin } from '../../hydra-port/port.ts';
+import type { ClientStatus, HydraError, OAuth2Client } from '../../hydra-port/types.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
+import { normalizeClient, type StoredClient } from '../domain/client.ts';
+import { createClientRepository } from '../services/client-repository.ts';
+
+export type ClientAdminPort = Pick<HydraAdmin, 'listClients' | 'getClient' | 'createClient' | 'replaceClient' | 'deleteClient' | 'rotateClientSecret'> & {
+  setClientStatus(id: string, status: ClientStatus): Promise<Result<OAuth2Client, HydraError>>;
+  listClientsPage(filter: { owner?: string; client_name?: string; limit: number; offset: number }): Promise<Result<OAuth2Client[], HydraError>>;
+};
+
+export interface ClientAdminDeps {
+  db: Database;
+  /** Protocol-level validation (oidc-provider's client schema); resolves to an error message or undefined. */
+  validate: (stored: StoredClient) => Promise<string | undefined>;
+  /** Revokes every token, code and grant of the client (delete and suspend). */
+  revokeAll: (clientId: string) => Promise<void>;
+}
+
+const fail = (status: number, error: string, error_description: string) => err<HydraError>({ status, error, error_description });
+const publicView = (stored: StoredClient, secret?: string): OAuth2Client => ({ ...stored.client, status: stored.status, ...(secret ? { client_secret: secret } : {}) });
+
+async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<Result<T, HydraError>> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isConnectionError(error)) return fail(503, 'temporarily_unavailable', 'the database is unavailable');
+    throw error;
+  }
+}
+
+export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps): ClientAdminPort {
+  const repo = createClientRepository(db);
+
+  async function build(body: unknown, existing?: StoredClient) {
+    const normalized = normalizeClient(body, { now: new Date(), generatedId: randomUUID(), generatedSecret: generateSecret(32), existing });
+    if (!normalized.ok) return fail(400, normalized.error.error, normalized.error.error_description);
+    const { client, secret, status } = normalized.value;
+    const stored: StoredClient = { client, status, secretHash: secret ? hashSecret(secret) : client.token_endpoint_auth_method === 'none' ? undefined : existing?.secretHash };
+    const problem = await validate(stored);
+    if (problem) return fail(400, 'invalid_client_metadata', problem);
+    return ok({ stored, secret });
+  }
+
+  const api: ClientAdminPort = {
+    listClientsPage: (filter) => guarded(async () => ok((await repo.list(filter)).map((c) => publicView(c)))),
+    listClients: (filter = {}) => api.listClientsPage({ ...filter, limit: 500, offset: 0 }),
+    getClient: (id) =>
+      guarded(async () => {
+        const stored = await repo.find(id);
+        return stored ? ok(publicView(stored)) : fail(404, 'Not Found', 'Unable to locate the resource');
+      }),
+    createClient: (body) =>
+      guarded(async () => {
+        if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(400, 'invalid_request', 'The request body must be a JSON object');
+        const built = await build(body);
+        if (!built.ok) return built;
+        if (!(await repo.insert(built.value.stored))) return fail(409, 'Conflict', `A client with client_id "${built.value.stored.client.client_id}" already exists`);
+        return ok(publicView(built.value.stored, built.value.secret));
+      }),
+    replaceClient: (id, body) =>
+      guarded(async () => {
+        if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(400, 'invalid_request', 'The request body must be a JSON object');
+        const existing = await repo.find(id);
+        if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
+        if (body.client_id !== undefined && body.client_id !== id) return fail(400, 'invalid_request', 'Field client_id cannot be changed');
+        const built = await build({ ...body, client_id: id }, existing);
+        if (!built.ok) return built;
+        await repo.update(built.value.stored);
+        if (existing.status !== 'suspended' && built.value.stored.status === 'suspended') await revokeAll(id);
+        return ok(publicView(built.value.stored, body.client_secret ? built.value.secret : undefined));
+      }),
+    deleteClient: (id) =>
+      guarded(async () => {
+        if (!(await repo.remove(id))) return fail(404, 'Not Found', 'Unable to locate the resource');
+        await revokeAll(id);
+        return ok(undefined);
+      }),
+    rotateClientSecret: (id) =>
+      guarded(async () => {
+        const existing = await repo.find(id);
+        if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
+        if (existing.client.token_endpoint_auth_method === 'none') return fail(400, 'invalid_request', 'Public clients have no secret to rotate');
+        const secret = generateSecret(32);
+        const stored: StoredClient = { ...existing, secretHash: hashSecret(secret), client: { ...existing.client, updated_at: new Date().toISOString() } };
+        await repo.update(stored);
+        return ok(publicView(stored, secret));
+      }),
+    setClientStatus: (id, status) =>
+      guarded(async () => {
+        const existing = await repo.find(id);
+        if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
+        await repo.setStatus(id, status);
+        // Suspension revokes every token at once (refused by introspection from the next request on).
+        if (status === 'suspended') await revokeAll(id);
+        return ok(publicView({ ...existing, status }));
+      }),
+  };
+  return api;
+}

@@ -1,0 +1,129 @@
+// Port 4445: Ory Hydra's admin API over the HydraAdmin port. Thin: parse, call, map the error value.
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyPluginAsync } from 'fastify';
+import jsonPatch from 'fast-json-patch';
+import type { Database } from '../../db/database.ts';
+import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Result } from '../../shared/result.ts';
+import { VERSION } from '../../shared/version.ts';
+import type { LightgateAdmin } from '../oidc/auth-server.ts';
+import { registerHealthRoutes } from './health.ts';
+
+export interface AdminServerDeps {
+  hydra: LightgateAdmin;
+  db: Database;
+  logger?: Logger;
+  /** Extra admin routes of other modules (wallet funding, metrics), registered as encapsulated plugins. */
+  plugins?: FastifyPluginAsync[];
+}
+
+type Q = Record<string, string | undefined>;
+
+/** Hydra's error body: {error, error_description, status_code}; 410 also carries redirect_to. */
+function sendError(reply: FastifyReply, e: HydraError) {
+  return reply.code(e.status).send({ error: e.error, error_description: e.error_description, status_code: e.status, ...(e.redirect_to ? { redirect_to: e.redirect_to } : {}) });
+}
+
+async function send<T>(reply: FastifyReply, result: Promise<Result<T, HydraError>>, status = 200) {
+  const r = await result;
+  if (!r.ok) return sendError(reply, r.error);
+  if (r.value === undefined) return reply.code(204).send();
+  return reply.code(status).send(r.value);
+}
+
+const MAX_PAGE_SIZE = 500;
+
+export function buildAdminServer({ hydra, db, logger, plugins = [] }: AdminServerDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024 });
+  app.register(formbody);
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'admin request failed');
+      return sendError(reply, { status, error: 'server_error', error_description: 'The server encountered an internal error' });
+    }
+    return sendError(reply, { status, error: status === 413 ? 'request_too_large' : 'invalid_request', error_description: error.message });
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, { status: 404, error: 'Not Found', error_description: 'Unable to locate the requested resource' }));
+
+  registerHealthRoutes(app, db, VERSION);
+
+  // Clients
+  app.get<{ Querystring: Q }>('/admin/clients', async (request, reply) => {
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(request.query.page_size) || 250));
+    const offset = Math.max(0, Number(Buffer.from(request.query.page_token ?? '', 'base64url').toString()) || 0);
+    const page = await hydra.listClientsPage({ owner: request.query.owner || undefined, client_name: request.query.client_name || undefined, limit: size + 1, offset });
+    if (!page.ok) return sendError(reply, page.error);
+    const more = page.value.length > size;
+    if (more) {
+      const next = new URLSearchParams({ ...(request.query as Record<string, string>), page_size: String(size), page_token: Buffer.from(String(offset + size)).toString('base64url') });
+      reply.header('Link', `</admin/clients?${next}>; rel="next"`);
+    }
+    return page.value.slice(0, size);
+  });
+  app.post('/admin/clients', (request, reply) => send(reply, hydra.createClient(request.body as object), 201));
+  app.get<{ Params: { id: string } }>('/admin/clients/:id', (request, reply) => send(reply, hydra.getClient(request.params.id)));
+  app.put<{ Params: { id: string } }>('/admin/clients/:id', (request, reply) => send(reply, hydra.replaceClient(request.params.id, request.body as object)));
+  app.patch<{ Params: { id: string } }>('/admin/clients/:id', async (request, reply) => {
+    const current = await hydra.getClient(request.params.id);
+    if (!current.ok) return sendError(reply, current.error);
+    const operations = request.body;
+    const problem = Array.isArray(operations) ? jsonPatch.validate(operations as jsonPatch.Operation[], current.value) : undefined;
+    if (!Array.isArray(operations) || problem) {
+      return sendError(reply, { status: 400, error: 'invalid_request', error_description: `The body must be a valid JSON Patch (RFC 6902)${problem ? `: ${problem.message.split('\n')[0]}` : ''}` });
+    }
+    let patched: Record<string, unknown>;
+    try {
+      patched = jsonPatch.applyPatch(structuredClone(current.value) as unknown as Record<string, unknown>, operations as jsonPatch.Operation[], false, false).newDocument as Record<string, unknown>;
+    } catch (error) {
+      return sendError(reply, { status: 400, error: 'invalid_request', error_description: `The JSON Patch cannot be applied: ${(error as Error).message.split('\n')[0]}` });
+    }
+    const { created_at: _c, updated_at: _u, ...rest } = patched;
+    return send(reply, hydra.replaceClient(request.params.id, rest as Partial<OAuth2Client>));
+  });
+  app.delete<{ Params: { id: string } }>('/admin/clients/:id', (request, reply) => send(reply, hydra.deleteClient(request.params.id)));
+  app.post<{ Params: { id: string } }>('/admin/clients/:id/secrets/rotate', (request, reply) => send(reply, hydra.rotateClientSecret(request.params.id)));
+  // Lightgate extension: the approval state (pending, active, suspended).
+  app.put<{ Params: { id: string }; Body: { status?: string } }>('/admin/clients/:id/status', async (request, reply) => {
+    const status = request.body?.status;
+    if (status !== 'pending' && status !== 'active' && status !== 'suspended') {
+      return sendError(reply, { status: 400, error: 'invalid_request', error_description: 'Field status must be one of pending, active, suspended' });
+    }
+    return send(reply, hydra.setClientStatus(request.params.id, status));
+  });
+
+  // Login, consent and logout requests
+  app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/login', (r, reply) => send(reply, hydra.getLoginRequest(r.query.login_challenge ?? '')));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/login/accept', (r, reply) => send(reply, hydra.acceptLoginRequest(r.query.login_challenge ?? '', (r.body ?? {}) as never)));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/login/reject', (r, reply) => send(reply, hydra.rejectLoginRequest(r.query.login_challenge ?? '', (r.body ?? {}) as never)));
+  app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent', (r, reply) => send(reply, hydra.getConsentRequest(r.query.consent_challenge ?? '')));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent/accept', (r, reply) => send(reply, hydra.acceptConsentRequest(r.query.consent_challenge ?? '', (r.body ?? {}) as never)));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent/reject', (r, reply) => send(reply, hydra.rejectConsentRequest(r.query.consent_challenge ?? '', (r.body ?? {}) as never)));
+  app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout', (r, reply) => send(reply, hydra.getLogoutRequest(r.query.logout_challenge ?? '')));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/accept', (r, reply) => send(reply, hydra.acceptLogoutRequest(r.query.logout_challenge ?? '')));
+  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/reject', (r, reply) => send(reply, hydra.rejectLogoutRequest(r.query.logout_challenge ?? '')));
+
+  // Sessions
+  app.get<{ Querystring: Q }>('/admin/oauth2/auth/sessions/consent', (r, reply) => send(reply, hydra.listConsentSessions(r.query.subject ?? '')));
+  app.delete<{ Querystring: Q }>('/admin/oauth2/auth/sessions/consent', (r, reply) => {
+    const all = r.query.all === 'true';
+    if (!r.query.client && !all) {
+      return sendError(reply, { status: 400, error: 'invalid_request', error_description: 'Query parameter client or all=true is required' });
+    }
+    return send(reply, hydra.revokeConsentSessions(r.query.subject ?? '', all ? undefined : r.query.client));
+  });
+  app.delete<{ Querystring: Q }>('/admin/oauth2/auth/sessions/login', (r, reply) => send(reply, hydra.revokeLoginSessions(r.query.subject ?? '')));
+
+  // Tokens
+  app.post<{ Body: Q }>('/admin/oauth2/introspect', async (request, reply) => {
+    const token = request.body?.token;
+    if (!token) return sendError(reply, { status: 400, error: 'invalid_request', error_description: 'The request is missing the token parameter' });
+    return send(reply, hydra.introspect(token, request.body?.scope));
+  });
+  app.delete<{ Querystring: Q }>('/admin/oauth2/tokens', (r, reply) => send(reply, hydra.revokeClientTokens(r.query.client_id ?? '')));
+
+  for (const plugin of plugins) app.register(plugin);
+  return app;
+}

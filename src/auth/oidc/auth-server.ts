@@ -1,0 +1,98 @@
+// The authorization server's core, and the only owner of oidc-provider: builds the provider, keeps it in
+// step with the signing keys in the database, and exposes the HydraAdmin port implemented in-process.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { Config } from '../../config/config.ts';
+import type { Database } from '../../db/database.ts';
+import type { HydraAdmin } from '../../hydra-port/port.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { createClientAdmin, type ClientAdminPort } from '../app/client-admin.ts';
+import type { StoredClient } from '../domain/client.ts';
+import { createClientRepository } from '../services/client-repository.ts';
+import { toProviderMetadata } from './client-metadata.ts';
+import { createClientAuthThrottle } from './client-auth-throttle.ts';
+import { createConsentSessions } from './consent-sessions.ts';
+import { createHandledChallenges } from './handled-challenges.ts';
+import { createHydraFlows } from './hydra-flows.ts';
+import { createLogoutRequests } from './logout-requests.ts';
+import { buildProvider, HYDRA_ROUTES } from './provider-factory.ts';
+import { KEYS_CHANNEL, loadSigningKeys, signingKeysVersion } from './signing-keys.ts';
+import { deleteExpiredPayloads } from './sql-adapter.ts';
+
+export type LightgateAdmin = HydraAdmin & ClientAdminPort;
+
+export interface AuthServer {
+  readonly hydra: LightgateAdmin;
+  /** Node request handler for oidc-provider's routes (the public port). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Where an accepted logout challenge resumes: the confirmation form to post, or undefined when unknown. */
+  logoutConfirmation(challenge: string): Promise<{ action: string; fields: Record<string, string> } | undefined>;
+  /** Reloads signing keys now (also done on NOTIFY and every few seconds). */
+  reloadKeys(): Promise<void>;
+  readonly routes: typeof HYDRA_ROUTES;
+  close(): Promise<void>;
+}
+
+export async function createAuthServer({ config, db, logger }: { config: Config; db: Database; logger: Logger }): Promise<AuthServer> {
+  const consentSessions = createConsentSessions(db);
+  const logoutRequests = createLogoutRequests(db, config.ttl.interaction);
+  const handled = createHandledChallenges(db);
+  const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
+  const clients = createClientRepository(db);
+
+  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions });
+  let provider: Provider = await build();
+  let callback = provider.callback();
+  let keysVersion = await signingKeysVersion(db);
+
+  const reloadKeys = async () => {
+    const version = await signingKeysVersion(db);
+    if (version === keysVersion) return;
+    provider = await build();
+    callback = provider.callback();
+    keysVersion = version;
+    logger.info({ version }, 'signing keys reloaded');
+  };
+  const safeReload = () => reloadKeys().catch((error) => logger.warn({ err: error }, 'signing key reload failed'));
+  // NOTIFY gives near-instant rotation across processes; the poll covers a lost LISTEN connection.
+  const unlisten = await db.listen(KEYS_CHANNEL, () => void safeReload());
+  const keyPoll = setInterval(() => void safeReload(), 5000).unref();
+  const cleanup = setInterval(() => void deleteExpiredPayloads(db).catch(() => undefined), 10 * 60_000).unref();
+
+  const revokeAll = async (clientId: string) => {
+    await consentSessions.revokeForClient(clientId);
+    await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
+  };
+  const validate = async (stored: StoredClient) => {
+    try {
+      await (provider.Client as unknown as { validate(m: unknown): Promise<void> }).validate(toProviderMetadata(stored));
+      return undefined;
+    } catch (error) {
+      return (error as { error_description?: string; message: string }).error_description ?? (error as Error).message;
+    }
+  };
+  const clientAdmin = createClientAdmin({ db, validate, revokeAll });
+  const findClient = async (id: string) => {
+    const stored = await clients.find(id);
+    return stored && { ...stored.client, status: stored.status };
+  };
+  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests });
+
+  return {
+    hydra: { ...flows, ...clientAdmin },
+    handle: (req, res) => void callback(req, res),
+    routes: HYDRA_ROUTES,
+    reloadKeys,
+    async logoutConfirmation(challenge) {
+      const record = await logoutRequests.find(challenge);
+      if (!record || !(await handled.find(challenge))) return undefined;
+      await logoutRequests.remove(challenge);
+      return { action: `${config.urls.issuer}${HYDRA_ROUTES.end_session}/confirm`, fields: { xsrf: record.secret, logout: 'yes' } };
+    },
+    async close() {
+      clearInterval(keyPoll);
+      clearInterval(cleanup);
+      await unlisten();
+    },
+  };
+}

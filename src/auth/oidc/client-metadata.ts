@@ -1,0 +1,43 @@
+// Hydra client (as stored) → oidc-provider client metadata.
+import type { StoredClient } from '../domain/client.ts';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * RFC 8252 section 7.3: for native apps on a loopback redirect only the port may vary. oidc-provider grants that to
+ * `application_type: native`, so public clients whose redirect URIs fit a native app are registered as native.
+ */
+function applicationType(client: StoredClient['client']): 'web' | 'native' {
+  if (client.token_endpoint_auth_method !== 'none') {
+    return client.redirect_uris.some((u) => !/^https?:/i.test(u)) ? 'native' : 'web';
+  }
+  const fitsNative = client.redirect_uris.every((uri) => {
+    const parsed = URL.parse(uri);
+    if (!parsed) return false;
+    if (parsed.protocol === 'http:') return LOOPBACK_HOSTS.has(parsed.hostname);
+    if (parsed.protocol === 'https:') return !LOOPBACK_HOSTS.has(parsed.hostname);
+    return true;
+  });
+  return fitsNative && client.redirect_uris.some((u) => !u.startsWith('https:')) ? 'native' : 'web';
+}
+
+export function toProviderMetadata(stored: StoredClient): Record<string, unknown> {
+  const { client } = stored;
+  return {
+    client_id: client.client_id,
+    ...(stored.secretHash ? { client_secret: stored.secretHash } : {}),
+    client_name: client.client_name || undefined,
+    // Only the authorization code flow is offered: an "id_token" response type registered for Hydra is ignored.
+    response_types: client.response_types.some((r) => r.split(' ').includes('code')) ? ['code'] : [],
+    grant_types: client.grant_types.filter((g) => g === 'authorization_code' || g === 'refresh_token'),
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    redirect_uris: client.redirect_uris,
+    post_logout_redirect_uris: client.post_logout_redirect_uris,
+    scope: client.scope,
+    application_type: applicationType(client),
+    ...(client.logo_uri ? { logo_uri: client.logo_uri } : {}),
+    ...(client.policy_uri ? { policy_uri: client.policy_uri } : {}),
+    ...(client.tos_uri ? { tos_uri: client.tos_uri } : {}),
+    ...(client.client_uri ? { client_uri: client.client_uri } : {}),
+  };
+}

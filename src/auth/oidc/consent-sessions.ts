@@ -1,0 +1,93 @@
+// Hydra's consent sessions: what a subject granted a client, per grant, and whether it is remembered.
+import type { Database } from '../../db/database.ts';
+import type { ConsentRequest, ConsentSession } from '../../hydra-port/types.ts';
+
+export interface ConsentRecord {
+  grantId: string;
+  subject: string;
+  clientId: string;
+  grantedScope: string[];
+  grantedAudience: string[];
+  remember: boolean;
+  rememberFor: number;
+  session: { access_token: Record<string, unknown>; id_token: Record<string, unknown> };
+  consentRequest: ConsentRequest;
+}
+
+interface Row {
+  grant_id: string;
+  granted_scope: string[];
+  granted_audience: string[];
+  remember: boolean;
+  remember_until: Date | null;
+  session_claims: ConsentRecord['session'];
+  consent_request: ConsentRequest;
+  handled_at: Date;
+}
+
+export interface ConsentSessions {
+  save(record: ConsentRecord): Promise<void>;
+  /** A remembered, unexpired, unrevoked consent covering every requested scope and audience. */
+  findRemembered(subject: string, clientId: string, scopes: readonly string[], audience: readonly string[]): Promise<boolean>;
+  idTokenClaims(grantId: string): Promise<Record<string, unknown>>;
+  list(subject: string): Promise<ConsentSession[]>;
+  /** Marks the subject's consents (for one client, or all) revoked; resolves to their grant ids. */
+  revoke(subject: string, clientId?: string): Promise<string[]>;
+  revokeForClient(clientId: string): Promise<string[]>;
+}
+
+export function createConsentSessions(db: Database): ConsentSessions {
+  return {
+    async save(r) {
+      await db.query(
+        `INSERT INTO consent_sessions (grant_id, subject, client_id, granted_scope, granted_audience, remember, remember_until, session_claims, consent_request)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 AND $7::int > 0 THEN now() + make_interval(secs => $7::int) END, $8, $9)`,
+        [r.grantId, r.subject, r.clientId, r.grantedScope, r.grantedAudience, r.remember, r.rememberFor, JSON.stringify(r.session), JSON.stringify(r.consentRequest)],
+      );
+    },
+    async findRemembered(subject, clientId, scopes, audience) {
+      const [row] = await db.query(
+        `SELECT 1 FROM consent_sessions
+          WHERE subject = $1 AND client_id = $2 AND remember AND revoked_at IS NULL
+            AND (remember_until IS NULL OR remember_until > now())
+            AND granted_scope @> $3::text[] AND granted_audience @> $4::text[]
+          LIMIT 1`,
+        [subject, clientId, scopes, audience],
+      );
+      return Boolean(row);
+    },
+    async idTokenClaims(grantId) {
+      const [row] = await db.query<{ claims: Record<string, unknown> | null }>(`SELECT session_claims->'id_token' AS claims FROM consent_sessions WHERE grant_id = $1`, [grantId]);
+      return row?.claims ?? {};
+    },
+    async list(subject) {
+      const rows = await db.query<Row>(
+        `SELECT cs.* FROM consent_sessions cs
+          WHERE cs.subject = $1 AND cs.revoked_at IS NULL
+            AND EXISTS (SELECT 1 FROM oidc_payloads p WHERE p.model = 'Grant' AND p.id = cs.grant_id AND (p.expires_at IS NULL OR p.expires_at > now()))
+          ORDER BY cs.handled_at DESC`,
+        [subject],
+      );
+      return rows.map((row) => ({
+        consent_request: row.consent_request,
+        grant_scope: row.granted_scope,
+        grant_access_token_audience: row.granted_audience,
+        remember: row.remember,
+        remember_for: row.remember_until ? Math.max(0, Math.round((row.remember_until.getTime() - row.handled_at.getTime()) / 1000)) : 0,
+        handled_at: row.handled_at.toISOString(),
+        session: { access_token: row.session_claims.access_token ?? {}, id_token: row.session_claims.id_token ?? {} },
+      }));
+    },
+    async revoke(subject, clientId) {
+      const rows = await db.query<{ grant_id: string }>(
+        `UPDATE consent_sessions SET revoked_at = now() WHERE subject = $1 AND ($2::text IS NULL OR client_id = $2) AND revoked_at IS NULL RETURNING grant_id`,
+        [subject, clientId ?? null],
+      );
+      return rows.map((r) => r.grant_id);
+    },
+    async revokeForClient(clientId) {
+      const rows = await db.query<{ grant_id: string }>(`UPDATE consent_sessions SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL RETURNING grant_id`, [clientId]);
+      return rows.map((r) => r.grant_id);
+    },
+  };
+}

@@ -1,0 +1,337 @@
+// The in-process half of the HydraAdmin port that needs oidc-provider: login, consent and logout
+// challenges (challenge = oidc-provider interaction uid), sessions, introspection and token revocation.
+import type Provider from 'oidc-provider';
+import type { Database } from '../../db/database.ts';
+import { isConnectionError } from '../../db/database.ts';
+import type { HydraAdmin } from '../../hydra-port/port.ts';
+import type { AcceptConsent, AcceptLogin, ConsentRequest, HydraError, IntrospectedToken, LoginRequest, OAuth2Client, RejectRequest } from '../../hydra-port/types.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { ConsentSessions } from './consent-sessions.ts';
+import type { HandledChallenges } from './handled-challenges.ts';
+import type { LogoutRequests } from './logout-requests.ts';
+import { SESSION_CLAIMS } from './provider-factory.ts';
+import { revokeGrant, TOKEN_MODELS } from './sql-adapter.ts';
+
+type FlowPort = Pick<
+  HydraAdmin,
+  | 'getLoginRequest'
+  | 'acceptLoginRequest'
+  | 'rejectLoginRequest'
+  | 'getConsentRequest'
+  | 'acceptConsentRequest'
+  | 'rejectConsentRequest'
+  | 'getLogoutRequest'
+  | 'acceptLogoutRequest'
+  | 'rejectLogoutRequest'
+  | 'listConsentSessions'
+  | 'revokeConsentSessions'
+  | 'revokeLoginSessions'
+  | 'introspect'
+  | 'revokeClientTokens'
+>;
+
+export interface FlowDeps {
+  db: Database;
+  issuer: string;
+  interactionTtl: number;
+  provider: () => Provider;
+  findClient: (id: string) => Promise<OAuth2Client | undefined>;
+  consentSessions: ConsentSessions;
+  handled: HandledChallenges;
+  logoutRequests: LogoutRequests;
+}
+
+type InteractionLike = {
+  uid: string;
+  exp: number;
+  returnTo: string;
+  prompt: { name: string; details: Record<string, unknown> };
+  params: Record<string, unknown>;
+  session?: { accountId?: string; uid?: string };
+  lastSubmission?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  grantId?: string;
+  save(ttl: number): Promise<string>;
+};
+
+const fail = (status: number, error: string, error_description: string, extra: Partial<HydraError> = {}) => err<HydraError>({ status, error, error_description, ...extra });
+const notFound = (what: string) => fail(404, 'Not Found', `Unable to locate the ${what}`);
+const split = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Database errors become 503 values, never thrown through the transport as 500s. */
+async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<Result<T, HydraError>> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isConnectionError(error) || (error as { status?: number }).status === 503) return fail(503, 'temporarily_unavailable', 'the database is unavailable');
+    throw error;
+  }
+}
+
+function requestUrl(issuer: string, params: Record<string, unknown>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || key === 'lg_prompt') continue;
+    query.set(key, key === 'prompt' && params.lg_prompt !== undefined ? String(params.lg_prompt) : String(value));
+  }
+  if (params.lg_prompt === '') query.delete('prompt');
+  return `${issuer}/oauth2/auth?${query}`;
+}
+
+function oidcContext(params: Record<string, unknown>) {
+  return {
+    ...(params.acr_values ? { acr_values: split(params.acr_values) } : {}),
+    ...(params.display ? { display: String(params.display) } : {}),
+    ...(params.login_hint ? { login_hint: String(params.login_hint) } : {}),
+    ...(params.ui_locales ? { ui_locales: split(params.ui_locales) } : {}),
+  };
+}
+
+export function createHydraFlows(deps: FlowDeps): FlowPort {
+  const { db, provider, handled, consentSessions, logoutRequests } = deps;
+
+  /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
+  async function pending(challenge: string, kind: 'login' | 'consent'): Promise<Result<InteractionLike, HydraError>> {
+    if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
+    const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
+    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
+    const redirectTo = await handled.find(challenge);
+    if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
+    return notFound(`${kind} request`);
+  }
+
+  async function clientOf(interaction: InteractionLike): Promise<Result<OAuth2Client, HydraError>> {
+    const client = await deps.findClient(String(interaction.params.client_id));
+    return client ? ok(client) : notFound('client');
+  }
+
+  async function finish(interaction: InteractionLike, kind: 'login' | 'consent', result: Record<string, unknown>) {
+    const marked = await handled.mark(interaction.uid, kind, interaction.returnTo, deps.interactionTtl);
+    if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
+    interaction.result = result;
+    await interaction.save(Math.max(1, interaction.exp - now()));
+    return ok({ redirect_to: interaction.returnTo });
+  }
+
+  async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
+    const login = (interaction.lastSubmission?.login ?? {}) as { accountId?: string; acr?: string; amr?: string[]; context?: unknown; challenge?: string };
+    const subject = login.accountId ?? interaction.session?.accountId ?? '';
+    const scopes = split(interaction.params.scope);
+    const audience = split(interaction.params.audience);
+    const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt);
+    const skip = !prompts.includes('consent') && (await consentSessions.findRemembered(subject, client.client_id, scopes, audience));
+    return {
+      challenge: interaction.uid,
+      acr: login.acr ?? '',
+      amr: login.amr ?? [],
+      client,
+      context: login.context ?? {},
+      login_challenge: login.challenge ?? '',
+      login_session_id: interaction.session?.uid ?? '',
+      oidc_context: oidcContext(interaction.params),
+      request_url: requestUrl(deps.issuer, interaction.params),
+      requested_access_token_audience: audience,
+      requested_scope: scopes,
+      skip,
+      subject,
+    };
+  }
+
+  return {
+    getLoginRequest: (challenge) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'login');
+        if (!found.ok) return found;
+        const interaction = found.value;
+        const client = await clientOf(interaction);
+        if (!client.ok) return client;
+        const skip = interaction.prompt.details.skip === true;
+        const request: LoginRequest = {
+          challenge,
+          client: client.value,
+          oidc_context: oidcContext(interaction.params),
+          request_url: requestUrl(deps.issuer, interaction.params),
+          requested_access_token_audience: split(interaction.params.audience),
+          requested_scope: split(interaction.params.scope),
+          session_id: interaction.session?.uid ?? '',
+          skip,
+          subject: skip ? (interaction.session?.accountId ?? '') : '',
+        };
+        return ok(request);
+      }),
+
+    acceptLoginRequest: (challenge, body: AcceptLogin) =>
+      guarded(async () => {
+        if (!body || typeof body.subject !== 'string' || !body.subject) return fail(400, 'invalid_request', 'Field subject must not be empty');
+        const found = await pending(challenge, 'login');
+        if (!found.ok) return found;
+        const interaction = found.value;
+        const sessionSubject = interaction.session?.accountId;
+        if (interaction.prompt.details.skip === true && sessionSubject && sessionSubject !== body.subject) {
+          return fail(400, 'invalid_request', `Field 'subject' does not match subject from previous authentication`);
+        }
+        return finish(interaction, 'login', {
+          login: {
+            accountId: body.subject,
+            remember: body.remember === true,
+            remember_for: body.remember_for ?? 0,
+            ts: now(),
+            ...(body.acr ? { acr: body.acr } : {}),
+            ...(body.amr?.length ? { amr: body.amr } : {}),
+            context: body.context ?? {},
+            challenge,
+          },
+        });
+      }),
+
+    rejectLoginRequest: (challenge, body: RejectRequest) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'login');
+        if (!found.ok) return found;
+        return finish(found.value, 'login', { error: body?.error || 'access_denied', error_description: body?.error_description || 'The resource owner denied the request' });
+      }),
+
+    getConsentRequest: (challenge) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        const client = await clientOf(found.value);
+        if (!client.ok) return client;
+        return ok(await consentRequestOf(found.value, client.value));
+      }),
+
+    acceptConsentRequest: (challenge, body: AcceptConsent) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        const interaction = found.value;
+        const client = await clientOf(interaction);
+        if (!client.ok) return client;
+        const request = await consentRequestOf(interaction, client.value);
+        if (body?.grant_scope !== undefined && !Array.isArray(body.grant_scope)) return fail(400, 'invalid_request', 'Field grant_scope must be an array of strings');
+        // Only what was requested can be granted.
+        const requested = new Set(request.requested_scope);
+        const scopes = (body?.grant_scope ?? []).filter((s) => typeof s === 'string' && requested.has(s));
+        const requestedAudience = new Set(request.requested_access_token_audience);
+        const audience = (body?.grant_access_token_audience ?? []).filter((a) => requestedAudience.has(a));
+        const session = { access_token: body?.session?.access_token ?? {}, id_token: body?.session?.id_token ?? {} };
+
+        const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.value.client_id });
+        if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+        const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
+        if (claims.length) grant.addOIDCClaims(claims);
+        const grantId = await grant.save();
+        await consentSessions.save({
+          grantId,
+          subject: request.subject,
+          clientId: client.value.client_id,
+          grantedScope: scopes,
+          grantedAudience: audience,
+          remember: body?.remember === true,
+          rememberFor: body?.remember_for ?? 0,
+          session,
+          consentRequest: request,
+        });
+        return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } });
+      }),
+
+    rejectConsentRequest: (challenge, body: RejectRequest) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        return finish(found.value, 'consent', { error: body?.error || 'access_denied', error_description: body?.error_description || 'The resource owner denied the request' });
+      }),
+
+    getLogoutRequest: (challenge) =>
+      guarded(async () => {
+        const record = await logoutRequests.find(challenge);
+        if (!record) {
+          const redirectTo = await handled.find(challenge);
+          return redirectTo ? fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: redirectTo }) : notFound('logout request');
+        }
+        const client = record.clientId ? ((await deps.findClient(record.clientId)) ?? null) : null;
+        return ok({ challenge, client, request_url: record.requestUrl, rp_initiated: record.rpInitiated, sid: record.sid, subject: record.subject });
+      }),
+
+    acceptLogoutRequest: (challenge) =>
+      guarded(async () => {
+        const record = await logoutRequests.find(challenge);
+        if (!record) {
+          const redirectTo = await handled.find(challenge);
+          return redirectTo ? fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: redirectTo }) : notFound('logout request');
+        }
+        const redirectTo = `${deps.issuer}/oauth2/sessions/logout/resume?logout_challenge=${encodeURIComponent(challenge)}`;
+        const marked = await handled.mark(challenge, 'logout', redirectTo, deps.interactionTtl);
+        if (!marked.first) return fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: marked.redirectTo });
+        return ok({ redirect_to: redirectTo });
+      }),
+
+    rejectLogoutRequest: (challenge) =>
+      guarded(async () => {
+        const record = await logoutRequests.find(challenge);
+        if (!record) return notFound('logout request');
+        await logoutRequests.remove(challenge);
+        return ok(undefined);
+      }),
+
+    listConsentSessions: (subject) =>
+      guarded(async () => {
+        if (!subject) return fail(400, 'invalid_request', 'Query parameter subject is required');
+        return ok(await consentSessions.list(subject));
+      }),
+
+    revokeConsentSessions: (subject, client) =>
+      guarded(async () => {
+        if (!subject) return fail(400, 'invalid_request', 'Query parameter subject is required');
+        const grants = await consentSessions.revoke(subject, client);
+        for (const grantId of grants) await revokeGrant(db, grantId);
+        return ok(undefined);
+      }),
+
+    revokeLoginSessions: (subject) =>
+      guarded(async () => {
+        if (!subject) return fail(400, 'invalid_request', 'Query parameter subject is required');
+        await db.query(`DELETE FROM oidc_payloads WHERE model = 'Session' AND subject = $1`, [subject]);
+        return ok(undefined);
+      }),
+
+    introspect: (token) =>
+      guarded(async () => {
+        if (typeof token !== 'string' || !token || token.length > 4096) return ok({ active: false });
+        const [row] = await db.query<{ model: string; payload: Record<string, unknown>; status: string | null; claims: Record<string, unknown> | null; audience: string[] | null }>(
+          `SELECT p.model, p.payload, c.status, cs.session_claims->'access_token' AS claims, cs.granted_audience AS audience
+             FROM oidc_payloads p
+             LEFT JOIN oauth2_clients c ON c.client_id = p.client_id
+             LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
+            WHERE p.model IN ('AccessToken', 'RefreshToken') AND p.id = $1
+              AND p.expires_at > now() AND p.consumed_at IS NULL`,
+          [token],
+        );
+        if (!row || row.status !== 'active') return ok({ active: false });
+        const p = row.payload as { scope?: string; clientId: string; accountId?: string; exp: number; iat: number };
+        const result: IntrospectedToken = {
+          active: true,
+          scope: p.scope ?? '',
+          client_id: p.clientId,
+          sub: p.accountId ?? p.clientId,
+          exp: p.exp,
+          iat: p.iat,
+          nbf: p.iat,
+          aud: row.audience ?? [],
+          iss: deps.issuer,
+          token_type: row.model === 'AccessToken' ? 'Bearer' : 'Bearer',
+          token_use: row.model === 'AccessToken' ? 'access_token' : 'refresh_token',
+          ext: row.claims ?? {},
+        };
+        return ok(result);
+      }),
+
+    revokeClientTokens: (clientId) =>
+      guarded(async () => {
+        if (!clientId) return fail(400, 'invalid_request', 'Query parameter client_id is required');
+        await db.query(`DELETE FROM oidc_payloads WHERE client_id = $1 AND model = ANY($2::text[])`, [clientId, TOKEN_MODELS]);
+        return ok(undefined);
+      }),
+  };
+}

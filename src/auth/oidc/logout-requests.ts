@@ -1,0 +1,40 @@
+// Pending logout requests (Hydra's logout challenge), kept in oidc_payloads under the model "LogoutRequest".
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+
+export interface LogoutRequestRecord {
+  secret: string;
+  subject: string;
+  sid: string;
+  clientId: string | undefined;
+  requestUrl: string;
+  rpInitiated: boolean;
+}
+
+export interface LogoutRequests {
+  create(record: LogoutRequestRecord): Promise<string>;
+  find(challenge: string): Promise<LogoutRequestRecord | undefined>;
+  remove(challenge: string): Promise<void>;
+}
+
+const MODEL = 'LogoutRequest';
+
+export function createLogoutRequests(db: Database, ttlSeconds: number): LogoutRequests {
+  return {
+    async create(record) {
+      const challenge = randomBytes(24).toString('base64url');
+      await db.query(
+        `INSERT INTO oidc_payloads (model, id, payload, subject, client_id, expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+        [MODEL, challenge, JSON.stringify(record), record.subject || null, record.clientId ?? null, ttlSeconds],
+      );
+      return challenge;
+    },
+    async find(challenge) {
+      const [row] = await db.query<{ payload: LogoutRequestRecord }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [MODEL, challenge]);
+      return row?.payload;
+    },
+    async remove(challenge) {
+      await db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [MODEL, challenge]);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// Builds the oidc-provider instance with Hydra's paths and rules. Rebuilt when signing keys change.
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import type { Config } from '../../config/config.ts';
+import type { Database } from '../../db/database.ts';
+import { verifySecret } from '../../shared/secret-hash.ts';
+import { SUPPORTED_SCOPES } from '../domain/client.ts';
+import { createAdapterClass, unavailable } from './sql-adapter.ts';
+import { hydraPolicy } from './interaction-policy.ts';
+import { renderErrorPage, renderFormPost } from './pages.ts';
+import type { ClientAuthThrottle } from './client-auth-throttle.ts';
+import type { LogoutRequests } from './logout-requests.ts';
+import type { ConsentSessions } from './consent-sessions.ts';
+
+export const HYDRA_ROUTES = {
+  authorization: '/oauth2/auth',
+  token: '/oauth2/token',
+  userinfo: '/userinfo',
+  revocation: '/oauth2/revoke',
+  end_session: '/oauth2/sessions/logout',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+/** Claims that consent `session.id_token` may add to ID tokens and userinfo (oidc-provider needs them declared). */
+export const SESSION_CLAIMS = ['email', 'email_verified', 'phone_number', 'phone_number_verified', 'name', 'preferred_username', 'username', 'locale', 'picture'];
+
+export interface ProviderDeps {
+  config: Config;
+  db: Database;
+  keys: JWK[];
+  throttle: ClientAuthThrottle;
+  logoutRequests: LogoutRequests;
+  consentSessions: ConsentSessions;
+}
+
+export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions }: ProviderDeps): Provider {
+  const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
+  const configuration: Configuration = {
+    adapter: createAdapterClass(db),
+    jwks: { keys: keys as never },
+    cookies: {
+      keys: [...config.secrets.cookie],
+      long: cookieBase,
+      short: cookieBase,
+      names: { session: 'lg_session', interaction: 'lg_interaction', resume: 'lg_resume' },
+    },
+    routes: HYDRA_ROUTES,
+    scopes: [...SUPPORTED_SCOPES],
+    claims: { openid: ['sub', ...SESSION_CLAIMS] },
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // PKCE: S256 only (oidc-provider offers nothing else); required for public clients (RFC 9700 section 2.1.1).
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    clientDefaults: { id_token_signed_response_alg: 'RS256', grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+    extraParams: ['lg_prompt'],
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      introspection: { enabled: false },
+      resourceIndicators: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Hydra's logout flow: hand the browser to the logout app with a challenge instead of a built-in page.
+        async logoutSource(ctx, _form) {
+          const session = ctx.oidc.session!;
+          const challenge = await logoutRequests.create({
+            secret: session.state?.secret as string,
+            subject: session.accountId ?? '',
+            sid: session.uid,
+            clientId: ctx.oidc.client?.clientId,
+            requestUrl: ctx.href,
+            rpInitiated: Boolean(ctx.oidc.params?.id_token_hint || ctx.oidc.params?.client_id || ctx.oidc.params?.post_logout_redirect_uri),
+          });
+          ctx.redirect(`${config.urls.logout}?logout_challenge=${encodeURIComponent(challenge)}`);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.redirect(config.urls.postLogoutRedirect);
+        },
+      },
+    },
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: config.ttl.authCode,
+      IdToken: config.ttl.idToken,
+      RefreshToken: config.ttl.refreshToken,
+      Grant: config.ttl.refreshToken,
+      Interaction: config.ttl.interaction,
+      // Hydra's remember_for: 0 means the configured login session lifetime.
+      Session: (ctx) => {
+        const rememberFor = (ctx?.oidc?.result?.login as { remember_for?: number } | undefined)?.remember_for;
+        return rememberFor && rememberFor > 0 ? rememberFor : config.ttl.loginSession;
+      },
+    },
+    // Hydra's rule: a refresh token when the client may use the grant and the granted scope holds offline or offline_access.
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
+    rotateRefreshToken: true,
+    // Tokens outlive the browser session, as in Hydra; revocation is explicit.
+    expiresWithSession: async () => false,
+    async findAccount(_ctx, sub, token) {
+      return {
+        accountId: sub,
+        async claims() {
+          const grantId = (token as { grantId?: string } | undefined)?.grantId;
+          const extra = grantId ? await consentSessions.idTokenClaims(grantId) : {};
+          return { ...extra, sub };
+        },
+      };
+    },
+    interactions: {
+      policy: hydraPolicy(),
+      url(_ctx, interaction) {
+        const challenge = encodeURIComponent(interaction.uid);
+        return interaction.prompt.name === 'login' ? `${config.urls.login}?login_challenge=${challenge}` : `${config.urls.consent}?consent_challenge=${challenge}`;
+      },
+    },
+    async renderError(ctx, out, error) {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400);
+    },
+    discovery: { service_documentation: 'https://github.com/lightgate', claims_parameter_supported: false },
+  };
+  const provider = new Provider(config.urls.issuer, configuration);
+  provider.proxy = true;
+
+  // Client secrets are stored hashed: compare hashes. Repeated failures for one client are throttled (429).
+  const Client = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientId: string; clientSecret: string }, actual: string): Promise<boolean> } };
+  Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {
+    const ctx = Provider.ctx;
+    const retryAfter = await throttle.retryAfter(this.clientId).catch((e) => {
+      throw unavailable(e);
+    });
+    if (retryAfter > 0) {
+      if (ctx) ctx.state.retryAfter = retryAfter;
+      const error = new errors.CustomOIDCProviderError('too_many_requests', 'too many failed client authentications, retry later');
+      Object.assign(error, { status: 429, statusCode: 429, expose: true });
+      throw error;
+    }
+    const matches = verifySecret(actual, this.clientSecret);
+    if (!matches) await throttle.recordFailure(this.clientId).catch(() => undefined);
+    return matches;
+  };
+
+  provider.use(async (ctx, next) => {
+    // Hydra issues refresh tokens for offline_access without prompt=consent; oidc-provider drops offline_access
+    // unless prompt=consent. Every request reaches the consent app anyway, so add the prompt and keep the original.
+    if (ctx.path === HYDRA_ROUTES.authorization && ctx.method === 'GET') {
+      const query = { ...ctx.query } as Record<string, string | string[]>;
+      delete query.lg_prompt;
+      const scope = typeof query.scope === 'string' ? query.scope.split(' ') : [];
+      const prompt = typeof query.prompt === 'string' ? query.prompt : '';
+      if (scope.includes('offline_access') && !prompt.split(' ').includes('consent') && !prompt.split(' ').includes('none')) {
+        query.lg_prompt = prompt;
+        query.prompt = [...prompt.split(' ').filter(Boolean), 'consent'].join(' ');
+      }
+      ctx.query = query;
+    }
+    await next();
+    if (ctx.status === 429 && ctx.state.retryAfter) ctx.set('Retry-After', String(ctx.state.retryAfter));
+  });
+  return provider;
+}
+
+export type { Provider, KoaContextWithOIDC };
+export { renderFormPost };

@@ -1,0 +1,110 @@
+// oidc-provider's adapter contract over the oidc_payloads table (and oauth2_clients for the Client model).
+// Expired rows are invisible; consume() is atomic so a code or refresh token can be spent only once.
+import { errors } from 'oidc-provider';
+import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
+import { createClientRepository } from '../services/client-repository.ts';
+import { toProviderMetadata } from './client-metadata.ts';
+
+type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
+
+/** Database outages surface as RFC 6749 temporarily_unavailable with 503, never a 500. */
+export function unavailable(cause: unknown): Error {
+  const error = new errors.CustomOIDCProviderError('temporarily_unavailable', 'the authorization server is temporarily unavailable');
+  Object.assign(error, { status: 503, statusCode: 503, expose: true, cause });
+  return error;
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw unavailable(error);
+    throw error;
+  }
+}
+
+export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
+
+export function createAdapterClass(db: Database) {
+  const clients = createClientRepository(db);
+  return class SqlAdapter {
+    readonly model: string;
+    constructor(model: string) {
+      this.model = model;
+    }
+
+    async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
+      if (this.model === 'Client') throw new Error('clients are managed through the admin API');
+      await guard(() =>
+        db.query(
+          `INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END)
+           ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
+             user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`,
+          [this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null],
+        ),
+      );
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      if (this.model === 'Client') {
+        const stored = await guard(() => clients.find(id));
+        // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
+        return stored && stored.status === 'active' ? toProviderMetadata(stored) : undefined;
+      }
+      return this.findBy('id', id);
+    }
+
+    findByUid(uid: string) {
+      return this.findBy('uid', uid);
+    }
+
+    findByUserCode(userCode: string) {
+      return this.findBy('user_code', userCode);
+    }
+
+    private async findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<Payload | undefined> {
+      const [row] = await guard(() =>
+        db.query<{ payload: Payload; consumed_at: Date | null }>(
+          `SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND ${column} = $2 AND (expires_at IS NULL OR expires_at > now())`,
+          [this.model, value],
+        ),
+      );
+      if (!row) return undefined;
+      return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
+    }
+
+    async consume(id: string): Promise<void> {
+      const rows = await guard(() =>
+        db.query<{ grant_id: string | null }>(
+          'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING grant_id',
+          [this.model, id],
+        ),
+      );
+      if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
+        // Lost a race with a concurrent redemption: treat as replay (RFC 6749 section 4.1.2, RFC 9700 section 4.14).
+        const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = $2', [this.model, id]));
+        if (row?.grant_id) await revokeGrant(db, row.grant_id);
+        throw new errors.InvalidGrant('grant already used');
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [this.model, id]));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND grant_id = $2', [this.model, grantId]));
+    }
+  };
+}
+
+/** Every token, code and the grant itself, for one grant id. */
+export async function revokeGrant(db: Database, grantId: string): Promise<void> {
+  await db.query(`DELETE FROM oidc_payloads WHERE grant_id = $1 OR (model = 'Grant' AND id = $1)`, [grantId]);
+}
+
+export async function deleteExpiredPayloads(db: Database): Promise<number> {
+  const rows = await db.query(`DELETE FROM oidc_payloads WHERE expires_at < now() - interval '1 hour' RETURNING 1`);
+  return rows.length;
+}

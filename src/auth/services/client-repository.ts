@@ -1,0 +1,72 @@
+// SQL storage of OAuth 2.0 clients (table oauth2_clients). The public fields live in `metadata` as
+// Hydra's JSON; the secret only as a hash.
+import type { Queryable } from '../../db/database.ts';
+import type { ClientStatus, OAuth2Client } from '../../hydra-port/types.ts';
+import type { StoredClient } from '../domain/client.ts';
+
+interface Row {
+  client_id: string;
+  secret_hash: string | null;
+  status: ClientStatus;
+  metadata: Omit<OAuth2Client, 'client_secret'>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toStored = (row: Row): StoredClient => ({
+  client: { ...row.metadata, client_id: row.client_id, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() },
+  secretHash: row.secret_hash ?? undefined,
+  status: row.status,
+});
+
+export interface ClientRepository {
+  find(id: string): Promise<StoredClient | undefined>;
+  list(filter: { owner?: string; client_name?: string; limit: number; offset: number }): Promise<StoredClient[]>;
+  /** Inserts; resolves false when the client_id is taken. */
+  insert(client: StoredClient): Promise<boolean>;
+  update(client: StoredClient): Promise<boolean>;
+  setStatus(id: string, status: ClientStatus): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+}
+
+export function createClientRepository(db: Queryable): ClientRepository {
+  return {
+    async find(id) {
+      const [row] = await db.query<Row>('SELECT * FROM oauth2_clients WHERE client_id = $1', [id]);
+      return row && toStored(row);
+    },
+    async list({ owner, client_name, limit, offset }) {
+      const rows = await db.query<Row>(
+        `SELECT * FROM oauth2_clients
+          WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR client_name = $2)
+          ORDER BY created_at, client_id LIMIT $3 OFFSET $4`,
+        [owner ?? null, client_name ?? null, limit, offset],
+      );
+      return rows.map(toStored);
+    },
+    async insert({ client, secretHash, status }) {
+      const rows = await db.query(
+        `INSERT INTO oauth2_clients (client_id, secret_hash, status, owner, client_name, metadata, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (client_id) DO NOTHING RETURNING client_id`,
+        [client.client_id, secretHash ?? null, status, client.owner, client.client_name, JSON.stringify(client), client.created_at, client.updated_at],
+      );
+      return rows.length === 1;
+    },
+    async update({ client, secretHash, status }) {
+      const rows = await db.query(
+        `UPDATE oauth2_clients SET secret_hash = $2, status = $3, owner = $4, client_name = $5, metadata = $6, updated_at = $7
+          WHERE client_id = $1 RETURNING client_id`,
+        [client.client_id, secretHash ?? null, status, client.owner, client.client_name, JSON.stringify(client), client.updated_at],
+      );
+      return rows.length === 1;
+    },
+    async setStatus(id, status) {
+      const rows = await db.query('UPDATE oauth2_clients SET status = $2, updated_at = now() WHERE client_id = $1 RETURNING client_id', [id, status]);
+      return rows.length === 1;
+    },
+    async remove(id) {
+      const rows = await db.query('DELETE FROM oauth2_clients WHERE client_id = $1 RETURNING client_id', [id]);
+      return rows.length === 1;
+    },
+  };
+}

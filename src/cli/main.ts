@@ -1,0 +1,78 @@
+// The `lightgate` command: start, migrate, keys rotate, and the operator subcommands of each module.
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { migrate } from '../db/migrate.ts';
+import { rotateSigningKey } from '../auth/oidc/signing-keys.ts';
+import { startStack } from '../main/stack.ts';
+
+const USAGE = `Usage: lightgate <command>
+
+Commands:
+  start                 run the services in LIGHTGATE_SERVICES (default: all)
+  migrate               apply database migrations and exit
+  keys rotate           add a new signing key; older keys stay published
+`;
+
+async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config, { migrate: false });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const stack = await startStack(config);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        stack.logger.info({ signal }, 'draining and stopping');
+        const force = setTimeout(() => process.exit(1), 10_000).unref();
+        await stack.close();
+        clearTimeout(force);
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      return new Promise<number>(() => {});
+    }
+    case 'migrate':
+      return withDb(config, async (db) => {
+        const applied = await migrate(db);
+        process.stdout.write(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'database is up to date\n');
+        return 0;
+      });
+    case 'keys':
+      if (rest[0] !== 'rotate') break;
+      return withDb(config, async (db) => {
+        await migrate(db);
+        const kid = await rotateSigningKey(db, config.secrets.system);
+        process.stdout.write(`new signing key ${kid}; running servers pick it up within seconds\n`);
+        return 0;
+      });
+  }
+  process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
