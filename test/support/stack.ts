@@ -1,0 +1,69 @@
+// A whole Lightgate stack for tests: fresh database (PGlite in memory or a new PostgreSQL database),
+// free ports, real HTTP. `env` overrides any configuration variable.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { startStack, type Stack } from '../../src/main/stack.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestStack {
+  stack: Stack;
+  config: Config;
+  database: TestDatabase;
+  dataDir: string;
+  urls: { issuer: string; admin: string; ui: string; portal: string; api: string };
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const database = await createTestDatabase(options.kind ?? 'pglite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
+  const [pub, admin, ui, portal, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const config = loadConfig({
+    LIGHTGATE_DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SERVE_PUBLIC_HOST: '127.0.0.1',
+    SERVE_PUBLIC_PORT: String(pub),
+    SERVE_ADMIN_PORT: String(admin),
+    UI_HOST: '127.0.0.1',
+    UI_PORT: String(ui),
+    PORTAL_HOST: '127.0.0.1',
+    PORTAL_PORT: String(portal),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(api),
+    URLS_SELF_ISSUER: `http://127.0.0.1:${pub}`,
+    URLS_UI: `http://127.0.0.1:${ui}`,
+    URLS_PORTAL: `http://127.0.0.1:${portal}`,
+    URLS_API: `http://127.0.0.1:${api}`,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  const stack = await startStack(config, { db: database.db, logger: createLogger(config.logLevel) });
+  return {
+    stack,
+    config,
+    database,
+    dataDir,
+    urls: { issuer: config.urls.issuer, admin: config.urls.admin, ui: config.urls.ui, portal: config.urls.portal, api: config.urls.api },
+    async close() {
+      await stack.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
