@@ -1,0 +1,454 @@
+// Resolvers: thin. Each top-level field checks its scope first, then calls one use case and maps its
+// error values to Blink's payload errors ({ code, message, path }).
+import type { GraphQLFieldResolver } from 'graphql';
+import { createApiKey } from '../../api-keys/app/create-api-key.ts';
+import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
+import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
+import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
+import { ALL_SCOPES, type Scope } from '../../api-keys/domain/scopes.ts';
+import type { UserId, WalletId } from '../../shared/brand.ts';
+import type { Result } from '../../shared/result.ts';
+import { cancelInvoice } from '../../wallet/app/cancel-invoice.ts';
+import { createInvoice, type CreateInvoiceInput, type Invoice } from '../../wallet/app/create-invoice.ts';
+import { invoiceStatus, INVOICE_COLUMNS, toInvoice, type InvoiceRow } from '../../wallet/app/invoice-status.ts';
+import { listTransactions, transactionOfJournal, transactionsByPaymentHash, type LedgerTransaction } from '../../wallet/app/list-transactions.ts';
+import { onChainAddress } from '../../wallet/app/onchain-address.ts';
+import { payInvoice } from '../../wallet/app/pay-invoice.ts';
+import { sendIntraLedger, type PaymentOutcome } from '../../wallet/app/send-intraledger.ts';
+import { updateDefaultWallet, updateDisplayCurrency } from '../../wallet/app/update-account-settings.ts';
+import { updateUsername, usernameAvailable } from '../../wallet/app/update-username.ts';
+import { DISPLAY_CURRENCIES } from '../../wallet/domain/currencies.ts';
+import type { WalletError } from '../../wallet/domain/errors.ts';
+import { findAccountByUsername, listWallets, type Account, type Wallet } from '../../wallet/services/accounts.ts';
+import { accountOf, gqlError, requireScope, walletsOf, type ApiContext } from './context.ts';
+
+type Args = Record<string, unknown>;
+type Input = Record<string, unknown>;
+type Resolver = GraphQLFieldResolver<unknown, ApiContext, Args>;
+export type ResolverMap = Record<string, Record<string, Resolver>>;
+
+const appError = (e: { code: string; message: string }) => ({ __typename: 'GraphQLApplicationError', code: e.code, message: e.message, path: null });
+const failed = (e: { code: string; message: string }) => ({ errors: [appError(e)] });
+const input = (args: Args): Input => (args.input ?? {}) as Input;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+// ---- object shapes ------------------------------------------------------------------------------
+
+type WalletNode = Wallet & { __typename: 'BTCWallet' | 'UsdWallet' };
+const walletNode = (w: Wallet): WalletNode => ({ ...w, __typename: w.currency === 'BTC' ? 'BTCWallet' : 'UsdWallet' });
+const publicWallet = (w: Pick<Wallet, 'id' | 'currency'>) => ({ id: w.id, currency: w.currency, walletCurrency: w.currency });
+
+/** Blink's price objects: minor units with an offset of 12 decimal places. */
+const OFFSET = 12;
+function priceObjects(centsPerBtc: number) {
+  return {
+    satInCents: { base: centsPerBtc * 10_000, offset: OFFSET, currencyUnit: 'USDCENT' },
+    centInCents: { base: 10 ** OFFSET, offset: OFFSET, currencyUnit: 'USDCENT' },
+  };
+}
+
+async function realtimePrice(ctx: ApiContext) {
+  const price = await ctx.services.wallet.price.btcUsdCents();
+  const p = priceObjects(price);
+  const usd = DISPLAY_CURRENCIES[0]!;
+  return {
+    id: `USD-${price}`,
+    timestamp: new Date(),
+    denominatorCurrency: 'USD',
+    denominatorCurrencyDetails: usd,
+    btcSatPrice: p.satInCents,
+    usdCentPrice: p.centInCents,
+  };
+}
+
+function displayAmount(tx: LedgerTransaction, price: number): string {
+  const cents = tx.currency === 'USD' ? BigInt(tx.amount) : (BigInt(tx.amount) * BigInt(price)) / 100_000_000n;
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+function transactionNode(tx: LedgerTransaction, price: number) {
+  const counterparty = { counterPartyWalletId: tx.counterpartyWalletId, counterPartyUsername: tx.counterpartyUsername };
+  const perUnit = tx.currency === 'BTC' ? priceObjects(price).satInCents : priceObjects(price).centInCents;
+  return {
+    id: tx.id,
+    createdAt: tx.createdAt,
+    direction: tx.amount < 0 ? 'SEND' : 'RECEIVE',
+    status: 'SUCCESS',
+    memo: tx.memo,
+    externalId: null,
+    settlementAmount: tx.amount,
+    settlementCurrency: tx.currency,
+    settlementFee: 0,
+    settlementDisplayAmount: displayAmount(tx, price),
+    settlementDisplayCurrency: 'USD',
+    settlementDisplayFee: '0.00',
+    settlementPrice: { ...perUnit, formattedAmount: String(perUnit.base / 10 ** OFFSET) },
+    initiationVia:
+      tx.kind === 'ln_internal'
+        ? { __typename: 'InitiationViaLn', paymentHash: tx.paymentHash, paymentRequest: tx.paymentRequest }
+        : { __typename: 'InitiationViaIntraLedger', ...counterparty },
+    settlementVia: { __typename: 'SettlementViaIntraLedger', ...counterparty, preImage: tx.kind === 'ln_internal' ? tx.preimage : null },
+  };
+}
+
+const invoiceNode = (inv: Invoice) => ({
+  __typename: inv.sats === null ? 'LnNoAmountInvoice' : 'LnInvoice',
+  createdAt: inv.createdAt,
+  externalId: inv.externalId,
+  paymentHash: inv.paymentHash,
+  paymentRequest: inv.paymentRequest,
+  paymentSecret: inv.paymentSecret,
+  paymentStatus: inv.status,
+  satoshis: inv.sats,
+});
+
+const apiKeyNode = (k: ApiKey) => ({
+  id: k.id,
+  name: k.name,
+  createdAt: k.createdAt,
+  revoked: k.revokedAt !== null,
+  expired: isExpired(k),
+  lastUsedAt: k.lastUsedAt,
+  expiresAt: k.expiresAt,
+  readOnly: !k.scopes.includes('write') && !k.scopes.includes('receive'),
+  scopes: k.scopes.map((s) => s.toUpperCase()),
+  limits: { dailySpentSats: 0, weeklySpentSats: 0, monthlySpentSats: 0, annualSpentSats: 0 },
+});
+
+// ---- helpers for mutations ----------------------------------------------------------------------
+
+async function caller(ctx: ApiContext, ...scopes: Scope[]) {
+  const principal = requireScope(ctx, ...scopes);
+  return { principal, account: await accountOf(ctx, principal) };
+}
+
+async function paymentPayload(ctx: ApiContext, result: Result<PaymentOutcome, WalletError>) {
+  if (!result.ok) return { ...failed(result.error), status: 'FAILURE', transaction: null };
+  const tx = await transactionOfJournal(ctx.services.wallet.db, result.value.walletId, result.value.journalId);
+  const price = await ctx.services.wallet.price.btcUsdCents();
+  return { errors: [], status: result.value.status, transaction: tx ? transactionNode(tx, price) : null };
+}
+
+const invoicePayload = (result: Result<Invoice, WalletError>) => (result.ok ? { errors: [], invoice: invoiceNode(result.value) } : { ...failed(result.error), invoice: null });
+
+async function accountPayload(ctx: ApiContext, result: Result<unknown, WalletError>) {
+  if (!result.ok) return { ...failed(result.error), account: null };
+  delete ctx.memo.account;
+  delete ctx.memo.wallets;
+  return { errors: [], account: await accountOf(ctx, ctx.principal!) };
+}
+
+function createInvoiceWith(scopes: Scope[] | 'public', build: (i: Input) => Omit<CreateInvoiceInput, 'ownerAccountId'>): Resolver {
+  return async (_root, args, ctx) => {
+    const i = input(args);
+    if (scopes === 'public') return invoicePayload(await createInvoice(ctx.services.wallet, build(i)));
+    const { account } = await caller(ctx, ...scopes);
+    return invoicePayload(await createInvoice(ctx.services.wallet, { ...build(i), ownerAccountId: account.id }));
+  };
+}
+
+function pageArgs(args: Args) {
+  if (args.last != null || args.before != null) throw gqlError('Only forward pagination (first/after) is supported', 'INVALID_INPUT');
+  return { first: num(args.first), after: str(args.after) };
+}
+
+async function transactionsOf(ctx: ApiContext, walletIds: WalletId[], args: Args) {
+  const page = await listTransactions(ctx.services.wallet.db, walletIds, pageArgs(args));
+  if (!page.ok) throw gqlError(page.error.message, page.error.code);
+  const price = await ctx.services.wallet.price.btcUsdCents();
+  return { pageInfo: page.value.pageInfo, edges: page.value.edges.map((e) => ({ cursor: e.cursor, node: transactionNode(e.node, price) })) };
+}
+
+// ---- the map --------------------------------------------------------------------------------------
+
+const RECEIVE: Scope[] = ['receive', 'write'];
+const WRITE: Scope[] = ['write'];
+
+export const resolvers: ResolverMap = {
+  Query: {
+    globals: (_r, _a, ctx) => ({
+      network: ctx.services.wallet.node.network,
+      nodesIds: [ctx.services.wallet.node.publicKeyHex],
+      lightningAddressDomain: new URL(ctx.services.config.urls.api).hostname,
+      lightningAddressDomainAliases: [],
+      buildInformation: { commitHash: null, helmRevision: null },
+    }),
+    currencyList: () => DISPLAY_CURRENCIES,
+    realtimePrice: async (_r, args, ctx) => {
+      if (args.currency !== undefined && args.currency !== 'USD') throw gqlError('Only USD prices are available', 'INVALID_INPUT');
+      return realtimePrice(ctx);
+    },
+    accountDefaultWallet: async (_r, args, ctx) => {
+      const account = await findAccountByUsername(ctx.services.wallet.db, String(args.username));
+      if (!account) throw gqlError('No account with this username', 'NOT_FOUND');
+      const wallets = await listWallets(ctx.services.wallet.db, account.id);
+      const wanted = args.walletCurrency ? wallets.find((w) => w.currency === args.walletCurrency) : wallets.find((w) => w.id === account.defaultWalletId);
+      if (!wanted) throw gqlError('No such wallet', 'NOT_FOUND');
+      return publicWallet(wanted);
+    },
+    usernameAvailable: (_r, args, ctx) => usernameAvailable(ctx.services.wallet.db, String(args.username)),
+    lnInvoicePaymentStatus: async (_r, args, ctx) => {
+      const s = await invoiceStatus(ctx.services.wallet.db, { paymentRequest: str(input(args).paymentRequest) ?? '' });
+      return s.ok ? { errors: [], ...s.value } : failed(s.error);
+    },
+    lnInvoicePaymentStatusByHash: async (_r, args, ctx) => {
+      const s = await invoiceStatus(ctx.services.wallet.db, { paymentHash: str(input(args).paymentHash) ?? '' });
+      if (!s.ok) throw gqlError(s.error.message, s.error.code);
+      return s.value;
+    },
+    lnInvoicePaymentStatusByPaymentRequest: async (_r, args, ctx) => {
+      const s = await invoiceStatus(ctx.services.wallet.db, { paymentRequest: str(input(args).paymentRequest) ?? '' });
+      if (!s.ok) throw gqlError(s.error.message, s.error.code);
+      return s.value;
+    },
+    me: async (_r, _a, ctx) => {
+      const { principal, account } = await caller(ctx, 'read');
+      return { id: principal.userId, account };
+    },
+    authorization: (_r, _a, ctx) => {
+      const principal = requireScope(ctx, 'read');
+      return { scopes: ALL_SCOPES.filter((s) => principal.scopes.has(s)).map((s) => s.toUpperCase()) };
+    },
+  },
+
+  User: {
+    defaultAccount: (user) => ({ __typename: 'ConsumerAccount', ...(user as { account: Account }).account }),
+    createdAt: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.createdAt ?? (user as { account: Account }).account.createdAt,
+    email: async (user, _a, ctx) => {
+      const u = await ctx.services.identity.getUser((user as { id: UserId }).id);
+      return u?.email ? { address: u.email, verified: true } : null;
+    },
+    phone: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.phone ?? null,
+    totpEnabled: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.totpEnabled ?? false,
+    username: (user) => (user as { account: Account }).account.username,
+    apiKeys: async (user, _a, ctx) => (await listApiKeys(ctx.services.wallet.db, (user as { id: UserId }).id)).map(apiKeyNode),
+  },
+
+  ConsumerAccount: {
+    defaultWallet: async (account, _a, ctx) => {
+      const a = account as Account;
+      const w = (await walletsOf(ctx, a)).find((x) => x.id === a.defaultWalletId);
+      return publicWallet(w ?? { id: a.defaultWalletId, currency: 'BTC' });
+    },
+    level: () => 'ONE',
+    realtimePrice: (_a, _args, ctx) => realtimePrice(ctx),
+    wallets: async (account, _a, ctx) => (await walletsOf(ctx, account as Account)).map(walletNode),
+    walletById: async (account, args, ctx) => {
+      const w = (await walletsOf(ctx, account as Account)).find((x) => x.id === args.walletId);
+      if (!w) throw gqlError('The wallet does not belong to this account', 'INVALID_WALLET_ID');
+      return walletNode(w);
+    },
+    transactions: async (account, args, ctx) => {
+      const own = (await walletsOf(ctx, account as Account)).map((w) => w.id);
+      const requested = (args.walletIds as (string | null)[] | undefined)?.filter((x): x is string => typeof x === 'string');
+      if (requested && requested.some((id) => !own.includes(id as WalletId))) throw gqlError('The wallet does not belong to this account', 'INVALID_WALLET_ID');
+      return transactionsOf(ctx, requested?.length ? (requested as WalletId[]) : own, args);
+    },
+  },
+
+  BTCWallet: {},
+  UsdWallet: {},
+
+  Mutation: {
+    intraLedgerPaymentSend: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      const i = input(args);
+      return paymentPayload(
+        ctx,
+        await sendIntraLedger(ctx.services.wallet, {
+          accountId: account.id,
+          walletId: String(i.walletId),
+          recipientWalletId: String(i.recipientWalletId),
+          amount: Number(i.amount),
+          currency: 'BTC',
+          memo: str(i.memo),
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
+    },
+    intraLedgerUsdPaymentSend: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      const i = input(args);
+      return paymentPayload(
+        ctx,
+        await sendIntraLedger(ctx.services.wallet, {
+          accountId: account.id,
+          walletId: String(i.walletId),
+          recipientWalletId: String(i.recipientWalletId),
+          amount: Number(i.amount),
+          currency: 'USD',
+          memo: str(i.memo),
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
+    },
+    lnInvoicePaymentSend: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      const i = input(args);
+      return paymentPayload(
+        ctx,
+        await payInvoice(ctx.services.wallet, { accountId: account.id, walletId: String(i.walletId), paymentRequest: String(i.paymentRequest), memo: str(i.memo), idempotencyKey: ctx.idempotencyKey }),
+      );
+    },
+    lnNoAmountInvoicePaymentSend: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      const i = input(args);
+      return paymentPayload(
+        ctx,
+        await payInvoice(ctx.services.wallet, {
+          accountId: account.id,
+          walletId: String(i.walletId),
+          paymentRequest: String(i.paymentRequest),
+          amount: Number(i.amount),
+          requiredCurrency: 'BTC',
+          memo: str(i.memo),
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
+    },
+    lnNoAmountUsdInvoicePaymentSend: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      const i = input(args);
+      return paymentPayload(
+        ctx,
+        await payInvoice(ctx.services.wallet, {
+          accountId: account.id,
+          walletId: String(i.walletId),
+          paymentRequest: String(i.paymentRequest),
+          amount: Number(i.amount),
+          requiredCurrency: 'USD',
+          memo: str(i.memo),
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
+    },
+    lnInvoiceCreate: createInvoiceWith(RECEIVE, (i) => ({
+      walletId: String(i.walletId),
+      requiredCurrency: 'BTC',
+      amount: { kind: 'sats', sats: Number(i.amount) },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnUsdInvoiceCreate: createInvoiceWith(RECEIVE, (i) => ({
+      walletId: String(i.walletId),
+      requiredCurrency: 'USD',
+      amount: { kind: 'cents', cents: Number(i.amount) },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnNoAmountInvoiceCreate: createInvoiceWith(RECEIVE, (i) => ({
+      walletId: String(i.walletId),
+      amount: { kind: 'none' },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnInvoiceCreateOnBehalfOfRecipient: createInvoiceWith('public', (i) => ({
+      walletId: String(i.recipientWalletId),
+      requiredCurrency: 'BTC',
+      amount: { kind: 'sats', sats: Number(i.amount) },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnUsdInvoiceCreateOnBehalfOfRecipient: createInvoiceWith('public', (i) => ({
+      walletId: String(i.recipientWalletId),
+      requiredCurrency: 'USD',
+      amount: { kind: 'cents', cents: Number(i.amount) },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnNoAmountInvoiceCreateOnBehalfOfRecipient: createInvoiceWith('public', (i) => ({
+      walletId: String(i.recipientWalletId),
+      amount: { kind: 'none' },
+      memo: str(i.memo),
+      expiresInMinutes: num(i.expiresIn),
+      externalId: str(i.externalId),
+    })),
+    lnInvoiceCancel: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...RECEIVE);
+      const i = input(args);
+      const result = await cancelInvoice(ctx.services.wallet, { accountId: account.id, walletId: String(i.walletId), paymentHash: String(i.paymentHash) });
+      return result.ok ? { errors: [], success: true } : { ...failed(result.error), success: false };
+    },
+    onChainAddressCreate: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...RECEIVE);
+      const result = await onChainAddress(ctx.services.wallet, { accountId: account.id, walletId: String(input(args).walletId), fresh: true });
+      return result.ok ? { errors: [], address: result.value } : { ...failed(result.error), address: null };
+    },
+    onChainAddressCurrent: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...RECEIVE);
+      const result = await onChainAddress(ctx.services.wallet, { accountId: account.id, walletId: String(input(args).walletId), fresh: false });
+      return result.ok ? { errors: [], address: result.value } : { ...failed(result.error), address: null };
+    },
+    userUpdateUsername: async (_r, args, ctx) => {
+      const { principal, account } = await caller(ctx, ...WRITE);
+      const result = await updateUsername(ctx.services.wallet.db, account.id, String(input(args).username));
+      if (!result.ok) return { ...failed(result.error), user: null };
+      return { errors: [], user: { id: principal.userId, account: { ...account, username: result.value } } };
+    },
+    accountUpdateDefaultWalletId: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      return accountPayload(ctx, await updateDefaultWallet(ctx.services.wallet.db, account.id, String(input(args).walletId)));
+    },
+    accountUpdateDisplayCurrency: async (_r, args, ctx) => {
+      const { account } = await caller(ctx, ...WRITE);
+      return accountPayload(ctx, await updateDisplayCurrency(ctx.services.wallet.db, account.id, String(input(args).currency)));
+    },
+    apiKeyCreate: async (_r, args, ctx) => {
+      const principal = requireScope(ctx, ...WRITE);
+      const i = input(args);
+      const scopes = ((i.scopes as string[] | undefined) ?? ['READ', 'WRITE']).map((s) => s.toLowerCase() as Scope);
+      const created = await createApiKey(ctx.services.wallet.db, {
+        userId: principal.userId,
+        name: String(i.name ?? ''),
+        scopes,
+        expireInDays: num(i.expireInDays) ?? null,
+        callerScopes: principal.scopes,
+      });
+      if (!created.ok) throw gqlError(created.error.message, created.error.code);
+      return { apiKey: apiKeyNode(created.value.apiKey), apiKeySecret: created.value.secret };
+    },
+    apiKeyRevoke: async (_r, args, ctx) => {
+      const principal = requireScope(ctx, ...WRITE);
+      const revoked = await revokeApiKey(ctx.services.wallet.db, principal.userId, String(input(args).id));
+      if (!revoked.ok) throw gqlError(revoked.error.message, revoked.error.code);
+      return { apiKey: apiKeyNode(revoked.value) };
+    },
+    userLogout: async (_r, _args, ctx) => {
+      const principal = requireScope(ctx, ...WRITE);
+      // A first-party session ends here; OAuth grants are revoked at the auth server, API keys by apiKeyRevoke.
+      if (principal.kind === 'session' && principal.sessionToken) await ctx.services.identity.logout(principal.sessionToken);
+      return { errors: [], success: true };
+    },
+  },
+};
+
+/** Wallet fields (both wallet types). Wallet objects are only reached through the caller's own account. */
+const walletFields: Record<string, Resolver> = {
+  walletCurrency: (w) => (w as Wallet).currency,
+  pendingIncomingBalance: () => 0,
+  transactions: async (w, args, ctx) => {
+    return transactionsOf(ctx, [(w as Wallet).id], args);
+  },
+  transactionsByPaymentHash: async (w, args, ctx) => {
+    const price = await ctx.services.wallet.price.btcUsdCents();
+    return (await transactionsByPaymentHash(ctx.services.wallet.db, [(w as Wallet).id], String(args.paymentHash))).map((t) => transactionNode(t, price));
+  },
+  invoiceByPaymentHash: async (w, args, ctx) => {
+    const [row] = await ctx.services.wallet.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM ln_invoices WHERE payment_hash = $1 AND wallet_id = $2`, [
+      String(args.paymentHash),
+      (w as Wallet).id,
+    ]);
+    if (!row) throw gqlError('No such invoice in this wallet', 'INVOICE_NOT_FOUND');
+    return invoiceNode(toInvoice(row));
+  },
+};
+resolvers.BTCWallet = walletFields;
+resolvers.UsdWallet = walletFields;

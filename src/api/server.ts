@@ -1,0 +1,84 @@
+// The API server (port 4002): POST /graphql (Blink's wallet API), Blink's /auth/* endpoints from the
+// identity module, and health checks. Credentials are checked on every GraphQL request before anything runs.
+import Fastify from 'fastify';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import { DatabaseUnavailableError } from '../db/database.ts';
+import type { HydraAdmin } from '../hydra-port/port.ts';
+import { authRoutes } from '../identity/http/auth-routes.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { WalletDeps } from '../wallet/app/deps.ts';
+import { buildWalletDeps } from '../wallet/wallet-deps.ts';
+import { createCredentialChecker } from './credentials.ts';
+import type { ApiContext } from './graphql/context.ts';
+import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
+
+export interface ApiServerDeps {
+  config: Config;
+  db: Database;
+  hydra: HydraAdmin;
+  identity: IdentityService;
+  logger?: Logger;
+  /** Overrides of the wallet's ports (price provider, Lightning backend); defaults from config. */
+  wallet?: Partial<WalletDeps>;
+  /** Bench only: skip credential checks and act as this principal (never wired in production). */
+  unsafeFixedPrincipal?: ApiContext['principal'];
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
+
+export async function buildApiServer(deps: ApiServerDeps) {
+  const { config, db } = deps;
+  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 100 * 1024, trustProxy: true });
+  const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
+  const schema = buildWalletSchema();
+  const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });
+  app.addHook('onClose', async () => credentials.close());
+  const services = { config, wallet, identity: deps.identity, logger: deps.logger };
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (error instanceof DatabaseUnavailableError) return reply.code(503).send({ errors: [{ message: 'The service is briefly unavailable', extensions: { code: 'UNAVAILABLE' } }] });
+    const status = error.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+    request.log.error({ err: error }, 'api request failed');
+    return reply.code(500).send({ errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_ERROR' } }] });
+  });
+
+  app.get('/health/alive', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ errors: { database: 'unreachable' } });
+    }
+  });
+
+  app.post('/graphql', async (request, reply) => {
+    let principal = deps.unsafeFixedPrincipal;
+    if (!principal) {
+      const checked = await credentials.check(request.headers);
+      if (!checked.ok) {
+        reply.header('www-authenticate', `Bearer error="${checked.error.error}"`);
+        return reply.code(401).send({
+          error: checked.error.error,
+          error_description: checked.error.description,
+          errors: [{ message: checked.error.description, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+      }
+      principal = checked.value;
+    }
+    const idempotencyHeader = request.headers['idempotency-key'];
+    if (idempotencyHeader !== undefined && (typeof idempotencyHeader !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyHeader))) {
+      return reply.code(400).send({ errors: [{ message: 'Idempotency-Key must be 1 to 100 visible ASCII characters', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const context: ApiContext = { principal, services, idempotencyKey: idempotencyHeader, memo: {} };
+    const result = await runGraphQL(schema, body, context);
+    return reply.code(result.status).send(result.body);
+  });
+
+  await app.register(authRoutes, { identity: deps.identity });
+  return app;
+}

@@ -1,0 +1,94 @@
+// lnInvoiceCreate, lnUsdInvoiceCreate, lnNoAmountInvoiceCreate and their OnBehalfOfRecipient forms:
+// a real BOLT 11 invoice signed with the node key, its preimage kept to settle it internally.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AccountId, WalletId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
+import { isUuid } from '../domain/ids.ts';
+import { isValidAmount, satsForCents, type WalletCurrency } from '../domain/money.ts';
+import { findUserWallet } from '../services/accounts.ts';
+import { encodeInvoice } from '../services/bolt11.ts';
+import type { WalletDeps } from './deps.ts';
+
+export type InvoiceAmount = { kind: 'sats'; sats: number } | { kind: 'cents'; cents: number } | { kind: 'none' };
+
+export interface CreateInvoiceInput {
+  walletId: string;
+  /** When set, the wallet must belong to this account; unset for the public OnBehalfOfRecipient mutations. */
+  ownerAccountId?: AccountId | undefined;
+  /** The wallet currency the mutation requires, if any. */
+  requiredCurrency?: WalletCurrency | undefined;
+  amount: InvoiceAmount;
+  memo?: string | undefined;
+  expiresInMinutes?: number | undefined;
+  externalId?: string | undefined;
+}
+
+export interface Invoice {
+  paymentHash: string;
+  paymentRequest: string;
+  paymentSecret: string;
+  sats: number | null;
+  walletId: WalletId;
+  externalId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  status: 'PENDING' | 'PAID' | 'EXPIRED';
+}
+
+/** Blink's defaults: 24 hours for BTC invoices, 5 minutes for USD ones (their sats follow the price). */
+const DEFAULT_EXPIRY_MINUTES: Record<WalletCurrency, number> = { BTC: 24 * 60, USD: 5 };
+export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
+
+export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>> {
+  if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
+  const wallet = await findUserWallet(deps.db, input.walletId);
+  if (!wallet || (input.ownerAccountId !== undefined && wallet.accountId !== input.ownerAccountId)) {
+    return err(walletError('INVALID_WALLET_ID', input.ownerAccountId ? 'The wallet does not belong to this account' : 'Unknown wallet id'));
+  }
+  if (input.requiredCurrency && wallet.currency !== input.requiredCurrency) {
+    return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.requiredCurrency} wallet`));
+  }
+  const expiresIn = input.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES[wallet.currency];
+  if (!Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRY_MINUTES) {
+    return err(walletError('INVALID_INPUT', `expiresIn must be between 1 and ${MAX_EXPIRY_MINUTES} minutes`));
+  }
+  let sats: number | undefined;
+  let cents: number | undefined;
+  if (input.amount.kind === 'sats') {
+    if (!isValidAmount('BTC', input.amount.sats)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
+    sats = input.amount.sats;
+  } else if (input.amount.kind === 'cents') {
+    if (!isValidAmount('USD', input.amount.cents)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
+    cents = input.amount.cents;
+    sats = satsForCents(cents, await deps.price.btcUsdCents());
+  }
+  const preimage = randomBytes(32);
+  const paymentHash = createHash('sha256').update(preimage).digest();
+  const paymentSecret = randomBytes(32);
+  const now = new Date();
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const memo = input.memo ?? '';
+  const paymentRequest = encodeInvoice(
+    { network: deps.node.network, sats, timestamp, paymentHash, paymentSecret, description: memo, expirySeconds: expiresIn * 60 },
+    deps.node.secretKey,
+  );
+  const externalId = input.externalId ?? randomUUID();
+  const expiresAt = new Date((timestamp + expiresIn * 60) * 1000);
+  await deps.db.query(
+    `INSERT INTO ln_invoices (payment_hash, payment_request, wallet_id, sats, cents, preimage, payment_secret, memo, external_id, expires_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [paymentHash.toString('hex'), paymentRequest, wallet.id, sats ?? null, cents ?? null, preimage.toString('hex'), paymentSecret.toString('hex'), input.memo ?? null, externalId, expiresAt, new Date(timestamp * 1000)],
+  );
+  return ok({
+    paymentHash: paymentHash.toString('hex'),
+    paymentRequest,
+    paymentSecret: paymentSecret.toString('hex'),
+    sats: sats ?? null,
+    walletId: wallet.id,
+    externalId,
+    createdAt: new Date(timestamp * 1000),
+    expiresAt,
+    status: 'PENDING',
+  });
+}

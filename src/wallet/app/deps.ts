@@ -1,0 +1,12 @@
+import type { Database } from '../../db/database.ts';
+import type { LightningNetwork } from '../services/bolt11.ts';
+import type { LightningBackend } from '../services/lightning.ts';
+import type { PriceProvider } from '../services/price.ts';
+
+/** What the wallet use cases need; built once by the composition root (see buildWalletDeps). */
+export interface WalletDeps {
+  db: Database;
+  price: PriceProvider;
+  lightning: LightningBackend;
+  node: { secretKey: Uint8Array; publicKeyHex: string; network: LightningNetwork };
+}

@@ -1,0 +1,48 @@
+// Admin funding: credits a user wallet from the platform's funding wallet of the same currency,
+// posted as a journal like any payment. Exposed on the admin port and as `lightgate wallet fund`.
+import type { Database } from '../../db/database.ts';
+import type { WalletId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
+import { FUNDING_WALLETS, isUuid } from '../domain/ids.ts';
+import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { findUserWallet } from '../services/accounts.ts';
+import { inTransaction } from '../services/in-transaction.ts';
+import { postTransfer } from './transfer.ts';
+
+export interface FundWalletInput {
+  walletId: string;
+  /** In the wallet's own unit: sats for BTC wallets, cents for USD wallets. */
+  amount: number;
+  memo?: string | undefined;
+}
+
+export interface Funded {
+  walletId: WalletId;
+  currency: WalletCurrency;
+  amount: number;
+  balance: number;
+  journalId: string;
+}
+
+export async function fundWallet(db: Database, input: FundWalletInput): Promise<Result<Funded, WalletError>> {
+  if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
+  const wallet = await findUserWallet(db, input.walletId);
+  if (!wallet) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
+  if (!isValidAmount(wallet.currency, input.amount)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
+  return inTransaction(db, async (tx) => {
+    const posted = await postTransfer(tx, {
+      kind: 'funding',
+      senderWalletId: FUNDING_WALLETS[wallet.currency],
+      senderCurrency: wallet.currency,
+      recipientWalletId: wallet.id,
+      recipientCurrency: wallet.currency,
+      debit: input.amount,
+      credit: input.amount,
+      memo: input.memo ?? 'Funding',
+    });
+    if (!posted.ok) return posted;
+    const [row] = await tx.query<{ balance: number }>('SELECT balance FROM wallets WHERE id = $1', [wallet.id]);
+    return ok({ walletId: wallet.id, currency: wallet.currency, amount: input.amount, balance: row!.balance, journalId: posted.value });
+  });
+}

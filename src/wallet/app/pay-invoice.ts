@@ -1,0 +1,122 @@
+// lnInvoicePaymentSend, lnNoAmountInvoicePaymentSend, lnNoAmountUsdInvoicePaymentSend.
+// An invoice issued here settles inside the ledger (one transaction: debit, credit, invoice PAID);
+// any other invoice goes to the Lightning backend port.
+import type { AccountId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
+import { isUuid } from '../domain/ids.ts';
+import { centsCreditedForSats, centsForSats, isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { findUserWallet } from '../services/accounts.ts';
+import { decodeInvoice } from '../services/bolt11.ts';
+import { inTransaction } from '../services/in-transaction.ts';
+import type { WalletDeps } from './deps.ts';
+import { INVOICE_COLUMNS, type InvoiceRow } from './invoice-status.ts';
+import type { PaymentOutcome } from './send-intraledger.ts';
+import { findIdempotent, fingerprint, IDEMPOTENCY_RACE, postTransfer, recordIdempotent } from './transfer.ts';
+
+export interface PayInvoiceInput {
+  accountId: AccountId;
+  walletId: string;
+  paymentRequest: string;
+  /** For no-amount invoices only: what to pay, in `amountCurrency`. */
+  amount?: number | undefined;
+  /** The currency the mutation requires of the sending wallet, if any. */
+  requiredCurrency?: WalletCurrency | undefined;
+  memo?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+const NETWORK_PREFIX: Record<string, string> = { mainnet: 'bc', testnet: 'tb', signet: 'tbs', regtest: 'bcrt' };
+
+export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
+  if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
+  const sender = await findUserWallet(deps.db, input.walletId);
+  if (!sender || sender.accountId !== input.accountId) return err(walletError('INVALID_WALLET_ID', 'The wallet does not belong to this account'));
+  if (input.requiredCurrency && sender.currency !== input.requiredCurrency) {
+    return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.requiredCurrency} wallet`));
+  }
+  const request = input.paymentRequest.trim().toLowerCase();
+  const decoded = decodeInvoice(request);
+  if (!decoded) return err(walletError('INVALID_PAYMENT_REQUEST', 'The payment request is not a valid BOLT 11 invoice'));
+  if (decoded.network !== NETWORK_PREFIX[deps.node.network]) {
+    return err(walletError('INVALID_PAYMENT_REQUEST', `The invoice is for another network (this server uses ${deps.node.network})`));
+  }
+  const noAmount = decoded.msats === undefined;
+  if (noAmount && input.amount === undefined) return err(walletError('INVALID_PAYMENT_REQUEST', 'The invoice has no amount: use lnNoAmountInvoicePaymentSend'));
+  if (!noAmount && input.amount !== undefined) return err(walletError('INVOICE_AMOUNT_MISMATCH', 'The invoice has an amount: use lnInvoicePaymentSend'));
+  if (input.amount !== undefined && !isValidAmount(sender.currency, input.amount)) {
+    return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
+  }
+  if (decoded.msats !== undefined && (decoded.msats % 1000n !== 0n || decoded.msats <= 0n)) {
+    return err(walletError('INVALID_PAYMENT_REQUEST', 'Invoices for fractions of a satoshi are not supported'));
+  }
+
+  const [known] = await deps.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM ln_invoices WHERE payment_hash = $1 AND payment_request = $2`, [decoded.paymentHash, request]);
+  if (!known) {
+    const msats = decoded.msats ?? BigInt(input.amount!) * 1000n;
+    const paid = await deps.lightning.payInvoice(request, msats);
+    if (!paid.ok) return paid;
+    return err(walletError('LIGHTNING_BACKEND_UNAVAILABLE', 'Outgoing Lightning payments are not supported'));
+  }
+
+  const recipient = await findUserWallet(deps.db, known.wallet_id);
+  if (!recipient) return err(walletError('INVOICE_NOT_FOUND', 'The invoice wallet no longer exists'));
+  if (recipient.id === sender.id) return err(walletError('SELF_PAYMENT', 'A wallet cannot pay its own invoice'));
+  const price = await deps.price.btcUsdCents();
+  let debit: number;
+  let credit: number;
+  if (known.sats !== null) {
+    credit = recipient.currency === 'BTC' ? known.sats : (known.cents ?? centsCreditedForSats(known.sats, price));
+    // Same currency moves the same amount; across currencies the payer gives the invoice's sats at the price.
+    debit = sender.currency === recipient.currency ? credit : sender.currency === 'BTC' ? known.sats : centsForSats(known.sats, price);
+  } else {
+    debit = input.amount!;
+    credit =
+      sender.currency === recipient.currency
+        ? debit
+        : sender.currency === 'BTC'
+          ? centsCreditedForSats(debit, price)
+          : Number((BigInt(debit) * 100_000_000n) / BigInt(price));
+  }
+  if (credit <= 0) return err(walletError('AMOUNT_TOO_SMALL', 'The amount is too small to convert'));
+  const idem = input.idempotencyKey
+    ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
+    : undefined;
+
+  for (let attempt = 0; ; attempt++) {
+    const result = await inTransaction<PaymentOutcome, WalletError>(deps.db, async (tx) => {
+      if (idem) {
+        const earlier = await findIdempotent(tx, idem);
+        if (!earlier.ok) return earlier;
+        if (earlier.value) return ok({ status: 'SUCCESS', journalId: earlier.value, walletId: sender.id });
+      }
+      // The invoice row is locked before the wallets, always in that order.
+      const [invoice] = await tx.query<InvoiceRow & { journal_id: string | null }>(
+        `SELECT ${INVOICE_COLUMNS}, journal_id FROM ln_invoices WHERE payment_hash = $1 FOR UPDATE`,
+        [known.payment_hash],
+      );
+      if (!invoice) return err(walletError('INVOICE_NOT_FOUND', 'Unknown invoice'));
+      if (invoice.status === 'PAID') return ok({ status: 'ALREADY_PAID', journalId: invoice.journal_id!, walletId: sender.id });
+      if (invoice.status === 'CANCELLED') return err(walletError('INVOICE_CANCELLED', 'The invoice was cancelled'));
+      if (new Date(invoice.expires_at) <= new Date()) return err(walletError('INVOICE_EXPIRED', 'The invoice has expired'));
+      const posted = await postTransfer(tx, {
+        kind: 'ln_internal',
+        senderWalletId: sender.id,
+        senderCurrency: sender.currency,
+        recipientWalletId: recipient.id,
+        recipientCurrency: recipient.currency,
+        debit,
+        credit,
+        memo: input.memo ?? invoice.memo ?? undefined,
+        paymentHash: invoice.payment_hash,
+        paymentRequest: invoice.payment_request,
+      });
+      if (!posted.ok) return posted;
+      await tx.query("UPDATE ln_invoices SET status = 'PAID', paid_at = now(), journal_id = $2 WHERE payment_hash = $1", [invoice.payment_hash, posted.value]);
+      if (idem && !(await recordIdempotent(tx, idem, posted.value))) return err(IDEMPOTENCY_RACE);
+      return ok({ status: 'SUCCESS', journalId: posted.value, walletId: sender.id });
+    });
+    if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < 3) continue;
+    return result;
+  }
+}

@@ -1,0 +1,99 @@
+// The double-entry ledger. Every movement of money is one journal whose legs sum to zero per currency
+// (checked again by the database at commit). Wallet rows are locked FOR UPDATE in id order, so
+// concurrent journals over the same wallets queue instead of deadlocking or overdrawing.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../db/database.ts';
+import type { WalletId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { WalletCurrency } from '../domain/money.ts';
+
+export type JournalKind = 'intraledger' | 'ln_internal' | 'funding';
+
+export interface Leg {
+  walletId: WalletId;
+  currency: WalletCurrency;
+  /** Signed: negative debits, positive credits. */
+  amount: number;
+}
+
+export interface JournalInput {
+  kind: JournalKind;
+  memo?: string | undefined;
+  senderWalletId: WalletId;
+  recipientWalletId: WalletId;
+  paymentHash?: string | undefined;
+  paymentRequest?: string | undefined;
+}
+
+export interface PostedEntry {
+  id: number;
+  walletId: WalletId;
+  amount: number;
+  balanceAfter: number;
+}
+
+export interface LockedWallet {
+  id: WalletId;
+  currency: WalletCurrency;
+  kind: 'user' | 'funding' | 'dealer';
+  balance: number;
+}
+
+/** Locks the wallets (sorted by id, one statement) and returns them by id. */
+export async function lockWallets(tx: Queryable, ids: readonly WalletId[]): Promise<Map<WalletId, LockedWallet>> {
+  const unique = [...new Set(ids)].sort();
+  const rows = await tx.query<LockedWallet>('SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [unique]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Posts a journal inside the caller's transaction. The caller has already locked the wallets with
+ * lockWallets(); a user wallet that would go below zero gives INSUFFICIENT_BALANCE and nothing is written.
+ */
+export async function postJournal(
+  tx: Queryable,
+  locked: Map<WalletId, LockedWallet>,
+  journal: JournalInput,
+  legs: readonly Leg[],
+): Promise<Result<{ journalId: string; entries: PostedEntry[] }, 'INSUFFICIENT_BALANCE'>> {
+  const sums = new Map<string, number>();
+  const deltas = new Map<WalletId, number>();
+  for (const leg of legs) {
+    const wallet = locked.get(leg.walletId);
+    if (!wallet) throw new Error(`wallet ${leg.walletId} was not locked`);
+    if (wallet.currency !== leg.currency) throw new Error('leg currency differs from its wallet');
+    if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error('leg amounts are non-zero integers');
+    sums.set(leg.currency, (sums.get(leg.currency) ?? 0) + leg.amount);
+    deltas.set(leg.walletId, (deltas.get(leg.walletId) ?? 0) + leg.amount);
+  }
+  for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
+  for (const [id, delta] of deltas) {
+    const wallet = locked.get(id)!;
+    if (wallet.kind === 'user' && wallet.balance + delta < 0) return err('INSUFFICIENT_BALANCE');
+  }
+  const journalId = randomUUID();
+  await tx.query(
+    `INSERT INTO ledger_journals (id, kind, memo, sender_wallet_id, recipient_wallet_id, payment_hash, payment_request)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [journalId, journal.kind, journal.memo ?? null, journal.senderWalletId, journal.recipientWalletId, journal.paymentHash ?? null, journal.paymentRequest ?? null],
+  );
+  const running = new Map<WalletId, number>();
+  const balances: number[] = [];
+  for (const leg of legs) {
+    const next = (running.get(leg.walletId) ?? locked.get(leg.walletId)!.balance) + leg.amount;
+    running.set(leg.walletId, next);
+    balances.push(next);
+  }
+  const rows = await tx.query<{ id: number; wallet_id: WalletId; amount: number; balance_after: number }>(
+    `INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
+     SELECT $1, w, c, a, b FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[]) AS t(w, c, a, b)
+     RETURNING id, wallet_id, amount, balance_after`,
+    [journalId, legs.map((l) => l.walletId), legs.map((l) => l.currency), legs.map((l) => l.amount), balances],
+  );
+  await tx.query('UPDATE wallets w SET balance = v.b FROM unnest($1::uuid[], $2::bigint[]) AS v(id, b) WHERE w.id = v.id', [
+    [...running.keys()],
+    [...running.values()],
+  ]);
+  for (const [id, balance] of running) locked.get(id)!.balance = balance;
+  return ok({ journalId, entries: rows.map((r) => ({ id: r.id, walletId: r.wallet_id, amount: r.amount, balanceAfter: r.balance_after })) });
+}

@@ -1,0 +1,120 @@
+// The wallet API under test: the real auth server (in-process, from the test stack) for OAuth tokens,
+// the real identity service for users and session tokens, and buildApiServer on the same database.
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildApiServer } from '../../src/api/server.ts';
+import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
+import type { MessageSender, OutgoingMessage } from '../../src/identity/services/message-sender.ts';
+import type { UserId } from '../../src/shared/brand.ts';
+import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
+import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
+import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow } from '../hydra/support/flow.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
+import type { DatabaseKind } from '../support/databases.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+export interface TestUser {
+  userId: UserId;
+  email: string;
+  /** Session token (Authorization: Bearer). */
+  session: string;
+  btcWalletId: string;
+  usdWalletId: string;
+}
+
+export interface Harness {
+  stack: TestStack;
+  app: FastifyInstance;
+  identity: IdentityService;
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: GqlBody }>;
+  signUp(email?: string): Promise<TestUser>;
+  fund(walletId: string, amount: number): Promise<void>;
+  /** A real access token from the auth server for this user, with exactly these granted scopes. */
+  oauthToken(user: TestUser, scopes: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface GqlBody {
+  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  errors?: { message: string; extensions?: { code?: string } }[];
+  error?: string;
+}
+
+let counter = 0;
+
+export async function startHarness(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<Harness> {
+  const stack = await startTestStack({
+    kind: options.kind ?? 'pglite',
+    env: { LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, ...options.env },
+  });
+  const { config } = stack;
+  const db = stack.database.db;
+  const codes = new Map<string, string>();
+  const sender: MessageSender = {
+    async send(message: OutgoingMessage) {
+      codes.set(message.to, message.code);
+    },
+  };
+  const identity = createIdentityService({ db, config, sender, onUserCreated: createAccountForUser });
+  const app = await buildApiServer({ config, db, hydra: stack.stack.hydra!, identity });
+  await app.ready();
+
+  const target: AuthTarget = {
+    kind: 'lightgate',
+    name: 'Lightgate',
+    ...UNREACHABLE_UI,
+    publicUrl: stack.urls.issuer,
+    adminUrl: stack.stack.listening.admin!,
+    stop: async () => {},
+  };
+  const admin = adminApi(target);
+  let client: Awaited<ReturnType<typeof createClient>> | undefined;
+
+  const gql: Harness['gql'] = async (query, variables, headers = {}) => {
+    const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers });
+    return { status: res.statusCode, body: res.json() as GqlBody };
+  };
+
+  return {
+    stack,
+    app,
+    identity,
+    gql,
+    async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
+      const requested = await identity.requestEmailCode({ email });
+      assert.ok(requested.ok, 'code requested');
+      const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: codes.get(email) });
+      assert.ok(login.ok, 'logged in');
+      const session = (login.value as { authToken: string }).authToken;
+      const verified = await identity.verifySessionToken(session);
+      assert.ok(verified);
+      const rows = await db.query<{ id: string; currency: string }>(
+        'SELECT w.id, w.currency FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1',
+        [verified.userId],
+      );
+      const btc = rows.find((r) => r.currency === 'BTC')!.id;
+      const usd = rows.find((r) => r.currency === 'USD')!.id;
+      return { userId: verified.userId, email, session, btcWalletId: btc, usdWalletId: usd };
+    },
+    async fund(walletId, amount) {
+      const funded = await fundWallet(db, { walletId, amount });
+      assert.ok(funded.ok, JSON.stringify(funded));
+    },
+    async oauthToken(user, scopes) {
+      client ??= await createClient(admin, { scope: 'openid offline_access read receive write' });
+      const rp = await relyingParty(target, client);
+      const scope = ['openid', ...scopes].join(' ');
+      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: user.userId, scope, grantScope: scope.split(' ') });
+      const tokens = await exchange(rp, flow);
+      return tokens.access_token;
+    },
+    async close() {
+      await app.close();
+      await stack.close();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const oauth = (token: string) => ({ 'oauth2-token': token });
+export const apiKey = (key: string) => ({ 'x-api-key': key });
