@@ -34,7 +34,7 @@ export function readDocuments(file: string, src: string): DesiredClient[] {
   const keys = new Set<string>();
   for (const doc of docs) {
     const bad = doc.errors[0];
-    if (bad) fail(bad.linePos?.[0].line ?? 1, `invalid JSON/YAML: ${bad.message.split('\n')[0]}`);
+    if (bad) fail(lc.linePos(bad.pos[0]).line, `invalid JSON/YAML: ${bad.message.split('\n')[0]}`);
     const root = doc.contents;
     if (root === null) continue;
     const items: Node[] = isSeq(root) ? (root.items as Node[]) : [root];

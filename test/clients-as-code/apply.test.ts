@@ -1,0 +1,191 @@
+// `clients plan|apply` end to end: the CLI command over the HTTP adapter against a real Lightgate
+// stack (admin API on a free port, fresh database). The command only sees a HydraAdmin, so the
+// same runs work against a real Ory Hydra.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runClientsCommand } from '../../src/cli/commands/clients.ts';
+import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
+import type { HydraAdmin } from '../../src/hydra-port/port.ts';
+import type { OAuth2Client } from '../../src/hydra-port/types.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
+
+const BLINK_GUIDE = join(import.meta.dirname, '../../examples/terraform/blink-guide.tf');
+
+async function run(hydra: HydraAdmin, ...argv: string[]): Promise<{ code: number; lines: string[]; text: string }> {
+  const lines: string[] = [];
+  const code = await runClientsCommand(argv, { hydra, out: (l) => lines.push(l) });
+  return { code, lines, text: lines.join('\n') };
+}
+
+/** True if the token endpoint accepts the client's credentials (client_secret_post). The grant is
+ * bogus, so an accepted client gets invalid_grant and a rejected one invalid_client. */
+async function authenticates(issuer: string, clientId: string, secret: string): Promise<boolean> {
+  const res = await fetch(`${issuer}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-token', client_id: clientId, client_secret: secret }),
+  });
+  const { error } = (await res.json()) as { error: string };
+  assert.ok(error === 'invalid_grant' || error === 'invalid_client', error);
+  return error === 'invalid_grant';
+}
+
+async function clientsOf(hydra: HydraAdmin, source: string): Promise<OAuth2Client[]> {
+  const r = await hydra.listClients();
+  assert.ok(r.ok);
+  return r.value.filter((c) => c.metadata?.lightgate_source === source).sort((a, b) => a.client_name.localeCompare(b.client_name));
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`clients apply on Blink's guide (${kind})`, () => {
+    let stack: TestStack;
+    let hydra: HydraAdmin;
+    let dir: string;
+    let exampleSecret = '';
+    before(async () => {
+      stack = await startTestStack({ kind });
+      hydra = createHttpHydraAdmin(stack.urls.admin);
+      dir = mkdtempSync(join(tmpdir(), 'lightgate-clients-'));
+    });
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await stack.close();
+    });
+
+    it('creates the two clients with matching fields, secrets in a 0600 file; a second apply changes nothing', async () => {
+      const plan = await run(hydra, 'plan', BLINK_GUIDE, '--var', 'app_url=https://app.example.com');
+      assert.equal(plan.code, 0, plan.text);
+      assert.match(plan.text, /\+ create\s+hydra_oauth2_client\.example/);
+      assert.match(plan.text, /Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged\./);
+      assert.deepEqual(await clientsOf(hydra, 'blink-guide.tf'), [], 'plan changes nothing');
+
+      const secretsFile = join(dir, 'secrets.json');
+      const first = await run(hydra, 'apply', BLINK_GUIDE, '--var=app_url=https://app.example.com', '--secrets-out', secretsFile);
+      assert.equal(first.code, 0, first.text);
+      assert.ok(first.text.indexOf('Plan: 2 to create') < first.text.indexOf('created hydra_oauth2_client.example'), 'plan printed first');
+      assert.match(first.text, /Apply complete: 2 created, 0 updated, 0 deleted\./);
+      assert.doesNotMatch(first.text, /client_secret=/, 'secrets went to the file, not the output');
+
+      const [dashboard, example] = await clientsOf(hydra, 'blink-guide.tf');
+      assert.ok(dashboard && example);
+      assert.equal(example.client_name, 'Example App');
+      assert.deepEqual(example.grant_types, ['authorization_code', 'refresh_token']);
+      assert.deepEqual(example.response_types, ['code', 'id_token']);
+      assert.equal(example.token_endpoint_auth_method, 'client_secret_post');
+      assert.equal(example.scope, 'read write');
+      assert.deepEqual(example.redirect_uris, ['https://app.example.com/api/auth/callback/blink', 'http://localhost:3000/api/auth/callback/blink']);
+      assert.equal(example.skip_consent, false);
+      assert.equal(dashboard.client_name, 'API Dashboard');
+      assert.equal(dashboard.skip_consent, true);
+      assert.equal(dashboard.scope, 'read write receive');
+      assert.deepEqual(dashboard.redirect_uris, ['https://app.example.com/dashboard/callback']);
+      assert.equal(dashboard.metadata.lightgate_resource, 'hydra_oauth2_client.dashboard');
+
+      assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
+      const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, { client_id: string; client_secret: string }>;
+      assert.equal(secrets['hydra_oauth2_client.example']?.client_id, example.client_id);
+      assert.equal(secrets['hydra_oauth2_client.dashboard']?.client_id, dashboard.client_id);
+      exampleSecret = secrets['hydra_oauth2_client.example']?.client_secret ?? '';
+      assert.equal(await authenticates(stack.urls.issuer, example.client_id, exampleSecret), true);
+      assert.equal(await authenticates(stack.urls.issuer, example.client_id, 'wrong'), false);
+
+      const second = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'app_url=https://app.example.com', '--secrets-out', secretsFile);
+      assert.equal(second.code, 0, second.text);
+      assert.match(second.text, /Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged\./);
+      assert.match(second.text, /nothing to change/);
+      assert.deepEqual(await clientsOf(hydra, 'blink-guide.tf'), [dashboard, example], 'not even updated_at moved');
+    });
+
+    it('updates only what changed, keeping the client id and secret', async () => {
+      const [, before] = await clientsOf(hydra, 'blink-guide.tf');
+      const r = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'app_url=https://new.example.com');
+      assert.equal(r.code, 0, r.text);
+      assert.match(r.text, /~ update\s+hydra_oauth2_client\.example/);
+      assert.match(r.text, /redirect_uris: \["https:\/\/app\.example\.com\/api\/auth\/callback\/blink",.*\] -> \["https:\/\/new\.example\.com/);
+      assert.match(r.text, /Apply complete: 0 created, 2 updated, 0 deleted\./);
+      const [, after] = await clientsOf(hydra, 'blink-guide.tf');
+      assert.equal(after?.client_id, before?.client_id);
+      assert.equal(after?.redirect_uris[0], 'https://new.example.com/api/auth/callback/blink');
+      assert.equal(await authenticates(stack.urls.issuer, after?.client_id ?? '', exampleSecret), true, 'the secret survives an update');
+    });
+  });
+}
+
+describe('clients plan/apply: deletes, JSON/YAML, errors', () => {
+  let stack: TestStack;
+  let hydra: HydraAdmin;
+  let dir: string;
+  before(async () => {
+    stack = await startTestStack();
+    hydra = createHttpHydraAdmin(stack.urls.admin);
+    dir = mkdtempSync(join(tmpdir(), 'lightgate-clients-'));
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await stack.close();
+  });
+
+  it('deletes the clients a file no longer declares, and only those', async () => {
+    const file = join(dir, 'apps.tf');
+    const two = (names: string[]) =>
+      names
+        .map((n) => `resource "hydra_oauth2_client" "${n}" {\n  client_name = "${n}"\n  redirect_uris = ["https://${n}.example/cb"]\n}\n`)
+        .join('\n');
+    writeFileSync(file, two(['alpha', 'beta']));
+    const unmanaged = await hydra.createClient({ client_name: 'unmanaged', redirect_uris: ['https://u.example/cb'] });
+    assert.ok(unmanaged.ok);
+    assert.equal((await run(hydra, 'apply', file)).code, 0);
+    assert.equal((await clientsOf(hydra, 'apps.tf')).length, 2);
+
+    writeFileSync(file, two(['alpha']));
+    const r = await run(hydra, 'apply', file);
+    assert.equal(r.code, 0, r.text);
+    assert.match(r.text, /- delete\s+hydra_oauth2_client\.beta/);
+    assert.match(r.text, /Apply complete: 0 created, 0 updated, 1 deleted\./);
+    assert.deepEqual(
+      (await clientsOf(hydra, 'apps.tf')).map((c) => c.client_name),
+      ['alpha'],
+    );
+    assert.ok((await hydra.getClient(unmanaged.value.client_id)).ok, 'clients of no file are left alone');
+  });
+
+  it('applies JSON and YAML documents with explicit ids idempotently, printing secrets once', async () => {
+    const json = join(dir, 'clients.json');
+    writeFileSync(json, JSON.stringify([{ client_id: 'json-app', client_name: 'JSON app', redirect_uris: ['https://j.example/cb'], scope: 'read' }]));
+    const first = await run(hydra, 'apply', json);
+    assert.equal(first.code, 0, first.text);
+    assert.match(first.text, /hydra_oauth2_client\.json-app: client_id=json-app client_secret=\S+/);
+    const again = await run(hydra, 'apply', json);
+    assert.match(again.text, /Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged\./);
+    assert.doesNotMatch(again.text, /client_secret=/);
+
+    const yaml = join(dir, 'public.yaml');
+    writeFileSync(yaml, 'client_name: SPA\ntoken_endpoint_auth_method: none\nredirect_uris: [https://spa.example/cb]\n');
+    const pub = await run(hydra, 'apply', yaml);
+    assert.equal(pub.code, 0, pub.text);
+    assert.match(pub.text, /hydra_oauth2_client\.SPA: client_id=\S+ \(public client, no secret\)/);
+    assert.match((await run(hydra, 'plan', yaml)).text, /1 unchanged/);
+  });
+
+  it('reports unsupported HCL with file and line, usage errors, and an unreachable server', async () => {
+    const file = join(dir, 'bad.tf');
+    writeFileSync(file, 'resource "hydra_oauth2_client" "x" {\n  client_name = "x"\n  dynamic "jwk" {\n  }\n}\n');
+    const bad = await run(hydra, 'apply', file);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.lines[0], `error: ${file}:3: unsupported construct: dynamic block "jwk"`);
+
+    assert.equal((await run(hydra, 'plan')).code, 2);
+    assert.equal((await run(hydra, 'destroy', file)).code, 2);
+    assert.equal((await run(hydra, 'plan', file, '--secrets-out', 'x')).code, 2);
+    assert.equal((await run(hydra, 'plan', file, '--var', 'novalue')).code, 2);
+
+    const down = createHttpHydraAdmin(`http://127.0.0.1:${await freePort()}`);
+    const r = await run(down, 'plan', BLINK_GUIDE);
+    assert.equal(r.code, 1);
+    assert.match(r.text, /error: listing clients: temporarily_unavailable \(HTTP 503\): .*unreachable/);
+  });
+});
