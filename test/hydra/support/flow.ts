@@ -9,8 +9,22 @@ import { CALLBACK, type AuthTarget } from './target.ts';
 export type { Browser };
 export { createBrowser };
 
+interface AxiosErrorLike extends Error {
+  config?: { method?: string; url?: string };
+  response?: { status: number; data: unknown };
+}
+interface AxiosLike {
+  interceptors: { response: { use(ok: undefined, fail: (e: AxiosErrorLike) => unknown): void } };
+}
+
 export function adminApi(target: AuthTarget): OAuth2Api {
-  return new OAuth2Api(new AdminConfiguration({ basePath: target.adminUrl }));
+  const api = new OAuth2Api(new AdminConfiguration({ basePath: target.adminUrl }));
+  // Failures name the call and carry the body, so a mismatch with Hydra reads at a glance.
+  (api as unknown as { axios: AxiosLike }).axios.interceptors.response.use(undefined, (e: AxiosErrorLike) => {
+    if (e.response) e.message = `${e.config?.method?.toUpperCase()} ${e.config?.url} -> ${e.response.status} ${JSON.stringify(e.response.data)}`;
+    return Promise.reject(e);
+  });
+  return api;
 }
 
 export interface HttpFailure {
