@@ -1,6 +1,7 @@
 // HydraAdmin over HTTP: Ory Hydra's admin API (../shared/contracts/hydra-openapi.json), spoken
 // both by a real Hydra and by Lightgate's own admin server (port 4445). Every failure comes back as
 // a HydraError value, including an unreachable server (503); nothing here throws.
+import { randomBytes } from 'node:crypto';
 import { err, ok } from '../shared/result.ts';
 import type { ClientListFilter, HydraAdmin, HydraResult } from './port.ts';
 import type {
@@ -242,6 +243,17 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     createClient: (body) => call({ method: 'POST', path: '/admin/clients', json: body }, client, 'client'),
     replaceClient: (id, body) => call({ method: 'PUT', path: clientPath(id), json: { ...body, client_id: id } }, client, 'client'),
     deleteClient: (id) => callVoid({ method: 'DELETE', path: clientPath(id) }),
-    rotateClientSecret: (id) => call({ method: 'POST', path: `${clientPath(id)}/secrets/rotate` }, client, 'client'),
+    rotateClientSecret: async (id) => {
+      const rotated = await call({ method: 'POST', path: `${clientPath(id)}/secrets/rotate` }, client, 'client');
+      if (rotated.ok || rotated.error.status !== 404) return rotated;
+      // Hydra before v25 has no rotate route: a 404 for a client that exists means the route is
+      // missing, so set a fresh secret with PUT (the old one stops working at once).
+      const current = await call({ method: 'GET', path: clientPath(id) }, client, 'client');
+      if (!current.ok) return current;
+      const secret = randomBytes(32).toString('base64url');
+      const { created_at: _c, updated_at: _u, status: _s, ...rest } = current.value;
+      const replaced = await call({ method: 'PUT', path: clientPath(id), json: { ...rest, client_secret: secret } }, client, 'client');
+      return replaced.ok ? ok({ ...replaced.value, client_secret: secret }) : replaced;
+    },
   };
 }

@@ -166,6 +166,29 @@ describe('HTTP adapter: protocol edges', () => {
     }
   });
 
+  it('rotates a secret by PUT on servers without the rotate route (Hydra before v25)', async () => {
+    const s = await hydraLike((q, res) => {
+      if (q.url.endsWith('/secrets/rotate')) return json(res, 404, { error: { code: 404, status: 'Not Found', message: 'The requested route does not exist.' } });
+      if (q.url === '/admin/clients/gone') return json(res, 404, { error: 'not_found', error_description: 'Unable to locate the resource' });
+      if (q.method === 'GET') return json(res, 200, { client_id: 'c1', client_name: 'C', created_at: 'x', updated_at: 'y' });
+      const body = JSON.parse(q.body) as Record<string, unknown>;
+      return json(res, 200, { ...body, client_secret: undefined });
+    });
+    try {
+      const h = createHttpHydraAdmin(s.url);
+      const r = await h.rotateClientSecret('c1');
+      assert.ok(r.ok);
+      assert.match(r.value.client_secret ?? '', /^[A-Za-z0-9_-]{43}$/);
+      const put = s.seen.find((x) => x.method === 'PUT');
+      assert.deepEqual(JSON.parse(put?.body ?? ''), { client_id: 'c1', client_name: 'C', client_secret: r.value.client_secret });
+      const gone = await h.rotateClientSecret('gone');
+      assert.equal(gone.ok, false);
+      if (!gone.ok) assert.equal(gone.error.status, 404);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('toHydraError falls back on the HTTP status', () => {
     assert.deepEqual(toHydraError(500, undefined), { status: 500, error: 'server_error', error_description: 'Hydra admin API answered HTTP 500' });
     assert.deepEqual(toHydraError(400, { error_hint: 'hint only' }), { status: 400, error: 'invalid_request', error_description: 'hint only' });
