@@ -1,6 +1,6 @@
 // The API server (port 4002): POST /graphql (Blink's wallet API), Blink's /auth/* endpoints from the
 // identity module, and health checks. Credentials are checked on every GraphQL request before anything runs.
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { DatabaseUnavailableError } from '../db/database.ts';
@@ -28,9 +28,9 @@ export interface ApiServerDeps {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 
-export async function buildApiServer(deps: ApiServerDeps) {
+export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 100 * 1024, trustProxy: true });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: true });
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
   const schema = buildWalletSchema();
   const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });
