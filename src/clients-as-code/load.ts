@@ -35,6 +35,8 @@ export function parseClients(file: string, src: string, vars: Readonly<Record<st
     return ok(format === 'terraform' ? readTerraform(file, src, vars) : readDocuments(file, src));
   } catch (e) {
     if (e instanceof SourceError) return err({ code: 'invalid_source', file: e.file, line: e.line, message: e.message });
+    // Recursive descent on absurdly nested input can exhaust the stack: still just a bad file.
+    if (e instanceof RangeError) return err({ code: 'invalid_source', file, message: `${file}: expressions nested too deeply` });
     throw e;
   }
 }
