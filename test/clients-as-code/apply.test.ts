@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runClientsCommand } from '../../src/cli/commands/clients.ts';
+import { runClientsCli, runClientsCommand } from '../../src/cli/commands/clients.ts';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
@@ -182,6 +182,13 @@ describe('clients plan/apply: deletes, JSON/YAML, errors', () => {
     assert.equal((await run(hydra, 'destroy', file)).code, 2);
     assert.equal((await run(hydra, 'plan', file, '--secrets-out', 'x')).code, 2);
     assert.equal((await run(hydra, 'plan', file, '--var', 'novalue')).code, 2);
+
+    // The CLI entry: --endpoint overrides the configured admin URL.
+    const lines: string[] = [];
+    const viaCli = await runClientsCli(['plan', BLINK_GUIDE, '--endpoint', stack.urls.admin], 'http://127.0.0.1:9/', (l) => lines.push(l));
+    assert.equal(viaCli, 0, lines.join('\n'));
+    assert.match(lines.join('\n'), /Plan: 2 to create/);
+    assert.equal(await runClientsCli(['plan', BLINK_GUIDE, '--endpoint', 'not a url'], stack.urls.admin, () => {}), 2);
 
     const down = createHttpHydraAdmin(`http://127.0.0.1:${await freePort()}`);
     const r = await run(down, 'plan', BLINK_GUIDE);

@@ -3,6 +3,7 @@
 // or on the URL of `--endpoint` (see extractEndpoint).
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { createHttpHydraAdmin } from '../../hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
 import { applyPlan, type CreatedClient } from '../../clients-as-code/app/apply-clients.ts';
 import { planClientsFromFile } from '../../clients-as-code/app/plan-clients.ts';
@@ -145,4 +146,20 @@ async function reportSecrets(created: CreatedClient[], file: string | undefined,
   out('Client secrets (shown once, store them now):');
   for (const c of withSecret) out(`  ${c.key}: client_id=${c.client_id} client_secret=${c.client_secret}`);
   return !file;
+}
+
+/**
+ * The whole `lightgate clients ...` entry for src/cli/main.ts: the HTTP adapter on `--endpoint`
+ * if given, else on `defaultAdminUrl` (config.urls.admin), printing to stdout.
+ */
+export function runClientsCli(argv: string[], defaultAdminUrl: string, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const { endpoint, rest } = extractEndpoint(argv);
+  let url: string;
+  try {
+    url = new URL(endpoint ?? defaultAdminUrl).href;
+  } catch {
+    out(`error: --endpoint must be a URL, got ${JSON.stringify(endpoint)}`);
+    return Promise.resolve(2);
+  }
+  return runClientsCommand(rest, { hydra: createHttpHydraAdmin(url), out });
 }
