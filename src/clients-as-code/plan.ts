@@ -44,7 +44,8 @@ function normalize(field: string, v: unknown): string {
   if (v === undefined || v === null || v === '' || v === false) return 'null';
   if (Array.isArray(v) && v.length === 0) return 'null';
   if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return 'null';
-  if (field === 'scope' && typeof v === 'string') return JSON.stringify(v.split(/\s+/).filter(Boolean).join(' '));
+  // scope is a set (RFC 6749 §3.3): order and spacing do not matter
+  if (field === 'scope' && typeof v === 'string') return JSON.stringify(v.split(/\s+/).filter(Boolean).sort().join(' '));
   return stableJson(v);
 }
 

@@ -48,7 +48,7 @@ describe('makePlan', () => {
       server('id-unmanaged', {}),
     ];
     const r = makePlan('c.tf', [
-      desired('same', { client_name: 'Same', scope: 'read write', skip_consent: false, audience: [] }),
+      desired('same', { client_name: 'Same', scope: 'write read', skip_consent: false, audience: [] }),
       desired('changed', { client_name: 'New', redirect_uris: ['https://a/cb'] }),
       desired('new', { client_name: 'Brand new' }),
     ], existing);
