@@ -1,10 +1,8 @@
 // Port 4444: oidc-provider at Hydra's public paths, plus health, RFC 8414 metadata and logout resumption.
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AuthServer } from '../oidc/auth-server.ts';
-import { renderFormPost } from '../oidc/pages.ts';
 import { registerHealthRoutes } from './health.ts';
 import { VERSION } from '../../shared/version.ts';
 
@@ -24,17 +22,6 @@ export function buildPublicServer({ auth, db, logger }: { auth: AuthServer; db: 
 
   // RFC 8414 metadata: the same document as OpenID discovery.
   app.get('/.well-known/oauth-authorization-server', delegate('/.well-known/openid-configuration'));
-
-  app.get<{ Querystring: { logout_challenge?: string } }>('/oauth2/sessions/logout/resume', async (request, reply) => {
-    const confirmation = await auth.logoutConfirmation(String(request.query.logout_challenge ?? ''));
-    if (!confirmation) return reply.code(404).type('text/html').send('<!doctype html><title>Logout</title><p>This logout request is unknown or has expired.</p>');
-    const nonce = randomBytes(16).toString('base64');
-    return reply
-      .header('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'`)
-      .header('Cache-Control', 'no-store')
-      .type('text/html')
-      .send(renderFormPost(confirmation.action, confirmation.fields, nonce));
-  });
 
   app.all('/*', delegate());
   return app;

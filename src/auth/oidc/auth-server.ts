@@ -15,7 +15,8 @@ import { createConsentSessions } from './consent-sessions.ts';
 import { createHandledChallenges } from './handled-challenges.ts';
 import { createHydraFlows } from './hydra-flows.ts';
 import { createLogoutRequests } from './logout-requests.ts';
-import { buildProvider, HYDRA_ROUTES } from './provider-factory.ts';
+import { buildProvider } from './provider-factory.ts';
+import { HYDRA_ROUTES } from './routes.ts';
 import { KEYS_CHANNEL, loadSigningKeys, signingKeysVersion } from './signing-keys.ts';
 import { deleteExpiredPayloads } from './sql-adapter.ts';
 
@@ -25,8 +26,6 @@ export interface AuthServer {
   readonly hydra: LightgateAdmin;
   /** Node request handler for oidc-provider's routes (the public port). */
   handle(req: IncomingMessage, res: ServerResponse): void;
-  /** Where an accepted logout challenge resumes: the confirmation form to post, or undefined when unknown. */
-  logoutConfirmation(challenge: string): Promise<{ action: string; fields: Record<string, string> } | undefined>;
   /** Reloads signing keys now (also done on NOTIFY and every few seconds). */
   reloadKeys(): Promise<void>;
   readonly routes: typeof HYDRA_ROUTES;
@@ -40,7 +39,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
 
-  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions });
+  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions, handled });
   let provider: Provider = await build();
   let callback = provider.callback();
   let keysVersion = await signingKeysVersion(db);
@@ -64,6 +63,8 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
   };
   const validate = async (stored: StoredClient) => {
+    // Hydra accepts clients without redirect URIs; they simply cannot run an authorization code flow.
+    if (stored.client.redirect_uris.length === 0) return undefined;
     try {
       await (provider.Client as unknown as { validate(m: unknown): Promise<void> }).validate(toProviderMetadata(stored));
       return undefined;
@@ -83,12 +84,6 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     handle: (req, res) => void callback(req, res),
     routes: HYDRA_ROUTES,
     reloadKeys,
-    async logoutConfirmation(challenge) {
-      const record = await logoutRequests.find(challenge);
-      if (!record || !(await handled.find(challenge))) return undefined;
-      await logoutRequests.remove(challenge);
-      return { action: `${config.urls.issuer}${HYDRA_ROUTES.end_session}/confirm`, fields: { xsrf: record.secret, logout: 'yes' } };
-    },
     async close() {
       clearInterval(keyPoll);
       clearInterval(cleanup);

@@ -35,6 +35,8 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     post_logout_redirect_uris: client.post_logout_redirect_uris,
     scope: client.scope,
     application_type: applicationType(client),
+    // Hydra always puts auth_time in ID tokens.
+    require_auth_time: true,
     ...(client.logo_uri ? { logo_uri: client.logo_uri } : {}),
     ...(client.policy_uri ? { policy_uri: client.policy_uri } : {}),
     ...(client.tos_uri ? { tos_uri: client.tos_uri } : {}),

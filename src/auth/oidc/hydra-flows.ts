@@ -75,7 +75,7 @@ function requestUrl(issuer: string, params: Record<string, unknown>): string {
     if (value === undefined || key === 'lg_prompt') continue;
     query.set(key, key === 'prompt' && params.lg_prompt !== undefined ? String(params.lg_prompt) : String(value));
   }
-  if (params.lg_prompt === '') query.delete('prompt');
+  if (params.lg_prompt === '-') query.delete('prompt');
   return `${issuer}/oauth2/auth?${query}`;
 }
 
@@ -106,12 +106,14 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
     return client ? ok(client) : notFound('client');
   }
 
+  /** Stores the app's decision; the browser resumes at Hydra's verifier URL (see hydra-compat.ts). */
   async function finish(interaction: InteractionLike, kind: 'login' | 'consent', result: Record<string, unknown>) {
-    const marked = await handled.mark(interaction.uid, kind, interaction.returnTo, deps.interactionTtl);
+    const redirectTo = `${requestUrl(deps.issuer, interaction.params)}&${kind}_verifier=${encodeURIComponent(interaction.uid)}`;
+    const marked = await handled.mark(interaction.uid, kind, redirectTo, deps.interactionTtl);
     if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
     interaction.result = result;
     await interaction.save(Math.max(1, interaction.exp - now()));
-    return ok({ redirect_to: interaction.returnTo });
+    return ok({ redirect_to: redirectTo });
   }
 
   async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
@@ -119,7 +121,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
     const subject = login.accountId ?? interaction.session?.accountId ?? '';
     const scopes = split(interaction.params.scope);
     const audience = split(interaction.params.audience);
-    const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt);
+    const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt).filter((p) => p !== '-');
     const skip = !prompts.includes('consent') && (await consentSessions.findRemembered(subject, client.client_id, scopes, audience));
     return {
       challenge: interaction.uid,
@@ -154,7 +156,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
           request_url: requestUrl(deps.issuer, interaction.params),
           requested_access_token_audience: split(interaction.params.audience),
           requested_scope: split(interaction.params.scope),
-          session_id: interaction.session?.uid ?? '',
+          session_id: String(interaction.prompt.details.session_id ?? interaction.session?.uid ?? ''),
           skip,
           subject: skip ? (interaction.session?.accountId ?? '') : '',
         };
@@ -169,7 +171,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         const interaction = found.value;
         const sessionSubject = interaction.session?.accountId;
         if (interaction.prompt.details.skip === true && sessionSubject && sessionSubject !== body.subject) {
-          return fail(400, 'invalid_request', `Field 'subject' does not match subject from previous authentication`);
+          // Hydra: another subject than the remembered one restarts the request with prompt=login.
+          const restart = new URL(requestUrl(deps.issuer, { ...interaction.params, lg_prompt: undefined, prompt: 'login' }));
+          return ok({ redirect_to: restart.href });
         }
         return finish(interaction, 'login', {
           login: {
@@ -261,10 +265,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
           const redirectTo = await handled.find(challenge);
           return redirectTo ? fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: redirectTo }) : notFound('logout request');
         }
-        const redirectTo = `${deps.issuer}/oauth2/sessions/logout/resume?logout_challenge=${encodeURIComponent(challenge)}`;
-        const marked = await handled.mark(challenge, 'logout', redirectTo, deps.interactionTtl);
+        const marked = await handled.mark(challenge, 'logout', record.requestUrl, deps.interactionTtl);
         if (!marked.first) return fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: marked.redirectTo });
-        return ok({ redirect_to: redirectTo });
+        return ok({ redirect_to: `${deps.issuer}/oauth2/sessions/logout?logout_verifier=${encodeURIComponent(challenge)}` });
       }),
 
     rejectLogoutRequest: (challenge) =>
@@ -296,7 +299,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         return ok(undefined);
       }),
 
-    introspect: (token) =>
+    introspect: (token, scope) =>
       guarded(async () => {
         if (typeof token !== 'string' || !token || token.length > 4096) return ok({ active: false });
         const [row] = await db.query<{ model: string; payload: Record<string, unknown>; status: string | null; claims: Record<string, unknown> | null; audience: string[] | null }>(
@@ -310,6 +313,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         );
         if (!row || row.status !== 'active') return ok({ active: false });
         const p = row.payload as { scope?: string; clientId: string; accountId?: string; exp: number; iat: number };
+        // RFC 7662 with Hydra's `scope` parameter: active only when the token holds every scope asked for.
+        const held = new Set((p.scope ?? '').split(' '));
+        if (scope && !scope.split(' ').filter(Boolean).every((s) => held.has(s))) return ok({ active: false });
         const result: IntrospectedToken = {
           active: true,
           scope: p.scope ?? '',

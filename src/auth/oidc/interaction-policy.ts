@@ -18,14 +18,18 @@ function loginSkippable(ctx: KoaContextWithOIDC): boolean {
 /** The prompt values the client sent (before the server added `consent` for offline_access, see provider-factory). */
 export function originalPrompts(ctx: KoaContextWithOIDC): Set<string> {
   const raw = ctx.oidc.params?.lg_prompt as string | undefined;
-  if (raw !== undefined) return new Set(raw.split(' ').filter(Boolean));
+  if (raw !== undefined) return new Set(raw.split(' ').filter((p) => p && p !== '-'));
   return ctx.oidc.prompts;
 }
 
 export function hydraPolicy() {
   const login = new Prompt(
     { name: 'login', requestable: true },
-    (ctx: KoaContextWithOIDC) => ({ skip: loginSkippable(ctx), login_ts: ctx.oidc.session?.loginTs ?? null }),
+    (ctx: KoaContextWithOIDC) => {
+      // Keep the browser session from the first request on, so its id is the login request's session_id.
+      if (ctx.oidc.session) (ctx.oidc.session as unknown as { touched: boolean }).touched = true;
+      return { skip: loginSkippable(ctx), session_id: ctx.oidc.session?.uid ?? '' };
+    },
     new Check('hydra_login', 'End-User authentication is required', 'login_required', (ctx: KoaContextWithOIDC) => {
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       if (ctx.oidc.promptPending('none') && loginSkippable(ctx)) return Check.NO_NEED_TO_PROMPT;

@@ -1,5 +1,5 @@
 // The few pages the authorization server renders itself: errors it must not redirect (unknown client or
-// redirect_uri, RFC 6749 section 4.1.2.1) and the auto-submitting form that resumes a confirmed logout.
+// redirect_uri, RFC 6749 section 4.1.2.1).
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f5f6f8;color:#1b1d21;display:grid;place-items:center;min-height:100vh;margin:0}
@@ -14,9 +14,3 @@ export function renderErrorPage(out: { error: string; error_description?: string
 <p>Go back to the application you came from and try again.</p></main></body></html>`;
 }
 
-export function renderFormPost(action: string, fields: Record<string, string>, nonce: string): string {
-  const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out…</title><style>${STYLE}</style></head><body><main>
-<form method="post" action="${escapeHtml(action)}">${inputs}<p>Signing you out…</p><noscript><button type="submit">Continue</button></noscript></form>
-<script nonce="${nonce}">document.forms[0].submit()</script></main></body></html>`;
-}

@@ -7,19 +7,25 @@ import { verifySecret } from '../../shared/secret-hash.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import { createAdapterClass, unavailable } from './sql-adapter.ts';
 import { hydraPolicy } from './interaction-policy.ts';
-import { renderErrorPage, renderFormPost } from './pages.ts';
+import { hydraCompat } from './hydra-compat.ts';
+import { HYDRA_ROUTES } from './routes.ts';
+import { renderErrorPage } from './pages.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import type { LogoutRequests } from './logout-requests.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
+import type { HandledChallenges } from './handled-challenges.ts';
 
-export const HYDRA_ROUTES = {
-  authorization: '/oauth2/auth',
-  token: '/oauth2/token',
-  userinfo: '/userinfo',
-  revocation: '/oauth2/revoke',
-  end_session: '/oauth2/sessions/logout',
-  jwks: '/.well-known/jwks.json',
-} as const;
+export { HYDRA_ROUTES };
+
+const GRANT_ERROR_DESCRIPTIONS: Record<string, string> = {
+  'authorization code already consumed': 'The authorization code has already been used.',
+  'refresh token already used': 'The refresh token is already used and has been revoked with every token of its grant.',
+  'grant already used': 'The authorization code or refresh token has already been used.',
+  'authorization code is expired': 'The authorization code has expired.',
+  'authorization code not found': 'The authorization code is invalid, expired or revoked.',
+  'refresh token not found': 'The refresh token is invalid, expired or revoked.',
+  'authorization code redirect_uri mismatch': 'The redirect_uri does not match the one of the authorization request.',
+};
 
 /** Claims that consent `session.id_token` may add to ID tokens and userinfo (oidc-provider needs them declared). */
 export const SESSION_CLAIMS = ['email', 'email_verified', 'phone_number', 'phone_number_verified', 'name', 'preferred_username', 'username', 'locale', 'picture'];
@@ -31,9 +37,10 @@ export interface ProviderDeps {
   throttle: ClientAuthThrottle;
   logoutRequests: LogoutRequests;
   consentSessions: ConsentSessions;
+  handled: HandledChallenges;
 }
 
-export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions }: ProviderDeps): Provider {
+export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions, handled }: ProviderDeps): Provider {
   const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
   const configuration: Configuration = {
     adapter: createAdapterClass(db),
@@ -46,8 +53,10 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     },
     routes: HYDRA_ROUTES,
     scopes: [...SUPPORTED_SCOPES],
-    claims: { openid: ['sub', ...SESSION_CLAIMS] },
+    claims: { openid: ['sub', 'acr', 'amr', ...SESSION_CLAIMS] },
     conformIdTokenClaims: false,
+    // acr values the login app may set (Hydra takes any string; oidc-provider publishes a fixed list).
+    acrValues: ['0', '1', '2', 'aal1', 'aal2', 'aal3'],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     // PKCE: S256 only (oidc-provider offers nothing else); required for public clients (RFC 9700 section 2.1.1).
@@ -68,9 +77,10 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
           const challenge = await logoutRequests.create({
             secret: session.state?.secret as string,
             subject: session.accountId ?? '',
-            sid: session.uid,
+            sid: ctx.oidc.client ? (session.sidFor(ctx.oidc.client.clientId) ?? session.uid) : session.uid,
             clientId: ctx.oidc.client?.clientId,
-            requestUrl: ctx.href,
+            // Hydra reports the path, not a URL.
+            requestUrl: ctx.originalUrl,
             rpInitiated: Boolean(ctx.oidc.params?.id_token_hint || ctx.oidc.params?.client_id || ctx.oidc.params?.post_logout_redirect_uri),
           });
           ctx.redirect(`${config.urls.logout}?logout_challenge=${encodeURIComponent(challenge)}`);
@@ -142,25 +152,44 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     return matches;
   };
 
+  // Hydra puts the login session's sid in every ID token (OIDC Front/Back-Channel Logout use it).
+  (provider.Client as unknown as { prototype: { includeSid(): boolean } }).prototype.includeSid = () => true;
+  // Hydra's sid is the login session id (the login request's session_id), the same for every client.
+  const SessionProto = (provider.Session as unknown as { prototype: { uid: string; sidFor(c: string, v?: string): string | undefined; ensureClientContainer(c: string): void } }).prototype;
+  SessionProto.ensureClientContainer = function ensureClientContainer(clientId: string) {
+    if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
+  };
+
+  provider.use(
+    hydraCompat(provider, {
+      async confirmLogout(verifier) {
+        const record = await logoutRequests.find(verifier);
+        if (!record || !(await handled.find(verifier))) return undefined;
+        await logoutRequests.remove(verifier);
+        return record.secret;
+      },
+    }),
+  );
   provider.use(async (ctx, next) => {
-    // Hydra issues refresh tokens for offline_access without prompt=consent; oidc-provider drops offline_access
-    // unless prompt=consent. Every request reaches the consent app anyway, so add the prompt and keep the original.
-    if (ctx.path === HYDRA_ROUTES.authorization && ctx.method === 'GET') {
-      const query = { ...ctx.query } as Record<string, string | string[]>;
-      delete query.lg_prompt;
-      const scope = typeof query.scope === 'string' ? query.scope.split(' ') : [];
-      const prompt = typeof query.prompt === 'string' ? query.prompt : '';
-      if (scope.includes('offline_access') && !prompt.split(' ').includes('consent') && !prompt.split(' ').includes('none')) {
-        query.lg_prompt = prompt;
-        query.prompt = [...prompt.split(' ').filter(Boolean), 'consent'].join(' ');
-      }
-      ctx.query = query;
-    }
     await next();
+    // Hydra tells the client the granted scope in the authorization response (RFC 6749 section 3.3 allows it).
+    const code = ctx.oidc?.entities?.AuthorizationCode as { scope?: string } | undefined;
+    const location = ctx.response.get('location');
+    if (code?.scope && location && ctx.status >= 300 && ctx.status < 400) {
+      const target = URL.parse(location);
+      if (target?.searchParams.has('code') && !target.searchParams.has('scope')) {
+        target.searchParams.set('scope', code.scope);
+        ctx.set('location', target.href);
+      }
+    }
     if (ctx.status === 429 && ctx.state.retryAfter) ctx.set('Retry-After', String(ctx.state.retryAfter));
+  });
+  // The error event fires after the body is set: give invalid_grant the precise reason, as Hydra does.
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string; error_detail?: string }) => {
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (body?.error === 'invalid_grant' && error.error_detail) body.error_description = GRANT_ERROR_DESCRIPTIONS[error.error_detail] ?? error.error_detail;
   });
   return provider;
 }
 
 export type { Provider, KoaContextWithOIDC };
-export { renderFormPost };

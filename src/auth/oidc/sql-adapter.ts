@@ -50,7 +50,7 @@ export function createAdapterClass(db: Database) {
       if (this.model === 'Client') {
         const stored = await guard(() => clients.find(id));
         // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
-        return stored && stored.status === 'active' ? toProviderMetadata(stored) : undefined;
+        return stored && stored.status === 'active' && stored.client.redirect_uris.length > 0 ? toProviderMetadata(stored) : undefined;
       }
       return this.findBy('id', id);
     }
@@ -86,6 +86,10 @@ export function createAdapterClass(db: Database) {
         const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = $2', [this.model, id]));
         if (row?.grant_id) await revokeGrant(db, row.grant_id);
         throw new errors.InvalidGrant('grant already used');
+      }
+      // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after this).
+      if (this.model === 'RefreshToken' && rows[0]?.grant_id) {
+        await guard(() => db.query(`DELETE FROM oidc_payloads WHERE model = 'AccessToken' AND grant_id = $1`, [rows[0]!.grant_id]));
       }
     }
 

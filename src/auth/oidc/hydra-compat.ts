@@ -1,0 +1,96 @@
+// Koa middleware in front of oidc-provider that gives it Hydra's observable behaviour at /oauth2/auth:
+// verifier URLs, a client's scope allow-list, and refresh tokens for offline_access without prompt=consent.
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { HYDRA_ROUTES } from './routes.ts';
+
+type Query = Record<string, string | string[] | undefined>;
+type Next = () => Promise<unknown>;
+
+/**
+ * RFC 6749 section 4.1.2.1: an error goes back to the client only when the redirect_uri is the client's own;
+ * otherwise oidc-provider renders its error page. RFC 9207: with `iss`.
+ */
+async function redirectError(provider: Provider, ctx: KoaContextWithOIDC, query: Query, error: string, description: string, next: Next) {
+  const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;
+  const redirectUri = typeof query.redirect_uri === 'string' ? query.redirect_uri : undefined;
+  const client = clientId ? await provider.Client.find(clientId) : undefined;
+  if (!client || !redirectUri || !client.redirectUriAllowed(redirectUri)) return next();
+  const target = new URL(redirectUri);
+  target.searchParams.set('error', error);
+  target.searchParams.set('error_description', description);
+  if (typeof query.state === 'string') target.searchParams.set('state', query.state);
+  target.searchParams.set('iss', provider.issuer);
+  ctx.status = 303;
+  ctx.redirect(target.href);
+}
+
+export interface CompatDeps {
+  /** The confirmation secret (xsrf) of an accepted logout challenge, once; undefined when unknown or used. */
+  confirmLogout(verifier: string): Promise<string | undefined>;
+}
+
+export function hydraCompat(provider: Provider, deps: CompatDeps) {
+  return async (ctx: KoaContextWithOIDC, next: Next) => {
+    if (ctx.path === HYDRA_ROUTES.end_session && ctx.method === 'GET' && typeof ctx.query.logout_verifier === 'string') {
+      // Hydra's logout verifier: the logout app accepted. Confirm with oidc-provider's own end_session_confirm
+      // (as if its confirmation form had been posted), so the browser needs no script.
+      const xsrf = await deps.confirmLogout(ctx.query.logout_verifier);
+      if (!xsrf) {
+        ctx.status = 404;
+        ctx.type = 'html';
+        ctx.body = '<!doctype html><title>Sign out</title><p>This sign-out request is unknown, expired or already used.</p>';
+        return;
+      }
+      ctx.method = 'POST';
+      ctx.path = `${HYDRA_ROUTES.end_session}/confirm`;
+      ctx.querystring = '';
+      const body = new URLSearchParams({ xsrf, logout: 'yes' }).toString();
+      ctx.req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      ctx.req.headers['content-length'] = String(Buffer.byteLength(body));
+      Object.defineProperty(ctx.req, 'readable', { value: false });
+      (ctx.req as unknown as { body: string }).body = body;
+      return next();
+    }
+    if (ctx.path !== HYDRA_ROUTES.authorization || ctx.method !== 'GET') return next();
+    const query = { ...ctx.query } as Query;
+
+    // Hydra sends the browser back with ?login_verifier= / ?consent_verifier=; here that resumes the interaction.
+    const verifier = query.login_verifier ?? query.consent_verifier;
+    if (typeof verifier === 'string') {
+      if (await provider.Interaction.find(verifier)) {
+        // A real browser sends oidc-provider's resume cookie only on its own path (/oauth2/auth/<uid>),
+        // so send the browser there instead of rewriting the path server-side.
+        ctx.status = 303;
+        ctx.redirect(`${ctx.path}/${encodeURIComponent(verifier)}`);
+        return;
+      }
+      // A verifier is single use: replaying it never yields a second code.
+      return redirectError(provider, ctx, query, 'access_denied', 'The login or consent verifier has already been used', next);
+    }
+
+    // Hydra's rule: a client gets only the scopes it is registered for; anything else is invalid_scope.
+    const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;
+    const scopes = typeof query.scope === 'string' ? query.scope.split(' ').filter(Boolean) : [];
+    if (clientId && scopes.length) {
+      const client = await provider.Client.find(clientId);
+      if (client) {
+        const registered = new Set((client.scope ?? '').split(' '));
+        const extra = scopes.filter((s) => !registered.has(s));
+        if (extra.length) return redirectError(provider, ctx, query, 'invalid_scope', `The client is not allowed to request scope "${extra[0]}"`, next);
+      }
+    }
+
+    // oidc-provider drops offline_access unless prompt=consent. Every request reaches the consent app anyway,
+    // so add the prompt and keep the client's own value in lg_prompt ('-' for none: empty parameters are dropped).
+    delete query.lg_prompt;
+    const prompt = typeof query.prompt === 'string' ? query.prompt : '';
+    const prompts = prompt.split(' ').filter(Boolean);
+    if (scopes.includes('offline_access') && !prompts.includes('consent') && !prompts.includes('none')) {
+      query.lg_prompt = prompt || '-';
+      query.prompt = [...prompts, 'consent'].join(' ');
+    }
+    ctx.query = query as Record<string, string>;
+    return next();
+  };
+}
