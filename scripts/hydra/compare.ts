@@ -253,6 +253,15 @@ export function diff(a: Observation[], b: Observation[], ta: AuthTarget, tb: Aut
       continue;
     }
     const rows: string[] = [];
+    if (x.status !== y.status && (x.status >= 400 || y.status >= 400)) {
+      // One side failed: the body diff would only list the other side's fields.
+      const brief = (o: Observation) => {
+        const b = o.body && typeof o.body === 'object' && !Array.isArray(o.body) ? o.body : {};
+        return `${o.status} ${JSON.stringify(b.error ?? b.at ?? '')}`;
+      };
+      lines.push(`- **${x.step}**\n  - status ${brief(x)} vs ${brief(y)}`);
+      continue;
+    }
     if (x.status !== y.status) rows.push(`status ${x.status} vs ${y.status}`);
     const fx = flatten(normalise(x.body, ta));
     const fy = flatten(normalise(y.body, tb));
