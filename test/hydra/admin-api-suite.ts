@@ -287,6 +287,25 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       assert.equal(wrongRedirect.body.error, 'invalid_grant');
     });
 
+    it('issues client_credentials tokens to a client that has the grant', async () => {
+      const { data } = await admin.createOAuth2Client({ oAuth2Client: { grant_types: ['client_credentials'], scope: 'read write' } });
+      const c = { ...data, client_id: data.client_id!, client_secret: data.client_secret! };
+      const res = await tokenRequest(t, c, { grant_type: 'client_credentials', scope: 'read' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(String(res.body.token_type).toLowerCase(), 'bearer');
+      assert.equal(res.body.scope, 'read');
+      assert.equal(res.body.refresh_token, undefined);
+      assert.equal(res.body.id_token, undefined);
+      const info = await introspect(admin, String(res.body.access_token));
+      assert.equal(info.active, true);
+      assert.equal(info.client_id, c.client_id);
+      assert.equal(info.sub, c.client_id, 'Hydra: the subject of a client_credentials token is the client');
+      assert.equal(info.token_use, 'access_token');
+      const tooMuch = await tokenRequest(t, c, { grant_type: 'client_credentials', scope: 'admin' });
+      assert.equal(tooMuch.status, 400);
+      assert.equal(tooMuch.body.error, 'invalid_scope');
+    });
+
     it('remembers login and consent: skip=true, subject fixed, a different subject forces prompt=login', async () => {
       const c = await createClient(admin);
       const rp = await relyingParty(t, c);
