@@ -1,0 +1,198 @@
+// /login: address → one-time code → (TOTP) → accept the login challenge with subject = user id.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { normalizeEmail, normalizePhone, type Channel } from '../../identity/domain/address.ts';
+import { IDENTITY_ERROR_MESSAGES, type IdentityError } from '../../identity/domain/errors.ts';
+import type { UserId } from '../../shared/brand.ts';
+import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/login-pages.ts';
+import type { LoginState } from '../state.ts';
+import { challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+
+const loginPath = (challenge: string, extra = '') => pathWith('/login', 'login_challenge', challenge, extra);
+const codePath = (challenge: string) => pathWith('/login/code', 'login_challenge', challenge);
+const totpPath = (challenge: string) => pathWith('/login/totp', 'login_challenge', challenge);
+
+function explain(error: IdentityError): string {
+  const base = IDENTITY_ERROR_MESSAGES[error.code];
+  if (error.code === 'rate_limited' && error.retryAfter) {
+    const wait = error.retryAfter >= 120 ? `${Math.ceil(error.retryAfter / 60)} minutes` : `${error.retryAfter} seconds`;
+    return `${base} You can try again in ${wait}.`;
+  }
+  if (error.code === 'code_invalid' && error.attemptsLeft !== undefined) {
+    return error.attemptsLeft > 0
+      ? `${base} ${error.attemptsLeft} ${error.attemptsLeft === 1 ? 'try' : 'tries'} left.`
+      : 'That code is not right, and it has now been tried too many times. Ask for a new code.';
+  }
+  return base;
+}
+
+export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void {
+  const { hydra, identity, cookies, csrf, config } = ctx;
+
+  /** The POST's challenge and CSRF check; answers the request itself when they fail. */
+  const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
+    const body = fields(request);
+    const challenge = challengeOf(body.login_challenge);
+    if (!challenge) {
+      missingChallenge(reply, 'login');
+      return undefined;
+    }
+    if (!csrf.verify(request, body[csrf.field])) {
+      csrfRejected(reply, loginPath(challenge));
+      return undefined;
+    }
+    return challenge;
+  };
+
+  async function finish(reply: FastifyReply, challenge: string, state: LoginState, userId: UserId, authToken: string, amr: string[]) {
+    const accepted = await hydra.acceptLoginRequest(challenge, {
+      subject: userId,
+      remember: state.r,
+      ...(state.r ? { remember_for: config.ttl.loginSession } : {}),
+      amr,
+    });
+    // The API session made by the code sign-in is not needed: the authorization server keeps the login session.
+    await identity.logout(authToken);
+    cookies.clearLoginState(reply);
+    if (!accepted.ok) return seeOther(reply, loginPath(challenge));
+    return seeOther(reply, accepted.value.redirect_to);
+  }
+
+  app.get('/login', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const challenge = challengeOf(query.login_challenge);
+    if (!challenge) return missingChallenge(reply, 'login');
+    const login = await hydra.getLoginRequest(challenge);
+    if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
+    if (login.value.skip) {
+      // The authorization server remembers this person: no questions (Hydra's login flow).
+      const accepted = await hydra.acceptLoginRequest(challenge, { subject: login.value.subject });
+      if (!accepted.ok) return hydraErrorPage(reply, 'login', accepted.error);
+      return reply.redirect(accepted.value.redirect_to, 302);
+    }
+    const method: Channel = query.method === 'phone' ? 'phone' : 'email';
+    const flash = cookies.takeFlash(request, reply);
+    const hint = login.value.oidc_context?.login_hint;
+    if (flash.value === undefined && typeof hint === 'string') {
+      const fromHint = method === 'email' ? normalizeEmail(hint) : normalizePhone(hint);
+      if (fromHint.ok) flash.value = fromHint.value;
+    }
+    return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash }));
+  });
+
+  app.post('/login', async (request, reply) => {
+    const challenge = guard(request, reply);
+    if (!challenge) return reply;
+    const body = fields(request);
+    const login = await hydra.getLoginRequest(challenge);
+    if (!login.ok) return seeOther(reply, loginPath(challenge));
+    const method: Channel = str(body.method) === 'phone' ? 'phone' : 'email';
+    const typed = str(method === 'email' ? body.email : body.phone).slice(0, 256);
+    const back = loginPath(challenge, `&method=${method}`);
+    if (method === 'email') {
+      const sent = await identity.requestEmailCode({ email: typed, ip: request.ip });
+      if (!sent.ok) {
+        cookies.setFlash(reply, { error: explain(sent.error), value: typed });
+        return seeOther(reply, back);
+      }
+      const email = normalizeEmail(typed);
+      cookies.setLoginState(reply, { c: challenge, m: 'email', a: email.ok ? email.value : typed, id: sent.value.emailLoginId, r: str(body.remember) === 'true' });
+    } else {
+      const via = str(body.channel) || 'sms';
+      const sent = await identity.requestPhoneCode({ phone: typed, channel: via, ip: request.ip });
+      if (!sent.ok) {
+        cookies.setFlash(reply, { error: explain(sent.error), value: typed });
+        return seeOther(reply, back);
+      }
+      const phone = normalizePhone(typed);
+      cookies.setLoginState(reply, { c: challenge, m: 'phone', a: phone.ok ? phone.value : typed, v: via, r: str(body.remember) === 'true' });
+    }
+    return seeOther(reply, codePath(challenge));
+  });
+
+  app.get('/login/code', async (request, reply) => {
+    const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
+    if (!challenge) return missingChallenge(reply, 'login');
+    const state = cookies.loginState(request, challenge);
+    if (!state) return reply.redirect(loginPath(challenge), 302);
+    const login = await hydra.getLoginRequest(challenge);
+    if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
+    const flash = cookies.takeFlash(request, reply);
+    return sendHtml(reply, renderCodePage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method: state.m, address: state.a, flash }));
+  });
+
+  app.post('/login/code', async (request, reply) => {
+    const challenge = guard(request, reply);
+    if (!challenge) return reply;
+    const state = cookies.loginState(request, challenge);
+    if (!state) return seeOther(reply, loginPath(challenge));
+    const code = str(fields(request).code).replace(/\s/g, '').slice(0, 12);
+    const result =
+      state.m === 'email'
+        ? await identity.loginWithEmail({ emailLoginId: state.id ?? '', code, ip: request.ip })
+        : await identity.loginWithPhone({ phone: state.a, code, ip: request.ip });
+    if (!result.ok) {
+      cookies.setFlash(reply, { error: explain(result.error) });
+      return seeOther(reply, codePath(challenge));
+    }
+    if (result.value.totpRequired) {
+      cookies.setLoginState(reply, { ...state, t: result.value.authToken });
+      return seeOther(reply, totpPath(challenge));
+    }
+    return finish(reply, challenge, state, result.value.userId, result.value.authToken, [state.m === 'email' ? 'otp' : 'sms']);
+  });
+
+  app.post('/login/resend', async (request, reply) => {
+    const challenge = guard(request, reply);
+    if (!challenge) return reply;
+    const state = cookies.loginState(request, challenge);
+    if (!state) return seeOther(reply, loginPath(challenge));
+    if (state.m === 'email') {
+      const sent = await identity.requestEmailCode({ email: state.a, ip: request.ip });
+      if (sent.ok) cookies.setLoginState(reply, { ...state, id: sent.value.emailLoginId });
+      cookies.setFlash(reply, sent.ok ? { notice: 'We sent you a new code. Earlier codes no longer work.' } : { error: explain(sent.error) });
+    } else {
+      const sent = await identity.requestPhoneCode({ phone: state.a, channel: state.v ?? 'sms', ip: request.ip });
+      cookies.setFlash(reply, sent.ok ? { notice: 'We sent you a new code. Earlier codes no longer work.' } : { error: explain(sent.error) });
+    }
+    return seeOther(reply, codePath(challenge));
+  });
+
+  app.get('/login/totp', async (request, reply) => {
+    const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
+    if (!challenge) return missingChallenge(reply, 'login');
+    const state = cookies.loginState(request, challenge);
+    if (!state?.t) return reply.redirect(loginPath(challenge), 302);
+    const login = await hydra.getLoginRequest(challenge);
+    if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
+    return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, flash: cookies.takeFlash(request, reply) }));
+  });
+
+  app.post('/login/totp', async (request, reply) => {
+    const challenge = guard(request, reply);
+    if (!challenge) return reply;
+    const state = cookies.loginState(request, challenge);
+    if (!state?.t) return seeOther(reply, loginPath(challenge));
+    const result = await identity.validateTotp({ authToken: state.t, totpCode: str(fields(request).totp_code).replace(/\s/g, '').slice(0, 12) });
+    if (!result.ok) {
+      if (result.error.code === 'totp_invalid') {
+        cookies.setFlash(reply, { error: explain(result.error) });
+        return seeOther(reply, totpPath(challenge));
+      }
+      cookies.clearLoginState(reply);
+      cookies.setFlash(reply, { error: 'That sign-in was stopped after too many wrong authenticator codes, or it took too long. Please start again.' });
+      return seeOther(reply, loginPath(challenge, `&method=${state.m}`));
+    }
+    return finish(reply, challenge, state, result.value.userId, state.t, [state.m === 'email' ? 'otp' : 'sms', 'mfa']);
+  });
+
+  app.post('/login/cancel', async (request, reply) => {
+    const challenge = guard(request, reply);
+    if (!challenge) return reply;
+    const state = cookies.loginState(request, challenge);
+    if (state?.t) await identity.logout(state.t);
+    cookies.clearLoginState(reply);
+    const rejected = await hydra.rejectLoginRequest(challenge, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' });
+    if (!rejected.ok) return seeOther(reply, loginPath(challenge));
+    return seeOther(reply, rejected.value.redirect_to);
+  });
+}

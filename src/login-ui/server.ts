@@ -1,0 +1,61 @@
+// The login & consent app (port 3000). It holds only the challenge and reaches the authorization
+// server through the HydraAdmin port, so it works unchanged against Lightgate or a real Ory Hydra.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.ts';
+import type { HydraAdmin } from '../hydra-port/port.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
+import type { Logger } from '../shared/logger.ts';
+import { registerAssets } from '../web/assets.ts';
+import { createCsrf } from '../web/csrf.ts';
+import { addSecurityHeaders } from '../web/security-headers.ts';
+import { renderErrorPage } from './pages/error-page.ts';
+import { renderHomePage } from './pages/logout-pages.ts';
+import { registerConsentRoutes } from './routes/consent.ts';
+import { registerLoginRoutes } from './routes/login.ts';
+import { registerLogoutRoutes } from './routes/logout.ts';
+import { sendHtml, type UiContext } from './routes/support.ts';
+import { createFlowCookies } from './state.ts';
+
+export interface LoginUiDeps {
+  config: Config;
+  hydra: HydraAdmin;
+  identity: IdentityService;
+  logger?: Logger;
+}
+
+export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
+  const { config } = deps;
+  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  void app.register(cookie, { secret: [...config.secrets.cookie] });
+  void app.register(formbody, { bodyLimit: 16 * 1024 });
+  addSecurityHeaders(app);
+  registerAssets(app);
+
+  const ctx: UiContext = {
+    config,
+    hydra: deps.hydra,
+    identity: deps.identity,
+    csrf: createCsrf({ secrets: config.secrets.cookie, secure: config.cookiesSecure, cookieName: 'lg_ui_csrf' }),
+    cookies: createFlowCookies({ secure: config.cookiesSecure, maxAgeSeconds: config.ttl.interaction }),
+  };
+  registerLoginRoutes(app, ctx);
+  registerConsentRoutes(app, ctx);
+  registerLogoutRoutes(app, ctx);
+  app.get('/', async (_request, reply) => sendHtml(reply, renderHomePage()));
+  app.get('/health/alive', async () => ({ status: 'ok' }));
+
+  app.setNotFoundHandler((_request, reply) =>
+    sendHtml(reply, renderErrorPage({ status: 404, title: 'Page not found', message: 'There is nothing at this address. Start again from the app you want to use.' }), 404),
+  );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      return sendHtml(reply, renderErrorPage({ status, title: 'Something was wrong with that request', message: 'The form could not be read. Go back and try again.' }), status);
+    }
+    request.log.error({ err: error }, 'login ui request failed');
+    return sendHtml(reply, renderErrorPage({ status: 500, title: 'Something went wrong', message: 'Something went wrong on our side. Please try again in a moment.' }), 500);
+  });
+  return app;
+}

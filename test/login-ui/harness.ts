@@ -1,0 +1,119 @@
+// A real Lightgate authorization server (test stack, auth service only), the login & consent app
+// built on the HydraAdmin port (in-process or HTTP to the admin API), a relying party using
+// openid-client, and a callback server that records where the browser landed.
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
+import type { HydraAdmin } from '../../src/hydra-port/port.ts';
+import type { OAuth2Client } from '../../src/hydra-port/types.ts';
+import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
+import { buildLoginUiServer } from '../../src/login-ui/server.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { lastCode } from '../identity/helpers.ts';
+
+export type AdapterKind = 'in-process' | 'http';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'login-ui');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface Harness {
+  stack: TestStack;
+  hydra: HydraAdmin;
+  identity: IdentityService;
+  ui: FastifyInstance;
+  uiUrl: string;
+  callbackUrl: string;
+  /** Every URL the callback server was asked for. */
+  callbacks: URL[];
+  browser: Browser;
+  createClient(over?: Partial<OAuth2Client>): Promise<OAuth2Client & { client_secret: string }>;
+  relyingParty(client: OAuth2Client & { client_secret: string }): Promise<oidc.Configuration>;
+  authorize(rp: oidc.Configuration, scope: string): Promise<{ url: URL; state: string; verifier: string; nonce: string }>;
+  code(to: string): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(adapter: AdapterKind): Promise<Harness> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const stack = await startTestStack({ env: { LIGHTGATE_SERVICES: 'auth' } });
+  const inProcess = stack.stack.hydra;
+  if (!inProcess) throw new Error('the test stack has no authorization server');
+  const hydra: HydraAdmin = adapter === 'http' ? createHttpHydraAdmin(stack.stack.listening.admin ?? stack.urls.admin) : inProcess;
+  // The resend throttle is tested on its own; here one person signs in several times in a row.
+  const identity = createIdentityService({ db: stack.database.db, config: stack.config, onUserCreated: async () => {}, throttle: { resendLimit: 50 } });
+  const ui = buildLoginUiServer({ config: stack.config, hydra, identity });
+  await ui.listen({ host: '127.0.0.1', port: stack.config.listen.ui.port });
+
+  const callbacks: URL[] = [];
+  const callbackServer: Server = createServer((req, res) => {
+    callbacks.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
+  });
+  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+  const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+  return {
+    stack,
+    hydra,
+    identity,
+    ui,
+    uiUrl: stack.urls.ui,
+    callbackUrl,
+    callbacks,
+    browser,
+    async createClient(over = {}) {
+      const created = await inProcess.createClient({
+        client_name: 'Satoshi Savings',
+        redirect_uris: [callbackUrl],
+        post_logout_redirect_uris: [`${callbackUrl.replace('/callback', '/bye')}`],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        scope: 'openid offline_access read receive write',
+        token_endpoint_auth_method: 'client_secret_basic',
+        client_uri: 'https://savings.example',
+        policy_uri: 'https://savings.example/privacy',
+        tos_uri: 'https://savings.example/terms',
+        ...over,
+      });
+      if (!created.ok || !created.value.client_secret) throw new Error(`client not created: ${JSON.stringify(created)}`);
+      return created.value as OAuth2Client & { client_secret: string };
+    },
+    relyingParty(client) {
+      return oidc.discovery(new URL(stack.urls.issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), { execute: [oidc.allowInsecureRequests] });
+    },
+    async authorize(rp, scope) {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: callbackUrl,
+        scope,
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      return { url, state, verifier, nonce };
+    },
+    code: (to) => lastCode(stack.dataDir, to),
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => callbackServer.close(resolve));
+      await ui.close();
+      await stack.close();
+    },
+  };
+}
+
+/** Screenshot into test-artifacts/login-ui/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
