@@ -8,14 +8,23 @@ import { buildAdminServer } from '../auth/http/admin-server.ts';
 import { buildPublicServer } from '../auth/http/public-server.ts';
 import { createAuthServer, type AuthServer, type LightgateAdmin } from '../auth/oidc/auth-server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
+import type { HydraAdmin } from '../hydra-port/port.ts';
+import { createHttpHydraAdmin } from '../hydra-port/http-adapter.ts';
+import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
+import { createAccountForUser } from '../wallet/app/create-account.ts';
+import { buildApiServer } from '../api/server.ts';
+import { buildLoginUiServer } from '../login-ui/server.ts';
 
 export interface Stack {
   readonly config: Config;
   readonly db: Database;
   readonly logger: Logger;
   readonly auth: AuthServer | undefined;
-  /** The HydraAdmin port the other services use (in-process, or HTTP when HYDRA_ADMIN_URL is set). */
-  readonly hydra: LightgateAdmin | undefined;
+  /** The in-process admin port (clients, approval state), when this process runs the auth service. */
+  readonly admin: LightgateAdmin | undefined;
+  /** The HydraAdmin port the other services use: HTTP when HYDRA_ADMIN_URL is set, else in-process. */
+  readonly hydra: HydraAdmin | undefined;
+  readonly identity: IdentityService | undefined;
   /** Base URLs of the servers actually listening, by name. */
   readonly listening: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -36,6 +45,8 @@ export async function startStack(config: Config, options: { db?: Database; logge
   const servers: FastifyInstance[] = [];
   const listening: Record<string, string> = {};
   let auth: AuthServer | undefined;
+  let hydra: HydraAdmin | undefined;
+  let identity: IdentityService | undefined;
   try {
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
@@ -44,6 +55,22 @@ export async function startStack(config: Config, options: { db?: Database; logge
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
       listening.admin = await listen(adminApp, config.listen.admin.host, config.listen.admin.port);
+    }
+    // The other services reach the auth server only through the Hydra port: a real Hydra's admin API when
+    // HYDRA_ADMIN_URL is set, in-process when this process runs auth, else Lightgate's admin URL over HTTP.
+    hydra = config.urls.hydraAdmin ? createHttpHydraAdmin(config.urls.hydraAdmin) : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin));
+    if (config.services.includes('api') || config.services.includes('ui') || config.services.includes('portal')) {
+      identity = createIdentityService({ db, config, logger, onUserCreated: createAccountForUser });
+    }
+    if (config.services.includes('api')) {
+      const apiApp = await buildApiServer({ config, db, hydra, identity: identity!, logger });
+      servers.push(apiApp);
+      listening.api = await listen(apiApp, config.listen.api.host, config.listen.api.port);
+    }
+    if (config.services.includes('ui')) {
+      const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger });
+      servers.push(uiApp);
+      listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }
   } catch (error) {
     await Promise.allSettled(servers.map((s) => s.close()));
@@ -57,7 +84,9 @@ export async function startStack(config: Config, options: { db?: Database; logge
     db,
     logger,
     auth,
-    hydra: auth?.hydra,
+    admin: auth?.hydra,
+    hydra,
+    identity,
     listening,
     async close() {
       await Promise.allSettled(servers.map((s) => s.close()));

@@ -214,7 +214,7 @@ describe('public API rules', () => {
     assert.equal((await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(c)}`)).status, 303, 'reactivated');
 
     const pending = await createClient(admin, { status: 'pending' } as never);
-    assert.equal((await admin.getOAuth2Client({ id: pending.client_id })).data.status as unknown, 'pending');
+    assert.equal(((await admin.getOAuth2Client({ id: pending.client_id })).data as { status?: string }).status, 'pending');
     assert.equal((await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(pending)}`)).status, 400, 'a pending client cannot start a flow');
   });
 
