@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, authorizationUrl, createBrowser, createClient, exchange, leave, oidc, param, relyingParty, runFlow, tokenRequest, type TestClient } from '../hydra/support/flow.ts';
+import { adminApi, createBrowser, createClient, exchange, leave, oidc, param, relyingParty, runFlow, tokenRequest, type TestClient } from '../hydra/support/flow.ts';
 import { CALLBACK, UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
 import { lightgateTarget } from './lightgate-target.ts';
 
