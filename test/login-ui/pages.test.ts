@@ -1,0 +1,194 @@
+// The login & consent app without a browser (fastify inject) against a real authorization server:
+// security headers, cookies, CSRF, 303 after POST, clear 4xx pages, non-enumeration.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createIdentityService } from '../../src/identity/identity-service.ts';
+import { buildLoginUiServer } from '../../src/login-ui/server.ts';
+import { readOutbox } from '../identity/helpers.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const cookieHeader = (res: LightMyRequestResponse) =>
+  res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+
+function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  assert.ok(match, 'the form has a CSRF token');
+  return match[1]!;
+}
+
+describe('login & consent app pages', () => {
+  let stack: TestStack;
+  let ui: FastifyInstance;
+  let clientId: string;
+
+  before(async () => {
+    stack = await startTestStack({ env: { LIGHTGATE_SERVICES: 'auth' } });
+    const identity = createIdentityService({ db: stack.database.db, config: stack.config, onUserCreated: async () => {} });
+    ui = buildLoginUiServer({ config: stack.config, hydra: stack.stack.hydra!, identity });
+    await ui.ready();
+    const created = await stack.stack.hydra!.createClient({
+      client_name: 'Inject App',
+      redirect_uris: ['http://127.0.0.1:9/callback'],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      scope: 'openid read',
+      token_endpoint_auth_method: 'none',
+    });
+    assert.ok(created.ok);
+    clientId = created.value.client_id;
+  });
+  after(async () => {
+    await ui?.close();
+    await stack?.close();
+  });
+
+  /** A fresh login challenge, as the authorization server hands it to the browser. */
+  async function loginChallenge(): Promise<string> {
+    const url = new URL('/oauth2/auth', stack.urls.issuer);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      scope: 'openid read',
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      state: 'state-123456',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const res = await fetch(url, { redirect: 'manual' });
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.pathname, '/login');
+    return location.searchParams.get('login_challenge')!;
+  }
+
+  test('pages send anti-framing, referrer and CSP headers, and HttpOnly SameSite=Lax cookies', async () => {
+    const challenge = await loginChallenge();
+    const res = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}` });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers['content-type'] as string, /^text\/html/);
+    assert.match(res.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+    assert.match(res.headers['content-security-policy'] as string, /default-src 'none'/);
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const [csrfCookie] = res.cookies;
+    assert.equal(csrfCookie?.httpOnly, true);
+    assert.equal(csrfCookie?.sameSite, 'Lax');
+    assert.notEqual(csrfCookie?.secure, true, 'not Secure over http');
+    assert.match(res.body, /<label for="email">Email address<\/label>/);
+    assert.match(res.body, /<html lang="en">/);
+    assert.doesNotMatch(res.body, /<script|https?:\/\/(?!127\.0\.0\.1)[a-z]/i, 'no scripts, no third-party assets');
+
+    const css = await ui.inject({ method: 'GET', url: '/assets/lightgate.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(css.headers['content-type'] as string, /^text\/css/);
+    assert.equal((await ui.inject({ method: 'GET', url: '/assets/lightgate.css', headers: { 'if-none-match': css.headers.etag as string } })).statusCode, 304);
+  });
+
+  test('cookies are Secure when COOKIES_SECURE is set', async () => {
+    const identity = createIdentityService({ db: stack.database.db, config: stack.config, onUserCreated: async () => {} });
+    const secureConfig = { ...stack.config, cookiesSecure: true };
+    const secureUi = buildLoginUiServer({ config: secureConfig, hydra: stack.stack.hydra!, identity });
+    try {
+      const res = await secureUi.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(await loginChallenge())}` });
+      assert.equal(res.cookies[0]?.secure, true);
+    } finally {
+      await secureUi.close();
+    }
+  });
+
+  test('forms without a valid CSRF token are refused with 403 and change nothing', async () => {
+    const challenge = await loginChallenge();
+    const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}` });
+    const token = csrfOf(page.body);
+    const before = readOutbox(stack.dataDir).length;
+    const attempts = [
+      { cookie: '', token },
+      { cookie: cookieHeader(page), token: '' },
+      { cookie: cookieHeader(page), token: `${token.slice(0, -2)}xx` },
+      { cookie: 'lg_ui_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', token },
+    ];
+    for (const { cookie, token: t } of attempts) {
+      const res = await ui.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ login_challenge: challenge, _csrf: t, method: 'email', email: 'csrf@example.com' }).toString(),
+      });
+      assert.equal(res.statusCode, 403);
+      assert.match(res.body, /This form has expired/);
+    }
+    assert.equal(readOutbox(stack.dataDir).length, before, 'no code was sent');
+    for (const [url, field] of [
+      ['/consent', 'consent_challenge'],
+      ['/logout', 'logout_challenge'],
+      ['/login/code', 'login_challenge'],
+      ['/login/cancel', 'login_challenge'],
+    ] as const) {
+      const res = await ui.inject({ method: 'POST', url, payload: new URLSearchParams({ [field]: 'whatever', action: 'allow' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(res.statusCode, 403, url);
+    }
+
+    // With the token: 303 to the code step, and the code is sent.
+    const ok = await ui.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie: cookieHeader(page), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ login_challenge: challenge, _csrf: token, method: 'email', email: 'csrf@example.com' }).toString(),
+    });
+    assert.equal(ok.statusCode, 303);
+    assert.equal(ok.headers.location, `/login/code?login_challenge=${encodeURIComponent(challenge)}`);
+    assert.equal(readOutbox(stack.dataDir).length, before + 1);
+  });
+
+  test('sign-in answers the same for known and unknown addresses', async () => {
+    const send = async (email: string) => {
+      const challenge = await loginChallenge();
+      const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}` });
+      const res = await ui.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie: cookieHeader(page), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ login_challenge: challenge, _csrf: csrfOf(page.body), method: 'email', email }).toString(),
+      });
+      const next = await ui.inject({ method: 'GET', url: res.headers.location as string, headers: { cookie: `${cookieHeader(page)}; ${cookieHeader(res)}` } });
+      return { status: res.statusCode, location: (res.headers.location as string).replace(/login_challenge=[^&]+/, ''), page: next.body.replace(/value="[^"]+"|login_challenge=[^"&]+|[a-z]+@example\.com/g, '') };
+    };
+    const identity = createIdentityService({ db: stack.database.db, config: stack.config, onUserCreated: async () => {} });
+    const code = await identity.requestEmailCode({ email: 'known@example.com' });
+    assert.ok(code.ok);
+    const line = readOutbox(stack.dataDir).at(-1)!;
+    assert.ok((await identity.loginWithEmail({ emailLoginId: code.value.emailLoginId, code: line.code })).ok);
+    const [rows] = await stack.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE email = 'known@example.com'");
+    assert.equal(rows!.n, 1);
+    await stack.database.db.query("DELETE FROM rate_limits WHERE key LIKE 'identity:code-%'");
+
+    const known = await send('known@example.com');
+    const unknown = await send('stranger@example.com');
+    assert.deepEqual(known, unknown);
+  });
+
+  test('missing, bogus and unknown challenges are clear 4xx pages, not 500', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/login', 400, /This link is incomplete/],
+      ['/login?login_challenge=bogus', 404, /This request has expired/],
+      [`/login?login_challenge=${'x'.repeat(5000)}`, 400, /incomplete/],
+      ['/login/code?login_challenge=bogus', 302, /^$/],
+      ['/consent', 400, /incomplete/],
+      ['/consent?consent_challenge=bogus', 404, /permission request/],
+      ['/logout?logout_challenge=bogus', 404, /sign-out request/],
+      ['/nothing-here', 404, /Page not found/],
+    ];
+    for (const [url, status, text] of cases) {
+      const res = await ui.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, status, url);
+      assert.match(res.body, text, url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+    }
+    const garbage = await ui.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{nope' });
+    assert.ok(garbage.statusCode >= 400 && garbage.statusCode < 500, `bad body is a 4xx, got ${garbage.statusCode}`);
+    const logged = await ui.inject({ method: 'GET', url: '/logged-out' });
+    assert.equal(logged.statusCode, 200);
+    assert.match(logged.body, /signed out/);
+  });
+});
