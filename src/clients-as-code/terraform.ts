@@ -4,7 +4,7 @@
 import { BOOL_FIELDS, type ClientFields, type DesiredClient, LIST_FIELDS, STRING_FIELDS } from './client-fields.ts';
 import { SourceError } from './source-error.ts';
 import { Evaluator, type Value, typeName } from './hcl/evaluate.ts';
-import { type Attribute, type Block, type Expr, parseHcl } from './hcl/parser.ts';
+import { type Attribute, type Block, type Expr, parseExpression, parseHcl } from './hcl/parser.ts';
 
 export const RESOURCE_TYPE = 'hydra_oauth2_client';
 
@@ -56,7 +56,7 @@ export function readTerraform(file: string, src: string, vars: Readonly<Record<s
         const type = block.body.attributes.find((a) => a.name === 'type');
         const def = block.body.attributes.find((a) => a.name === 'default');
         const given = vars[n];
-        if (given !== undefined) varValues.set(n, isStringType(type?.expr) ? given : parseVarValue(n, given));
+        if (given !== undefined) varValues.set(n, isStringType(type?.expr) ? given : parseVarValue(file, block.line, n, given));
         else if (def) varValues.set(n, constants.evaluate(def.expr));
         break;
       }
@@ -151,10 +151,13 @@ function isStringType(expr: Expr | undefined): boolean {
   return expr === undefined || (expr.kind === 'variable' && (expr.name === 'string' || expr.name === 'any'));
 }
 
-function parseVarValue(name: string, raw: string): Value {
-  const where = `--var ${name}`;
-  const body = parseHcl(where, `v = ${raw}\n`);
-  const attr = body.attributes[0];
-  if (!attr || body.attributes.length !== 1 || body.blocks.length > 0) throw new SourceError(where, 1, 'not a single value');
-  return new Evaluator(where, { vars: new Map(), locals: new Map() }).evaluate(attr.expr);
+function parseVarValue(file: string, line: number, name: string, raw: string): Value {
+  try {
+    const where = `--var ${name}`;
+    return new Evaluator(where, { vars: new Map(), locals: new Map() }).evaluate(parseExpression(where, raw));
+  } catch (e) {
+    if (!(e instanceof SourceError)) throw e;
+    // Reported at the variable's declaration: the value comes from the command line.
+    throw new SourceError(file, line, `--var ${name}: the value is not an HCL value of the variable's type (${e.detail})`);
+  }
 }

@@ -284,3 +284,11 @@ describe('HCL subset: errors name the file, the line and the construct', () => {
     if (!r.ok) assert.equal(r.error.code, 'unsupported_format');
   });
 });
+
+describe('HCL subset: --var values', () => {
+  it('reports a --var value that is not a value of a typed variable at the declaration', () => {
+    rejects(`\nvariable "uris" {\n  type = list(string)\n}\n${resource('  redirect_uris = var.uris')}`, 2, /--var uris: the value is not an HCL value of the variable's type/, {
+      uris: 'https://a/cb',
+    });
+  });
+});

@@ -105,6 +105,11 @@ class Parser {
     while (this.toks[this.i]?.kind === 'newline') this.i++;
   }
 
+  end(): void {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.fail(`unexpected ${describe(t)} after the value`);
+  }
+
   // ---- bodies ----
 
   body(closing: boolean): Body {
@@ -380,4 +385,12 @@ function describe(t: Token): string {
 
 export function parseHcl(file: string, src: string): Body {
   return new Parser(file, lex(file, src)).body(false);
+}
+
+/** One expression alone (a --var value); anything after it is an error. */
+export function parseExpression(file: string, src: string): Expr {
+  const p = new Parser(file, lex(file, src), 1);
+  const e = p.expression();
+  p.end();
+  return e;
 }
