@@ -27,7 +27,8 @@ export interface Principal {
 }
 
 export interface CredentialError {
-  error: 'invalid_token' | 'invalid_request';
+  /** temporarily_unavailable: the authorization server could not be asked (503, not 401). */
+  error: 'invalid_token' | 'invalid_request' | 'temporarily_unavailable';
   description: string;
 }
 
@@ -77,22 +78,16 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
     const key = tokenKey(token);
     let cached = oauthCache.get(key);
     if (cached === undefined) {
-      const introspected = await deps.hydra.introspect(token);
-      if (!introspected.ok) {
-        if (introspected.error.status >= 500) throw new Error(`introspection failed: ${introspected.error.error}`);
-        cached = 'inactive';
-      } else {
-        const t = introspected.value;
-        const now = Math.floor(Date.now() / 1000);
-        if (!t.active || !t.sub || !t.client_id || (t.token_use !== undefined && t.token_use !== 'access_token') || (t.exp !== undefined && t.exp <= now)) {
-          cached = 'inactive';
-        } else {
-          cached = { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id };
-        }
-        // Never cache an active token past its own expiry.
-        oauthCache.set(key, cached, t.exp !== undefined ? t.exp - now : undefined);
+      const introspected = await deps.hydra.introspect(token).catch(() => undefined);
+      if (!introspected || (!introspected.ok && introspected.error.status >= 500)) {
+        return err({ error: 'temporarily_unavailable', description: 'The authorization server is unavailable; try again' });
       }
-      if (cached === 'inactive') oauthCache.set(key, cached);
+      const t = introspected.ok ? introspected.value : { active: false };
+      const now = Math.floor(Date.now() / 1000);
+      const usable = t.active && t.sub && t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
+      cached = usable ? { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id! } : 'inactive';
+      // Never cache an active token past its own expiry.
+      oauthCache.set(key, cached, usable && t.exp !== undefined ? t.exp - now : undefined);
     }
     return cached === 'inactive' ? bad('The access token is not active') : ok(cached);
   }

@@ -60,11 +60,12 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     if (!principal) {
       const checked = await credentials.check(request.headers);
       if (!checked.ok) {
-        reply.header('www-authenticate', `Bearer error="${checked.error.error}"`);
-        return reply.code(401).send({
+        const unavailable = checked.error.error === 'temporarily_unavailable';
+        if (!unavailable) reply.header('www-authenticate', `Bearer error="${checked.error.error}"`);
+        return reply.code(unavailable ? 503 : 401).send({
           error: checked.error.error,
           error_description: checked.error.description,
-          errors: [{ message: checked.error.description, extensions: { code: 'UNAUTHENTICATED' } }],
+          errors: [{ message: checked.error.description, extensions: { code: unavailable ? 'UNAVAILABLE' : 'UNAUTHENTICATED' } }],
         });
       }
       principal = checked.value;

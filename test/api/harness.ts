@@ -31,6 +31,8 @@ export interface Harness {
   fund(walletId: string, amount: number): Promise<void>;
   /** A real access token from the auth server for this user, with exactly these granted scopes. */
   oauthToken(user: TestUser, scopes: string[]): Promise<string>;
+  /** The OAuth client that oauthToken() uses (created on first use). */
+  oauthClientId(): string;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,10 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
       const flow = await runFlow(createBrowser(), target, admin, rp, { subject: user.userId, scope, grantScope: scope.split(' ') });
       const tokens = await exchange(rp, flow);
       return tokens.access_token;
+    },
+    oauthClientId() {
+      assert.ok(client, 'call oauthToken() first');
+      return client.client_id;
     },
     async close() {
       await app.close();
