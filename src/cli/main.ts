@@ -4,6 +4,8 @@ import { openDatabase } from '../db/open-database.ts';
 import { migrate } from '../db/migrate.ts';
 import { rotateSigningKey } from '../auth/oidc/signing-keys.ts';
 import { startStack } from '../main/stack.ts';
+import { CLIENTS_USAGE, runClientsCli } from './commands/clients.ts';
+import { fundWallet } from '../wallet/app/fund-wallet.ts';
 
 const USAGE = `Usage: lightgate <command>
 
@@ -11,6 +13,9 @@ Commands:
   start                 run the services in LIGHTGATE_SERVICES (default: all)
   migrate               apply database migrations and exit
   keys rotate           add a new signing key; older keys stay published
+  clients plan|apply    clients as code against the admin API (see \`lightgate clients help\`)
+  wallet fund <walletId> <amount> [memo]
+                        credit a wallet from the platform's funding account (sats or cents)
 `;
 
 async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
@@ -60,6 +65,26 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`new signing key ${kid}; running servers pick it up within seconds\n`);
         return 0;
       });
+    case 'clients':
+      if (!rest.length || rest[0] === 'help') {
+        process.stdout.write(`${[CLIENTS_USAGE].flat().join('\n')}\n`);
+        return rest.length ? 0 : 2;
+      }
+      return runClientsCli(rest, config.urls.admin);
+    case 'wallet': {
+      if (rest[0] !== 'fund' || !rest[1] || !rest[2]) break;
+      const amount = Number(rest[2]);
+      return withDb(config, async (db) => {
+        await migrate(db);
+        const funded = await fundWallet(db, { walletId: rest[1]!, amount, memo: rest[3] });
+        if (!funded.ok) {
+          process.stderr.write(`error: ${funded.error.message}\n`);
+          return 1;
+        }
+        process.stdout.write(`credited ${funded.value.amount} to ${funded.value.walletId}; balance ${funded.value.balance} (${funded.value.currency})\n`);
+        return 0;
+      });
+    }
   }
   process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
   return 2;
