@@ -222,6 +222,76 @@ for (const adapter of ['in-process', 'http'] as AdapterKind[]) {
       });
     });
 
+    test('an empty grant is refused: unticking every permission asks again', async () => {
+      const client = await h.createClient({ client_name: 'Picky App' });
+      const rp = await h.relyingParty(client);
+      const auth = await h.authorize(rp, 'openid read write');
+      await withPage('empty-grant', async (page) => {
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(auth.url.href);
+        await enterEmailAndCode(page, 'picky@example.com');
+        await page.getByLabel(/See your balances and transactions/).uncheck();
+        await page.getByLabel(/Send payments and change settings/).uncheck();
+        await shot(page, `${adapter}-07-consent-phone-size`);
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await page.getByRole('alert').waitFor();
+        assert.match(await page.getByRole('alert').innerText(), /Choose at least one permission/);
+        assert.equal(new URL(page.url()).pathname, '/consent');
+        await page.getByLabel(/See your balances and transactions/).check();
+        await page.getByLabel(/Send payments and change settings/).uncheck();
+        await page.getByRole('button', { name: 'Allow' }).click();
+        const landed = await callback(page);
+        const tokens = await oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
+        assert.equal(tokens.scope, 'openid read', 'only what was kept');
+      });
+    });
+
+    test('sign out from the app: confirm, stay signed in, or sign out', async () => {
+      const client = await h.createClient({ client_name: 'Leaving App' });
+      const rp = await h.relyingParty(client);
+      const bye = h.callbackUrl.replace('/callback', '/bye');
+      const context = await h.browser.newContext();
+      try {
+        const auth = await h.authorize(rp, 'openid read');
+        let idToken = '';
+        await withPage(
+          'logout-login',
+          async (page) => {
+            await page.goto(auth.url.href);
+            await enterEmailAndCode(page, 'leaving@example.com', { keep: true });
+            await page.getByRole('button', { name: 'Allow' }).click();
+            const tokens = await oidc.authorizationCodeGrant(rp, await callback(page), { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
+            idToken = tokens.id_token!;
+          },
+          context,
+        );
+        await withPage(
+          'logout',
+          async (page) => {
+            await page.goto(oidc.buildEndSessionUrl(rp, { id_token_hint: idToken, post_logout_redirect_uri: bye, state: 'stay' }).href);
+            await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+            assert.ok(await page.getByText('Leaving App').isVisible());
+            await page.getByRole('button', { name: 'Stay signed in' }).click();
+            await page.getByRole('heading', { name: 'You are still signed in' }).waitFor();
+
+            await page.goto(oidc.buildEndSessionUrl(rp, { id_token_hint: idToken, post_logout_redirect_uri: bye, state: 'bye-state' }).href);
+            await shot(page, `${adapter}-08-logout`);
+            await page.getByRole('button', { name: 'Sign out' }).click();
+            await page.waitForURL((u) => u.href.startsWith(bye));
+            assert.equal(new URL(page.url()).searchParams.get('state'), 'bye-state');
+
+            // Signed out: the next authorization asks to sign in again.
+            const next = await h.authorize(rp, 'openid read');
+            await page.goto(next.url.href);
+            await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+          },
+          context,
+        );
+      } finally {
+        await context.close();
+      }
+    });
+
     test('a wrong code is explained, cancel returns access_denied, a used challenge is a clear page', async () => {
       const client = await h.createClient({ client_name: 'Cancel App' });
       const rp = await h.relyingParty(client);
