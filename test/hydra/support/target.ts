@@ -22,10 +22,15 @@ export interface AuthTarget extends UiUrls {
 export type TargetFactory = (ui: UiUrls) => Promise<AuthTarget>;
 
 /** A real Ory Hydra v2 on a fresh PostgreSQL database (scripts/hydra/start.ts). */
-export const hydraTarget: TargetFactory = async (ui) => {
-  const h = await startHydra(ui);
-  return { kind: 'hydra', name: `Ory Hydra ${h.version}`, ...ui, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop };
-};
+export const hydraTarget: TargetFactory = (ui) => hydraTargetWith({})(ui);
+
+/** Hydra with extra configuration (environment variables such as OAUTH2_HASHERS_BCRYPT_COST). */
+export function hydraTargetWith(env: Record<string, string>, label = ''): TargetFactory {
+  return async (ui) => {
+    const h = await startHydra({ ...ui, env });
+    return { kind: 'hydra', name: `Ory Hydra ${h.version}${label}`, ...ui, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop };
+  };
+}
 
 /** URLs on the discard port: the suite plays the login & consent app itself through the admin API. */
 export const UNREACHABLE_UI: UiUrls = {

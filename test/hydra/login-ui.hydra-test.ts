@@ -1,0 +1,192 @@
+// Issue 8: the browser sign-in through Lightgate's login & consent app, and a wallet API call, with a
+// real Ory Hydra as the authorization server. The app and the API talk to Hydra only through the
+// HTTP HydraAdmin adapter (HYDRA_ADMIN_URL); Chromium drives the pages. `npm run test:hydra`.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHydra, type RunningHydra } from '../../scripts/hydra/start.ts';
+import { lastCode } from '../identity/helpers.ts';
+import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+describe('login & consent app and wallet API against Ory Hydra', () => {
+  let hydra: RunningHydra;
+  let stack: TestStack;
+  let browser: Browser;
+  let callbackServer: Server;
+  let callbackUrl: string;
+  let uiUrl: string;
+
+  before(async () => {
+    const uiPort = await freePort();
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    hydra = await startHydra({ loginUrl: `${uiUrl}/login`, consentUrl: `${uiUrl}/consent`, logoutUrl: `${uiUrl}/logout` });
+    stack = await startTestStack({
+      kind: 'postgres',
+      env: { LIGHTGATE_SERVICES: 'ui,api', HYDRA_ADMIN_URL: hydra.adminUrl, UI_PORT: String(uiPort), URLS_UI: uiUrl },
+    });
+    callbackServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
+    });
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => callbackServer?.close(resolve));
+    await stack?.close();
+    await hydra?.stop();
+  });
+
+  async function hydraClient(name: string): Promise<oidc.Configuration> {
+    const res = await fetch(`${hydra.adminUrl}/admin/clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: name,
+        redirect_uris: [callbackUrl],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        scope: 'openid offline_access read receive write',
+        policy_uri: 'https://savings.example/privacy',
+      }),
+    });
+    assert.equal(res.status, 201);
+    const c = (await res.json()) as { client_id: string; client_secret: string };
+    return oidc.discovery(new URL(hydra.publicUrl), c.client_id, undefined, oidc.ClientSecretBasic(c.client_secret), { execute: [oidc.allowInsecureRequests] });
+  }
+
+  async function authorize(rp: oidc.Configuration, scope: string) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: callbackUrl,
+      scope,
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    return { url, state, nonce, verifier };
+  }
+
+  async function signIn(page: Page, email: string, keep = false): Promise<void> {
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email address').fill(email);
+    if (keep) await page.getByLabel('Keep me signed in on this device').check();
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await page.getByLabel('Sign-in code').fill(lastCode(stack.dataDir, email));
+    await page.getByRole('button', { name: /Sign in to/ }).click();
+  }
+
+  async function landed(page: Page): Promise<URL> {
+    await page.waitForURL((u) => u.href.startsWith(callbackUrl));
+    return new URL(page.url());
+  }
+
+  async function withPage(body: (page: Page) => Promise<void>, context = undefined as Awaited<ReturnType<Browser['newContext']>> | undefined) {
+    const ctx = context ?? (await browser.newContext());
+    ctx.setDefaultTimeout(10_000);
+    const page = await ctx.newPage();
+    try {
+      await body(page);
+    } catch (error) {
+      const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 400);
+      throw new Error(`${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
+    } finally {
+      await page.close();
+      if (!context) await ctx.close();
+    }
+  }
+
+  async function gql(token: string): Promise<{ status: number; body: { data?: { me?: { id: string } }; errors?: unknown[] } }> {
+    const res = await fetch(`${stack.urls.api}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'oauth2-token': token },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: { me?: { id: string } } } };
+  }
+
+  test('email code, consent, Hydra code exchange, then the wallet API with the Hydra token', async () => {
+    const rp = await hydraClient('Satoshi Savings');
+    const auth = await authorize(rp, 'openid offline_access read receive');
+    await withPage(async (page) => {
+      await page.goto(auth.url.href);
+      assert.equal(new URL(page.url()).origin, uiUrl, 'Hydra sent the browser to the login & consent app');
+      assert.ok(await page.getByText('Satoshi Savings').isVisible(), 'the app shows the client from Hydra');
+      await signIn(page, 'ada@example.com');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      const cb = await landed(page);
+      const tokens = await oidc.authorizationCodeGrant(rp, cb, { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
+      assert.deepEqual(new Set(tokens.scope?.split(' ')), new Set(['openid', 'offline_access', 'read', 'receive']));
+      const sub = tokens.claims()!.sub;
+      const user = await stack.stack.identity!.getUser(sub);
+      assert.equal(user?.email, 'ada@example.com', 'Hydra subject = Lightgate user id');
+
+      const me = await gql(tokens.access_token);
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.equal(me.body.data?.me?.id, sub);
+
+      // Revoking in Hydra reaches the API once its introspection cache (CACHE_TTL) expires.
+      const revoke = await fetch(`${hydra.adminUrl}/admin/oauth2/auth/sessions/consent?subject=${encodeURIComponent(sub)}&all=true`, { method: 'DELETE' });
+      assert.equal(revoke.status, 204);
+      const deadline = Date.now() + stack.config.cacheTtlSeconds * 1000 + 3000;
+      let status = 200;
+      while (Date.now() < deadline && status === 200) {
+        status = (await gql(tokens.access_token)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(status, 401, 'a token revoked in Hydra is refused');
+    });
+    assert.equal((await gql('not-a-hydra-token')).status, 401);
+  });
+
+  test('deny consent sends access_denied from Hydra to the app', async () => {
+    const rp = await hydraClient('Nosy App');
+    const auth = await authorize(rp, 'openid read write');
+    await withPage(async (page) => {
+      await page.goto(auth.url.href);
+      await signIn(page, 'bob@example.com');
+      await page.getByRole('button', { name: 'Deny' }).click();
+      const cb = await landed(page);
+      assert.equal(cb.searchParams.get('error'), 'access_denied');
+      assert.equal(cb.searchParams.get('state'), auth.state);
+    });
+  });
+
+  test('a remembered sign-in skips the login page on the next authorization', async () => {
+    const rp = await hydraClient('Returning App');
+    const ctx = await browser.newContext();
+    try {
+      const first = await authorize(rp, 'openid read');
+      await withPage(async (page) => {
+        await page.goto(first.url.href);
+        await signIn(page, 'carol@example.com', true);
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await landed(page);
+      }, ctx);
+      const second = await authorize(rp, 'openid read');
+      await withPage(async (page) => {
+        await page.goto(second.url.href);
+        await page.waitForURL((u) => u.href.startsWith(callbackUrl) || (u.origin === uiUrl && u.pathname !== '/'));
+        assert.notEqual(new URL(page.url()).pathname, '/login', 'Hydra skipped the login (skip=true)');
+        // Consent is asked again unless the app remembered it; either way no new sign-in.
+        if (new URL(page.url()).pathname === '/consent') await page.getByRole('button', { name: 'Allow' }).click();
+        const cb = await landed(page);
+        assert.ok(cb.searchParams.get('code'));
+      }, ctx);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
