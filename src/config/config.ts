@@ -75,6 +75,10 @@ const envSchema = z.object({
   ADMIN_EMAILS: csv.default([]),
   PRICE_BTC_USD_CENTS: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_CODE_IP_LIMIT: z.coerce.number().int().positive().default(300),
+  // Request rates per window, shared by all processes through the database (0 turns a limit off).
+  RATE_LIMIT_WINDOW: duration.default(60),
+  RATE_LIMIT_IP: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).default(12000),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -108,6 +112,7 @@ export interface Config {
   readonly adminEmails: readonly string[];
   readonly priceBtcUsdCents: number;
   readonly loginCodeIpLimit: number;
+  readonly rateLimits: { readonly perIp: number; readonly perClient: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -146,7 +151,8 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       !e.SECRETS_SYSTEM && 'SECRETS_SYSTEM',
       !e.SECRETS_COOKIE && 'SECRETS_COOKIE',
       !e.URLS_SELF_ISSUER && 'URLS_SELF_ISSUER',
-      e.LIGHTGATE_SERVICES.includes('api') && !e.SMTP_URL && 'SMTP_URL',
+      // Sign-in codes are sent by the API (/auth/*) and by the login & consent app.
+      (e.LIGHTGATE_SERVICES.includes('api') || e.LIGHTGATE_SERVICES.includes('ui')) && !e.SMTP_URL && 'SMTP_URL',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.map((m) => `  ${m}: required when NODE_ENV=production`).join('\n')}`);
   }
@@ -202,6 +208,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS.map((x) => x.toLowerCase()),
     priceBtcUsdCents: e.PRICE_BTC_USD_CENTS,
     loginCodeIpLimit: e.LOGIN_CODE_IP_LIMIT,
+    rateLimits: { perIp: e.RATE_LIMIT_IP, perClient: e.RATE_LIMIT_CLIENT, windowSeconds: e.RATE_LIMIT_WINDOW },
   };
   return deepFreeze(config);
 }
