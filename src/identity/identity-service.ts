@@ -15,7 +15,7 @@ import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/addr
 import { identityError, type IdentityError } from './domain/errors.ts';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
 import { createSecretBox } from './services/crypto.ts';
-import { findUserById } from './services/identity-store.ts';
+import { findUserById, purgeExpired } from './services/identity-store.ts';
 import { createMessageSender, type MessageSender } from './services/message-sender.ts';
 import { createRateLimiter } from './services/rate-limiter.ts';
 
@@ -113,6 +113,9 @@ export function createIdentityService(deps: IdentityDeps) {
       if (typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
       return disableTotp(ctx, { userId: input.userId, totpCode: input.totpCode });
     },
+
+    /** Housekeeping: removes codes, sessions and TOTP registrations ended more than a day ago. Call it now and then. */
+    purgeExpired: (): Promise<number> => purgeExpired(db, ctx.now(), 24 * 3600),
 
     async getUser(userId: string): Promise<User | undefined> {
       const row = await findUserById(db, userId);

@@ -85,6 +85,10 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await t.identity.verifySessionToken('not-a-token'), undefined);
       t.clock.advance(t.config.ttl.loginSession + 1);
       assert.equal(await t.identity.verifySessionToken(login2.value.authToken), undefined, 'sessions expire');
+      t.clock.advance(24 * 3600 + 1);
+      assert.equal(await t.identity.purgeExpired(), 4, 'two codes and two sessions are purged');
+      assert.deepEqual(await t.db.query('SELECT id FROM login_codes'), []);
+      assert.equal((await t.db.query('SELECT id FROM users')).length, 1, 'users stay');
     } finally {
       await t.drop();
     }

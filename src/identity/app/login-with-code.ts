@@ -10,6 +10,7 @@ import { MAX_CODE_ATTEMPTS, TOTP_PENDING_TTL_SECONDS } from '../domain/policy.ts
 import { codeHash, newToken, safeEqual, sha256 } from '../services/crypto.ts';
 import { consumeLoginCode, findOrCreateUser, insertSession, lockLatestLoginCode, lockLoginCodeById, recordCodeFailure } from '../services/identity-store.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
+import { recordLogin } from '../../observability/metrics.ts';
 
 export type LoginWithCodeInput = { channel: Channel; code: string; ip?: string } & ({ loginId: string } | { address: string });
 
@@ -23,6 +24,12 @@ export interface LoginSuccess {
 }
 
 export async function loginWithCode(ctx: IdentityContext, input: LoginWithCodeInput): Promise<Result<LoginSuccess, IdentityError>> {
+  const result = await login(ctx, input);
+  recordLogin(input.channel, result.ok ? 'success' : result.error.code);
+  return result;
+}
+
+async function login(ctx: IdentityContext, input: LoginWithCodeInput): Promise<Result<LoginSuccess, IdentityError>> {
   const now = ctx.now();
   if (input.ip) {
     const ip = await ctx.limiter.hit(`identity:login-ip:${input.ip}`, ctx.policy.ipLimit, 3600, now);

@@ -171,3 +171,14 @@ export async function lockRegistration(tx: Queryable, id: string, userId: UserId
 export async function deleteRegistrations(q: Queryable, userId: UserId): Promise<void> {
   await q.query('DELETE FROM totp_registrations WHERE user_id = $1', [userId]);
 }
+
+// ---- housekeeping
+
+/** Deletes codes, sessions and TOTP registrations that ended more than `graceSeconds` ago; returns how many rows. */
+export async function purgeExpired(q: Queryable, now: Date, graceSeconds: number): Promise<number> {
+  const before = iso(new Date(now.getTime() - graceSeconds * 1000));
+  const codes = await q.query('DELETE FROM login_codes WHERE expires_at < $1::timestamptz RETURNING id', [before]);
+  const sessions = await q.query('DELETE FROM identity_sessions WHERE expires_at < $1::timestamptz OR revoked_at < $1::timestamptz RETURNING id', [before]);
+  const registrations = await q.query('DELETE FROM totp_registrations WHERE expires_at < $1::timestamptz RETURNING id', [before]);
+  return codes.length + sessions.length + registrations.length;
+}
