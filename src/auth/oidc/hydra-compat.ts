@@ -25,6 +25,21 @@ async function redirectError(provider: Provider, ctx: KoaContextWithOIDC, query:
   ctx.redirect(target.href);
 }
 
+/**
+ * Hydra answers /userinfo for any valid access token, with or without the openid scope (Blink's guide asks for
+ * scope "read" alone and its NextAuth provider reads `sub` from userinfo); oidc-provider refuses a token without
+ * openid. Such a token gets `{ sub }` here; every other request goes on to oidc-provider.
+ */
+async function userinfoWithoutOpenid(provider: Provider, ctx: KoaContextWithOIDC, next: Next) {
+  const value = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+  const token = value ? await provider.AccessToken.find(value) : undefined;
+  if (!token || token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId) return next();
+  const grant = token.grantId ? await provider.Grant.find(token.grantId) : undefined;
+  if (!grant) return next();
+  ctx.set('cache-control', 'no-store');
+  ctx.body = { sub: token.accountId };
+}
+
 export interface CompatDeps {
   /** The confirmation secret (xsrf) of an accepted logout challenge, once; undefined when unknown or used. */
   confirmLogout(verifier: string): Promise<string | undefined>;
@@ -52,6 +67,7 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
       (ctx.req as unknown as { body: string }).body = body;
       return next();
     }
+    if (ctx.path === HYDRA_ROUTES.userinfo && (ctx.method === 'GET' || ctx.method === 'POST')) return userinfoWithoutOpenid(provider, ctx, next);
     if (ctx.path !== HYDRA_ROUTES.authorization || ctx.method !== 'GET') return next();
     const query = { ...ctx.query } as Query;
 

@@ -14,6 +14,7 @@ import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import type { LogoutRequests } from './logout-requests.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
+import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
 
 export { HYDRA_ROUTES };
 
@@ -53,7 +54,7 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     },
     routes: HYDRA_ROUTES,
     scopes: [...SUPPORTED_SCOPES],
-    claims: { openid: ['sub', 'acr', 'amr', ...SESSION_CLAIMS] },
+    claims: { openid: ['sub', 'acr', 'amr', 'auth_time', ...SESSION_CLAIMS] },
     conformIdTokenClaims: false,
     // acr values the login app may set (Hydra takes any string; oidc-provider publishes a fixed list).
     acrValues: ['0', '1', '2', 'aal1', 'aal2', 'aal3'],
@@ -184,6 +185,9 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     }
     if (ctx.status === 429 && ctx.state.retryAfter) ctx.set('Retry-After', String(ctx.state.retryAfter));
   });
+  // Metrics: tokens issued and refused by grant type.
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => recordTokenIssued(ctx.oidc.params?.grant_type as string | undefined));
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string }) => recordTokenRefused(ctx.oidc?.params?.grant_type as string | undefined, error.error));
   // The error event fires after the body is set: give invalid_grant the precise reason, as Hydra does.
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string; error_detail?: string }) => {
     const body = ctx.body as { error?: string; error_description?: string } | undefined;
