@@ -1,0 +1,117 @@
+// Requests per second of `me { defaultAccount { wallets { balance } } }` on the wallet API, per
+// credential kind and with no credential check, in one run on PostgreSQL (the API's production engine).
+//   npx node bench/api-me.ts [--duration 5] [--connections 16] [--rounds 2]
+// Each scenario runs `rounds` times, interleaved, and the best round counts (less noise from a shared machine).
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
+import { ALL_SCOPES } from '../src/api-keys/domain/scopes.ts';
+import { createCredentialChecker } from '../src/api/credentials.ts';
+import { buildApiServer } from '../src/api/server.ts';
+import { apiKey, bearer, oauth, startHarness } from '../test/api/harness.ts';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  throughput: { total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): void;
+}
+type AutocannonFn = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+const autocannonFn = createRequire(import.meta.url)('autocannon') as AutocannonFn;
+const statuses = new Map<number, number>();
+function autocannon(options: Record<string, unknown>): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannonFn(options, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on('response', (_c, status) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+  });
+}
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' } } });
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const rounds = Number(values.rounds);
+
+const QUERY = JSON.stringify({ query: '{ me { defaultAccount { wallets { balance } } } }' });
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+// Request-rate limits off: the bench measures the credential paths, not the limiter.
+const h = await startHarness({ kind: 'postgres', env: { RATE_LIMIT_IP: '0', RATE_LIMIT_CLIENT: '0' } });
+try {
+  const user = await h.signUp();
+  await h.fund(user.btcWalletId, 100_000);
+  const key = await createApiKey(h.stack.database.db, { userId: user.userId, name: 'bench', scopes: ['read'], callerScopes: new Set(ALL_SCOPES) });
+  if (!key.ok) throw new Error('api key');
+  const token = await h.oauthToken(user, ['read']);
+
+  const api = await listen(h.app);
+  const baselineApp = await buildApiServer({
+    config: h.stack.config,
+    db: h.stack.database.db,
+    hydra: h.stack.stack.hydra!,
+    identity: h.identity,
+    unsafeFixedPrincipal: { kind: 'session', userId: user.userId, scopes: new Set(['read']) },
+  });
+  const baseline = await listen(baselineApp);
+
+  const scenarios = [
+    { name: 'no credential check (baseline)', url: baseline, headers: {} },
+    { name: 'Oauth2-Token', url: api, headers: oauth(token) },
+    { name: 'X-API-KEY', url: api, headers: apiKey(key.value.secret) },
+    { name: 'Authorization: Bearer (session)', url: api, headers: bearer(user.session) },
+  ];
+  const best = new Map<string, AutocannonResult>();
+  for (const s of scenarios) {
+    const check = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY });
+    const body = (await check.json()) as { data?: { me?: unknown } };
+    if (check.status !== 200 || !body.data?.me) throw new Error(`${s.name}: ${check.status} ${JSON.stringify(body)}`);
+    await autocannon({ url: s.url, method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY, connections, duration: 1 }); // warm-up
+    statuses.clear();
+  }
+  for (let r = 0; r < rounds; r++) {
+    // Rotate the order each round so no scenario always runs first or last.
+    for (const s of [...scenarios.slice(r % scenarios.length), ...scenarios.slice(0, r % scenarios.length)]) {
+      const result = await autocannon({ url: s.url, method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY, connections, duration });
+      if (result.non2xx || result.errors) throw new Error(`${s.name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify([...statuses])}`);
+      statuses.clear();
+      const prev = best.get(s.name);
+      if (!prev || result.requests.average > prev.requests.average) best.set(s.name, result);
+    }
+  }
+  const base = best.get(scenarios[0]!.name)!.requests.average;
+  console.log(`\nme { defaultAccount { wallets { balance } } } — PostgreSQL, ${connections} connections, ${duration} s × ${rounds} rounds (best), node ${process.version}\n`);
+  console.log('| credential | req/s | p50 ms | p99 ms | bytes/response | cost vs baseline |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of scenarios) {
+    const r = best.get(s.name)!;
+    const cost = s === scenarios[0] ? '—' : `${(((base - r.requests.average) / base) * 100).toFixed(1)} %`;
+    console.log(`| ${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.total / r.requests.total).toFixed(0)} | ${cost} |`);
+  }
+
+  // The credential check alone, in process (no HTTP, no GraphQL): what each kind adds to a request.
+  const checker = await createCredentialChecker({ db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity, cacheTtlSeconds: h.stack.config.cacheTtlSeconds });
+  console.log('\n| credential check alone | µs per request (mean of 5,000, warm cache) |');
+  console.log('| --- | ---: |');
+  for (const s of scenarios.slice(1)) {
+    for (let i = 0; i < 200; i++) await checker.check(s.headers);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 5_000; i++) {
+      const r = await checker.check(s.headers);
+      if (!r.ok || !r.value) throw new Error(`${s.name}: refused`);
+    }
+    console.log(`| ${s.name} | ${(Number(process.hrtime.bigint() - start) / 5_000 / 1000).toFixed(1)} |`);
+  }
+  await checker.close();
+  await baselineApp.close();
+} finally {
+  await h.close();
+}
