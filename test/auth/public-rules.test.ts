@@ -218,6 +218,39 @@ describe('public API rules', () => {
     assert.equal((await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(pending)}`)).status, 400, 'a pending client cannot start a flow');
   });
 
+  it('revokes access and refresh tokens at /oauth2/revoke (RFC 7009), only for the client they were issued to', async () => {
+    const c = await createClient(admin);
+    const other = await createClient(admin);
+    const rp = await relyingParty(t, c);
+    const tokens = await exchange(rp, await runFlow(createBrowser(), t, admin, rp));
+    const revoke = (client: TestClient, token: string) =>
+      fetch(`${t.publicUrl}/oauth2/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` },
+        body: new URLSearchParams({ token }),
+      });
+    const foreign = await revoke(other, tokens.access_token);
+    assert.notEqual(foreign.status, 500);
+    assert.equal((await admin.introspectOAuth2Token({ token: tokens.access_token })).data.active, true, 'another client cannot revoke it');
+    assert.equal((await revoke(c, tokens.access_token)).status, 200);
+    assert.deepEqual((await admin.introspectOAuth2Token({ token: tokens.access_token })).data, { active: false });
+    assert.equal((await revoke(c, tokens.refresh_token!)).status, 200);
+    assert.deepEqual((await admin.introspectOAuth2Token({ token: tokens.refresh_token! })).data, { active: false });
+    assert.equal((await revoke(c, 'never-issued')).status, 200, 'unknown tokens are answered 200 (RFC 7009 section 2.2)');
+    const unauthenticated = await fetch(`${t.publicUrl}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' });
+    assert.equal(unauthenticated.status, 400);
+  });
+
+  it('revokes every token of a client through DELETE /admin/oauth2/tokens', async () => {
+    const c = await createClient(admin);
+    const rp = await relyingParty(t, c);
+    const tokens = await exchange(rp, await runFlow(createBrowser(), t, admin, rp));
+    const res = await fetch(`${t.adminUrl}/admin/oauth2/tokens?client_id=${c.client_id}`, { method: 'DELETE' });
+    assert.equal(res.status, 204);
+    assert.deepEqual((await admin.introspectOAuth2Token({ token: tokens.access_token })).data, { active: false });
+    assert.deepEqual((await admin.introspectOAuth2Token({ token: tokens.refresh_token! })).data, { active: false });
+  });
+
   it('lets codes expire and answers expired codes with invalid_grant', async () => {
     const short = await lightgateTarget('pglite', { TTL_AUTH_CODE: '1s' })(UNREACHABLE_UI);
     try {
