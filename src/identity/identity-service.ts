@@ -109,8 +109,9 @@ export function createIdentityService(deps: IdentityDeps) {
       return confirmTotp(ctx, { userId: input.userId, totpRegistrationId: input.totpRegistrationId, totpCode: input.totpCode });
     },
 
-    async disableTotp(input: { userId: UserId; totpCode: unknown }): Out<void> {
-      if (typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
+    /** Without totpCode (Blink's userTotpDelete) the authenticated session suffices; with one it must be current. */
+    async disableTotp(input: { userId: UserId; totpCode?: unknown }): Out<void> {
+      if (input.totpCode !== undefined && typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
       return disableTotp(ctx, { userId: input.userId, totpCode: input.totpCode });
     },
 

@@ -68,6 +68,8 @@ test('POST /auth/email/code and /auth/email/login in Blink shapes; the token wor
     assert.equal(validated.statusCode, 200);
     assert.deepEqual(validated.json(), { result: { authToken: pendingToken, id } });
     t.clock.advance(30);
+    const noCode = await t.post('/auth/totp/delete', {}, pendingToken);
+    assert.equal(noCode.statusCode, 400, 'over HTTP a code is required');
     const del = await t.post('/auth/totp/delete', { totpCode: totpCodeAt(totpSecret, t.clock.now()) }, pendingToken);
     assert.deepEqual(del.json(), { success: true });
   } finally {

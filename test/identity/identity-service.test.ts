@@ -242,6 +242,14 @@ test('TOTP: enroll with a QR code, confirm, sign in with it (pending session unt
     assert.ok((await t.identity.disableTotp({ userId, totpCode: totpCodeAt(secret, t.clock.now()) })).ok);
     assert.equal((await t.identity.getUser(userId))?.totpEnabled, false);
     assert.deepEqual(await t.identity.disableTotp({ userId, totpCode: totpCodeAt(secret, t.clock.now()) }), { ok: false, error: { code: 'totp_not_enabled' } });
+
+    // Blink's userTotpDelete takes no code: the authenticated session suffices.
+    const again = await t.identity.initiateTotp(userId);
+    assert.ok(again.ok);
+    t.clock.advance(30);
+    assert.ok((await t.identity.confirmTotp({ userId, totpRegistrationId: again.value.totpRegistrationId, totpCode: totpCodeAt(again.value.totpSecret, t.clock.now()) })).ok);
+    assert.ok((await t.identity.disableTotp({ userId })).ok);
+    assert.equal((await t.identity.getUser(userId))?.totpEnabled, false);
   } finally {
     await t.drop();
   }

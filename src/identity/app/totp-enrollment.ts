@@ -47,15 +47,21 @@ export async function confirmTotp(ctx: IdentityContext, input: { userId: UserId;
   });
 }
 
-export async function disableTotp(ctx: IdentityContext, input: { userId: UserId; totpCode: string }): Promise<Result<void, IdentityError>> {
+/**
+ * Turns TOTP off. With a code, the code must be current (the /auth route asks for one); without one
+ * (Blink's GraphQL userTotpDelete takes none) the caller's full session, which needed TOTP, suffices.
+ */
+export async function disableTotp(ctx: IdentityContext, input: { userId: UserId; totpCode: string | undefined }): Promise<Result<void, IdentityError>> {
   const now = ctx.now();
   return ctx.db.transaction(async (tx): Promise<Result<void, IdentityError>> => {
     const user = await findUserById(tx, input.userId);
     if (!user) return err(identityError('user_not_found'));
     if (!user.totp_enabled_at || !user.totp_secret) return err(identityError('totp_not_enabled'));
-    const secret = ctx.box.open(user.totp_secret);
-    const step = secret ? matchTotp(secret, input.totpCode.trim(), now) : undefined;
-    if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step)) return err(identityError('totp_invalid'));
+    if (input.totpCode !== undefined) {
+      const secret = ctx.box.open(user.totp_secret);
+      const step = secret ? matchTotp(secret, input.totpCode.trim(), now) : undefined;
+      if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step)) return err(identityError('totp_invalid'));
+    }
     await setTotp(tx, input.userId, null, null, now);
     ctx.logger?.info({ userId: input.userId }, 'two-step verification disabled');
     return ok(undefined);

@@ -121,7 +121,10 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   app.post('/auth/totp/delete', async (request, res) => {
     const session = await authenticated(request, res);
     if (!session) return res;
-    const result = await identity.disableTotp({ userId: session.userId, totpCode: body(request).totpCode });
+    // Over HTTP a current code is required to turn the second factor off.
+    const totpCode = body(request).totpCode;
+    if (typeof totpCode !== 'string') return sendError(res, { code: 'invalid_request' });
+    const result = await identity.disableTotp({ userId: session.userId, totpCode });
     return reply(res, result, () => ({ success: true }));
   });
 }

@@ -33,7 +33,8 @@ export function createOutboxSender(dataDir: string, logger?: Logger): MessageSen
       const line = { channel: message.channel, to: message.to, subject: message.subject, text: message.text, code: message.code, at: new Date().toISOString() };
       // One appendFile call per line: whole lines even with concurrent senders (O_APPEND).
       await appendFile(file, `${JSON.stringify(line)}\n`);
-      logger?.info({ channel: message.channel, to: message.to, outbox: file }, `message: ${message.text}`);
+      // The code stays in the outbox file: codes never reach the logs.
+      logger?.info({ channel: message.channel, to: message.to, outbox: file }, 'message written to the outbox');
     },
   };
 }
