@@ -2,6 +2,7 @@
 // stack (admin API on a free port, fresh database). The command only sees a HydraAdmin, so the
 // same runs work against a real Ory Hydra.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +116,7 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
-describe('clients plan/apply: deletes, JSON/YAML, errors', () => {
+describe('clients plan/apply: deletes, JSON/YAML, errors, the lightgate CLI', () => {
   let stack: TestStack;
   let hydra: HydraAdmin;
   let dir: string;
@@ -194,5 +195,28 @@ describe('clients plan/apply: deletes, JSON/YAML, errors', () => {
     const r = await run(down, 'plan', BLINK_GUIDE);
     assert.equal(r.code, 1);
     assert.match(r.text, /error: listing clients: temporarily_unavailable \(HTTP 503\): .*unreachable/);
+  });
+
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../src/cli/main.ts'), ...args], {
+        env: { ...process.env, LIGHTGATE_DATA_DIR: dir, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+
+  it('lightgate clients apply --endpoint applies the Blink guide once', async () => {
+    const secrets = join(dir, 'secrets.json');
+    const first = await cli('clients', 'apply', BLINK_GUIDE, '--endpoint', stack.urls.admin, '--secrets-out', secrets);
+    assert.equal(first.code, 0, first.stdout);
+    assert.match(first.stdout, /Apply complete: 2 created, 0 updated, 0 deleted\./);
+    assert.equal(statSync(secrets).mode & 0o777, 0o600);
+    const second = await cli('clients', 'apply', BLINK_GUIDE, '--endpoint', stack.urls.admin);
+    assert.equal(second.code, 0, second.stdout);
+    assert.match(second.stdout, /2 unchanged\.\nApply complete: nothing to change\./);
   });
 });
