@@ -48,6 +48,7 @@ export interface CredentialCheckerDeps {
 type Headers = Record<string, string | string[] | undefined>;
 
 const MAX_CREDENTIAL_LENGTH = 4096;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tokenKey = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 function single(headers: Headers, name: string): string | undefined | null {
@@ -84,7 +85,8 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
       }
       const t = introspected.ok ? introspected.value : { active: false };
       const now = Math.floor(Date.now() / 1000);
-      const usable = t.active && t.sub && t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
+      // The wallet API acts for a user: a token without a user subject (client_credentials: sub = client) is refused.
+      const usable = t.active && t.sub && UUID.test(t.sub) && t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
       cached = usable ? { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id! } : 'inactive';
       // Never cache an active token past its own expiry.
       oauthCache.set(key, cached, usable && t.exp !== undefined ? t.exp - now : undefined);

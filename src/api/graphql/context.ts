@@ -6,6 +6,7 @@ import type { IdentityService } from '../../identity/identity-service.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { WalletDeps } from '../../wallet/app/deps.ts';
 import { createAccountForUser } from '../../wallet/app/create-account.ts';
+import { isUuid } from '../../wallet/domain/ids.ts';
 import { findAccountByUser, listWallets, type Account, type Wallet } from '../../wallet/services/accounts.ts';
 import type { Principal } from '../credentials.ts';
 
@@ -40,6 +41,7 @@ export function requireScope(ctx: ApiContext, ...anyOf: Scope[]): Principal {
 export function accountOf(ctx: ApiContext, principal: Principal): Promise<Account> {
   ctx.memo.account ??= (async () => {
     const db = ctx.services.wallet.db;
+    if (!isUuid(principal.userId)) throw gqlError('No account for this user', 'ACCOUNT_NOT_FOUND');
     let account = await findAccountByUser(db, principal.userId);
     if (!account) {
       const user = await ctx.services.identity.getUser(principal.userId).catch(() => undefined);
