@@ -1,0 +1,252 @@
+// Sign-in with Lightgate (or any Hydra-compatible server): discovery, the authorization URL with PKCE, state and
+// nonce, callback validation (state, and iss per RFC 9207), code exchange, refresh, revocation and userinfo.
+// Every protocol step is openid-client's; this module keeps the pieces together and returns typed errors.
+import * as oidc from 'openid-client';
+import { fromOpenIdError, lightgateError, type LightgateError } from './errors.ts';
+import { err, ok, type Result } from './result.ts';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface LightgateClientOptions {
+  /** The authorization server (Hydra's public URL), e.g. `http://localhost:4444` or `https://oauth.blink.sv`. */
+  issuer: string | URL;
+  clientId: string;
+  /** For confidential (server-side) clients. Public clients (native apps, SPAs) have none and must use PKCE. */
+  clientSecret?: string;
+  /** Default: `client_secret_basic` with a secret, `none` without. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /**
+   * Allow plain-http endpoints. Default: only when the issuer is a loopback address (local development);
+   * set it for other http issuers at your own risk.
+   */
+  allowInsecureRequests?: boolean;
+  /** Per-request timeout in seconds (default 30). */
+  timeoutSeconds?: number;
+}
+
+/** What to keep between sending the browser away and handling the callback (a cookie or server-side session). */
+export interface PendingAuthorization {
+  state: string;
+  codeVerifier: string;
+  /** Set when the scope has openid: the ID token must carry it. */
+  nonce?: string;
+  redirectUri: string;
+  scope: string;
+}
+
+export interface AuthorizationRequest {
+  url: URL;
+  pending: PendingAuthorization;
+}
+
+export interface AuthorizationUrlOptions {
+  /** Must be one of the client's registered redirect URIs (for loopback native apps, only the port may differ). */
+  redirectUri: string;
+  /** Space-separated string or a list, e.g. `['read', 'offline_access']` (offline_access asks for a refresh token). */
+  scope: string | readonly string[];
+  /** e.g. 'consent' or 'login'. */
+  prompt?: string;
+  /** Extra authorization parameters. */
+  extraParams?: Record<string, string>;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: string;
+  /** When the access token expires (epoch milliseconds), if the server said. */
+  expiresAt?: number;
+  refreshToken?: string;
+  idToken?: string;
+  /** The granted scopes (may be fewer than requested). */
+  scope: string[];
+  /** The user id (`sub`) from the ID token, when openid was granted. */
+  subject?: string;
+}
+
+export interface UserInfo {
+  sub: string;
+  [claim: string]: unknown;
+}
+
+export interface ServerInfo {
+  issuer: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  userinfoEndpoint?: string;
+  revocationEndpoint?: string;
+  scopesSupported: string[];
+  /** RFC 9207: the server adds `iss` to authorization responses (and so the SDK requires it). */
+  issParameterSupported: boolean;
+}
+
+export interface LightgateClient {
+  readonly server: ServerInfo;
+  readonly clientId: string;
+  /** Builds the URL to send the browser to, with a fresh state, PKCE verifier (S256) and, for openid, a nonce. */
+  authorizationUrl(options: AuthorizationUrlOptions): Promise<AuthorizationRequest>;
+  /** Validates the callback (state, iss, error) and exchanges the code (with the PKCE verifier) for tokens. */
+  handleCallback(callbackUrl: string | URL, pending: PendingAuthorization): Promise<Result<TokenSet, LightgateError>>;
+  /** Trades a refresh token for new tokens (the server rotates the refresh token: keep the new one). */
+  refresh(refreshToken: string): Promise<Result<TokenSet, LightgateError>>;
+  /** RFC 7009. Revoking a refresh token also ends the access tokens of its grant. */
+  revoke(token: string, tokenTypeHint?: 'access_token' | 'refresh_token'): Promise<Result<void, LightgateError>>;
+  /** The userinfo endpoint; with `expectedSubject`, a different `sub` is an error. */
+  userinfo(accessToken: string, expectedSubject?: string): Promise<Result<UserInfo, LightgateError>>;
+  /** Is the access token expired (or within `skewSeconds` of it)? */
+  isExpired(tokens: Pick<TokenSet, 'expiresAt'>, skewSeconds?: number): boolean;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function toScope(scope: string | readonly string[]): string {
+  return (typeof scope === 'string' ? scope.split(/\s+/) : [...scope]).filter(Boolean).join(' ');
+}
+
+function toTokenSet(response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers, requestedScope?: string): TokenSet {
+  const expiresIn = response.expiresIn();
+  const claims = response.claims();
+  return {
+    accessToken: response.access_token,
+    tokenType: response.token_type,
+    ...(expiresIn !== undefined ? { expiresAt: Date.now() + expiresIn * 1000 } : {}),
+    ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+    ...(response.id_token ? { idToken: response.id_token } : {}),
+    // RFC 6749 section 5.1: no scope in the response means the requested scope was granted.
+    scope: (response.scope ?? requestedScope ?? '').split(' ').filter(Boolean),
+    ...(claims?.sub ? { subject: claims.sub } : {}),
+  };
+}
+
+function clientAuth(options: LightgateClientOptions): Result<oidc.ClientAuth, LightgateError> {
+  const method = options.tokenEndpointAuthMethod ?? (options.clientSecret ? 'client_secret_basic' : 'none');
+  if (method === 'none') return ok(oidc.None());
+  if (!options.clientSecret) return err(lightgateError('invalid_options', `${method} needs a clientSecret`));
+  return ok(method === 'client_secret_post' ? oidc.ClientSecretPost(options.clientSecret) : oidc.ClientSecretBasic(options.clientSecret));
+}
+
+/** Fetches the issuer's discovery document and returns a client for it. */
+export async function discover(options: LightgateClientOptions): Promise<Result<LightgateClient, LightgateError>> {
+  let issuer: URL;
+  try {
+    issuer = new URL(options.issuer);
+  } catch {
+    return err(lightgateError('invalid_options', `issuer must be a URL, got ${JSON.stringify(String(options.issuer))}`));
+  }
+  if (!options.clientId) return err(lightgateError('invalid_options', 'clientId is required'));
+  const auth = clientAuth(options);
+  if (!auth.ok) return auth;
+  const insecure = options.allowInsecureRequests ?? LOOPBACK.has(issuer.hostname);
+  const timeout = options.timeoutSeconds ?? 30;
+  let config: oidc.Configuration;
+  try {
+    config = await oidc.discovery(issuer, options.clientId, undefined, auth.value, {
+      timeout,
+      ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+    });
+  } catch (e) {
+    const mapped = fromOpenIdError(e, 'discovery_failed');
+    return err(mapped.code === 'network_error' ? mapped : lightgateError('discovery_failed', `Discovery at ${issuer.href} failed: ${mapped.message}`, { cause: e }));
+  }
+  config.timeout = timeout;
+  return ok(createClient(config, options.clientId));
+}
+
+function createClient(config: oidc.Configuration, clientId: string): LightgateClient {
+  const metadata = config.serverMetadata();
+  const server: ServerInfo = {
+    issuer: metadata.issuer,
+    authorizationEndpoint: metadata.authorization_endpoint,
+    tokenEndpoint: metadata.token_endpoint,
+    userinfoEndpoint: metadata.userinfo_endpoint,
+    revocationEndpoint: metadata.revocation_endpoint,
+    scopesSupported: metadata.scopes_supported ?? [],
+    issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
+  };
+
+  return {
+    server,
+    clientId,
+
+    async authorizationUrl({ redirectUri, scope, prompt, extraParams = {} }) {
+      const scopeString = toScope(scope);
+      const state = oidc.randomState();
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      // OIDC Core 3.1.2.1: the nonce belongs to OpenID requests; servers refuse it without openid.
+      const nonce = scopeString.split(' ').includes('openid') ? oidc.randomNonce() : undefined;
+      const url = oidc.buildAuthorizationUrl(config, {
+        ...extraParams,
+        redirect_uri: redirectUri,
+        scope: scopeString,
+        state,
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        ...(nonce ? { nonce } : {}),
+        ...(prompt ? { prompt } : {}),
+      });
+      return { url, pending: { state, codeVerifier, redirectUri, scope: scopeString, ...(nonce ? { nonce } : {}) } };
+    },
+
+    async handleCallback(callbackUrl, pending) {
+      let received: URL;
+      try {
+        received = new URL(callbackUrl, pending.redirectUri);
+      } catch {
+        return err(lightgateError('invalid_options', 'callbackUrl must be a URL'));
+      }
+      const params = received.searchParams;
+      // Checked here first so each failure has its own code; openid-client checks the same again below.
+      if (params.get('state') !== pending.state) {
+        return err(lightgateError('state_mismatch', params.has('state') ? 'The callback state is not the one this sign-in started with' : 'The callback has no state'));
+      }
+      const iss = params.get('iss');
+      if (iss !== null ? iss !== server.issuer : server.issParameterSupported) {
+        return err(lightgateError('issuer_mismatch', iss === null ? 'The callback has no iss although the issuer sends it (RFC 9207)' : `The callback comes from issuer ${iss}, not ${server.issuer}`));
+      }
+      // Exchange with exactly the registered redirect URI the request used (the callback may arrive via a proxy).
+      const current = new URL(pending.redirectUri);
+      current.search = received.search;
+      try {
+        const response = await oidc.authorizationCodeGrant(config, current, {
+          pkceCodeVerifier: pending.codeVerifier,
+          expectedState: pending.state,
+          ...(pending.nonce ? { expectedNonce: pending.nonce, idTokenExpected: true } : {}),
+        });
+        return ok(toTokenSet(response, pending.scope));
+      } catch (e) {
+        return err(fromOpenIdError(e, 'token_request_failed'));
+      }
+    },
+
+    async refresh(refreshToken) {
+      if (!refreshToken) return err(lightgateError('invalid_options', 'refreshToken is empty'));
+      try {
+        return ok(toTokenSet(await oidc.refreshTokenGrant(config, refreshToken)));
+      } catch (e) {
+        return err(fromOpenIdError(e, 'token_request_failed'));
+      }
+    },
+
+    async revoke(token, tokenTypeHint) {
+      if (!server.revocationEndpoint) return err(lightgateError('revocation_failed', 'The issuer has no revocation endpoint'));
+      try {
+        await oidc.tokenRevocation(config, token, tokenTypeHint ? { token_type_hint: tokenTypeHint } : undefined);
+        return ok(undefined);
+      } catch (e) {
+        return err(fromOpenIdError(e, 'revocation_failed'));
+      }
+    },
+
+    async userinfo(accessToken, expectedSubject) {
+      try {
+        const info = await oidc.fetchUserInfo(config, accessToken, expectedSubject ?? oidc.skipSubjectCheck);
+        return ok(info as UserInfo);
+      } catch (e) {
+        return err(fromOpenIdError(e, 'invalid_response'));
+      }
+    },
+
+    isExpired(tokens, skewSeconds = 30) {
+      return tokens.expiresAt !== undefined && tokens.expiresAt - skewSeconds * 1000 <= Date.now();
+    },
+  };
+}

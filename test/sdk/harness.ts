@@ -1,0 +1,132 @@
+// A whole Lightgate stack (auth, wallet API, login UI) on free ports for the SDK and example tests, with helpers
+// to register clients, sign users up (email code from the outbox), fund wallets, and play the login & consent
+// app through the Hydra port when a test is about the relying party rather than the pages.
+import assert from 'node:assert/strict';
+import type { OAuth2Client } from '../../src/hydra-port/types.ts';
+import type { UserId } from '../../src/shared/brand.ts';
+import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
+import { createBrowser } from '../hydra/support/browser.ts';
+import { lastCode } from '../identity/helpers.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+export interface TestUser {
+  userId: UserId;
+  email: string;
+  /** First-party session token (Authorization: Bearer), as the wallet app holds. */
+  session: string;
+  btcWalletId: string;
+  usdWalletId: string;
+}
+
+export interface GqlAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+export interface StackHarness {
+  stack: TestStack;
+  issuer: string;
+  graphqlUrl: string;
+  createClient(over?: Partial<OAuth2Client>): Promise<OAuth2Client>;
+  signUp(email?: string): Promise<TestUser>;
+  setUsername(user: TestUser, username: string): Promise<void>;
+  fund(walletId: string, amount: number): Promise<void>;
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlAnswer>;
+  /**
+   * Follows an authorization URL as a browser would and answers the login and consent requests through the
+   * Hydra port (as the login & consent app does), signed in as `userId`. Returns the URL the browser is sent to.
+   */
+  approve(url: URL | string, userId: string, options?: { grantScope?: string[]; denyConsent?: boolean }): Promise<URL>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startStackHarness(options: { env?: Record<string, string> } = {}): Promise<StackHarness> {
+  const stack = await startTestStack({ env: { LIGHTGATE_SERVICES: 'auth,api,ui', ...options.env } });
+  const hydra = stack.stack.hydra!;
+  const identity = stack.stack.identity!;
+  const issuer = stack.urls.issuer;
+  const graphqlUrl = `${stack.stack.listening.api}/graphql`;
+
+  const gql: StackHarness['gql'] = async (query, variables = {}, headers = {}) => {
+    const res = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, body: (await res.json()) as GqlAnswer['body'] };
+  };
+
+  const stayOnIssuer = (u: URL) => u.origin === new URL(issuer).origin;
+  const param = (u: URL, name: string) => {
+    const v = u.searchParams.get(name);
+    assert.ok(v, `expected ${name} in ${u.href}`);
+    return v;
+  };
+
+  return {
+    stack,
+    issuer,
+    graphqlUrl,
+    async createClient(over = {}) {
+      const created = await hydra.createClient({
+        client_name: 'SDK test app',
+        redirect_uris: ['http://127.0.0.1:9/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        scope: 'openid offline_access read receive write',
+        token_endpoint_auth_method: 'client_secret_basic',
+        ...over,
+      });
+      assert.ok(created.ok, `client created: ${JSON.stringify(created)}`);
+      return created.value;
+    },
+    async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
+      const requested = await identity.requestEmailCode({ email });
+      assert.ok(requested.ok, 'code requested');
+      const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: lastCode(stack.dataDir, email) });
+      assert.ok(login.ok, 'signed in');
+      const me = await gql('{ me { defaultAccount { wallets { id walletCurrency } } } }', {}, { authorization: `Bearer ${login.value.authToken}` });
+      const wallets = me.body.data.me.defaultAccount.wallets as { id: string; walletCurrency: string }[];
+      return {
+        userId: login.value.userId,
+        email,
+        session: login.value.authToken,
+        btcWalletId: wallets.find((w) => w.walletCurrency === 'BTC')!.id,
+        usdWalletId: wallets.find((w) => w.walletCurrency === 'USD')!.id,
+      };
+    },
+    async setUsername(user, username) {
+      const res = await gql('mutation($input: UserUpdateUsernameInput!) { userUpdateUsername(input: $input) { errors { message } user { username } } }', { input: { username } }, { authorization: `Bearer ${user.session}` });
+      assert.equal(res.body.data?.userUpdateUsername?.user?.username, username, JSON.stringify(res.body));
+    },
+    async fund(walletId, amount) {
+      const funded = await fundWallet(stack.database.db, { walletId, amount });
+      assert.ok(funded.ok, JSON.stringify(funded));
+    },
+    gql,
+    async approve(url, userId, { grantScope, denyConsent } = {}) {
+      const browser = createBrowser();
+      const leave = async (to: string | URL) => {
+        const r = await browser.follow(to, stayOnIssuer);
+        assert.ok(!r.response, `expected a redirect away from the issuer, got ${r.response?.status}: ${r.response?.body.slice(0, 200)}`);
+        return r.url;
+      };
+      const atLogin = await leave(url);
+      if (!atLogin.searchParams.has('login_challenge')) return atLogin; // an error sent straight back to the client
+      const login = await hydra.acceptLoginRequest(param(atLogin, 'login_challenge'), { subject: userId });
+      assert.ok(login.ok, JSON.stringify(login));
+      const atConsent = await leave(login.value.redirect_to);
+      const challenge = param(atConsent, 'consent_challenge');
+      if (denyConsent) {
+        const rejected = await hydra.rejectConsentRequest(challenge, { error: 'access_denied', error_description: 'The person declined' });
+        assert.ok(rejected.ok, JSON.stringify(rejected));
+        return leave(rejected.value.redirect_to);
+      }
+      const request = await hydra.getConsentRequest(challenge);
+      assert.ok(request.ok);
+      const consent = await hydra.acceptConsentRequest(challenge, { grant_scope: grantScope ?? request.value.requested_scope });
+      assert.ok(consent.ok, JSON.stringify(consent));
+      return leave(consent.value.redirect_to);
+    },
+    close: () => stack.close(),
+  };
+}
