@@ -13,6 +13,8 @@ export interface PageOptions {
   /** Product name in the header. */
   product?: string;
   footer?: SafeHtml;
+  /** Extra <head> content (the portal's own stylesheet and script). */
+  head?: SafeHtml;
 }
 
 export function renderPage(options: PageOptions): string {
@@ -27,6 +29,7 @@ export function renderPage(options: PageOptions): string {
 <title>${options.title} · ${product}</title>
 <link rel="stylesheet" href="/assets/lightgate.css">
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+${options.head ?? ''}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>

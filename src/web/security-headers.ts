@@ -11,9 +11,11 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function addSecurityHeaders(app: FastifyInstance): void {
+/** `scriptSelf` allows the app's own script files (the portal's copy buttons); inline scripts stay refused. */
+export function addSecurityHeaders(app: FastifyInstance, options: { scriptSelf?: boolean } = {}): void {
+  const csp = options.scriptSelf ? `${CONTENT_SECURITY_POLICY}; script-src 'self'` : CONTENT_SECURITY_POLICY;
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('content-security-policy', csp);
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');

@@ -1,0 +1,35 @@
+// What the portal's use cases share: their dependencies, the acting person, and the error values.
+import type { Config } from '../../config/config.ts';
+import type { Database } from '../../db/database.ts';
+import type { HydraError } from '../../hydra-port/types.ts';
+import type { FieldErrors } from '../domain/application.ts';
+import type { PortalAdminPort } from '../services/admin-port.ts';
+import type { SecretBox } from '../services/secret-box.ts';
+
+export interface PortalContext {
+  config: Config;
+  db: Database;
+  admin: PortalAdminPort;
+  box: SecretBox;
+}
+
+/** The signed-in person (or the CLI) doing something; the audit log records actorEmail. */
+export interface Actor {
+  id: string | null;
+  email: string;
+}
+
+export type PortalError =
+  | { code: 'NOT_FOUND'; message: string }
+  | { code: 'INVALID_STATE'; message: string }
+  | { code: 'INVALID_INPUT'; message: string; fields?: FieldErrors; values?: Record<string, string> }
+  | { code: 'UPSTREAM'; message: string };
+
+export const notFound = (): PortalError => ({ code: 'NOT_FOUND', message: 'There is no such app' });
+export const invalidState = (message: string): PortalError => ({ code: 'INVALID_STATE', message });
+
+/** The authorization server's answer in plain words for the page (never its internals). */
+export function upstream(what: string, e: HydraError): PortalError {
+  if (e.status === 400) return { code: 'INVALID_INPUT', message: `The authorization server refused the app: ${e.error_description}` };
+  return { code: 'UPSTREAM', message: `Could not ${what}: the authorization server is unavailable (${e.status}). Nothing was changed; try again.` };
+}

@@ -1,0 +1,11 @@
+// A developer applies for an OAuth2 app: validated, stored as pending for an admin's review.
+import { err, ok, type Result } from '../../shared/result.ts';
+import { parseApplicationForm, type Application } from '../domain/application.ts';
+import { insertApplication } from '../services/portal-store.ts';
+import type { PortalContext, PortalError } from './context.ts';
+
+export async function submitApplication(ctx: PortalContext, ownerId: string, form: Record<string, unknown>): Promise<Result<Application, PortalError>> {
+  const parsed = parseApplicationForm(form);
+  if (!parsed.ok) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: parsed.error.errors, values: parsed.error.values });
+  return ok(await insertApplication(ctx.db, ownerId, parsed.value));
+}

@@ -1,0 +1,143 @@
+// An OAuth2 app application: what a developer asks for, its review states, and the client it becomes.
+// Pure: validation returns field errors, the client body is built from the application alone.
+import { ALL_SCOPES, isScope, type Scope } from '../../api-keys/domain/scopes.ts';
+import type { OAuth2Client } from '../../hydra-port/types.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export const AUTH_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+
+export interface ApplicationDetails {
+  name: string;
+  purpose: string;
+  website: string;
+  logoUri: string;
+  policyUri: string;
+  tosUri: string;
+  scopes: Scope[];
+  redirectUris: string[];
+  authMethod: AuthMethod;
+}
+
+export interface Application extends ApplicationDetails {
+  id: string;
+  ownerId: string;
+  status: ApplicationStatus;
+  clientId: string | null;
+  /** The live client's scopes while a request for more scopes waits for review. */
+  approvedScopes: Scope[] | null;
+  rejectionReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type FieldName = 'name' | 'purpose' | 'website' | 'logo_uri' | 'policy_uri' | 'tos_uri' | 'scopes' | 'redirect_uris' | 'auth_method';
+export type FieldErrors = Partial<Record<FieldName, string>>;
+
+export const LIMITS = { name: 80, purpose: 2000, url: 2048, redirectUris: 10 } as const;
+/** Scopes every portal client gets besides the wallet scopes asked for: OIDC sign-in and refresh tokens. */
+export const IDENTITY_SCOPES = ['openid', 'offline_access'] as const;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '').trim();
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An absolute http(s) URL without credentials or fragment; http only when `allowHttp`. */
+function urlProblem(value: string, { httpOnLoopback }: { httpOnLoopback: boolean }): string | undefined {
+  if (value.length > LIMITS.url) return `Use at most ${LIMITS.url} characters`;
+  const url = URL.parse(value);
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) return 'Enter a full address starting with https://';
+  if (url.username || url.password) return 'The address must not contain a user name or password';
+  if (url.protocol === 'http:' && !(httpOnLoopback && LOOPBACK.has(url.hostname))) {
+    return httpOnLoopback ? 'Use https, or http only on localhost or 127.0.0.1' : 'Use an https address';
+  }
+  return undefined;
+}
+
+/** Callback URLs: https, or http on localhost/127.0.0.1 (RFC 8252 section 8.3); no fragment (RFC 6749 section 3.1.2). */
+export function redirectUriProblem(value: string): string | undefined {
+  if (value.includes('#')) return `Callback URLs must not contain a fragment (#): ${value}`;
+  const problem = urlProblem(value, { httpOnLoopback: true });
+  return problem && `${problem}: ${value}`;
+}
+
+/** Parses and checks the application form. Errors are keyed by field so the page can show each next to its input. */
+export function parseApplicationForm(form: Record<string, unknown>): Result<ApplicationDetails, { errors: FieldErrors; values: Record<string, string> }> {
+  const errors: FieldErrors = {};
+  const name = text(form.name);
+  const purpose = text(form.purpose);
+  const website = text(form.website);
+  const logoUri = text(form.logo_uri);
+  const policyUri = text(form.policy_uri);
+  const tosUri = text(form.tos_uri);
+  const rawScopes = list(form.scopes);
+  const redirectText = text(Array.isArray(form.redirect_uris) ? form.redirect_uris.join('\n') : form.redirect_uris);
+  const authMethod = text(form.auth_method);
+
+  if (!name) errors.name = 'Enter the name of your app';
+  else if (name.length > LIMITS.name) errors.name = `Use at most ${LIMITS.name} characters`;
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = 'The name must not contain control characters';
+  if (!purpose) errors.purpose = 'Tell us what your app does with the wallet';
+  else if (purpose.length > LIMITS.purpose) errors.purpose = `Use at most ${LIMITS.purpose} characters`;
+  if (!website) errors.website = 'Enter the address of your website';
+  else errors.website = urlProblem(website, { httpOnLoopback: false });
+  if (logoUri) errors.logo_uri = urlProblem(logoUri, { httpOnLoopback: false });
+  if (policyUri) errors.policy_uri = urlProblem(policyUri, { httpOnLoopback: false });
+  if (tosUri) errors.tos_uri = urlProblem(tosUri, { httpOnLoopback: false });
+
+  const scopes = ALL_SCOPES.filter((s) => rawScopes.includes(s));
+  if (rawScopes.some((s) => !isScope(s))) errors.scopes = 'Choose among read, receive and write';
+  else if (scopes.length === 0) errors.scopes = 'Choose at least one permission';
+
+  const redirectUris = [...new Set(redirectText.split(/\s+/).filter(Boolean))];
+  if (redirectUris.length === 0) errors.redirect_uris = 'Enter at least one callback URL';
+  else if (redirectUris.length > LIMITS.redirectUris) errors.redirect_uris = `Enter at most ${LIMITS.redirectUris} callback URLs`;
+  else errors.redirect_uris = redirectUris.map(redirectUriProblem).find(Boolean);
+
+  if (!(AUTH_METHODS as readonly string[]).includes(authMethod)) errors.auth_method = 'Choose how your app authenticates';
+
+  for (const k of Object.keys(errors) as FieldName[]) if (errors[k] === undefined) delete errors[k];
+  if (Object.keys(errors).length > 0) {
+    return err({ errors, values: { name, purpose, website, logo_uri: logoUri, policy_uri: policyUri, tos_uri: tosUri, scopes: rawScopes.join(' '), redirect_uris: redirectText, auth_method: authMethod } });
+  }
+  return ok({ name, purpose, website, logoUri, policyUri, tosUri, scopes, redirectUris, authMethod: authMethod as AuthMethod });
+}
+
+/** The Hydra-style client an approved application becomes: exactly its fields, owned by the developer. */
+export function toClientBody(app: Pick<Application, 'id' | 'ownerId'> & ApplicationDetails, scopes: readonly Scope[] = app.scopes): Partial<OAuth2Client> {
+  return {
+    client_name: app.name,
+    client_uri: app.website,
+    logo_uri: app.logoUri,
+    policy_uri: app.policyUri,
+    tos_uri: app.tosUri,
+    redirect_uris: app.redirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    scope: [...IDENTITY_SCOPES, ...ALL_SCOPES.filter((s) => scopes.includes(s))].join(' '),
+    token_endpoint_auth_method: app.authMethod,
+    skip_consent: false,
+    owner: app.ownerId,
+    metadata: { portal_application_id: app.id, purpose: app.purpose },
+  };
+}
+
+/** Scopes asked for beyond those already approved: these need an admin's review. */
+export const extraScopes = (requested: readonly Scope[], approved: readonly Scope[]): Scope[] => requested.filter((s) => !approved.includes(s));
+
+export const isConfidential = (m: AuthMethod): boolean => m !== 'none';
+
+export const AUTH_METHOD_LABELS: Record<AuthMethod, string> = {
+  client_secret_basic: 'Confidential (client_secret_basic)',
+  client_secret_post: 'Confidential (client_secret_post)',
+  none: 'Public with PKCE (no secret)',
+};
+
+export const STATUS_LABELS: Record<ApplicationStatus, string> = {
+  pending: 'Pending review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  suspended: 'Suspended',
+};

@@ -1,0 +1,93 @@
+// Admin pages: the review queue (every detail of each pending application, approve / reject with a
+// reason), the apps in service (suspend / reactivate), and the audit log.
+import { html, type SafeHtml } from '../../web/html.ts';
+import { AUTH_METHOD_LABELS, type Application } from '../domain/application.ts';
+import type { AuditEntry } from '../services/portal-store.ts';
+import { badge } from './apps-pages.ts';
+import { csrfInput, formatDate, type FormToken } from './shell.ts';
+
+function details(a: Application, owner: string): SafeHtml {
+  return html`<dl class="details">
+<dt>Developer</dt><dd>${owner}</dd>
+<dt>Purpose</dt><dd>${a.purpose}</dd>
+<dt>Website</dt><dd>${a.website}</dd>
+<dt>Logo</dt><dd>${a.logoUri || '—'}</dd>
+<dt>Privacy policy</dt><dd>${a.policyUri || '—'}</dd>
+<dt>Terms</dt><dd>${a.tosUri || '—'}</dd>
+<dt>Permissions</dt><dd>${a.scopes.join(', ')}${a.clientId ? html` (approved now: ${(a.approvedScopes ?? []).join(', ') || 'none'})` : ''}</dd>
+<dt>Callback URLs</dt><dd>${a.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
+<dt>Client type</dt><dd>${AUTH_METHOD_LABELS[a.authMethod]}</dd>
+<dt>Client ID</dt><dd>${a.clientId ? html`<code>${a.clientId}</code>` : 'created on approval'}</dd>
+<dt>Submitted</dt><dd>${formatDate(a.updatedAt)}</dd>
+</dl>`;
+}
+
+export function adminQueueBody(o: { pending: Application[]; live: Application[]; owners: Map<string, string>; form: FormToken; rejectError?: { id: string; message: string } }): SafeHtml {
+  return html`<section class="card" aria-labelledby="queue-h">
+<h1 id="queue-h">Review queue</h1>
+${o.pending.length ? '' : html`<p>No application is waiting for review.</p>`}
+${o.pending.map(
+  (a) => html`<article class="queue-item" aria-labelledby="q-${a.id}">
+<h2 id="q-${a.id}">${a.name} ${badge(a)}</h2>
+${details(a, o.owners.get(a.ownerId) ?? a.ownerId)}
+<div class="inline-actions"><form method="post" action="/admin/apps/${a.id}/approve">${csrfInput(o.form)}<button class="button primary" type="submit" aria-label="Approve ${a.name}">Approve</button></form></div>
+<form method="post" action="/admin/apps/${a.id}/reject" class="reject-form" novalidate>${csrfInput(o.form)}
+<div class="field"><label for="reason-${a.id}">Reason for rejecting ${a.name}</label><input type="text" id="reason-${a.id}" name="reason" maxlength="500"${
+    o.rejectError?.id === a.id ? html` aria-invalid="true" aria-describedby="reason-${a.id}-error"` : ''
+  }>${o.rejectError?.id === a.id ? html`<span class="field-error" id="reason-${a.id}-error">${o.rejectError.message}</span>` : ''}</div>
+<div class="inline-actions"><button class="button secondary" type="submit" aria-label="Reject ${a.name}">Reject</button></div></form>
+</article>`,
+)}
+</section>
+<section class="card" aria-labelledby="live-h">
+<h2 id="live-h">Apps in service</h2>
+${
+  o.live.length
+    ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Developer</th><th scope="col">Client ID</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+${o.live.map(
+  (a) => html`<tr><td>${a.name}</td><td>${o.owners.get(a.ownerId) ?? a.ownerId}</td><td><code>${a.clientId}</code></td><td>${badge(a)}</td><td>${
+    a.status === 'approved'
+      ? html`<form method="post" action="/admin/apps/${a.id}/suspend">${csrfInput(o.form)}<button class="button link" type="submit" aria-label="Suspend ${a.name}">Suspend</button></form>`
+      : a.status === 'suspended'
+        ? html`<form method="post" action="/admin/apps/${a.id}/reactivate">${csrfInput(o.form)}<button class="button link" type="submit" aria-label="Reactivate ${a.name}">Reactivate</button></form>`
+        : ''
+  }</td></tr>`,
+)}
+</tbody></table>`
+    : html`<p class="muted">No approved app yet.</p>`
+}
+</section>`;
+}
+
+export function auditBody(entries: AuditEntry[]): SafeHtml {
+  return html`<section class="card" aria-labelledby="audit-h">
+<h1 id="audit-h">Audit log</h1>
+<p class="lead">Every admin action, newest first.</p>
+${
+  entries.length
+    ? html`<table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead><tbody>
+${entries.map(
+  (e) => html`<tr><td>${formatDate(e.at)}</td><td>${e.actorEmail}</td><td><code>${e.action}</code></td><td><code>${e.target}</code></td><td>${Object.entries(e.details)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}`)
+    .join('; ')}</td></tr>`,
+)}
+</tbody></table>`
+    : html`<p>No admin action yet.</p>`
+}
+</section>`;
+}
+
+export function signInBody(o: { error?: string }): SafeHtml {
+  return html`<section class="card" aria-labelledby="signin-h">
+<h1 id="signin-h">Lightgate for developers</h1>
+<p class="lead">Register OAuth2 apps, manage your API keys and the apps connected to your wallet.</p>
+${o.error ? html`<div class="alert error" role="alert">${o.error}</div>` : ''}
+<div class="actions"><a class="button primary" href="/auth/login">Sign in with Lightgate</a></div>
+</section>`;
+}
+
+export function messageBody(o: { title: string; message: string; back?: { href: string; label: string } }): SafeHtml {
+  return html`<section class="card" aria-labelledby="msg-h"><h1 id="msg-h">${o.title}</h1><p>${o.message}</p>${
+    o.back ? html`<div class="inline-actions"><a class="button secondary" href="${o.back.href}">${o.back.label}</a></div>` : ''
+  }</section>`;
+}

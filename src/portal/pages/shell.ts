@@ -1,0 +1,51 @@
+// The portal's page frame: the shared layout, the portal's stylesheet and script, the navigation.
+import { alert } from '../../web/components.ts';
+import { html, type SafeHtml } from '../../web/html.ts';
+import { renderPage } from '../../web/layout.ts';
+
+export interface Viewer {
+  userId: string;
+  label: string;
+  admin: boolean;
+}
+
+export interface Flash {
+  notice?: string;
+  error?: string;
+}
+
+export type Section = 'apps' | 'keys' | 'connected' | 'admin' | 'audit' | 'none';
+
+export interface FormToken {
+  field: string;
+  token: string;
+}
+
+export const csrfInput = (f: FormToken): SafeHtml => html`<input type="hidden" name="${f.field}" value="${f.token}">`;
+
+const HEAD = html`<link rel="stylesheet" href="/assets/portal.css">
+<script src="/assets/portal.js" defer></script>`;
+
+function nav(viewer: Viewer, current: Section, form: FormToken): SafeHtml {
+  const link = (href: string, section: Section, label: string) => html`<a href="${href}"${current === section ? html` aria-current="page"` : ''}>${label}</a>`;
+  return html`<nav class="portal-nav" aria-label="Portal">
+${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/connected', 'connected', 'Connected apps')}
+${viewer.admin ? html`${link('/admin', 'admin', 'Review queue')}${link('/admin/audit', 'audit', 'Audit log')}` : ''}
+<span class="spacer"></span><span class="who-nav">${viewer.label}</span>
+<form method="post" action="/auth/logout">${csrfInput(form)}<button type="submit">Sign out</button></form>
+</nav>`;
+}
+
+export function portalPage(o: { title: string; viewer?: Viewer; current?: Section; form?: FormToken; flash?: Flash; body: SafeHtml }): string {
+  const top = o.viewer && o.form ? nav(o.viewer, o.current ?? 'none', o.form) : html``;
+  return renderPage({
+    title: o.title,
+    product: 'Lightgate Developers',
+    head: HEAD,
+    wide: true,
+    footer: html`Lightgate developer portal`,
+    body: html`<div class="portal">${top}${alert('ok', o.flash?.notice)}${alert('error', o.flash?.error)}${o.body}</div>`,
+  });
+}
+
+export const formatDate = (d: Date | null | undefined): string => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');

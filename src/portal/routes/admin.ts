@@ -1,0 +1,80 @@
+// Admin routes: the review queue (approve, reject with a reason), suspend and reactivate, the audit log.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { approveApplication, rejectApplication } from '../app/review-application.ts';
+import { setApplicationSuspended } from '../app/suspend-application.ts';
+import { adminQueueBody, auditBody } from '../pages/admin-pages.ts';
+import { listApplicationsByStatus, listAudit } from '../services/portal-store.ts';
+import { actorOf, errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+
+type WithId = FastifyRequest<{ Params: { id: string } }>;
+
+export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
+  const ctx = rc.ctx;
+
+  async function queue(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, rejectError?: { id: string; message: string }) {
+    const pending = await listApplicationsByStatus(ctx.db, ['pending']);
+    const live = (await listApplicationsByStatus(ctx.db, ['approved', 'suspended'])).filter((a) => a.clientId);
+    const owners = new Map<string, string>();
+    for (const id of new Set([...pending, ...live].map((a) => a.ownerId))) {
+      const user = await rc.identity.getUser(id);
+      owners.set(id, user?.email ?? user?.phone ?? id);
+    }
+    const form = formToken(rc, request, reply);
+    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) }) }, rejectError ? 400 : 200);
+  }
+
+  app.get('/admin', guard(rc, (request, reply, viewer) => queue(request, reply, viewer), { admin: true }));
+
+  app.get(
+    '/admin/audit',
+    guard(rc, async (request, reply, viewer) => page(reply, { title: 'Audit log', viewer, current: 'audit', form: formToken(rc, request, reply), body: auditBody(await listAudit(ctx.db, 500)) }), { admin: true }),
+  );
+
+  app.post(
+    '/admin/apps/:id/approve',
+    guard(
+      rc,
+      async (request, reply, viewer) => {
+        const approved = await approveApplication(ctx, actorOf(viewer), (request as WithId).params.id);
+        if (!approved.ok) return errorPage(reply, approved.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
+        flash.set(reply, { notice: `${approved.value.name} was approved.` });
+        return seeOther(reply, '/admin');
+      },
+      { admin: true },
+    ),
+  );
+
+  app.post(
+    '/admin/apps/:id/reject',
+    guard(
+      rc,
+      async (request, reply, viewer) => {
+        const id = (request as WithId).params.id;
+        const rejected = await rejectApplication(ctx, actorOf(viewer), id, str(fields(request).reason));
+        if (!rejected.ok) {
+          if (rejected.error.code === 'INVALID_INPUT') return queue(request, reply, viewer, { id, message: rejected.error.message });
+          return errorPage(reply, rejected.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
+        }
+        flash.set(reply, { notice: `${rejected.value.name} was rejected.` });
+        return seeOther(reply, '/admin');
+      },
+      { admin: true },
+    ),
+  );
+
+  for (const [action, suspend] of [['suspend', true], ['reactivate', false]] as const) {
+    app.post(
+      `/admin/apps/:id/${action}`,
+      guard(
+        rc,
+        async (request, reply, viewer) => {
+          const done = await setApplicationSuspended(ctx, actorOf(viewer), (request as WithId).params.id, suspend);
+          if (!done.ok) return errorPage(reply, done.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
+          flash.set(reply, { notice: `${done.value.name} was ${suspend ? 'suspended' : 'reactivated'}.` });
+          return seeOther(reply, '/admin');
+        },
+        { admin: true },
+      ),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+// The developer's routes: apply, follow, edit, rotate, integrate, delete.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HYDRA_PATHS } from '../domain/hydra-paths.ts';
+import { takeClientSecret, rotateClientSecret } from '../app/client-secret.ts';
+import { deleteApplication } from '../app/delete-application.ts';
+import { editApplication } from '../app/edit-application.ts';
+import { submitApplication } from '../app/submit-application.ts';
+import { appBody, appFormBody, appsListBody, deleteBody, formValues, integrationBody } from '../pages/apps-pages.ts';
+import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
+import { errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+
+type WithId = FastifyRequest<{ Params: { id: string } }>;
+
+export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
+  const ctx = rc.ctx;
+  const own = async (viewer: SignedIn, id: string) => {
+    const found = await findApplication(ctx.db, id);
+    return found && found.ownerId === viewer.userId ? found : undefined;
+  };
+  const notFound = { code: 'NOT_FOUND' as const, message: 'There is no such app among yours.' };
+
+  app.get(
+    '/apps',
+    guard(rc, async (request, reply, viewer) =>
+      page(reply, { title: 'Your apps', viewer, current: 'apps', form: formToken(rc, request, reply), flash: flash.take(request, reply), body: appsListBody(await listApplicationsOf(ctx.db, viewer.userId)) }),
+    ),
+  );
+
+  app.get(
+    '/apps/new',
+    guard(rc, async (request, reply, viewer) => {
+      const form = formToken(rc, request, reply);
+      return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: { values: { auth_method: 'client_secret_basic', scopes: 'read' }, errors: {} } }) });
+    }),
+  );
+
+  app.post(
+    '/apps',
+    guard(rc, async (request, reply, viewer) => {
+      const submitted = await submitApplication(ctx, viewer.userId, fields(request));
+      if (!submitted.ok) {
+        const e = submitted.error;
+        const form = formToken(rc, request, reply);
+        const state = { values: e.code === 'INVALID_INPUT' ? (e.values ?? {}) : {}, errors: e.code === 'INVALID_INPUT' ? (e.fields ?? {}) : {}, message: e.message };
+        return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state }) }, 400);
+      }
+      flash.set(reply, { notice: 'Application submitted. An operator will review it.' });
+      return seeOther(reply, `/apps/${submitted.value.id}`);
+    }),
+  );
+
+  app.get(
+    '/apps/:id',
+    guard(rc, async (request, reply, viewer) => {
+      const found = await own(viewer, (request as WithId).params.id);
+      const form = formToken(rc, request, reply);
+      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+      const secret = await takeClientSecret(ctx, viewer.userId, found.id);
+      return page(reply, { title: found.name, viewer, current: 'apps', form, flash: flash.take(request, reply), body: appBody({ app: found, secret, form }) });
+    }),
+  );
+
+  app.get(
+    '/apps/:id/edit',
+    guard(rc, async (request, reply, viewer) => {
+      const found = await own(viewer, (request as WithId).params.id);
+      const form = formToken(rc, request, reply);
+      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+      return page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${found.id}`, editing: found, state: { values: formValues(found), errors: {} } }) });
+    }),
+  );
+
+  app.post(
+    '/apps/:id',
+    guard(rc, async (request, reply, viewer) => {
+      const id = (request as WithId).params.id;
+      const edited = await editApplication(ctx, viewer.userId, id, fields(request));
+      if (!edited.ok) {
+        const e = edited.error;
+        const form = formToken(rc, request, reply);
+        const found = await own(viewer, id);
+        if (e.code !== 'INVALID_INPUT' || !found) return errorPage(reply, e, { viewer, form, back: { href: `/apps/${id}`, label: 'Back to the app' } });
+        const state = { values: e.values ?? formValues(found), errors: e.fields ?? {}, message: e.message };
+        return page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${id}`, editing: found, state }) }, 400);
+      }
+      const a = edited.value;
+      flash.set(reply, { notice: a.status === 'pending' ? (a.clientId ? 'Saved. The extra permissions wait for review.' : 'Saved and sent for review.') : 'Saved.' });
+      return seeOther(reply, `/apps/${id}`);
+    }),
+  );
+
+  app.post(
+    '/apps/:id/rotate',
+    guard(rc, async (request, reply, viewer) => {
+      const id = (request as WithId).params.id;
+      const rotated = await rotateClientSecret(ctx, viewer.userId, id);
+      if (!rotated.ok) return errorPage(reply, rotated.error, { viewer, form: formToken(rc, request, reply), back: { href: `/apps/${id}`, label: 'Back to the app' } });
+      flash.set(reply, { notice: 'The secret was rotated: the old one no longer works.' });
+      return seeOther(reply, `/apps/${id}`);
+    }),
+  );
+
+  app.get(
+    '/apps/:id/integration',
+    guard(rc, async (request, reply, viewer) => {
+      const found = await own(viewer, (request as WithId).params.id);
+      const form = formToken(rc, request, reply);
+      if (!found || !found.clientId) return errorPage(reply, found ? { code: 'INVALID_STATE', message: 'The integration guide is ready once the app is approved.' } : notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+      const issuer = ctx.config.urls.issuer;
+      const urls = { issuer, discovery: `${issuer}/.well-known/openid-configuration`, authorize: `${issuer}${HYDRA_PATHS.authorize}`, token: `${issuer}${HYDRA_PATHS.token}`, api: ctx.config.urls.api };
+      return page(reply, { title: `Integrate ${found.name}`, viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });
+    }),
+  );
+
+  app.get(
+    '/apps/:id/delete',
+    guard(rc, async (request, reply, viewer) => {
+      const found = await own(viewer, (request as WithId).params.id);
+      const form = formToken(rc, request, reply);
+      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+      return page(reply, { title: `Delete ${found.name}`, viewer, current: 'apps', form, body: deleteBody({ app: found, form }) });
+    }),
+  );
+
+  app.post(
+    '/apps/:id/delete',
+    guard(rc, async (request, reply, viewer) => {
+      const deleted = await deleteApplication(ctx, viewer.userId, (request as WithId).params.id);
+      if (!deleted.ok) return errorPage(reply, deleted.error, { viewer, form: formToken(rc, request, reply), back: { href: '/apps', label: 'Your apps' } });
+      flash.set(reply, { notice: 'The app was deleted and its tokens revoked.' });
+      return seeOther(reply, '/apps');
+    }),
+  );
+}

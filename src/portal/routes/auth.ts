@@ -1,0 +1,76 @@
+// Sign-in with Lightgate (the portal is an OAuth client of the auth server) and sign-out.
+// The flow's checks (state, nonce, PKCE verifier) wait in a signed HttpOnly cookie until the callback;
+// the session is a random token in an HttpOnly SameSite=Lax cookie, stored as its SHA-256.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newSessionToken } from '../services/session-token.ts';
+import type { LoginChecks } from '../services/oidc-login.ts';
+import { deleteSession, insertSession } from '../services/portal-store.ts';
+import { signInBody } from '../pages/admin-pages.ts';
+import { csrfRejected, fields, hashToken, localPath, page, SESSION_COOKIE, seeOther, type RouteContext } from './support.ts';
+
+const FLOW_COOKIE = 'lg_portal_flow';
+/** A portal session lasts a working day at most (shorter than the auth server's login session). */
+export const PORTAL_SESSION_SECONDS = 12 * 3600;
+
+interface FlowState extends LoginChecks {
+  returnTo: string;
+}
+
+export function registerAuthRoutes(app: FastifyInstance, rc: RouteContext): void {
+  const secure = rc.ctx.config.cookiesSecure;
+  const signInPage = (reply: FastifyReply, status: number, error: string) => page(reply, { title: 'Sign in', body: signInBody({ error }) }, status);
+
+  app.get('/auth/login', async (request: FastifyRequest<{ Querystring: { return_to?: string } }>, reply) => {
+    const client = await rc.portalClient();
+    if (!client.ok) return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+    let started;
+    try {
+      started = await rc.login.start(client.value);
+    } catch (error) {
+      request.log.warn({ err: error }, 'portal sign-in could not start');
+      return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+    }
+    const flow: FlowState = { ...started.checks, returnTo: localPath(request.query.return_to) ?? '/apps' };
+    reply.setCookie(FLOW_COOKIE, Buffer.from(JSON.stringify(flow)).toString('base64url'), { path: '/auth', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: 600 });
+    return reply.redirect(started.url, 302);
+  });
+
+  app.get('/auth/callback', async (request, reply) => {
+    const raw = request.cookies[FLOW_COOKIE];
+    reply.clearCookie(FLOW_COOKIE, { path: '/auth' });
+    const unsigned = raw ? request.unsignCookie(raw) : undefined;
+    let flow: FlowState | undefined;
+    try {
+      flow = unsigned?.valid && unsigned.value ? (JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as FlowState) : undefined;
+    } catch {
+      flow = undefined;
+    }
+    if (!flow || typeof flow.state !== 'string' || typeof flow.verifier !== 'string' || typeof flow.nonce !== 'string') {
+      return signInPage(reply, 400, 'This sign-in link has expired or was opened in another browser. Please sign in again.');
+    }
+    const query = new URL(request.url, 'http://portal.invalid').search;
+    if (new URLSearchParams(query).get('error') === 'access_denied') return signInPage(reply, 400, 'Sign-in was cancelled.');
+    const client = await rc.portalClient();
+    if (!client.ok) return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+    let subject: string;
+    try {
+      // The callback as registered (the public portal URL), with the query the auth server sent.
+      subject = await rc.login.finish(client.value, new URL(`${client.value.redirectUri}${query}`), flow);
+    } catch (error) {
+      request.log.warn({ err: error }, 'portal sign-in failed');
+      return signInPage(reply, 400, 'Sign-in did not complete. Please try again.');
+    }
+    const token = newSessionToken();
+    await insertSession(rc.ctx.db, { tokenHash: hashToken(token), userId: subject, ttlSeconds: PORTAL_SESSION_SECONDS });
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: PORTAL_SESSION_SECONDS });
+    return seeOther(reply, flow.returnTo);
+  });
+
+  app.post('/auth/logout', async (request, reply) => {
+    if (!rc.csrf.verify(request, fields(request)[rc.csrf.field])) return csrfRejected(reply);
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await deleteSession(rc.ctx.db, hashToken(token));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return seeOther(reply, '/');
+  });
+}

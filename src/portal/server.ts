@@ -1,0 +1,111 @@
+// The developer portal (port 3001): sign-in with Lightgate, OAuth2 app applications and credentials,
+// API keys, connected apps, and the admins' review queue and audit log. Server-rendered with src/web.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
+import type { Logger } from '../shared/logger.ts';
+import { registerAssets } from '../web/assets.ts';
+import { createCsrf } from '../web/csrf.ts';
+import { addSecurityHeaders } from '../web/security-headers.ts';
+import type { PortalContext } from './app/context.ts';
+import { ensurePortalClient, type PortalClient } from './app/ensure-portal-client.ts';
+import { signInBody } from './pages/admin-pages.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerAppRoutes } from './routes/apps.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
+import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
+import type { PortalAdminPort } from './services/admin-port.ts';
+import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
+import { createPortalSecretBox } from './services/secret-box.ts';
+import type { Result } from '../shared/result.ts';
+import type { PortalError } from './app/context.ts';
+
+export type { PortalAdminPort } from './services/admin-port.ts';
+export { withHttpClientStatus } from './services/admin-port.ts';
+
+export interface PortalServerDeps {
+  config: Config;
+  db: Database;
+  /** The auth server's admin port: the in-process LightgateAdmin, or withHttpClientStatus(hydra, config.urls.admin). */
+  admin: PortalAdminPort;
+  identity: Pick<IdentityService, 'getUser'>;
+  logger?: Logger;
+  /** Sign-in client (default: openid-client against config.urls.issuer). */
+  login?: OidcLogin;
+}
+
+const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
+
+function registerPortalAssets(app: FastifyInstance): void {
+  for (const [name, type] of [['portal.css', 'text/css; charset=utf-8'], ['portal.js', 'text/javascript; charset=utf-8']] as const) {
+    const body = readFileSync(join(ASSETS, name));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
+    app.get(`/assets/${name}`, async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600').header('etag', etag);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type(type).send(body);
+    });
+  }
+}
+
+export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
+  const { config } = deps;
+  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  void app.register(cookie, { secret: [...config.secrets.cookie] });
+  void app.register(formbody, { bodyLimit: 32 * 1024 });
+  addSecurityHeaders(app, { scriptSelf: true });
+  registerAssets(app);
+  registerPortalAssets(app);
+
+  const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
+  // Registered once per process; a failure (auth server not up yet) is retried at the next sign-in.
+  let registered: Promise<Result<PortalClient, PortalError>> | undefined;
+  const portalClient = () => {
+    registered ??= ensurePortalClient(ctx).then((r) => {
+      if (!r.ok) registered = undefined;
+      return r;
+    });
+    return registered;
+  };
+  app.addHook('onReady', async () => {
+    const r = await portalClient();
+    if (!r.ok) app.log.warn({ error: r.error }, 'portal client not registered yet; will retry at sign-in');
+  });
+
+  const rc: RouteContext = {
+    ctx,
+    identity: deps.identity,
+    csrf: createCsrf({ secrets: config.secrets.cookie, secure: config.cookiesSecure, cookieName: 'lg_portal_csrf' }),
+    login: deps.login ?? createOidcLogin(config.urls.issuer),
+    portalClient,
+  };
+  const flash = createFlash(config.cookiesSecure);
+
+  registerAuthRoutes(app, rc);
+  registerAppRoutes(app, rc, flash);
+  registerWalletAccessRoutes(app, rc, flash);
+  registerAdminRoutes(app, rc, flash);
+
+  app.get('/', async (request, reply) => {
+    if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);
+    return page(reply, { title: 'Sign in', body: signInBody({}) });
+  });
+  app.get('/health/alive', async () => ({ status: 'ok' }));
+
+  app.setNotFoundHandler((_request, reply) => messagePage(reply, 404, 'Page not found', 'There is nothing at this address.', { back: { href: '/', label: 'Go to the portal' } }));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) return messagePage(reply, status, 'Something was wrong with that request', 'The form could not be read. Go back and try again.', { back: { href: '/', label: 'Go to the portal' } });
+    request.log.error({ err: error }, 'portal request failed');
+    return messagePage(reply, 500, 'Something went wrong', 'Something went wrong on our side. Please try again in a moment.');
+  });
+  return app;
+}

@@ -1,0 +1,70 @@
+// A whole Lightgate stack (portal included) for the portal tests, plus helpers: sign a person in
+// through the identity service and give them a portal session, and read forms' CSRF tokens.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildPortalServer } from '../../src/portal/server.ts';
+import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
+import { insertSession } from '../../src/portal/services/portal-store.ts';
+import { lastCode } from '../identity/helpers.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+
+export interface PortalHarness {
+  t: TestStack;
+  /** A second portal app on the same stack, for inject(). */
+  portal: FastifyInstance;
+  /** A user id for this email (the person signs in with an email code). */
+  user(email: string): Promise<string>;
+  /** Cookie header of a portal session for this email. */
+  session(email: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startPortalHarness(env: Record<string, string> = {}): Promise<PortalHarness> {
+  const t = await startTestStack({ env: { ADMIN_EMAILS: ADMIN_EMAIL, ...env } });
+  const { stack } = t;
+  const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity! });
+  await portal.ready();
+  const users = new Map<string, string>();
+  const user = async (email: string) => {
+    const known = users.get(email);
+    if (known) return known;
+    const sent = await stack.identity!.requestEmailCode({ email });
+    if (!sent.ok) throw new Error(`code not sent: ${JSON.stringify(sent.error)}`);
+    const login = await stack.identity!.loginWithEmail({ emailLoginId: sent.value.emailLoginId, code: lastCode(t.dataDir, email) });
+    if (!login.ok) throw new Error(`login failed: ${JSON.stringify(login.error)}`);
+    users.set(email, login.value.userId);
+    return login.value.userId;
+  };
+  return {
+    t,
+    portal,
+    user,
+    async session(email) {
+      const userId = await user(email);
+      const token = randomBytes(32).toString('base64url');
+      await insertSession(stack.db, { tokenHash: hashToken(token), userId, ttlSeconds: 3600 });
+      return `${SESSION_COOKIE}=${token}`;
+    },
+    async close() {
+      await portal.close();
+      await t.close();
+    },
+  };
+}
+
+/** The CSRF cookie and the token of the first form on a page. */
+export function csrfFrom(response: { body: string; cookies: { name: string; value: string }[] }, existingCookie = ''): { cookie: string; token: string } {
+  const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+  if (!token) throw new Error('no CSRF token on the page');
+  const set = response.cookies.find((c) => c.name === 'lg_portal_csrf');
+  const cookie = set ? `lg_portal_csrf=${set.value}` : existingCookie;
+  return { cookie, token };
+}
+
+export const form = (fields: Record<string, string | string[]>): string => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+  return p.toString();
+};
