@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { buildApiServer } from '../../src/api/server.ts';
 import { TtlCache } from '../../src/api/ttl-cache.ts';
 import { apiKey, bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
@@ -103,6 +104,27 @@ describe('credentials', () => {
     assert.ok(suspended.ok);
     assert.ok((await refusedWithin(h, oauth(second), 5000)) <= 5000);
     await h.stack.stack.admin!.setClientStatus(h.oauthClientId(), 'active');
+  });
+
+  test('revocation reaches another API server (its own caches) within 5 seconds', async () => {
+    const other = await buildApiServer({ config: h.stack.config, db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity });
+    try {
+      const ask = async (headers: Record<string, string>) => (await other.inject({ method: 'POST', url: '/graphql', payload: { query: '{ me { id } }' }, headers })).statusCode;
+      const token = await h.oauthToken(user, ['read']);
+      const made = await h.gql('mutation { apiKeyCreate(input: { name: "two", scopes: [READ] }) { apiKey { id } apiKeySecret } }', {}, bearer(user.session));
+      const { apiKey: k, apiKeySecret } = made.body.data!.apiKeyCreate;
+      assert.equal(await ask(oauth(token)), 200);
+      assert.equal(await ask(apiKey(apiKeySecret)), 200);
+      assert.ok((await h.stack.stack.hydra!.revokeConsentSessions(user.userId, h.oauthClientId())).ok);
+      await h.gql('mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { revoked } } }', { id: k.id }, bearer(user.session));
+      const start = Date.now();
+      while ((await ask(oauth(token))) !== 401 || (await ask(apiKey(apiKeySecret))) !== 401) {
+        assert.ok(Date.now() - start < 5000, 'still accepted by the other server after 5 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   test('Bearer session: logout ends it', async () => {
