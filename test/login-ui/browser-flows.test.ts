@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
+import type { DatabaseKind } from '../support/databases.ts';
 import { shot, startHarness, type AdapterKind, type Harness } from './harness.ts';
 
 interface Visit {
@@ -12,11 +13,17 @@ interface Visit {
   status: number;
 }
 
-for (const adapter of ['in-process', 'http'] as AdapterKind[]) {
-  describe(`browser sign-in through the ${adapter} HydraAdmin adapter`, () => {
+// In-process adapter on PGlite, HTTP adapter on PostgreSQL: both ports and both engines.
+const RUNS: [AdapterKind, DatabaseKind][] = [
+  ['in-process', 'pglite'],
+  ['http', 'postgres'],
+];
+
+for (const [adapter, kind] of RUNS) {
+  describe(`browser sign-in through the ${adapter} HydraAdmin adapter (${kind})`, () => {
     let h: Harness;
     before(async () => {
-      h = await startHarness(adapter);
+      h = await startHarness(adapter, kind);
     });
     after(async () => {
       await h?.close();

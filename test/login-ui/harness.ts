@@ -13,6 +13,7 @@ import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
+import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lastCode } from '../identity/helpers.ts';
 
@@ -39,9 +40,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(adapter: AdapterKind): Promise<Harness> {
+export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'pglite'): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const stack = await startTestStack({ env: { LIGHTGATE_SERVICES: 'auth' } });
+  const stack = await startTestStack({ kind, env: { LIGHTGATE_SERVICES: 'auth' } });
   const inProcess = stack.stack.hydra;
   if (!inProcess) throw new Error('the test stack has no authorization server');
   const hydra: HydraAdmin = adapter === 'http' ? createHttpHydraAdmin(stack.stack.listening.admin ?? stack.urls.admin) : inProcess;

@@ -76,7 +76,7 @@ ${flash.error ? html`<div class="alert error" role="alert">${flash.error}</div>`
 ${alert('ok', flash.notice)}
 <form method="post" action="/login/code" novalidate>
 ${csrfInput(form)}${hidden('login_challenge', challenge)}
-${field({ id: 'code', name: 'code', label: 'Sign-in code', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, className: 'code', autofocus: true, error: flash.error ? 'Check the code and try again.' : undefined })}
+${field({ id: 'code', name: 'code', label: 'Sign-in code', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, className: 'code', autofocus: true, hint: '6 digits, from the newest message.' })}
 <div class="actions"><button type="submit" class="button primary">Sign in to ${appName(o.client)}</button></div>
 </form>
 <form method="post" action="/login/resend" class="row">
