@@ -13,6 +13,7 @@ import { buildWalletDeps } from '../wallet/wallet-deps.ts';
 import { createCredentialChecker } from './credentials.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
+import { registerObservability } from '../observability/register.ts';
 
 export interface ApiServerDeps {
   config: Config;
@@ -31,6 +32,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: true });
+  registerObservability(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
   const schema = buildWalletSchema();
   const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });

@@ -3,6 +3,7 @@
 // a HydraError value, including an unreachable server (503); nothing here throws.
 import { randomBytes } from 'node:crypto';
 import { err, ok } from '../shared/result.ts';
+import { forwardRequestId } from '../observability/request-context.ts';
 import type { ClientListFilter, HydraAdmin, HydraResult } from './port.ts';
 import type {
   AcceptConsent,
@@ -117,7 +118,8 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     url.pathname = basePath + spec.path;
     url.search = '';
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    // The flow's request id travels to the admin API so both services log it.
+    const headers: Record<string, string> = { accept: 'application/json', ...forwardRequestId(), ...options.headers };
     let body: string | undefined;
     if (spec.json !== undefined) {
       headers['content-type'] = 'application/json';

@@ -17,17 +17,22 @@ import { registerLoginRoutes } from './routes/login.ts';
 import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
+import type { Queryable } from '../db/database.ts';
+import { registerObservability } from '../observability/register.ts';
 
 export interface LoginUiDeps {
   config: Config;
   hydra: HydraAdmin;
   identity: IdentityService;
   logger?: Logger;
+  /** For the request-rate limits shared across processes (off without it). */
+  db?: Queryable;
 }
 
 export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   const { config } = deps;
   const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  registerObservability(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 16 * 1024 });
   addSecurityHeaders(app);

@@ -14,6 +14,7 @@ import { createIdentityService, type IdentityService } from '../identity/identit
 import { createAccountForUser } from '../wallet/app/create-account.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
+import { watchDatabasePool } from '../observability/metrics.ts';
 
 export interface Stack {
   readonly config: Config;
@@ -42,6 +43,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     logger.warn('!!! DEVELOPMENT MODE: secrets were generated and stored in the data directory. Set SECRETS_SYSTEM and SECRETS_COOKIE (and NODE_ENV=production) before real use. !!!');
   }
   const db = options.db ?? (await openDatabase(config));
+  const unwatchPool = watchDatabasePool(db);
   const servers: FastifyInstance[] = [];
   const listening: Record<string, string> = {};
   let auth: AuthServer | undefined;
@@ -50,7 +52,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
   try {
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
-      const publicApp = buildPublicServer({ auth, db, logger });
+      const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits });
       const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger });
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
@@ -68,13 +70,14 @@ export async function startStack(config: Config, options: { db?: Database; logge
       listening.api = await listen(apiApp, config.listen.api.host, config.listen.api.port);
     }
     if (config.services.includes('ui')) {
-      const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger });
+      const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger, db });
       servers.push(uiApp);
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }
   } catch (error) {
     await Promise.allSettled(servers.map((s) => s.close()));
     await auth?.close();
+    unwatchPool();
     if (!options.db) await db.close();
     throw error;
   }
@@ -91,6 +94,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     async close() {
       await Promise.allSettled(servers.map((s) => s.close()));
       await auth?.close();
+      unwatchPool();
       if (!options.db) await db.close();
     },
   };

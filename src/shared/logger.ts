@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { requestIdMixin } from '../observability/request-context.ts';
 
 export type { Logger };
 
@@ -21,6 +22,8 @@ const REDACT = [
   '*.apiKey',
 ];
 
-export function createLogger(level: string, name = 'lightgate'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** `destination` (default stdout) lets tests capture the JSON lines. */
+export function createLogger(level: string, name = 'lightgate', destination?: DestinationStream): Logger {
+  // Every line written while serving a request carries its x-request-id (AsyncLocalStorage).
+  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: requestIdMixin }, destination);
 }

@@ -9,6 +9,7 @@ import type { Result } from '../../shared/result.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { LightgateAdmin } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerObservability } from '../../observability/register.ts';
 
 export interface AdminServerDeps {
   hydra: LightgateAdmin;
@@ -36,6 +37,8 @@ const MAX_PAGE_SIZE = 500;
 
 export function buildAdminServer({ hydra, db, logger, plugins = [] }: AdminServerDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024 });
+  // Internal port: no request-rate limit (the login app's calls for every user come from one address).
+  registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true });
   app.register(formbody);
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {

@@ -5,9 +5,13 @@ import type { Logger } from '../../shared/logger.ts';
 import type { AuthServer } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from './health.ts';
 import { VERSION } from '../../shared/version.ts';
+import { registerObservability } from '../../observability/register.ts';
+import type { RequestRateLimits } from '../../observability/rate-limit.ts';
+import { HYDRA_ROUTES } from '../oidc/routes.ts';
 
-export function buildPublicServer({ auth, db, logger }: { auth: AuthServer; db: Database; logger?: Logger }): FastifyInstance {
+export function buildPublicServer({ auth, db, logger, rateLimits }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits }): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: true });
+  registerObservability(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
   // Bodies are read by oidc-provider itself: leave the stream untouched.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));

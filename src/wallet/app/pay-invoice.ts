@@ -13,6 +13,7 @@ import type { WalletDeps } from './deps.ts';
 import { INVOICE_COLUMNS, type InvoiceRow } from './invoice-status.ts';
 import type { PaymentOutcome } from './send-intraledger.ts';
 import { findIdempotent, fingerprint, IDEMPOTENCY_RACE, postTransfer, recordIdempotent } from './transfer.ts';
+import { recordPayment } from '../../observability/metrics.ts';
 
 export interface PayInvoiceInput {
   accountId: AccountId;
@@ -29,6 +30,12 @@ export interface PayInvoiceInput {
 const NETWORK_PREFIX: Record<string, string> = { mainnet: 'bc', testnet: 'tb', signet: 'tbs', regtest: 'bcrt' };
 
 export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
+  const result = await pay(deps, input);
+  recordPayment('lightning', result.ok ? 'success' : result.error.code);
+  return result;
+}
+
+async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
   if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
   const sender = await findUserWallet(deps.db, input.walletId);
   if (!sender || sender.accountId !== input.accountId) return err(walletError('INVALID_WALLET_ID', 'The wallet does not belong to this account'));

@@ -7,6 +7,7 @@ import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import type { WalletDeps } from './deps.ts';
+import { recordPayment } from '../../observability/metrics.ts';
 import { findIdempotent, fingerprint, IDEMPOTENCY_RACE, postTransfer, recordIdempotent } from './transfer.ts';
 
 export interface IntraLedgerSend {
@@ -33,6 +34,12 @@ export function creditFor(debit: number, from: WalletCurrency, to: WalletCurrenc
 }
 
 export async function sendIntraLedger(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
+  const result = await send(deps, input);
+  recordPayment('intraledger', result.ok ? 'success' : result.error.code);
+  return result;
+}
+
+async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
   if (!isValidAmount(input.currency, input.amount)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
   if (!isUuid(input.walletId) || !isUuid(input.recipientWalletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
   const sender = await findUserWallet(deps.db, input.walletId);

@@ -1,0 +1,108 @@
+// The process's Prometheus metrics. One registry per process (every service in it reports here);
+// modules record through the small functions below so none of them imports prom-client.
+import client from 'prom-client';
+import type { Database } from '../db/database.ts';
+
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry, prefix: 'lightgate_' });
+
+const httpRequests = new client.Counter({
+  name: 'lightgate_http_requests_total',
+  help: 'HTTP requests served, by service, method, route and status',
+  labelNames: ['service', 'method', 'route', 'status'] as const,
+  registers: [registry],
+});
+const httpDuration = new client.Histogram({
+  name: 'lightgate_http_request_duration_seconds',
+  help: 'HTTP request latency, by service, method, route and status',
+  labelNames: ['service', 'method', 'route', 'status'] as const,
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+const tokens = new client.Counter({
+  name: 'lightgate_oauth2_token_requests_total',
+  help: 'Token endpoint outcomes: tokens issued and requests refused, by grant type (and error when refused)',
+  labelNames: ['grant_type', 'outcome', 'error'] as const,
+  registers: [registry],
+});
+const logins = new client.Counter({
+  name: 'lightgate_logins_total',
+  help: 'Sign-ins with a one-time code, by channel and outcome (success, code_invalid, code_expired, rate_limited, ...)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [registry],
+});
+const payments = new client.Counter({
+  name: 'lightgate_payments_total',
+  help: 'Payments attempted, by kind and outcome (success, or the error code)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
+const rateLimited = new client.Counter({
+  name: 'lightgate_rate_limited_total',
+  help: 'Requests refused with 429 by the request-rate limits, by service and scope (ip, client)',
+  labelNames: ['service', 'scope'] as const,
+  registers: [registry],
+});
+
+const pools = new Map<string, Database>();
+const poolGauge = (name: string, help: string, pick: (s: ReturnType<Database['poolStats']>) => number) =>
+  new client.Gauge({
+    name,
+    help,
+    labelNames: ['database'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [label, db] of pools) this.set({ database: label }, pick(db.poolStats()));
+    },
+  });
+poolGauge('lightgate_db_pool_connections', 'Database connections open in the pool', (s) => s.total);
+poolGauge('lightgate_db_pool_idle_connections', 'Idle database connections in the pool', (s) => s.idle);
+poolGauge('lightgate_db_pool_waiting_clients', 'Queries waiting for a database connection', (s) => s.waiting);
+
+// Labels stay a small fixed set whatever clients send (a fuzzer must not grow the registry).
+const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+const bounded = (value: string | undefined, known: ReadonlySet<string> | ((v: string) => boolean)): string => {
+  if (!value) return 'none';
+  return (typeof known === 'function' ? known(value) : known.has(value)) ? value : 'other';
+};
+const ERROR_CODE = (v: string) => /^[a-z_]{1,40}$/.test(v);
+const UPPER_CODE = (v: string) => /^[A-Z_]{1,40}$/.test(v) || v === 'success';
+
+export function recordHttpRequest(labels: { service: string; method: string; route: string; status: number }, seconds: number): void {
+  const l = { service: labels.service, method: labels.method, route: labels.route, status: String(labels.status) };
+  httpRequests.inc(l);
+  httpDuration.observe(l, seconds);
+}
+
+export function recordTokenIssued(grantType: string | undefined): void {
+  tokens.inc({ grant_type: bounded(grantType, GRANT_TYPES), outcome: 'issued', error: 'none' });
+}
+
+export function recordTokenRefused(grantType: string | undefined, error: string | undefined): void {
+  tokens.inc({ grant_type: bounded(grantType, GRANT_TYPES), outcome: 'refused', error: bounded(error, ERROR_CODE) });
+}
+
+export function recordLogin(channel: string, outcome: string): void {
+  logins.inc({ channel: bounded(channel, new Set(['email', 'phone'])), outcome: bounded(outcome, ERROR_CODE) });
+}
+
+export function recordPayment(kind: string, outcome: string): void {
+  payments.inc({ kind: bounded(kind, ERROR_CODE), outcome: bounded(outcome, UPPER_CODE) });
+}
+
+export function recordRateLimited(service: string, scope: 'ip' | 'client'): void {
+  rateLimited.inc({ service, scope });
+}
+
+/** Reports the pool of this database under `label` until the returned function is called. */
+export function watchDatabasePool(db: Database, label = 'main'): () => void {
+  pools.set(label, db);
+  return () => {
+    if (pools.get(label) === db) pools.delete(label);
+  };
+}
+
+export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}

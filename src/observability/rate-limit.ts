@@ -1,0 +1,88 @@
+// Fastify plugin: per-IP and per-client request rates in fixed windows, counted in the rate_limits
+// table so every process behind a load balancer shares them. Over a limit: 429 with Retry-After.
+// A database outage does not turn into 429s: the limiter lets requests through and the route answers.
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/database.ts';
+import { recordRateLimited } from './metrics.ts';
+import { serverWide } from './plugin.ts';
+import { sendLimitError } from './errors.ts';
+
+export interface RequestRateLimits {
+  /** Requests per window from one IP address; 0 turns the limit off. */
+  perIp: number;
+  /** Requests per window from one client (OAuth client, API key, bearer token, session); 0 turns it off. */
+  perClient: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitOptions {
+  db: Queryable;
+  service: string;
+  limits: RequestRateLimits;
+  /** Who the caller is, when the default (credentials in headers, client_id in the query) is not enough. */
+  clientOf?: (request: FastifyRequest) => string | undefined;
+}
+
+const EXEMPT = /^\/(health\/|metrics$|version$)/;
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+
+/** The caller's client identity from credentials in headers or client_id in the query (never the secret itself). */
+export function defaultClientOf(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string') {
+    const [scheme, value = ''] = authorization.split(' ', 2);
+    if (scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const id = decoded.slice(0, Math.max(0, decoded.indexOf(':')));
+      if (id) return `oauth:${digest(id.slice(0, 512))}`;
+    }
+    if (value) return `bearer:${digest(value)}`;
+  }
+  for (const header of ['x-api-key', 'oauth2-token'] as const) {
+    const v = request.headers[header];
+    if (typeof v === 'string' && v) return `${header}:${digest(v)}`;
+  }
+  const clientId = (request.query as Record<string, unknown> | undefined)?.client_id;
+  if (typeof clientId === 'string' && clientId) return `oauth:${digest(clientId.slice(0, 512))}`;
+  return undefined;
+}
+
+export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options: RateLimitOptions, done) => {
+  const { db, service, limits } = options;
+  const clientOf = options.clientOf ?? defaultClientOf;
+  if (limits.perIp <= 0 && limits.perClient <= 0) return done();
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (EXEMPT.test(request.url)) return;
+    const keys: { key: string; scope: 'ip' | 'client'; limit: number }[] = [];
+    if (limits.perIp > 0) keys.push({ key: `http:ip:${request.ip}`, scope: 'ip', limit: limits.perIp });
+    const client = limits.perClient > 0 ? clientOf(request) : undefined;
+    if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
+    // One statement for both counters, rows locked in key order.
+    keys.sort((a, b) => (a.key < b.key ? -1 : 1));
+    let rows: { key: string; hits: number; retry: number }[];
+    try {
+      rows = await db.query<{ key: string; hits: number; retry: number }>(
+        `INSERT INTO rate_limits (key, window_start, hits) SELECT k, now(), 1 FROM unnest($1::text[]) AS k
+         ON CONFLICT (key) DO UPDATE SET
+           hits = CASE WHEN rate_limits.window_start + make_interval(secs => $2) <= now() THEN 1 ELSE rate_limits.hits + 1 END,
+           window_start = CASE WHEN rate_limits.window_start + make_interval(secs => $2) <= now() THEN now() ELSE rate_limits.window_start END
+         RETURNING key, hits, ceil(extract(epoch FROM (window_start + make_interval(secs => $2) - now())))::int AS retry`,
+        [keys.map((k) => k.key), limits.windowSeconds],
+      );
+    } catch (error) {
+      request.log.debug({ err: error }, 'rate limit not counted');
+      return;
+    }
+    for (const row of rows) {
+      const k = keys.find((x) => x.key === row.key);
+      if (!k || row.hits <= k.limit) continue;
+      const retryAfter = Math.max(1, row.retry);
+      recordRateLimited(service, k.scope);
+      reply.header('retry-after', String(retryAfter));
+      return sendLimitError(reply, 429, 'too_many_requests', `Too many requests from this ${k.scope === 'ip' ? 'address' : 'client'}; retry in ${retryAfter} s`, 'TOO_MANY_REQUESTS');
+    }
+  });
+  done();
+});

@@ -1,0 +1,112 @@
+// A real `lightgate start` child process on free ports, its JSON log lines captured, for the
+// scale-out, outage, kill and drain tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../support/stack.ts';
+
+export interface LightgateProcess {
+  child: ChildProcess;
+  urls: { public: string; admin: string; ui: string; api: string };
+  env: Record<string, string>;
+  dataDir: string;
+  /** Every stdout and stderr line so far. */
+  logs: string[];
+  /** Resolves with the exit code (or signal) when the process ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+  stop(): Promise<void>;
+}
+
+export const CLI = join(import.meta.dirname, '../../../src/cli/main.ts');
+
+/** Shared secrets, so that processes of one deployment accept each other's cookies and keys. */
+export const SHARED_SECRETS = {
+  SECRETS_SYSTEM: 'production-test-system-secret-0123456789abcdef',
+  SECRETS_COOKIE: 'production-test-cookie-secret-0123456789abcdef',
+};
+
+export async function startLightgate(options: { env: Record<string, string>; dataDir?: string; readyTimeoutMs?: number }): Promise<LightgateProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lightgate-proc-'));
+  const [pub, admin, ui, portal, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    LIGHTGATE_DATA_DIR: dataDir,
+    LIGHTGATE_SERVICES: 'auth,api,ui',
+    SERVE_PUBLIC_HOST: '127.0.0.1',
+    SERVE_PUBLIC_PORT: String(pub),
+    SERVE_ADMIN_PORT: String(admin),
+    UI_HOST: '127.0.0.1',
+    UI_PORT: String(ui),
+    PORTAL_HOST: '127.0.0.1',
+    PORTAL_PORT: String(portal),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(api),
+    URLS_SELF_ISSUER: `http://127.0.0.1:${pub}`,
+    URLS_UI: `http://127.0.0.1:${ui}`,
+    URLS_API: `http://127.0.0.1:${api}`,
+    ...SHARED_SECRETS,
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lightgate did not start within ${options.readyTimeoutMs ?? 20_000} ms:\n${logs.join('\n')}`)), options.readyTimeoutMs ?? 20_000);
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (line.includes('"lightgate started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+      stream.on('end', () => rest && onLine(rest));
+    }
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`lightgate exited (${code ?? signal}) before it was ready:\n${logs.join('\n')}`));
+    });
+  });
+  await ready;
+  return {
+    child,
+    env,
+    dataDir,
+    logs,
+    exited,
+    urls: { public: `http://127.0.0.1:${pub}`, admin: `http://127.0.0.1:${admin}`, ui: `http://127.0.0.1:${ui}`, api: `http://127.0.0.1:${api}` },
+    kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the time it took (ms). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check().catch(() => false)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
