@@ -103,6 +103,12 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(decode(inv.paymentRequest).expiry, 600);
       assert.equal(recoverPayee(inv.paymentRequest), deps.node.publicKeyHex, 'signed with the node key');
 
+      const hashed = await createInvoice(deps, { walletId: payee.btc, amount: { kind: 'sats', sats: 1 }, descriptionHash: 'ab'.repeat(32) });
+      assert.ok(hashed.ok);
+      const hashedSections = decode(hashed.value.paymentRequest).sections;
+      assert.equal((hashedSections.find((x) => x.name === ('description_hash' as string)) as { value?: string } | undefined)?.value, 'ab'.repeat(32));
+      assert.equal(recoverPayee(hashed.value.paymentRequest), deps.node.publicKeyHex);
+
       const paid = await payInvoice(deps, { accountId: payer.accountId, walletId: payer.btc, paymentRequest: inv.paymentRequest });
       assert.equal(paid.ok && paid.value.status, 'SUCCESS');
       assert.equal(await balance(t.db, payee.btc), 2_500);

@@ -355,6 +355,7 @@ export const resolvers: ResolverMap = {
       memo: str(i.memo),
       expiresInMinutes: num(i.expiresIn),
       externalId: str(i.externalId),
+      descriptionHash: str(i.descriptionHash),
     })),
     lnUsdInvoiceCreateOnBehalfOfRecipient: createInvoiceWith('public', (i) => ({
       walletId: String(i.recipientWalletId),
@@ -363,6 +364,7 @@ export const resolvers: ResolverMap = {
       memo: str(i.memo),
       expiresInMinutes: num(i.expiresIn),
       externalId: str(i.externalId),
+      descriptionHash: str(i.descriptionHash),
     })),
     lnNoAmountInvoiceCreateOnBehalfOfRecipient: createInvoiceWith('public', (i) => ({
       walletId: String(i.recipientWalletId),

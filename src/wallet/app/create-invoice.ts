@@ -22,6 +22,8 @@ export interface CreateInvoiceInput {
   memo?: string | undefined;
   expiresInMinutes?: number | undefined;
   externalId?: string | undefined;
+  /** 64 hex characters: the invoice commits to this description hash instead of the memo. */
+  descriptionHash?: string | undefined;
 }
 
 export interface Invoice {
@@ -69,8 +71,10 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   const now = new Date();
   const timestamp = Math.floor(now.getTime() / 1000);
   const memo = input.memo ?? '';
+  if (input.descriptionHash !== undefined && !/^[0-9a-f]{64}$/i.test(input.descriptionHash)) return err(walletError('INVALID_INPUT', 'descriptionHash must be 64 hex characters'));
+  const descriptionHash = input.descriptionHash ? Buffer.from(input.descriptionHash, 'hex') : undefined;
   const paymentRequest = encodeInvoice(
-    { network: deps.node.network, sats, timestamp, paymentHash, paymentSecret, description: memo, expirySeconds: expiresIn * 60 },
+    { network: deps.node.network, sats, timestamp, paymentHash, paymentSecret, description: memo, descriptionHash, expirySeconds: expiresIn * 60 },
     deps.node.secretKey,
   );
   const externalId = input.externalId ?? randomUUID();

@@ -21,6 +21,8 @@ export interface InvoiceFields {
   paymentHash: Uint8Array;
   paymentSecret: Uint8Array;
   description: string;
+  /** When set, the invoice commits to this SHA-256 of a description (tag h) instead of carrying one (LNURL-pay). */
+  descriptionHash?: Uint8Array | undefined;
   expirySeconds: number;
 }
 
@@ -48,7 +50,7 @@ function amountPart(sats: number): string {
   return `${BigInt(sats) * 10n}n`;
 }
 
-const TAG = { paymentHash: 1, paymentSecret: 16, description: 13, expiry: 6, minFinalCltv: 24, features: 5 } as const;
+const TAG = { paymentHash: 1, paymentSecret: 16, description: 13, descriptionHash: 23, expiry: 6, minFinalCltv: 24, features: 5 } as const;
 
 export function encodeInvoice(fields: InvoiceFields, nodeSecretKey: Uint8Array): string {
   const hrp = HRP[fields.network] + (fields.sats === undefined ? '' : amountPart(fields.sats));
@@ -58,7 +60,9 @@ export function encodeInvoice(fields: InvoiceFields, nodeSecretKey: Uint8Array):
     ...intToWords(fields.timestamp, 7),
     ...tagged(TAG.paymentHash, bech32.toWords(fields.paymentHash)),
     ...tagged(TAG.paymentSecret, bech32.toWords(fields.paymentSecret)),
-    ...tagged(TAG.description, bech32.toWords(new TextEncoder().encode(fields.description))),
+    ...(fields.descriptionHash
+      ? tagged(TAG.descriptionHash, bech32.toWords(fields.descriptionHash))
+      : tagged(TAG.description, bech32.toWords(new TextEncoder().encode(fields.description)))),
     ...tagged(TAG.expiry, intToWords(fields.expirySeconds)),
     ...tagged(TAG.minFinalCltv, intToWords(18)),
     ...tagged(TAG.features, features),
