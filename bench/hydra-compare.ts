@@ -124,12 +124,17 @@ async function measure(name: string, count: number, op: (i: number) => Promise<u
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < count; i = next++) {
         const s = performance.now();
-        await op(i);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${name}: operation ${i} took over 30 s`)), 30_000);
+        });
+        await Promise.race([op(i), timeout]).finally(() => clearTimeout(timer));
         lat.push(performance.now() - s);
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  console.error(`  ${name}: ${count} in ${seconds.toFixed(1)} s`);
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
   return { name, ops: count / seconds, seconds, p50: pct(50), p95: pct(95) };
@@ -137,6 +142,7 @@ async function measure(name: string, count: number, op: (i: number) => Promise<u
 
 async function run(start: TargetFactory): Promise<{ name: string; results: Result[] }> {
   const t = await start(UNREACHABLE_UI);
+  console.error(`${t.name}: public ${t.publicUrl}, admin ${t.adminUrl}`);
   try {
     const c = await createClient(t);
     // Warm-up (JIT, pools, keys).
@@ -161,6 +167,9 @@ async function run(start: TargetFactory): Promise<{ name: string; results: Resul
     const live = (await exchange(t, c, await codeFlow(t, c, 3 * N))).access_token!;
     results.push(await measure('introspection (admin)', N_INTROSPECT, () => introspect(t, live)));
     return { name: t.name, results };
+  } catch (e) {
+    console.error(`${t.name} failed; its log ends with:\n${t.output?.().slice(-3000) ?? '(no log)'}`);
+    throw e;
   } finally {
     await t.stop();
   }

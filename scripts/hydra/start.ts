@@ -26,6 +26,8 @@ export interface HydraOptions {
   adminPort?: number;
   /** An existing postgres:// database; absent: a fresh one is created and dropped on stop(). */
   databaseUrl?: string;
+  /** Hydra's database pool size (DSN max_conns); default 20. */
+  maxConns?: number;
   /** Extra Hydra configuration as environment variables (e.g. TTL_ACCESS_TOKEN: '1h'). */
   env?: Record<string, string>;
 }
@@ -110,8 +112,10 @@ async function waitReady(urls: string[], child: ChildProcess, output: () => stri
 export async function startHydra(o: HydraOptions): Promise<RunningHydra> {
   const bin = hydraBinary();
   const db = o.databaseUrl ? { url: o.databaseUrl, drop: async () => {} } : await createPostgresDatabase();
-  // Hydra's pop/pgx wants sslmode spelled out; the local server has no TLS.
-  const dsn = db.url + (db.url.includes('?') ? '&' : '?') + 'sslmode=disable';
+  // sslmode spelled out (the local server has no TLS). max_conns: Hydra's default pool is 2 x CPU
+  // (4 here), and v2.3.0 deadlocks under 8 concurrent code exchanges with it: every connection sits
+  // "idle in transaction" after DELETE FROM hydra_oauth2_oidc, waiting for a second connection.
+  const dsn = `${db.url}${db.url.includes('?') ? '&' : '?'}sslmode=disable&max_conns=${o.maxConns ?? 20}&max_idle_conns=${o.maxConns ?? 20}`;
   const publicPort = o.publicPort || (await freePort());
   const adminPort = o.adminPort || (await freePort());
   const env = hydraEnv(o, dsn, publicPort, adminPort);

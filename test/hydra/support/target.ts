@@ -17,6 +17,8 @@ export interface AuthTarget extends UiUrls {
   publicUrl: string;
   adminUrl: string;
   stop(): Promise<void>;
+  /** What the server printed (a real Hydra's log), for failure messages. */
+  output?: () => string;
 }
 
 export type TargetFactory = (ui: UiUrls) => Promise<AuthTarget>;
@@ -28,7 +30,7 @@ export const hydraTarget: TargetFactory = (ui) => hydraTargetWith({})(ui);
 export function hydraTargetWith(env: Record<string, string>, label = ''): TargetFactory {
   return async (ui) => {
     const h = await startHydra({ ...ui, env });
-    return { kind: 'hydra', name: `Ory Hydra ${h.version}${label}`, ...ui, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop };
+    return { kind: 'hydra', name: `Ory Hydra ${h.version}${label}`, ...ui, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop, output: h.output };
   };
 }
 
