@@ -8,7 +8,7 @@
 // --write replaces the Hydra section of docs/benchmarks.md with the table.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createBrowser } from '../test/hydra/support/browser.ts';
 import { lightgateTarget } from '../test/hydra/support/lightgate-target.ts';
@@ -197,7 +197,7 @@ const runs = [
   await run(lightgateTarget),
 ];
 const md = table(runs);
-const meta = `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, concurrency ${CONCURRENCY}, ${N} flows/exchanges/refreshes and ${N_INTROSPECT} introspections per server${quick ? ' (--quick)' : ''}; both servers on one local PostgreSQL (separate fresh databases), client and server on the same machine.`;
+const meta = `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, concurrency ${CONCURRENCY}, ${N} flows/exchanges/refreshes and ${N_INTROSPECT} introspections per server${quick ? ' (--quick)' : ''}; both servers on one local PostgreSQL (separate fresh databases), client and server on the same machine; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work on the machine skews the numbers).`;
 console.log(`${md}\n\n${meta}`);
 
 if (process.argv.includes('--write')) {
