@@ -1,0 +1,103 @@
+// End to end over GraphQL: invoices, payments, idempotency keys, statuses and the transaction list.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { encodeInvoice } from '../../src/wallet/services/bolt11.ts';
+import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
+
+const TX_FIELDS = `id direction status memo settlementAmount settlementCurrency settlementFee settlementDisplayAmount settlementDisplayCurrency createdAt
+  initiationVia { __typename ... on InitiationViaIntraLedger { counterPartyWalletId counterPartyUsername } ... on InitiationViaLn { paymentHash paymentRequest } }
+  settlementVia { __typename ... on SettlementViaIntraLedger { counterPartyWalletId counterPartyUsername preImage } }`;
+
+describe('payments over GraphQL', () => {
+  let h: Harness;
+  let alice: TestUser;
+  let bob: TestUser;
+  before(async () => {
+    h = await startHarness();
+    alice = await h.signUp();
+    bob = await h.signUp();
+    await h.fund(alice.btcWalletId, 100_000);
+  });
+  after(async () => h.close());
+
+  test('an invoice created with a receive-only token is paid once, even when the send is repeated with its idempotency key', async () => {
+    const receiveOnly = oauth(await h.oauthToken(bob, ['receive']));
+    const created = await h.gql(
+      'mutation($w: WalletId!) { lnInvoiceCreate(input: { walletId: $w, amount: 4200, memo: "pizza" }) { invoice { paymentHash paymentRequest satoshis paymentStatus } errors { code } } }',
+      { w: bob.btcWalletId },
+      receiveOnly,
+    );
+    const invoice = created.body.data?.lnInvoiceCreate.invoice;
+    assert.equal(invoice.satoshis, 4200);
+    assert.equal(invoice.paymentStatus, 'PENDING');
+    assert.match(invoice.paymentRequest, /^lnbcrt42u1/);
+
+    const pay = (key: string) =>
+      h.gql(`mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { code message } transaction { ${TX_FIELDS} } } }`, { w: alice.btcWalletId, r: invoice.paymentRequest }, {
+        ...bearer(alice.session),
+        'idempotency-key': key,
+      });
+    const [first, second] = await Promise.all([pay('pizza-1'), pay('pizza-1')]);
+    for (const r of [first, second]) assert.equal(r.body.data?.lnInvoicePaymentSend.status, 'SUCCESS', JSON.stringify(r.body));
+    assert.equal(first.body.data?.lnInvoicePaymentSend.transaction.id, second.body.data?.lnInvoicePaymentSend.transaction.id, 'the same transaction');
+    const tx = first.body.data?.lnInvoicePaymentSend.transaction;
+    assert.deepEqual([tx.direction, tx.settlementAmount, tx.settlementCurrency, tx.memo, tx.settlementDisplayAmount], ['SEND', -4200, 'BTC', 'pizza', '-4.20']);
+    assert.deepEqual(tx.initiationVia, { __typename: 'InitiationViaLn', paymentHash: invoice.paymentHash, paymentRequest: invoice.paymentRequest });
+    const third = await pay('pizza-2');
+    assert.equal(third.body.data?.lnInvoicePaymentSend.status, 'ALREADY_PAID');
+
+    const status = await h.gql('query($r: LnPaymentRequest!) { lnInvoicePaymentStatus(input: { paymentRequest: $r }) { status paymentHash paymentPreimage errors { code } } }', { r: invoice.paymentRequest });
+    assert.equal(status.body.data?.lnInvoicePaymentStatus.status, 'PAID');
+    assert.match(status.body.data?.lnInvoicePaymentStatus.paymentPreimage, /^[0-9a-f]{64}$/);
+
+    const wallets = await h.gql('{ me { defaultAccount { wallets { walletCurrency balance } } } }', {}, bearer(bob.session));
+    assert.deepEqual(wallets.body.data?.me.defaultAccount.wallets, [{ walletCurrency: 'BTC', balance: 4200 }, { walletCurrency: 'USD', balance: 0 }]);
+    const bobTx = await h.gql(`{ me { defaultAccount { transactions(first: 1) { edges { node { ${TX_FIELDS} } } } } } }`, {}, bearer(bob.session));
+    const received = bobTx.body.data?.me.defaultAccount.transactions.edges[0].node;
+    assert.deepEqual([received.direction, received.settlementAmount], ['RECEIVE', 4200]);
+    assert.equal(received.settlementVia.preImage, status.body.data?.lnInvoicePaymentStatus.paymentPreimage);
+  });
+
+  test('intraledger by username, USD conversion, and a foreign invoice that moves nothing', async () => {
+    const named = await h.gql('mutation { userUpdateUsername(input: { username: "bob_the_builder" }) { user { username } errors { code } } }', {}, bearer(bob.session));
+    assert.equal(named.body.data?.userUpdateUsername.user.username, 'bob_the_builder');
+    const taken = await h.gql('mutation { userUpdateUsername(input: { username: "BOB_the_builder" }) { errors { code } } }', {}, bearer(alice.session));
+    assert.equal(taken.body.data?.userUpdateUsername.errors[0].code, 'USERNAME_TAKEN');
+    const usd = await h.gql('{ accountDefaultWallet(username: "bob_the_builder", walletCurrency: USD) { id currency } }');
+    assert.deepEqual(usd.body.data?.accountDefaultWallet, { id: bob.usdWalletId, currency: 'USD' });
+
+    const sent = await h.gql(`mutation($w: WalletId!, $r: WalletId!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 10000, memo: "rent" }) { status transaction { ${TX_FIELDS} } errors { code } } }`, { w: alice.btcWalletId, r: bob.usdWalletId }, bearer(alice.session));
+    const tx = sent.body.data?.intraLedgerPaymentSend.transaction;
+    assert.deepEqual(tx.initiationVia, { __typename: 'InitiationViaIntraLedger', counterPartyWalletId: bob.usdWalletId, counterPartyUsername: 'bob_the_builder' });
+    const bobWallets = await h.gql('{ me { defaultAccount { wallets { walletCurrency balance } } } }', {}, bearer(bob.session));
+    assert.equal(bobWallets.body.data?.me.defaultAccount.wallets[1].balance, 1000, '10,000 sats = 1,000 cents at $100,000/BTC');
+
+    const foreign = encodeInvoice(
+      { network: 'regtest', sats: 500, timestamp: Math.floor(Date.now() / 1000), paymentHash: randomBytes(32), paymentSecret: randomBytes(32), description: 'far away', expirySeconds: 600 },
+      randomBytes(32),
+    );
+    const refused = await h.gql('mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { code message } } }', { w: alice.btcWalletId, r: foreign }, bearer(alice.session));
+    assert.equal(refused.body.data?.lnInvoicePaymentSend.status, 'FAILURE');
+    assert.equal(refused.body.data?.lnInvoicePaymentSend.errors[0].code, 'LIGHTNING_BACKEND_UNAVAILABLE');
+    const mainnet = encodeInvoice({ network: 'mainnet', sats: 500, timestamp: Math.floor(Date.now() / 1000), paymentHash: randomBytes(32), paymentSecret: randomBytes(32), description: '', expirySeconds: 600 }, randomBytes(32));
+    const wrongNet = await h.gql('mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { errors { code message } } }', { w: alice.btcWalletId, r: mainnet }, bearer(alice.session));
+    assert.equal(wrongNet.body.data?.lnInvoicePaymentSend.errors[0].code, 'INVALID_PAYMENT_REQUEST');
+    const balances = await h.gql('{ me { defaultAccount { wallets { balance } } } }', {}, bearer(alice.session));
+    assert.equal(balances.body.data?.me.defaultAccount.wallets[0].balance, 100_000 - 4200 - 10_000);
+  });
+
+  test('globals, price and the transaction pages', async () => {
+    const g = await h.gql('{ globals { network nodesIds } realtimePrice { btcSatPrice { base offset } usdCentPrice { base offset } denominatorCurrency } currencyList { id } }');
+    assert.equal(g.body.data?.globals.network, 'regtest');
+    assert.match(g.body.data?.globals.nodesIds[0], /^0[23][0-9a-f]{64}$/);
+    assert.deepEqual(g.body.data?.realtimePrice.btcSatPrice, { base: 100_000_000_000, offset: 12 }, '0.1 cent per sat');
+    const page1 = await h.gql('{ me { defaultAccount { transactions(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }', {}, bearer(alice.session));
+    const conn = page1.body.data?.me.defaultAccount.transactions;
+    assert.equal(conn.edges.length, 2);
+    assert.equal(conn.pageInfo.hasNextPage, true);
+    const page2 = await h.gql('query($a: String) { me { defaultAccount { transactions(first: 2, after: $a) { edges { node { id } } } } } }', { a: conn.pageInfo.endCursor }, bearer(alice.session));
+    const ids = [...conn.edges.map((e: { node: { id: string } }) => e.node.id), ...page2.body.data?.me.defaultAccount.transactions.edges.map((e: { node: { id: string } }) => e.node.id)];
+    assert.equal(new Set(ids).size, ids.length, 'no repeats across pages');
+  });
+});
