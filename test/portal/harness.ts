@@ -6,6 +6,7 @@ import { buildPortalServer } from '../../src/portal/server.ts';
 import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
 import { insertSession } from '../../src/portal/services/portal-store.ts';
 import { lastCode } from '../identity/helpers.ts';
+import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -21,8 +22,8 @@ export interface PortalHarness {
   close(): Promise<void>;
 }
 
-export async function startPortalHarness(env: Record<string, string> = {}): Promise<PortalHarness> {
-  const t = await startTestStack({ env: { ADMIN_EMAILS: ADMIN_EMAIL, ...env } });
+export async function startPortalHarness(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<PortalHarness> {
+  const t = await startTestStack({ kind: options.kind ?? 'pglite', env: { ADMIN_EMAILS: ADMIN_EMAIL, ...options.env } });
   const { stack } = t;
   const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity! });
   await portal.ready();

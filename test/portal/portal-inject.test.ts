@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { verifySecret } from '../../src/shared/secret-hash.ts';
 import { PORTAL_CLIENT_ID } from '../../src/portal/app/ensure-portal-client.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import { ADMIN_EMAIL, csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const VALID = {
@@ -18,10 +19,10 @@ const VALID = {
   auth_method: 'client_secret_post',
 };
 
-describe('developer portal (inject)', () => {
+for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`, () => {
   let h: PortalHarness;
   before(async () => {
-    h = await startPortalHarness();
+    h = await startPortalHarness({ kind });
   });
   after(async () => {
     await h?.close();

@@ -1,0 +1,237 @@
+// The portal in a real browser (chromium via playwright-core) on a whole stack: a developer applies,
+// an admin approves, the developer copies the secret, the new client runs a real authorization code
+// flow (openid-client) and calls the wallet API with Oauth2-Token; the user revokes the app in
+// Connected apps and the API refuses it within 5 s; the user creates an API key, uses it with
+// X-API-KEY and revokes it. Sign-in goes through the real login UI with the emailed code.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { lastCode } from '../identity/helpers.ts';
+import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
+const DEV_EMAIL = 'dev@example.com';
+const USER_EMAIL = 'wallet-user@example.com';
+
+let h: PortalHarness;
+let browser: Browser;
+let callbackServer: Server;
+let callbackUrl: string;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  h = await startPortalHarness();
+  callbackServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
+  });
+  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+  callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await new Promise((resolve) => callbackServer?.close(resolve));
+  await h?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  context.setDefaultTimeout(10_000);
+  contexts.push(context);
+  return context.newPage();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** Runs a step; on failure, a screenshot and where the page was. */
+async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    await shot(page, `failure-${name}`).catch(() => {});
+    const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 500);
+    throw new Error(`${name}: ${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
+  }
+}
+
+/** The login UI: email, the code from the outbox, back to where the flow goes. */
+async function signInAtLoginUi(page: Page, email: string, options: { keep?: boolean } = {}) {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(new URL(page.url()).origin, h.t.urls.ui);
+  await page.getByLabel('Email address').fill(email);
+  if (options.keep) await page.getByLabel('Keep me signed in on this device').check();
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await page.getByLabel('Sign-in code').fill(lastCode(h.t.dataDir, email));
+  await page.getByRole('button', { name: /Sign in to/ }).click();
+}
+
+async function signInToPortal(page: Page, email: string, shotName?: string) {
+  await page.goto(h.t.urls.portal);
+  if (shotName) await shot(page, shotName);
+  await page.getByRole('link', { name: 'Sign in with Lightgate' }).click();
+  if (new URL(page.url()).origin === h.t.urls.ui) await signInAtLoginUi(page, email);
+  await page.waitForURL(`${h.t.urls.portal}/apps`);
+  await page.getByText(email).first().waitFor();
+}
+
+async function graphql(headers: Record<string, string>) {
+  const res = await fetch(`${h.t.urls.api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: 'query { me { id } }' }) });
+  return { status: res.status, body: (await res.json()) as { data?: { me?: { id: string } } } };
+}
+
+/** Polls the API until it refuses the credential; returns how long that took. */
+async function refusedWithin(headers: Record<string, string>, limitMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const r = await graphql(headers);
+    if (r.status === 401) return Date.now() - started;
+    if (Date.now() - started > limitMs) assert.fail(`still accepted after ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+test('apply → approve → copy the secret → authorization code flow → API → revoke in Connected apps; API key create, use, revoke', async () => {
+  // 1. The developer signs in with Lightgate and applies.
+  const dev = await newPage();
+  const appUrl = await step(dev, 'apply', async () => {
+    await signInToPortal(dev, DEV_EMAIL, '01-sign-in');
+    const session = (await dev.context().cookies(h.t.urls.portal)).find((c) => c.name === 'lg_portal_session');
+    assert.ok(session?.httpOnly && session.sameSite === 'Lax', 'HttpOnly SameSite=Lax session cookie');
+    await shot(dev, '02-apps-empty');
+    await dev.getByRole('link', { name: 'Apply for an app' }).click();
+    await dev.getByLabel('App name').fill('Lightning Tips');
+    await dev.getByLabel('Purpose').fill('Let readers tip writers over Lightning');
+    await dev.getByLabel('Website').fill('https://tips.example');
+    await dev.getByLabel('Privacy policy URL (optional)').fill('https://tips.example/privacy');
+    await dev.getByLabel(/^read/).check();
+    await dev.getByLabel(/^receive/).check();
+    await dev.getByLabel('Callback URLs').fill('http://example.com/cb');
+    await dev.getByLabel('Confidential (client_secret_basic)').check();
+    await dev.getByRole('button', { name: 'Submit application' }).click();
+    // Inline error next to the field, the rest kept.
+    await dev.getByText('Use https, or http only on localhost or 127.0.0.1: http://example.com/cb').waitFor();
+    assert.equal(await dev.getByLabel('App name').inputValue(), 'Lightning Tips');
+    await shot(dev, '03-apply-inline-error');
+    await dev.getByLabel('Callback URLs').fill(callbackUrl);
+    await dev.getByRole('button', { name: 'Submit application' }).click();
+    await dev.getByText('Your application is waiting for review.').waitFor();
+    await shot(dev, '04-app-pending');
+    return dev.url();
+  });
+
+  // 2. An admin (ADMIN_EMAILS) approves it from the queue.
+  const admin = await newPage();
+  await step(admin, 'approve', async () => {
+    await signInToPortal(admin, ADMIN_EMAIL);
+    await admin.getByRole('link', { name: 'Review queue' }).click();
+    await admin.getByRole('heading', { name: /Lightning Tips/ }).waitFor();
+    assert.ok(await admin.getByText('Let readers tip writers over Lightning').isVisible());
+    assert.ok(await admin.getByText(DEV_EMAIL).first().isVisible());
+    await shot(admin, '05-admin-queue');
+    await admin.getByRole('button', { name: 'Approve Lightning Tips' }).click();
+    await admin.getByText('Lightning Tips was approved.').waitFor();
+    await shot(admin, '06-admin-approved');
+    await admin.getByRole('link', { name: 'Audit log' }).click();
+    await admin.getByText('application.approve').waitFor();
+    await shot(admin, '07-audit-log');
+  });
+
+  // 3. The developer sees the client ID and copies the secret, shown once.
+  const { clientId, secret } = await step(dev, 'credentials', async () => {
+    await dev.goto(appUrl);
+    await dev.getByText('Your client secret — copy it now.').waitFor();
+    await dev.getByRole('button', { name: 'Copy client secret' }).click();
+    await dev.getByText('Copied to the clipboard').waitFor();
+    const copied = await dev.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, await dev.locator('#client-secret').innerText());
+    const id = await dev.locator('#client-id').innerText();
+    await shot(dev, '08-app-approved-secret-once');
+    await dev.reload();
+    assert.equal(await dev.locator('#client-secret').count(), 0, 'the secret is shown only once');
+    await dev.getByRole('link', { name: 'Integration guide' }).click();
+    await dev.getByRole('heading', { name: 'Integrate Lightning Tips' }).waitFor();
+    assert.match(await dev.locator('#nextauth-snippet').innerText(), new RegExp(`clientId: "${id}"`));
+    await shot(dev, '09-integration');
+    return { clientId: id, secret: copied };
+  });
+
+  // 4. The new client runs a real authorization code flow for a wallet user and calls the API.
+  const user = await newPage();
+  const rp = await oidc.discovery(new URL(h.t.urls.issuer), clientId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const authorizeUrl = oidc.buildAuthorizationUrl(rp, { redirect_uri: callbackUrl, scope: 'openid read receive', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  const accessToken = await step(user, 'oauth-flow', async () => {
+    await user.goto(authorizeUrl.href);
+    await signInAtLoginUi(user, USER_EMAIL, { keep: true });
+    await user.getByRole('button', { name: 'Allow' }).waitFor();
+    assert.ok(await user.getByText('Lightning Tips').first().isVisible());
+    await shot(user, '10-consent');
+    await user.getByRole('button', { name: 'Allow' }).click();
+    await user.waitForURL((u) => u.href.startsWith(callbackUrl));
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(user.url()), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    assert.ok(tokens.access_token);
+    return tokens.access_token;
+  });
+  const me = await graphql({ 'Oauth2-Token': accessToken });
+  assert.equal(me.status, 200, JSON.stringify(me.body));
+  const userId = me.body.data?.me?.id;
+  assert.ok(userId);
+
+  // 5. The user revokes the app in Connected apps; the API refuses its token within 5 s.
+  await step(user, 'connected-apps', async () => {
+    await signInToPortal(user, USER_EMAIL);
+    await user.getByRole('link', { name: 'Connected apps' }).click();
+    const row = user.getByRole('row', { name: /Lightning Tips/ });
+    await row.waitFor();
+    assert.match(await row.innerText(), /read, receive/);
+    assert.equal(await user.getByRole('row', { name: /developer portal/ }).count(), 0, 'the portal itself is not listed');
+    await shot(user, '11-connected-apps');
+    await user.getByRole('button', { name: 'Revoke Lightning Tips' }).click();
+    await user.getByText('Access revoked').waitFor();
+    await shot(user, '12-connected-apps-revoked');
+  });
+  const tookOAuth = await refusedWithin({ 'Oauth2-Token': accessToken }, 5000);
+  assert.ok(tookOAuth <= 5000, `refused after ${tookOAuth} ms`);
+
+  // 6. An API key: created, shown once, used with X-API-KEY, revoked.
+  const key = await step(user, 'api-key', async () => {
+    await user.getByRole('link', { name: 'API keys' }).click();
+    await shot(user, '13-api-keys-empty');
+    await user.getByLabel('Name').fill('point of sale');
+    await user.getByLabel('in 90 days').check();
+    await user.getByLabel(/^receive/).check();
+    await user.getByRole('button', { name: 'Create key' }).click();
+    await user.getByText(/New key point of sale/).waitFor();
+    await user.getByRole('button', { name: 'Copy API key' }).click();
+    const copied = await user.evaluate(() => navigator.clipboard.readText());
+    assert.match(copied, /^lg_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
+    await shot(user, '14-api-key-created');
+    return copied;
+  });
+  const withKey = await graphql({ 'X-API-KEY': key });
+  assert.equal(withKey.status, 200, JSON.stringify(withKey.body));
+  assert.equal(withKey.body.data?.me?.id, userId);
+  await step(user, 'api-key-revoke', async () => {
+    await user.reload();
+    assert.equal(await user.getByText(/New key point of sale/).count(), 0, 'the key is shown only once');
+    await user.getByRole('button', { name: 'Revoke point of sale' }).click();
+    await user.getByText('The key was revoked.').waitFor();
+    await shot(user, '15-api-key-revoked');
+  });
+  const tookKey = await refusedWithin({ 'X-API-KEY': key }, 5000);
+  assert.ok(tookKey <= 5000);
+});
