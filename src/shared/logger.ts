@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { requestIdMixin } from '../observability/request-context.ts';
+import { logSerializers } from '../observability/log-serializers.ts';
 
 export type { Logger };
 
@@ -24,6 +25,7 @@ const REDACT = [
 
 /** `destination` (default stdout) lets tests capture the JSON lines. */
 export function createLogger(level: string, name = 'lightgate', destination?: DestinationStream): Logger {
-  // Every line written while serving a request carries its x-request-id (AsyncLocalStorage).
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: requestIdMixin }, destination);
+  // Every line written while serving a request carries its x-request-id (AsyncLocalStorage); logged
+  // URLs lose the values of code, verifier and token parameters (fastify takes these serializers over its own).
+  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: requestIdMixin, serializers: logSerializers }, destination);
 }

@@ -154,6 +154,7 @@ describe('observability', () => {
       if (value.length > 24) assert.ok(!text.includes(value.slice(4, 24)), `part of the ${name} appears in the logs`);
     }
     for (const line of r.logs) assert.doesNotThrow(() => JSON.parse(line), 'every log line is JSON');
+    assert.doesNotMatch(text, /[?&](code|login_verifier|consent_verifier|login_challenge|consent_challenge)=[A-Za-z0-9_-]{10,}/, 'no code, verifier or challenge in a logged URL');
   });
 
   test('GET /metrics on the admin port: requests, latency, tokens by grant type, logins, payments, pool', async () => {
