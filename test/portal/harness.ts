@@ -2,7 +2,7 @@
 // through the identity service and give them a portal session, and read forms' CSRF tokens.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildPortalServer } from '../../src/portal/server.ts';
+import { buildPortalServer, type PortalAdminPort } from '../../src/portal/server.ts';
 import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
 import { insertSession } from '../../src/portal/services/portal-store.ts';
 import { lastCode } from '../identity/helpers.ts';
@@ -15,6 +15,8 @@ export interface PortalHarness {
   t: TestStack;
   /** A second portal app on the same stack, for inject(). */
   portal: FastifyInstance;
+  /** Another portal app on the same stack with this admin port (HTTP adapter, unreachable server…). */
+  portalWith(admin: PortalAdminPort): Promise<FastifyInstance>;
   /** A user id for this email (the person signs in with an email code). */
   user(email: string): Promise<string>;
   /** Cookie header of a portal session for this email. */
@@ -38,10 +40,17 @@ export async function startPortalHarness(options: { kind?: DatabaseKind; env?: R
     users.set(email, login.value.userId);
     return login.value.userId;
   };
+  const extra: FastifyInstance[] = [];
   return {
     t,
     portal,
     user,
+    async portalWith(admin) {
+      const app = buildPortalServer({ config: t.config, db: stack.db, admin, identity: stack.identity! });
+      extra.push(app);
+      await app.ready();
+      return app;
+    },
     async session(email) {
       const userId = await user(email);
       const token = randomBytes(32).toString('base64url');
@@ -49,6 +58,7 @@ export async function startPortalHarness(options: { kind?: DatabaseKind; env?: R
       return `${SESSION_COOKIE}=${token}`;
     },
     async close() {
+      for (const app of extra) await app.close();
       await portal.close();
       await t.close();
     },

@@ -268,6 +268,28 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     assert.equal((await post(dev, appPath, `${appPath}/rotate`, {})).statusCode, 409);
   });
 
+  test('a developer may hold at most 25 apps; sign-out ends the session', async () => {
+    const dev = await h.session('busy-dev@example.com');
+    const userId = await h.user('busy-dev@example.com');
+    for (let i = 0; i < 25; i++) {
+      await h.t.stack.db.query(
+        `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, scopes, redirect_uris, auth_method)
+         VALUES (gen_random_uuid(), $1, 'pending', $2, 'p', 'https://x.example', '{read}', '{https://x.example/cb}', 'none')`,
+        [userId, `App ${i}`],
+      );
+    }
+    const refused = await post(dev, '/apps/new', '/apps', VALID);
+    assert.equal(refused.statusCode, 409);
+    assert.match(refused.body, /the most one account may have/);
+    assert.match(refused.body, /value="Satoshi Shop"/, 'what was typed is kept');
+
+    const out = await post(dev, '/apps', '/auth/logout', {});
+    assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/');
+    const after = await h.portal.inject({ method: 'GET', url: '/apps', headers: { cookie: dev } });
+    assert.equal(after.statusCode, 302, 'the old session cookie no longer works');
+  });
+
   test('API key form: inline errors for a missing name, scopes and a bad custom expiry; unknown key revoke is 404', async () => {
     const user = await h.session('keys-user@example.com');
     const res = await post(user, '/keys', '/keys', { name: '', expiry: 'custom', custom_days: '0' });

@@ -11,6 +11,10 @@ import { errorPage, fields, formToken, guard, page, seeOther, type FlashCookies,
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
+/** What was typed, to refill the form when the application is refused as a whole. */
+const formValuesOf = (body: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.join(k === 'scopes' ? ' ' : '\n') : typeof v === 'string' ? v : '']));
+
 export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
   const ctx = rc.ctx;
   const own = async (viewer: SignedIn, id: string) => {
@@ -42,7 +46,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
         const e = submitted.error;
         const form = formToken(rc, request, reply);
         const state = { values: e.code === 'INVALID_INPUT' ? (e.values ?? {}) : {}, errors: e.code === 'INVALID_INPUT' ? (e.fields ?? {}) : {}, message: e.message };
-        return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state }) }, 400);
+        return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: e.code === 'INVALID_INPUT' ? state : { ...state, values: formValuesOf(fields(request)) } }) }, e.code === 'INVALID_INPUT' ? 400 : 409);
       }
       flash.set(reply, { notice: 'Application submitted. An operator will review it.' });
       return seeOther(reply, `/apps/${submitted.value.id}`);

@@ -68,6 +68,11 @@ export async function listApplicationsOf(q: Queryable, ownerId: string): Promise
   return rows.map(toApplication);
 }
 
+export async function countApplicationsOf(q: Queryable, ownerId: string): Promise<number> {
+  const [row] = await q.query<{ n: number | string }>('SELECT count(*) AS n FROM portal_applications WHERE owner_id = $1', [ownerId]);
+  return Number(row?.n ?? 0);
+}
+
 export async function listApplicationsByStatus(q: Queryable, statuses: readonly ApplicationStatus[]): Promise<Application[]> {
   const rows = await q.query<ApplicationRow>('SELECT * FROM portal_applications WHERE status = ANY($1::text[]) ORDER BY updated_at, id', [statuses]);
   return rows.map(toApplication);
