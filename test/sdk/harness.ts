@@ -3,7 +3,8 @@
 // app through the Hydra port when a test is about the relying party rather than the pages.
 import assert from 'node:assert/strict';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
-import type { UserId } from '../../src/shared/brand.ts';
+import type { AccountId, UserId } from '../../src/shared/brand.ts';
+import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { createBrowser } from '../hydra/support/browser.ts';
 import { lastCode } from '../identity/helpers.ts';
@@ -31,6 +32,10 @@ export interface StackHarness {
   createClient(over?: Partial<OAuth2Client>): Promise<OAuth2Client>;
   signUp(email?: string): Promise<TestUser>;
   setUsername(user: TestUser, username: string): Promise<void>;
+  /** A user who signed up through the pages: ids from the database. */
+  accountOf(email: string): Promise<{ userId: string; accountId: string; btcWalletId: string; usdWalletId: string }>;
+  /** userUpdateUsername as the wallet app would do it, for a user the test holds no session for. */
+  setUsernameOf(account: { accountId: string }, username: string): Promise<void>;
   fund(walletId: string, amount: number): Promise<void>;
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlAnswer>;
   /**
@@ -97,6 +102,24 @@ export async function startStackHarness(options: { env?: Record<string, string> 
     async setUsername(user, username) {
       const res = await gql('mutation($input: UserUpdateUsernameInput!) { userUpdateUsername(input: $input) { errors { message } user { username } } }', { input: { username } }, { authorization: `Bearer ${user.session}` });
       assert.equal(res.body.data?.userUpdateUsername?.user?.username, username, JSON.stringify(res.body));
+    },
+    async accountOf(email) {
+      const rows = await stack.database.db.query<{ user_id: string; account_id: string; wallet_id: string; currency: string }>(
+        `SELECT u.id AS user_id, a.id AS account_id, w.id AS wallet_id, w.currency
+           FROM users u JOIN wallet_accounts a ON a.user_id = u.id JOIN wallets w ON w.account_id = a.id WHERE u.email = $1`,
+        [email.toLowerCase()],
+      );
+      assert.ok(rows.length > 0, `no account for ${email}`);
+      return {
+        userId: rows[0]!.user_id,
+        accountId: rows[0]!.account_id,
+        btcWalletId: rows.find((r) => r.currency === 'BTC')!.wallet_id,
+        usdWalletId: rows.find((r) => r.currency === 'USD')!.wallet_id,
+      };
+    },
+    async setUsernameOf(account, username) {
+      const updated = await updateUsername(stack.database.db, account.accountId as AccountId, username);
+      assert.ok(updated.ok, JSON.stringify(updated));
     },
     async fund(walletId, amount) {
       const funded = await fundWallet(stack.database.db, { walletId, amount });

@@ -1,0 +1,81 @@
+// The wallet API (Blink's GraphQL schema). Signed-in calls send the access token in the `Oauth2-Token` header;
+// invoices on behalf of a recipient and their payment status are public.
+export const GRAPHQL_URL = process.env.BLINK_API ?? "http://localhost:4002/graphql";
+
+export interface Wallet {
+  id: string;
+  walletCurrency: "BTC" | "USD";
+  balance: number;
+}
+
+export interface Merchant {
+  username: string | null;
+  defaultWalletId: string;
+  wallets: Wallet[];
+}
+
+interface GraphQLAnswer<T> {
+  data?: T;
+  errors?: { message: string }[];
+}
+
+async function graphql<T>(query: string, variables: Record<string, unknown>, accessToken?: string): Promise<GraphQLAnswer<T>> {
+  const response = await fetch(GRAPHQL_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(accessToken ? { "Oauth2-Token": accessToken } : {}) },
+    body: JSON.stringify({ query, variables }),
+    cache: "no-store",
+  });
+  return (await response.json()) as GraphQLAnswer<T>;
+}
+
+export async function fetchMerchant(accessToken: string): Promise<Merchant | undefined> {
+  try {
+    const answer = await graphql<{ me: { username: string | null; defaultAccount: { defaultWalletId: string; wallets: Wallet[] } } | null }>(
+      "query Me { me { username defaultAccount { defaultWalletId wallets { id walletCurrency balance } } } }",
+      {},
+      accessToken,
+    );
+    const me = answer.data?.me;
+    if (!me) return undefined;
+    return { username: me.username, defaultWalletId: me.defaultAccount.defaultWalletId, wallets: me.defaultAccount.wallets };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The wallet that receives the POS payments: the default wallet when it holds bitcoin, else the BTC wallet. */
+export function receivingWallet(merchant: Merchant): Wallet | undefined {
+  const byId = merchant.wallets.find((w) => w.id === merchant.defaultWalletId);
+  return byId?.walletCurrency === "BTC" ? byId : merchant.wallets.find((w) => w.walletCurrency === "BTC");
+}
+
+export interface Invoice {
+  paymentRequest: string;
+  paymentHash: string;
+  satoshis: number;
+}
+
+export async function createInvoice(recipientWalletId: string, amount: number, memo: string): Promise<{ invoice?: Invoice; error?: string }> {
+  const answer = await graphql<{ lnInvoiceCreateOnBehalfOfRecipient: { errors: { message: string }[]; invoice: Invoice | null } }>(
+    `mutation Create($input: LnInvoiceCreateOnBehalfOfRecipientInput!) {
+      lnInvoiceCreateOnBehalfOfRecipient(input: $input) { errors { message } invoice { paymentRequest paymentHash satoshis } }
+    }`,
+    { input: { recipientWalletId, amount, ...(memo ? { memo } : {}) } },
+  );
+  const payload = answer.data?.lnInvoiceCreateOnBehalfOfRecipient;
+  if (payload?.invoice) return { invoice: payload.invoice };
+  return { error: payload?.errors[0]?.message ?? answer.errors?.[0]?.message ?? "The invoice could not be created" };
+}
+
+export type PaymentStatus = "PENDING" | "PAID" | "EXPIRED";
+
+export async function paymentStatus(paymentRequest: string): Promise<{ status?: PaymentStatus; error?: string }> {
+  const answer = await graphql<{ lnInvoicePaymentStatus: { errors: { message: string }[]; status: PaymentStatus | null } }>(
+    "query Status($input: LnInvoicePaymentStatusInput!) { lnInvoicePaymentStatus(input: $input) { errors { message } status } }",
+    { input: { paymentRequest } },
+  );
+  const payload = answer.data?.lnInvoicePaymentStatus;
+  if (payload?.status) return { status: payload.status };
+  return { error: payload?.errors[0]?.message ?? answer.errors?.[0]?.message ?? "Unknown invoice" };
+}

@@ -1,0 +1,169 @@
+// The POS example (examples/pos: Next.js + NextAuth v4 with Blink's provider) against a whole stack: its client
+// registered from examples/pos/client.tf, the production build served by `next start`, and chromium signing a
+// merchant in through the real login & consent pages, charging a customer, and seeing the invoice paid.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startStackHarness, type StackHarness } from '../sdk/harness.ts';
+import { freePort } from '../support/stack.ts';
+import { applyClientFile, launchBrowser, ROOT, run, shot, signInThroughPages, type Proc } from './support.ts';
+
+const POS = join(ROOT, 'examples', 'pos');
+const NEXT = createRequire(join(POS, 'package.json')).resolve('next/dist/bin/next');
+
+/** Newest modification time of the app's sources, to skip `next build` when .next is up to date. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.next' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+async function buildOnce(): Promise<void> {
+  const buildId = join(POS, '.next', 'BUILD_ID');
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(POS)) return;
+  const build = run(process.execPath, [NEXT, 'build'], { cwd: POS, env: { NEXT_TELEMETRY_DISABLED: '1' } });
+  const code = await build.exited;
+  assert.equal(code, 0, `next build failed:\n${build.output().slice(-4000)}`);
+}
+
+describe('POS example: NextAuth with the Blink provider, invoices paid through the API', () => {
+  let h: StackHarness;
+  let pos: Proc;
+  let posUrl: string;
+  let browser: Browser;
+
+  before(
+    async () => {
+      const [harness] = await Promise.all([startStackHarness(), buildOnce()]);
+      h = harness;
+      const port = await freePort();
+      posUrl = `http://127.0.0.1:${port}`;
+      const applied = await applyClientFile(h.stack.stack.listening.admin!, 'examples/pos/client.tf', ['--var', `pos_url=${posUrl}`]);
+      const client = applied.secrets['hydra_oauth2_client.pos'];
+      assert.ok(client?.client_secret, `the POS client was created with a secret:\n${applied.lines.join('\n')}`);
+      pos = run(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: POS,
+        env: {
+          NEXT_TELEMETRY_DISABLED: '1',
+          HYDRA_PUBLIC: h.issuer,
+          CLIENT_ID: client.client_id,
+          CLIENT_SECRET: client.client_secret,
+          BLINK_API: h.graphqlUrl,
+          NEXTAUTH_URL: posUrl,
+          NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+        },
+      });
+      await pos.waitFor(/Ready in|started server/i, 30_000);
+      browser = await launchBrowser();
+    },
+    { timeout: 240_000 },
+  );
+  after(async () => {
+    await browser?.close();
+    await pos?.stop();
+    await h?.close();
+  });
+
+  async function withPage(name: string, body: (page: Page, context: BrowserContext) => Promise<void>) {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    try {
+      await body(page, context);
+    } catch (error) {
+      await shot(page, `pos-${name}-failure`).catch(() => {});
+      const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 500);
+      throw new Error(`${(error as Error).message}\nat ${page.url()}\n${text}\nPOS output:\n${pos.output().slice(-2000)}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('a merchant signs in, is asked for a username, charges a customer, and sees the invoice paid', { timeout: 120_000 }, async () => {
+    const email = `merchant-${Date.now()}@example.com`;
+    const customer = await h.signUp(`customer-${Date.now()}@example.com`);
+    await h.fund(customer.btcWalletId, 20_000);
+
+    await withPage('sale', async (page) => {
+      await page.goto(posUrl);
+      await page.getByRole('button', { name: 'Sign in with Blink' }).waitFor();
+      await shot(page, 'pos-01-signed-out');
+      await page.getByRole('button', { name: 'Sign in with Blink' }).click();
+      // NextAuth sends the browser to the authorization server, which hands it to the login & consent app.
+      await page.waitForURL((u) => u.origin === h.stack.urls.ui);
+      assert.equal(new URL(page.url()).pathname, '/login');
+      assert.ok(await page.getByText('Lightgate POS').first().isVisible(), 'the login page names the POS');
+      // A first sign-in creates the wallet; the account has no username yet.
+      await signInThroughPages(page, h.stack.dataDir, email, 'pos-02');
+      await page.waitForURL((u) => u.origin === posUrl);
+
+      await page.getByRole('heading', { name: 'Set a username first' }).waitFor();
+      const refusal = await page.locator('main').innerText();
+      assert.match(refusal, /Settings → Username/);
+      assert.match(refusal, /userUpdateUsername/);
+      assert.equal(await page.getByRole('button', { name: 'Create invoice' }).count(), 0, 'no register without a username');
+      await shot(page, 'pos-03-no-username');
+      // The API route refuses too, whatever the page shows.
+      assert.equal((await page.request.post(`${posUrl}/api/invoice`, { data: { amount: 100 } })).status(), 403);
+
+      // The merchant picks a username in the wallet app; the POS reads it on the next session read.
+      const merchant = await h.accountOf(email);
+      const username = `satoshis_cafe_${Date.now() % 100000}`;
+      await h.setUsernameOf(merchant, username);
+      await page.reload();
+      await page.getByRole('heading', { name: `${username}’s POS` }).waitFor();
+      const wallets = page.getByRole('list', { name: 'Wallets' });
+      assert.match(await wallets.innerText(), /BTC wallet · default\s+0 sats/);
+      assert.match(await wallets.innerText(), /USD wallet\s+\$0\.00/);
+      assert.equal(await page.locator(`[data-wallet-id="${merchant.btcWalletId}"]`).count(), 1, 'shows the merchant’s own wallets');
+      await shot(page, 'pos-04-register');
+
+      await page.getByLabel('Amount (sats)').fill('2100');
+      await page.getByLabel('Note for the customer').fill('Two coffees');
+      await page.getByRole('button', { name: 'Create invoice' }).click();
+      await page.getByRole('img', { name: 'Lightning invoice QR code' }).waitFor();
+      const paymentRequest = (await page.getByTestId('payment-request').innerText()).trim();
+      assert.match(paymentRequest, /^lnbc(rt|tb|tbs)?21u1/, 'a 2,100 sat BOLT11 invoice (amount 21u = 2,100 sats)');
+      assert.match(await page.getByRole('status').innerText(), /Waiting for payment/);
+      const qrSrc = await page.getByRole('img', { name: 'Lightning invoice QR code' }).getAttribute('src');
+      assert.match(qrSrc ?? '', /^data:image\/png;base64,/);
+      await shot(page, 'pos-05-invoice');
+
+      const status = await h.gql('query($i: LnInvoicePaymentStatusInput!) { lnInvoicePaymentStatus(input: $i) { status } }', { i: { paymentRequest } });
+      assert.equal(status.body.data.lnInvoicePaymentStatus.status, 'PENDING');
+
+      // The customer pays from their own wallet, through the API with their session.
+      const paid = await h.gql(
+        'mutation($input: LnInvoicePaymentInput!) { lnInvoicePaymentSend(input: $input) { status errors { message } } }',
+        { input: { walletId: customer.btcWalletId, paymentRequest } },
+        { authorization: `Bearer ${customer.session}` },
+      );
+      assert.equal(paid.body.data?.lnInvoicePaymentSend.status, 'SUCCESS', JSON.stringify(paid.body));
+
+      await page.getByText('Paid ✓').waitFor();
+      // The money is in the merchant's wallet (lnInvoiceCreateOnBehalfOfRecipient used their wallet id); the POS
+      // reads the session again once paid, and the sale stays on screen.
+      await page.locator(`[data-wallet-id="${merchant.btcWalletId}"]`).getByText('2,100 sats').waitFor();
+      assert.equal(await page.getByTestId('payment-request').innerText(), paymentRequest);
+      await shot(page, 'pos-06-paid');
+
+      await page.getByRole('button', { name: 'New sale' }).click();
+      await page.getByRole('button', { name: 'Create invoice' }).waitFor();
+    });
+  });
+
+  test('the invoice API needs a signed-in merchant', async () => {
+    const res = await fetch(`${posUrl}/api/invoice`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 100 }) });
+    assert.equal(res.status, 401);
+    const status = await fetch(`${posUrl}/api/invoice/status?paymentRequest=lnbc1`);
+    assert.equal(status.status, 401);
+  });
+});
