@@ -1,0 +1,148 @@
+// The CLI example (examples/cli) end to end: its public client registered from examples/cli/client.tf, the real
+// command in a child process, chromium following the URL it prints through the real login & consent pages to
+// its loopback callback, and the balances it prints.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startStackHarness, type StackHarness } from '../sdk/harness.ts';
+import { lastCode } from '../identity/helpers.ts';
+import { applyClientFile, launchBrowser, run, shot, signInThroughPages } from './support.ts';
+
+const MAIN = 'examples/cli/src/main.ts';
+
+describe('CLI example: loopback redirect and PKCE, then the balances', () => {
+  let h: StackHarness;
+  let browser: Browser;
+  let clientId: string;
+
+  before(async () => {
+    [h, browser] = await Promise.all([startStackHarness(), launchBrowser()]);
+    const applied = await applyClientFile(h.stack.stack.listening.admin!, 'examples/cli/client.tf', ['--source', 'cli-example']);
+    const line = applied.lines.find((l) => l.includes('hydra_oauth2_client.cli: client_id='));
+    assert.ok(line, `a public client without a secret:\n${applied.lines.join('\n')}`);
+    clientId = /client_id=(\S+)/.exec(line)![1]!;
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  function startCli(extra: string[] = []) {
+    return run(process.execPath, [MAIN, '--no-browser', '--client-id', clientId, '--issuer', h.issuer, '--api', h.graphqlUrl, '--timeout', '60', ...extra]);
+  }
+
+  test('signs in through the browser and prints the balances', { timeout: 60_000 }, async () => {
+    const email = `cli-${Date.now()}@example.com`;
+    const cli = startCli();
+    try {
+      const [, printed] = await cli.waitFor(/^\s+(http\S+)$/m, 15_000);
+      const url = new URL(printed!);
+      assert.equal(url.origin, h.issuer);
+      assert.equal(url.searchParams.get('client_id'), clientId);
+      assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+      assert.ok(url.searchParams.get('state'));
+      const redirect = new URL(url.searchParams.get('redirect_uri')!);
+      assert.equal(redirect.hostname, '127.0.0.1', 'loopback IP literal (RFC 8252 section 7.3)');
+      assert.notEqual(redirect.port, '', 'a port the OS picked');
+      assert.equal(redirect.pathname, '/callback');
+
+      const context = await browser.newContext();
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      try {
+        await page.goto(url.href);
+        await signInThroughPages(page, h.stack.dataDir, email, 'cli-01');
+        await page.waitForURL((u) => u.origin === redirect.origin);
+        await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+        await shot(page, 'cli-02-callback');
+      } finally {
+        await context.close();
+      }
+
+      assert.equal(await cli.exited, 0, cli.output());
+      const account = await h.accountOf(email);
+      const out = cli.output();
+      assert.match(out, /Granted scope: read/);
+      assert.match(out, new RegExp(`Signed in as \\(no username yet\\) — user ${account.userId}`));
+      assert.match(out, new RegExp(`BTC wallet ${account.btcWalletId}: 0 sats \\(default\\)`));
+      assert.match(out, new RegExp(`USD wallet ${account.usdWalletId}: \\$0\\.00`));
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  test('a denied consent fails with its code; signed in again (remembered), a funded user sees the balances', { timeout: 60_000 }, async () => {
+    const email = `cli-funded-${Date.now()}@example.com`;
+    const context = await browser.newContext();
+    context.setDefaultTimeout(15_000);
+    try {
+      // First run: sign in (keeping the login on this device), then decline on the consent page.
+      const denied = startCli();
+      try {
+        const [, printed] = await denied.waitFor(/^\s+(http\S+)$/m, 15_000);
+        const page = await context.newPage();
+        await page.goto(printed!);
+        await page.getByLabel('Email address').fill(email);
+        await page.getByLabel('Keep me signed in on this device').check();
+        await page.getByRole('button', { name: 'Send me a code' }).click();
+        await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+        await page.getByLabel('Sign-in code').fill(lastCode(h.stack.dataDir, email));
+        await page.getByRole('button', { name: /Sign in to/ }).click();
+        await page.getByRole('button', { name: 'Deny' }).click();
+        await page.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
+        await shot(page, 'cli-03-denied');
+        await page.close();
+        assert.equal(await denied.exited, 1, denied.output());
+        assert.match(denied.output(), /error: sign-in failed: .*\(access_denied/);
+        assert.doesNotMatch(denied.output(), /wallet/);
+      } finally {
+        await denied.stop();
+      }
+
+      // The wallet app: the account gets money and a username.
+      const account = await h.accountOf(email);
+      await h.fund(account.btcWalletId, 123_456);
+      await h.fund(account.usdWalletId, 4_250);
+      const username = `cli_user_${Date.now() % 100000}`;
+      await h.setUsernameOf(account, username);
+
+      // Second run, same browser: the login is remembered, only the consent page is shown.
+      const cli = startCli();
+      try {
+        const [, printed] = await cli.waitFor(/^\s+(http\S+)$/m, 15_000);
+        const page = await context.newPage();
+        await page.goto(printed!);
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+        assert.equal(await cli.exited, 0, cli.output());
+        const out = cli.output();
+        assert.match(out, new RegExp(`Signed in as ${username} — user ${account.userId}`));
+        assert.match(out, new RegExp(`BTC wallet ${account.btcWalletId}: 123,456 sats \\(default\\)`));
+        assert.match(out, new RegExp(`USD wallet ${account.usdWalletId}: \\$42\\.50`));
+      } finally {
+        await cli.stop();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a wrong client id or an unreachable server fails with a message, not a stack trace', { timeout: 30_000 }, async () => {
+    const unknown = run(process.execPath, [MAIN, '--no-browser', '--client-id', 'no-such-client', '--issuer', h.issuer, '--api', h.graphqlUrl, '--timeout', '20']);
+    try {
+      const [, printed] = await unknown.waitFor(/^\s+(http\S+)$/m, 15_000);
+      // The authorization server shows its own error page for an unknown client (no redirect to an unverified URI).
+      const res = await fetch(printed!, { redirect: 'manual' });
+      assert.equal(res.status, 400);
+    } finally {
+      await unknown.stop();
+    }
+    const down = run(process.execPath, [MAIN, '--no-browser', '--client-id', clientId, '--issuer', 'http://127.0.0.1:9', '--api', h.graphqlUrl]);
+    assert.equal(await down.exited, 1);
+    assert.match(down.output(), /error: cannot reach the authorization server at http:\/\/127\.0\.0\.1:9: .*\(network_error\)/);
+    assert.doesNotMatch(down.output(), /\n\s+at /, 'no stack trace');
+    const usage = run(process.execPath, [MAIN]);
+    assert.equal(await usage.exited, 2);
+    assert.match(usage.output(), /--client-id is required/);
+  });
+});
