@@ -86,9 +86,9 @@ async function signInToPortal(page: Page, email: string, shotName?: string) {
   await page.getByText(email).first().waitFor();
 }
 
-async function graphql(headers: Record<string, string>) {
-  const res = await fetch(`${h.t.urls.api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: 'query { me { id } }' }) });
-  return { status: res.status, body: (await res.json()) as { data?: { me?: { id: string } } } };
+async function graphql(headers: Record<string, string>, body = JSON.stringify({ query: 'query { me { id } }' })) {
+  const res = await fetch(`${h.t.urls.api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: res.status, body: (await res.json()) as { data?: { me?: { id: string; defaultAccount?: { wallets: unknown[] } } }; errors?: unknown } };
 }
 
 /** Polls the API until it refuses the credential; returns how long that took. */
@@ -149,7 +149,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
   });
 
   // 3. The developer sees the client ID and copies the secret, shown once.
-  const { clientId, secret } = await step(dev, 'credentials', async () => {
+  const { clientId, secret, curlBody } = await step(dev, 'credentials', async () => {
     await dev.goto(appUrl);
     await dev.getByText('Your client secret — copy it now.').waitFor();
     await dev.getByRole('button', { name: 'Copy client secret' }).click();
@@ -163,8 +163,13 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await dev.getByRole('link', { name: 'Integration guide' }).click();
     await dev.getByRole('heading', { name: 'Integrate Lightning Tips' }).waitFor();
     assert.match(await dev.locator('#nextauth-snippet').innerText(), new RegExp(`clientId: "${id}"`));
+    const curl = await dev.locator('#curl-snippet').innerText();
+    assert.ok(curl.includes(`${h.t.urls.api}/graphql`) && curl.includes("-H 'Oauth2-Token: "));
     await shot(dev, '09-integration');
-    return { clientId: id, secret: copied };
+    await dev.getByRole('link', { name: 'Apps', exact: true }).click();
+    await dev.getByRole('link', { name: 'Lightning Tips' }).waitFor();
+    await shot(dev, '10-apps-list');
+    return { clientId: id, secret: copied, curlBody: /-d '(.+)'$/m.exec(curl)![1]! };
   });
 
   // 4. The new client runs a real authorization code flow for a wallet user and calls the API.
@@ -179,15 +184,18 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await signInAtLoginUi(user, USER_EMAIL, { keep: true });
     await user.getByRole('button', { name: 'Allow' }).waitFor();
     assert.ok(await user.getByText('Lightning Tips').first().isVisible());
-    await shot(user, '10-consent');
+    await shot(user, '11-consent');
     await user.getByRole('button', { name: 'Allow' }).click();
     await user.waitForURL((u) => u.href.startsWith(callbackUrl));
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(user.url()), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     assert.ok(tokens.access_token);
     return tokens.access_token;
   });
-  const me = await graphql({ 'Oauth2-Token': accessToken });
+  // The integration page's own curl call, with the token the app just got.
+  const me = await graphql({ 'Oauth2-Token': accessToken }, curlBody);
   assert.equal(me.status, 200, JSON.stringify(me.body));
+  assert.equal(me.body.errors, undefined, JSON.stringify(me.body));
+  assert.ok(me.body.data?.me?.defaultAccount?.wallets.length);
   const userId = me.body.data?.me?.id;
   assert.ok(userId);
 
@@ -199,10 +207,10 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await row.waitFor();
     assert.match(await row.innerText(), /read, receive/);
     assert.equal(await user.getByRole('row', { name: /developer portal/ }).count(), 0, 'the portal itself is not listed');
-    await shot(user, '11-connected-apps');
+    await shot(user, '12-connected-apps');
     await user.getByRole('button', { name: 'Revoke Lightning Tips' }).click();
     await user.getByText('Access revoked').waitFor();
-    await shot(user, '12-connected-apps-revoked');
+    await shot(user, '13-connected-apps-revoked');
   });
   const tookOAuth = await refusedWithin({ 'Oauth2-Token': accessToken }, 5000);
   assert.ok(tookOAuth <= 5000, `refused after ${tookOAuth} ms`);
@@ -210,7 +218,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
   // 6. An API key: created, shown once, used with X-API-KEY, revoked.
   const key = await step(user, 'api-key', async () => {
     await user.getByRole('link', { name: 'API keys' }).click();
-    await shot(user, '13-api-keys-empty');
+    await shot(user, '14-api-keys-empty');
     await user.getByLabel('Name').fill('point of sale');
     await user.getByLabel('in 90 days').check();
     await user.getByLabel(/^receive/).check();
@@ -219,7 +227,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await user.getByRole('button', { name: 'Copy API key' }).click();
     const copied = await user.evaluate(() => navigator.clipboard.readText());
     assert.match(copied, /^lg_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
-    await shot(user, '14-api-key-created');
+    await shot(user, '15-api-key-created');
     return copied;
   });
   const withKey = await graphql({ 'X-API-KEY': key });
@@ -230,8 +238,26 @@ test('apply → approve → copy the secret → authorization code flow → API 
     assert.equal(await user.getByText(/New key point of sale/).count(), 0, 'the key is shown only once');
     await user.getByRole('button', { name: 'Revoke point of sale' }).click();
     await user.getByText('The key was revoked.').waitFor();
-    await shot(user, '15-api-key-revoked');
+    await shot(user, '16-api-key-revoked');
   });
   const tookKey = await refusedWithin({ 'X-API-KEY': key }, 5000);
   assert.ok(tookKey <= 5000);
+
+  // 7. The developer edits the app, then deletes it: the client is gone from the auth server.
+  await step(dev, 'edit-delete', async () => {
+    await dev.goto(appUrl);
+    await dev.getByRole('link', { name: 'Edit' }).click();
+    await dev.getByLabel('Terms of service URL (optional)').fill('https://tips.example/terms');
+    await shot(dev, '17-app-edit');
+    await dev.getByRole('button', { name: 'Save changes' }).click();
+    await dev.getByText('Saved.').waitFor();
+    const edited = await h.t.stack.admin!.getClient(clientId);
+    assert.equal(edited.ok && edited.value.tos_uri, 'https://tips.example/terms');
+    await dev.getByRole('link', { name: 'Delete' }).click();
+    await shot(dev, '18-app-delete');
+    await dev.getByRole('button', { name: 'Delete the app' }).click();
+    await dev.getByText('The app was deleted and its tokens revoked.').waitFor();
+    const gone = await h.t.stack.admin!.getClient(clientId);
+    assert.ok(!gone.ok && gone.error.status === 404);
+  });
 });

@@ -201,7 +201,7 @@ ${confidential ? `      clientSecret: process.env.LIGHTGATE_CLIENT_SECRET,\n    
 <dt>Wallet API</dt><dd><code>${urls.api}/graphql</code> with the header <code>Oauth2-Token</code></dd>
 </dl>
 <h2>Authorization request</h2>
-<pre class="code" id="authorize-example">${authorizeExample}</pre>
+<pre class="code wrap" id="authorize-example">${authorizeExample}</pre>
 <h2>NextAuth provider</h2>
 <pre class="code" id="nextauth-snippet">${nextAuth}</pre>
 <div class="inline-actions"><button type="button" class="button secondary" data-copy="nextauth-snippet">Copy snippet</button><span id="nextauth-snippet-status" class="small muted" role="status"></span></div>
