@@ -14,6 +14,7 @@ import { createIdentityService, type IdentityService } from '../identity/identit
 import { createAccountForUser } from '../wallet/app/create-account.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
+import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
 
 export interface Stack {
@@ -73,6 +74,13 @@ export async function startStack(config: Config, options: { db?: Database; logge
       const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger, db });
       servers.push(uiApp);
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
+    }
+    if (config.services.includes('portal')) {
+      // The portal also needs the approval state (suspend/reactivate): in-process from the auth server, else over HTTP.
+      const admin = auth && !config.urls.hydraAdmin ? auth.hydra : withHttpClientStatus(hydra, config.urls.hydraAdmin ?? config.urls.admin);
+      const portalApp = buildPortalServer({ config, db, admin, identity: identity!, logger });
+      servers.push(portalApp);
+      listening.portal = await listen(portalApp, config.listen.portal.host, config.listen.portal.port);
     }
   } catch (error) {
     await Promise.allSettled(servers.map((s) => s.close()));
