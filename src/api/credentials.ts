@@ -86,7 +86,7 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
       const t = introspected.ok ? introspected.value : { active: false };
       const now = Math.floor(Date.now() / 1000);
       // The wallet API acts for a user: a token without a user subject (client_credentials: sub = client) is refused.
-      const usable = t.active && t.sub && UUID.test(t.sub) && t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
+      const usable = t.active && t.sub && UUID.test(t.sub) && t.client_id && t.sub !== t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
       cached = usable ? { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id! } : 'inactive';
       // Never cache an active token past its own expiry.
       oauthCache.set(key, cached, usable && t.exp !== undefined ? t.exp - now : undefined);

@@ -30,6 +30,11 @@ export interface OAuth2Client {
   updated_at: string;
   /** Lightgate extension: approval state. Hydra has none; absent means active. */
   status?: ClientStatus;
+  /** Fields Hydra always returns; constant in Lightgate (no CORS per client, no client JWKS, no per-grant lifespans). */
+  allowed_cors_origins?: string[];
+  jwks?: Record<string, unknown>;
+  userinfo_signed_response_alg?: string;
+  [lifespan: `${string}_lifespan`]: string | null | undefined;
 }
 
 export interface OidcContext {
@@ -75,6 +80,8 @@ export interface LogoutRequest {
   rp_initiated: boolean;
   sid: string;
   subject: string;
+  expires_at?: string | null;
+  requested_at?: string | null;
 }
 
 export interface AcceptLogin {

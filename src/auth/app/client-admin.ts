@@ -24,7 +24,30 @@ export interface ClientAdminDeps {
 }
 
 const fail = (status: number, error: string, error_description: string) => err<HydraError>({ status, error, error_description });
-const publicView = (stored: StoredClient, secret?: string): OAuth2Client => ({ ...stored.client, status: stored.status, ...(secret ? { client_secret: secret } : {}) });
+const LIFESPANS = [
+  'authorization_code_grant_access_token_lifespan',
+  'authorization_code_grant_id_token_lifespan',
+  'authorization_code_grant_refresh_token_lifespan',
+  'client_credentials_grant_access_token_lifespan',
+  'device_authorization_grant_access_token_lifespan',
+  'device_authorization_grant_id_token_lifespan',
+  'device_authorization_grant_refresh_token_lifespan',
+  'implicit_grant_access_token_lifespan',
+  'implicit_grant_id_token_lifespan',
+  'jwt_bearer_grant_access_token_lifespan',
+  'refresh_token_grant_access_token_lifespan',
+  'refresh_token_grant_id_token_lifespan',
+  'refresh_token_grant_refresh_token_lifespan',
+] as const;
+/** Hydra always returns these; SDKs generated from its OpenAPI read them. Lifespans come from config, not per client. */
+const HYDRA_CONSTANT_FIELDS = { allowed_cors_origins: [], jwks: {}, userinfo_signed_response_alg: 'none', ...Object.fromEntries(LIFESPANS.map((k) => [k, null])) };
+
+export const publicView = (stored: StoredClient, secret?: string): OAuth2Client => ({
+  ...HYDRA_CONSTANT_FIELDS,
+  ...stored.client,
+  status: stored.status,
+  ...(secret ? { client_secret: secret } : {}),
+});
 
 async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<Result<T, HydraError>> {
   try {

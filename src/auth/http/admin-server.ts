@@ -1,6 +1,7 @@
 // Port 4445: Ory Hydra's admin API over the HydraAdmin port. Thin: parse, call, map the error value.
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyPluginAsync } from 'fastify';
+import type { z } from 'zod';
 import jsonPatch from 'fast-json-patch';
 import type { Database } from '../../db/database.ts';
 import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
@@ -9,6 +10,7 @@ import type { Result } from '../../shared/result.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { LightgateAdmin } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from './health.ts';
+import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerObservability } from '../../observability/register.ts';
 
 export interface AdminServerDeps {
@@ -99,11 +101,19 @@ export function buildAdminServer({ hydra, db, logger, plugins = [] }: AdminServe
 
   // Login, consent and logout requests
   app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/login', (r, reply) => send(reply, hydra.getLoginRequest(r.query.login_challenge ?? '')));
-  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/login/accept', (r, reply) => send(reply, hydra.acceptLoginRequest(r.query.login_challenge ?? '', (r.body ?? {}) as never)));
-  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/login/reject', (r, reply) => send(reply, hydra.rejectLoginRequest(r.query.login_challenge ?? '', (r.body ?? {}) as never)));
+  // Accept and reject bodies are strict (Hydra answers 400 for an unknown field).
+  const withBody =
+    <B,>(schema: z.ZodType<B>, call: (challenge: string, body: B) => Promise<Result<unknown, HydraError>>, param: string) =>
+    (request: FastifyRequest<{ Querystring: Q }>, reply: FastifyReply) => {
+      const body = parseBody(schema, request.body);
+      if (!body.ok) return sendError(reply, { status: 400, error: 'invalid_request', error_description: body.description });
+      return send(reply, call(request.query[param] ?? '', body.value));
+    };
+  app.put('/admin/oauth2/auth/requests/login/accept', withBody(acceptLoginSchema, hydra.acceptLoginRequest, 'login_challenge'));
+  app.put('/admin/oauth2/auth/requests/login/reject', withBody(rejectSchema, hydra.rejectLoginRequest, 'login_challenge'));
   app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent', (r, reply) => send(reply, hydra.getConsentRequest(r.query.consent_challenge ?? '')));
-  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent/accept', (r, reply) => send(reply, hydra.acceptConsentRequest(r.query.consent_challenge ?? '', (r.body ?? {}) as never)));
-  app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/consent/reject', (r, reply) => send(reply, hydra.rejectConsentRequest(r.query.consent_challenge ?? '', (r.body ?? {}) as never)));
+  app.put('/admin/oauth2/auth/requests/consent/accept', withBody(acceptConsentSchema, hydra.acceptConsentRequest, 'consent_challenge'));
+  app.put('/admin/oauth2/auth/requests/consent/reject', withBody(rejectSchema, hydra.rejectConsentRequest, 'consent_challenge'));
   app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout', (r, reply) => send(reply, hydra.getLogoutRequest(r.query.logout_challenge ?? '')));
   app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/accept', (r, reply) => send(reply, hydra.acceptLogoutRequest(r.query.logout_challenge ?? '')));
   app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/reject', (r, reply) => send(reply, hydra.rejectLogoutRequest(r.query.logout_challenge ?? '')));

@@ -100,6 +100,9 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     // oidc-provider drops offline_access unless prompt=consent. Every request reaches the consent app anyway,
     // so add the prompt and keep the client's own value in lg_prompt ('-' for none: empty parameters are dropped).
     delete query.lg_prompt;
+    delete query.lg_url;
+    // Hydra reports the client's URL verbatim (request_url); keep its query before anything is added.
+    query.lg_url = ctx.querystring;
     const prompt = typeof query.prompt === 'string' ? query.prompt : '';
     const prompts = prompt.split(' ').filter(Boolean);
     if (scopes.includes('offline_access') && !prompts.includes('consent') && !prompts.includes('none')) {

@@ -70,9 +70,11 @@ async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<R
 }
 
 function requestUrl(issuer: string, params: Record<string, unknown>): string {
+  // The client's own URL, verbatim, when hydra-compat kept it (lg_url); rebuilt otherwise.
+  if (typeof params.lg_url === 'string' && params.prompt !== 'login') return `${issuer}/oauth2/auth?${params.lg_url}`;
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || key === 'lg_prompt') continue;
+    if (value === undefined || key === 'lg_prompt' || key === 'lg_url') continue;
     query.set(key, key === 'prompt' && params.lg_prompt !== undefined ? String(params.lg_prompt) : String(value));
   }
   if (params.lg_prompt === '-') query.delete('prompt');
@@ -128,7 +130,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
       acr: login.acr ?? '',
       amr: login.amr ?? [],
       client,
-      context: login.context ?? {},
+      context: login.context ?? null,
       login_challenge: login.challenge ?? '',
       login_session_id: interaction.session?.uid ?? '',
       oidc_context: oidcContext(interaction.params),
@@ -172,7 +174,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         const sessionSubject = interaction.session?.accountId;
         if (interaction.prompt.details.skip === true && sessionSubject && sessionSubject !== body.subject) {
           // Hydra: another subject than the remembered one restarts the request with prompt=login.
-          const restart = new URL(requestUrl(deps.issuer, { ...interaction.params, lg_prompt: undefined, prompt: 'login' }));
+          const restart = new URL(requestUrl(deps.issuer, { ...interaction.params, lg_prompt: undefined, lg_url: undefined, prompt: 'login' }));
           return ok({ redirect_to: restart.href });
         }
         return finish(interaction, 'login', {
@@ -183,7 +185,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
             ts: now(),
             ...(body.acr ? { acr: body.acr } : {}),
             ...(body.amr?.length ? { amr: body.amr } : {}),
-            context: body.context ?? {},
+            context: body.context ?? null,
             challenge,
           },
         });
@@ -255,7 +257,17 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
           return redirectTo ? fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: redirectTo }) : notFound('logout request');
         }
         const client = record.clientId ? ((await deps.findClient(record.clientId)) ?? null) : null;
-        return ok({ challenge, client, request_url: record.requestUrl, rp_initiated: record.rpInitiated, sid: record.sid, subject: record.subject });
+        return ok({
+          challenge,
+          client,
+          request_url: record.requestUrl,
+          rp_initiated: record.rpInitiated,
+          sid: record.sid,
+          subject: record.subject,
+          // Hydra sets these only for browser-initiated logout.
+          expires_at: record.rpInitiated ? null : (record.expiresAt ?? null),
+          requested_at: record.rpInitiated ? null : (record.requestedAt ?? null),
+        });
       }),
 
     acceptLogoutRequest: (challenge) =>
@@ -307,7 +319,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
              FROM oidc_payloads p
              LEFT JOIN oauth2_clients c ON c.client_id = p.client_id
              LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
-            WHERE p.model IN ('AccessToken', 'RefreshToken') AND p.id = $1
+            WHERE p.model IN ('AccessToken', 'RefreshToken', 'ClientCredentials') AND p.id = $1
               AND p.expires_at > now() AND p.consumed_at IS NULL`,
           [token],
         );
@@ -326,9 +338,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
           nbf: p.iat,
           aud: row.audience ?? [],
           iss: deps.issuer,
-          token_type: row.model === 'AccessToken' ? 'Bearer' : 'Bearer',
-          token_use: row.model === 'AccessToken' ? 'access_token' : 'refresh_token',
-          ext: row.claims ?? {},
+          token_type: 'Bearer',
+          token_use: row.model === 'RefreshToken' ? 'refresh_token' : 'access_token',
+          ...(row.claims && Object.keys(row.claims).length ? { ext: row.claims } : {}),
         };
         return ok(result);
       }),

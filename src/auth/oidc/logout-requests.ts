@@ -9,6 +9,8 @@ export interface LogoutRequestRecord {
   clientId: string | undefined;
   requestUrl: string;
   rpInitiated: boolean;
+  requestedAt?: string;
+  expiresAt?: string;
 }
 
 export interface LogoutRequests {
@@ -21,8 +23,10 @@ const MODEL = 'LogoutRequest';
 
 export function createLogoutRequests(db: Database, ttlSeconds: number): LogoutRequests {
   return {
-    async create(record) {
+    async create(input) {
       const challenge = randomBytes(24).toString('base64url');
+      const now = new Date();
+      const record: LogoutRequestRecord = { ...input, requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString() };
       await db.query(
         `INSERT INTO oidc_payloads (model, id, payload, subject, client_id, expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
         [MODEL, challenge, JSON.stringify(record), record.subject || null, record.clientId ?? null, ttlSeconds],

@@ -63,9 +63,11 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     // PKCE: S256 only (oidc-provider offers nothing else); required for public clients (RFC 9700 section 2.1.1).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientDefaults: { id_token_signed_response_alg: 'RS256', grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-    extraParams: ['lg_prompt'],
+    extraParams: ['lg_prompt', 'lg_url'],
     features: {
       devInteractions: { enabled: false },
+      // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: false },
@@ -93,6 +95,7 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     },
     ttl: {
       AccessToken: config.ttl.accessToken,
+      ClientCredentials: config.ttl.accessToken,
       AuthorizationCode: config.ttl.authCode,
       IdToken: config.ttl.idToken,
       RefreshToken: config.ttl.refreshToken,
@@ -191,6 +194,8 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
   // The error event fires after the body is set: give invalid_grant the precise reason, as Hydra does.
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string; error_detail?: string }) => {
     const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    // RFC 6749 section 5.2: a grant type this client may not use is unauthorized_client (oidc-provider says invalid_request).
+    if (body?.error === 'invalid_request' && body.error_description === 'requested grant type is not allowed for this client') body.error = 'unauthorized_client';
     if (body?.error === 'invalid_grant' && error.error_detail) body.error_description = GRANT_ERROR_DESCRIPTIONS[error.error_detail] ?? error.error_detail;
   });
   return provider;

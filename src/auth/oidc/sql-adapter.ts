@@ -1,6 +1,6 @@
 // oidc-provider's adapter contract over the oidc_payloads table (and oauth2_clients for the Client model).
 // Expired rows are invisible; consume() is atomic so a code or refresh token can be spent only once.
-import { errors } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
@@ -23,10 +23,28 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Hydra's rule for client_credentials: every requested scope must be registered for the client. oidc-provider only
+ * checks the scopes it knows, so the rest is checked here, before the token is stored (RFC 6749 section 5.2).
+ */
+async function checkClientCredentialsScope(payload: Payload) {
+  // oidc-provider has already dropped the scopes it does not know: read what the client asked for.
+  const asked = (Provider.ctx?.oidc as { body?: { scope?: unknown } } | undefined)?.body?.scope ?? payload.scope ?? '';
+  const requested = String(asked).split(' ').filter(Boolean);
+  if (!requested.length) return;
+  const stored = await guard(() => clientsOf(payload.clientId!));
+  const registered = new Set((stored?.client.scope ?? '').split(' '));
+  const extra = requested.find((s) => !registered.has(s));
+  if (extra) throw new errors.InvalidScope('requested scope is not allowed', extra);
+}
+
+let clientsOf: (id: string) => ReturnType<ReturnType<typeof createClientRepository>['find']>;
+
 export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
 
 export function createAdapterClass(db: Database) {
   const clients = createClientRepository(db);
+  clientsOf = (id) => clients.find(id);
   return class SqlAdapter {
     readonly model: string;
     constructor(model: string) {
@@ -35,6 +53,7 @@ export function createAdapterClass(db: Database) {
 
     async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed through the admin API');
+      if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload);
       await guard(() =>
         db.query(
           `INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at)
@@ -50,7 +69,10 @@ export function createAdapterClass(db: Database) {
       if (this.model === 'Client') {
         const stored = await guard(() => clients.find(id));
         // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
-        return stored && stored.status === 'active' && stored.client.redirect_uris.length > 0 ? toProviderMetadata(stored) : undefined;
+        if (!stored || stored.status !== 'active') return undefined;
+        // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
+        if (stored.client.grant_types.includes('authorization_code') && stored.client.redirect_uris.length === 0) return undefined;
+        return toProviderMetadata(stored);
       }
       return this.findBy('id', id);
     }
