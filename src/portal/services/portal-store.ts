@@ -127,6 +127,8 @@ export async function deleteApplication(q: Queryable, id: string): Promise<void>
 // Sessions
 
 export async function insertSession(q: Queryable, s: { tokenHash: string; userId: string; ttlSeconds: number }): Promise<void> {
+  // Sign-ins sweep expired sessions, so the table does not grow without bound.
+  await q.query('DELETE FROM portal_sessions WHERE expires_at < now()');
   await q.query("INSERT INTO portal_sessions (id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))", [
     randomUUID(),
     s.tokenHash,
