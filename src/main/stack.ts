@@ -12,6 +12,7 @@ import type { HydraAdmin } from '../hydra-port/port.ts';
 import { createHttpHydraAdmin } from '../hydra-port/http-adapter.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { createAccountForUser } from '../wallet/app/create-account.ts';
+import { seedDemoUser } from '../wallet/app/seed-demo-user.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
@@ -89,6 +90,12 @@ export async function startStack(config: Config, options: { db?: Database; logge
     if (!options.db) await db.close();
     throw error;
   }
+  // Housekeeping every process can do safely (idempotent deletes of expired codes and sessions).
+  const purge = identity ? setInterval(() => void identity!.purgeExpired().catch(() => undefined), 10 * 60_000).unref() : undefined;
+  if (config.env === 'development' && config.services.includes('api')) {
+    const demo = await seedDemoUser(db);
+    logger.info({ email: demo.email, username: demo.username }, `demo user ready: sign in as ${demo.email}; codes are written to ${config.dataDir}/outbox.jsonl`);
+  }
   logger.info({ listening }, 'lightgate started');
   return {
     config,
@@ -100,6 +107,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     identity,
     listening,
     async close() {
+      clearInterval(purge);
       await Promise.allSettled(servers.map((s) => s.close()));
       await auth?.close();
       unwatchPool();
