@@ -1,8 +1,11 @@
 // Requests per second of `me { defaultAccount { wallets { balance } } }` on the wallet API, per
 // credential kind and with no credential check, in one run on PostgreSQL (the API's production engine).
-//   npx node bench/api-me.ts [--duration 5] [--connections 16] [--rounds 2]
+//   npx node bench/api-me.ts [--duration 5] [--connections 16] [--rounds 2] [--write]
+// --write replaces this bench's section of docs/benchmarks.md (between its markers) with the results.
 // Each scenario runs `rounds` times, interleaved, and the best round counts (less noise from a shared machine).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
@@ -31,7 +34,7 @@ function autocannon(options: Record<string, unknown>): Promise<AutocannonResult>
   });
 }
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' }, write: { type: 'boolean', default: false } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const rounds = Number(values.rounds);
@@ -88,19 +91,26 @@ try {
     }
   }
   const base = best.get(scenarios[0]!.name)!.requests.average;
-  console.log(`\nme { defaultAccount { wallets { balance } } } — PostgreSQL, ${connections} connections, ${duration} s × ${rounds} rounds (best), node ${process.version}\n`);
-  console.log('| credential | req/s | p50 ms | p99 ms | bytes/response | cost vs baseline |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const lines: string[] = [];
+  const out = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${connections} connections; ${duration} s × ${rounds} rounds, best round; load generator in the same process; ${new Date().toISOString().slice(0, 10)}.`);
+  out('');
+  out('| credential | req/s | p50 ms | p99 ms | bytes/response | cost vs baseline |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const s of scenarios) {
     const r = best.get(s.name)!;
     const cost = s === scenarios[0] ? '—' : `${(((base - r.requests.average) / base) * 100).toFixed(1)} %`;
-    console.log(`| ${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.total / r.requests.total).toFixed(0)} | ${cost} |`);
+    out(`| ${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.total / r.requests.total).toFixed(0)} | ${cost} |`);
   }
 
   // The credential check alone, in process (no HTTP, no GraphQL): what each kind adds to a request.
   const checker = await createCredentialChecker({ db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity, cacheTtlSeconds: h.stack.config.cacheTtlSeconds });
-  console.log('\n| credential check alone | µs per request (mean of 5,000, warm cache) |');
-  console.log('| --- | ---: |');
+  out('');
+  out('| credential check alone (in process, no HTTP) | µs per request, mean of 5,000, warm cache |');
+  out('| --- | ---: |');
   for (const s of scenarios.slice(1)) {
     for (let i = 0; i < 200; i++) await checker.check(s.headers);
     const start = process.hrtime.bigint();
@@ -108,10 +118,36 @@ try {
       const r = await checker.check(s.headers);
       if (!r.ok || !r.value) throw new Error(`${s.name}: refused`);
     }
-    console.log(`| ${s.name} | ${(Number(process.hrtime.bigint() - start) / 5_000 / 1000).toFixed(1)} |`);
+    out(`| ${s.name} | ${(Number(process.hrtime.bigint() - start) / 5_000 / 1000).toFixed(1)} |`);
   }
   await checker.close();
   await baselineApp.close();
+  if (values.write) writeSection(lines);
 } finally {
   await h.close();
+}
+
+function writeSection(lines: string[]): void {
+  const file = new URL('../docs/benchmarks.md', import.meta.url);
+  const begin = '<!-- api-me:begin -->';
+  const end = '<!-- api-me:end -->';
+  const section = [
+    begin,
+    '## Wallet API: `me { defaultAccount { wallets { balance } } }` per credential (issue 4)',
+    '',
+    '`npx node bench/api-me.ts --duration 5 --rounds 3 --write`',
+    '',
+    ...lines,
+    '',
+    'How to read it: the baseline is the same server with the credential check skipped (a fixed caller). The',
+    'Oauth2-Token path introspects through the Hydra port once per token per `CACHE_TTL` (≤ 5 s, bounded cache) and',
+    'otherwise costs a SHA-256 and a map lookup; X-API-KEY is the same with an SQL lookup per TTL and a lastUsedAt',
+    'write at most once a minute; a Bearer session is one SQL lookup per request in the identity module. The',
+    'request itself is two indexed queries (account, wallets). Whole-request rates on a shared 2-core machine move',
+    'by more than the credential cost; the in-process table is the steadier measure of what each credential adds.',
+    end,
+  ].join('\n');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const next = current.includes(begin) ? current.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), section) : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
 }
