@@ -2,7 +2,8 @@
 // an admin approves, the developer copies the secret, the new client runs a real authorization code
 // flow (openid-client) and calls the wallet API with Oauth2-Token; the user revokes the app in
 // Connected apps and the API refuses it within 5 s; the user creates an API key, uses it with
-// X-API-KEY and revokes it. Sign-in goes through the real login UI with the emailed code.
+// X-API-KEY and revokes it; the developer deletes the app and its tokens stop working. Sign-in goes
+// through the real login UI with the emailed code.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -243,7 +244,20 @@ test('apply → approve → copy the secret → authorization code flow → API 
   const tookKey = await refusedWithin({ 'X-API-KEY': key }, 5000);
   assert.ok(tookKey <= 5000);
 
-  // 7. The developer edits the app, then deletes it: the client is gone from the auth server.
+  // 7. The user allows the app again (signed in and remembered: straight to consent); the new token works.
+  const verifier2 = oidc.randomPKCECodeVerifier();
+  const state2 = oidc.randomState();
+  const again = oidc.buildAuthorizationUrl(rp, { redirect_uri: callbackUrl, scope: 'openid read', state: state2, code_challenge: await oidc.calculatePKCECodeChallenge(verifier2), code_challenge_method: 'S256' });
+  const secondToken = await step(user, 'oauth-again', async () => {
+    await user.goto(again.href);
+    await user.getByRole('button', { name: 'Allow' }).click();
+    await user.waitForURL((u) => u.href.startsWith(callbackUrl));
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(user.url()), { pkceCodeVerifier: verifier2, expectedState: state2 });
+    return tokens.access_token;
+  });
+  assert.equal((await graphql({ 'Oauth2-Token': secondToken })).status, 200);
+
+  // 8. The developer edits the app, then deletes it: the client is gone and its tokens stop working.
   await step(dev, 'edit-delete', async () => {
     await dev.goto(appUrl);
     await dev.getByRole('link', { name: 'Edit' }).click();
@@ -260,4 +274,5 @@ test('apply → approve → copy the secret → authorization code flow → API 
     const gone = await h.t.stack.admin!.getClient(clientId);
     assert.ok(!gone.ok && gone.error.status === 404);
   });
+  assert.ok((await refusedWithin({ 'Oauth2-Token': secondToken }, 5000)) <= 5000);
 });

@@ -305,5 +305,23 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     assert.doesNotMatch(again.body, /lg_[0-9a-f]{8}_[A-Za-z0-9_-]{43}/, 'only once');
     const missing = await post(user, '/keys', '/keys/00000000-0000-0000-0000-000000000000/revoke', {});
     assert.equal(missing.statusCode, 404);
+
+    // Expired and revoked keys are listed apart, without a revoke button.
+    assert.equal((await post(user, '/keys', '/keys', { name: 'old one', expiry: '30', scopes: 'read' })).statusCode, 303);
+    assert.equal((await post(user, '/keys', '/keys', { name: 'gone one', expiry: 'never', scopes: 'read' })).statusCode, 303);
+    const userId = await h.user('keys-user@example.com');
+    await h.t.stack.db.query("UPDATE api_keys SET expires_at = now() - interval '1 day' WHERE user_id = $1 AND name = 'old one'", [userId]);
+    const listed = await h.portal.inject({ method: 'GET', url: '/keys', headers: { cookie: user } });
+    const row = listed.body.split('<tr>').find((r) => r.includes('aria-label="Revoke gone one"'));
+    const goneId = /action="\/keys\/([0-9a-f-]{36})\/revoke"/.exec(row ?? '')?.[1];
+    assert.ok(goneId);
+    assert.equal((await post(user, '/keys', `/keys/${goneId}/revoke`, {})).statusCode, 303);
+    const lists = (await h.portal.inject({ method: 'GET', url: '/keys', headers: { cookie: user } })).body;
+    const section = (title: string) => lists.split(`<h2>${title}</h2>`)[1]!.split('<h2')[0]!;
+    assert.match(section('Active'), /till/);
+    assert.match(section('Expired'), /old one/);
+    assert.doesNotMatch(section('Expired'), /Revoke/);
+    assert.match(section('Revoked'), /gone one/);
+    assert.doesNotMatch(section('Active'), /old one|gone one/);
   });
 });
