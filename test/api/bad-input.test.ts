@@ -60,6 +60,8 @@ describe('bad input', () => {
     assert.equal(foreignTx.body.errors?.[0]?.extensions?.code, 'INVALID_WALLET_ID');
     const foreignInvoice = await h.gql('mutation($w: WalletId!) { lnInvoiceCreate(input: { walletId: $w, amount: 5 }) { errors { code } } }', { w: bob.btcWalletId }, bearer(alice.session));
     assert.equal(foreignInvoice.body.data?.lnInvoiceCreate.errors[0].code, 'INVALID_WALLET_ID');
+    const longMemo = await h.gql('mutation($w: WalletId!, $m: Memo) { lnInvoiceCreate(input: { walletId: $w, amount: 5, memo: $m }) { errors { code } } }', { w: alice.btcWalletId, m: 'é'.repeat(400) }, bearer(alice.session));
+    assert.equal(longMemo.body.data?.lnInvoiceCreate.errors[0].code, 'INVALID_INPUT', 'a memo too long for BOLT 11');
     const balances = await h.gql('{ me { defaultAccount { wallets { balance } } } }', {}, bearer(alice.session));
     assert.deepEqual(balances.body.data?.me.defaultAccount.wallets.map((w: { balance: number }) => w.balance), [10_000, 0]);
   });

@@ -41,6 +41,7 @@ export interface Invoice {
 /** Blink's defaults: 24 hours for BTC invoices, 5 minutes for USD ones (their sats follow the price). */
 const DEFAULT_EXPIRY_MINUTES: Record<WalletCurrency, number> = { BTC: 24 * 60, USD: 5 };
 export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
+export const MAX_MEMO_BYTES = 639;
 
 export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>> {
   if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
@@ -71,6 +72,8 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   const now = new Date();
   const timestamp = Math.floor(now.getTime() / 1000);
   const memo = input.memo ?? '';
+  // A BOLT 11 field holds at most 1023 five-bit words: 639 bytes of description.
+  if (Buffer.byteLength(memo) > MAX_MEMO_BYTES) return err(walletError('INVALID_INPUT', `An invoice memo is at most ${MAX_MEMO_BYTES} bytes`));
   if (input.descriptionHash !== undefined && !/^[0-9a-f]{64}$/i.test(input.descriptionHash)) return err(walletError('INVALID_INPUT', 'descriptionHash must be 64 hex characters'));
   const descriptionHash = input.descriptionHash ? Buffer.from(input.descriptionHash, 'hex') : undefined;
   const paymentRequest = encodeInvoice(

@@ -61,6 +61,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
   const [known] = await deps.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM ln_invoices WHERE payment_hash = $1 AND payment_request = $2`, [decoded.paymentHash, request]);
   if (!known) {
     const msats = decoded.msats ?? BigInt(input.amount!) * 1000n;
+    // Outgoing payments need a backend (and a pending debit around it); the default port has none and says so.
     const paid = await deps.lightning.payInvoice(request, msats);
     if (!paid.ok) return paid;
     return err(walletError('LIGHTNING_BACKEND_UNAVAILABLE', 'Outgoing Lightning payments are not supported'));
