@@ -109,6 +109,29 @@ describe('bad input', () => {
       }),
       { numRuns: 150 },
     );
+    const anything = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.string({ maxLength: 2000 }), fc.integer(), fc.double(), fc.constantFrom(alice.btcWalletId, bob.btcWalletId, alice.usdWalletId));
+    const mutations = [
+      'mutation($i: LnInvoiceCreateInput!) { lnInvoiceCreate(input: $i) { errors { code } invoice { paymentRequest } } }',
+      'mutation($i: LnUsdInvoiceCreateInput!) { lnUsdInvoiceCreate(input: $i) { errors { code } } }',
+      'mutation($i: LnNoAmountInvoiceCreateOnBehalfOfRecipientInput!) { lnNoAmountInvoiceCreateOnBehalfOfRecipient(input: $i) { errors { code } } }',
+      'mutation($i: LnInvoiceCancelInput!) { lnInvoiceCancel(input: $i) { errors { code } } }',
+      'mutation($i: OnChainAddressCreateInput!) { onChainAddressCreate(input: $i) { errors { code } } }',
+      'mutation($i: UserUpdateUsernameInput!) { userUpdateUsername(input: $i) { errors { code } } }',
+      'mutation($i: AccountUpdateDisplayCurrencyInput!) { accountUpdateDisplayCurrency(input: $i) { errors { code } } }',
+      'mutation($i: AccountUpdateDefaultWalletIdInput!) { accountUpdateDefaultWalletId(input: $i) { errors { code } } }',
+      'mutation($i: ApiKeyCreateInput!) { apiKeyCreate(input: $i) { apiKey { id } } }',
+      'mutation($i: ApiKeyRevokeInput!) { apiKeyRevoke(input: $i) { apiKey { id } } }',
+      'mutation($i: LnNoAmountInvoicePaymentInput!) { lnNoAmountInvoicePaymentSend(input: $i) { errors { code } } }',
+      'query($i: Int, $a: String) { me { defaultAccount { transactions(first: $i, after: $a) { edges { cursor } } } } }',
+    ];
+    const fields = ['walletId', 'recipientWalletId', 'amount', 'memo', 'expiresIn', 'externalId', 'paymentHash', 'paymentRequest', 'username', 'currency', 'name', 'scopes', 'expireInDays', 'id', 'descriptionHash'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...mutations), fc.dictionary(fc.constantFrom(...fields), anything, { maxKeys: 6 }), anything, anything, async (query, input, i, a) => {
+        const res = await h.gql(query, { i: query.startsWith('query') ? i : input, a }, bearer(alice.session));
+        assert.ok(res.status < 500, `${query}\n${JSON.stringify(input)}\n${JSON.stringify(res.body)}`);
+      }),
+      { numRuns: 400 },
+    );
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (request) => {
         const res = await h.gql('mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { code } } }', { w: alice.btcWalletId, r: `lnbcrt${request}` }, bearer(alice.session));
