@@ -31,5 +31,7 @@ export const invalidState = (message: string): PortalError => ({ code: 'INVALID_
 /** The authorization server's answer in plain words for the page (never its internals). */
 export function upstream(what: string, e: HydraError): PortalError {
   if (e.status === 400) return { code: 'INVALID_INPUT', message: `The authorization server refused the app: ${e.error_description}` };
+  // A real Ory Hydra has no approval state (Lightgate's PUT /admin/clients/{id}/status extension).
+  if (e.status === 404 || e.status === 405) return { code: 'INVALID_STATE', message: `Could not ${what}: the authorization server does not know this client or does not offer this action.` };
   return { code: 'UPSTREAM', message: `Could not ${what}: the authorization server is unavailable (${e.status}). Nothing was changed; try again.` };
 }
