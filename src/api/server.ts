@@ -23,7 +23,7 @@ export interface ApiServerDeps {
   logger?: Logger;
   /** Overrides of the wallet's ports (price provider, Lightning backend); defaults from config. */
   wallet?: Partial<WalletDeps>;
-  /** Bench only: skip credential checks and act as this principal (never wired in production). */
+  /** Bench only: skip credential checks and act as this principal. Refused when NODE_ENV=production. */
   unsafeFixedPrincipal?: ApiContext['principal'];
 }
 
@@ -31,6 +31,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
+  if (deps.unsafeFixedPrincipal && config.env === 'production') throw new Error('unsafeFixedPrincipal is for benchmarks only');
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: true });
   registerObservability(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
