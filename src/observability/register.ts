@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queryable } from '../db/database.ts';
 import { bodyLimitPlugin } from './body-limit.ts';
+import { gracefulClosePlugin } from './graceful-close.ts';
 import { httpMetricsPlugin } from './http-metrics.ts';
 import { rateLimitPlugin, type RequestRateLimits } from './rate-limit.ts';
 import { requestIdPlugin } from './request-id.ts';
@@ -21,6 +22,7 @@ export interface ObservabilityOptions {
 
 export function registerObservability(app: FastifyInstance, options: ObservabilityOptions): void {
   void app.register(requestIdPlugin);
+  void app.register(gracefulClosePlugin);
   void app.register(httpMetricsPlugin, { service: options.service, knownPaths: options.knownPaths ?? [], exposeMetrics: options.exposeMetrics ?? false });
   void app.register(bodyLimitPlugin, { maxBytes: options.maxBodyBytes });
   if (options.db && options.rateLimits) void app.register(rateLimitPlugin, { db: options.db, service: options.service, limits: options.rateLimits });

@@ -15,6 +15,7 @@ import type { LogoutRequests } from './logout-requests.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
+import { outageRedirect } from './outage-redirect.ts';
 
 export { HYDRA_ROUTES };
 
@@ -164,6 +165,8 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
   };
 
+  // First, so that it also sees outages met by the middleware after it.
+  provider.use(outageRedirect(HYDRA_ROUTES.authorization, config.urls.issuer));
   provider.use(
     hydraCompat(provider, {
       async confirmLogout(verifier) {

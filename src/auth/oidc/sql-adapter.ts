@@ -4,6 +4,7 @@ import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
+import { rememberRedirectUris } from './outage-redirect.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
 
@@ -68,6 +69,8 @@ export function createAdapterClass(db: Database) {
     async find(id: string): Promise<Payload | undefined> {
       if (this.model === 'Client') {
         const stored = await guard(() => clients.find(id));
+        // Kept to report a later database outage to the client's redirect URI (outage-redirect.ts).
+        rememberRedirectUris(id, stored?.status === 'active' ? stored.client.redirect_uris : undefined);
         // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
         if (!stored || stored.status !== 'active') return undefined;
         // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
