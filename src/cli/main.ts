@@ -5,7 +5,9 @@ import { migrate } from '../db/migrate.ts';
 import { rotateSigningKey } from '../auth/oidc/signing-keys.ts';
 import { startStack } from '../main/stack.ts';
 import { CLIENTS_USAGE, runClientsCli } from './commands/clients.ts';
-import { fundWallet } from '../wallet/app/fund-wallet.ts';
+import { FUND_USAGE, fundFromCli } from '../wallet/cli.ts';
+import type { WalletTarget } from '../wallet/app/find-wallet.ts';
+import { runAdminCommand } from './commands/admin.ts';
 
 const USAGE = `Usage: lightgate <command>
 
@@ -14,7 +16,9 @@ Commands:
   migrate               apply database migrations and exit
   keys rotate           add a new signing key; older keys stay published
   clients plan|apply    clients as code against the admin API (see \`lightgate clients help\`)
-  wallet fund <walletId> <amount> [memo]
+  admin grant|revoke|list|audit
+                        the developer portal's admin role and audit log
+  wallet fund (--wallet <id> | --email <address> --currency BTC|USD) --amount <n> [--memo <text>]
                         credit a wallet from the platform's funding account (sats or cents)
 `;
 
@@ -25,6 +29,16 @@ async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof open
   } finally {
     await db.close();
   }
+}
+
+/** `--name value` pairs; anything else is ignored (the command's usage says what it needs). */
+function parseFlags(args: string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--') && args[i + 1] !== undefined) flags[arg.slice(2)] = args[++i]!;
+  }
+  return flags;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -71,12 +85,24 @@ export async function main(argv: string[]): Promise<number> {
         return rest.length ? 0 : 2;
       }
       return runClientsCli(rest, config.urls.admin);
-    case 'wallet': {
-      if (rest[0] !== 'fund' || !rest[1] || !rest[2]) break;
-      const amount = Number(rest[2]);
+    case 'admin':
       return withDb(config, async (db) => {
         await migrate(db);
-        const funded = await fundWallet(db, { walletId: rest[1]!, amount, memo: rest[3] });
+        return runAdminCommand(rest, { db, config, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      });
+    case 'wallet': {
+      if (rest[0] !== 'fund') break;
+      const flags = parseFlags(rest.slice(1));
+      const amount = Number(flags.amount);
+      const currency = flags.currency === 'BTC' || flags.currency === 'USD' ? flags.currency : undefined;
+      const target: WalletTarget | undefined = flags.wallet ? { walletId: flags.wallet } : flags.email && currency ? { email: flags.email, currency } : undefined;
+      if (!target || !Number.isSafeInteger(amount)) {
+        process.stderr.write(`${FUND_USAGE}\n`);
+        return 2;
+      }
+      return withDb(config, async (db) => {
+        await migrate(db);
+        const funded = await fundFromCli(db, target, amount, flags.memo);
         if (!funded.ok) {
           process.stderr.write(`error: ${funded.error.message}\n`);
           return 1;
