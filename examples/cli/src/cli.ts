@@ -63,7 +63,7 @@ function openInBrowser(url: string): void {
   }
 }
 
-const describe = (e: LightgateError) => `${e.message} (${e.code}${e.oauthError ? `: ${e.oauthError}` : ''})`;
+const describe = (e: LightgateError) => `${e.message.replace(/\.$/, '')} (${e.code}${e.oauthError && e.oauthError !== e.code ? `, ${e.oauthError}` : ''})`;
 
 function formatWallets(me: Me): string[] {
   const lines = [`Signed in as ${me.username ?? '(no username yet)'} — user ${me.id}`];
