@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
+import { safeParams } from './text-params.ts';
 
 /** The embedded engine: PostgreSQL compiled to WASM, one connection, data in a directory (or memory). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(dataDir, { parsers: { 20: (value: string) => Number(value) } });
   await db.waitReady;
-  const query = async <Row,>(sql: string, params?: readonly unknown[]) => (await db.query<Row>(sql, params as unknown[] | undefined)).rows;
+  const query = async <Row,>(sql: string, params?: readonly unknown[]) => (await db.query<Row>(sql, safeParams(params))).rows;
   return {
     kind: 'pglite',
     query,
@@ -15,7 +16,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     transaction: (fn) =>
       db.transaction(async (t) => {
         const tx: Queryable = {
-          query: async <Row,>(sql: string, params?: readonly unknown[]) => (await t.query<Row>(sql, params as unknown[] | undefined)).rows,
+          query: async <Row,>(sql: string, params?: readonly unknown[]) => (await t.query<Row>(sql, safeParams(params))).rows,
           exec: async (sql: string) => void (await t.exec(sql)),
         };
         return fn(tx);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { DatabaseUnavailableError, isConnectionError, type Database, type Queryable } from './database.ts';
+import { safeParams } from './text-params.ts';
 
 // int8 and numeric come back as numbers: money is integer sats/cents, far below 2^53.
 const types = {
@@ -19,7 +20,7 @@ export async function openPostgres(connectionString: string, poolSize: number): 
   pool.on('error', () => {});
   const query = async <Row,>(sql: string, params?: readonly unknown[]): Promise<Row[]> => {
     try {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+      const result = await pool.query(sql, safeParams(params));
       return result.rows as Row[];
     } catch (error) {
       throw wrap(error);
@@ -64,7 +65,7 @@ export async function openPostgres(connectionString: string, poolSize: number): 
       const tx: Queryable = {
         async query<Row,>(sql: string, params?: readonly unknown[]) {
           try {
-            return (await client.query(sql, params as unknown[] | undefined)).rows as Row[];
+            return (await client.query(sql, safeParams(params))).rows as Row[];
           } catch (error) {
             throw wrap(error);
           }

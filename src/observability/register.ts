@@ -6,6 +6,7 @@ import { gracefulClosePlugin } from './graceful-close.ts';
 import { httpMetricsPlugin } from './http-metrics.ts';
 import { rateLimitPlugin, type RequestRateLimits } from './rate-limit.ts';
 import { requestIdPlugin } from './request-id.ts';
+import { singleValueQueryPlugin } from './single-value-query.ts';
 
 export interface ObservabilityOptions {
   service: 'public' | 'admin' | 'api' | 'ui' | 'portal';
@@ -18,6 +19,8 @@ export interface ObservabilityOptions {
   knownPaths?: readonly string[];
   /** Serve GET /metrics here (the admin port). */
   exposeMetrics?: boolean;
+  /** Repeated query parameters keep their first value (Hydra's admin API). */
+  singleValueQuery?: boolean;
 }
 
 export function registerObservability(app: FastifyInstance, options: ObservabilityOptions): void {
@@ -25,5 +28,6 @@ export function registerObservability(app: FastifyInstance, options: Observabili
   void app.register(gracefulClosePlugin);
   void app.register(httpMetricsPlugin, { service: options.service, knownPaths: options.knownPaths ?? [], exposeMetrics: options.exposeMetrics ?? false });
   void app.register(bodyLimitPlugin, { maxBytes: options.maxBodyBytes });
+  if (options.singleValueQuery) void app.register(singleValueQueryPlugin);
   if (options.db && options.rateLimits) void app.register(rateLimitPlugin, { db: options.db, service: options.service, limits: options.rateLimits });
 }

@@ -40,7 +40,7 @@ const MAX_PAGE_SIZE = 500;
 export function buildAdminServer({ hydra, db, logger, plugins = [] }: AdminServerDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024 });
   // Internal port: no request-rate limit (the login app's calls for every user come from one address).
-  registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true });
+  registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
   app.register(formbody);
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {

@@ -179,6 +179,11 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
   );
   provider.use(async (ctx, next) => {
     await next();
+    // No route: a JSON error as on Hydra's public port, not Koa's plain-text "Not Found".
+    if (ctx.status === 404 && ctx.body == null) {
+      ctx.body = { error: 'not_found', error_description: 'Unable to locate the requested resource', status_code: 404 };
+      ctx.status = 404;
+    }
     // Hydra tells the client the granted scope in the authorization response (RFC 6749 section 3.3 allows it).
     const code = ctx.oidc?.entities?.AuthorizationCode as { scope?: string } | undefined;
     const location = ctx.response.get('location');

@@ -23,7 +23,8 @@ const NOUN: Record<Kind, string> = { login: 'sign-in request', consent: 'permiss
 
 /** A challenge from a query string or form: a non-empty string of sane length, else undefined. */
 export function challengeOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= 4096 ? value : undefined;
+  // Well-formed Unicode only: a lone surrogate cannot be URL-encoded (found by the fuzz tests).
+  return typeof value === 'string' && value.length > 0 && value.length <= 4096 && value.isWellFormed() ? value : undefined;
 }
 
 export const fields = (request: FastifyRequest): Record<string, unknown> =>
