@@ -13,7 +13,13 @@ import { freePort } from '../support/stack.ts';
 import { applyClientFile, launchBrowser, ROOT, run, shot, signInThroughPages, type Proc } from './support.ts';
 
 const POS = join(ROOT, 'examples', 'pos');
-const NEXT = createRequire(join(POS, 'package.json')).resolve('next/dist/bin/next');
+const fromPos = createRequire(join(POS, 'package.json'));
+const NEXT = fromPos.resolve('next/dist/bin/next');
+// NextAuth's own JWT helpers (the POS's copy), to read and age the session cookie as the app would see it.
+const jwt = fromPos('next-auth/jwt') as {
+  encode(params: { token: Record<string, unknown>; secret: string }): Promise<string>;
+  decode(params: { token: string; secret: string }): Promise<Record<string, unknown> | null>;
+};
 
 /** Newest modification time of the app's sources, to skip `next build` when .next is up to date. */
 function newestSource(dir: string): number {
@@ -40,39 +46,64 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
   let posUrl: string;
   let browser: Browser;
 
+  const secret = randomBytes(32).toString('base64url');
+  const started: Proc[] = [];
+
+  /** Serves the build on a free port with a client registered for it: from client.tf, or a copy of it. */
+  async function startPos(register: 'client.tf' | 'copy', env: Record<string, string> = {}): Promise<{ url: string; proc: Proc }> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let client: { client_id: string; client_secret?: string | undefined } | undefined;
+    if (register === 'client.tf') {
+      const applied = await applyClientFile(h.stack.stack.listening.admin!, 'examples/pos/client.tf', ['--var', `pos_url=${url}`]);
+      client = applied.secrets['hydra_oauth2_client.pos'];
+      assert.ok(client?.client_secret, `the POS client was created with a secret:\n${applied.lines.join('\n')}`);
+    } else {
+      // A second POS beside the first: the same client settings, its own redirect URI.
+      client = await h.createClient({
+        client_name: 'Lightgate POS (refresh)',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'read offline_access',
+        redirect_uris: [`${url}/api/auth/callback/blink`],
+      });
+    }
+    assert.ok(client.client_secret);
+    const proc = run(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: POS,
+      env: {
+        NEXT_TELEMETRY_DISABLED: '1',
+        HYDRA_PUBLIC: h.issuer,
+        CLIENT_ID: client.client_id,
+        CLIENT_SECRET: client.client_secret,
+        BLINK_API: h.graphqlUrl,
+        NEXTAUTH_URL: url,
+        NEXTAUTH_SECRET: secret,
+        ...env,
+      },
+    });
+    started.push(proc);
+    await proc.waitFor(/Ready in|started server/i, 30_000);
+    return { url, proc };
+  }
+
   before(
     async () => {
       const [harness] = await Promise.all([startStackHarness(), buildOnce()]);
       h = harness;
-      const port = await freePort();
-      posUrl = `http://127.0.0.1:${port}`;
-      const applied = await applyClientFile(h.stack.stack.listening.admin!, 'examples/pos/client.tf', ['--var', `pos_url=${posUrl}`]);
-      const client = applied.secrets['hydra_oauth2_client.pos'];
-      assert.ok(client?.client_secret, `the POS client was created with a secret:\n${applied.lines.join('\n')}`);
-      pos = run(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-        cwd: POS,
-        env: {
-          NEXT_TELEMETRY_DISABLED: '1',
-          HYDRA_PUBLIC: h.issuer,
-          CLIENT_ID: client.client_id,
-          CLIENT_SECRET: client.client_secret,
-          BLINK_API: h.graphqlUrl,
-          NEXTAUTH_URL: posUrl,
-          NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
-        },
-      });
-      await pos.waitFor(/Ready in|started server/i, 30_000);
+      ({ url: posUrl, proc: pos } = await startPos('client.tf'));
       browser = await launchBrowser();
     },
     { timeout: 240_000 },
   );
   after(async () => {
     await browser?.close();
-    await pos?.stop();
+    await Promise.all(started.map((p) => p.stop()));
     await h?.close();
   });
 
-  async function withPage(name: string, body: (page: Page, context: BrowserContext) => Promise<void>) {
+  async function withPage(name: string, body: (page: Page, context: BrowserContext) => Promise<void>, server: Proc = pos) {
     const context = await browser.newContext();
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -81,7 +112,7 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
     } catch (error) {
       await shot(page, `pos-${name}-failure`).catch(() => {});
       const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 500);
-      throw new Error(`${(error as Error).message}\nat ${page.url()}\n${text}\nPOS output:\n${pos.output().slice(-2000)}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nat ${page.url()}\n${text}\nPOS output:\n${server.output().slice(-2000)}`, { cause: error });
     } finally {
       await context.close();
     }
@@ -157,6 +188,71 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
 
       await page.getByRole('button', { name: 'New sale' }).click();
       await page.getByRole('button', { name: 'Create invoice' }).waitFor();
+    });
+  });
+
+  /** NextAuth's session cookie (a JWE under NEXTAUTH_SECRET), read and rewritten as the POS itself would. */
+  async function sessionCookie(context: BrowserContext, url: string): Promise<Record<string, unknown>> {
+    const cookie = (await context.cookies(url)).find((c) => c.name === 'next-auth.session-token');
+    assert.ok(cookie, 'signed in: NextAuth set its session cookie');
+    const decoded = await jwt.decode({ token: cookie.value, secret });
+    assert.ok(decoded);
+    return decoded as Record<string, unknown>;
+  }
+  async function expireAccessToken(context: BrowserContext, url: string): Promise<Record<string, unknown>> {
+    const token = await sessionCookie(context, url);
+    const value = await jwt.encode({ token: { ...token, expiresAt: Math.floor(Date.now() / 1000) - 60 }, secret });
+    await context.addCookies([{ name: 'next-auth.session-token', value, url, httpOnly: true, sameSite: 'Lax' }]);
+    return token;
+  }
+
+  test('with BLINK_SCOPE="read offline_access" an expired access token is refreshed and the refresh token rotated', { timeout: 60_000 }, async () => {
+    const { url, proc } = await startPos('copy', { BLINK_SCOPE: 'read offline_access' });
+    const email = `refresh-${Date.now()}@example.com`;
+    await withPage('refresh', async (page, context) => {
+      await page.goto(url);
+      await page.getByRole('button', { name: 'Sign in with Blink' }).click();
+      await page.waitForURL((u) => u.origin === h.stack.urls.ui);
+      await signInThroughPages(page, h.stack.dataDir, email);
+      await page.waitForURL((u) => u.origin === url);
+      const account = await h.accountOf(email);
+      const username = `refresher_${Date.now() % 100000}`;
+      await h.setUsernameOf(account, username);
+      await page.reload();
+      await page.getByRole('heading', { name: `${username}’s POS` }).waitFor();
+
+      const before = await expireAccessToken(context, url);
+      assert.ok(before.refreshToken, 'offline_access granted: the JWT keeps a refresh token');
+      await page.reload();
+      await page.getByRole('heading', { name: `${username}’s POS` }).waitFor();
+      const after = await sessionCookie(context, url);
+      assert.notEqual(after.accessToken, before.accessToken, 'a new access token');
+      assert.notEqual(after.refreshToken, before.refreshToken, 'the refresh token was rotated and the new one kept');
+      assert.ok((after.expiresAt as number) * 1000 > Date.now(), 'a new expiry');
+      assert.equal(after.error, undefined);
+      // The refreshed token works for the invoice route.
+      const invoice = await page.request.post(`${url}/api/invoice`, { data: { amount: 10 } });
+      assert.equal(invoice.status(), 200, await invoice.text());
+    }, proc);
+  });
+
+  test('with Blink’s scope "read" alone an expired access token ends the session with a clear message', { timeout: 60_000 }, async () => {
+    const email = `expired-${Date.now()}@example.com`;
+    await withPage('expired', async (page, context) => {
+      await page.goto(posUrl);
+      await page.getByRole('button', { name: 'Sign in with Blink' }).click();
+      await page.waitForURL((u) => u.origin === h.stack.urls.ui);
+      await signInThroughPages(page, h.stack.dataDir, email);
+      await page.waitForURL((u) => u.origin === posUrl);
+      await page.getByRole('heading', { name: 'Set a username first' }).waitFor();
+      const before = await expireAccessToken(context, posUrl);
+      assert.equal(before.refreshToken, undefined, 'no offline_access, no refresh token (Hydra’s rule)');
+      await page.reload();
+      await page.getByRole('alert').getByText('Your session has ended.').waitFor();
+      await page.getByRole('button', { name: 'Sign in again' }).waitFor();
+      await shot(page, 'pos-07-session-ended');
+      // An expired token is refused by the invoice route as well.
+      assert.equal((await page.request.post(`${posUrl}/api/invoice`, { data: { amount: 10 } })).status(), 401);
     });
   });
 

@@ -66,7 +66,8 @@ export const authOptions: NextAuthOptions = {
       clientId: process.env.CLIENT_ID,
       clientSecret: process.env.CLIENT_SECRET,
       wellKnown: `${HYDRA_PUBLIC}/.well-known/openid-configuration`,
-      authorization: { params: { scope: "read" } },
+      // Blink's guide asks for "read". BLINK_SCOPE="read offline_access" also gets a refresh token.
+      authorization: { params: { scope: process.env.BLINK_SCOPE ?? "read" } },
       idToken: false,
       checks: ["pkce", "state"],
       // Hydra's (and Lightgate's) userinfo endpoint from the discovery document answers { sub } for this token.
