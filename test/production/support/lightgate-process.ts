@@ -54,15 +54,30 @@ export async function startLightgate(options: { env: Record<string, string>; dat
   const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let done = false;
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lightgate did not start within ${options.readyTimeoutMs ?? 20_000} ms:\n${logs.join('\n')}`)), options.readyTimeoutMs ?? 20_000);
+    const timer = setTimeout(() => (done = true) && reject(new Error(`lightgate did not start within ${options.readyTimeoutMs ?? 20_000} ms:\n${logs.join('\n')}`)), options.readyTimeoutMs ?? 20_000);
+    const ready = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    };
     const onLine = (line: string) => {
       logs.push(line);
-      if (line.includes('"lightgate started"')) {
-        clearTimeout(timer);
-        resolve();
+      if (line.includes('"lightgate started"')) ready();
+    };
+    // Quieter log levels print no start line: then every service answering /health/alive means ready.
+    const ports: Record<string, number[]> = { auth: [pub, admin], api: [api], ui: [ui], portal: [portal] };
+    const wanted = env.LIGHTGATE_SERVICES!.split(',').flatMap((s) => ports[s.trim()] ?? []);
+    const poll = async () => {
+      while (!done && child.exitCode === null) {
+        const up = await Promise.all(wanted.map((p) => fetch(`http://127.0.0.1:${p}/health/alive`).then((r) => r.ok, () => false)));
+        if (up.every(Boolean)) return ready();
+        await new Promise((r) => setTimeout(r, 50));
       }
     };
+    void poll();
     for (const stream of [child.stdout!, child.stderr!]) {
       let rest = '';
       stream.setEncoding('utf8');
