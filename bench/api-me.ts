@@ -5,7 +5,7 @@
 // Each scenario runs `rounds` times, interleaved, and the best round counts (less noise from a shared machine).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
@@ -39,6 +39,7 @@ const duration = Number(values.duration);
 const connections = Number(values.connections);
 const rounds = Number(values.rounds);
 
+const loadAtStart = loadavg()[0]!.toFixed(1);
 const QUERY = JSON.stringify({ query: '{ me { defaultAccount { wallets { balance } } } }' });
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -96,7 +97,7 @@ try {
     console.log(line);
     lines.push(line);
   };
-  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${connections} connections; ${duration} s × ${rounds} rounds, best round; load generator in the same process; ${new Date().toISOString().slice(0, 10)}.`);
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${connections} connections; ${duration} s × ${rounds} rounds, best round; load generator in the same process; 1-minute load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end; ${new Date().toISOString().slice(0, 10)}.`);
   out('');
   out('| credential | req/s | p50 ms | p99 ms | bytes/response | cost vs baseline |');
   out('| --- | ---: | ---: | ---: | ---: | ---: |');
