@@ -27,6 +27,7 @@ import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
+import { registerObservability } from '../observability/register.ts';
 
 export type { PortalAdminPort } from './services/admin-port.ts';
 export { withHttpClientStatus } from './services/admin-port.ts';
@@ -59,6 +60,7 @@ function registerPortalAssets(app: FastifyInstance): void {
 export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const { config } = deps;
   const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  registerObservability(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 32 * 1024 });
   addSecurityHeaders(app, { scriptSelf: true });
