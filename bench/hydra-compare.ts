@@ -1,7 +1,7 @@
 // Benchmark (issue 8): Ory Hydra v2 vs Lightgate's auth server on this machine, each on its own fresh
 // database of the same local PostgreSQL, driven by the same raw-HTTP client in one run.
 //
-//   npx node bench/hydra-compare.ts [--quick] [--write]
+//   npx node bench/hydra-compare.ts [--quick] [--write] [--concurrency=8]
 //
 // Measures, with C concurrent clients: the whole browserless flow (authorize → accept login →
 // consent → callback → code exchange), the code exchange alone, refresh, and introspection.
@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import { createBrowser } from '../test/hydra/support/browser.ts';
 import { lightgateTarget } from '../test/hydra/support/lightgate-target.ts';
 import { CALLBACK, hydraTarget, hydraTargetWith, UNREACHABLE_UI, type AuthTarget, type TargetFactory } from '../test/hydra/support/target.ts';
@@ -17,7 +18,7 @@ import { CALLBACK, hydraTarget, hydraTargetWith, UNREACHABLE_UI, type AuthTarget
 const quick = process.argv.includes('--quick');
 const N = quick ? 60 : 400; // flows, exchanges, refreshes per target
 const N_INTROSPECT = quick ? 500 : 4000;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.argv.find((a) => a.startsWith('--concurrency='))?.split('=')[1] ?? 8);
 
 interface Client {
   id: string;
@@ -66,7 +67,16 @@ async function put(url: string, body: unknown): Promise<string> {
 }
 
 /** Authorize → login → consent → callback; returns the code. */
-async function codeFlow(t: AuthTarget, c: Client, n: number): Promise<string> {
+type Laps = Record<string, number[]>;
+
+async function timed<T>(laps: Laps | undefined, step: string, p: () => Promise<T>): Promise<T> {
+  const s = performance.now();
+  const v = await p();
+  if (laps) (laps[step] ??= []).push(performance.now() - s);
+  return v;
+}
+
+async function codeFlow(t: AuthTarget, c: Client, n: number, laps?: Laps): Promise<string> {
   const b = createBrowser();
   const origin = new URL(t.publicUrl).origin;
   const stay = (u: URL) => u.origin === origin;
@@ -75,17 +85,17 @@ async function codeFlow(t: AuthTarget, c: Client, n: number): Promise<string> {
     state: `state-${n}-${randomBytes(4).toString('hex')}`, nonce: `nonce-${n}-${randomBytes(4).toString('hex')}`,
     code_challenge: CHALLENGE, code_challenge_method: 'S256',
   });
-  const atLogin = await b.follow(`${t.publicUrl}/oauth2/auth?${q}`, stay);
+  const atLogin = await timed(laps, 'GET /oauth2/auth → login app', () => b.follow(`${t.publicUrl}/oauth2/auth?${q}`, stay));
   const lc = atLogin.url.searchParams.get('login_challenge');
   if (!lc) throw new Error(`no login challenge: ${atLogin.url.href}`);
-  const toVerifier = await put(`${t.adminUrl}/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(lc)}`, { subject: `bench-${n}` });
-  const atConsent = await b.follow(toVerifier, stay);
+  const toVerifier = await timed(laps, 'PUT accept login', () => put(`${t.adminUrl}/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(lc)}`, { subject: `bench-${n}` }));
+  const atConsent = await timed(laps, 'login verifier → consent app', () => b.follow(toVerifier, stay));
   const cc = atConsent.url.searchParams.get('consent_challenge');
   if (!cc) throw new Error(`no consent challenge: ${atConsent.url.href}`);
-  const toCode = await put(`${t.adminUrl}/admin/oauth2/auth/requests/consent/accept?consent_challenge=${encodeURIComponent(cc)}`, {
-    grant_scope: ['openid', 'offline_access', 'read'],
-  });
-  const cb = await b.follow(toCode, stay);
+  const toCode = await timed(laps, 'PUT accept consent', () =>
+    put(`${t.adminUrl}/admin/oauth2/auth/requests/consent/accept?consent_challenge=${encodeURIComponent(cc)}`, { grant_scope: ['openid', 'offline_access', 'read'] }),
+  );
+  const cb = await timed(laps, 'consent verifier → callback', () => b.follow(toCode, stay));
   const code = cb.url.searchParams.get('code');
   if (!code) throw new Error(`no code: ${cb.url.href}`);
   return code;
@@ -140,8 +150,16 @@ async function measure(name: string, count: number, op: (i: number) => Promise<u
   return { name, ops: count / seconds, seconds, p50: pct(50), p95: pct(95) };
 }
 
-async function run(start: TargetFactory): Promise<{ name: string; results: Result[] }> {
+interface Run {
+  name: string;
+  results: Result[];
+  /** Sequential median of each step of one flow, ms. */
+  steps: Record<string, number>;
+}
+
+async function run(start: TargetFactory, prepare?: (t: AuthTarget) => Promise<void>): Promise<Run> {
   const t = await start(UNREACHABLE_UI);
+  await prepare?.(t);
   console.error(`${t.name}: public ${t.publicUrl}, admin ${t.adminUrl}`);
   try {
     const c = await createClient(t);
@@ -166,7 +184,14 @@ async function run(start: TargetFactory): Promise<{ name: string; results: Resul
 
     const live = (await exchange(t, c, await codeFlow(t, c, 3 * N))).access_token!;
     results.push(await measure('introspection (admin)', N_INTROSPECT, () => introspect(t, live)));
-    return { name: t.name, results };
+    const laps: Laps = {};
+    for (let i = 0; i < 25; i++) {
+      const code = await codeFlow(t, c, 4 * N + i, laps);
+      await timed(laps, 'POST /oauth2/token (code)', () => exchange(t, c, code));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const steps = Object.fromEntries(Object.entries(laps).map(([k, v]) => [k, median(v)]));
+    return { name: t.name, results, steps };
   } catch (e) {
     console.error(`${t.name} failed; its log ends with:\n${t.output?.().slice(-3000) ?? '(no log)'}`);
     throw e;
@@ -175,7 +200,7 @@ async function run(start: TargetFactory): Promise<{ name: string; results: Resul
   }
 }
 
-function table(runs: { name: string; results: Result[] }[]): string {
+function table(runs: Run[]): string {
   const f = (x: number) => x.toFixed(x < 10 ? 1 : 0);
   const lg = runs.at(-1)!;
   const hydras = runs.slice(0, -1);
@@ -186,14 +211,31 @@ function table(runs: { name: string; results: Result[] }[]): string {
     const ratios = hydras.map((h) => (lr.ops / h.results[i]!.ops).toFixed(2));
     return `| ${lr.name} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
   });
-  return [head, rule, ...rows].join('\n');
+  const steps = Object.keys(lg.steps).map((k) => `| ${k} | ${runs.map((r) => `${f(r.steps[k] ?? NaN)} ms`).join(' | ')} |`);
+  return [
+    head, rule, ...rows, '',
+    `Sequential medians of one flow's steps (25 flows):`, '',
+    `| step | ${runs.map((r) => r.name).join(' | ')} |`, `| --- | ${runs.map(() => '---:').join(' | ')} |`, ...steps,
+  ].join('\n');
 }
 
-// Hydra hashes client secrets with BCrypt (cost 10 by default): every token request pays for it.
-// The second Hydra run uses the lowest cost (4) to show what is left without that price.
+/** Replaces Hydra's ID token signing key (RSA-4096 by default) with an RSA-2048 one, like Lightgate's. */
+async function rsa2048IdTokenKey(t: AuthTarget): Promise<void> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const jwk = { ...(await exportJWK(privateKey)), kid: 'rsa-2048', use: 'sig', alg: 'RS256' };
+  const res = await fetch(`${t.adminUrl}/admin/keys/hydra.openid.id-token`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ keys: [jwk] }),
+  });
+  if (!res.ok) throw new Error(`could not set Hydra's ID token key: ${res.status} ${await res.text()}`);
+}
+
+// Hydra's defaults cost it per token request: client secrets hashed with BCrypt cost 10 and ID tokens
+// signed with RSA-4096. The second Hydra run lowers both (BCrypt cost 4, RSA-2048 like Lightgate).
 const runs = [
   await run(hydraTarget),
-  await run(hydraTargetWith({ OAUTH2_HASHERS_BCRYPT_COST: '4' }, ', bcrypt cost 4')),
+  await run(hydraTargetWith({ OAUTH2_HASHERS_BCRYPT_COST: '4' }, ' tuned (bcrypt 4, RSA-2048)'), rsa2048IdTokenKey),
   await run(lightgateTarget),
 ];
 const md = table(runs);
@@ -202,12 +244,13 @@ console.log(`${md}\n\n${meta}`);
 
 if (process.argv.includes('--write')) {
   const file = join(import.meta.dirname, '../docs/benchmarks.md');
-  const begin = '<!-- hydra-compare:begin -->';
-  const end = '<!-- hydra-compare:end -->';
+  // One section per concurrency level, so sequential and concurrent runs sit side by side.
+  const begin = `<!-- hydra-compare-c${CONCURRENCY}:begin -->`;
+  const end = `<!-- hydra-compare-c${CONCURRENCY}:end -->`;
   const section = `${begin}\n${md}\n\n${meta}\n${end}`;
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   if (doc.includes(begin)) doc = doc.slice(0, doc.indexOf(begin)) + section + doc.slice(doc.indexOf(end) + end.length);
-  else doc += `\n## Lightgate vs Ory Hydra (bench/hydra-compare.ts)\n\n${section}\n`;
+  else doc += `\n### ${CONCURRENCY} concurrent client${CONCURRENCY === 1 ? '' : 's'}\n\n${section}\n`;
   writeFileSync(file, doc);
 }
 process.exit(0);

@@ -38,9 +38,13 @@ if [ -x "${BIN}" ] && "${BIN}" version >/dev/null 2>&1; then
   exit 0
 fi
 
-# Only the module proxy: no VCS fallback ("direct") and checksums from the
-# checksum database as usual.
-export GOPROXY="${GOPROXY_HYDRA:-$(go env GOPROXY | cut -d, -f1)}"
+# Only the module proxy configured on this machine: drop the VCS fallback
+# ("direct") so nothing but Go modules is fetched; checksums as usual.
+PROXY="$("${GO}" env GOPROXY | tr ',|' '\n\n' | grep -vE '^(direct|off)?$' | paste -sd, -)"
+if [ -z "${PROXY}" ]; then
+  log "no Go module proxy configured (go env GOPROXY)"; exit 1
+fi
+export GOPROXY="${PROXY}"
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED="${CGO_ENABLED:-1}"
 
