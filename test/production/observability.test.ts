@@ -199,6 +199,19 @@ describe('observability', () => {
     assert.doesNotMatch(await (await fetch(`${r.urls.admin}/metrics`)).text(), /xxxxxxxx/);
   });
 
+  test('GraphQL depth and cost limits answer 400 with a stable code', async () => {
+    // __Type.ofType is the schema's recursive path.
+    const deep = await graphql(r.urls.api, {}, `{ __schema { types { ${'ofType { '.repeat(16)}name${' }'.repeat(16)} } } }`);
+    assert.equal(deep.status, 400);
+    assert.equal(deep.body.errors?.[0]?.extensions?.code, 'QUERY_TOO_DEEP');
+    const costly = await graphql(r.urls.api, {}, '{ me { defaultAccount { transactions(first: 1000) { edges { node { id memo } } } } } }');
+    assert.equal(costly.status, 400);
+    assert.equal(costly.body.errors?.[0]?.extensions?.code, 'QUERY_TOO_COSTLY');
+    // Too many tokens is refused by the parser, before any work.
+    const huge = await graphql(r.urls.api, {}, `{ ${Array.from({ length: 2100 }, (_, i) => `a${i}: globals { network }`).join(' ')} }`);
+    assert.equal(huge.status, 400);
+  });
+
   test('413 for bodies over the limit on every server, 431 for oversized headers', async () => {
     const big = (n: number) => 'a'.repeat(n);
     for (const [name, url, size] of [
