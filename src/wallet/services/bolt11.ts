@@ -75,10 +75,22 @@ export function encodeInvoice(fields: InvoiceFields, nodeSecretKey: Uint8Array):
   return bech32.encode(hrp, [...data, ...bech32.toWords(signature)], false);
 }
 
+/** 5-bit words as bytes, the last byte padded with zero bits (BOLT 11: "to the next byte boundary"). */
 function wordsToPaddedBytes(words: number[]): Uint8Array {
-  const padded = [...words];
-  while ((padded.length * 5) % 8 !== 0) padded.push(0);
-  return bech32.fromWords(padded);
+  const out = new Uint8Array(Math.ceil((words.length * 5) / 8));
+  let acc = 0;
+  let bits = 0;
+  let at = 0;
+  for (const w of words) {
+    acc = ((acc << 5) | w) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (acc >> bits) & 0xff;
+    }
+  }
+  if (bits > 0) out[at] = (acc << (8 - bits)) & 0xff;
+  return out;
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -119,7 +131,8 @@ export function decodeInvoice(paymentRequest: string): DecodedInvoice | undefine
       else if (s.name === 'timestamp') timestamp = s.value;
     }
     if (!paymentHash || !/^[0-9a-f]{64}$/.test(paymentHash)) return undefined;
-    return { paymentHash, msats, network, description, timestamp, expiry: decoded.expiry };
+    // BOLT 11: without an x field the invoice expires after 3600 seconds.
+    return { paymentHash, msats, network, description, timestamp, expiry: decoded.expiry ?? 3600 };
   } catch {
     return undefined;
   }
