@@ -4,6 +4,7 @@ export const typeDefs = /* GraphQL */ `
 scalar AuthToken
 scalar CentAmount
 scalar DisplayCurrency
+scalar EmailAddress
 scalar EndpointUrl
 scalar Hex32Bytes
 scalar LnPaymentPreImage
@@ -14,6 +15,7 @@ scalar Minutes
 scalar OnChainAddress
 scalar OnChainTxHash
 scalar PaymentHash
+scalar Phone
 scalar SafeInt
 scalar SatAmount
 scalar SignedAmount
@@ -114,12 +116,12 @@ type User {
   createdAt: Timestamp!
   defaultAccount: Account!
   email: Email
-  phone: String
+  phone: Phone
   totpEnabled: Boolean!
   username: Username
   apiKeys: [ApiKey!]!
 }
-type Email { address: String verified: Boolean }
+type Email { address: EmailAddress verified: Boolean }
 
 interface Account {
   id: ID!

@@ -1,0 +1,62 @@
+// Our schema is a subset of Blink's: every type, field, argument and input field we declare exists in
+// Blink's public schema (or its API-keys schema) with the same type. Read from ../shared/contracts.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { Kind, parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
+import { typeDefs } from '../../src/api/graphql/schema.ts';
+
+const contracts = new URL('../../../shared/contracts/', import.meta.url);
+
+type Shape = Map<string, { kind: string; fields: Map<string, { type: string; args: Map<string, string> }>; values: Set<string>; members: Set<string> }>;
+
+function shape(...docs: DocumentNode[]): Shape {
+  const out: Shape = new Map();
+  for (const doc of docs) {
+    for (const def of doc.definitions as DefinitionNode[]) {
+      if (!('name' in def) || !def.name) continue;
+      const name = def.name.value;
+      const entry = out.get(name) ?? { kind: def.kind.replace('_EXTENSION', '_DEFINITION'), fields: new Map(), values: new Set<string>(), members: new Set<string>() };
+      out.set(name, entry);
+      if ('fields' in def && def.fields) {
+        for (const f of def.fields) {
+          const args = new Map<string, string>();
+          if ('arguments' in f && f.arguments) for (const a of f.arguments) args.set(a.name.value, print(a.type));
+          entry.fields.set(f.name.value, { type: print(f.type), args });
+        }
+      }
+      if (def.kind === Kind.ENUM_TYPE_DEFINITION) for (const v of def.values ?? []) entry.values.add(v.name.value);
+      if (def.kind === Kind.UNION_TYPE_DEFINITION) for (const m of def.types ?? []) entry.members.add(m.name.value);
+    }
+  }
+  return out;
+}
+
+test('every type, field and argument of our schema exists in Blink with the same type', () => {
+  const blink = shape(
+    parse(readFileSync(new URL('blink-public-schema.graphql', contracts), 'utf8')),
+    parse(readFileSync(new URL('blink-api-keys-schema.graphql', contracts), 'utf8')),
+  );
+  const ours = shape(parse(typeDefs));
+  const problems: string[] = [];
+  for (const [name, type] of ours) {
+    const theirs = blink.get(name);
+    if (!theirs) {
+      problems.push(`type ${name} is not in Blink`);
+      continue;
+    }
+    if (theirs.kind !== type.kind) problems.push(`${name}: ${type.kind} here, ${theirs.kind} in Blink`);
+    for (const [field, f] of type.fields) {
+      const t = theirs.fields.get(field);
+      if (!t) problems.push(`${name}.${field} is not in Blink`);
+      else {
+        if (t.type !== f.type) problems.push(`${name}.${field}: ${f.type} here, ${t.type} in Blink`);
+        for (const [arg, a] of f.args) if (t.args.get(arg) !== a) problems.push(`${name}.${field}(${arg}): ${a} here, ${t.args.get(arg)} in Blink`);
+      }
+    }
+    for (const v of type.values) if (!theirs.values.has(v)) problems.push(`${name}.${v} is not in Blink`);
+    for (const m of type.members) if (!theirs.members.has(m)) problems.push(`${name} | ${m} is not in Blink`);
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(ours.size > 80, `a real subset (${ours.size} types)`);
+});
