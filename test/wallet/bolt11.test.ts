@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { decode } from 'light-bolt11-decoder';
 import { decodeInvoice, deriveNodeKey, encodeInvoice, recoverPayee } from '../../src/wallet/services/bolt11.ts';
+import { deriveAddress, segwitV0Address } from '../../src/wallet/services/onchain-address.ts';
 
 // From BOLT 11, "Examples" (every example is signed by the node 03e7156a…dd9ad).
 const SPEC_PAYEE = '03e7156ae33b0a208d0744199163177e909e80176e55d97a2f221ede0f934dd9ad';
@@ -58,4 +59,13 @@ test('our invoices decode to what was encoded, for every amount unit and network
       assert.equal(recoverPayee(request), node.publicKeyHex);
     }
   }
+});
+
+test('on-chain addresses follow BIP 173 (its P2WPKH vector) and are stable per wallet and index', () => {
+  assert.equal(segwitV0Address(Buffer.from('751e76e8199196d454941c45d1b3a323f1433bd6', 'hex'), 'mainnet'), 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4');
+  const key = deriveNodeKey('bolt11-test-secret-0123456789abcdefghij').secretKey;
+  const a = deriveAddress(key, 'wallet-1', 0, 'regtest');
+  assert.match(a, /^bcrt1q[02-9ac-hj-np-z]{38}$/);
+  assert.equal(deriveAddress(key, 'wallet-1', 0, 'regtest'), a);
+  assert.notEqual(deriveAddress(key, 'wallet-1', 1, 'regtest'), a);
 });
