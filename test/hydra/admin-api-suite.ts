@@ -516,3 +516,58 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
     });
   });
 }
+
+/**
+ * Which consents the admin API lists (Hydra: every explicit, non-skipped consent;
+ * skipped ones never). Lightgate differs today (docs/hydra-compatibility.md, row 11), so this suite
+ * runs against Hydra only until Lightgate's e2e test opts in.
+ */
+export function consentListingSuite(label: string, start: TargetFactory): void {
+  describe(`consent session listing: ${label}`, () => {
+    let t: AuthTarget;
+    let admin: OAuth2Api;
+    before(async () => {
+      t = await start(UNREACHABLE_UI);
+      admin = adminApi(t);
+    });
+    after(async () => {
+      await t?.stop();
+    });
+
+    it('lists explicit consents only; a skipped consent neither appears nor replaces the remembered one', async () => {
+      const c = await createClient(admin);
+      const rp = await relyingParty(t, c);
+      const b = createBrowser();
+      const subject = `user-list-${Date.now()}`;
+      await runFlow(b, t, admin, rp, { subject, remember: true, acr: '2', amr: ['otp'], session: { access_token: { tier: 'gold' } } });
+
+      // Same browser: login and consent are both skipped; the app accepts without session data.
+      const again = await authorizationUrl(rp);
+      const lc = param(await leave(b, t, again.url), 'login_challenge');
+      const { data: l } = await admin.acceptOAuth2LoginRequest({ loginChallenge: lc, acceptOAuth2LoginRequest: { subject } });
+      const cc = param(await leave(b, t, l.redirect_to), 'consent_challenge');
+      const { data: consent } = await admin.getOAuth2ConsentRequest({ consentChallenge: cc });
+      assert.equal(consent.skip, true);
+      const { data: done } = await admin.acceptOAuth2ConsentRequest({ consentChallenge: cc, acceptOAuth2ConsentRequest: { grant_scope: consent.requested_scope } });
+      assert.ok(isCallback(await leave(b, t, done.redirect_to)));
+
+      const { data: listed } = await admin.listOAuth2ConsentSessions({ subject });
+      assert.equal(listed.length, 1, 'the skipped consent is not listed');
+      assert.equal(listed[0]!.remember, true);
+      assert.deepEqual(listed[0]!.session?.access_token, { tier: 'gold' });
+      assert.equal(listed[0]!.consent_request!.skip, false);
+      assert.equal(listed[0]!.consent_request!.acr, '2');
+      assert.deepEqual(listed[0]!.consent_request!.amr, ['otp']);
+
+      // A wider scope asks again; that explicit (not remembered) consent is listed too.
+      await runFlow(b, t, admin, rp, { subject, scope: 'openid offline_access read write' });
+      const { data: both } = await admin.listOAuth2ConsentSessions({ subject });
+      assert.equal(both.length, 2);
+      // Hydra orders by requested_at (second precision), so flows in the same second come in any order.
+      const wide = both.find((x) => x.grant_scope?.includes('write'));
+      const narrow = both.find((x) => !x.grant_scope?.includes('write'));
+      assert.equal(wide?.remember, false);
+      assert.equal(narrow?.remember, true);
+    });
+  });
+}
