@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { decode } from 'light-bolt11-decoder';
-import { decodeInvoice, deriveNodeKey, encodeInvoice, recoverPayee } from '../../src/wallet/services/bolt11.ts';
+import { bech32 } from '@scure/base';
+import { decodeInvoice, deriveNodeKey, encodeInvoice, intToWords, recoverPayee, signFields, TAG, textWords } from '../../src/wallet/services/bolt11.ts';
 import { deriveAddress, segwitV0Address } from '../../src/wallet/services/onchain-address.ts';
 
 // From BOLT 11, "Examples" (every example is signed by the node 03e7156a…dd9ad).
@@ -68,4 +69,20 @@ test('on-chain addresses follow BIP 173 (its P2WPKH vector) and are stable per w
   assert.match(a, /^bcrt1q[02-9ac-hj-np-z]{38}$/);
   assert.equal(deriveAddress(key, 'wallet-1', 0, 'regtest'), a);
   assert.notEqual(deriveAddress(key, 'wallet-1', 1, 'regtest'), a);
+});
+
+test('the encoder reproduces a specification invoice byte for byte from the spec node key', () => {
+  // The examples' private key (BOLT 11) and the "cup of nonsense" fields, in the spec's order.
+  const key = Buffer.from('e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734', 'hex');
+  const invoice = signFields(
+    'lnbc2500u',
+    1496314658,
+    [
+      [TAG.paymentHash, bech32.toWords(Buffer.from(SPEC_HASH, 'hex'))],
+      [TAG.description, textWords('ナンセンス 1杯')],
+      [TAG.expiry, intToWords(60)],
+    ],
+    key,
+  );
+  assert.equal(invoice, SPEC[0]!.invoice);
 });

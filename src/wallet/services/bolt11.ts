@@ -53,26 +53,35 @@ function amountPart(sats: number): string {
 const TAG = { paymentHash: 1, paymentSecret: 16, description: 13, descriptionHash: 23, expiry: 6, minFinalCltv: 24, features: 5 } as const;
 
 export function encodeInvoice(fields: InvoiceFields, nodeSecretKey: Uint8Array): string {
-  const hrp = HRP[fields.network] + (fields.sats === undefined ? '' : amountPart(fields.sats));
-  // Features: var_onion_optin (bit 8) and payment_secret (bit 14), both required.
-  const features = intToWords((1 << 14) | (1 << 8));
-  const data = [
-    ...intToWords(fields.timestamp, 7),
-    ...tagged(TAG.paymentHash, bech32.toWords(fields.paymentHash)),
-    ...tagged(TAG.paymentSecret, bech32.toWords(fields.paymentSecret)),
-    ...(fields.descriptionHash
-      ? tagged(TAG.descriptionHash, bech32.toWords(fields.descriptionHash))
-      : tagged(TAG.description, bech32.toWords(new TextEncoder().encode(fields.description)))),
-    ...tagged(TAG.expiry, intToWords(fields.expirySeconds)),
-    ...tagged(TAG.minFinalCltv, intToWords(18)),
-    ...tagged(TAG.features, features),
-  ];
+  const prefix = HRP[fields.network] + (fields.sats === undefined ? '' : amountPart(fields.sats));
+  return signFields(
+    prefix,
+    fields.timestamp,
+    [
+      [TAG.paymentHash, bech32.toWords(fields.paymentHash)],
+      [TAG.paymentSecret, bech32.toWords(fields.paymentSecret)],
+      fields.descriptionHash ? [TAG.descriptionHash, bech32.toWords(fields.descriptionHash)] : [TAG.description, textWords(fields.description)],
+      [TAG.expiry, intToWords(fields.expirySeconds)],
+      [TAG.minFinalCltv, intToWords(18)],
+      // Features: var_onion_optin (bit 8) and payment_secret (bit 14), both required.
+      [TAG.features, intToWords((1 << 14) | (1 << 8))],
+    ],
+    nodeSecretKey,
+  );
+}
+
+export const textWords = (text: string): number[] => bech32.toWords(new TextEncoder().encode(text));
+export { intToWords, TAG };
+
+/** Lays out timestamp and tagged fields in the given order and appends the node's signature. */
+export function signFields(prefix: string, timestamp: number, fields: readonly (readonly [number, number[]])[], nodeSecretKey: Uint8Array): string {
+  const data = [...intToWords(timestamp, 7), ...fields.flatMap(([type, words]) => tagged(type, words))];
   // Signed message: the human-readable part's bytes then the data words padded to whole bytes.
-  const message = concat(new TextEncoder().encode(hrp), wordsToPaddedBytes(data));
+  const message = concat(new TextEncoder().encode(prefix), wordsToPaddedBytes(data));
   const recovered = secp.sign(message, nodeSecretKey, { format: 'recovered' });
   // noble puts the recovery id first; BOLT 11 puts it after r || s.
   const signature = concat(recovered.subarray(1), recovered.subarray(0, 1));
-  return bech32.encode(hrp, [...data, ...bech32.toWords(signature)], false);
+  return bech32.encode(prefix, [...data, ...bech32.toWords(signature)], false);
 }
 
 /** 5-bit words as bytes, the last byte padded with zero bits (BOLT 11: "to the next byte boundary"). */
