@@ -93,7 +93,13 @@ export async function startLightgate(options: { env: Record<string, string>; dat
       reject(new Error(`lightgate exited (${code ?? signal}) before it was ready:\n${logs.join('\n')}`));
     });
   });
-  await ready;
+  try {
+    await ready;
+  } catch (error) {
+    // Never leave a half-started process behind.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     child,
     env,
