@@ -81,9 +81,9 @@ export function makePlan(source: string, desired: DesiredClient[], existing: OAu
     if (d.fields.client_id) {
       match = byId.get(d.fields.client_id);
     } else {
-      const candidates = existing.filter((c) => resourceOf(c) === d.key && !ids.has(c.client_id) && !claimed.has(c.client_id));
-      // Prefer the client this source already owns; a client of another source with the same
-      // address is adopted only if it is the only one (e.g. the file was renamed).
+      // Only this source's clients (or ones no source owns) match: two files may both declare
+      // hydra_oauth2_client.app. After renaming a file, keep its identity with --source <old path>.
+      const candidates = existing.filter((c) => resourceOf(c) === d.key && (sourceOf(c) === undefined || sourceOf(c) === source) && !ids.has(c.client_id) && !claimed.has(c.client_id));
       const own = candidates.filter((c) => sourceOf(c) === source);
       if (own.length > 1 || (own.length === 0 && candidates.length > 1)) {
         const list = (own.length > 1 ? own : candidates).map((c) => c.client_id).join(', ');

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runClientsCli, runClientsCommand } from '../../src/cli/commands/clients.ts';
+import { defaultSource, runClientsCli, runClientsCommand } from '../../src/cli/commands/clients.ts';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
@@ -15,6 +15,8 @@ import { DATABASE_KINDS } from '../support/databases.ts';
 import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
 
 const BLINK_GUIDE = join(import.meta.dirname, '../../examples/terraform/blink-guide.tf');
+/** The default source: the file's path from the working directory. */
+const GUIDE_SOURCE = defaultSource(BLINK_GUIDE);
 
 async function run(hydra: HydraAdmin, ...argv: string[]): Promise<{ code: number; lines: string[]; text: string }> {
   const lines: string[] = [];
@@ -62,7 +64,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(plan.code, 0, plan.text);
       assert.match(plan.text, /\+ create\s+hydra_oauth2_client\.example/);
       assert.match(plan.text, /Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged\./);
-      assert.deepEqual(await clientsOf(hydra, 'blink-guide.tf'), [], 'plan changes nothing');
+      assert.deepEqual(await clientsOf(hydra, GUIDE_SOURCE), [], 'plan changes nothing');
 
       const secretsFile = join(dir, 'secrets.json');
       const first = await run(hydra, 'apply', BLINK_GUIDE, '--var=app_url=https://app.example.com', '--secrets-out', secretsFile);
@@ -71,7 +73,7 @@ for (const kind of DATABASE_KINDS) {
       assert.match(first.text, /Apply complete: 2 created, 0 updated, 0 deleted\./);
       assert.doesNotMatch(first.text, /client_secret=/, 'secrets went to the file, not the output');
 
-      const [dashboard, example] = await clientsOf(hydra, 'blink-guide.tf');
+      const [dashboard, example] = await clientsOf(hydra, GUIDE_SOURCE);
       assert.ok(dashboard && example);
       assert.equal(example.client_name, 'Example App');
       assert.deepEqual(example.grant_types, ['authorization_code', 'refresh_token']);
@@ -98,17 +100,17 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(second.code, 0, second.text);
       assert.match(second.text, /Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged\./);
       assert.match(second.text, /nothing to change/);
-      assert.deepEqual(await clientsOf(hydra, 'blink-guide.tf'), [dashboard, example], 'not even updated_at moved');
+      assert.deepEqual(await clientsOf(hydra, GUIDE_SOURCE), [dashboard, example], 'not even updated_at moved');
     });
 
     it('updates only what changed, keeping the client id and secret', async () => {
-      const [, before] = await clientsOf(hydra, 'blink-guide.tf');
+      const [, before] = await clientsOf(hydra, GUIDE_SOURCE);
       const r = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'app_url=https://new.example.com');
       assert.equal(r.code, 0, r.text);
       assert.match(r.text, /~ update\s+hydra_oauth2_client\.example/);
       assert.match(r.text, /redirect_uris: \["https:\/\/app\.example\.com\/api\/auth\/callback\/blink",.*\] -> \["https:\/\/new\.example\.com/);
       assert.match(r.text, /Apply complete: 0 created, 2 updated, 0 deleted\./);
-      const [, after] = await clientsOf(hydra, 'blink-guide.tf');
+      const [, after] = await clientsOf(hydra, GUIDE_SOURCE);
       assert.equal(after?.client_id, before?.client_id);
       assert.equal(after?.redirect_uris[0], 'https://new.example.com/api/auth/callback/blink');
       assert.equal(await authenticates(stack.urls.issuer, after?.client_id ?? '', exampleSecret), true, 'the secret survives an update');
@@ -140,7 +142,7 @@ describe('clients plan/apply: deletes, JSON/YAML, errors, the lightgate CLI', ()
     const unmanaged = await hydra.createClient({ client_name: 'unmanaged', redirect_uris: ['https://u.example/cb'] });
     assert.ok(unmanaged.ok);
     assert.equal((await run(hydra, 'apply', file)).code, 0);
-    assert.equal((await clientsOf(hydra, 'apps.tf')).length, 2);
+    assert.equal((await clientsOf(hydra, defaultSource(file))).length, 2);
 
     writeFileSync(file, two(['alpha']));
     const r = await run(hydra, 'apply', file);
@@ -148,7 +150,7 @@ describe('clients plan/apply: deletes, JSON/YAML, errors, the lightgate CLI', ()
     assert.match(r.text, /- delete\s+hydra_oauth2_client\.beta/);
     assert.match(r.text, /Apply complete: 0 created, 0 updated, 1 deleted\./);
     assert.deepEqual(
-      (await clientsOf(hydra, 'apps.tf')).map((c) => c.client_name),
+      (await clientsOf(hydra, defaultSource(file))).map((c) => c.client_name),
       ['alpha'],
     );
     assert.ok((await hydra.getClient(unmanaged.value.client_id)).ok, 'clients of no file are left alone');

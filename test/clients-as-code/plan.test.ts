@@ -86,13 +86,17 @@ describe('makePlan', () => {
     );
   });
 
-  it('adopts the client of a renamed file, and refuses ambiguous identities', () => {
-    const moved = makePlan('new.tf', [desired('a', { client_name: 'A' })], [server('id-a', { client_name: 'A', metadata: managed('hydra_oauth2_client.a', 'old.tf') })]);
-    assert.ok(moved.ok);
+  it('never takes over another source\'s client with the same address, and refuses ambiguous identities', () => {
+    const other = makePlan('new.tf', [desired('a', { client_name: 'A' })], [server('id-a', { client_name: 'A', metadata: managed('hydra_oauth2_client.a', 'old.tf') })]);
+    assert.ok(other.ok);
     assert.deepEqual(
-      moved.value.steps.map((s) => s.action),
-      ['update'],
+      other.value.steps.map((s) => s.action),
+      ['create'],
+      'examples/pos/client.tf and examples/cli/client.tf may both declare hydra_oauth2_client.a',
     );
+    const unowned = makePlan('new.tf', [desired('a', { client_name: 'A' })], [server('id-a', { client_name: 'A', metadata: { lightgate_resource: 'hydra_oauth2_client.a' } })]);
+    assert.ok(unowned.ok);
+    assert.deepEqual(unowned.value.steps.map((s) => s.action), ['update'], 'a client no source owns is adopted');
 
     const twice = makePlan('c.tf', [desired('a', {})], [
       server('id-1', { metadata: managed('hydra_oauth2_client.a') }),

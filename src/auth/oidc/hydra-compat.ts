@@ -35,7 +35,7 @@ async function userinfoWithoutOpenid(provider: Provider, ctx: KoaContextWithOIDC
   const token = value ? await provider.AccessToken.find(value) : undefined;
   if (!token || token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId) return next();
   const grant = token.grantId ? await provider.Grant.find(token.grantId) : undefined;
-  if (!grant || !(await provider.Client.find(token.clientId))) return next();
+  if (!grant || !token.clientId || !(await provider.Client.find(token.clientId))) return next();
   ctx.set('cache-control', 'no-store');
   ctx.body = { sub: token.accountId };
 }

@@ -2,7 +2,7 @@
 // The caller (src/cli/main.ts) builds the port: by default the HTTP adapter on config.urls.admin,
 // or on the URL of `--endpoint` (see extractEndpoint).
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { createHttpHydraAdmin } from '../../hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
 import { applyPlan, type CreatedClient } from '../../clients-as-code/app/apply-clients.ts';
@@ -18,7 +18,7 @@ export const CLIENTS_USAGE = [
   'usage: lightgate clients plan  <file> [--var name=value]... [--source name] [--endpoint url]',
   '       lightgate clients apply <file> [--var name=value]... [--source name] [--secrets-out file] [--endpoint url]',
   '  <file>: Terraform (.tf, hydra_oauth2_client resources), or Hydra OAuth2Client JSON/YAML (.json, .yaml, .yml)',
-  '  --source: the owner name stored in client metadata (default: the file name); clients of that',
+  '  --source: the owner name stored in client metadata (default: the file\'s path); clients of that',
   '            source that are no longer in the file are deleted by apply',
 ];
 
@@ -81,6 +81,13 @@ function parseArgs(argv: readonly string[]): ParsedArgs | string {
 }
 
 /** Runs `clients plan|apply`; returns the process exit code (0 ok, 1 failed, 2 usage). */
+/** The file's path from the working directory, or its absolute path when it lies outside it. */
+export function defaultSource(file: string): string {
+  const absolute = resolve(file);
+  const fromCwd = relative(process.cwd(), absolute);
+  return (fromCwd.startsWith('..') || isAbsolute(fromCwd) ? absolute : fromCwd).split(sep).join('/');
+}
+
 export async function runClientsCommand(argv: string[], deps: ClientsCommandDeps): Promise<number> {
   const { out, hydra } = deps;
   const args = parseArgs(argv);
@@ -89,7 +96,9 @@ export async function runClientsCommand(argv: string[], deps: ClientsCommandDeps
     for (const l of CLIENTS_USAGE) out(l);
     return 2;
   }
-  const source = args.source ?? basename(args.file);
+  // The file's path from the working directory (not its bare name: examples/pos/client.tf and
+  // examples/cli/client.tf are different sources).
+  const source = args.source ?? defaultSource(args.file);
   const planned = await planClientsFromFile(hydra, { path: args.file, vars: args.vars, source });
   if (!planned.ok) {
     out(`error: ${planned.error.message}`);
