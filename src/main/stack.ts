@@ -13,6 +13,7 @@ import { createHttpHydraAdmin } from '../hydra-port/http-adapter.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { createAccountForUser } from '../wallet/app/create-account.ts';
 import { seedDemoUser } from '../wallet/app/seed-demo-user.ts';
+import { walletAdminRoutes } from '../wallet/http/admin-routes.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
@@ -55,7 +56,8 @@ export async function startStack(config: Config, options: { db?: Database; logge
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
       const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits });
-      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger });
+      // Operator routes of the wallet (funding) live on the loopback admin port too.
+      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })] });
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
       listening.admin = await listen(adminApp, config.listen.admin.host, config.listen.admin.port);

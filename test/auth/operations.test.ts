@@ -10,6 +10,7 @@ import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow 
 import { UNREACHABLE_UI } from '../hydra/support/target.ts';
 import { POSTGRES_ADMIN_URL } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { seedDemoUser } from '../../src/wallet/app/seed-demo-user.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -70,6 +71,16 @@ describe('operations on PostgreSQL', () => {
     const refreshed = await (await import('openid-client')).refreshTokenGrant(rp, before.refresh_token!);
     assert.equal(jose.decodeProtectedHeader(refreshed.id_token!).kid, published[0]!.kid, 'new ID tokens are signed with the new key');
     await jose.jwtVerify(refreshed.id_token!, keySet, { issuer: t.urls.issuer, audience: c.client_id });
+  });
+
+  it('serves the wallet funding route on the admin port', async () => {
+    const demo = await seedDemoUser(t.stack.db, 'ops-demo@example.com');
+    const btc = demo.wallets.find((w) => w.currency === 'BTC')!;
+    const res = await fetch(`${t.stack.listening.admin}/admin/wallets/${btc.id}/fund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 2500 }) });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(((await res.json()) as { balance: number }).balance, btc.balance + 2500);
+    const bad = await fetch(`${t.stack.listening.admin}/admin/wallets/${btc.id}/fund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: -1 }) });
+    assert.equal(bad.status, 400);
   });
 
   it('keeps client secrets and signing keys only in hashed or encrypted form', async () => {

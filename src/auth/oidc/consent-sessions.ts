@@ -61,14 +61,13 @@ export function createConsentSessions(db: Database): ConsentSessions {
       return row?.claims ?? {};
     },
     async list(subject) {
-      // One session per client, as Hydra lists them: the newest remembered consent, else the newest one.
+      // Hydra lists the explicit consents (remembered or not); a skipped one (the app accepted a remembered
+      // consent again) is not a new decision of the user and is not listed.
       const rows = await db.query<Row>(
-        `SELECT * FROM (
-           SELECT DISTINCT ON (cs.client_id) cs.* FROM consent_sessions cs
-            WHERE cs.subject = $1 AND cs.revoked_at IS NULL
-              AND EXISTS (SELECT 1 FROM oidc_payloads p WHERE p.model = 'Grant' AND p.id = cs.grant_id AND (p.expires_at IS NULL OR p.expires_at > now()))
-            ORDER BY cs.client_id, cs.remember DESC, cs.handled_at DESC
-         ) latest ORDER BY handled_at DESC`,
+        `SELECT cs.* FROM consent_sessions cs
+          WHERE cs.subject = $1 AND cs.revoked_at IS NULL AND NOT coalesce((cs.consent_request->>'skip')::boolean, false)
+            AND EXISTS (SELECT 1 FROM oidc_payloads p WHERE p.model = 'Grant' AND p.id = cs.grant_id AND (p.expires_at IS NULL OR p.expires_at > now()))
+          ORDER BY cs.handled_at DESC`,
         [subject],
       );
       return rows.map((row) => ({
