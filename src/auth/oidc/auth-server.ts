@@ -6,7 +6,7 @@ import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { createClientAdmin, type ClientAdminPort } from '../app/client-admin.ts';
+import { createClientAdmin, publicView, type ClientAdminPort } from '../app/client-admin.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
@@ -75,7 +75,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const clientAdmin = createClientAdmin({ db, validate, revokeAll });
   const findClient = async (id: string) => {
     const stored = await clients.find(id);
-    return stored && { ...stored.client, status: stored.status };
+    return stored && publicView(stored);
   };
   const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests });
 
