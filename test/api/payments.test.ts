@@ -92,6 +92,15 @@ describe('payments over GraphQL', () => {
     assert.equal(g.body.data?.globals.network, 'regtest');
     assert.match(g.body.data?.globals.nodesIds[0], /^0[23][0-9a-f]{64}$/);
     assert.deepEqual(g.body.data?.realtimePrice.btcSatPrice, { base: 100_000_000_000, offset: 12 }, '0.1 cent per sat');
+    const me = await h.gql('{ me { id createdAt email { address verified } phone totpEnabled username } }', {}, bearer(alice.session));
+    assert.deepEqual({ ...me.body.data?.me, createdAt: typeof me.body.data?.me.createdAt }, {
+      id: alice.userId,
+      createdAt: 'number',
+      email: { address: alice.email, verified: true },
+      phone: null,
+      totpEnabled: false,
+      username: null,
+    });
     const page1 = await h.gql('{ me { defaultAccount { transactions(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }', {}, bearer(alice.session));
     const conn = page1.body.data?.me.defaultAccount.transactions;
     assert.equal(conn.edges.length, 2);

@@ -22,7 +22,7 @@ export interface ApiContext {
   services: ApiServices;
   /** From the Idempotency-Key header: applies to the send mutations of this request. */
   idempotencyKey: string | undefined;
-  memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]> };
+  memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]>; user?: ReturnType<IdentityService['getUser']> };
 }
 
 export const gqlError = (message: string, code: string): GraphQLError => new GraphQLError(message, { extensions: { code } });

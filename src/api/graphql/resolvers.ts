@@ -162,6 +162,12 @@ async function transactionsOf(ctx: ApiContext, walletIds: WalletId[], args: Args
   return { pageInfo: page.value.pageInfo, edges: page.value.edges.map((e) => ({ cursor: e.cursor, node: transactionNode(e.node, price) })) };
 }
 
+/** The identity record behind `me`, read once per request. */
+function userOf(ctx: ApiContext, user: unknown) {
+  ctx.memo.user ??= ctx.services.identity.getUser((user as { id: UserId }).id);
+  return ctx.memo.user;
+}
+
 // ---- the map --------------------------------------------------------------------------------------
 
 const RECEIVE: Scope[] = ['receive', 'write'];
@@ -216,13 +222,13 @@ export const resolvers: ResolverMap = {
 
   User: {
     defaultAccount: (user) => ({ __typename: 'ConsumerAccount', ...(user as { account: Account }).account }),
-    createdAt: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.createdAt ?? (user as { account: Account }).account.createdAt,
+    createdAt: async (user, _a, ctx) => (await userOf(ctx, user))?.createdAt ?? (user as { account: Account }).account.createdAt,
     email: async (user, _a, ctx) => {
-      const u = await ctx.services.identity.getUser((user as { id: UserId }).id);
+      const u = await userOf(ctx, user);
       return u?.email ? { address: u.email, verified: true } : null;
     },
-    phone: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.phone ?? null,
-    totpEnabled: async (user, _a, ctx) => (await ctx.services.identity.getUser((user as { id: UserId }).id))?.totpEnabled ?? false,
+    phone: async (user, _a, ctx) => (await userOf(ctx, user))?.phone ?? null,
+    totpEnabled: async (user, _a, ctx) => (await userOf(ctx, user))?.totpEnabled ?? false,
     username: (user) => (user as { account: Account }).account.username,
     apiKeys: async (user, _a, ctx) => (await listApiKeys(ctx.services.wallet.db, (user as { id: UserId }).id)).map(apiKeyNode),
   },
