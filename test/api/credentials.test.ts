@@ -127,6 +127,12 @@ describe('credentials', () => {
     }
   });
 
+  test('an Oauth2-Token without a user (client_credentials) is refused with 401', async () => {
+    const token = await h.clientCredentialsToken('read');
+    const res = await h.gql('{ globals { network } }', {}, oauth(token));
+    assert.equal(res.status, 401, JSON.stringify(res.body));
+  });
+
   test('Bearer session: logout ends it', async () => {
     const someone = await h.signUp();
     assert.equal((await h.gql('{ me { id } }', {}, bearer(someone.session))).status, 200);

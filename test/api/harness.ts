@@ -8,7 +8,7 @@ import type { MessageSender, OutgoingMessage } from '../../src/identity/services
 import type { UserId } from '../../src/shared/brand.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
-import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow } from '../hydra/support/flow.ts';
+import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow, tokenRequest } from '../hydra/support/flow.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -31,6 +31,8 @@ export interface Harness {
   fund(walletId: string, amount: number): Promise<void>;
   /** A real access token from the auth server for this user, with exactly these granted scopes. */
   oauthToken(user: TestUser, scopes: string[]): Promise<string>;
+  /** A client_credentials access token (sub = the client, no user). */
+  clientCredentialsToken(scope: string): Promise<string>;
   /** The OAuth client that oauthToken() uses (created on first use). */
   oauthClientId(): string;
   close(): Promise<void>;
@@ -109,6 +111,12 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
       const flow = await runFlow(createBrowser(), target, admin, rp, { subject: user.userId, scope, grantScope: scope.split(' ') });
       const tokens = await exchange(rp, flow);
       return tokens.access_token;
+    },
+    async clientCredentialsToken(scope) {
+      const machine = await createClient(admin, { grant_types: ['client_credentials'], response_types: [], scope });
+      const res = await tokenRequest(target, machine, { grant_type: 'client_credentials', scope });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.access_token as string;
     },
     oauthClientId() {
       assert.ok(client, 'call oauthToken() first');
