@@ -48,10 +48,23 @@ export function defaultClientOf(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** Deletes request counters whose window ended at least one window ago; returns how many. */
+export async function deleteFinishedWindows(db: Queryable, windowSeconds: number): Promise<number> {
+  const rows = await db.query(`DELETE FROM rate_limits WHERE key LIKE 'http:%' AND window_start < now() - make_interval(secs => $1) RETURNING 1`, [2 * windowSeconds]);
+  return rows.length;
+}
+
 export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options: RateLimitOptions, done) => {
   const { db, service, limits } = options;
   const clientOf = options.clientOf ?? defaultClientOf;
   if (limits.perIp <= 0 && limits.perClient <= 0) return done();
+
+  // Counters of finished windows are dropped now and then (every process does it; it is idempotent).
+  const sweep = setInterval(() => void deleteFinishedWindows(db, limits.windowSeconds).catch(() => undefined), Math.max(60, limits.windowSeconds) * 1000).unref();
+  app.addHook('onClose', (_app, next) => {
+    clearInterval(sweep);
+    next();
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (EXEMPT.test(request.url)) return;

@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/shared/logger.ts';
+import { deleteFinishedWindows } from '../../src/observability/rate-limit.ts';
 import { startStack } from '../../src/main/stack.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -247,6 +248,14 @@ describe('request-rate limits (429) shared through the database', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await fetch(`${r.urls.public}/oauth2/token`, { method: 'POST', headers: { ...basic, 'x-forwarded-for': `10.1.0.${i}` }, body: 'grant_type=client_credentials' })).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+  });
+
+  test('counters of finished windows are swept', async () => {
+    const db = r.database.db;
+    await db.query(`INSERT INTO rate_limits (key, window_start, hits) VALUES ('http:ip:203.0.113.9', now() - interval '1 hour', 3), ('identity:keep', now() - interval '1 hour', 1)`);
+    assert.ok((await deleteFinishedWindows(db, 60)) >= 1);
+    assert.deepEqual(await db.query(`SELECT key FROM rate_limits WHERE key IN ('http:ip:203.0.113.9', 'identity:keep')`), [{ key: 'identity:keep' }]);
+    assert.ok((await db.query(`SELECT 1 FROM rate_limits WHERE key LIKE 'http:%'`)).length > 0, 'live windows stay');
   });
 
   test('per IP address, health checks exempt', async () => {
