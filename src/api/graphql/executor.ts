@@ -10,6 +10,7 @@ import {
   isScalarType,
   parse,
   validate,
+  type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -52,20 +53,33 @@ export interface GraphQLResponse {
   body: { data?: unknown; errors?: readonly GraphQLFormattedError[] };
 }
 
+const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+const MAX_CACHED_DOCUMENTS = 500;
+const MAX_CACHED_QUERY_LENGTH = 10_000;
+
 const badRequest = (message: string): GraphQLResponse => ({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
 
 export async function runGraphQL(schema: GraphQLSchema, request: GraphQLRequest, context: ApiContext): Promise<GraphQLResponse> {
   if (typeof request.query !== 'string' || request.query.length === 0) return badRequest('The request needs a "query" string');
   if (request.variables != null && (typeof request.variables !== 'object' || Array.isArray(request.variables))) return badRequest('"variables" must be an object');
   if (request.operationName != null && typeof request.operationName !== 'string') return badRequest('"operationName" must be a string');
-  let document;
-  try {
-    document = parse(request.query, { maxTokens: LIMITS.maxTokens });
-  } catch (error) {
-    return { status: 400, body: { errors: [{ message: (error as GraphQLError).message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } };
+  // Clients send the same few documents again and again: parse and validate each once (bounded cache).
+  let valid = validDocuments.get(schema);
+  if (!valid) validDocuments.set(schema, (valid = new Map()));
+  let document = valid.get(request.query);
+  if (!document) {
+    try {
+      document = parse(request.query, { maxTokens: LIMITS.maxTokens });
+    } catch (error) {
+      return { status: 400, body: { errors: [{ message: (error as GraphQLError).message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } };
+    }
+    const validationErrors = validate(schema, document, undefined, { maxErrors: 10 });
+    if (validationErrors.length) return { status: 400, body: { errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) } };
+    if (request.query.length <= MAX_CACHED_QUERY_LENGTH) {
+      if (valid.size >= MAX_CACHED_DOCUMENTS) valid.delete(valid.keys().next().value!);
+      valid.set(request.query, document);
+    }
   }
-  const validationErrors = validate(schema, document, undefined, { maxErrors: 10 });
-  if (validationErrors.length) return { status: 400, body: { errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) } };
   const operationName = (request.operationName as string | null | undefined) ?? null;
   const operation = getOperationAST(document, operationName);
   if (!operation) return badRequest('No single operation to run: name one with operationName');
