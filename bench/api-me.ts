@@ -1,8 +1,8 @@
 // Requests per second of `me { defaultAccount { wallets { balance } } }` on the wallet API, per
 // credential kind and with no credential check, in one run on PostgreSQL (the API's production engine).
-//   npx node bench/api-me.ts [--duration 5] [--connections 16] [--rounds 2] [--write]
+//   npx node bench/api-me.ts [--duration 3] [--connections 16] [--rounds 5] [--write]
 // --write replaces this bench's section of docs/benchmarks.md (between its markers) with the results.
-// Each scenario runs `rounds` times, interleaved, and the best round counts (less noise from a shared machine).
+// Each credential's run is paired with a baseline run in every round; the reported cost is the median of the pairs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -34,7 +34,7 @@ function autocannon(options: Record<string, unknown>): Promise<AutocannonResult>
   });
 }
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' }, write: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '5' }, write: { type: 'boolean', default: false } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const rounds = Number(values.rounds);
@@ -73,39 +73,44 @@ try {
     { name: 'X-API-KEY', url: api, headers: apiKey(key.value.secret) },
     { name: 'Authorization: Bearer (session)', url: api, headers: bearer(user.session) },
   ];
-  const best = new Map<string, AutocannonResult>();
-  for (const s of scenarios) {
-    const check = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY });
-    const body = (await check.json()) as { data?: { me?: unknown } };
-    if (check.status !== 200 || !body.data?.me) throw new Error(`${s.name}: ${check.status} ${JSON.stringify(body)}`);
-    await autocannon({ url: s.url, method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY, connections, duration: 1 }); // warm-up
+  // Each credential runs right beside a baseline run (order alternating by round), and the cost is the
+  // median over rounds of 1 - rate/baseline rate: drifts in machine load cancel out pair by pair.
+  const run = async (s: (typeof scenarios)[number]) => {
+    const result = await autocannon({ url: s.url, method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY, connections, duration });
+    if (result.non2xx || result.errors) throw new Error(`${s.name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify([...statuses])}`);
     statuses.clear();
-  }
+    return result;
+  };
+  const samples = new Map<string, { base: number; cred: number; p50: number; p99: number }[]>(scenarios.slice(1).map((s) => [s.name, []]));
   for (let r = 0; r < rounds; r++) {
-    // Rotate the order each round so no scenario always runs first or last.
-    for (const s of [...scenarios.slice(r % scenarios.length), ...scenarios.slice(0, r % scenarios.length)]) {
-      const result = await autocannon({ url: s.url, method: 'POST', headers: { 'content-type': 'application/json', ...s.headers }, body: QUERY, connections, duration });
-      if (result.non2xx || result.errors) throw new Error(`${s.name}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify([...statuses])}`);
-      statuses.clear();
-      const prev = best.get(s.name);
-      if (!prev || result.requests.average > prev.requests.average) best.set(s.name, result);
+    for (const s of scenarios.slice(1)) {
+      const [first, second] = r % 2 === 0 ? [scenarios[0]!, s] : [s, scenarios[0]!];
+      const a = await run(first);
+      const b = await run(second);
+      const [baseRun, credRun] = first === s ? [b, a] : [a, b];
+      samples.get(s.name)!.push({ base: baseRun.requests.average, cred: credRun.requests.average, p50: credRun.latency.p50, p99: credRun.latency.p99 });
     }
   }
-  const base = best.get(scenarios[0]!.name)!.requests.average;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const lines: string[] = [];
   const out = (line: string) => {
     console.log(line);
     lines.push(line);
   };
-  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${connections} connections; ${duration} s × ${rounds} rounds, best round; load generator in the same process; 1-minute load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end; ${new Date().toISOString().slice(0, 10)}.`);
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${connections} connections; ${rounds} rounds of ${duration} s runs, each credential paired with a baseline run; medians; load generator in the same process; 1-minute load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end; ${new Date().toISOString().slice(0, 10)}.`);
   out('');
-  out('| credential | req/s | p50 ms | p99 ms | bytes/response | cost vs baseline |');
+  out('| credential | req/s | paired baseline req/s | p50 ms | p99 ms | cost vs paired baseline |');
   out('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const s of scenarios) {
-    const r = best.get(s.name)!;
-    const cost = s === scenarios[0] ? '—' : `${(((base - r.requests.average) / base) * 100).toFixed(1)} %`;
-    out(`| ${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.total / r.requests.total).toFixed(0)} | ${cost} |`);
+  for (const [name, xs] of samples) {
+    const cost = median(xs.map((x) => 1 - x.cred / x.base));
+    out(`| ${name} | ${median(xs.map((x) => x.cred)).toFixed(0)} | ${median(xs.map((x) => x.base)).toFixed(0)} | ${median(xs.map((x) => x.p50))} | ${median(xs.map((x) => x.p99))} | ${(cost * 100).toFixed(1)} % |`);
   }
+  out('');
+  out('(medians over the rounds; the cost is the median of 1 − credential rate ÷ baseline rate per pair)');
 
   // The credential check alone, in process (no HTTP, no GraphQL): what each kind adds to a request.
   const checker = await createCredentialChecker({ db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity, cacheTtlSeconds: h.stack.config.cacheTtlSeconds });
@@ -136,7 +141,7 @@ function writeSection(lines: string[]): void {
     begin,
     '## Wallet API: `me { defaultAccount { wallets { balance } } }` per credential (issue 4)',
     '',
-    '`npx node bench/api-me.ts --duration 5 --rounds 3 --write`',
+    '`npx node bench/api-me.ts --write` (3 s runs, 5 rounds)',
     '',
     ...lines,
     '',
