@@ -1,9 +1,11 @@
 // Fastify plugin: per-IP and per-client request rates in fixed windows, counted in the rate_limits
 // table so every process behind a load balancer shares them. Over a limit: 429 with Retry-After.
 // A database outage does not turn into 429s: the limiter lets requests through and the route answers.
+// Concurrent requests share one counting statement (batched-counter.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/database.ts';
+import { createBatchedCounter } from './batched-counter.ts';
 import { recordRateLimited } from './metrics.ts';
 import { serverWide } from './plugin.ts';
 import { sendLimitError } from './errors.ts';
@@ -59,6 +61,7 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
   const clientOf = options.clientOf ?? defaultClientOf;
   if (limits.perIp <= 0 && limits.perClient <= 0) return done();
 
+  const counter = createBatchedCounter(db, limits.windowSeconds);
   // Counters of finished windows are dropped now and then (every process does it; it is idempotent).
   const sweep = setInterval(() => void deleteFinishedWindows(db, limits.windowSeconds).catch(() => undefined), Math.max(60, limits.windowSeconds) * 1000).unref();
   app.addHook('onClose', (_app, next) => {
@@ -72,26 +75,12 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
     if (limits.perIp > 0) keys.push({ key: `http:ip:${request.ip}`, scope: 'ip', limit: limits.perIp });
     const client = limits.perClient > 0 ? clientOf(request) : undefined;
     if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
-    // One statement for both counters, rows locked in key order.
-    keys.sort((a, b) => (a.key < b.key ? -1 : 1));
-    let rows: { key: string; hits: number; retry: number }[];
-    try {
-      rows = await db.query<{ key: string; hits: number; retry: number }>(
-        `INSERT INTO rate_limits (key, window_start, hits) SELECT k, now(), 1 FROM unnest($1::text[]) AS k
-         ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_start + make_interval(secs => $2) <= now() THEN 1 ELSE rate_limits.hits + 1 END,
-           window_start = CASE WHEN rate_limits.window_start + make_interval(secs => $2) <= now() THEN now() ELSE rate_limits.window_start END
-         RETURNING key, hits, ceil(extract(epoch FROM (window_start + make_interval(secs => $2) - now())))::int AS retry`,
-        [keys.map((k) => k.key), limits.windowSeconds],
-      );
-    } catch (error) {
-      request.log.debug({ err: error }, 'rate limit not counted');
-      return;
-    }
-    for (const row of rows) {
-      const k = keys.find((x) => x.key === row.key);
-      if (!k || row.hits <= k.limit) continue;
-      const retryAfter = Math.max(1, row.retry);
+    const counts = await counter.hit(keys.map((k) => k.key));
+    if (counts.some((c) => c === undefined)) request.log.debug('rate limit not counted (database unavailable)');
+    for (const [i, k] of keys.entries()) {
+      const count = counts[i];
+      if (!count || count.hits <= k.limit) continue;
+      const { retryAfter } = count;
       recordRateLimited(service, k.scope);
       reply.header('retry-after', String(retryAfter));
       return sendLimitError(reply, 429, 'too_many_requests', `Too many requests from this ${k.scope === 'ip' ? 'address' : 'client'}; retry in ${retryAfter} s`, 'TOO_MANY_REQUESTS');

@@ -250,6 +250,12 @@ describe('request-rate limits (429) shared through the database', () => {
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
   });
 
+  test('a burst of concurrent requests (counted in shared statements) lets exactly the limit through', async () => {
+    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => graphql(r.urls.api, { 'x-api-key': 'lg_burst', 'x-forwarded-for': `10.2.${i}.1` }, '{ me { id } }').then((x) => x.status)));
+    assert.equal(statuses.filter((x) => x === 401).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((x) => x === 429).length, 45);
+  });
+
   test('counters of finished windows are swept', async () => {
     const db = r.database.db;
     await db.query(`INSERT INTO rate_limits (key, window_start, hits) VALUES ('http:ip:203.0.113.9', now() - interval '1 hour', 3), ('identity:keep', now() - interval '1 hour', 1)`);
