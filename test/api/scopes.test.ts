@@ -21,6 +21,8 @@ interface Operation {
   name: string;
   need: Need;
   mutation?: boolean;
+  /** Only the account holder's own session may do it, whatever the scopes (minting new credentials). */
+  firstPartyOnly?: boolean;
   build(h: Harness, c: Cell): Promise<{ query: string; variables?: Record<string, unknown> }>;
 }
 
@@ -146,7 +148,7 @@ const OPERATIONS: Operation[] = [
     build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { accountUpdateDefaultWalletId(input: { walletId: $w }) { account { defaultWalletId } errors { code } } }', variables: { w: c.user.usdWalletId } }),
   },
   { name: 'accountUpdateDisplayCurrency', need: 'write', mutation: true, build: async () => ({ query: 'mutation { accountUpdateDisplayCurrency(input: { currency: "EUR" }) { account { displayCurrency } errors { code } } }' }) },
-  { name: 'apiKeyCreate', need: 'write', mutation: true, build: async () => ({ query: 'mutation { apiKeyCreate(input: { name: "table", scopes: [WRITE] }) { apiKey { id } apiKeySecret } }' }) },
+  { name: 'apiKeyCreate', need: 'write', mutation: true, firstPartyOnly: true, build: async () => ({ query: 'mutation { apiKeyCreate(input: { name: "table", scopes: [WRITE] }) { apiKey { id } apiKeySecret } }' }) },
   {
     name: 'apiKeyRevoke',
     need: 'write',
@@ -219,7 +221,12 @@ describe('credential × scope table', () => {
         const where = `${kind.label} / ${op.name}: ${JSON.stringify(res.body).slice(0, 400)}`;
         assert.equal(res.status, 200, where);
         const codes = (res.body.errors ?? []).map((e) => e.extensions?.code);
-        if (allowed(op.need, scopes)) {
+        const firstParty = kind.label.startsWith('session');
+        if (op.firstPartyOnly && !firstParty && allowed(op.need, scopes)) {
+          // A third-party app or an API key must not mint a credential that outlives its own revocation.
+          assert.deepEqual(codes, ['FIRST_PARTY_ONLY'], where);
+          assert.deepEqual(await snapshot(h), before, `refused and changed nothing: ${where}`);
+        } else if (allowed(op.need, scopes)) {
           assert.deepEqual(res.body.errors, undefined, where);
           const payload = Object.values(res.body.data ?? {})[0] as { errors?: unknown[] } | null | boolean;
           assert.ok(payload !== null && payload !== undefined, where);

@@ -415,6 +415,11 @@ export const resolvers: ResolverMap = {
     },
     apiKeyCreate: async (_r, args, ctx) => {
       const principal = requireScope(ctx, ...WRITE);
+      // An API key outlives the credential that made it: a third-party app (or another key) could keep access after
+      // the user revokes it. Only the account holder's own session mints keys.
+      if (principal.kind !== 'session') {
+        throw gqlError('API keys are created by the account holder in a first-party session (the wallet app or the developer portal)', 'FIRST_PARTY_ONLY');
+      }
       const i = input(args);
       const scopes = ((i.scopes as string[] | undefined) ?? ['READ', 'WRITE']).map((s) => s.toLowerCase() as Scope);
       const created = await createApiKey(ctx.services.wallet.db, {
