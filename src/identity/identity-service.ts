@@ -14,7 +14,7 @@ import { validateTotp } from './app/validate-totp.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
-import { createSecretBox } from './services/crypto.ts';
+import { createIdentitySecretBox } from './services/crypto.ts';
 import { findUserById, purgeExpired } from './services/identity-store.ts';
 import { createMessageSender, type MessageSender } from './services/message-sender.ts';
 import { createRateLimiter } from './services/rate-limiter.ts';
@@ -52,7 +52,7 @@ export function createIdentityService(deps: IdentityDeps) {
     db,
     limiter: createRateLimiter(db),
     sender: deps.sender ?? createMessageSender({ config, ...(deps.logger ? { logger: deps.logger } : {}) }),
-    box: createSecretBox(config.secrets.system),
+    box: createIdentitySecretBox(config.secrets.system),
     codeSecrets: config.secrets.system,
     now: deps.now ?? (() => new Date()),
     policy: { ...DEFAULT_THROTTLE, ipLimit: config.loginCodeIpLimit, ...deps.throttle },
