@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
 import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
-import { findUserWallet } from '../services/accounts.ts';
+import { findUserWallets } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import type { WalletDeps } from './deps.ts';
 import { recordPayment } from '../../observability/metrics.ts';
@@ -42,10 +42,12 @@ export async function sendIntraLedger(deps: WalletDeps, input: IntraLedgerSend):
 async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
   if (!isValidAmount(input.currency, input.amount)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
   if (!isUuid(input.walletId) || !isUuid(input.recipientWalletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
-  const sender = await findUserWallet(deps.db, input.walletId);
+  // Both wallets in one round trip; the checks keep their order.
+  const wallets = await findUserWallets(deps.db, [input.walletId, input.recipientWalletId]);
+  const sender = wallets.get(input.walletId);
   if (!sender || sender.accountId !== input.accountId) return err(walletError('INVALID_WALLET_ID', 'The wallet does not belong to this account'));
   if (sender.currency !== input.currency) return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.currency} wallet`));
-  const recipient = await findUserWallet(deps.db, input.recipientWalletId);
+  const recipient = wallets.get(input.recipientWalletId);
   if (!recipient) return err(walletError('RECIPIENT_NOT_FOUND', 'The recipient wallet does not exist'));
   if (recipient.id === sender.id) return err(walletError('SELF_PAYMENT', 'A wallet cannot pay itself'));
   const price = await deps.price.btcUsdCents();

@@ -63,6 +63,16 @@ export async function listWallets(db: Queryable, accountId: AccountId): Promise<
 }
 
 /** A user's wallet by id; undefined for any id that is not a user wallet (platform wallets are never exposed). */
+/** Several user wallets in one query (a payment's sender and recipient), by id; unknown ids are absent. */
+export async function findUserWallets(db: Queryable, ids: readonly string[]): Promise<Map<string, Wallet & { username: string | null; userId: UserId }>> {
+  const rows = await db.query<{ id: WalletId; account_id: AccountId; currency: WalletCurrency; balance: number; username: string | null; user_id: UserId }>(
+    `SELECT w.id, w.account_id, w.currency, w.balance, a.username, a.user_id FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id
+     WHERE w.id = ANY($1::uuid[]) AND w.kind = 'user'`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, { id: row.id, accountId: row.account_id, currency: row.currency, balance: row.balance, username: row.username, userId: row.user_id }]));
+}
+
 export async function findUserWallet(db: Queryable, id: string): Promise<(Wallet & { username: string | null; userId: UserId }) | undefined> {
   const [row] = await db.query<{ id: WalletId; account_id: AccountId; currency: WalletCurrency; balance: number; username: string | null; user_id: UserId }>(
     `SELECT w.id, w.account_id, w.currency, w.balance, a.username, a.user_id FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id
