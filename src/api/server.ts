@@ -10,6 +10,8 @@ import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WalletDeps } from '../wallet/app/deps.ts';
 import { buildWalletDeps } from '../wallet/wallet-deps.ts';
+import { registerHealthRoutes } from '../shared/health-routes.ts';
+import { VERSION } from '../shared/version.ts';
 import { createCredentialChecker } from './credentials.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
@@ -48,15 +50,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     return reply.code(500).send({ errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_ERROR' } }] });
   });
 
-  app.get('/health/alive', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    try {
-      await db.ping();
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ errors: { database: 'unreachable' } });
-    }
-  });
+  registerHealthRoutes(app, db, VERSION);
 
   app.post('/graphql', async (request, reply) => {
     let principal = deps.unsafeFixedPrincipal;

@@ -25,6 +25,8 @@ import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import type { PortalAdminPort } from './services/admin-port.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
+import { registerHealthRoutes } from '../shared/health-routes.ts';
+import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
 import { registerObservability } from '../observability/register.ts';
@@ -100,7 +102,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);
     return page(reply, { title: 'Sign in', body: signInBody({}) });
   });
-  app.get('/health/alive', async () => ({ status: 'ok' }));
+  registerHealthRoutes(app, deps.db, VERSION);
 
   app.setNotFoundHandler((_request, reply) => messagePage(reply, 404, 'Page not found', 'There is nothing at this address.', { back: { href: '/', label: 'Go to the portal' } }));
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -1,6 +1,6 @@
-// Hydra's health endpoints: alive answers while the process serves; ready also needs the database.
+// Hydra's health endpoints, on every server: alive answers while the process serves; ready also needs the database.
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../db/database.ts';
+import type { Database } from '../db/database.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, db: Database, version: string): void {
   app.get('/health/alive', async () => ({ status: 'ok' }));

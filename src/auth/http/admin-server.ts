@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { LightgateAdmin } from '../oidc/auth-server.ts';
-import { registerHealthRoutes } from './health.ts';
+import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerObservability } from '../../observability/register.ts';
 

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AuthServer } from '../oidc/auth-server.ts';
-import { registerHealthRoutes } from './health.ts';
+import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { VERSION } from '../../shared/version.ts';
 import { registerObservability } from '../../observability/register.ts';
 import type { RequestRateLimits } from '../../observability/rate-limit.ts';
