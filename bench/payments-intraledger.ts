@@ -3,7 +3,7 @@
 // database, GraphQL, idempotency key, the payment and its payload), with one process and with two
 // processes on the same database. Every payment moves 1 sat between two of many accounts; after each
 // scenario the ledger must balance to the sat.
-//   npx node bench/payments-intraledger.ts [--duration 5] [--workers 48] [--accounts 200] [--write]
+//   npx node bench/payments-intraledger.ts [--duration 5] [--workers 48] [--accounts 200] [--rounds 3] [--write]
 // --write replaces this bench's section of docs/benchmarks.md (between its markers).
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -23,11 +23,18 @@ import { startLightgate, type LightgateProcess } from '../test/production/suppor
 import { assertLedgerConsistent, newAccount, walletDeps, type TestAccount } from '../test/wallet/helpers.ts';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '5' }, workers: { type: 'string', default: '48' }, accounts: { type: 'string', default: '200' }, write: { type: 'boolean', default: false } },
+  options: {
+    duration: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '48' },
+    accounts: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '3' },
+    write: { type: 'boolean', default: false },
+  },
 });
 const duration = Number(values.duration) * 1000;
 const workers = Number(values.workers);
 const ACCOUNTS = Number(values.accounts);
+const rounds = Number(values.rounds);
 const FUNDS = 100_000_000;
 
 interface Result {
@@ -119,28 +126,32 @@ try {
   }
   const [pgVersion] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
 
-  const results: Result[] = [];
   const deps = walletDeps(db);
-  results.push(
-    await run('ledger use case in process (sendIntraLedger, pool 20)', async (from, to) => (await sendIntraLedger(deps, { accountId: from.accountId, walletId: from.btc, recipientWalletId: to.btc, amount: 1, currency: 'BTC', idempotencyKey: randomUUID() })).ok, accounts),
-  );
-  await checkLedger(db, accounts);
-
   // The limiter stays on (every request counted in rate_limits) with limits above this load from one address.
   const env = { DATABASE_URL: database.url, LIGHTGATE_SERVICES: 'api', LOG_LEVEL: 'warn', RATE_LIMIT_IP: '100000000', RATE_LIMIT_CLIENT: '100000000', DATABASE_POOL_SIZE: '20' };
   const unlimited = await startLightgate({ env: { ...env, RATE_LIMIT_IP: '0', RATE_LIMIT_CLIENT: '0' } });
-  results.push(await run('GraphQL API over HTTP, 1 process, request-rate limits off', httpPayer([unlimited.urls.api]), accounts));
-  await unlimited.stop();
-  await checkLedger(db, accounts);
-  processes.push(await startLightgate({ env }));
-  results.push(await run('GraphQL API over HTTP, 1 process', httpPayer([processes[0]!.urls.api]), accounts));
-  await checkLedger(db, accounts);
-  processes.push(await startLightgate({ env }));
-  results.push(await run('GraphQL API over HTTP, 2 processes on one database', httpPayer(processes.map((p) => p.urls.api)), accounts));
-  await checkLedger(db, accounts);
+  const a = await startLightgate({ env });
+  const b = await startLightgate({ env });
+  processes.push(unlimited, a, b);
+  const scenarios: [string, (from: Payer, to: Payer) => Promise<boolean>][] = [
+    ['ledger use case in process (sendIntraLedger, pool 20)', async (from, to) => (await sendIntraLedger(deps, { accountId: from.accountId, walletId: from.btc, recipientWalletId: to.btc, amount: 1, currency: 'BTC', idempotencyKey: randomUUID() })).ok],
+    ['GraphQL API over HTTP, 1 process, request-rate limits off', httpPayer([unlimited.urls.api])],
+    ['GraphQL API over HTTP, 1 process', httpPayer([a.urls.api])],
+    ['GraphQL API over HTTP, 2 processes on one database', httpPayer([a.urls.api, b.urls.api])],
+  ];
+  // Rounds interleave the scenarios and the best round of each counts: less noise from a shared machine.
+  const best = new Map<string, Result>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, pay] of scenarios) {
+      const r = await run(name, pay, accounts);
+      await checkLedger(db, accounts);
+      if (!best.has(name) || r.ok / r.seconds > best.get(name)!.ok / best.get(name)!.seconds) best.set(name, r);
+    }
+  }
+  const results = scenarios.map(([name]) => best.get(name)!);
 
   const cpu = cpus();
-  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion!.v} on the same machine (shared by the load generator and the servers); ${workers} concurrent clients, ${ACCOUNTS} accounts, ${duration / 1000} s per scenario; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end; ${new Date().toISOString().slice(0, 10)}`;
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion!.v} on the same machine (shared by the load generator and the servers); ${workers} concurrent clients, ${ACCOUNTS} accounts, best of ${rounds} interleaved rounds of ${duration / 1000} s per scenario; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end; ${new Date().toISOString().slice(0, 10)}`;
   const table = [
     '| scenario | payments/s | p50 ms | p99 ms | refused |',
     '| --- | ---: | ---: | ---: | ---: |',
