@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/api-keys/app/create-api-key.ts';
 import { generateApiKey } from '../../src/api-keys/domain/api-key.ts';
 import { ALL_SCOPES, type Scope } from '../../src/api-keys/domain/scopes.ts';
+import { Secret, TOTP } from 'otpauth';
 import { createInvoice } from '../../src/wallet/app/create-invoice.ts';
 import { walletDeps } from '../wallet/helpers.ts';
 import { apiKey, bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
@@ -159,6 +160,39 @@ const OPERATIONS: Operation[] = [
       return { query: 'mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { revoked } } }', variables: { id: victim.value.apiKey.id } };
     },
   },
+  // Two-step verification: the account holder's session only (an app must never change the second factor).
+  { name: 'userTotpRegistrationInitiate', need: 'write', mutation: true, firstPartyOnly: true, build: async () => ({ query: 'mutation { userTotpRegistrationInitiate { totpRegistrationId totpSecret errors { code } } }' }) },
+  {
+    name: 'userTotpRegistrationValidate',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      const pending = await h.identity.initiateTotp(c.user.userId);
+      assert.ok(pending.ok);
+      const code = new TOTP({ secret: Secret.fromBase32(pending.value.totpSecret) }).generate();
+      return {
+        query: 'mutation($id: TotpRegistrationId!, $code: TotpCode!) { userTotpRegistrationValidate(input: { totpRegistrationId: $id, totpCode: $code }) { me { totpEnabled } errors { code } } }',
+        variables: { id: pending.value.totpRegistrationId, code },
+      };
+    },
+  },
+  {
+    name: 'userTotpDelete',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      // Enrolled (through the identity service) unless the session just did it above.
+      if (!(await h.identity.getUser(c.user.userId))?.totpEnabled) {
+        const pending = await h.identity.initiateTotp(c.user.userId);
+        assert.ok(pending.ok);
+        const code = new TOTP({ secret: Secret.fromBase32(pending.value.totpSecret) }).generate();
+        assert.ok((await h.identity.confirmTotp({ userId: c.user.userId, totpRegistrationId: pending.value.totpRegistrationId, totpCode: code })).ok);
+      }
+      return { query: 'mutation { userTotpDelete { me { totpEnabled } errors { code } } }' };
+    },
+  },
   // Last: it ends a session credential.
   { name: 'userLogout', need: 'write', mutation: true, build: async () => ({ query: 'mutation { userLogout(input: { deviceToken: "d" }) { success errors { code } } }' }) },
 ];
@@ -174,7 +208,9 @@ async function snapshot(h: Harness): Promise<unknown> {
     (SELECT coalesce(string_agg(id || ':' || (revoked_at IS NULL), ',' ORDER BY id), '') FROM api_keys) AS keys,
     (SELECT count(*) FROM onchain_addresses) AS addresses,
     (SELECT coalesce(string_agg(coalesce(username, '-') || default_wallet_id || display_currency, ',' ORDER BY id), '') FROM wallet_accounts WHERE user_id IS NOT NULL) AS accounts,
-    (SELECT count(*) FROM identity_sessions WHERE revoked_at IS NOT NULL) AS ended_sessions`);
+    (SELECT count(*) FROM identity_sessions WHERE revoked_at IS NOT NULL) AS ended_sessions,
+    (SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM users WHERE totp_enabled_at IS NOT NULL) AS totp_users,
+    (SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM totp_registrations) AS totp_registrations`);
   return row;
 }
 

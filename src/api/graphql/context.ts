@@ -13,7 +13,7 @@ import type { Principal } from '../credentials.ts';
 export interface ApiServices {
   config: Config;
   wallet: WalletDeps;
-  identity: Pick<IdentityService, 'getUser' | 'logout' | 'verifySessionToken'>;
+  identity: Pick<IdentityService, 'getUser' | 'logout' | 'verifySessionToken' | 'initiateTotp' | 'confirmTotp' | 'disableTotp'>;
   logger?: Logger | undefined;
 }
 

@@ -6,6 +6,7 @@ import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
 import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
 import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
 import { ALL_SCOPES, type Scope } from '../../api-keys/domain/scopes.ts';
+import { IDENTITY_ERROR_MESSAGES, type IdentityError } from '../../identity/domain/errors.ts';
 import type { UserId, WalletId } from '../../shared/brand.ts';
 import type { Result } from '../../shared/result.ts';
 import { cancelInvoice } from '../../wallet/app/cancel-invoice.ts';
@@ -170,6 +171,26 @@ async function transactionsOf(ctx: ApiContext, walletIds: WalletId[], args: Args
 function userOf(ctx: ApiContext, user: unknown) {
   ctx.memo.user ??= ctx.services.identity.getUser((user as { id: UserId }).id);
   return ctx.memo.user;
+}
+
+/**
+ * The account holder's own session, nothing else: a third-party app or an API key must never change
+ * the user's second factor (it could lock the user out or weaken the sign-in), whatever its scopes.
+ */
+async function firstPartyCaller(ctx: ApiContext) {
+  const principal = requireScope(ctx, 'write');
+  if (principal.kind !== 'session') {
+    throw gqlError('Two-step verification is changed by the account holder in a first-party session (the wallet app or the developer portal)', 'FIRST_PARTY_ONLY');
+  }
+  return { principal, account: await accountOf(ctx, principal) };
+}
+
+const identityFailure = (e: IdentityError) => failed({ code: e.code.toUpperCase(), message: IDENTITY_ERROR_MESSAGES[e.code] });
+
+/** `me` after a change of the second factor: totpEnabled read again. */
+function freshMe(ctx: ApiContext, c: Awaited<ReturnType<typeof firstPartyCaller>>) {
+  delete ctx.memo.user;
+  return { id: c.principal.userId, account: c.account };
 }
 
 // ---- the map --------------------------------------------------------------------------------------
@@ -437,6 +458,27 @@ export const resolvers: ResolverMap = {
       const revoked = await revokeApiKey(ctx.services.wallet.db, principal.userId, String(input(args).id));
       if (!revoked.ok) throw gqlError(revoked.error.message, revoked.error.code);
       return { apiKey: apiKeyNode(revoked.value) };
+    },
+    userTotpRegistrationInitiate: async (_r, _args, ctx) => {
+      const c = await firstPartyCaller(ctx);
+      const started = await ctx.services.identity.initiateTotp(c.principal.userId);
+      if (!started.ok) return { ...identityFailure(started.error), totpRegistrationId: null, totpSecret: null };
+      return { errors: [], totpRegistrationId: started.value.totpRegistrationId, totpSecret: started.value.totpSecret };
+    },
+    userTotpRegistrationValidate: async (_r, args, ctx) => {
+      const c = await firstPartyCaller(ctx);
+      const i = input(args);
+      // Blink's optional input.authToken is not needed: the caller's session is the credential.
+      const confirmed = await ctx.services.identity.confirmTotp({ userId: c.principal.userId, totpRegistrationId: i.totpRegistrationId, totpCode: i.totpCode });
+      if (!confirmed.ok) return { ...identityFailure(confirmed.error), me: null };
+      return { errors: [], me: freshMe(ctx, c) };
+    },
+    userTotpDelete: async (_r, _args, ctx) => {
+      const c = await firstPartyCaller(ctx);
+      // Blink's userTotpDelete takes no code: the session, which itself passed TOTP at sign-in, suffices.
+      const deleted = await ctx.services.identity.disableTotp({ userId: c.principal.userId });
+      if (!deleted.ok) return { ...identityFailure(deleted.error), me: null };
+      return { errors: [], me: freshMe(ctx, c) };
     },
     userLogout: async (_r, _args, ctx) => {
       const principal = requireScope(ctx, ...WRITE);

@@ -72,4 +72,9 @@ export const scalars: Record<string, GraphQLScalarType> = {
     throw new Error('output only');
   }),
   AuthToken: scalar('AuthToken', string(/^\S{1,4096}$/, 'a token')),
+  TotpCode: scalar('TotpCode', string(/^\s*\d{6}\s*$/, 'a 6-digit code', (s) => s.trim())),
+  TotpRegistrationId: scalar('TotpRegistrationId', string(/^[0-9a-fA-F-]{36}$/, 'a registration id', (s) => s.toLowerCase())),
+  TotpSecret: scalar('TotpSecret', () => {
+    throw new Error('output only');
+  }),
 };

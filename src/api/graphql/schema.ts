@@ -21,6 +21,9 @@ scalar SatAmount
 scalar SignedAmount
 scalar SignedDisplayMajorAmount
 scalar Timestamp
+scalar TotpCode
+scalar TotpRegistrationId
+scalar TotpSecret
 scalar TxExternalId
 scalar Username
 scalar WalletId
@@ -81,6 +84,10 @@ type Mutation {
   apiKeyCreate(input: ApiKeyCreateInput!): ApiKeyCreatePayload!
   apiKeyRevoke(input: ApiKeyRevokeInput!): ApiKeyRevokePayload!
   userLogout(input: UserLogoutInput): SuccessPayload!
+  """Two-step verification (TOTP); only the account holder's own session (FIRST_PARTY_ONLY otherwise)"""
+  userTotpRegistrationInitiate: UserTotpRegistrationInitiatePayload!
+  userTotpRegistrationValidate(input: UserTotpRegistrationValidateInput!): UserTotpRegistrationValidatePayload!
+  userTotpDelete: UserTotpDeletePayload!
 }
 
 type Authorization { scopes: [Scope!]! }
@@ -267,6 +274,10 @@ input UserUpdateUsernameInput { username: Username! }
 input AccountUpdateDefaultWalletIdInput { walletId: WalletId! }
 input AccountUpdateDisplayCurrencyInput { currency: DisplayCurrency! }
 input UserLogoutInput { deviceToken: String! }
+type UserTotpRegistrationInitiatePayload { errors: [Error!]! totpRegistrationId: TotpRegistrationId totpSecret: TotpSecret }
+input UserTotpRegistrationValidateInput { authToken: AuthToken totpCode: TotpCode! totpRegistrationId: TotpRegistrationId! }
+type UserTotpRegistrationValidatePayload { errors: [Error!]! me: User }
+type UserTotpDeletePayload { errors: [Error!]! me: User }
 
 type ApiKey {
   id: ID!
