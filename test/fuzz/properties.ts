@@ -83,9 +83,11 @@ export function wellFormed(res: LightMyRequestResponse, shape: Shape, what: stri
     let parsed: unknown;
     assert.doesNotThrow(() => (parsed = JSON.parse(res.body)), `${what}: ${res.statusCode} with a broken JSON body`);
     // OAuth 2.0 / Hydra {error: string}, Blink's /auth/* {error: {code, message}}, GraphQL {errors: [...]}.
-    const p = parsed as { error?: unknown; errors?: unknown };
+    // Hydra's 410 for a handled challenge is {redirect_to}.
+    const p = parsed as { error?: unknown; errors?: unknown; redirect_to?: unknown };
     const blink = typeof p.error === 'object' && p.error !== null && typeof (p.error as { code?: unknown }).code === 'string';
-    assert.ok(typeof p.error === 'string' || blink || Array.isArray(p.errors), `${what}: ${res.statusCode} JSON error without error/errors: ${res.body.slice(0, 200)}`);
+    const gone = res.statusCode === 410 && typeof p.redirect_to === 'string';
+    assert.ok(typeof p.error === 'string' || blink || gone || Array.isArray(p.errors), `${what}: ${res.statusCode} JSON error without error/errors: ${res.body.slice(0, 200)}`);
     if (shape === 'html') assert.fail(`${what}: a browser endpoint answered JSON`);
   } else {
     assert.ok(type.startsWith('text/html'), `${what}: ${res.statusCode} with content-type ${type || '(none)'}: ${res.body.slice(0, 200)}`);
