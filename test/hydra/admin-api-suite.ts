@@ -245,7 +245,8 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
     it('rejects a replayed authorization code and revokes what the code gave', async () => {
       const c = await createClient(admin);
       const rp = await relyingParty(t, c);
-      const flow = await runFlow(createBrowser(), t, admin, rp);
+      const subject = `user-replay-${Date.now()}`;
+      const flow = await runFlow(createBrowser(), t, admin, rp, { subject });
       const tokens = await exchange(rp, flow);
       const replay = await tokenRequest(t, c, {
         grant_type: 'authorization_code',
@@ -258,6 +259,9 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       assert.match(String(replay.body.error_description), /already been used/);
       assert.deepEqual(await introspect(admin, tokens.access_token), { active: false });
       assert.deepEqual(await introspect(admin, tokens.refresh_token!), { active: false });
+      // The tokens die, the consent does not: it is still listed (and can be revoked).
+      const { data: listed } = await admin.listOAuth2ConsentSessions({ subject });
+      assert.deepEqual(listed.map((s) => s.consent_request?.client?.client_id), [c.client_id]);
     });
 
     it('answers token endpoint errors with RFC 6749 codes', async () => {
@@ -379,6 +383,7 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       const unknownLogin = await failure(admin.getOAuth2LoginRequest({ loginChallenge: 'no-such-challenge' }));
       assert.equal(unknownLogin.status, 404);
       assert.equal(typeof unknownLogin.body.error, 'string');
+      assert.equal('status_code' in unknownLogin.body, false, 'admin errors are {error, error_description}');
       const unknownConsent = await failure(admin.getOAuth2ConsentRequest({ consentChallenge: 'no-such-challenge' }));
       assert.equal(unknownConsent.status, 404);
       const unknownLogout = await failure(admin.getOAuth2LogoutRequest({ logoutChallenge: 'no-such-challenge' }));
@@ -410,7 +415,7 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       } catch (e) {
         const res = (e as { response?: { status: number; data: { redirect_to?: string } } }).response;
         assert.equal(res?.status, 410, String(e));
-        assert.ok(res.data.redirect_to);
+        assert.deepEqual(Object.keys(res.data), ['redirect_to']);
       }
     });
 
@@ -418,7 +423,7 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       const c = await createClient(admin);
       const rp = await relyingParty(t, c);
       const subject = `user-cs-${Date.now()}`;
-      const tokens = await exchange(rp, await runFlow(createBrowser(), t, admin, rp, { subject, remember: true, session: { access_token: { k: 'v' } } }));
+      const tokens = await exchange(rp, await runFlow(createBrowser(), t, admin, rp, { subject, remember: true, context: { tier: 'gold' }, session: { access_token: { k: 'v' } } }));
 
       const { data: sessions } = await admin.listOAuth2ConsentSessions({ subject });
       assert.equal(sessions.length, 1);
@@ -429,6 +434,8 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
       assert.equal(s.remember_for, 0);
       assert.ok(s.handled_at);
       assert.deepEqual(s.session, { access_token: { k: 'v' }, id_token: {} });
+      assert.deepEqual(s.context, { tier: 'gold' }, "the login's context, also inside consent_request");
+      assert.deepEqual(s.consent_request!.context, { tier: 'gold' });
       assert.equal(s.consent_request!.subject, subject);
       assert.equal(s.consent_request!.client!.client_id, c.client_id);
 
@@ -493,7 +500,7 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
 
       const used = await failure(admin.getOAuth2LogoutRequest({ logoutChallenge }));
       assert.equal(used.status, 410);
-      assert.equal(used.body.redirect_to, lr.request_url);
+      assert.deepEqual(used.body, { redirect_to: lr.request_url }, 'a 410 carries only redirect_to');
       assert.equal((await introspect(admin, tokens.access_token)).active, true, 'logout does not revoke tokens');
 
       // The login session is gone: the next authorization asks to log in.
@@ -517,11 +524,7 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
   });
 }
 
-/**
- * Which consents the admin API lists (Hydra: every explicit, non-skipped consent;
- * skipped ones never). Lightgate differs today (docs/hydra-compatibility.md, row 11), so this suite
- * runs against Hydra only until Lightgate's e2e test opts in.
- */
+/** Which consents the admin API lists (Hydra: every explicit, non-skipped consent; skipped ones never). */
 export function consentListingSuite(label: string, start: TargetFactory): void {
   describe(`consent session listing: ${label}`, () => {
     let t: AuthTarget;

@@ -23,9 +23,10 @@ export interface AdminServerDeps {
 
 type Q = Record<string, string | undefined>;
 
-/** Hydra's error body: {error, error_description, status_code}; 410 also carries redirect_to. */
+/** Hydra's admin error body is {error, error_description}; a 410 is only {redirect_to} (Hydra's oAuth2RedirectTo). */
 function sendError(reply: FastifyReply, e: HydraError) {
-  return reply.code(e.status).send({ error: e.error, error_description: e.error_description, status_code: e.status, ...(e.redirect_to ? { redirect_to: e.redirect_to } : {}) });
+  if (e.status === 410 && e.redirect_to) return reply.code(410).send({ redirect_to: e.redirect_to });
+  return reply.code(e.status).send({ error: e.error, error_description: e.error_description });
 }
 
 async function send<T>(reply: FastifyReply, result: Promise<Result<T, HydraError>>, status = 200) {

@@ -62,16 +62,20 @@ export function createConsentSessions(db: Database): ConsentSessions {
     },
     async list(subject) {
       // Hydra lists the explicit consents (remembered or not); a skipped one (the app accepted a remembered
-      // consent again) is not a new decision of the user and is not listed.
+      // consent again) is not a new decision of the user and is not listed. Like Hydra, a consent stays listed
+      // when its tokens are gone (expired, or revoked after a code or refresh token replay) until it is
+      // revoked or its remember_for has run out (a remembered one still lets the app in without asking).
       const rows = await db.query<Row>(
         `SELECT cs.* FROM consent_sessions cs
           WHERE cs.subject = $1 AND cs.revoked_at IS NULL AND NOT coalesce((cs.consent_request->>'skip')::boolean, false)
-            AND EXISTS (SELECT 1 FROM oidc_payloads p WHERE p.model = 'Grant' AND p.id = cs.grant_id AND (p.expires_at IS NULL OR p.expires_at > now()))
+            AND (cs.remember_until IS NULL OR cs.remember_until > now())
           ORDER BY cs.handled_at DESC`,
         [subject],
       );
       return rows.map((row) => ({
         consent_request: row.consent_request,
+        // Hydra repeats the login's context next to the consent request.
+        context: row.consent_request.context ?? null,
         grant_scope: row.granted_scope,
         grant_access_token_audience: row.granted_audience,
         remember: row.remember,
