@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from '../../src/main/stack.ts';
 import { authorizeUrl, createBrowser, createClient, graphql, pkce, signInWithEmail, tokenRequest } from './support/ui-flow.ts';
+import { signUp } from './support/users.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/cb';
 
@@ -109,7 +110,9 @@ describe('observability', () => {
     const me = await graphql(r.urls.api, { 'oauth2-token': refreshed.body.access_token!, 'x-request-id': 'flow-me-1' }, '{ me { id } }');
     assert.equal(me.status, 200, JSON.stringify(me.body));
     assert.equal(me.headers.get('x-request-id'), 'flow-me-1');
-    const key = await graphql(r.urls.api, { 'oauth2-token': refreshed.body.access_token! }, 'mutation { apiKeyCreate(input: { name: "k", scopes: [READ] }) { apiKeySecret apiKey { id } } }');
+    // API keys are minted only in a first-party session (FIRST_PARTY_ONLY for app tokens).
+    const keyholder = await signUp(r.urls.api, r.dataDir, 'keyholder@example.com');
+    const key = await graphql(r.urls.api, keyholder.session, 'mutation { apiKeyCreate(input: { name: "k", scopes: [READ] }) { apiKeySecret apiKey { id } } }');
     const apiKey = key.body.data?.apiKeyCreate?.apiKeySecret as string | undefined;
     assert.ok(apiKey, JSON.stringify(key.body));
     assert.equal((await graphql(r.urls.api, { 'x-api-key': apiKey }, '{ me { id } }')).status, 200);
