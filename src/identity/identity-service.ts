@@ -9,7 +9,7 @@ import type { IdentityContext } from './app/context.ts';
 import { loginWithCode, type LoginSuccess } from './app/login-with-code.ts';
 import { requestCode } from './app/request-code.ts';
 import { logout, verifySessionToken } from './app/sessions.ts';
-import { confirmTotp, disableTotp, initiateTotp, type TotpEnrollment } from './app/totp-enrollment.ts';
+import { confirmTotp, disableTotp, initiateTotp, pendingTotp, type TotpEnrollment } from './app/totp-enrollment.ts';
 import { validateTotp } from './app/validate-totp.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
@@ -103,6 +103,12 @@ export function createIdentityService(deps: IdentityDeps) {
     verifySessionToken: (token: string): Promise<{ userId: UserId; sessionId: string } | undefined> => verifySessionToken(ctx, str(token)),
 
     initiateTotp: (userId: UserId): Out<TotpEnrollment> => initiateTotp(ctx, userId),
+
+    /** A pending enrolment shown again (same secret and QR code) until it is confirmed or expires. */
+    async pendingTotp(input: { userId: UserId; totpRegistrationId: unknown }): Out<TotpEnrollment> {
+      if (typeof input.totpRegistrationId !== 'string') return err(identityError('invalid_request'));
+      return pendingTotp(ctx, { userId: input.userId, totpRegistrationId: input.totpRegistrationId });
+    },
 
     async confirmTotp(input: { userId: UserId; totpRegistrationId: unknown; totpCode: unknown }): Out<void> {
       if (typeof input.totpRegistrationId !== 'string' || typeof input.totpCode !== 'string') return err(identityError('invalid_request'));

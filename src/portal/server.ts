@@ -22,6 +22,7 @@ import { registerAppRoutes } from './routes/apps.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
+import { registerSecurityRoutes } from './routes/security.ts';
 import type { PortalAdminPort } from './services/admin-port.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
@@ -39,7 +40,8 @@ export interface PortalServerDeps {
   db: Database;
   /** The auth server's admin port: the in-process LightgateAdmin, or withHttpClientStatus(hydra, config.urls.admin). */
   admin: PortalAdminPort;
-  identity: Pick<IdentityService, 'getUser'>;
+  /** Users, and two-step verification (TOTP) on the Security page. */
+  identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
   logger?: Logger;
   /** Sign-in client (default: openid-client against config.urls.issuer). */
   login?: OidcLogin;
@@ -96,6 +98,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerAuthRoutes(app, rc);
   registerAppRoutes(app, rc, flash);
   registerWalletAccessRoutes(app, rc, flash);
+  registerSecurityRoutes(app, rc, flash);
   registerAdminRoutes(app, rc, flash);
 
   app.get('/', async (request, reply) => {

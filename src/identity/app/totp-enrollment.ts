@@ -4,7 +4,7 @@ import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { TOTP_REGISTRATION_TTL_SECONDS } from '../domain/policy.ts';
-import { deleteRegistrations, findUserById, insertRegistration, lockRegistration, setTotp } from '../services/identity-store.ts';
+import { deleteRegistrations, findRegistration, findUserById, insertRegistration, lockRegistration, setTotp } from '../services/identity-store.ts';
 import { matchTotp, newTotpSecret, totpProvisioning } from '../services/totp.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
 
@@ -27,6 +27,21 @@ export async function initiateTotp(ctx: IdentityContext, userId: UserId): Promis
   await insertRegistration(ctx.db, { id, user_id: userId, secret: ctx.box.seal(secret), expires_at: addSeconds(ctx.now(), TOTP_REGISTRATION_TTL_SECONDS) });
   const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? userId);
   return ok({ totpRegistrationId: id, totpSecret: secret, totpUri: uri, qrSvgDataUrl });
+}
+
+/**
+ * The enrolment of a pending registration again (same secret and QR code), for a page that shows it
+ * after a redirect; refused once it expired or TOTP is already on.
+ */
+export async function pendingTotp(ctx: IdentityContext, input: { userId: UserId; totpRegistrationId: string }): Promise<Result<TotpEnrollment, IdentityError>> {
+  const user = await findUserById(ctx.db, input.userId);
+  if (!user) return err(identityError('user_not_found'));
+  if (user.totp_enabled_at) return err(identityError('totp_already_enabled'));
+  const registration = await findRegistration(ctx.db, input.totpRegistrationId, input.userId);
+  const secret = registration && new Date(registration.expires_at) > ctx.now() ? ctx.box.open(registration.secret) : undefined;
+  if (!registration || !secret) return err(identityError('registration_invalid'));
+  const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? input.userId);
+  return ok({ totpRegistrationId: registration.id, totpSecret: secret, totpUri: uri, qrSvgDataUrl });
 }
 
 export async function confirmTotp(ctx: IdentityContext, input: { userId: UserId; totpRegistrationId: string; totpCode: string }): Promise<Result<void, IdentityError>> {

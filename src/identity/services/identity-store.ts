@@ -168,6 +168,13 @@ export async function lockRegistration(tx: Queryable, id: string, userId: UserId
   return row;
 }
 
+/** A pending registration of this user (no lock: for showing it again, not for confirming). */
+export async function findRegistration(q: Queryable, id: string, userId: UserId): Promise<RegistrationRow | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await q.query<RegistrationRow>('SELECT * FROM totp_registrations WHERE id = $1 AND user_id = $2', [id, userId]);
+  return row;
+}
+
 export async function deleteRegistrations(q: Queryable, userId: UserId): Promise<void> {
   await q.query('DELETE FROM totp_registrations WHERE user_id = $1', [userId]);
 }

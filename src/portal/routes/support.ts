@@ -18,7 +18,7 @@ const FLASH_COOKIE = 'lg_portal_flash';
 
 export interface RouteContext {
   ctx: PortalContext;
-  identity: Pick<IdentityService, 'getUser'>;
+  identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
   csrf: Csrf;
   login: OidcLogin;
   portalClient(): Promise<Result<PortalClient, PortalError>>;
