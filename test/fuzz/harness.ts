@@ -124,16 +124,21 @@ export class HangError extends Error {
   override name = 'HangError';
 }
 
+/** Answers by status since the last reset: shows which paths the generated input reaches. */
+export const statusCounts = new Map<number, number>();
+
 /** inject() that fails instead of hanging. */
 export async function send(app: FastifyInstance, options: InjectOptions, timeoutMs = 10_000): Promise<LightMyRequestResponse> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
+    const res = await Promise.race([
       app.inject(options),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new HangError(`no answer within ${timeoutMs} ms: ${options.method} ${String(options.url).slice(0, 200)}`)), timeoutMs);
       }),
     ]);
+    statusCounts.set(res.statusCode, (statusCounts.get(res.statusCode) ?? 0) + 1);
+    return res;
   } finally {
     clearTimeout(timer);
   }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
-import { CALLBACK, send, type FuzzTarget } from './harness.ts';
+import { CALLBACK, send, statusCounts, type FuzzTarget } from './harness.ts';
 
 // ---- generators ---------------------------------------------------------------------------------
 
@@ -31,6 +31,30 @@ const qs = (pairs: [string, string][]) => {
   for (const [k, v] of pairs) u.append(k, v);
   return u.toString();
 };
+
+/**
+ * A valid request's parameters with up to three mutations (drop one, replace a value with junk or with
+ * another meaningful value, repeat one, add a junk one): most cases get past the first checks and reach
+ * the code behind them.
+ */
+function mutated(base: [string, string][], known: Record<string, readonly string[]>): fc.Arbitrary<[string, string][]> {
+  const names = [...new Set([...base.map(([n]) => n), ...Object.keys(known)])];
+  const mutation = fc.oneof(
+    fc.record({ kind: fc.constant('drop' as const), name: pick(names) }),
+    fc.record({ kind: fc.constant('set' as const), name: pick(names), value: fc.oneof(text, pick(Object.values(known).flat().concat(['x']))) }),
+    fc.record({ kind: fc.constant('repeat' as const), name: pick(names), value: text }),
+    fc.record({ kind: fc.constant('add' as const), name: text, value: text }),
+  );
+  return fc.array(mutation, { maxLength: 3 }).map((ms) => {
+    let pairs = base.map(([n, v]): [string, string] => [n, v]);
+    for (const m of ms) {
+      if (m.kind === 'drop') pairs = pairs.filter(([n]) => n !== m.name);
+      else if (m.kind === 'set') pairs = [...pairs.filter(([n]) => n !== m.name), [m.name, m.value]];
+      else pairs.push([m.name, m.value]);
+    }
+    return pairs;
+  });
+}
 
 const CONTENT_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=latin1', 'application/json; charset=utf-16', ''];
 
@@ -103,10 +127,8 @@ function define<A>(name: string, build: (t: FuzzTarget) => fc.IAsyncProperty<[A]
   fuzzers.push({ name, build: build as unknown as (t: FuzzTarget) => fc.IAsyncProperty<[never]> });
 }
 
-define('authorization endpoint (GET /oauth2/auth)', (t) =>
-  fc.asyncProperty(
-    fc.tuple(
-      params({
+define('authorization endpoint (GET /oauth2/auth)', (t) => {
+  const known = {
         response_type: ['code', 'token', 'id_token', 'code id_token', 'none'],
         client_id: [t.client.client_id],
         redirect_uri: [CALLBACK, `${CALLBACK}/x`, 'https://evil.example/cb'],
@@ -125,15 +147,28 @@ define('authorization endpoint (GET /oauth2/auth)', (t) =>
         id_token_hint: ['eyJhbGciOiJub25lIn0.e30.'],
         ui_locales: ['en'],
         acr_values: ['aal2'],
-      }),
-      fc.constantFrom('/oauth2/auth', '/oauth2/auth/'),
+  };
+  const valid: [string, string][] = [
+    ['response_type', 'code'],
+    ['client_id', t.client.client_id],
+    ['redirect_uri', CALLBACK],
+    ['scope', 'openid offline_access read'],
+    ['state', 'state-12345678'],
+    ['nonce', 'nonce-12345678'],
+    ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGF5szWoy0'],
+    ['code_challenge_method', 'S256'],
+  ];
+  return fc.asyncProperty(
+    fc.tuple(
+      fc.oneof({ weight: 3, arbitrary: mutated(valid, known) }, { weight: 1, arbitrary: params(known) }),
+      fc.constantFrom('/oauth2/auth', '/oauth2/auth', '/oauth2/auth', '/oauth2/auth/'),
     ),
     async ([pairs, path]) => {
       const res = await send(t.public, { method: 'GET', url: `${path}?${qs(pairs)}` });
       wellFormed(res, path === '/oauth2/auth' ? 'html' : 'any', 'authorization');
     },
-  ),
-);
+  );
+});
 
 const tokenParams = (t: FuzzTarget) =>
   params({
@@ -149,19 +184,49 @@ const tokenParams = (t: FuzzTarget) =>
     client_assertion: ['eyJhbGciOiJub25lIn0.e30.'],
   });
 
+const TOKEN_KNOWN = (t: FuzzTarget) => ({
+  grant_type: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'implicit'],
+  code: t.live,
+  refresh_token: t.live,
+  redirect_uri: [CALLBACK],
+  code_verifier: ['dBjftJeZ4CVP-mJ92K9e5u3zpnMSmVy7hnNAc6pNzuO'],
+  scope: ['read', 'openid', 'admin', 'read write'],
+});
+const validToken = (t: FuzzTarget): fc.Arbitrary<[string, string][]> =>
+  fc.constantFrom<[string, string][]>(
+    [['grant_type', 'authorization_code'], ['code', t.live[1] ?? 'x'], ['redirect_uri', CALLBACK], ['code_verifier', 'dBjftJeZ4CVP-mJ92K9e5u3zpnMSmVy7hnNAc6pNzuO']],
+    [['grant_type', 'refresh_token'], ['refresh_token', t.live[0] ?? 'x']],
+    [['grant_type', 'client_credentials'], ['scope', 'read']],
+  );
+const wellFormedBody = (t: FuzzTarget) =>
+  fc.tuple(validToken(t), fc.nat()).chain(([base]) => mutated(base, TOKEN_KNOWN(t))).map((p) => ({ payload: qs(p), contentType: 'application/x-www-form-urlencoded' }));
+
 define('token endpoint (POST /oauth2/token)', (t) =>
-  fc.asyncProperty(fc.tuple(body(tokenParams(t)), authorizationHeader(t), pick(['POST', 'POST', 'POST', 'GET', 'PUT'] as const)), async ([b, authorization, method]) => {
+  fc.asyncProperty(
+    fc.tuple(
+      fc.oneof({ weight: 3, arbitrary: wellFormedBody(t) }, { weight: 1, arbitrary: body(tokenParams(t)) }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant<string | undefined>(basic(t.client.client_id, t.client.client_secret)) }, { weight: 2, arbitrary: authorizationHeader(t) }),
+      fc.constantFrom('POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'GET', 'PUT'),
+    ),
+    async ([b, authorization, method]) => {
     const headers: Record<string, string> = {};
     if (b.contentType) headers['content-type'] = b.contentType;
     if (authorization !== undefined) headers.authorization = authorization;
-    const res = await send(t.public, { method, url: '/oauth2/token', headers, payload: method === 'GET' ? undefined : b.payload });
+    const res = await send(t.public, { method: method as 'POST', url: '/oauth2/token', headers, payload: method === 'GET' ? undefined : b.payload });
     wellFormed(res, 'json', 'token');
-  }),
+  },
+  ),
 );
 
 define('revocation endpoint (POST /oauth2/revoke)', (t) =>
   fc.asyncProperty(
-    fc.tuple(body(params({ token: t.live, token_type_hint: ['access_token', 'refresh_token', 'id_token'], client_id: [t.client.client_id], client_secret: [t.client.client_secret] })), authorizationHeader(t)),
+    fc.tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: mutated([['token', t.live[0] ?? 'x'], ['token_type_hint', 'refresh_token']], { token: t.live, token_type_hint: ['access_token', 'refresh_token', 'id_token'] }).map((p) => ({ payload: qs(p), contentType: 'application/x-www-form-urlencoded' })) },
+        { weight: 1, arbitrary: body(params({ token: t.live, token_type_hint: ['access_token', 'refresh_token', 'id_token'], client_id: [t.client.client_id], client_secret: [t.client.client_secret] })) },
+      ),
+      fc.oneof({ weight: 3, arbitrary: fc.constant<string | undefined>(basic(t.client.client_id, t.client.client_secret)) }, { weight: 1, arbitrary: authorizationHeader(t) }),
+    ),
     async ([b, authorization]) => {
       const headers: Record<string, string> = {};
       if (b.contentType) headers['content-type'] = b.contentType;
@@ -265,9 +330,47 @@ const selection: fc.Memo<string> = fc.memo((n) =>
         selection(n - 1).map((s) => `... on Query { ${s} }`),
       ),
 );
+// Valid documents of the wallet schema: generated variables then exercise the resolvers and use cases.
+const TEMPLATES = [
+  'query { me { id defaultAccount { id wallets { id walletCurrency balance } } } }',
+  'query($first: Int) { me { defaultAccount { transactions(first: $first) { edges { node { id memo } } } } } }',
+  'query($u: Username!) { usernameAvailable(username: $u) }',
+  'query($u: Username!, $c: WalletCurrency) { accountDefaultWallet(username: $u, walletCurrency: $c) { id } }',
+  'query { globals { network } authorization { scopes } }',
+  'mutation($w: WalletId!, $r: WalletId!, $a: SatAmount!, $m: Memo) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: $a, memo: $m }) { status errors { code } } }',
+  'mutation($w: WalletId!, $r: WalletId!, $a: CentAmount!) { intraLedgerUsdPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: $a }) { status errors { code } } }',
+  'mutation($w: WalletId!, $a: SatAmount!, $m: Memo) { lnInvoiceCreate(input: { walletId: $w, amount: $a, memo: $m }) { errors { message } } }',
+  'mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { message } } }',
+  'mutation($n: String!) { apiKeyCreate(input: { name: $n, scopes: [READ] }) { apiKey { id } } }',
+  'mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { id } } }',
+  'mutation($u: Username!) { userUpdateUsername(input: { username: $u }) { errors { message } } }',
+  'mutation($w: WalletId!) { onChainAddressCreate(input: { walletId: $w }) { errors { message } } }',
+  'mutation($w: WalletId!) { accountUpdateDefaultWalletId(input: { walletId: $w }) { errors { message } } }',
+];
+// Every template variable gets a value (unused ones are ignored), most of them plausible.
+const gqlVariables = (t: FuzzTarget) => {
+  const junk = fc.oneof(pick<unknown>(['BTC', 'USD', 'lnbc1', -1, 2 ** 53, 1e308, null, true, [], {}]), text, fc.integer(), fc.double());
+  const plausible = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: junk });
+  const wallet = pick(t.walletIds);
+  return fc.record(
+    {
+      first: plausible(fc.integer({ min: 0, max: 100 })),
+      u: plausible(fc.stringMatching(/^[a-z][a-z0-9_]{2,20}$/)),
+      c: plausible(pick(['BTC', 'USD'])),
+      w: plausible(wallet),
+      r: plausible(wallet),
+      a: plausible(fc.integer({ min: 1, max: 5000 })),
+      m: plausible(fc.string({ maxLength: 20 })),
+      n: plausible(fc.string({ minLength: 1, maxLength: 20 })),
+      id: plausible(fc.uuid()),
+    },
+  );
+};
+
 const gqlDocument = (t: FuzzTarget) =>
   fc.oneof(
-    selection(5).map((s) => `{ ${s} }`),
+    { weight: 10, arbitrary: pick(TEMPLATES) },
+    { weight: 1, arbitrary: selection(5).map((s) => `{ ${s} }`) },
     selection(3).map((s) => `query Q($v: String) { ${s} }`),
     fc
       .tuple(pick(MUTATIONS), fc.dictionary(pick(['walletId', 'recipientWalletId', 'amount', 'memo', 'paymentRequest', 'name', 'scopes', 'id', 'username', 'expiresIn']), gqlValue(t), { maxKeys: 5 }))
@@ -281,17 +384,20 @@ define('GraphQL (POST /graphql)', (t) =>
   fc.asyncProperty(
     fc.tuple(
       gqlDocument(t),
-      fc.option(fc.json({ maxDepth: 2 }), { nil: undefined }),
-      fc.option(text, { nil: undefined }),
-      fc.constantFrom<Record<string, string>>({}, { authorization: `Bearer ${t.session}` }, { 'x-api-key': t.apiKey }, { 'oauth2-token': 'ory_at_junk' }, { authorization: 'Bearer junk' }, { 'x-api-key': 'junk' }),
-      fc.option(text, { nil: undefined }),
-      fc.integer({ min: 0, max: 9 }),
+      fc.oneof({ weight: 4, arbitrary: gqlVariables(t).map((v) => JSON.stringify(v)) }, { weight: 1, arbitrary: fc.option(fc.json({ maxDepth: 2 }), { nil: undefined }) }),
+      fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: text }),
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom<Record<string, string>>({ authorization: `Bearer ${t.session}` }, { 'x-api-key': t.apiKey }) },
+        { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({}, { 'oauth2-token': 'ory_at_junk' }, { authorization: 'Bearer junk' }, { 'x-api-key': 'junk' }) },
+      ),
+      fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.uuid() }, { weight: 1, arbitrary: text }),
+      fc.integer({ min: 0, max: 19 }),
     ),
     async ([query, variables, operationName, credentials, idempotencyKey, mode]) => {
-      const headers: Record<string, string> = { ...credentials, 'content-type': mode === 9 ? 'text/plain' : 'application/json' };
+      const headers: Record<string, string> = { ...credentials, 'content-type': mode === 19 ? 'text/plain' : 'application/json' };
       if (idempotencyKey !== undefined && /^[\t\x20-\x7e]*$/.test(idempotencyKey)) headers['idempotency-key'] = idempotencyKey;
       const payload =
-        mode < 7 ? JSON.stringify({ query, ...(variables ? { variables: JSON.parse(variables) as unknown } : {}), ...(operationName ? { operationName } : {}) }) : mode === 7 ? JSON.stringify([query]) : query;
+        mode < 17 ? JSON.stringify({ query, ...(variables ? { variables: JSON.parse(variables) as unknown } : {}), ...(operationName ? { operationName } : {}) }) : mode === 17 ? JSON.stringify([query]) : query;
       const res = await send(t.api, { method: 'POST', url: '/graphql', headers, payload });
       wellFormed(res, 'json', 'graphql');
       if (res.statusCode === 200) {
@@ -381,9 +487,11 @@ export async function fuzzAll(t: FuzzTarget, runsEach: number, options: { seed?:
   let total = 0;
   for (const f of fuzzers) {
     const started = Date.now();
+    statusCounts.clear();
     const details = await fc.check(f.build(t), { numRuns: runsEach, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
     total += details.numRuns;
-    options.log?.(`${f.name}: ${details.numRuns} cases in ${((Date.now() - started) / 1000).toFixed(1)} s${details.failed ? ' FAILED' : ''}`);
+    const statuses = [...statusCounts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
+    options.log?.(`${f.name}: ${details.numRuns} cases in ${((Date.now() - started) / 1000).toFixed(1)} s${details.failed ? ' FAILED' : ''} (${statuses})`);
     if (details.failed) throw new Error(`${f.name}: counterexample after ${details.numRuns} cases (seed ${details.seed}, path ${details.counterexamplePath}):\n${fc.stringify(details.counterexample)}\n${String(details.errorInstance)}`);
   }
   return total;
