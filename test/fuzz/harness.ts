@@ -32,6 +32,8 @@ export interface FuzzTarget {
   session: string;
   apiKey: string;
   walletIds: string[];
+  /** A valid CSRF cookie and form token of the login app. */
+  csrf: { cookie: string; token: string };
   /** Challenges, codes and tokens that were real at set-up (most are spent or stale by the time they are used). */
   live: string[];
   close(): Promise<void>;
@@ -100,7 +102,14 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     if (challenge) live.push(challenge);
   }
 
+  // A CSRF cookie and its form token from the login app, so that generated forms get past CSRF checks.
+  const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(live[1] ?? 'x')}` });
+  const setCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []);
+  const csrfCookie = setCookie.map((c) => c.split(';')[0]!).filter((c) => c.includes('csrf')).join('; ');
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+
   return {
+    csrf: { cookie: csrfCookie, token: csrfToken },
     db,
     public: publicApp,
     admin: adminApp,

@@ -462,11 +462,21 @@ define('login & consent forms (port 3000)', (t) =>
         csrf: ['junk'],
       }),
       fc.option(text, { nil: undefined }),
-      pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x']),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant('application/x-www-form-urlencoded') },
+        { weight: 1, arbitrary: pick(['application/json', 'text/plain', 'multipart/form-data; boundary=x']) },
+      ),
+      // Mostly with a valid CSRF pair, so that the handlers behind the check run.
+      fc.boolean(),
+      fc.boolean(),
     ),
-    async ([[method, path], pairs, cookie, contentType]) => {
+    async ([[method, path], generated, junkCookie, contentType, withCsrf, withLiveChallenge]) => {
       const headers: Record<string, string> = {};
-      if (cookie !== undefined && /^[\x20-\x7e]*$/.test(cookie)) headers.cookie = cookie;
+      let pairs = generated;
+      if (withCsrf || withLiveChallenge) {
+        headers.cookie = t.csrf.cookie;
+        pairs = [['_csrf', t.csrf.token], ...(withLiveChallenge ? ([['login_challenge', t.live[1] ?? 'x'], ['consent_challenge', t.live[2] ?? 'x']] as [string, string][]) : []), ...pairs];
+      } else if (junkCookie !== undefined && /^[\x20-\x7e]*$/.test(junkCookie)) headers.cookie = junkCookie;
       let url = path;
       let payload: string | undefined;
       if (method === 'GET') url = `${path}?${qs(pairs)}`;
