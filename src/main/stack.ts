@@ -18,6 +18,7 @@ import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
+import { buildMetricsServer } from '../observability/metrics-server.ts';
 
 export interface Stack {
   readonly config: Config;
@@ -61,6 +62,17 @@ export async function startStack(config: Config, options: { db?: Database; logge
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
       listening.admin = await listen(adminApp, config.listen.admin.host, config.listen.admin.port);
+    }
+    if (!config.services.includes('auth')) {
+      // No admin API here: the admin port still serves /metrics and health (skipped if another process holds it).
+      const metricsApp = buildMetricsServer({ db, logger });
+      try {
+        listening.admin = await listen(metricsApp, config.listen.admin.host, config.listen.admin.port);
+        servers.push(metricsApp);
+      } catch (error) {
+        logger.warn({ err: error, port: config.listen.admin.port }, 'admin port unavailable: no /metrics in this process');
+        await metricsApp.close();
+      }
     }
     // The other services reach the auth server only through the Hydra port: a real Hydra's admin API when
     // HYDRA_ADMIN_URL is set, in-process when this process runs auth, else Lightgate's admin URL over HTTP.

@@ -113,6 +113,27 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
     assert.equal(statuses[40], 429);
   });
 
+  test('an API-only process serves the tokens of the auth processes and /metrics on its own admin port', async () => {
+    const client = await createClient(a.urls.admin, CALLBACK, { client_name: 'api only' });
+    const { code, verifier } = await signIn(client, 'apionly@example.com');
+    const tokens = await tokenRequest(`${a.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
+    assert.equal(tokens.status, 200);
+    // Introspection goes over HTTP to process A's admin API.
+    const apiOnly = await startLightgate({ env: { ...env(), LIGHTGATE_SERVICES: 'api', URLS_SELF_ADMIN: a.urls.admin, LOG_LEVEL: 'warn' } });
+    try {
+      assert.equal((await me(apiOnly, tokens.body.access_token!)).status, 200);
+      const metrics = await fetch(`${apiOnly.urls.admin}/metrics`);
+      assert.equal(metrics.status, 200);
+      const text = await metrics.text();
+      assert.match(text, /^lightgate_http_requests_total\{service="api",method="POST",route="\/graphql",status="200"\} [1-9]/m);
+      assert.match(text, /^lightgate_db_pool_connections\{database="main"\} \d+/m);
+      assert.equal((await fetch(`${apiOnly.urls.admin}/health/ready`)).status, 200);
+      assert.equal((await fetch(`${apiOnly.urls.admin}/admin/clients`)).status, 404, 'no admin API in this process');
+    } finally {
+      await apiOnly.stop();
+    }
+  });
+
   test('both processes logged JSON with request ids, and no token, code or secret', async () => {
     const lines = [...a.logs, ...b.logs].filter((l) => l.startsWith('{'));
     assert.ok(lines.length > 20);

@@ -1,0 +1,22 @@
+// The admin port of a process that does not run the auth service (LIGHTGATE_SERVICES=api, ui, portal):
+// GET /metrics and the health checks, so every process of a scaled deployment can be scraped.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../shared/logger.ts';
+import { registerObservability } from './register.ts';
+
+export function buildMetricsServer({ db, logger }: { db: Database; logger?: Logger }): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1024 });
+  registerObservability(app, { service: 'admin', maxBodyBytes: 1024, exposeMetrics: true });
+  app.get('/health/alive', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ errors: { database: 'the database is unreachable' } });
+    }
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not Found', error_description: 'Unable to locate the requested resource' }));
+  return app;
+}
