@@ -4,19 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../shared/logger.ts';
 import { registerObservability } from './register.ts';
+import { registerHealthRoutes } from '../shared/health-routes.ts';
+import { VERSION } from '../shared/version.ts';
 
 export function buildMetricsServer({ db, logger }: { db: Database; logger?: Logger }): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1024 });
   registerObservability(app, { service: 'admin', maxBodyBytes: 1024, exposeMetrics: true });
-  app.get('/health/alive', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    try {
-      await db.ping();
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ errors: { database: 'the database is unreachable' } });
-    }
-  });
+  registerHealthRoutes(app, db, VERSION);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not Found', error_description: 'Unable to locate the requested resource' }));
   return app;
 }

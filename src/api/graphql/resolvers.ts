@@ -155,6 +155,26 @@ function createInvoiceWith(scopes: Scope[] | 'public', build: (i: Input) => Omit
   };
 }
 
+/** intraLedgerPaymentSend and its USD twin: the same send, by the sending wallet's currency. */
+function intraLedgerSend(currency: 'BTC' | 'USD'): Resolver {
+  return async (_root, args, ctx) => {
+    const { account } = await caller(ctx, ...WRITE);
+    const i = input(args);
+    const send = { accountId: account.id, walletId: String(i.walletId), recipientWalletId: String(i.recipientWalletId), amount: Number(i.amount), currency, memo: str(i.memo), idempotencyKey: ctx.idempotencyKey };
+    return paymentPayload(ctx, await sendIntraLedger(ctx.services.wallet, send));
+  };
+}
+
+/** lnNoAmountInvoicePaymentSend and its USD twin: the payer sets the amount in the sending wallet's currency. */
+function noAmountInvoiceSend(requiredCurrency: 'BTC' | 'USD'): Resolver {
+  return async (_root, args, ctx) => {
+    const { account } = await caller(ctx, ...WRITE);
+    const i = input(args);
+    const pay = { accountId: account.id, walletId: String(i.walletId), paymentRequest: String(i.paymentRequest), amount: Number(i.amount), requiredCurrency, memo: str(i.memo), idempotencyKey: ctx.idempotencyKey };
+    return paymentPayload(ctx, await payInvoice(ctx.services.wallet, pay));
+  };
+}
+
 function pageArgs(args: Args) {
   if (args.last != null || args.before != null) throw gqlError('Only forward pagination (first/after) is supported', 'INVALID_INPUT');
   return { first: num(args.first), after: str(args.after) };
@@ -177,10 +197,10 @@ function userOf(ctx: ApiContext, user: unknown) {
  * The account holder's own session, nothing else: a third-party app or an API key must never change
  * the user's second factor (it could lock the user out or weaken the sign-in), whatever its scopes.
  */
-async function firstPartyCaller(ctx: ApiContext) {
+async function firstPartyCaller(ctx: ApiContext, what = 'Two-step verification is changed') {
   const principal = requireScope(ctx, 'write');
   if (principal.kind !== 'session') {
-    throw gqlError('Two-step verification is changed by the account holder in a first-party session (the wallet app or the developer portal)', 'FIRST_PARTY_ONLY');
+    throw gqlError(`${what} by the account holder in a first-party session (the wallet app or the developer portal)`, 'FIRST_PARTY_ONLY');
   }
   return { principal, account: await accountOf(ctx, principal) };
 }
@@ -284,38 +304,8 @@ export const resolvers: ResolverMap = {
   UsdWallet: {},
 
   Mutation: {
-    intraLedgerPaymentSend: async (_r, args, ctx) => {
-      const { account } = await caller(ctx, ...WRITE);
-      const i = input(args);
-      return paymentPayload(
-        ctx,
-        await sendIntraLedger(ctx.services.wallet, {
-          accountId: account.id,
-          walletId: String(i.walletId),
-          recipientWalletId: String(i.recipientWalletId),
-          amount: Number(i.amount),
-          currency: 'BTC',
-          memo: str(i.memo),
-          idempotencyKey: ctx.idempotencyKey,
-        }),
-      );
-    },
-    intraLedgerUsdPaymentSend: async (_r, args, ctx) => {
-      const { account } = await caller(ctx, ...WRITE);
-      const i = input(args);
-      return paymentPayload(
-        ctx,
-        await sendIntraLedger(ctx.services.wallet, {
-          accountId: account.id,
-          walletId: String(i.walletId),
-          recipientWalletId: String(i.recipientWalletId),
-          amount: Number(i.amount),
-          currency: 'USD',
-          memo: str(i.memo),
-          idempotencyKey: ctx.idempotencyKey,
-        }),
-      );
-    },
+    intraLedgerPaymentSend: intraLedgerSend('BTC'),
+    intraLedgerUsdPaymentSend: intraLedgerSend('USD'),
     lnInvoicePaymentSend: async (_r, args, ctx) => {
       const { account } = await caller(ctx, ...WRITE);
       const i = input(args);
@@ -324,38 +314,8 @@ export const resolvers: ResolverMap = {
         await payInvoice(ctx.services.wallet, { accountId: account.id, walletId: String(i.walletId), paymentRequest: String(i.paymentRequest), memo: str(i.memo), idempotencyKey: ctx.idempotencyKey }),
       );
     },
-    lnNoAmountInvoicePaymentSend: async (_r, args, ctx) => {
-      const { account } = await caller(ctx, ...WRITE);
-      const i = input(args);
-      return paymentPayload(
-        ctx,
-        await payInvoice(ctx.services.wallet, {
-          accountId: account.id,
-          walletId: String(i.walletId),
-          paymentRequest: String(i.paymentRequest),
-          amount: Number(i.amount),
-          requiredCurrency: 'BTC',
-          memo: str(i.memo),
-          idempotencyKey: ctx.idempotencyKey,
-        }),
-      );
-    },
-    lnNoAmountUsdInvoicePaymentSend: async (_r, args, ctx) => {
-      const { account } = await caller(ctx, ...WRITE);
-      const i = input(args);
-      return paymentPayload(
-        ctx,
-        await payInvoice(ctx.services.wallet, {
-          accountId: account.id,
-          walletId: String(i.walletId),
-          paymentRequest: String(i.paymentRequest),
-          amount: Number(i.amount),
-          requiredCurrency: 'USD',
-          memo: str(i.memo),
-          idempotencyKey: ctx.idempotencyKey,
-        }),
-      );
-    },
+    lnNoAmountInvoicePaymentSend: noAmountInvoiceSend('BTC'),
+    lnNoAmountUsdInvoicePaymentSend: noAmountInvoiceSend('USD'),
     lnInvoiceCreate: createInvoiceWith(RECEIVE, (i) => ({
       walletId: String(i.walletId),
       requiredCurrency: 'BTC',
@@ -435,12 +395,9 @@ export const resolvers: ResolverMap = {
       return accountPayload(ctx, await updateDisplayCurrency(ctx.services.wallet.db, account.id, String(input(args).currency)));
     },
     apiKeyCreate: async (_r, args, ctx) => {
-      const principal = requireScope(ctx, ...WRITE);
       // An API key outlives the credential that made it: a third-party app (or another key) could keep access after
       // the user revokes it. Only the account holder's own session mints keys.
-      if (principal.kind !== 'session') {
-        throw gqlError('API keys are created by the account holder in a first-party session (the wallet app or the developer portal)', 'FIRST_PARTY_ONLY');
-      }
+      const { principal } = await firstPartyCaller(ctx, 'API keys are created');
       const i = input(args);
       const scopes = ((i.scopes as string[] | undefined) ?? ['READ', 'WRITE']).map((s) => s.toLowerCase() as Scope);
       const created = await createApiKey(ctx.services.wallet.db, {
