@@ -10,7 +10,7 @@ import { deleteFinishedWindows } from '../../src/observability/rate-limit.ts';
 import { startStack } from '../../src/main/stack.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
-import { freePort } from '../support/stack.ts';
+import { loopbackEnv } from '../support/stack.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,23 +32,12 @@ interface Running {
 async function start(env: Record<string, string> = {}): Promise<Running> {
   const database = await createTestDatabase('pglite');
   const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-obs-'));
-  const [pub, admin, ui, api] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports = await loopbackEnv(dataDir);
   const config = loadConfig({
-    NODE_ENV: 'test',
+    ...ports,
     LOG_LEVEL: 'debug',
-    LIGHTGATE_DATA_DIR: dataDir,
     LIGHTGATE_SERVICES: 'auth,api,ui',
-    SERVE_PUBLIC_HOST: '127.0.0.1',
-    SERVE_PUBLIC_PORT: String(pub),
-    SERVE_ADMIN_PORT: String(admin),
-    UI_HOST: '127.0.0.1',
-    UI_PORT: String(ui),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(api),
-    URLS_SELF_ISSUER: `http://127.0.0.1:${pub}`,
-    URLS_UI: `http://127.0.0.1:${ui}`,
-    URLS_API: `http://127.0.0.1:${api}`,
-    HYDRA_ADMIN_URL: `http://127.0.0.1:${admin}`,
+    HYDRA_ADMIN_URL: `http://127.0.0.1:${ports.SERVE_ADMIN_PORT}`,
     ...env,
   });
   const logs: string[] = [];
@@ -59,7 +48,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
     },
   });
   const stack = await startStack(config, { db: database.db, logger: createLogger('debug', 'lightgate', sink) });
-  return { stack, database, dataDir, logs, urls: { public: `http://127.0.0.1:${pub}`, admin: `http://127.0.0.1:${admin}`, ui: `http://127.0.0.1:${ui}`, api: `http://127.0.0.1:${api}` } };
+  return { stack, database, dataDir, logs, urls: { public: ports.URLS_SELF_ISSUER!, admin: `http://127.0.0.1:${ports.SERVE_ADMIN_PORT}`, ui: ports.URLS_UI!, api: ports.URLS_API! } };
 }
 
 async function stop(r: Running | undefined) {

@@ -20,23 +20,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface TestStack {
-  stack: Stack;
-  config: Config;
-  database: TestDatabase;
-  dataDir: string;
-  urls: { issuer: string; admin: string; ui: string; portal: string; api: string };
-  close(): Promise<void>;
-}
-
-export async function startTestStack(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<TestStack> {
-  const database = await createTestDatabase(options.kind ?? 'pglite');
-  const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
+/**
+ * The environment of a whole stack on free loopback ports (auth public and admin, UI, portal, API), with the
+ * URLs the services give each other. Every test starter (in process or `lightgate start` children) uses it.
+ */
+export async function loopbackEnv(dataDir: string): Promise<Record<string, string>> {
   const [pub, admin, ui, portal, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const config = loadConfig({
+  return {
     LIGHTGATE_DATA_DIR: dataDir,
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SERVE_PUBLIC_HOST: '127.0.0.1',
     SERVE_PUBLIC_PORT: String(pub),
     SERVE_ADMIN_PORT: String(admin),
@@ -50,6 +42,24 @@ export async function startTestStack(options: { kind?: DatabaseKind; env?: Recor
     URLS_UI: `http://127.0.0.1:${ui}`,
     URLS_PORTAL: `http://127.0.0.1:${portal}`,
     URLS_API: `http://127.0.0.1:${api}`,
+  };
+}
+
+export interface TestStack {
+  stack: Stack;
+  config: Config;
+  database: TestDatabase;
+  dataDir: string;
+  urls: { issuer: string; admin: string; ui: string; portal: string; api: string };
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const database = await createTestDatabase(options.kind ?? 'pglite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
+  const config = loadConfig({
+    ...(await loopbackEnv(dataDir)),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });

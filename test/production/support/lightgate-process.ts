@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../support/stack.ts';
+import { loopbackEnv } from '../../support/stack.ts';
 
 export interface LightgateProcess {
   child: ChildProcess;
@@ -29,25 +29,11 @@ export const SHARED_SECRETS = {
 
 export async function startLightgate(options: { env: Record<string, string>; dataDir?: string; readyTimeoutMs?: number }): Promise<LightgateProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lightgate-proc-'));
-  const [pub, admin, ui, portal, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    NODE_ENV: 'test',
+    ...(await loopbackEnv(dataDir)),
     LOG_LEVEL: 'info',
-    LIGHTGATE_DATA_DIR: dataDir,
     LIGHTGATE_SERVICES: 'auth,api,ui',
-    SERVE_PUBLIC_HOST: '127.0.0.1',
-    SERVE_PUBLIC_PORT: String(pub),
-    SERVE_ADMIN_PORT: String(admin),
-    UI_HOST: '127.0.0.1',
-    UI_PORT: String(ui),
-    PORTAL_HOST: '127.0.0.1',
-    PORTAL_PORT: String(portal),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(api),
-    URLS_SELF_ISSUER: `http://127.0.0.1:${pub}`,
-    URLS_UI: `http://127.0.0.1:${ui}`,
-    URLS_API: `http://127.0.0.1:${api}`,
     ...SHARED_SECRETS,
     ...options.env,
   };
@@ -68,7 +54,8 @@ export async function startLightgate(options: { env: Record<string, string>; dat
       if (line.includes('"lightgate started"')) ready();
     };
     // Quieter log levels print no start line: then every service answering /health/alive means ready.
-    const ports: Record<string, number[]> = { auth: [pub, admin], api: [api], ui: [ui], portal: [portal] };
+    const port = (name: string) => Number(env[name]);
+    const ports: Record<string, number[]> = { auth: [port('SERVE_PUBLIC_PORT'), port('SERVE_ADMIN_PORT')], api: [port('API_PORT')], ui: [port('UI_PORT')], portal: [port('PORTAL_PORT')] };
     const wanted = env.LIGHTGATE_SERVICES!.split(',').flatMap((s) => ports[s.trim()] ?? []);
     const poll = async () => {
       while (!done && child.exitCode === null) {
@@ -106,7 +93,7 @@ export async function startLightgate(options: { env: Record<string, string>; dat
     dataDir,
     logs,
     exited,
-    urls: { public: `http://127.0.0.1:${pub}`, admin: `http://127.0.0.1:${admin}`, ui: `http://127.0.0.1:${ui}`, api: `http://127.0.0.1:${api}` },
+    urls: { public: `http://127.0.0.1:${env.SERVE_PUBLIC_PORT}`, admin: `http://127.0.0.1:${env.SERVE_ADMIN_PORT}`, ui: `http://127.0.0.1:${env.UI_PORT}`, api: `http://127.0.0.1:${env.API_PORT}` },
     kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
