@@ -96,7 +96,9 @@ export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps):
         const built = await build({ ...body, client_id: id }, existing);
         if (!built.ok) return built;
         await repo.update(built.value.stored);
-        if (existing.status !== 'suspended' && built.value.stored.status === 'suspended') await revokeAll(id);
+        // Leaving `active` (to pending or suspended) ends every token, code and grant, so a later
+        // reactivation brings none of them back (issue 11 #5).
+        if (built.value.stored.status !== 'active') await revokeAll(id);
         return ok(publicView(built.value.stored, body.client_secret ? built.value.secret : undefined));
       }),
     deleteClient: (id) =>
@@ -120,8 +122,9 @@ export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps):
         const existing = await repo.find(id);
         if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
         await repo.setStatus(id, status);
-        // Suspension revokes every token at once (refused by introspection from the next request on).
-        if (status === 'suspended') await revokeAll(id);
+        // Any status but `active` revokes every token, code and consent at once (refused from the next
+        // request on), so reactivating the client later does not bring them back to life (issue 11 #5).
+        if (status !== 'active') await revokeAll(id);
         return ok(publicView({ ...existing, status }));
       }),
   };
