@@ -33,7 +33,10 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     const got = await h.portal.inject({ method: 'GET', url: page, headers: { cookie: session } });
     assert.equal(got.statusCode, 200, `GET ${page}: ${got.statusCode}`);
     const { cookie, token } = csrfFrom(got);
-    const body = options.csrf === 'none' ? fields : { ...fields, _csrf: options.csrf === 'wrong' ? token.slice(0, -2) + 'xx' : token };
+    // Review forms carry the version the admin saw (issue 11 #5): send the one on the page.
+    const version = /^\/admin\/apps\/([^/]+)\/(approve|reject)$/.test(url) ? new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"`).exec(got.body)?.[1] : undefined;
+    const withVersion = version ? { version, ...fields } : fields;
+    const body = options.csrf === 'none' ? withVersion : { ...withVersion, _csrf: options.csrf === 'wrong' ? token.slice(0, -2) + 'xx' : token };
     return h.portal.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(body) });
   }
 
@@ -206,11 +209,12 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
       assert.ok(integration.body.includes(value), value);
     }
 
-    // Details change at once; an http callback off localhost is refused; more scopes go back to review.
+    // Fewer scopes apply at once, a new name waits for review (issue 19 #8); an http callback off
+    // localhost is refused; more scopes go back to review.
     const edit = { ...VALID, name: 'Satoshi Shop 2', scopes: ['read'] };
     assert.equal((await post(dev, `${appPath}/edit`, appPath, edit)).statusCode, 303);
     let live = await h.t.stack.admin!.getClient(client.client_id);
-    assert.ok(live.ok && live.value.client_name === 'Satoshi Shop 2' && live.value.scope === 'openid offline_access read');
+    assert.ok(live.ok && live.value.client_name === 'Satoshi Shop' && live.value.scope === 'openid offline_access read');
     const badEdit = await post(dev, `${appPath}/edit`, appPath, { ...edit, redirect_uris: 'http://example.com/cb' });
     assert.equal(badEdit.statusCode, 400);
     assert.match(badEdit.body, /id="f-redirect_uris-error">Use https, or http only on localhost/);
@@ -218,14 +222,16 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     live = await h.t.stack.admin!.getClient(client.client_id);
     assert.ok(live.ok && live.value.scope === 'openid offline_access read', 'the client keeps its approved scopes while in review');
     const review = await h.portal.inject({ method: 'GET', url: appPath, headers: { cookie: dev } });
-    assert.match(review.body, /Scope change in review/);
+    assert.match(review.body, /Change in review/);
     assert.equal((await post(admin, '/admin', `/admin/apps/${id}/reject`, { reason: 'write is not needed for a shop' })).statusCode, 303);
     const declined = await h.portal.inject({ method: 'GET', url: appPath, headers: { cookie: dev } });
     assert.match(declined.body, /declined: write is not needed for a shop/);
+    live = await h.t.stack.admin!.getClient(client.client_id);
+    assert.ok(live.ok && live.value.client_name === 'Satoshi Shop', 'a declined change leaves the approved name');
     assert.equal((await post(dev, `${appPath}/edit`, appPath, { ...edit, scopes: ['read', 'receive', 'write'] })).statusCode, 303);
     assert.equal((await post(admin, '/admin', `/admin/apps/${id}/approve`, {})).statusCode, 303);
     live = await h.t.stack.admin!.getClient(client.client_id);
-    assert.ok(live.ok && live.value.scope === 'openid offline_access read receive write');
+    assert.ok(live.ok && live.value.scope === 'openid offline_access read receive write' && live.value.client_name === 'Satoshi Shop 2');
 
     // Suspend and reactivate set the client's approval state.
     assert.equal((await post(admin, '/admin', `/admin/apps/${id}/suspend`, {})).statusCode, 303);
@@ -239,7 +245,7 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     const audit = await h.portal.inject({ method: 'GET', url: '/admin/audit', headers: { cookie: admin } });
     assert.equal(audit.statusCode, 200);
     const actions = [...audit.body.matchAll(/<td><code>(application\.[a-z_]+)<\/code><\/td>/g)].map((m) => m[1]);
-    assert.deepEqual(actions, ['application.reactivate', 'application.suspend', 'application.approve_scopes', 'application.reject_scopes', 'application.approve']);
+    assert.deepEqual(actions, ['application.reactivate', 'application.suspend', 'application.approve_change', 'application.edit', 'application.reject_change', 'application.edit', 'application.edit', 'application.approve']);
     assert.ok(audit.body.includes(ADMIN_EMAIL));
 
     // Deleting the app deletes its client.

@@ -22,11 +22,14 @@ export interface Actor {
 export type PortalError =
   | { code: 'NOT_FOUND'; message: string }
   | { code: 'INVALID_STATE'; message: string }
+  /** What an admin reviewed is not what is there now (issue 11 #5: approve what was reviewed). */
+  | { code: 'CHANGED'; message: string }
   | { code: 'INVALID_INPUT'; message: string; fields?: FieldErrors; values?: Record<string, string> }
   | { code: 'UPSTREAM'; message: string };
 
 export const notFound = (): PortalError => ({ code: 'NOT_FOUND', message: 'There is no such app' });
 export const invalidState = (message: string): PortalError => ({ code: 'INVALID_STATE', message });
+export const changed = (): PortalError => ({ code: 'CHANGED', message: 'This application changed since you opened it. Nothing was approved or rejected; review it again.' });
 
 /** The authorization server's answer in plain words for the page (never its internals). */
 export function upstream(what: string, e: HydraError): PortalError {

@@ -1,38 +1,47 @@
 // A developer edits an app. Before approval (or after a rejection) the edit goes (back) to review.
-// After approval, details and callback URLs apply to the live client at once; asking for scopes
-// beyond the approved ones puts the app back in review while the client keeps its approved scopes.
+// After approval the live client keeps the approved details: only less (fewer scopes or callback URLs)
+// applies at once; any other change (name, logo, website, policy and terms URLs, callback URLs, more
+// scopes) waits for an admin (issue 11 #5, issue 19 #8). Every edit is written to the audit log.
 import { err, ok, type Result } from '../../shared/result.ts';
-import { extraScopes, parseApplicationForm, toClientBody, type Application } from '../domain/application.ts';
-import { findApplication, updateApplication } from '../services/portal-store.ts';
-import { invalidState, notFound, upstream, type PortalContext, type PortalError } from './context.ts';
+import { changedFields, detailsOf, narrowTo, parseApplicationForm, toClientBody, type Application } from '../domain/application.ts';
+import { findApplication, recordAudit, updateApplication } from '../services/portal-store.ts';
+import { invalidState, notFound, upstream, type Actor, type PortalContext, type PortalError } from './context.ts';
 
-export async function editApplication(ctx: PortalContext, ownerId: string, id: string, form: Record<string, unknown>): Promise<Result<Application, PortalError>> {
+export async function editApplication(ctx: PortalContext, owner: Actor, id: string, form: Record<string, unknown>): Promise<Result<Application, PortalError>> {
   const app = await findApplication(ctx.db, id);
-  if (!app || app.ownerId !== ownerId) return err(notFound());
+  if (!app || app.ownerId !== owner.id) return err(notFound());
   if (app.status === 'suspended') return err(invalidState('A suspended app cannot be edited. Contact the operators.'));
   const parsed = parseApplicationForm(form);
   if (!parsed.ok) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: parsed.error.errors, values: parsed.error.values });
   const details = parsed.value;
+  const audit = (extra: Record<string, unknown>) =>
+    recordAudit(ctx.db, { actorId: owner.id, actorEmail: owner.email, action: 'application.edit', target: id, details: { name: app.name, changed: changedFields(detailsOf(app), details), ...extra } });
 
   if (!app.clientId) {
-    const updated = await updateApplication(ctx.db, id, { details, status: 'pending', rejectionReason: null });
-    return updated ? ok(updated) : err(notFound());
+    const updated = await updateApplication(ctx.db, id, { details, status: 'pending', rejectionReason: null }, { version: app.version });
+    if (!updated) return err(invalidState('The app changed meanwhile; reload and try again.'));
+    await audit({ in_review: true });
+    return ok(updated);
   }
   if (details.authMethod !== app.authMethod) {
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v.join(k === 'scopes' ? ' ' : '\n') : String(v ?? '')]));
     return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: { auth_method: 'The client type cannot change after approval; create a new app instead' }, values });
   }
-  const approved = app.approvedScopes ?? app.scopes;
-  const extra = extraScopes(details.scopes, approved);
-  // The client gets what is both asked for and approved: fewer scopes apply now, more wait for review.
-  const live = details.scopes.filter((s) => approved.includes(s));
-  const replaced = await ctx.admin.replaceClient(app.clientId, toClientBody({ ...app, ...details }, live));
-  if (!replaced.ok) return err(upstream('update the app', replaced.error));
-  const updated = await updateApplication(ctx.db, id, {
-    details,
-    status: extra.length ? 'pending' : 'approved',
-    approvedScopes: extra.length ? approved : null,
-    ...(extra.length ? { rejectionReason: null } : {}),
-  });
-  return updated ? ok(updated) : err(notFound());
+  const approved = app.approved ?? detailsOf(app);
+  const live = narrowTo(approved, details);
+  const inReview = changedFields(live, details);
+  const appliedNow = changedFields(approved, live);
+  if (appliedNow.length) {
+    const replaced = await ctx.admin.replaceClient(app.clientId, toClientBody({ ...app, ...live }));
+    if (!replaced.ok) return err(upstream('update the app', replaced.error));
+  }
+  const updated = await updateApplication(
+    ctx.db,
+    id,
+    { details, approved: live, status: inReview.length ? 'pending' : 'approved', ...(inReview.length ? { rejectionReason: null } : {}) },
+    { version: app.version },
+  );
+  if (!updated) return err(invalidState('The app changed meanwhile; reload and try again.'));
+  await audit({ applied_now: appliedNow, in_review: inReview });
+  return ok(updated);
 }

@@ -25,8 +25,10 @@ export interface Application extends ApplicationDetails {
   ownerId: string;
   status: ApplicationStatus;
   clientId: string | null;
-  /** The live client's scopes while a request for more scopes waits for review. */
-  approvedScopes: Scope[] | null;
+  /** What the live client carries: the details an admin approved last (null before the first approval). */
+  approved: ApplicationDetails | null;
+  /** Bumped by every change; an admin's approval names the version they reviewed. */
+  version: number;
   rejectionReason: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -124,8 +126,25 @@ export function toClientBody(app: Pick<Application, 'id' | 'ownerId'> & Applicat
   };
 }
 
-/** Scopes asked for beyond those already approved: these need an admin's review. */
-export const extraScopes = (requested: readonly Scope[], approved: readonly Scope[]): Scope[] => requested.filter((s) => !approved.includes(s));
+export const DETAIL_FIELDS = ['name', 'purpose', 'website', 'logoUri', 'policyUri', 'tosUri', 'scopes', 'redirectUris', 'authMethod'] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
+
+export const detailsOf = (a: ApplicationDetails): ApplicationDetails => Object.fromEntries(DETAIL_FIELDS.map((f) => [f, a[f]])) as unknown as ApplicationDetails;
+
+const comparable = (v: string | readonly string[]): string => (typeof v === 'string' ? v : JSON.stringify([...v].sort()));
+
+/** The fields whose values differ (lists compared as sets). */
+export const changedFields = (from: ApplicationDetails, to: ApplicationDetails): DetailField[] => DETAIL_FIELDS.filter((f) => comparable(from[f]) !== comparable(to[f]));
+
+/**
+ * What may go live without review when a developer edits an approved app: only less (fewer scopes, fewer
+ * callback URLs). Everything else the consent screen shows or the client may do waits for an admin
+ * (issue 19 #8: a new name, logo or callback URL is consent-screen impersonation until reviewed).
+ */
+export function narrowTo(approved: ApplicationDetails, requested: ApplicationDetails): ApplicationDetails {
+  const redirectUris = approved.redirectUris.filter((u) => requested.redirectUris.includes(u));
+  return { ...detailsOf(approved), scopes: approved.scopes.filter((s) => requested.scopes.includes(s)), redirectUris: redirectUris.length ? redirectUris : approved.redirectUris };
+}
 
 export const isConfidential = (m: AuthMethod): boolean => m !== 'none';
 

@@ -1,20 +1,33 @@
 // Admin pages: the review queue (every detail of each pending application, approve / reject with a
 // reason), the apps in service (suspend / reactivate), and the audit log.
 import { html, type SafeHtml } from '../../web/html.ts';
-import { AUTH_METHOD_LABELS, type Application } from '../domain/application.ts';
+import { AUTH_METHOD_LABELS, changedFields, detailsOf, type Application, type DetailField } from '../domain/application.ts';
 import type { AuditEntry } from '../services/portal-store.ts';
 import { badge } from './apps-pages.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
+const FIELD_LABELS: Record<DetailField, string> = { name: 'Name', purpose: 'Purpose', website: 'Website', logoUri: 'Logo', policyUri: 'Privacy policy', tosUri: 'Terms', scopes: 'Permissions', redirectUris: 'Callback URLs', authMethod: 'Client type' };
+const shown = (v: string | readonly string[]): string => (typeof v === 'string' ? v || '—' : v.join(', ') || '—');
+
+/** For a change to a live app: what the consent screen and the client show now, next to what is asked. */
+function changes(a: Application): SafeHtml {
+  if (!a.approved) return html``;
+  const fields = changedFields(a.approved, detailsOf(a));
+  return html`<div class="alert info" role="status"><strong>Change to a live app.</strong> Until approved, the client keeps its approved values:
+<ul class="changes">${fields.map((f) => html`<li>${FIELD_LABELS[f]}: <del>${shown(a.approved![f])}</del> → <ins>${shown(a[f])}</ins></li>`)}</ul></div>`;
+}
+
+const versionInput = (a: Application): SafeHtml => html`<input type="hidden" name="version" value="${String(a.version)}">`;
+
 function details(a: Application, owner: string): SafeHtml {
-  return html`<dl class="details">
+  return html`${changes(a)}<dl class="details">
 <dt>Developer</dt><dd>${owner}</dd>
 <dt>Purpose</dt><dd>${a.purpose}</dd>
 <dt>Website</dt><dd>${a.website}</dd>
 <dt>Logo</dt><dd>${a.logoUri || '—'}</dd>
 <dt>Privacy policy</dt><dd>${a.policyUri || '—'}</dd>
 <dt>Terms</dt><dd>${a.tosUri || '—'}</dd>
-<dt>Permissions</dt><dd>${a.scopes.join(', ')}${a.clientId ? html` (approved now: ${(a.approvedScopes ?? []).join(', ') || 'none'})` : ''}</dd>
+<dt>Permissions</dt><dd>${a.scopes.join(', ')}${a.approved ? html` (approved now: ${a.approved.scopes.join(', ') || 'none'})` : ''}</dd>
 <dt>Callback URLs</dt><dd>${a.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
 <dt>Client type</dt><dd>${AUTH_METHOD_LABELS[a.authMethod]}</dd>
 <dt>Client ID</dt><dd>${a.clientId ? html`<code>${a.clientId}</code>` : 'created on approval'}</dd>
@@ -30,8 +43,8 @@ ${o.pending.map(
   (a) => html`<article class="queue-item" aria-labelledby="q-${a.id}">
 <h2 id="q-${a.id}">${a.name} ${badge(a)}</h2>
 ${details(a, o.owners.get(a.ownerId) ?? a.ownerId)}
-<div class="inline-actions"><form method="post" action="/admin/apps/${a.id}/approve">${csrfInput(o.form)}<button class="button primary" type="submit" aria-label="Approve ${a.name}">Approve</button></form></div>
-<form method="post" action="/admin/apps/${a.id}/reject" class="reject-form" novalidate>${csrfInput(o.form)}
+<div class="inline-actions"><form method="post" action="/admin/apps/${a.id}/approve">${csrfInput(o.form)}${versionInput(a)}<button class="button primary" type="submit" aria-label="Approve ${a.name}">Approve</button></form></div>
+<form method="post" action="/admin/apps/${a.id}/reject" class="reject-form" novalidate>${csrfInput(o.form)}${versionInput(a)}
 <div class="field"><label for="reason-${a.id}">Reason for rejecting ${a.name}</label><input type="text" id="reason-${a.id}" name="reason" maxlength="500"${
     o.rejectError?.id === a.id ? html` aria-invalid="true" aria-describedby="reason-${a.id}-error"` : ''
   }>${o.rejectError?.id === a.id ? html`<span class="field-error" id="reason-${a.id}-error">${o.rejectError.message}</span>` : ''}</div>

@@ -13,7 +13,7 @@ export const SCOPE_LABELS: Record<Scope, string> = {
 };
 
 export const badge = (app: Pick<Application, 'status' | 'clientId'>): SafeHtml =>
-  html`<span class="badge ${app.status}">${app.status === 'pending' && app.clientId ? 'Scope change in review' : STATUS_LABELS[app.status]}</span>`;
+  html`<span class="badge ${app.status}">${app.status === 'pending' && app.clientId ? 'Change in review' : STATUS_LABELS[app.status]}</span>`;
 
 export function appsListBody(apps: Application[]): SafeHtml {
   return html`<section class="card" aria-labelledby="apps-h">
@@ -56,7 +56,7 @@ export function appFormBody(o: { form: FormToken; state: AppFormState; action: s
 <h1 id="form-h">${o.editing ? html`Edit ${o.editing.name}` : 'Apply for an OAuth2 app'}</h1>
 <p class="lead">${
     o.editing?.clientId
-      ? 'Changes to details and callback URLs apply at once. Asking for more permissions sends the app back to review; it keeps working with its approved permissions meanwhile.'
+      ? 'Changes go to review: the app keeps working with its approved details (name, logo, links, callback URLs, permissions) until an operator approves them. Removing permissions or callback URLs applies at once.'
       : 'An operator reviews every application. Once approved you get a client ID and, for confidential clients, a secret.'
   }</p>
 ${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
@@ -84,14 +84,14 @@ function statusNote(app: Application): SafeHtml {
   switch (app.status) {
     case 'pending':
       return app.clientId
-        ? html`<div class="alert info" role="status">Your request for more permissions is waiting for review. The app keeps working with: ${(app.approvedScopes ?? []).join(', ') || 'no wallet permissions'}.</div>`
+        ? html`<div class="alert info" role="status">Your changes are waiting for review. Until then people see the approved name ${app.approved?.name ?? app.name}, and the app keeps working with: ${app.approved?.scopes.join(', ') || 'no wallet permissions'}.</div>`
         : html`<div class="alert info" role="status">Your application is waiting for review. You will find your credentials here once it is approved.</div>`;
     case 'rejected':
       return html`<div class="alert error" role="alert">Rejected: ${app.rejectionReason ?? 'no reason given'}. You can edit the application and submit it again.</div>`;
     case 'suspended':
       return html`<div class="alert error" role="alert">This app is suspended: its tokens were revoked and it cannot sign anyone in. Contact the operators.</div>`;
     case 'approved':
-      return app.rejectionReason ? html`<div class="alert info" role="status">Your last request for more permissions was declined: ${app.rejectionReason}</div>` : html``;
+      return app.rejectionReason ? html`<div class="alert info" role="status">Your last change was declined: ${app.rejectionReason}</div>` : html``;
   }
 }
 

@@ -8,6 +8,12 @@ import { actorOf, errorPage, fields, formToken, guard, page, seeOther, str, type
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
+/** The version the admin reviewed (a hidden field of the review form); a form without one is stale. */
+const reviewedVersion = (request: FastifyRequest): number => {
+  const v = str(fields(request).version);
+  return /^[0-9]{1,9}$/.test(v) ? Number(v) : -1;
+};
+
 export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
   const ctx = rc.ctx;
 
@@ -35,7 +41,7 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
     guard(
       rc,
       async (request, reply, viewer) => {
-        const approved = await approveApplication(ctx, actorOf(viewer), (request as WithId).params.id);
+        const approved = await approveApplication(ctx, actorOf(viewer), (request as WithId).params.id, reviewedVersion(request));
         if (!approved.ok) return errorPage(reply, approved.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
         flash.set(reply, { notice: `${approved.value.name} was approved.` });
         return seeOther(reply, '/admin');
@@ -50,7 +56,7 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
       rc,
       async (request, reply, viewer) => {
         const id = (request as WithId).params.id;
-        const rejected = await rejectApplication(ctx, actorOf(viewer), id, str(fields(request).reason));
+        const rejected = await rejectApplication(ctx, actorOf(viewer), id, str(fields(request).reason), reviewedVersion(request));
         if (!rejected.ok) {
           if (rejected.error.code === 'INVALID_INPUT') return queue(request, reply, viewer, { id, message: rejected.error.message });
           return errorPage(reply, rejected.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });

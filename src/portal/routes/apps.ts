@@ -7,7 +7,7 @@ import { editApplication } from '../app/edit-application.ts';
 import { submitApplication } from '../app/submit-application.ts';
 import { appBody, appFormBody, appsListBody, deleteBody, formValues, integrationBody } from '../pages/apps-pages.ts';
 import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
-import { errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { actorOf, errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
@@ -78,7 +78,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     '/apps/:id',
     guard(rc, async (request, reply, viewer) => {
       const id = (request as WithId).params.id;
-      const edited = await editApplication(ctx, viewer.userId, id, fields(request));
+      const edited = await editApplication(ctx, actorOf(viewer), id, fields(request));
       if (!edited.ok) {
         const e = edited.error;
         const form = formToken(rc, request, reply);
@@ -88,7 +88,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
         return page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${id}`, editing: found, state }) }, 400);
       }
       const a = edited.value;
-      flash.set(reply, { notice: a.status === 'pending' ? (a.clientId ? 'Saved. The extra permissions wait for review.' : 'Saved and sent for review.') : 'Saved.' });
+      flash.set(reply, { notice: a.status === 'pending' ? (a.clientId ? 'Saved. Your changes wait for review; the app keeps its approved details meanwhile.' : 'Saved and sent for review.') : 'Saved.' });
       return seeOther(reply, `/apps/${id}`);
     }),
   );

@@ -95,11 +95,11 @@ export function messagePage(reply: FastifyReply, status: number, title: string, 
   return page(reply, { title, ...(extra.viewer && extra.form ? { viewer: extra.viewer, form: extra.form } : {}), body: messageBody({ title, message, ...(extra.back ? { back: extra.back } : {}) }) }, status);
 }
 
-const STATUS: Record<PortalError['code'], number> = { NOT_FOUND: 404, INVALID_STATE: 409, INVALID_INPUT: 400, UPSTREAM: 503 };
+const STATUS: Record<PortalError['code'], number> = { NOT_FOUND: 404, INVALID_STATE: 409, CHANGED: 409, INVALID_INPUT: 400, UPSTREAM: 503 };
 
 /** A use case's error value as a page: 404, 409, 400 or 503 in plain words. */
 export function errorPage(reply: FastifyReply, e: PortalError, extra: { viewer?: SignedIn; form?: FormToken; back?: { href: string; label: string } } = {}) {
-  const title = e.code === 'NOT_FOUND' ? 'Not found' : e.code === 'UPSTREAM' ? 'Try again in a moment' : 'That cannot be done';
+  const title = e.code === 'NOT_FOUND' ? 'Not found' : e.code === 'UPSTREAM' ? 'Try again in a moment' : e.code === 'CHANGED' ? 'This application changed' : 'That cannot be done';
   return messagePage(reply, STATUS[e.code], title, e.message, extra);
 }
 

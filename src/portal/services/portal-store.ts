@@ -18,7 +18,8 @@ interface ApplicationRow {
   redirect_uris: string[];
   auth_method: AuthMethod;
   client_id: string | null;
-  approved_scopes: Scope[] | null;
+  approved_details: ApplicationDetails | string | null;
+  version: number;
   rejection_reason: string | null;
   created_at: Date;
   updated_at: Date;
@@ -38,7 +39,8 @@ const toApplication = (r: ApplicationRow): Application => ({
   redirectUris: r.redirect_uris,
   authMethod: r.auth_method,
   clientId: r.client_id,
-  approvedScopes: r.approved_scopes,
+  approved: typeof r.approved_details === 'string' ? (JSON.parse(r.approved_details) as ApplicationDetails) : r.approved_details,
+  version: Number(r.version),
   rejectionReason: r.rejection_reason,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
@@ -82,13 +84,16 @@ export interface ApplicationPatch {
   details?: ApplicationDetails;
   status?: ApplicationStatus;
   clientId?: string | null;
-  approvedScopes?: Scope[] | null;
+  approved?: ApplicationDetails | null;
   rejectionReason?: string | null;
 }
 
-/** Applies the patch; with `expect`, only when the application is in that state (a claimed transition), else undefined. */
-export async function updateApplication(q: Queryable, id: string, patch: ApplicationPatch, expect?: ApplicationStatus): Promise<Application | undefined> {
-  const sets: string[] = ['updated_at = now()'];
+/**
+ * Applies the patch and bumps the version; with `expect`, only when the application is in that state
+ * and/or at that version (a claimed transition), else undefined.
+ */
+export async function updateApplication(q: Queryable, id: string, patch: ApplicationPatch, expect?: ApplicationStatus | { status?: ApplicationStatus; version?: number }): Promise<Application | undefined> {
+  const sets: string[] = ['updated_at = now()', 'version = version + 1'];
   const params: unknown[] = [id];
   const set = (column: string, value: unknown) => {
     params.push(value);
@@ -108,12 +113,17 @@ export async function updateApplication(q: Queryable, id: string, patch: Applica
   }
   if (patch.status !== undefined) set('status', patch.status);
   if (patch.clientId !== undefined) set('client_id', patch.clientId);
-  if (patch.approvedScopes !== undefined) set('approved_scopes', patch.approvedScopes);
+  if (patch.approved !== undefined) set('approved_details', patch.approved && JSON.stringify(patch.approved));
   if (patch.rejectionReason !== undefined) set('rejection_reason', patch.rejectionReason);
   let where = 'id = $1';
-  if (expect !== undefined) {
-    params.push(expect);
+  const expected = typeof expect === 'string' ? { status: expect } : (expect ?? {});
+  if (expected.status !== undefined) {
+    params.push(expected.status);
     where += ` AND status = $${params.length}`;
+  }
+  if (expected.version !== undefined) {
+    params.push(expected.version);
+    where += ` AND version = $${params.length}`;
   }
   const [row] = await q.query<ApplicationRow>(`UPDATE portal_applications SET ${sets.join(', ')} WHERE ${where} RETURNING *`, params);
   return row && toApplication(row);
