@@ -16,6 +16,7 @@ import { createCredentialChecker } from './credentials.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
 import { registerObservability } from '../observability/register.ts';
+import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
 export interface ApiServerDeps {
   config: Config;
@@ -34,7 +35,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   if (deps.unsafeFixedPrincipal && config.env === 'production') throw new Error('unsafeFixedPrincipal is for benchmarks only');
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: true });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: fastifyTrustProxy(config.trustProxy) });
   registerObservability(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
   const schema = buildWalletSchema();

@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { trustProxySchema, type TrustProxy } from './trust-proxy.ts';
+
+export type { TrustProxy };
 
 export const SERVICE_NAMES = ['auth', 'api', 'ui', 'portal'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -75,6 +78,16 @@ const envSchema = z.object({
   ADMIN_EMAILS: csv.default([]),
   PRICE_BTC_USD_CENTS: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_CODE_IP_LIMIT: z.coerce.number().int().positive().default(300),
+  // Sign-in code limits (see src/identity/domain/policy.ts for why each is keyed the way it is).
+  LOGIN_CODE_IP_DAILY_LIMIT: z.coerce.number().int().positive().default(1000),
+  LOGIN_CODE_REQUESTER_LIMIT: z.coerce.number().int().positive().default(10),
+  LOGIN_CODE_REQUESTER_DAILY_LIMIT: z.coerce.number().int().positive().default(30),
+  LOGIN_CODE_IDENTIFIER_LIMIT: z.coerce.number().int().positive().default(30),
+  LOGIN_CODE_IDENTIFIER_DAILY_LIMIT: z.coerce.number().int().positive().default(100),
+  LOGIN_ATTEMPT_LIMIT: z.coerce.number().int().positive().default(10),
+  LOGIN_ATTEMPT_DAILY_LIMIT: z.coerce.number().int().positive().default(30),
+  // Which peers may set X-Forwarded-For: off, a hop count or proxy CIDRs.
+  TRUST_PROXY: trustProxySchema,
   // Request rates per window, shared by all processes through the database (0 turns a limit off).
   RATE_LIMIT_WINDOW: duration.default(60),
   RATE_LIMIT_IP: z.coerce.number().int().min(0).default(6000),
@@ -112,6 +125,16 @@ export interface Config {
   readonly adminEmails: readonly string[];
   readonly priceBtcUsdCents: number;
   readonly loginCodeIpLimit: number;
+  readonly loginCodeLimits: {
+    readonly ipDaily: number;
+    readonly requesterHourly: number;
+    readonly requesterDaily: number;
+    readonly identifierHourly: number;
+    readonly identifierDaily: number;
+    readonly attemptsHourly: number;
+    readonly attemptsDaily: number;
+  };
+  readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly perIp: number; readonly perClient: number; readonly windowSeconds: number };
 }
 
@@ -208,6 +231,16 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     adminEmails: e.ADMIN_EMAILS.map((x) => x.toLowerCase()),
     priceBtcUsdCents: e.PRICE_BTC_USD_CENTS,
     loginCodeIpLimit: e.LOGIN_CODE_IP_LIMIT,
+    loginCodeLimits: {
+      ipDaily: e.LOGIN_CODE_IP_DAILY_LIMIT,
+      requesterHourly: e.LOGIN_CODE_REQUESTER_LIMIT,
+      requesterDaily: e.LOGIN_CODE_REQUESTER_DAILY_LIMIT,
+      identifierHourly: e.LOGIN_CODE_IDENTIFIER_LIMIT,
+      identifierDaily: e.LOGIN_CODE_IDENTIFIER_DAILY_LIMIT,
+      attemptsHourly: e.LOGIN_ATTEMPT_LIMIT,
+      attemptsDaily: e.LOGIN_ATTEMPT_DAILY_LIMIT,
+    },
+    trustProxy: e.TRUST_PROXY,
     rateLimits: { perIp: e.RATE_LIMIT_IP, perClient: e.RATE_LIMIT_CLIENT, windowSeconds: e.RATE_LIMIT_WINDOW },
   };
   return deepFreeze(config);

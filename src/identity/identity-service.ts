@@ -39,7 +39,7 @@ export interface IdentityDeps {
   onUserCreated: (tx: Queryable, userId: UserId) => Promise<void>;
   /** The clock (tests move it to check expiry). */
   now?: () => Date;
-  /** Overrides of the resend throttle. */
+  /** Overrides of the sign-in limits (tests). */
   throttle?: Partial<ThrottlePolicy>;
 }
 
@@ -55,7 +55,18 @@ export function createIdentityService(deps: IdentityDeps) {
     box: createIdentitySecretBox(config.secrets.system),
     codeSecrets: config.secrets.system,
     now: deps.now ?? (() => new Date()),
-    policy: { ...DEFAULT_THROTTLE, ipLimit: config.loginCodeIpLimit, ...deps.throttle },
+    policy: {
+      ...DEFAULT_THROTTLE,
+      ipLimit: config.loginCodeIpLimit,
+      ipDaily: config.loginCodeLimits.ipDaily,
+      requesterHourly: config.loginCodeLimits.requesterHourly,
+      requesterDaily: config.loginCodeLimits.requesterDaily,
+      identifierHourly: config.loginCodeLimits.identifierHourly,
+      identifierDaily: config.loginCodeLimits.identifierDaily,
+      attemptsHourly: config.loginCodeLimits.attemptsHourly,
+      attemptsDaily: config.loginCodeLimits.attemptsDaily,
+      ...deps.throttle,
+    },
     sessionTtlSeconds: config.ttl.loginSession,
     onUserCreated: deps.onUserCreated,
     ...(deps.logger ? { logger: deps.logger } : {}),

@@ -19,6 +19,7 @@ import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
 import type { Queryable } from '../db/database.ts';
 import { registerObservability } from '../observability/register.ts';
+import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
 export interface LoginUiDeps {
   config: Config;
@@ -31,7 +32,8 @@ export interface LoginUiDeps {
 
 export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   const { config } = deps;
-  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  const trustProxy = fastifyTrustProxy(config.trustProxy);
+  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
   registerObservability(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 16 * 1024 });

@@ -9,6 +9,7 @@ import { createBatchedCounter } from './batched-counter.ts';
 import { recordRateLimited } from './metrics.ts';
 import { serverWide } from './plugin.ts';
 import { sendLimitError } from './errors.ts';
+import { addressKey } from '../shared/limits/client-address.ts';
 
 export interface RequestRateLimits {
   /** Requests per window from one IP address; 0 turns the limit off. */
@@ -29,8 +30,17 @@ export interface RateLimitOptions {
 const EXEMPT = /^\/(health\/|metrics$|version$)/;
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
-/** The caller's client identity from credentials in headers or client_id in the query (never the secret itself). */
+/**
+ * The caller's client identity from credentials in headers or client_id in the query (never the secret
+ * itself). A client_id is public and unproven here: counted per client_id alone, anyone could use up a
+ * client's budget and lock it out (issue 11 #4), so it is counted per client_id and address.
+ */
 export function defaultClientOf(request: FastifyRequest): string | undefined {
+  const client = claimedClient(request);
+  return client?.startsWith('oauth:') ? `${client}@${addressKey(request.ip)}` : client;
+}
+
+function claimedClient(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (typeof authorization === 'string') {
     const [scheme, value = ''] = authorization.split(' ', 2);
@@ -72,7 +82,7 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
   app.addHook('onRequest', async (request, reply) => {
     if (EXEMPT.test(request.url)) return;
     const keys: { key: string; scope: 'ip' | 'client'; limit: number }[] = [];
-    if (limits.perIp > 0) keys.push({ key: `http:ip:${request.ip}`, scope: 'ip', limit: limits.perIp });
+    if (limits.perIp > 0) keys.push({ key: `http:ip:${addressKey(request.ip)}`, scope: 'ip', limit: limits.perIp });
     const client = limits.perClient > 0 ? clientOf(request) : undefined;
     if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
     const counts = await counter.hit(keys.map((k) => k.key));

@@ -31,6 +31,7 @@ import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
 import { registerObservability } from '../observability/register.ts';
+import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
 export type { PortalAdminPort } from './services/admin-port.ts';
 export { withHttpClientStatus } from './services/admin-port.ts';
@@ -63,7 +64,8 @@ function registerPortalAssets(app: FastifyInstance): void {
 
 export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const { config } = deps;
-  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  const trustProxy = fastifyTrustProxy(config.trustProxy);
+  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
   registerObservability(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 32 * 1024 });

@@ -225,7 +225,8 @@ describe('observability', () => {
 describe('request-rate limits (429) shared through the database', () => {
   let r: Running;
   before(async () => {
-    r = await start({ RATE_LIMIT_IP: '30', RATE_LIMIT_CLIENT: '5', RATE_LIMIT_WINDOW: '60s' });
+    // The test client is the proxy: X-Forwarded-For names each client (issue 11 #2: only from TRUST_PROXY).
+    r = await start({ RATE_LIMIT_IP: '30', RATE_LIMIT_CLIENT: '5', RATE_LIMIT_WINDOW: '60s', TRUST_PROXY: 'loopback' });
   });
   after(() => stop(r));
 
@@ -238,8 +239,10 @@ describe('request-rate limits (429) shared through the database', () => {
     assert.equal((await graphql(r.urls.api, { 'x-api-key': 'lg_other', 'x-forwarded-for': '10.0.0.2' }, '{ me { id } }')).status, 401, 'another client is not limited');
     const basic = { authorization: `Basic ${Buffer.from('some-client:secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${r.urls.public}/oauth2/token`, { method: 'POST', headers: { ...basic, 'x-forwarded-for': `10.1.0.${i}` }, body: 'grant_type=client_credentials' })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${r.urls.public}/oauth2/token`, { method: 'POST', headers: { ...basic, 'x-forwarded-for': '10.1.0.1' }, body: 'grant_type=client_credentials' })).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    // A client_id is public: its budget is counted per address, so others cannot use it up (issue 11 #4).
+    assert.equal((await fetch(`${r.urls.public}/oauth2/token`, { method: 'POST', headers: { ...basic, 'x-forwarded-for': '10.1.0.2' }, body: 'grant_type=client_credentials' })).status, 401);
   });
 
   test('a burst of concurrent requests (counted in shared statements) lets exactly the limit through', async () => {

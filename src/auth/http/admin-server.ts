@@ -12,6 +12,8 @@ import type { LightgateAdmin } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerObservability } from '../../observability/register.ts';
+import type { TrustProxy } from '../../config/config.ts';
+import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 
 export interface AdminServerDeps {
   hydra: LightgateAdmin;
@@ -19,6 +21,8 @@ export interface AdminServerDeps {
   logger?: Logger;
   /** Extra admin routes of other modules (wallet funding, metrics), registered as encapsulated plugins. */
   plugins?: FastifyPluginAsync[];
+  /** Who may set X-Forwarded-For (request logs show the client's address). */
+  trustProxy?: TrustProxy;
 }
 
 type Q = Record<string, string | undefined>;
@@ -38,8 +42,8 @@ async function send<T>(reply: FastifyReply, result: Promise<Result<T, HydraError
 
 const MAX_PAGE_SIZE = 500;
 
-export function buildAdminServer({ hydra, db, logger, plugins = [] }: AdminServerDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024 });
+export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' } }: AdminServerDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   // Internal port: no request-rate limit (the login app's calls for every user come from one address).
   registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
   app.register(formbody);

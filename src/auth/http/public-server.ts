@@ -8,9 +8,12 @@ import { VERSION } from '../../shared/version.ts';
 import { registerObservability } from '../../observability/register.ts';
 import type { RequestRateLimits } from '../../observability/rate-limit.ts';
 import { HYDRA_ROUTES } from '../oidc/routes.ts';
+import type { TrustProxy } from '../../config/config.ts';
+import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 
-export function buildPublicServer({ auth, db, logger, rateLimits }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits }): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: true });
+export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' } }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy }): FastifyInstance {
+  // The same rule as oidc-provider's ctx.ip (provider-factory.ts): one resolver for both.
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   registerObservability(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
   // Bodies are read by oidc-provider itself: leave the stream untouched.
   app.removeAllContentTypeParsers();

@@ -1,19 +1,21 @@
-// RFC 6749 section 10.10 / RFC 9700 section 4.15: guessing a client secret must be slowed down.
-// After `maxFailures` failed authentications within the window, the client gets 429 with Retry-After.
+// RFC 6749 section 10.10 / RFC 9700 section 4.15: failed client authentications are counted and slowed.
+// Issue 11 #4: counted per client AND address, so nobody can use up another party's budget; and the
+// caller checks the secret first, so a correct secret is never refused (see provider-factory.ts).
 import type { Database } from '../../db/database.ts';
 import { createRateLimiter } from '../../shared/rate-limiter.ts';
+import { addressKey } from '../../shared/limits/client-address.ts';
 
 export interface ClientAuthThrottle {
-  retryAfter(clientId: string): Promise<number>;
-  recordFailure(clientId: string): Promise<void>;
+  /** Counts one failure of clientId from address; seconds to wait (> 0) once over `maxFailures` in the window. */
+  recordFailure(clientId: string, address: string): Promise<number>;
 }
 
 export function createClientAuthThrottle(db: Database, { maxFailures, windowSeconds }: { maxFailures: number; windowSeconds: number }): ClientAuthThrottle {
   const limiter = createRateLimiter(db, { prefix: 'client_auth', limit: maxFailures, windowSeconds });
   return {
-    retryAfter: (clientId) => limiter.retryAfter(clientId),
-    async recordFailure(clientId) {
-      await limiter.hit(clientId);
+    async recordFailure(clientId, address) {
+      const { retryAfter } = await limiter.hit(`${clientId}|${addressKey(address)}`);
+      return retryAfter;
     },
   };
 }

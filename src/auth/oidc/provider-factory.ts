@@ -5,7 +5,7 @@ import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import { verifySecret } from '../../shared/secret-hash.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
-import { createAdapterClass, unavailable } from './sql-adapter.ts';
+import { createAdapterClass } from './sql-adapter.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { hydraCompat } from './hydra-compat.ts';
 import { HYDRA_ROUTES } from './routes.ts';
@@ -16,6 +16,7 @@ import type { ConsentSessions } from './consent-sessions.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
 import { outageRedirect } from './outage-redirect.ts';
+import { pinRequestOrigin } from './request-origin.ts';
 
 export { HYDRA_ROUTES };
 
@@ -137,24 +138,25 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     discovery: { service_documentation: 'https://github.com/lightgate', claims_parameter_supported: false },
   };
   const provider = new Provider(config.urls.issuer, configuration);
-  provider.proxy = true;
+  // First middleware: URLs from the issuer only, ctx.ip by TRUST_PROXY, cache headers (issues 19 #3, 11 #2).
+  pinRequestOrigin(provider, { issuer: config.urls.issuer, trustProxy: config.trustProxy, discoveryPath: '/.well-known/openid-configuration', jwksPath: HYDRA_ROUTES.jwks });
 
-  // Client secrets are stored hashed: compare hashes. Repeated failures for one client are throttled (429).
+  // Client secrets are stored hashed: compare hashes. Issue 11 #4: the right secret is always accepted,
+  // whatever others sent (generated secrets are 256-bit: online guessing is hopeless); wrong ones are
+  // counted per client and address, and past the limit that address gets 429 for its wrong tries.
   const Client = provider.Client as unknown as { prototype: { compareClientSecret(this: { clientId: string; clientSecret: string }, actual: string): Promise<boolean> } };
   Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {
+    if (verifySecret(actual, this.clientSecret)) return true;
     const ctx = Provider.ctx;
-    const retryAfter = await throttle.retryAfter(this.clientId).catch((e) => {
-      throw unavailable(e);
-    });
+    // An outage while counting is not a reason to refuse with 429: the wrong secret is refused anyway.
+    const retryAfter = await throttle.recordFailure(this.clientId, ctx?.ip ?? '').catch(() => 0);
     if (retryAfter > 0) {
       if (ctx) ctx.state.retryAfter = retryAfter;
       const error = new errors.CustomOIDCProviderError('too_many_requests', 'too many failed client authentications, retry later');
       Object.assign(error, { status: 429, statusCode: 429, expose: true });
       throw error;
     }
-    const matches = verifySecret(actual, this.clientSecret);
-    if (!matches) await throttle.recordFailure(this.clientId).catch(() => undefined);
-    return matches;
+    return false;
   };
 
   // Hydra puts the login session's sid in every ID token (OIDC Front/Back-Channel Logout use it).

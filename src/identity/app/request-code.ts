@@ -5,10 +5,11 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import type { Channel } from '../domain/address.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { CODE_DIGITS, CODE_TTL_SECONDS } from '../domain/policy.ts';
-import { codeHash, newNumericCode, sha256 } from '../services/crypto.ts';
+import { codeHash, newNumericCode } from '../services/crypto.ts';
 import { insertLoginCode } from '../services/identity-store.ts';
 import type { MessageChannel } from '../services/message-sender.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
+import { DAY, firstRefusal, HOUR, identifierKey, knownRequesterKey, requesterKey, requesterTag, resendKey } from './limits.ts';
 
 export interface RequestCodeInput {
   channel: Channel;
@@ -20,17 +21,31 @@ export interface RequestCodeInput {
 
 export async function requestCode(ctx: IdentityContext, input: RequestCodeInput): Promise<Result<{ loginId: string }, IdentityError>> {
   const now = ctx.now();
-  const { policy } = ctx;
-  if (input.ip) {
-    const ip = await ctx.limiter.hit(`identity:code-ip:${input.ip}`, policy.ipLimit, 3600, now);
-    if (!ip.allowed) return err(identityError('rate_limited', { retryAfter: ip.retryAfter }));
+  const { policy, limiter } = ctx;
+  const who = identifierKey(input.channel, input.address);
+  const from = requesterKey(input.ip);
+  const refused = await firstRefusal(limiter, now, [
+    ...(input.ip
+      ? ([
+          [`identity:code-ip:${from}`, policy.ipLimit, HOUR],
+          [`identity:code-ip-day:${from}`, policy.ipDaily, DAY],
+        ] as const)
+      : []),
+    // Per identifier AND requester: whatever others do, this requester's share is its own (issue 19 #2).
+    [resendKey(who, from), policy.resendLimit, policy.resendWindowSeconds],
+    [`identity:code-hourly:${who}:${from}`, policy.requesterHourly, HOUR],
+    [`identity:code-daily:${who}:${from}`, policy.requesterDaily, DAY],
+  ]);
+  if (refused) return err(refused);
+  // The identifier-wide caps, which an address that signed in as this identifier before does not meet.
+  const known = input.ip !== undefined && (await limiter.seen(knownRequesterKey(who, from), policy.knownRequesterSeconds, now));
+  if (!known) {
+    const capped = await firstRefusal(limiter, now, [
+      [`identity:code-id-hourly:${who}`, policy.identifierHourly, HOUR],
+      [`identity:code-id-daily:${who}`, policy.identifierDaily, DAY],
+    ]);
+    if (capped) return err(capped);
   }
-  // Keys hold a hash, not the address itself.
-  const who = sha256(`${input.channel}:${input.address}`);
-  const resend = await ctx.limiter.hit(`identity:code-resend:${who}`, policy.resendLimit, policy.resendWindowSeconds, now);
-  if (!resend.allowed) return err(identityError('rate_limited', { retryAfter: resend.retryAfter }));
-  const hourly = await ctx.limiter.hit(`identity:code-hourly:${who}`, policy.hourlyAddressLimit, 3600, now);
-  if (!hourly.allowed) return err(identityError('rate_limited', { retryAfter: hourly.retryAfter }));
 
   const loginId = randomUUID();
   const code = newNumericCode(CODE_DIGITS);
@@ -41,6 +56,7 @@ export async function requestCode(ctx: IdentityContext, input: RequestCodeInput)
     codeHash: codeHash(ctx.codeSecrets[0]!, loginId, code),
     expiresAt: addSeconds(now, CODE_TTL_SECONDS),
     now,
+    requester: requesterTag(from),
   });
   const minutes = CODE_TTL_SECONDS / 60;
   try {

@@ -78,16 +78,22 @@ export async function setTotpLastStep(q: Queryable, userId: UserId, step: number
 
 // ---- login codes
 
-export async function insertLoginCode(q: Queryable, row: { id: string; channel: Channel; address: string; codeHash: string; expiresAt: Date; now: Date }): Promise<void> {
-  // A new code replaces the address's earlier ones.
-  await q.query('UPDATE login_codes SET consumed_at = $3::timestamptz WHERE channel = $1 AND address = $2 AND consumed_at IS NULL', [row.channel, row.address, iso(row.now)]);
-  await q.query('INSERT INTO login_codes (id, channel, address, code_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz)', [
+export async function insertLoginCode(q: Queryable, row: { id: string; channel: Channel; address: string; codeHash: string; expiresAt: Date; now: Date; requester: string }): Promise<void> {
+  // A new code replaces the earlier ones this requester got for the address, not anyone else's (issue 19 #2).
+  await q.query('UPDATE login_codes SET consumed_at = $3::timestamptz WHERE channel = $1 AND address = $2 AND consumed_at IS NULL AND requester IS NOT DISTINCT FROM $4', [
+    row.channel,
+    row.address,
+    iso(row.now),
+    row.requester,
+  ]);
+  await q.query('INSERT INTO login_codes (id, channel, address, code_hash, expires_at, created_at, requester) VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7)', [
     row.id,
     row.channel,
     row.address,
     row.codeHash,
     iso(row.expiresAt),
     iso(row.now),
+    row.requester,
   ]);
 }
 
@@ -97,8 +103,14 @@ export async function lockLoginCodeById(tx: Queryable, id: string): Promise<Logi
   return row;
 }
 
-export async function lockLatestLoginCode(tx: Queryable, channel: Channel, address: string): Promise<LoginCodeRow | undefined> {
-  const [row] = await tx.query<LoginCodeRow>('SELECT * FROM login_codes WHERE channel = $1 AND address = $2 ORDER BY created_at DESC LIMIT 1 FOR UPDATE', [channel, address]);
+/** The newest code for the address, preferring a live one this requester asked for (issue 19 #2). */
+export async function lockLatestLoginCode(tx: Queryable, channel: Channel, address: string, requester: string, now: Date): Promise<LoginCodeRow | undefined> {
+  const [row] = await tx.query<LoginCodeRow>(
+    `SELECT * FROM login_codes WHERE channel = $1 AND address = $2
+      ORDER BY (requester IS NOT DISTINCT FROM $3 AND consumed_at IS NULL AND expires_at > $4::timestamptz) DESC, created_at DESC
+      LIMIT 1 FOR UPDATE`,
+    [channel, address, requester, iso(now)],
+  );
   return row;
 }
 

@@ -10,6 +10,10 @@ export interface RateLimitVerdict {
 export interface RateLimiter {
   /** Counts one hit on key and says whether it is within limit hits per window. */
   hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<RateLimitVerdict>;
+  /** Whether key was hit within its last windowSeconds (counts nothing). */
+  seen(key: string, windowSeconds: number, now: Date): Promise<boolean>;
+  /** Deletes the counter of key, or with `prefix` every counter whose key starts with it. */
+  forget(key: string, options?: { prefix?: boolean }): Promise<void>;
 }
 
 export function createRateLimiter(db: Queryable): RateLimiter {
@@ -29,6 +33,18 @@ export function createRateLimiter(db: Queryable): RateLimiter {
       if (hits <= limit) return { allowed: true, retryAfter: 0 };
       const resetAt = new Date(row!.window_start).getTime() + windowSeconds * 1000;
       return { allowed: false, retryAfter: Math.max(1, Math.ceil((resetAt - now.getTime()) / 1000)) };
+    },
+    async seen(key, windowSeconds, now) {
+      const since = new Date(now.getTime() - windowSeconds * 1000);
+      const rows = await db.query('SELECT 1 FROM rate_limits WHERE key = $1 AND window_start > $2::timestamptz', [key, since.toISOString()]);
+      return rows.length > 0;
+    },
+    async forget(key, options) {
+      if (!options?.prefix) {
+        await db.query('DELETE FROM rate_limits WHERE key = $1', [key]);
+        return;
+      }
+      await db.query("DELETE FROM rate_limits WHERE key LIKE $1 ESCAPE '\\'", [`${key.replace(/[\\%_]/g, '\\$&')}%`]);
     },
   };
 }
