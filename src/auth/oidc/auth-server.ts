@@ -14,6 +14,7 @@ import { createClientAuthThrottle } from './client-auth-throttle.ts';
 import { createConsentSessions } from './consent-sessions.ts';
 import { createHandledChallenges } from './handled-challenges.ts';
 import { createHydraFlows } from './hydra-flows.ts';
+import { createFlowVerifiers } from './flow-verifiers.ts';
 import { createLogoutRequests } from './logout-requests.ts';
 import { buildProvider } from './provider-factory.ts';
 import { HYDRA_ROUTES } from './routes.ts';
@@ -36,10 +37,11 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const consentSessions = createConsentSessions(db);
   const logoutRequests = createLogoutRequests(db, config.ttl.interaction);
   const handled = createHandledChallenges(db);
+  const verifiers = createFlowVerifiers(db);
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
 
-  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions, handled });
+  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions, handled, verifiers });
   let provider: Provider = await build();
   let callback = provider.callback();
   let keysVersion = await signingKeysVersion(db);
@@ -77,7 +79,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     const stored = await clients.find(id);
     return stored && publicView(stored);
   };
-  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests });
+  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, verifiers });
 
   return {
     hydra: { ...flows, ...clientAdmin },

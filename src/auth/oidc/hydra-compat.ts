@@ -1,5 +1,5 @@
 // Koa middleware in front of oidc-provider that gives it Hydra's observable behaviour at /oauth2/auth:
-// verifier URLs, a client's scope allow-list, and refresh tokens for offline_access without prompt=consent.
+// a client's scope allow-list, and refresh tokens for offline_access without prompt=consent.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { HYDRA_ROUTES } from './routes.ts';
@@ -11,7 +11,7 @@ type Next = () => Promise<unknown>;
  * RFC 6749 section 4.1.2.1: an error goes back to the client only when the redirect_uri is the client's own;
  * otherwise oidc-provider renders its error page. RFC 9207: with `iss`.
  */
-async function redirectError(provider: Provider, ctx: KoaContextWithOIDC, query: Query, error: string, description: string, next: Next) {
+export async function redirectError(provider: Provider, ctx: KoaContextWithOIDC, query: Query, error: string, description: string, next: Next) {
   const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;
   const redirectUri = typeof query.redirect_uri === 'string' ? query.redirect_uri : undefined;
   const client = clientId ? await provider.Client.find(clientId) : undefined;
@@ -71,19 +71,7 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     if (ctx.path !== HYDRA_ROUTES.authorization || ctx.method !== 'GET') return next();
     const query = { ...ctx.query } as Query;
 
-    // Hydra sends the browser back with ?login_verifier= / ?consent_verifier=; here that resumes the interaction.
-    const verifier = query.login_verifier ?? query.consent_verifier;
-    if (typeof verifier === 'string') {
-      if (await provider.Interaction.find(verifier)) {
-        // A real browser sends oidc-provider's resume cookie only on its own path (/oauth2/auth/<uid>),
-        // so send the browser there instead of rewriting the path server-side.
-        ctx.status = 303;
-        ctx.redirect(`${ctx.path}/${encodeURIComponent(verifier)}`);
-        return;
-      }
-      // A verifier is single use: replaying it never yields a second code.
-      return redirectError(provider, ctx, query, 'access_denied', 'The login or consent verifier has already been used', next);
-    }
+    // ?login_verifier= / ?consent_verifier= never get here: verifier-step.ts answers them.
 
     // Hydra's rule: a client gets only the scopes it is registered for; anything else is invalid_scope.
     const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;

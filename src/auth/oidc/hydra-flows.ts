@@ -7,6 +7,7 @@ import type { HydraAdmin } from '../../hydra-port/port.ts';
 import type { AcceptConsent, AcceptLogin, ConsentRequest, HydraError, IntrospectedToken, LoginRequest, OAuth2Client, RejectRequest } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
+import type { FlowVerifiers } from './flow-verifiers.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import type { LogoutRequests } from './logout-requests.ts';
 import { SESSION_CLAIMS } from './provider-factory.ts';
@@ -39,6 +40,8 @@ export interface FlowDeps {
   consentSessions: ConsentSessions;
   handled: HandledChallenges;
   logoutRequests: LogoutRequests;
+  /** Pending decisions under single-use random verifiers (issue 11 #1). */
+  verifiers: FlowVerifiers;
 }
 
 type InteractionLike = {
@@ -47,7 +50,7 @@ type InteractionLike = {
   returnTo: string;
   prompt: { name: string; details: Record<string, unknown> };
   params: Record<string, unknown>;
-  session?: { accountId?: string; uid?: string };
+  session?: { accountId?: string; uid?: string; acr?: string; amr?: string[] };
   lastSubmission?: Record<string, unknown>;
   result?: Record<string, unknown>;
   grantId?: string;
@@ -91,15 +94,15 @@ function oidcContext(params: Record<string, unknown>) {
 }
 
 export function createHydraFlows(deps: FlowDeps): FlowPort {
-  const { db, provider, handled, consentSessions, logoutRequests } = deps;
+  const { db, provider, handled, consentSessions, logoutRequests, verifiers } = deps;
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
   async function pending(challenge: string, kind: 'login' | 'consent'): Promise<Result<InteractionLike, HydraError>> {
     if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
-    const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
-    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
     const redirectTo = await handled.find(challenge);
     if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
+    const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
+    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
     return notFound(`${kind} request`);
   }
 
@@ -108,14 +111,17 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
     return client ? ok(client) : notFound('client');
   }
 
-  /** Stores the app's decision; the browser resumes at Hydra's verifier URL (see hydra-compat.ts). */
+  /**
+   * Keeps the app's decision pending under a fresh random verifier (issue 11 #1): nothing is written onto the
+   * interaction until the browser that started the flow presents the verifier (verifier-step.ts). A handled
+   * challenge answers 410 with the original request URL, as Hydra does, never with a verifier.
+   */
   async function finish(interaction: InteractionLike, kind: 'login' | 'consent', result: Record<string, unknown>) {
-    const redirectTo = `${requestUrl(deps.issuer, interaction.params)}&${kind}_verifier=${encodeURIComponent(interaction.uid)}`;
-    const marked = await handled.mark(interaction.uid, kind, redirectTo, deps.interactionTtl);
+    const url = requestUrl(deps.issuer, interaction.params);
+    const marked = await handled.mark(interaction.uid, kind, url, deps.interactionTtl);
     if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
-    interaction.result = result;
-    await interaction.save(Math.max(1, interaction.exp - now()));
-    return ok({ redirect_to: redirectTo });
+    const verifier = await verifiers.issue({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()));
+    return ok({ redirect_to: `${url}&${kind}_verifier=${verifier}` });
   }
 
   async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
@@ -279,7 +285,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         }
         const marked = await handled.mark(challenge, 'logout', record.requestUrl, deps.interactionTtl);
         if (!marked.first) return fail(410, 'Gone', 'The logout request has been handled already', { redirect_to: marked.redirectTo });
-        return ok({ redirect_to: `${deps.issuer}/oauth2/sessions/logout?logout_verifier=${encodeURIComponent(challenge)}` });
+        // A fresh single-use verifier, not the challenge (issue 11 #1); the browser's own session secret is checked when it is used.
+        const verifier = await verifiers.issue({ kind: 'logout', challenge }, deps.interactionTtl);
+        return ok({ redirect_to: `${deps.issuer}/oauth2/sessions/logout?logout_verifier=${verifier}` });
       }),
 
     rejectLogoutRequest: (challenge) =>

@@ -1,14 +1,16 @@
 // Hydra's flow on oidc-provider: every authorization request goes to the login app and then to the consent
 // app (each may be skipped by the app when the request says `skip`). prompt=none never leaves the server:
-// it succeeds only with an existing session and an existing grant covering the request (OIDC Core 3.1.2.1).
+// it succeeds only with a remembered login and a remembered consent covering the request (OIDC Core 3.1.2.1).
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ConsentSessions } from './consent-sessions.ts';
+import { rememberedLogin } from './session-rules.ts';
 
 const { Prompt, Check } = interactionPolicy;
 
-/** Whether the login request may be skipped: a live session, no prompt=login, max_age satisfied. */
+/** Whether the login request may be skipped: a live remembered session, no prompt=login, max_age satisfied. */
 function loginSkippable(ctx: KoaContextWithOIDC): boolean {
   const { oidc } = ctx;
-  if (!oidc.session?.accountId) return false;
+  if (!oidc.session || !rememberedLogin(oidc.session)) return false;
   if (originalPrompts(ctx).has('login')) return false;
   const maxAge = oidc.params?.max_age as number | string | undefined;
   if (maxAge !== undefined && oidc.session.past(Number(maxAge))) return false;
@@ -22,14 +24,12 @@ export function originalPrompts(ctx: KoaContextWithOIDC): Set<string> {
   return ctx.oidc.prompts;
 }
 
-export function hydraPolicy() {
+export function hydraPolicy(consentSessions: ConsentSessions) {
   const login = new Prompt(
     { name: 'login', requestable: true },
-    (ctx: KoaContextWithOIDC) => {
-      // Keep the browser session from the first request on, so its id is the login request's session_id.
-      if (ctx.oidc.session) (ctx.oidc.session as unknown as { touched: boolean }).touched = true;
-      return { skip: loginSkippable(ctx), session_id: ctx.oidc.session?.uid ?? '' };
-    },
+    // The session is not stored before a login is accepted (issue 19 #16); session-rules.ts gives this id to the
+    // session the login creates, so it is still the ID token's sid (Hydra).
+    (ctx: KoaContextWithOIDC) => ({ skip: loginSkippable(ctx), session_id: ctx.oidc.session?.uid ?? '' }),
     new Check('hydra_login', 'End-User authentication is required', 'login_required', (ctx: KoaContextWithOIDC) => {
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       if (ctx.oidc.promptPending('none') && loginSkippable(ctx)) return Check.NO_NEED_TO_PROMPT;
@@ -38,12 +38,16 @@ export function hydraPolicy() {
   );
   const consent = new Prompt(
     { name: 'consent', requestable: true },
-    new Check('hydra_consent', 'End-User consent is required', 'consent_required', (ctx: KoaContextWithOIDC) => {
+    new Check('hydra_consent', 'End-User consent is required', 'consent_required', async (ctx: KoaContextWithOIDC) => {
       const { oidc } = ctx;
       if (oidc.result?.consent) return Check.NO_NEED_TO_PROMPT;
-      if (oidc.promptPending('none') && oidc.grant) {
+      // Hydra: prompt=none only with a remembered consent (issue 19 #9); a grant alone is not one.
+      const accountId = oidc.session?.accountId;
+      if (oidc.promptPending('none') && oidc.grant && accountId && oidc.client) {
         const granted = new Set(oidc.grant.getOIDCScopeEncountered().split(' '));
-        if ([...oidc.requestParamOIDCScopes].every((s) => granted.has(s))) return Check.NO_NEED_TO_PROMPT;
+        const scopes = [...oidc.requestParamOIDCScopes];
+        const audience = String(oidc.params?.audience ?? '').split(' ').filter(Boolean);
+        if (scopes.every((s) => granted.has(s)) && (await consentSessions.findRemembered(accountId, oidc.client.clientId, scopes, audience))) return Check.NO_NEED_TO_PROMPT;
       }
       return Check.REQUEST_PROMPT;
     }),

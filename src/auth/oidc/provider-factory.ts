@@ -8,6 +8,9 @@ import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { hydraCompat } from './hydra-compat.ts';
+import type { FlowVerifiers } from './flow-verifiers.ts';
+import { verifierStep } from './verifier-step.ts';
+import { applySessionRules } from './session-rules.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { renderErrorPage } from './pages.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';
@@ -41,9 +44,10 @@ export interface ProviderDeps {
   logoutRequests: LogoutRequests;
   consentSessions: ConsentSessions;
   handled: HandledChallenges;
+  verifiers: FlowVerifiers;
 }
 
-export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions, handled }: ProviderDeps): Provider {
+export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions, verifiers }: ProviderDeps): Provider {
   const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
   const configuration: Configuration = {
     adapter: createAdapterClass(db),
@@ -104,7 +108,9 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
       Grant: config.ttl.refreshToken,
       Interaction: config.ttl.interaction,
       // Hydra's remember_for: 0 means the configured login session lifetime.
-      Session: (ctx) => {
+      Session: (ctx, session) => {
+        // Not remembered (Hydra's remember=false): kept only as long as a flow may take (issue 19 #10).
+        if ((session as { transient?: boolean } | undefined)?.transient) return config.ttl.interaction;
         const rememberFor = (ctx?.oidc?.result?.login as { remember_for?: number } | undefined)?.remember_for;
         return rememberFor && rememberFor > 0 ? rememberFor : config.ttl.loginSession;
       },
@@ -125,7 +131,7 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
       };
     },
     interactions: {
-      policy: hydraPolicy(),
+      policy: hydraPolicy(consentSessions),
       url(_ctx, interaction) {
         const challenge = encodeURIComponent(interaction.uid);
         return interaction.prompt.name === 'login' ? `${config.urls.login}?login_challenge=${challenge}` : `${config.urls.consent}?consent_challenge=${challenge}`;
@@ -169,12 +175,18 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
 
   // First, so that it also sees outages met by the middleware after it.
   provider.use(outageRedirect(HYDRA_ROUTES.authorization, config.urls.issuer));
+  // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
+  provider.use(verifierStep(provider, verifiers));
+  applySessionRules(provider);
   provider.use(
     hydraCompat(provider, {
       async confirmLogout(verifier) {
-        const record = await logoutRequests.find(verifier);
-        if (!record || !(await handled.find(verifier))) return undefined;
-        await logoutRequests.remove(verifier);
+        // Single use: taking the verifier deletes it, whether or not this browser's session then matches.
+        const decision = await verifiers.take(verifier);
+        if (decision?.kind !== 'logout') return undefined;
+        const record = await logoutRequests.find(decision.challenge);
+        if (!record) return undefined;
+        await logoutRequests.remove(decision.challenge);
         return record.secret;
       },
     }),

@@ -1,0 +1,56 @@
+// Hydra's login, consent and logout verifiers (issue 11 #1): a fresh 256-bit random value per accepted
+// challenge, handed out only in the accept call's redirect_to and distinct from the public challenge.
+// The app's decision waits here, under a hash of the verifier (secrets at rest), until the browser
+// presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
+import type { Database } from '../../db/database.ts';
+import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
+
+export type VerifierKind = 'login' | 'consent' | 'logout';
+
+export interface PendingDecision {
+  kind: VerifierKind;
+  /** The oidc-provider interaction uid (login, consent) or the logout challenge. */
+  challenge: string;
+  /** What the app decided (oidc-provider's interaction result); none for logout. */
+  result?: Record<string, unknown>;
+}
+
+export interface FlowVerifiers {
+  /** Stores the decision and returns its verifier (the only copy of the clear value). */
+  issue(decision: PendingDecision, ttlSeconds: number): Promise<string>;
+  /** The decision of a live verifier, without using it up. */
+  peek(verifier: string): Promise<PendingDecision | undefined>;
+  /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
+  take(verifier: string): Promise<PendingDecision | undefined>;
+}
+
+const MODEL = 'FlowVerifier';
+const sane = (verifier: unknown): verifier is string => typeof verifier === 'string' && verifier.length > 0 && verifier.length <= 512;
+
+export function createFlowVerifiers(db: Database): FlowVerifiers {
+  return {
+    async issue(decision, ttlSeconds) {
+      const verifier = generateSecret(32);
+      await db.query(`INSERT INTO oidc_payloads (model, id, payload, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`, [
+        MODEL,
+        hashSecret(verifier),
+        JSON.stringify(decision),
+        Math.max(1, Math.floor(ttlSeconds)),
+      ]);
+      return verifier;
+    },
+    async peek(verifier) {
+      if (!sane(verifier)) return undefined;
+      const [row] = await db.query<{ payload: PendingDecision }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [MODEL, hashSecret(verifier)]);
+      return row?.payload;
+    },
+    async take(verifier) {
+      if (!sane(verifier)) return undefined;
+      const [row] = await db.query<{ payload: PendingDecision; live: boolean }>('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live', [
+        MODEL,
+        hashSecret(verifier),
+      ]);
+      return row?.live ? row.payload : undefined;
+    },
+  };
+}
