@@ -12,7 +12,7 @@ export function renderConsentPage(o: { form: FormContext; request: ConsentReques
   const name = appName(request.client);
   const items = request.requested_scope.map((scope, i) => {
     const text = describeScope(scope);
-    const label = html`<span class="scope-name">${text.title}</span><span class="scope-id">${scope}</span>`;
+    const label = html`<span class="scope-name">${text.title}</span><span class="scope-id">${scope}</span>${text.detail ? html`<span class="scope-detail">${text.detail}</span>` : ''}`;
     if (text.fixed) return html`<li><div class="fixed">${hidden('scope', scope)}<span aria-hidden="true">✓</span><span>${label}</span></div></li>`;
     return html`<li>${checkbox({ id: `scope-${i}`, name: 'scope', value: scope, label, checked: true })}</li>`;
   });

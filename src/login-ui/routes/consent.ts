@@ -77,7 +77,8 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
     const ticked = new Set(asList(body.scope));
     // Only scopes that were asked for; fixed ones (openid, …) go with any grant.
     const granted = requested.filter((s) => ticked.has(s) || describeScope(s).fixed);
-    const choosable = requested.filter((s) => !describeScope(s).fixed);
+    // At least one of the permissions proper; an optional extra (offline access) alone is no grant.
+    const choosable = requested.filter((s) => !describeScope(s).fixed && !describeScope(s).extra);
     if (granted.length === 0 || (choosable.length > 0 && !choosable.some((s) => ticked.has(s)))) {
       if (requested.length === 0) {
         const rejected = await refuseEmpty(challenge);
