@@ -20,6 +20,8 @@ import { buildProvider } from './provider-factory.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { KEYS_CHANNEL, loadSigningKeys, signingKeysVersion } from './signing-keys.ts';
 import { deleteExpiredPayloads } from './sql-adapter.ts';
+import { createTokenIds } from './token-ids.ts';
+import { hashLegacyPayloadIds } from './legacy-token-ids.ts';
 
 export type LightgateAdmin = HydraAdmin & ClientAdminPort;
 
@@ -40,6 +42,9 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const verifiers = createFlowVerifiers(db);
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
+  const tokenIds = createTokenIds(config.secrets.system);
+  const rehashed = await hashLegacyPayloadIds(db, tokenIds);
+  if (rehashed) logger.info({ rows: rehashed }, 'tokens and sessions from before hashing at rest stored under their keyed hash');
 
   const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions, handled, verifiers });
   let provider: Provider = await build();
@@ -79,7 +84,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     const stored = await clients.find(id);
     return stored && publicView(stored);
   };
-  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, verifiers });
+  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers });
 
   return {
     hydra: { ...flows, ...clientAdmin },

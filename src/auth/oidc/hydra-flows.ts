@@ -12,6 +12,7 @@ import type { HandledChallenges } from './handled-challenges.ts';
 import type { LogoutRequests } from './logout-requests.ts';
 import { SESSION_CLAIMS } from './provider-factory.ts';
 import { revokeGrant, TOKEN_MODELS } from './sql-adapter.ts';
+import type { TokenIds } from './token-ids.ts';
 
 type FlowPort = Pick<
   HydraAdmin,
@@ -42,6 +43,8 @@ export interface FlowDeps {
   logoutRequests: LogoutRequests;
   /** Pending decisions under single-use random verifiers (issue 11 #1). */
   verifiers: FlowVerifiers;
+  /** Tokens are stored under keyed hashes: introspection looks them up the same way (token-ids.ts). */
+  tokenIds: TokenIds;
 }
 
 type InteractionLike = {
@@ -327,9 +330,10 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
              FROM oidc_payloads p
              LEFT JOIN oauth2_clients c ON c.client_id = p.client_id
              LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
-            WHERE p.model IN ('AccessToken', 'RefreshToken', 'ClientCredentials') AND p.id = $1
-              AND p.expires_at > now() AND p.consumed_at IS NULL`,
-          [token],
+            WHERE p.model IN ('AccessToken', 'RefreshToken', 'ClientCredentials') AND p.id = ANY($1::text[])
+              AND p.expires_at > now() AND p.consumed_at IS NULL
+            LIMIT 1`,
+          [deps.tokenIds.candidates(token)],
         );
         if (!row || row.status !== 'active') return ok({ active: false });
         const p = row.payload as { scope?: string; clientId: string; accountId?: string; exp: number; iat: number };

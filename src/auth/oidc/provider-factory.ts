@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { verifySecret } from '../../shared/secret-hash.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import { createAdapterClass } from './sql-adapter.ts';
+import { createTokenIds } from './token-ids.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { hydraCompat } from './hydra-compat.ts';
 import type { FlowVerifiers } from './flow-verifiers.ts';
@@ -50,7 +51,7 @@ export interface ProviderDeps {
 export function buildProvider({ config, db, keys, throttle, logoutRequests, consentSessions, verifiers }: ProviderDeps): Provider {
   const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
   const configuration: Configuration = {
-    adapter: createAdapterClass(db),
+    adapter: createAdapterClass(db, createTokenIds(config.secrets.system)),
     jwks: { keys: keys as never },
     cookies: {
       keys: [...config.secrets.cookie],

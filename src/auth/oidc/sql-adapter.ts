@@ -1,10 +1,12 @@
 // oidc-provider's adapter contract over the oidc_payloads table (and oauth2_clients for the Client model).
 // Expired rows are invisible; consume() is atomic so a code or refresh token can be spent only once.
+// Tokens, codes and sessions are stored under a keyed hash of their value, never the value (token-ids.ts).
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
+import type { TokenIds } from './token-ids.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
 
@@ -43,7 +45,21 @@ let clientsOf: (id: string) => ReturnType<ReturnType<typeof createClientReposito
 
 export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
 
-export function createAdapterClass(db: Database) {
+/**
+ * The JSON kept for a row: without `jti` (it is the raw id, put back from what the client presents on find),
+ * and an interaction without the copy of the session cookie that oidc-provider records but never reads.
+ */
+function atRest(model: string, payload: Payload): Payload {
+  const { jti: _jti, ...stored } = payload;
+  const session = stored.session as Record<string, unknown> | undefined;
+  if (model === 'Interaction' && session && 'cookie' in session) {
+    const { cookie: _cookie, ...rest } = session;
+    stored.session = rest;
+  }
+  return stored;
+}
+
+export function createAdapterClass(db: Database, ids: TokenIds) {
   const clients = createClientRepository(db);
   clientsOf = (id) => clients.find(id);
   return class SqlAdapter {
@@ -52,16 +68,25 @@ export function createAdapterClass(db: Database) {
       this.model = model;
     }
 
+    /** Row ids a presented value may be stored under: its keyed hashes (token-ids.ts), or itself for plain models. */
+    private rowIds(id: string): string[] {
+      return ids.hashes(this.model) ? ids.candidates(id) : [id];
+    }
+
     async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed through the admin API');
       if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload);
+      const [rowId, ...older] = this.rowIds(id);
+      // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
       await guard(() =>
         db.query(
-          `INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END)
+          `WITH moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) RETURNING consumed_at)
+           INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
+             (SELECT max(consumed_at) FROM moved))
            ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`,
-          [this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null],
+          [this.model, rowId, JSON.stringify(atRest(this.model, payload)), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null, older],
         ),
       );
     }
@@ -77,21 +102,27 @@ export function createAdapterClass(db: Database) {
         if (stored.client.grant_types.includes('authorization_code') && stored.client.redirect_uris.length === 0) return undefined;
         return toProviderMetadata(stored);
       }
-      return this.findBy('id', id);
+      if (typeof id !== 'string' || !id) return undefined;
+      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', this.rowIds(id));
+      return payload && { ...payload, jti: id };
     }
 
+    /**
+     * A session by its uid (sid). Its jti (the cookie value) is not stored: oidc-provider gives the instance a
+     * random one, and only reads such sessions (interaction and session-binding checks), never saves them.
+     */
     findByUid(uid: string) {
-      return this.findBy('uid', uid);
+      return this.findWhere('uid = $2', uid);
     }
 
     findByUserCode(userCode: string) {
-      return this.findBy('user_code', userCode);
+      return this.findWhere('user_code = $2', userCode);
     }
 
-    private async findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<Payload | undefined> {
+    private async findWhere(condition: string, value: unknown): Promise<Payload | undefined> {
       const [row] = await guard(() =>
         db.query<{ payload: Payload; consumed_at: Date | null }>(
-          `SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND ${column} = $2 AND (expires_at IS NULL OR expires_at > now())`,
+          `SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND (expires_at IS NULL OR expires_at > now()) AND ${condition}`,
           [this.model, value],
         ),
       );
@@ -100,15 +131,16 @@ export function createAdapterClass(db: Database) {
     }
 
     async consume(id: string): Promise<void> {
+      const rowIds = this.rowIds(id);
       const rows = await guard(() =>
         db.query<{ grant_id: string | null }>(
-          'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING grant_id',
-          [this.model, id],
+          'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = ANY($2::text[]) AND consumed_at IS NULL RETURNING grant_id',
+          [this.model, rowIds],
         ),
       );
       if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
         // Lost a race with a concurrent redemption: treat as replay (RFC 6749 section 4.1.2, RFC 9700 section 4.14).
-        const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = $2', [this.model, id]));
+        const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
         if (row?.grant_id) await revokeGrant(db, row.grant_id);
         throw new errors.InvalidGrant('grant already used');
       }
@@ -119,7 +151,7 @@ export function createAdapterClass(db: Database) {
     }
 
     async destroy(id: string): Promise<void> {
-      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [this.model, id]));
+      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, this.rowIds(id)]));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
