@@ -92,6 +92,9 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW: duration.default(60),
   RATE_LIMIT_IP: z.coerce.number().int().min(0).default(6000),
   RATE_LIMIT_CLIENT: z.coerce.number().int().min(0).default(12000),
+  // Public invoice mutations (…OnBehalfOfRecipient) per recipient wallet, as Blink limits them (0 turns it off).
+  RATE_LIMIT_RECIPIENT_INVOICES: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_RECIPIENT_WINDOW: duration.default(60),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -136,6 +139,7 @@ export interface Config {
   };
   readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly perIp: number; readonly perClient: number; readonly windowSeconds: number };
+  readonly recipientInvoiceLimit: { readonly perWindow: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -242,6 +246,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     },
     trustProxy: e.TRUST_PROXY,
     rateLimits: { perIp: e.RATE_LIMIT_IP, perClient: e.RATE_LIMIT_CLIENT, windowSeconds: e.RATE_LIMIT_WINDOW },
+    recipientInvoiceLimit: { perWindow: e.RATE_LIMIT_RECIPIENT_INVOICES, windowSeconds: e.RATE_LIMIT_RECIPIENT_WINDOW },
   };
   return deepFreeze(config);
 }

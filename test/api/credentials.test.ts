@@ -62,10 +62,12 @@ describe('credentials', () => {
     assert.equal(stored!.prefix, secret.slice(0, 11));
     assert.ok(!JSON.stringify(stored).includes(secret.slice(12)), 'the secret part is not stored');
 
-    const me = await h.gql('{ me { id apiKeys { id lastUsedAt } } authorization { scopes } }', {}, apiKey(secret));
+    const me = await h.gql('{ me { id } authorization { scopes } }', {}, apiKey(secret));
     assert.equal(me.body.data?.me.id, user.userId);
     assert.deepEqual(me.body.data?.authorization.scopes, ['READ']);
-    const listed = me.body.data?.me.apiKeys.find((k: { id: string }) => k.id === key.id);
+    // Keys are listed by the account holder's session only (issue 19 #15), not by a key.
+    const keys = await h.gql('{ me { apiKeys { id lastUsedAt } } }', {}, bearer(user.session));
+    const listed = keys.body.data?.me.apiKeys.find((k: { id: string }) => k.id === key.id);
     assert.ok(listed.lastUsedAt > 0, 'lastUsedAt is kept');
     const write = await h.gql('mutation { accountUpdateDisplayCurrency(input: { currency: "EUR" }) { errors { code } } }', {}, apiKey(secret));
     assert.equal(write.body.errors?.[0]?.extensions?.code, 'INSUFFICIENT_SCOPE');

@@ -1,5 +1,5 @@
 // Builds the executable schema once and runs one GraphQL request: parse (token limit), validate,
-// depth/cost limits, execute. Errors that are not ours are hidden behind a generic message.
+// one mutation per request, depth/cost limits, execute. Errors that are not ours are hidden behind a generic message.
 import {
   buildSchema,
   execute,
@@ -17,7 +17,8 @@ import {
 } from 'graphql';
 import { DatabaseUnavailableError } from '../../db/database.ts';
 import type { ApiContext } from './context.ts';
-import { checkLimits, LIMITS } from './limits.ts';
+import { checkLimits, checkSingleMutation, LIMITS } from './limits.ts';
+import { guardReadData } from './read-guard.ts';
 import { resolvers } from './resolvers.ts';
 import { scalars } from './scalars.ts';
 import { typeDefs } from './schema.ts';
@@ -38,6 +39,7 @@ export function buildWalletSchema(): GraphQLSchema {
       }
     }
   }
+  guardReadData(schema);
   return schema;
 }
 
@@ -85,7 +87,7 @@ export async function runGraphQL(schema: GraphQLSchema, request: GraphQLRequest,
   if (!operation) return badRequest('No single operation to run: name one with operationName');
   if (operation.operation === 'subscription') return badRequest('Subscriptions are not served over POST');
   const variables = (request.variables ?? {}) as Record<string, unknown>;
-  const limit = checkLimits(document, operation, variables);
+  const limit = checkSingleMutation(document, operation) ?? checkLimits(document, operation, variables);
   if (limit) return { status: 400, body: { errors: [limit.toJSON()] } };
 
   const result: ExecutionResult = await execute({ schema, document, contextValue: context, variableValues: variables, operationName });

@@ -4,24 +4,25 @@ import type { GraphQLFieldResolver } from 'graphql';
 import { createApiKey } from '../../api-keys/app/create-api-key.ts';
 import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
 import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
-import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
 import { ALL_SCOPES, type Scope } from '../../api-keys/domain/scopes.ts';
 import { IDENTITY_ERROR_MESSAGES, type IdentityError } from '../../identity/domain/errors.ts';
 import type { UserId, WalletId } from '../../shared/brand.ts';
+import { createRateLimiter } from '../../shared/rate-limiter.ts';
 import type { Result } from '../../shared/result.ts';
 import { cancelInvoice } from '../../wallet/app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput, type Invoice } from '../../wallet/app/create-invoice.ts';
 import { invoiceStatus, INVOICE_COLUMNS, toInvoice, type InvoiceRow } from '../../wallet/app/invoice-status.ts';
-import { listTransactions, transactionOfJournal, transactionsByPaymentHash, type LedgerTransaction } from '../../wallet/app/list-transactions.ts';
+import { listTransactions, transactionOfJournal, transactionsByPaymentHash } from '../../wallet/app/list-transactions.ts';
 import { onChainAddress } from '../../wallet/app/onchain-address.ts';
 import { payInvoice } from '../../wallet/app/pay-invoice.ts';
 import { sendIntraLedger, type PaymentOutcome } from '../../wallet/app/send-intraledger.ts';
 import { updateDefaultWallet, updateDisplayCurrency } from '../../wallet/app/update-account-settings.ts';
 import { updateUsername, usernameAvailable } from '../../wallet/app/update-username.ts';
 import { DISPLAY_CURRENCIES } from '../../wallet/domain/currencies.ts';
-import type { WalletError } from '../../wallet/domain/errors.ts';
+import { walletError, type WalletError } from '../../wallet/domain/errors.ts';
 import { findAccountByUsername, listWallets, type Account, type Wallet } from '../../wallet/services/accounts.ts';
 import { accountOf, gqlError, requireScope, walletsOf, type ApiContext } from './context.ts';
+import { apiKeyNode, invoiceNode, publicWallet, realtimePrice, transactionNode, walletNode } from './nodes.ts';
 
 type Args = Record<string, unknown>;
 type Input = Record<string, unknown>;
@@ -33,91 +34,6 @@ const failed = (e: { code: string; message: string }) => ({ errors: [appError(e)
 const input = (args: Args): Input => (args.input ?? {}) as Input;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-
-// ---- object shapes ------------------------------------------------------------------------------
-
-type WalletNode = Wallet & { __typename: 'BTCWallet' | 'UsdWallet' };
-const walletNode = (w: Wallet): WalletNode => ({ ...w, __typename: w.currency === 'BTC' ? 'BTCWallet' : 'UsdWallet' });
-const publicWallet = (w: Pick<Wallet, 'id' | 'currency'>) => ({ id: w.id, currency: w.currency, walletCurrency: w.currency });
-
-/** Blink's price objects: minor units with an offset of 12 decimal places. */
-const OFFSET = 12;
-function priceObjects(centsPerBtc: number) {
-  return {
-    satInCents: { base: centsPerBtc * 10_000, offset: OFFSET, currencyUnit: 'USDCENT' },
-    centInCents: { base: 10 ** OFFSET, offset: OFFSET, currencyUnit: 'USDCENT' },
-  };
-}
-
-async function realtimePrice(ctx: ApiContext) {
-  const price = await ctx.services.wallet.price.btcUsdCents();
-  const p = priceObjects(price);
-  const usd = DISPLAY_CURRENCIES[0]!;
-  return {
-    id: `USD-${price}`,
-    timestamp: new Date(),
-    denominatorCurrency: 'USD',
-    denominatorCurrencyDetails: usd,
-    btcSatPrice: p.satInCents,
-    usdCentPrice: p.centInCents,
-  };
-}
-
-function displayAmount(tx: LedgerTransaction, price: number): string {
-  const cents = tx.currency === 'USD' ? BigInt(tx.amount) : (BigInt(tx.amount) * BigInt(price)) / 100_000_000n;
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
-
-function transactionNode(tx: LedgerTransaction, price: number) {
-  const counterparty = { counterPartyWalletId: tx.counterpartyWalletId, counterPartyUsername: tx.counterpartyUsername };
-  const perUnit = tx.currency === 'BTC' ? priceObjects(price).satInCents : priceObjects(price).centInCents;
-  return {
-    id: tx.id,
-    createdAt: tx.createdAt,
-    direction: tx.amount < 0 ? 'SEND' : 'RECEIVE',
-    status: 'SUCCESS',
-    memo: tx.memo,
-    externalId: null,
-    settlementAmount: tx.amount,
-    settlementCurrency: tx.currency,
-    settlementFee: 0,
-    settlementDisplayAmount: displayAmount(tx, price),
-    settlementDisplayCurrency: 'USD',
-    settlementDisplayFee: '0.00',
-    settlementPrice: { ...perUnit, formattedAmount: String(perUnit.base / 10 ** OFFSET) },
-    initiationVia:
-      tx.kind === 'ln_internal'
-        ? { __typename: 'InitiationViaLn', paymentHash: tx.paymentHash, paymentRequest: tx.paymentRequest }
-        : { __typename: 'InitiationViaIntraLedger', ...counterparty },
-    settlementVia: { __typename: 'SettlementViaIntraLedger', ...counterparty, preImage: tx.kind === 'ln_internal' ? tx.preimage : null },
-  };
-}
-
-const invoiceNode = (inv: Invoice) => ({
-  __typename: inv.sats === null ? 'LnNoAmountInvoice' : 'LnInvoice',
-  createdAt: inv.createdAt,
-  externalId: inv.externalId,
-  paymentHash: inv.paymentHash,
-  paymentRequest: inv.paymentRequest,
-  paymentSecret: inv.paymentSecret,
-  paymentStatus: inv.status,
-  satoshis: inv.sats,
-});
-
-const apiKeyNode = (k: ApiKey) => ({
-  id: k.id,
-  name: k.name,
-  createdAt: k.createdAt,
-  revoked: k.revokedAt !== null,
-  expired: isExpired(k),
-  lastUsedAt: k.lastUsedAt,
-  expiresAt: k.expiresAt,
-  readOnly: !k.scopes.includes('write') && !k.scopes.includes('receive'),
-  scopes: k.scopes.map((s) => s.toUpperCase()),
-  limits: { dailySpentSats: 0, weeklySpentSats: 0, monthlySpentSats: 0, annualSpentSats: 0 },
-});
 
 // ---- helpers for mutations ----------------------------------------------------------------------
 
@@ -146,10 +62,24 @@ async function accountPayload(ctx: ApiContext, result: Result<unknown, WalletErr
   return { errors: [], account: await accountOf(ctx, ctx.principal!) };
 }
 
+/**
+ * The public …OnBehalfOfRecipient mutations need no credential, so anyone can ask for invoices to any
+ * wallet: they are counted per recipient wallet in the database (issue 19 #1), only for wallets that exist.
+ */
+function recipientLimit(ctx: ApiContext): CreateInvoiceInput['admit'] {
+  const { perWindow, windowSeconds } = ctx.services.config.recipientInvoiceLimit;
+  if (perWindow === 0) return undefined;
+  const limiter = createRateLimiter(ctx.services.wallet.db, { prefix: 'invoice-recipient', limit: perWindow, windowSeconds });
+  return async (wallet) => {
+    const { allowed, retryAfter } = await limiter.hit(wallet.id);
+    return allowed ? undefined : walletError('TOO_MANY_REQUESTS', `Too many invoices for this wallet; retry in ${retryAfter} s`);
+  };
+}
+
 function createInvoiceWith(scopes: Scope[] | 'public', build: (i: Input) => Omit<CreateInvoiceInput, 'ownerAccountId'>): Resolver {
   return async (_root, args, ctx) => {
     const i = input(args);
-    if (scopes === 'public') return invoicePayload(await createInvoice(ctx.services.wallet, build(i)));
+    if (scopes === 'public') return invoicePayload(await createInvoice(ctx.services.wallet, { ...build(i), admit: recipientLimit(ctx) }));
     const { account } = await caller(ctx, ...scopes);
     return invoicePayload(await createInvoice(ctx.services.wallet, { ...build(i), ownerAccountId: account.id }));
   };
@@ -194,14 +124,21 @@ function userOf(ctx: ApiContext, user: unknown) {
 }
 
 /**
- * The account holder's own session, nothing else: a third-party app or an API key must never change
- * the user's second factor (it could lock the user out or weaken the sign-in), whatever its scopes.
+ * The account holder's own session, nothing else, whatever the scopes: a third-party app or an API key
+ * must never mint, list or revoke credentials, change the second factor or set the permanent username
+ * (issue 11 #5, issue 19 #15). Each could outlive the app's revocation, lock the user out or take over
+ * the account's identity.
  */
-async function firstPartyCaller(ctx: ApiContext, what = 'Two-step verification is changed') {
-  const principal = requireScope(ctx, 'write');
+function firstPartyPrincipal(ctx: ApiContext, scope: Scope, what: string) {
+  const principal = requireScope(ctx, scope);
   if (principal.kind !== 'session') {
     throw gqlError(`${what} by the account holder in a first-party session (the wallet app or the developer portal)`, 'FIRST_PARTY_ONLY');
   }
+  return principal;
+}
+
+async function firstPartyCaller(ctx: ApiContext, what = 'Two-step verification is changed') {
+  const principal = firstPartyPrincipal(ctx, 'write', what);
   return { principal, account: await accountOf(ctx, principal) };
 }
 
@@ -275,7 +212,10 @@ export const resolvers: ResolverMap = {
     phone: async (user, _a, ctx) => (await userOf(ctx, user))?.phone ?? null,
     totpEnabled: async (user, _a, ctx) => (await userOf(ctx, user))?.totpEnabled ?? false,
     username: (user) => (user as { account: Account }).account.username,
-    apiKeys: async (user, _a, ctx) => (await listApiKeys(ctx.services.wallet.db, (user as { id: UserId }).id)).map(apiKeyNode),
+    apiKeys: async (user, _a, ctx) => {
+      firstPartyPrincipal(ctx, 'read', 'API keys are listed');
+      return (await listApiKeys(ctx.services.wallet.db, (user as { id: UserId }).id)).map(apiKeyNode);
+    },
   },
 
   ConsumerAccount: {
@@ -381,7 +321,8 @@ export const resolvers: ResolverMap = {
       return result.ok ? { errors: [], address: result.value } : { ...failed(result.error), address: null };
     },
     userUpdateUsername: async (_r, args, ctx) => {
-      const { principal, account } = await caller(ctx, ...WRITE);
+      // The username is permanent and is how others pay the account: not for an app to choose.
+      const { principal, account } = await firstPartyCaller(ctx, 'The username is set');
       const result = await updateUsername(ctx.services.wallet.db, account.id, String(input(args).username));
       if (!result.ok) return { ...failed(result.error), user: null };
       return { errors: [], user: { id: principal.userId, account: { ...account, username: result.value } } };
@@ -411,7 +352,7 @@ export const resolvers: ResolverMap = {
       return { apiKey: apiKeyNode(created.value.apiKey), apiKeySecret: created.value.secret };
     },
     apiKeyRevoke: async (_r, args, ctx) => {
-      const principal = requireScope(ctx, ...WRITE);
+      const principal = firstPartyPrincipal(ctx, 'write', 'API keys are revoked');
       const revoked = await revokeApiKey(ctx.services.wallet.db, principal.userId, String(input(args).id));
       if (!revoked.ok) throw gqlError(revoked.error.message, revoked.error.code);
       return { apiKey: apiKeyNode(revoked.value) };

@@ -24,6 +24,8 @@ export interface CreateInvoiceInput {
   externalId?: string | undefined;
   /** 64 hex characters: the invoice commits to this description hash instead of the memo. */
   descriptionHash?: string | undefined;
+  /** Asked once the request is valid and before anything is signed or stored (a per-recipient limit); an error refuses. */
+  admit?: ((wallet: { id: WalletId; currency: WalletCurrency }) => Promise<WalletError | undefined>) | undefined;
 }
 
 export interface Invoice {
@@ -41,6 +43,11 @@ export interface Invoice {
 /** Blink's defaults: 24 hours for BTC invoices, 5 minutes for USD ones (their sats follow the price). */
 const DEFAULT_EXPIRY_MINUTES: Record<WalletCurrency, number> = { BTC: 24 * 60, USD: 5 };
 export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
+/**
+ * A USD invoice fixes the exchange rate until it expires: a longer life would be a free option against the
+ * dealer (issue 19 #12). Blink caps a longer expiresIn at 5 minutes rather than refusing it; so do we.
+ */
+export const MAX_USD_EXPIRY_MINUTES = 5;
 export const MAX_MEMO_BYTES = 639;
 
 export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>> {
@@ -52,10 +59,11 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   if (input.requiredCurrency && wallet.currency !== input.requiredCurrency) {
     return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.requiredCurrency} wallet`));
   }
-  const expiresIn = input.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES[wallet.currency];
-  if (!Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRY_MINUTES) {
+  const requested = input.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES[wallet.currency];
+  if (!Number.isSafeInteger(requested) || requested < 1 || requested > MAX_EXPIRY_MINUTES) {
     return err(walletError('INVALID_INPUT', `expiresIn must be between 1 and ${MAX_EXPIRY_MINUTES} minutes`));
   }
+  const expiresIn = wallet.currency === 'USD' ? Math.min(requested, MAX_USD_EXPIRY_MINUTES) : requested;
   let sats: number | undefined;
   let cents: number | undefined;
   if (input.amount.kind === 'sats') {
@@ -76,6 +84,8 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   if (Buffer.byteLength(memo) > MAX_MEMO_BYTES) return err(walletError('INVALID_INPUT', `An invoice memo is at most ${MAX_MEMO_BYTES} bytes`));
   if (input.descriptionHash !== undefined && !/^[0-9a-f]{64}$/i.test(input.descriptionHash)) return err(walletError('INVALID_INPUT', 'descriptionHash must be 64 hex characters'));
   const descriptionHash = input.descriptionHash ? Buffer.from(input.descriptionHash, 'hex') : undefined;
+  const refused = input.admit ? await input.admit({ id: wallet.id, currency: wallet.currency }) : undefined;
+  if (refused) return err(refused);
   const paymentRequest = encodeInvoice(
     { network: deps.node.network, sats, timestamp, paymentHash, paymentSecret, description: memo, descriptionHash, expirySeconds: expiresIn * 60 },
     deps.node.secretKey,

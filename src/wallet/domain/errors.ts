@@ -20,7 +20,8 @@ export type WalletErrorCode =
   | 'USERNAME_ALREADY_SET'
   | 'INVALID_DISPLAY_CURRENCY'
   | 'ACCOUNT_NOT_FOUND'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  | 'TOO_MANY_REQUESTS';
 
 export interface WalletError {
   readonly code: WalletErrorCode;

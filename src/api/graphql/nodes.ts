@@ -1,0 +1,90 @@
+// Blink's object shapes, built from the wallet's records: wallets, prices, transactions, invoices, API keys.
+import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
+import type { Invoice } from '../../wallet/app/create-invoice.ts';
+import type { LedgerTransaction } from '../../wallet/app/list-transactions.ts';
+import { DISPLAY_CURRENCIES } from '../../wallet/domain/currencies.ts';
+import type { Wallet } from '../../wallet/services/accounts.ts';
+import type { ApiContext } from './context.ts';
+
+export type WalletNode = Wallet & { __typename: 'BTCWallet' | 'UsdWallet' };
+export const walletNode = (w: Wallet): WalletNode => ({ ...w, __typename: w.currency === 'BTC' ? 'BTCWallet' : 'UsdWallet' });
+export const publicWallet = (w: Pick<Wallet, 'id' | 'currency'>) => ({ id: w.id, currency: w.currency, walletCurrency: w.currency });
+
+/** Blink's price objects: minor units with an offset of 12 decimal places. */
+export const OFFSET = 12;
+export function priceObjects(centsPerBtc: number) {
+  return {
+    satInCents: { base: centsPerBtc * 10_000, offset: OFFSET, currencyUnit: 'USDCENT' },
+    centInCents: { base: 10 ** OFFSET, offset: OFFSET, currencyUnit: 'USDCENT' },
+  };
+}
+
+export async function realtimePrice(ctx: ApiContext) {
+  const price = await ctx.services.wallet.price.btcUsdCents();
+  const p = priceObjects(price);
+  const usd = DISPLAY_CURRENCIES[0]!;
+  return {
+    id: `USD-${price}`,
+    timestamp: new Date(),
+    denominatorCurrency: 'USD',
+    denominatorCurrencyDetails: usd,
+    btcSatPrice: p.satInCents,
+    usdCentPrice: p.centInCents,
+  };
+}
+
+function displayAmount(tx: LedgerTransaction, price: number): string {
+  const cents = tx.currency === 'USD' ? BigInt(tx.amount) : (BigInt(tx.amount) * BigInt(price)) / 100_000_000n;
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export function transactionNode(tx: LedgerTransaction, price: number) {
+  const counterparty = { counterPartyWalletId: tx.counterpartyWalletId, counterPartyUsername: tx.counterpartyUsername };
+  const perUnit = tx.currency === 'BTC' ? priceObjects(price).satInCents : priceObjects(price).centInCents;
+  return {
+    id: tx.id,
+    createdAt: tx.createdAt,
+    direction: tx.amount < 0 ? 'SEND' : 'RECEIVE',
+    status: 'SUCCESS',
+    memo: tx.memo,
+    externalId: null,
+    settlementAmount: tx.amount,
+    settlementCurrency: tx.currency,
+    settlementFee: 0,
+    settlementDisplayAmount: displayAmount(tx, price),
+    settlementDisplayCurrency: 'USD',
+    settlementDisplayFee: '0.00',
+    settlementPrice: { ...perUnit, formattedAmount: String(perUnit.base / 10 ** OFFSET) },
+    initiationVia:
+      tx.kind === 'ln_internal'
+        ? { __typename: 'InitiationViaLn', paymentHash: tx.paymentHash, paymentRequest: tx.paymentRequest }
+        : { __typename: 'InitiationViaIntraLedger', ...counterparty },
+    settlementVia: { __typename: 'SettlementViaIntraLedger', ...counterparty, preImage: tx.kind === 'ln_internal' ? tx.preimage : null },
+  };
+}
+
+export const invoiceNode = (inv: Invoice) => ({
+  __typename: inv.sats === null ? 'LnNoAmountInvoice' : 'LnInvoice',
+  createdAt: inv.createdAt,
+  externalId: inv.externalId,
+  paymentHash: inv.paymentHash,
+  paymentRequest: inv.paymentRequest,
+  paymentSecret: inv.paymentSecret,
+  paymentStatus: inv.status,
+  satoshis: inv.sats,
+});
+
+export const apiKeyNode = (k: ApiKey) => ({
+  id: k.id,
+  name: k.name,
+  createdAt: k.createdAt,
+  revoked: k.revokedAt !== null,
+  expired: isExpired(k),
+  lastUsedAt: k.lastUsedAt,
+  expiresAt: k.expiresAt,
+  readOnly: !k.scopes.includes('write') && !k.scopes.includes('receive'),
+  scopes: k.scopes.map((s) => s.toUpperCase()),
+  limits: { dailySpentSats: 0, weeklySpentSats: 0, monthlySpentSats: 0, annualSpentSats: 0 },
+});

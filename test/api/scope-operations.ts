@@ -1,0 +1,214 @@
+// The operations of the wallet API, each with a builder for a valid call, shared by the scope tables
+// (scopes.test.ts: credential × scope; scopes-payloads.test.ts: mutation payloads × nested read data).
+import assert from 'node:assert/strict';
+import { createApiKey } from '../../src/api-keys/app/create-api-key.ts';
+import { generateApiKey } from '../../src/api-keys/domain/api-key.ts';
+import { ALL_SCOPES, type Scope } from '../../src/api-keys/domain/scopes.ts';
+import { Secret, TOTP } from 'otpauth';
+import { createInvoice } from '../../src/wallet/app/create-invoice.ts';
+import { walletDeps } from '../wallet/helpers.ts';
+import { apiKey, type Harness, type TestUser } from './harness.ts';
+
+export type Need = 'public' | 'read' | 'receive' | 'write';
+
+export interface Cell {
+  user: TestUser;
+  merchant: TestUser;
+}
+
+export interface Operation {
+  name: string;
+  need: Need;
+  mutation?: boolean;
+  /** Only the account holder's own session may do it, whatever the scopes: credentials and the account's identity. */
+  firstPartyOnly?: boolean;
+  build(h: Harness, c: Cell): Promise<{ query: string; variables?: Record<string, unknown> }>;
+}
+
+async function invoiceFor(h: Harness, owner: TestUser, amount: { kind: 'sats'; sats: number } | { kind: 'none' } = { kind: 'sats', sats: 100 }) {
+  const created = await createInvoice(walletDeps(h.stack.database.db), { walletId: owner.btcWalletId, amount });
+  assert.ok(created.ok);
+  return created.value;
+}
+
+export const OPERATIONS: Operation[] = [
+  // public
+  { name: 'globals', need: 'public', build: async () => ({ query: '{ globals { network nodesIds } }' }) },
+  { name: 'currencyList', need: 'public', build: async () => ({ query: '{ currencyList { id symbol } }' }) },
+  { name: 'realtimePrice', need: 'public', build: async () => ({ query: '{ realtimePrice { btcSatPrice { base offset } } }' }) },
+  { name: 'accountDefaultWallet', need: 'public', build: async () => ({ query: '{ accountDefaultWallet(username: "merchant_1") { id currency } }' }) },
+  { name: 'usernameAvailable', need: 'public', build: async () => ({ query: '{ usernameAvailable(username: "nobody_here") }' }) },
+  {
+    name: 'lnInvoicePaymentStatus',
+    need: 'public',
+    build: async (h, c) => ({ query: 'query($r: LnPaymentRequest!) { lnInvoicePaymentStatus(input: { paymentRequest: $r }) { status errors { code } } }', variables: { r: (await invoiceFor(h, c.merchant)).paymentRequest } }),
+  },
+  {
+    name: 'lnInvoicePaymentStatusByHash',
+    need: 'public',
+    build: async (h, c) => ({ query: 'query($p: PaymentHash!) { lnInvoicePaymentStatusByHash(input: { paymentHash: $p }) { status } }', variables: { p: (await invoiceFor(h, c.merchant)).paymentHash } }),
+  },
+  {
+    name: 'lnInvoicePaymentStatusByPaymentRequest',
+    need: 'public',
+    build: async (h, c) => ({ query: 'query($r: LnPaymentRequest!) { lnInvoicePaymentStatusByPaymentRequest(input: { paymentRequest: $r }) { status } }', variables: { r: (await invoiceFor(h, c.merchant)).paymentRequest } }),
+  },
+  {
+    name: 'lnInvoiceCreateOnBehalfOfRecipient',
+    need: 'public',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnInvoiceCreateOnBehalfOfRecipient(input: { recipientWalletId: $w, amount: 21 }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.merchant.btcWalletId } }),
+  },
+  {
+    name: 'lnUsdInvoiceCreateOnBehalfOfRecipient',
+    need: 'public',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnUsdInvoiceCreateOnBehalfOfRecipient(input: { recipientWalletId: $w, amount: 21 }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.merchant.usdWalletId } }),
+  },
+  {
+    name: 'lnNoAmountInvoiceCreateOnBehalfOfRecipient',
+    need: 'public',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnNoAmountInvoiceCreateOnBehalfOfRecipient(input: { recipientWalletId: $w }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.merchant.btcWalletId } }),
+  },
+  // read
+  { name: 'me', need: 'read', build: async () => ({ query: '{ me { id username } }' }) },
+  { name: 'defaultAccount', need: 'read', build: async () => ({ query: '{ me { defaultAccount { id defaultWalletId displayCurrency } } }' }) },
+  { name: 'wallets balance', need: 'read', build: async () => ({ query: '{ me { defaultAccount { wallets { id walletCurrency balance } } } }' }) },
+  { name: 'transactions', need: 'read', build: async () => ({ query: '{ me { defaultAccount { transactions(first: 5) { edges { node { id settlementAmount } } pageInfo { hasNextPage } } } } }' }) },
+  { name: 'walletById', need: 'read', build: async (_h, c) => ({ query: 'query($w: WalletId!) { me { defaultAccount { walletById(walletId: $w) { id balance } } } }', variables: { w: c.user.btcWalletId } }) },
+  { name: 'authorization', need: 'read', build: async () => ({ query: '{ authorization { scopes } }' }) },
+  { name: 'apiKeys', need: 'read', firstPartyOnly: true, build: async () => ({ query: '{ me { apiKeys { id name scopes } } }' }) },
+  // receive or write
+  {
+    name: 'lnInvoiceCreate',
+    need: 'receive',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnInvoiceCreate(input: { walletId: $w, amount: 1000, memo: "x" }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.user.btcWalletId } }),
+  },
+  {
+    name: 'lnUsdInvoiceCreate',
+    need: 'receive',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnUsdInvoiceCreate(input: { walletId: $w, amount: 100 }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.user.usdWalletId } }),
+  },
+  {
+    name: 'lnNoAmountInvoiceCreate',
+    need: 'receive',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnNoAmountInvoiceCreate(input: { walletId: $w }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.user.btcWalletId } }),
+  },
+  {
+    name: 'lnInvoiceCancel',
+    need: 'receive',
+    mutation: true,
+    build: async (h, c) => ({
+      query: 'mutation($w: WalletId!, $p: PaymentHash!) { lnInvoiceCancel(input: { walletId: $w, paymentHash: $p }) { success errors { code } } }',
+      variables: { w: c.user.btcWalletId, p: (await invoiceFor(h, c.user)).paymentHash },
+    }),
+  },
+  { name: 'onChainAddressCreate', need: 'receive', mutation: true, build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { onChainAddressCreate(input: { walletId: $w }) { address errors { code } } }', variables: { w: c.user.btcWalletId } }) },
+  { name: 'onChainAddressCurrent', need: 'receive', mutation: true, build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { onChainAddressCurrent(input: { walletId: $w }) { address errors { code } } }', variables: { w: c.user.btcWalletId } }) },
+  // write
+  {
+    name: 'intraLedgerPaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!, $r: WalletId!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 10 }) { status errors { code } } }', variables: { w: c.user.btcWalletId, r: c.merchant.btcWalletId } }),
+  },
+  {
+    name: 'intraLedgerUsdPaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!, $r: WalletId!) { intraLedgerUsdPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 10 }) { status errors { code } } }', variables: { w: c.user.usdWalletId, r: c.merchant.usdWalletId } }),
+  },
+  {
+    name: 'lnInvoicePaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({ query: 'mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { code } } }', variables: { w: c.user.btcWalletId, r: (await invoiceFor(h, c.merchant)).paymentRequest } }),
+  },
+  {
+    name: 'lnNoAmountInvoicePaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({
+      query: 'mutation($w: WalletId!, $r: LnPaymentRequest!) { lnNoAmountInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r, amount: 33 }) { status errors { code } } }',
+      variables: { w: c.user.btcWalletId, r: (await invoiceFor(h, c.merchant, { kind: 'none' })).paymentRequest },
+    }),
+  },
+  {
+    name: 'lnNoAmountUsdInvoicePaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({
+      query: 'mutation($w: WalletId!, $r: LnPaymentRequest!) { lnNoAmountUsdInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r, amount: 3 }) { status errors { code } } }',
+      variables: { w: c.user.usdWalletId, r: (await invoiceFor(h, c.merchant, { kind: 'none' })).paymentRequest },
+    }),
+  },
+  { name: 'userUpdateUsername', need: 'write', mutation: true, firstPartyOnly: true, build: async (_h, c) => ({ query: 'mutation($u: Username!) { userUpdateUsername(input: { username: $u }) { user { username } errors { code } } }', variables: { u: `u_${c.user.userId.slice(0, 8)}` } }) },
+  {
+    name: 'accountUpdateDefaultWalletId',
+    need: 'write',
+    mutation: true,
+    build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { accountUpdateDefaultWalletId(input: { walletId: $w }) { errors { code } } }', variables: { w: c.user.usdWalletId } }),
+  },
+  { name: 'accountUpdateDisplayCurrency', need: 'write', mutation: true, build: async () => ({ query: 'mutation { accountUpdateDisplayCurrency(input: { currency: "EUR" }) { errors { code } } }' }) },
+  { name: 'apiKeyCreate', need: 'write', mutation: true, firstPartyOnly: true, build: async () => ({ query: 'mutation { apiKeyCreate(input: { name: "table", scopes: [WRITE] }) { apiKey { id } apiKeySecret } }' }) },
+  {
+    name: 'apiKeyRevoke',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      const victim = await createApiKey(h.stack.database.db, { userId: c.user.userId, name: 'victim', scopes: ['read'], callerScopes: new Set(ALL_SCOPES) });
+      assert.ok(victim.ok);
+      return { query: 'mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { revoked } } }', variables: { id: victim.value.apiKey.id } };
+    },
+  },
+  // Two-step verification: the account holder's session only (an app must never change the second factor).
+  { name: 'userTotpRegistrationInitiate', need: 'write', mutation: true, firstPartyOnly: true, build: async () => ({ query: 'mutation { userTotpRegistrationInitiate { totpRegistrationId totpSecret errors { code } } }' }) },
+  {
+    name: 'userTotpRegistrationValidate',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      const pending = await h.identity.initiateTotp(c.user.userId);
+      assert.ok(pending.ok);
+      const code = new TOTP({ secret: Secret.fromBase32(pending.value.totpSecret) }).generate();
+      return {
+        query: 'mutation($id: TotpRegistrationId!, $code: TotpCode!) { userTotpRegistrationValidate(input: { totpRegistrationId: $id, totpCode: $code }) { me { totpEnabled } errors { code } } }',
+        variables: { id: pending.value.totpRegistrationId, code },
+      };
+    },
+  },
+  {
+    name: 'userTotpDelete',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      // Enrolled (through the identity service) unless the session just did it above.
+      if (!(await h.identity.getUser(c.user.userId))?.totpEnabled) {
+        const pending = await h.identity.initiateTotp(c.user.userId);
+        assert.ok(pending.ok);
+        const code = new TOTP({ secret: Secret.fromBase32(pending.value.totpSecret) }).generate();
+        assert.ok((await h.identity.confirmTotp({ userId: c.user.userId, totpRegistrationId: pending.value.totpRegistrationId, totpCode: code })).ok);
+      }
+      return { query: 'mutation { userTotpDelete { me { totpEnabled } errors { code } } }' };
+    },
+  },
+  // Last: it ends a session credential.
+  { name: 'userLogout', need: 'write', mutation: true, build: async () => ({ query: 'mutation { userLogout(input: { deviceToken: "d" }) { success errors { code } } }' }) },
+];
+
+export const allowed = (need: Need, scopes: ReadonlySet<Scope>): boolean =>
+  need === 'public' || (need === 'read' && scopes.has('read')) || (need === 'receive' && (scopes.has('receive') || scopes.has('write'))) || (need === 'write' && scopes.has('write'));
+/** An X-API-KEY with exactly these scopes, stored directly so that the empty list (which apiKeyCreate refuses) is covered too. */
+export async function storedApiKey(h: Harness, u: TestUser, scopes: Scope[]): Promise<Record<string, string>> {
+  const k = generateApiKey();
+  await h.stack.database.db.query('INSERT INTO api_keys (id, user_id, name, prefix, key_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [u.userId, 'table', k.prefix, k.hash, scopes]);
+  return apiKey(k.key);
+}
+
