@@ -115,7 +115,7 @@ for (const kind of DATABASE_KINDS) {
           const cc = at.searchParams.get('consent_challenge')!;
           const request = await hydra.getConsentRequest(cc);
           assert.ok(request.ok, `a fresh consent challenge is readable: ${JSON.stringify(request)}`);
-          const lc = request.value.login_challenge;
+          const lc = request.value.login_challenge ?? '';
           // Reaching consent means a login result was applied: in the browser that started that login, for its subject.
           assert.equal(landedBy.get(lc), w, `consent reached in the ${w} browser for a login started elsewhere (${landedBy.get(lc)})`);
           assert.equal(request.value.subject, acceptedOn.get(lc), 'consent for another subject than the one accepted on its login challenge');
