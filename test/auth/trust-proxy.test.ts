@@ -129,8 +129,10 @@ for (const kind of DATABASE_KINDS) {
       const gql = await p.graphql(proxy, rotating, 30);
       assert.ok(!gql.includes(429), `GraphQL request rate: ${gql.join(',')}`);
       assert.deepEqual(await p.wrongSecrets(proxy, rotating, 5), [401, 401, 401, 401, 401], 'token endpoint client-secret throttle');
-      // One forwarded client is still limited on its own.
+      // One forwarded client is still limited on its own; an IPv6 client by its /64.
       assert.deepEqual(await p.codeRequests(proxy, () => '192.0.2.44', 4), [200, 200, 200, 429]);
+      assert.deepEqual(await p.codeRequests(proxy, (i) => `2001:db8:7:8::${i + 1}`, 4), [200, 200, 200, 429], 'one /64');
+      assert.deepEqual(await p.codeRequests(proxy, () => '2001:db8:7:9::1', 1), [200], 'another /64');
       // A peer that is not the named proxy cannot forward.
       assert.deepEqual(await p.codeRequests('127.0.0.8', rotating, 4), [200, 200, 200, 429], 'an untrusted peer');
     });
