@@ -1,13 +1,13 @@
-// The `lightgate` command: start, migrate, keys rotate, and the operator subcommands of each module.
+// The `lightgate` command: start, migrate, keys rotate|retire, and the operator subcommands of each module.
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { migrate } from '../db/migrate.ts';
-import { rotateSigningKey } from '../auth/oidc/signing-keys.ts';
 import { startStack } from '../main/stack.ts';
 import { CLIENTS_USAGE, runClientsCli } from './commands/clients.ts';
 import { FUND_USAGE, fundFromCli } from '../wallet/cli.ts';
 import type { WalletTarget } from '../wallet/app/find-wallet.ts';
 import { runAdminCommand } from './commands/admin.ts';
+import { runKeysCommand } from './commands/keys.ts';
 
 const USAGE = `Usage: lightgate <command>
 
@@ -15,6 +15,7 @@ Commands:
   start                 run the services in LIGHTGATE_SERVICES (default: all)
   migrate               apply database migrations and exit
   keys rotate           add a new signing key; older keys stay published
+  keys retire           retire all keys but the signing one; each is unpublished once its tokens expired
   clients plan|apply    clients as code against the admin API (see \`lightgate clients help\`)
   admin grant|revoke|list|audit
                         the developer portal's admin role and audit log
@@ -72,12 +73,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'keys':
-      if (rest[0] !== 'rotate') break;
       return withDb(config, async (db) => {
         await migrate(db);
-        const kid = await rotateSigningKey(db, config.secrets.system);
-        process.stdout.write(`new signing key ${kid}; running servers pick it up within seconds\n`);
-        return 0;
+        return runKeysCommand(rest, { db, config, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       });
     case 'clients':
       if (!rest.length || rest[0] === 'help') {

@@ -18,7 +18,7 @@ import { createFlowVerifiers } from './flow-verifiers.ts';
 import { createLogoutRequests } from './logout-requests.ts';
 import { buildProvider } from './provider-factory.ts';
 import { HYDRA_ROUTES } from './routes.ts';
-import { KEYS_CHANNEL, loadSigningKeys, signingKeysVersion } from './signing-keys.ts';
+import { KEYS_CHANNEL, loadSigningKeys, retiredKeyGraceSeconds, signingKeysVersion } from './signing-keys.ts';
 import { deleteExpiredPayloads } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
 import { hashLegacyPayloadIds } from './legacy-token-ids.ts';
@@ -46,13 +46,15 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const rehashed = await hashLegacyPayloadIds(db, tokenIds);
   if (rehashed) logger.info({ rows: rehashed }, 'tokens and sessions from before hashing at rest stored under their keyed hash');
 
-  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system), throttle, logoutRequests, consentSessions, handled, verifiers });
+  // Retired keys leave the JWKS once every token they signed has expired (issue 19 #16).
+  const keyGrace = retiredKeyGraceSeconds(config.ttl);
+  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system, keyGrace), throttle, logoutRequests, consentSessions, handled, verifiers });
   let provider: Provider = await build();
   let callback = provider.callback();
-  let keysVersion = await signingKeysVersion(db);
+  let keysVersion = await signingKeysVersion(db, keyGrace);
 
   const reloadKeys = async () => {
-    const version = await signingKeysVersion(db);
+    const version = await signingKeysVersion(db, keyGrace);
     if (version === keysVersion) return;
     provider = await build();
     callback = provider.callback();
