@@ -17,6 +17,7 @@ import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
 import { registerObservability } from '../observability/register.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
+import { addHsts } from '../web/security-headers.ts';
 
 export interface ApiServerDeps {
   config: Config;
@@ -37,6 +38,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   if (deps.unsafeFixedPrincipal && config.env === 'production') throw new Error('unsafeFixedPrincipal is for benchmarks only');
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: fastifyTrustProxy(config.trustProxy) });
   registerObservability(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
+  addHsts(app, config.hsts);
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
   const schema = buildWalletSchema();
   const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });

@@ -122,6 +122,8 @@ export interface Config {
   readonly ttl: { readonly accessToken: number; readonly refreshToken: number; readonly idToken: number; readonly authCode: number; readonly interaction: number; readonly loginSession: number };
   readonly secrets: { readonly system: readonly string[]; readonly cookie: readonly string[]; readonly generated: boolean };
   readonly cookiesSecure: boolean;
+  /** Strict-Transport-Security on every server: on when the issuer is https (issue 11 #5). */
+  readonly hsts: boolean;
   readonly clientAuthThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
   readonly cacheTtlSeconds: number;
   readonly smtp: { readonly url: string | undefined; readonly from: string };
@@ -229,6 +231,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       generated,
     },
     cookiesSecure: e.COOKIES_SECURE ?? issuer.startsWith('https:'),
+    hsts: issuer.startsWith('https:'),
     clientAuthThrottle: { maxFailures: e.CLIENT_AUTH_MAX_FAILURES, windowSeconds: e.CLIENT_AUTH_WINDOW },
     cacheTtlSeconds: e.CACHE_TTL,
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },

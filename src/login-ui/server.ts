@@ -37,7 +37,8 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   registerObservability(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 16 * 1024 });
-  addSecurityHeaders(app);
+  // Forms here end at the authorization server on their way back to the app (form-action).
+  addSecurityHeaders(app, { hsts: config.hsts, formTargets: [config.urls.issuer] });
   registerAssets(app);
 
   const ctx: UiContext = {

@@ -56,9 +56,9 @@ export async function startStack(config: Config, options: { db?: Database; logge
   try {
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
-      const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits, trustProxy: config.trustProxy });
+      const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits, trustProxy: config.trustProxy, hsts: config.hsts });
       // Operator routes of the wallet (funding) live on the loopback admin port too.
-      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })], trustProxy: config.trustProxy });
+      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })], trustProxy: config.trustProxy, hsts: config.hsts });
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
       listening.admin = await listen(adminApp, config.listen.admin.host, config.listen.admin.port);

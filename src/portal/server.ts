@@ -69,7 +69,8 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerObservability(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 32 * 1024 });
-  addSecurityHeaders(app, { scriptSelf: true });
+  // Sign-out passes through the authorization server and the logout page of the login app (form-action).
+  addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
   registerAssets(app);
   registerPortalAssets(app);
 

@@ -14,6 +14,7 @@ import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from 
 import { registerObservability } from '../../observability/register.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
+import { addHsts } from '../../web/security-headers.ts';
 
 export interface AdminServerDeps {
   hydra: LightgateAdmin;
@@ -23,6 +24,8 @@ export interface AdminServerDeps {
   plugins?: FastifyPluginAsync[];
   /** Who may set X-Forwarded-For (request logs show the client's address). */
   trustProxy?: TrustProxy;
+  /** Strict-Transport-Security (config.hsts). */
+  hsts?: boolean;
 }
 
 type Q = Record<string, string | undefined>;
@@ -42,10 +45,11 @@ async function send<T>(reply: FastifyReply, result: Promise<Result<T, HydraError
 
 const MAX_PAGE_SIZE = 500;
 
-export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' } }: AdminServerDeps): FastifyInstance {
+export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' }, hsts = false }: AdminServerDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   // Internal port: no request-rate limit (the login app's calls for every user come from one address).
   registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
+  addHsts(app, hsts);
   app.register(formbody);
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {

@@ -8,10 +8,11 @@ import { VERSION } from '../../shared/version.ts';
 import { registerObservability } from '../../observability/register.ts';
 import type { RequestRateLimits } from '../../observability/rate-limit.ts';
 import { HYDRA_ROUTES } from '../oidc/routes.ts';
+import { addHsts } from '../../web/security-headers.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 
-export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' } }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy }): FastifyInstance {
+export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' }, hsts = false }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy; hsts?: boolean }): FastifyInstance {
   // The same rule as oidc-provider's ctx.ip (provider-factory.ts): one resolver for both.
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   registerObservability(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
@@ -19,6 +20,8 @@ export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
+  // oidc-provider's responses get theirs in page-headers.ts; these cover the routes served here.
+  addHsts(app, hsts);
   registerHealthRoutes(app, db, VERSION);
 
   const delegate = (url?: string) => async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {

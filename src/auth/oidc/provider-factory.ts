@@ -20,6 +20,7 @@ import type { ConsentSessions } from './consent-sessions.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
 import { outageRedirect } from './outage-redirect.ts';
+import { pageHeaders } from './page-headers.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 
 export { HYDRA_ROUTES };
@@ -174,6 +175,8 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
   };
 
+  // Outermost: headers of every response, CSP and anti-framing on HTML pages (issue 11 #5).
+  provider.use(pageHeaders({ hsts: config.hsts }));
   // First, so that it also sees outages met by the middleware after it.
   provider.use(outageRedirect(HYDRA_ROUTES.authorization, config.urls.issuer));
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AcceptConsent, ConsentRequest } from '../../hydra-port/types.ts';
 import { renderConsentPage } from '../pages/consent-page.ts';
 import { describeScope } from '../scopes.ts';
-import { challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const consentPath = (challenge: string) => pathWith('/consent', 'consent_challenge', challenge);
 
@@ -55,6 +55,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
       return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', accepted.error);
     }
     const user = await identity.getUser(consent.subject);
+    allowAppTargets(reply, consent.client);
     return sendHtml(
       reply,
       renderConsentPage({ form: formContext(ctx, request, reply), request: consent, userLabel: user?.email ?? user?.phone, flash: cookies.takeFlash(request, reply) }),

@@ -5,7 +5,7 @@ import { IDENTITY_ERROR_MESSAGES, type IdentityError } from '../../identity/doma
 import type { UserId } from '../../shared/brand.ts';
 import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/login-pages.ts';
 import type { LoginState } from '../state.ts';
-import { challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const loginPath = (challenge: string, extra = '') => pathWith('/login', 'login_challenge', challenge, extra);
 const codePath = (challenge: string) => pathWith('/login/code', 'login_challenge', challenge);
@@ -76,6 +76,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       const fromHint = method === 'email' ? normalizeEmail(hint) : normalizePhone(hint);
       if (fromHint.ok) flash.value = fromHint.value;
     }
+    allowAppTargets(reply, login.value.client);
     return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash }));
   });
 
@@ -117,6 +118,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     const login = await hydra.getLoginRequest(challenge);
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
     const flash = cookies.takeFlash(request, reply);
+    allowAppTargets(reply, login.value.client);
     return sendHtml(reply, renderCodePage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method: state.m, address: state.a, flash }));
   });
 
@@ -164,6 +166,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!state?.t) return reply.redirect(loginPath(challenge), 302);
     const login = await hydra.getLoginRequest(challenge);
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
+    allowAppTargets(reply, login.value.client);
     return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, flash: cookies.takeFlash(request, reply) }));
   });
 

@@ -1,7 +1,7 @@
 // /logout: confirm, then accept or reject the logout challenge; /logged-out: the page after.
 import type { FastifyInstance } from 'fastify';
 import { renderLoggedOutPage, renderLogoutPage } from '../pages/logout-pages.ts';
-import { challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 export function registerLogoutRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { hydra, csrf } = ctx;
@@ -15,6 +15,7 @@ export function registerLogoutRoutes(app: FastifyInstance, ctx: UiContext): void
       const accepted = await hydra.acceptLogoutRequest(challenge);
       return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'logout', accepted.error);
     }
+    allowAppTargets(reply, got.value.client);
     return sendHtml(reply, renderLogoutPage({ form: formContext(ctx, request, reply), request: got.value }));
   });
 

@@ -2,9 +2,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
-import type { HydraError } from '../../hydra-port/types.ts';
+import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
 import type { IdentityService } from '../../identity/identity-service.ts';
 import type { Csrf } from '../../web/csrf.ts';
+import { allowFormTargets } from '../../web/security-headers.ts';
 import type { FormContext } from '../pages/common.ts';
 import { renderErrorPage, type ErrorPage } from '../pages/error-page.ts';
 import type { FlowCookies } from '../state.ts';
@@ -18,6 +19,14 @@ export interface UiContext {
 }
 
 export type Kind = 'login' | 'consent' | 'logout';
+
+/**
+ * A page of this app's flow: its forms end, after the authorization server's redirects, at one of the
+ * app's callbacks (CSP form-action, which Chromium checks on each redirect after a form POST).
+ */
+export function allowAppTargets(reply: FastifyReply, client: Pick<OAuth2Client, 'redirect_uris' | 'post_logout_redirect_uris'> | null | undefined): void {
+  allowFormTargets(reply, [...(client?.redirect_uris ?? []), ...(client?.post_logout_redirect_uris ?? [])]);
+}
 
 const NOUN: Record<Kind, string> = { login: 'sign-in request', consent: 'permission request', logout: 'sign-out request' };
 
