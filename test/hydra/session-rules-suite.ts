@@ -1,0 +1,76 @@
+// Issue 19 #9 and #10: when a login or a consent may be skipped. Hydra's rules, checked on Lightgate (test/auth/
+// session-rules.test.ts) and on a real Ory Hydra (session-rules.hydra-test.ts) with the same bodies.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { OAuth2Api } from '@ory/hydra-client';
+import { adminApi, authorizationUrl, createBrowser, createClient, isCallback, leave, param, relyingParty, type Browser } from './support/flow.ts';
+import { UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
+
+export function sessionRulesSuite(label: string, start: TargetFactory): void {
+  describe(`login and consent skipping: ${label}`, () => {
+    let t: AuthTarget;
+    let admin: OAuth2Api;
+    before(async () => {
+      t = await start(UNREACHABLE_UI);
+      admin = adminApi(t);
+    });
+    after(async () => {
+      await t?.stop();
+    });
+
+    /** One whole flow in browser b with separate remember flags for login and consent; returns the callback. */
+    async function flow(b: Browser, rp: Awaited<ReturnType<typeof relyingParty>>, subject: string, remember: { login: boolean; consent: boolean }) {
+      const auth = await authorizationUrl(rp, 'openid read');
+      const lc = param(await leave(b, t, auth.url), 'login_challenge');
+      const { data: login } = await admin.getOAuth2LoginRequest({ loginChallenge: lc });
+      const { data: l } = await admin.acceptOAuth2LoginRequest({
+        loginChallenge: lc,
+        acceptOAuth2LoginRequest: { subject, remember: login.skip || remember.login, ...(remember.login ? { remember_for: 3600 } : {}) },
+      });
+      const cc = param(await leave(b, t, l.redirect_to), 'consent_challenge');
+      const { data: c } = await admin.acceptOAuth2ConsentRequest({ consentChallenge: cc, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read'], remember: remember.consent } });
+      const cb = await leave(b, t, c.redirect_to);
+      assert.ok(isCallback(cb) && cb.searchParams.get('code'), cb.href);
+      return { login };
+    }
+
+    it('issue 19 #10: a login accepted with remember=false is asked for again next time', async () => {
+      const rp = await relyingParty(t, await createClient(admin));
+      const b = createBrowser();
+      await flow(b, rp, 'not-kept', { login: false, consent: false });
+      const next = await authorizationUrl(rp, 'openid read');
+      const { data: login } = await admin.getOAuth2LoginRequest({ loginChallenge: param(await leave(b, t, next.url), 'login_challenge') });
+      assert.equal(login.skip, false, '"Keep me signed in" unchecked: the next login request is not skipped');
+      assert.equal(login.subject, '');
+      const silent = await authorizationUrl(rp, 'openid read', { prompt: 'none' });
+      const end = await leave(b, t, silent.url);
+      assert.equal(end.searchParams.get('error'), 'login_required', end.href);
+
+      // Remembered (remember=true): skipped next time, as before.
+      const kept = createBrowser();
+      await flow(kept, rp, 'kept', { login: true, consent: false });
+      const again = await authorizationUrl(rp, 'openid read');
+      const { data: skipped } = await admin.getOAuth2LoginRequest({ loginChallenge: param(await leave(kept, t, again.url), 'login_challenge') });
+      assert.equal(skipped.skip, true);
+      assert.equal(skipped.subject, 'kept');
+    });
+
+    it('issue 19 #9: prompt=none answers consent_required unless the consent is remembered', async () => {
+      const rp = await relyingParty(t, await createClient(admin));
+      const b = createBrowser();
+      await flow(b, rp, 'consent-once', { login: true, consent: false });
+      const silent = await authorizationUrl(rp, 'openid read', { prompt: 'none' });
+      const end = await leave(b, t, silent.url);
+      assert.ok(isCallback(end), end.href);
+      assert.equal(end.searchParams.get('code'), null, 'no code after a consent that was not remembered');
+      assert.equal(end.searchParams.get('error'), 'consent_required');
+
+      // A remembered consent lets prompt=none through.
+      const b2 = createBrowser();
+      await flow(b2, rp, 'consent-kept', { login: true, consent: true });
+      const silent2 = await authorizationUrl(rp, 'openid read', { prompt: 'none' });
+      const end2 = await leave(b2, t, silent2.url);
+      assert.ok(isCallback(end2) && end2.searchParams.get('code'), end2.href);
+    });
+  });
+}
