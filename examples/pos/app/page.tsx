@@ -57,7 +57,7 @@ function NoUsername() {
       </p>
       <p>
         Open your wallet app and choose one under <strong>Settings → Username</strong>, or set it through the API with the{" "}
-        <code>userUpdateUsername</code> mutation (scope <code>write</code>). Then come back to this page.
+        <code>userUpdateUsername</code> mutation in your own wallet session (apps cannot set it). Then come back to this page.
       </p>
       <button className="secondary" onClick={() => void signOut()}>Sign out</button>
     </main>
