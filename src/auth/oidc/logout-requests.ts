@@ -42,3 +42,17 @@ export function createLogoutRequests(db: Database, ttlSeconds: number): LogoutRe
     },
   };
 }
+
+/** Whether a (validated) id_token_hint names the session's own subject: Hydra's RP-initiated logout. */
+export function hintIsFor(hint: unknown, accountId: string | undefined): boolean {
+  const sub = (hint as { payload?: { sub?: unknown } } | undefined)?.payload?.sub;
+  return typeof sub === 'string' && sub.length > 0 && sub === accountId;
+}
+
+/** A logout without such a hint ends on our own page: the link's post_logout_redirect_uri and state are dropped. */
+export function forgetRedirect(state: Record<string, unknown> | undefined): void {
+  if (!state) return;
+  state.postLogoutRedirectUri = undefined;
+  state.state = undefined;
+  state.clientId = undefined;
+}

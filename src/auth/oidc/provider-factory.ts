@@ -15,7 +15,7 @@ import { applySessionRules } from './session-rules.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { renderErrorPage } from './pages.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';
-import type { LogoutRequests } from './logout-requests.ts';
+import { forgetRedirect, hintIsFor, type LogoutRequests } from './logout-requests.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
@@ -85,14 +85,19 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
         // Hydra's logout flow: hand the browser to the logout app with a challenge instead of a built-in page.
         async logoutSource(ctx, _form) {
           const session = ctx.oidc.session!;
+          // Issue 19 #6, as in Hydra: RP-initiated only with a valid id_token_hint for this session's subject.
+          // Anything else is a browser logout: no client (so no skip_logout_consent), no redirect, no state.
+          const rpInitiated = hintIsFor(ctx.oidc.entities.IdTokenHint, session.accountId);
+          if (!rpInitiated) forgetRedirect(session.state);
+          const client = rpInitiated ? ctx.oidc.client : undefined;
           const challenge = await logoutRequests.create({
             secret: session.state?.secret as string,
             subject: session.accountId ?? '',
-            sid: ctx.oidc.client ? (session.sidFor(ctx.oidc.client.clientId) ?? session.uid) : session.uid,
-            clientId: ctx.oidc.client?.clientId,
+            sid: client ? (session.sidFor(client.clientId) ?? session.uid) : session.uid,
+            clientId: client?.clientId,
             // Hydra reports the path, not a URL.
             requestUrl: ctx.originalUrl,
-            rpInitiated: Boolean(ctx.oidc.params?.id_token_hint || ctx.oidc.params?.client_id || ctx.oidc.params?.post_logout_redirect_uri),
+            rpInitiated,
           });
           ctx.redirect(`${config.urls.logout}?logout_challenge=${encodeURIComponent(challenge)}`);
         },

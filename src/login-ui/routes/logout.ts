@@ -11,7 +11,8 @@ export function registerLogoutRoutes(app: FastifyInstance, ctx: UiContext): void
     if (!challenge) return missingChallenge(reply, 'logout');
     const got = await hydra.getLogoutRequest(challenge);
     if (!got.ok) return hydraErrorPage(reply, 'logout', got.error);
-    if (got.value.client?.skip_logout_consent) {
+    // Hydra: only an RP-initiated logout (a valid id_token_hint for this session) may skip the confirmation (issue 19 #6).
+    if (got.value.rp_initiated && got.value.client?.skip_logout_consent) {
       const accepted = await hydra.acceptLogoutRequest(challenge);
       return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'logout', accepted.error);
     }
