@@ -114,6 +114,8 @@ export async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+// Every file this process creates (PGlite's database, secrets, the outbox) is private (issue 19 #4).
+process.umask(0o077);
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

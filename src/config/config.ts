@@ -1,10 +1,11 @@
 // The one place that reads the environment. Parsed once with zod at start-up and frozen;
 // everything else receives the Config object.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { preparePrivateDir } from './data-dir.ts';
 import { trustProxySchema, type TrustProxy } from './trust-proxy.ts';
 
 export type { TrustProxy };
@@ -159,10 +160,10 @@ function deepFreeze<T>(value: T): T {
 /** Development secrets are generated once and kept in the data dir so restarts keep sessions and keys. */
 function developmentSecrets(dataDir: string): { system: string[]; cookie: string[] } {
   const file = join(dataDir, 'dev-secrets.json');
+  preparePrivateDir(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { system: string[]; cookie: string[] };
-  mkdirSync(dataDir, { recursive: true });
   const secrets = { system: [randomBytes(32).toString('base64url')], cookie: [randomBytes(32).toString('base64url')] };
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' });
   return secrets;
 }
 

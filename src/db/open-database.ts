@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
+import { tightenTree } from '../config/data-dir.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
@@ -7,7 +8,10 @@ import { openPostgres } from './postgres.ts';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in <data dir>/pglite. Migrations run before use. */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>, options: { migrate?: boolean } = {}): Promise<Database> {
-  const db = config.databaseUrl ? await openPostgres(config.databaseUrl, config.databasePoolSize) : await openPglite(join(config.dataDir, 'pglite'));
+  const pgliteDir = config.databaseUrl ? undefined : join(config.dataDir, 'pglite');
+  const db = pgliteDir ? await openPglite(pgliteDir) : await openPostgres(config.databaseUrl!, config.databasePoolSize);
   if (options.migrate !== false) await migrate(db);
+  // Migrations create tables, and PGlite rewrites its relcache file 0644: private again (issue 19 #4).
+  if (pgliteDir) tightenTree(pgliteDir);
   return db;
 }

@@ -1,13 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { preparePrivateDir, tightenTree, withPrivateUmask } from '../config/data-dir.ts';
 import type { Database, Queryable } from './database.ts';
 import { safeParams } from './text-params.ts';
 
 /** The embedded engine: PostgreSQL compiled to WASM, one connection, data in a directory (or memory). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = new PGlite(dataDir, { parsers: { 20: (value: string) => Number(value) } });
-  await db.waitReady;
+  // Private files (issue 19 #4): umask 077 while PGlite creates its files, then 0600/0700 over the tree,
+  // because PGlite's initdb and relcache files are chmod'ed 0666/0644 explicitly, past the umask.
+  if (dataDir) preparePrivateDir(dataDir);
+  const db = await withPrivateUmask(async () => {
+    const opened = new PGlite(dataDir, { parsers: { 20: (value: string) => Number(value) } });
+    await opened.waitReady;
+    return opened;
+  });
+  const tighten = () => dataDir && tightenTree(dataDir);
+  tighten();
   const query = async <Row,>(sql: string, params?: readonly unknown[]) => (await db.query<Row>(sql, safeParams(params))).rows;
   return {
     kind: 'pglite',
@@ -31,6 +38,9 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       await query('SELECT 1');
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      tighten();
+    },
   };
 }

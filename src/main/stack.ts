@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { preparePrivateDir } from '../config/data-dir.ts';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildAdminServer } from '../auth/http/admin-server.ts';
@@ -46,6 +47,8 @@ export async function startStack(config: Config, options: { db?: Database; logge
   if (config.secrets.generated) {
     logger.warn('!!! DEVELOPMENT MODE: secrets were generated and stored in the data directory. Set SECRETS_SYSTEM and SECRETS_COOKIE (and NODE_ENV=production) before real use. !!!');
   }
+  // The data directory (PGlite, generated secrets, the outbox) must be private: refused when others can write to it.
+  if (!config.databaseUrl || config.secrets.generated || config.env !== 'production') preparePrivateDir(config.dataDir);
   const db = options.db ?? (await openDatabase(config));
   const unwatchPool = watchDatabasePool(db);
   const servers: FastifyInstance[] = [];

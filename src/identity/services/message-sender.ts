@@ -1,10 +1,11 @@
 // Delivery of one-time codes. Development and test: every message is logged and appended as one JSON
 // line to <data dir>/outbox.jsonl. E-mail goes through SMTP (nodemailer) when SMTP_URL is set; SMS and
 // WhatsApp go through a pluggable sender.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../config/config.ts';
+import { preparePrivateDir, PRIVATE_FILE_MODE } from '../../config/data-dir.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 export type MessageChannel = 'email' | 'sms' | 'whatsapp';
@@ -25,14 +26,21 @@ export const outboxPath = (dataDir: string): string => join(dataDir, 'outbox.jso
 
 export function createOutboxSender(dataDir: string, logger?: Logger): MessageSender {
   const file = outboxPath(dataDir);
-  let ready: Promise<unknown> | undefined;
+  let ready = false;
   return {
     async send(message) {
-      ready ??= mkdir(dataDir, { recursive: true });
-      await ready;
+      // Live codes: a private directory and a 0600 file, also when an older version left it 0644 (issue 19 #4).
+      if (!ready) preparePrivateDir(dataDir);
       const line = { channel: message.channel, to: message.to, subject: message.subject, text: message.text, code: message.code, at: new Date().toISOString() };
-      // One appendFile call per line: whole lines even with concurrent senders (O_APPEND).
-      await appendFile(file, `${JSON.stringify(line)}\n`);
+      const handle = await open(file, 'a', PRIVATE_FILE_MODE);
+      try {
+        if (!ready && ((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(PRIVATE_FILE_MODE);
+        ready = true;
+        // One write per line: whole lines even with concurrent senders (O_APPEND).
+        await handle.appendFile(`${JSON.stringify(line)}\n`);
+      } finally {
+        await handle.close();
+      }
       // The code stays in the outbox file: codes never reach the logs.
       logger?.info({ channel: message.channel, to: message.to, outbox: file }, 'message written to the outbox');
     },
