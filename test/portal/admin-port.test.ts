@@ -30,7 +30,9 @@ describe('portal admin port', () => {
   async function post(app: FastifyInstance, session: string, pagePath: string, url: string, fields: Record<string, string | string[]>) {
     const got = await app.inject({ method: 'GET', url: pagePath, headers: { cookie: session } });
     const { cookie, token } = csrfFrom(got);
-    return app.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...fields, _csrf: token }) });
+    // Review forms carry the version the admin saw (issue 11 #5).
+    const version = new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"`).exec(got.body)?.[1];
+    return app.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...(version ? { version } : {}), ...fields, _csrf: token }) });
   }
 
   test('over HTTP: approve creates the client, suspend and reactivate set its status, connected apps list', async () => {

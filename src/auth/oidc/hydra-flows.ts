@@ -181,6 +181,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         if (!found.ok) return found;
         const interaction = found.value;
         const sessionSubject = interaction.session?.accountId;
+        const skipped = interaction.prompt.details.skip === true && sessionSubject === body.subject;
         if (interaction.prompt.details.skip === true && sessionSubject && sessionSubject !== body.subject) {
           // Hydra: another subject than the remembered one restarts the request with prompt=login.
           const restart = new URL(requestUrl(deps.issuer, { ...interaction.params, lg_prompt: undefined, lg_url: undefined, prompt: 'login' }));
@@ -192,8 +193,9 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
             remember: body.remember === true,
             remember_for: body.remember_for ?? 0,
             ts: now(),
-            ...(body.acr ? { acr: body.acr } : {}),
-            ...(body.amr?.length ? { amr: body.amr } : {}),
+            // A skipped login that names no new factors keeps those of the remembered session (issue 19 #11).
+            ...(body.acr ? { acr: body.acr } : skipped && interaction.session?.acr ? { acr: interaction.session.acr } : {}),
+            ...(body.amr?.length ? { amr: body.amr } : skipped && interaction.session?.amr?.length ? { amr: interaction.session.amr } : {}),
             context: body.context ?? null,
             challenge,
           },

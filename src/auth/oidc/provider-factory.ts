@@ -64,8 +64,8 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
     scopes: [...SUPPORTED_SCOPES],
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time', ...SESSION_CLAIMS] },
     conformIdTokenClaims: false,
-    // acr values the login app may set (Hydra takes any string; oidc-provider publishes a fixed list).
-    acrValues: ['0', '1', '2', 'aal1', 'aal2', 'aal3'],
+    // The acr values the login app sets (issue 19 #11): aal1 for a one-time code, aal2 with TOTP as well.
+    acrValues: ['aal1', 'aal2'],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     // PKCE: S256 only (oidc-provider offers nothing else); required for public clients (RFC 9700 section 2.1.1).

@@ -48,6 +48,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       subject: userId,
       remember: state.r,
       ...(state.r ? { remember_for: config.ttl.loginSession } : {}),
+      // Issue 19 #11: what was really checked. NIST SP 800-63B AAL2 needs two factors (RFC 8176 "mfa").
+      acr: amr.includes('mfa') ? 'aal2' : 'aal1',
       amr,
     });
     // The API session made by the code sign-in is not needed: the authorization server keeps the login session.
@@ -57,13 +59,22 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     return seeOther(reply, accepted.value.redirect_to);
   }
 
+  /**
+   * acr_values=aal2 from a remembered session: a person with TOTP signs in again, with both factors (issue 19 #11).
+   * Without TOTP aal2 cannot be reached; acr_values is voluntary (OIDC Core 3.1.2.1), so the result stays aal1.
+   */
+  async function stepUpNeeded(subject: string, acrValues: string[] | undefined): Promise<boolean> {
+    if (!acrValues?.includes('aal2')) return false;
+    return (await identity.getUser(subject))?.totpEnabled === true;
+  }
+
   app.get('/login', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const challenge = challengeOf(query.login_challenge);
     if (!challenge) return missingChallenge(reply, 'login');
     const login = await hydra.getLoginRequest(challenge);
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
-    if (login.value.skip) {
+    if (login.value.skip && !(await stepUpNeeded(login.value.subject, login.value.oidc_context?.acr_values))) {
       // The authorization server remembers this person: no questions (Hydra's login flow).
       const accepted = await hydra.acceptLoginRequest(challenge, { subject: login.value.subject });
       if (!accepted.ok) return hydraErrorPage(reply, 'login', accepted.error);
