@@ -18,6 +18,10 @@ export interface OAuth2Client {
   post_logout_redirect_uris: string[];
   skip_consent: boolean;
   skip_logout_consent: boolean;
+  /** OIDC Back-Channel Logout 1.0 section 2.2: where the issuer POSTs a logout token ('' for none). */
+  backchannel_logout_uri?: string;
+  /** Whether the logout token must carry the session id (sid). */
+  backchannel_logout_session_required?: boolean;
   audience: string[];
   metadata: Record<string, unknown>;
   owner: string;

@@ -72,7 +72,7 @@ describe('issue 19 #11: acr and amr (in-process adapter, pglite)', () => {
     context.setDefaultTimeout(8000);
     const page = await context.newPage();
     try {
-      for (const extra of [{}, { acr_values: 'aal2' }]) {
+      for (const extra of [{}, { acr_values: 'aal2' }] as Record<string, string>[]) {
         const auth = await authorize(rp, extra);
         await page.goto(auth.url.href);
         await codeStep(page, 'single-factor@example.com');

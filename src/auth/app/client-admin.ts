@@ -41,9 +41,12 @@ const LIFESPANS = [
 ] as const;
 /** Hydra always returns these; SDKs generated from its OpenAPI read them. Lifespans come from config, not per client. */
 const HYDRA_CONSTANT_FIELDS = { allowed_cors_origins: [], jwks: {}, userinfo_signed_response_alg: 'none', ...Object.fromEntries(LIFESPANS.map((k) => [k, null])) };
+/** Hydra's defaults of fields that clients stored before they existed lack. */
+const HYDRA_DEFAULTS = { backchannel_logout_uri: '', backchannel_logout_session_required: false };
 
 export const publicView = (stored: StoredClient, secret?: string): OAuth2Client => ({
   ...HYDRA_CONSTANT_FIELDS,
+  ...HYDRA_DEFAULTS,
   ...stored.client,
   status: stored.status,
   ...(secret ? { client_secret: secret } : {}),

@@ -32,6 +32,8 @@ export const clientInputSchema = z.object({
   post_logout_redirect_uris: uriList.nullable().optional(),
   skip_consent: z.boolean().optional(),
   skip_logout_consent: z.boolean().nullable().optional(),
+  backchannel_logout_uri: optionalText.optional(),
+  backchannel_logout_session_required: z.boolean().nullable().optional(),
   audience: z.array(z.string().max(2048)).max(50).nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   owner: z.string().max(255).optional(),
@@ -98,7 +100,7 @@ export function normalizeClient(
     const problem = checkUri(uri, 'post_logout_redirect_uris', { allowCustomScheme: true });
     if (problem) return err({ error: 'invalid_redirect_uri', error_description: problem });
   }
-  for (const [field, value] of [['client_uri', input.client_uri], ['policy_uri', input.policy_uri], ['tos_uri', input.tos_uri], ['logo_uri', input.logo_uri]] as const) {
+  for (const [field, value] of [['client_uri', input.client_uri], ['policy_uri', input.policy_uri], ['tos_uri', input.tos_uri], ['logo_uri', input.logo_uri], ['backchannel_logout_uri', input.backchannel_logout_uri]] as const) {
     if (value) {
       const problem = checkUri(value, field, { allowCustomScheme: false });
       if (problem) return invalid(problem);
@@ -127,6 +129,8 @@ export function normalizeClient(
     post_logout_redirect_uris: postLogout,
     skip_consent: input.skip_consent ?? false,
     skip_logout_consent: input.skip_logout_consent ?? false,
+    backchannel_logout_uri: input.backchannel_logout_uri ?? '',
+    backchannel_logout_session_required: input.backchannel_logout_session_required ?? false,
     audience: input.audience ?? [],
     metadata: input.metadata ?? {},
     owner: input.owner ?? '',

@@ -42,5 +42,7 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     ...(client.policy_uri ? { policy_uri: client.policy_uri } : {}),
     ...(client.tos_uri ? { tos_uri: client.tos_uri } : {}),
     ...(client.client_uri ? { client_uri: client.client_uri } : {}),
+    // OIDC Back-Channel Logout 1.0: oidc-provider POSTs a logout token there when the session ends.
+    ...(client.backchannel_logout_uri ? { backchannel_logout_uri: client.backchannel_logout_uri, backchannel_logout_session_required: client.backchannel_logout_session_required ?? false } : {}),
   };
 }

@@ -21,6 +21,7 @@ import type { HandledChallenges } from './handled-challenges.ts';
 import { recordTokenIssued, recordTokenRefused } from '../../observability/metrics.ts';
 import { outageRedirect } from './outage-redirect.ts';
 import { pageHeaders } from './page-headers.ts';
+import { ownServicesFetch } from './own-fetch.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 
 export { HYDRA_ROUTES };
@@ -54,6 +55,8 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
   const configuration: Configuration = {
     adapter: createAdapterClass(db, createTokenIds(config.secrets.system)),
     jwks: { keys: keys as never },
+    // The portal's back-channel logout may be on loopback or a private network (see own-fetch.ts).
+    fetch: ownServicesFetch(config),
     cookies: {
       keys: [...config.secrets.cookie],
       long: cookieBase,
@@ -77,6 +80,9 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
       // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
+      // OIDC Back-Channel Logout 1.0: clients with a backchannel_logout_uri (the portal) hear of every
+      // ended session, so signing out of Lightgate signs out of them too (issue 19 #7).
+      backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: false },
       resourceIndicators: { enabled: false },

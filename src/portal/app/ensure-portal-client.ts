@@ -13,6 +13,7 @@ import { upstream, type PortalContext, type PortalError } from './context.ts';
 
 export const PORTAL_CLIENT_ID = 'lightgate-portal';
 export const PORTAL_SCOPE = 'openid read write';
+export const BACKCHANNEL_LOGOUT_PATH = '/auth/backchannel-logout';
 const SECRET_SETTING = 'portal_client_secret';
 
 export interface PortalClient {
@@ -29,6 +30,13 @@ export function portalClientBody(portalUrl: string, secret: string): Partial<OAu
     client_uri: portalUrl,
     redirect_uris: [`${portalUrl}/auth/callback`],
     post_logout_redirect_uris: [`${portalUrl}/`],
+    // Issue 19 #7: Lightgate tells the portal when a sign-in session ends (OIDC Back-Channel Logout 1.0),
+    // naming the session (sid) whose portal sessions end.
+    backchannel_logout_uri: `${portalUrl}${BACKCHANNEL_LOGOUT_PATH}`,
+    backchannel_logout_session_required: true,
+    // Signing out of the portal is already a confirmed, CSRF-checked POST; the auth server still asks
+    // unless the request carries a valid id_token_hint for the signed-in person (issue 19 #6).
+    skip_logout_consent: true,
     grant_types: ['authorization_code'],
     response_types: ['code'],
     scope: PORTAL_SCOPE,

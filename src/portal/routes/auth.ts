@@ -4,7 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newSessionToken } from '../services/session-token.ts';
 import type { LoginChecks } from '../services/oidc-login.ts';
-import { deleteSession, insertSession } from '../services/portal-store.ts';
+import { deleteSession, deleteSessionsOf, insertSession } from '../services/portal-store.ts';
+import { InvalidLogoutToken } from '../services/logout-token.ts';
+import { BACKCHANNEL_LOGOUT_PATH } from '../app/ensure-portal-client.ts';
 import { signInBody } from '../pages/admin-pages.ts';
 import { csrfRejected, fields, hashToken, localPath, page, SESSION_COOKIE, seeOther, type RouteContext } from './support.ts';
 
@@ -52,25 +54,56 @@ export function registerAuthRoutes(app: FastifyInstance, rc: RouteContext): void
     if (new URLSearchParams(query).get('error') === 'access_denied') return signInPage(reply, 400, 'Sign-in was cancelled.');
     const client = await rc.portalClient();
     if (!client.ok) return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
-    let subject: string;
+    let signedIn: Awaited<ReturnType<typeof rc.login.finish>>;
     try {
       // The callback as registered (the public portal URL), with the query the auth server sent.
-      subject = await rc.login.finish(client.value, new URL(`${client.value.redirectUri}${query}`), flow);
+      signedIn = await rc.login.finish(client.value, new URL(`${client.value.redirectUri}${query}`), flow);
     } catch (error) {
       request.log.warn({ err: error }, 'portal sign-in failed');
       return signInPage(reply, 400, 'Sign-in did not complete. Please try again.');
     }
     const token = newSessionToken();
-    await insertSession(rc.ctx.db, { tokenHash: hashToken(token), userId: subject, ttlSeconds: PORTAL_SESSION_SECONDS });
+    await insertSession(rc.ctx.db, { tokenHash: hashToken(token), userId: signedIn.sub, ttlSeconds: PORTAL_SESSION_SECONDS, sid: signedIn.sid, idTokenSealed: rc.ctx.box.seal(signedIn.idToken) });
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: PORTAL_SESSION_SECONDS });
     return seeOther(reply, flow.returnTo);
   });
 
+  // Sign-out ends the portal session, then the Lightgate session through OIDC RP-Initiated Logout 1.0
+  // (issue 19 #7): otherwise "Sign in" would go straight back in. The auth server comes back to '/'.
   app.post('/auth/logout', async (request, reply) => {
     if (!rc.csrf.verify(request, fields(request)[rc.csrf.field])) return csrfRejected(reply);
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await deleteSession(rc.ctx.db, hashToken(token));
+    const ended = token ? await deleteSession(rc.ctx.db, hashToken(token)) : undefined;
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return seeOther(reply, '/');
+    const idToken = ended?.idTokenSealed ? rc.ctx.box.open(ended.idTokenSealed) : undefined;
+    const client = idToken ? await rc.portalClient() : undefined;
+    if (!idToken || !client?.ok) return seeOther(reply, '/');
+    try {
+      return seeOther(reply, await rc.login.endSessionUrl(client.value, idToken, `${rc.ctx.config.urls.portal}/`));
+    } catch (error) {
+      request.log.warn({ err: error }, 'portal sign-out could not reach the auth server');
+      return seeOther(reply, '/');
+    }
+  });
+
+  // OIDC Back-Channel Logout 1.0 section 2.5: Lightgate POSTs a logout token when a sign-in session
+  // ends; the portal sessions of that session (sid) or person (sub) end with it. No cookie, no CSRF
+  // token: the signed logout token is the proof (section 2.6).
+  app.post(BACKCHANNEL_LOGOUT_PATH, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const token = fields(request).logout_token;
+    if (typeof token !== 'string' || !token || token.length > 16_384) return reply.code(400).send({ error: 'invalid_request', error_description: 'logout_token is required' });
+    const client = await rc.portalClient();
+    if (!client.ok) return reply.code(503).send({ error: 'temporarily_unavailable', error_description: 'the portal cannot verify logout tokens right now' });
+    try {
+      const claims = await rc.login.verifyLogoutToken(client.value, token);
+      const ended = await deleteSessionsOf(rc.ctx.db, claims);
+      request.log.info({ ended }, 'back-channel logout');
+      return reply.code(200).send();
+    } catch (error) {
+      if (error instanceof InvalidLogoutToken) return reply.code(400).send({ error: 'invalid_request', error_description: `invalid logout token: ${error.message}` });
+      request.log.warn({ err: error }, 'back-channel logout could not be verified');
+      return reply.code(503).send({ error: 'temporarily_unavailable', error_description: 'the portal cannot verify logout tokens right now' });
+    }
   });
 }

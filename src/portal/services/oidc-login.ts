@@ -3,6 +3,7 @@
 import * as oidc from 'openid-client';
 import type { PortalClient } from '../app/ensure-portal-client.ts';
 import { PORTAL_SCOPE } from '../app/ensure-portal-client.ts';
+import { verifyLogoutToken, type LogoutClaims } from './logout-token.ts';
 
 export interface LoginChecks {
   state: string;
@@ -10,11 +11,24 @@ export interface LoginChecks {
   verifier: string;
 }
 
+export interface SignedIn {
+  /** The subject (the user id). */
+  sub: string;
+  /** The auth server's session id (back-channel logout names it). */
+  sid: string | undefined;
+  /** Kept (sealed) for the RP-initiated logout's id_token_hint. */
+  idToken: string;
+}
+
 export interface OidcLogin {
   /** Where to send the browser, and the checks to keep until the callback. */
   start(client: PortalClient): Promise<{ url: string; checks: LoginChecks }>;
-  /** The signed-in subject (the user id), after the code exchange and ID token checks. */
-  finish(client: PortalClient, callbackUrl: URL, checks: LoginChecks): Promise<string>;
+  /** The signed-in person, after the code exchange and ID token checks. */
+  finish(client: PortalClient, callbackUrl: URL, checks: LoginChecks): Promise<SignedIn>;
+  /** OIDC RP-Initiated Logout 1.0: the auth server's end-session URL for this sign-in. */
+  endSessionUrl(client: PortalClient, idToken: string, postLogoutRedirectUri: string): Promise<string>;
+  /** OIDC Back-Channel Logout 1.0: the sub and sid of a valid logout token; throws on an invalid one. */
+  verifyLogoutToken(client: PortalClient, token: string): Promise<LogoutClaims>;
 }
 
 export function createOidcLogin(issuer: string): OidcLogin {
@@ -50,9 +64,18 @@ export function createOidcLogin(issuer: string): OidcLogin {
         expectedNonce: checks.nonce,
         idTokenExpected: true,
       });
-      const sub = tokens.claims()?.sub;
-      if (!sub) throw new Error('the ID token has no subject');
-      return sub;
+      const claims = tokens.claims();
+      if (!claims?.sub || !tokens.id_token) throw new Error('the ID token has no subject');
+      return { sub: claims.sub, sid: typeof claims.sid === 'string' ? claims.sid : undefined, idToken: tokens.id_token };
+    },
+    async endSessionUrl(client, idToken, postLogoutRedirectUri) {
+      const config = await configure(client);
+      return oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+    },
+    async verifyLogoutToken(client, token) {
+      const metadata = (await configure(client)).serverMetadata();
+      if (!metadata.jwks_uri) throw new Error('the issuer publishes no jwks_uri');
+      return verifyLogoutToken(token, { issuer: metadata.issuer, jwksUri: metadata.jwks_uri, clientId: client.clientId });
     },
   };
 }

@@ -136,14 +136,16 @@ export async function deleteApplication(q: Queryable, id: string): Promise<void>
 
 // Sessions
 
-export async function insertSession(q: Queryable, s: { tokenHash: string; userId: string; ttlSeconds: number }): Promise<void> {
+export async function insertSession(q: Queryable, s: { tokenHash: string; userId: string; ttlSeconds: number; sid?: string | undefined; idTokenSealed?: string | undefined }): Promise<void> {
   // Sign-ins sweep expired sessions, so the table does not grow without bound.
   await q.query('DELETE FROM portal_sessions WHERE expires_at < now()');
-  await q.query("INSERT INTO portal_sessions (id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))", [
+  await q.query('INSERT INTO portal_sessions (id, token_hash, user_id, expires_at, sid, id_token_sealed) VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)', [
     randomUUID(),
     s.tokenHash,
     s.userId,
     s.ttlSeconds,
+    s.sid ?? null,
+    s.idTokenSealed ?? null,
   ]);
 }
 
@@ -152,8 +154,21 @@ export async function findSession(q: Queryable, tokenHash: string): Promise<{ id
   return row && { id: row.id, userId: row.user_id };
 }
 
-export async function deleteSession(q: Queryable, tokenHash: string): Promise<void> {
-  await q.query('DELETE FROM portal_sessions WHERE token_hash = $1 OR expires_at < now()', [tokenHash]);
+/** Deletes the session; returns its sealed ID token (for the RP-initiated logout's id_token_hint). */
+export async function deleteSession(q: Queryable, tokenHash: string): Promise<{ idTokenSealed: string | null } | undefined> {
+  const [row] = await q.query<{ id_token_sealed: string | null }>('DELETE FROM portal_sessions WHERE token_hash = $1 RETURNING id_token_sealed', [tokenHash]);
+  await q.query('DELETE FROM portal_sessions WHERE expires_at < now()');
+  return row && { idTokenSealed: row.id_token_sealed };
+}
+
+/**
+ * Back-channel logout (OIDC Back-Channel Logout 1.0 section 2.7): the sessions of that auth server
+ * session (sid), or of the subject when the token names no sid; both when it names both. Returns how many.
+ */
+export async function deleteSessionsOf(q: Queryable, who: { sub?: string | undefined; sid?: string | undefined }): Promise<number> {
+  if (!who.sub && !who.sid) return 0;
+  const rows = await q.query('DELETE FROM portal_sessions WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR sid = $2) RETURNING id', [who.sub ?? null, who.sid ?? null]);
+  return rows.length;
 }
 
 // One-time reveals

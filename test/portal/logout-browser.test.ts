@@ -1,0 +1,95 @@
+// Issue 19 #7 (portal sign-out) in chromium on a whole stack: signing out of the portal ends the
+// Lightgate session too (RP-initiated logout with id_token_hint), so "Sign in" asks again; and signing
+// out of Lightgate elsewhere ends the portal session at once (OIDC Back-Channel Logout 1.0).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { lastCode } from '../identity/helpers.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+import { startPortalHarness, type PortalHarness } from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+for (const kind of DATABASE_KINDS) describe(`portal sign-out and Lightgate sign-out (${kind})`, () => {
+  let h: PortalHarness;
+  let browser: Browser;
+  before(async () => {
+    h = await startPortalHarness({ kind });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  async function withPage(body: (page: Page) => Promise<void>) {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    try {
+      await body(page);
+    } catch (error) {
+      const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 400);
+      throw new Error(`${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Portal → "Sign in with Lightgate" → login UI (email code, kept signed in) → the portal's apps. */
+  async function signIn(page: Page, email: string) {
+    await page.goto(h.t.urls.portal);
+    await page.getByRole('link', { name: 'Sign in with Lightgate' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Keep me signed in on this device').check();
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByLabel('Sign-in code').fill(lastCode(h.t.dataDir, email));
+    await page.getByRole('button', { name: /Sign in to/ }).click();
+    await page.waitForURL(`${h.t.urls.portal}/apps`);
+  }
+
+  /** The login UI's confirmation, when it asks (it may skip it for a valid id_token_hint). */
+  async function confirmIfAsked(page: Page, until: (u: URL) => boolean) {
+    await page.waitForURL((u) => until(u) || u.pathname === '/logout');
+    if (new URL(page.url()).pathname === '/logout' && !until(new URL(page.url()))) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(until);
+    }
+  }
+
+  const portalSessions = async (email: string) => Number((await h.t.stack.db.query<{ n: string | number }>('SELECT count(*) AS n FROM portal_sessions WHERE user_id = $1', [await h.user(email)]))[0]!.n);
+
+  test('issue 19 #7: signing out of the portal signs out of Lightgate: "Sign in" asks to sign in again', async () => {
+    const email = `portal-out-${kind}@example.com`;
+    await withPage(async (page) => {
+      await signIn(page, email);
+      // Before the fix the auth session stayed: "Sign in" went straight back in.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await confirmIfAsked(page, (u) => u.href === `${h.t.urls.portal}/`);
+      await page.getByRole('link', { name: 'Sign in with Lightgate' }).waitFor();
+      assert.equal(await portalSessions(email), 0);
+      await page.getByRole('link', { name: 'Sign in with Lightgate' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.equal(new URL(page.url()).origin, h.t.urls.ui, 'the login UI asks again');
+    });
+  });
+
+  test('issue 19 #7: signing out of Lightgate ends the portal session at once (back-channel logout)', async () => {
+    const email = `lightgate-out-${kind}@example.com`;
+    await withPage(async (page) => {
+      await signIn(page, email);
+      assert.equal(await portalSessions(email), 1);
+      // Sign out at the auth server directly (another app's sign-out, or a bare logout link).
+      await page.goto(`${h.t.urls.issuer}/oauth2/sessions/logout`);
+      await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((u) => u.pathname === '/logged-out');
+      assert.equal(await portalSessions(email), 0, 'the back-channel logout ended the portal session');
+      await page.goto(`${h.t.urls.portal}/apps`);
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.equal(new URL(page.url()).origin, h.t.urls.ui, 'the portal no longer knows the person, nor does Lightgate');
+    });
+  });
+});
