@@ -33,8 +33,8 @@ test('production refuses to start without real secrets', () => {
   const config = loadConfig({
     NODE_ENV: 'production',
     LIGHTGATE_DATA_DIR: dataDir(),
-    SECRETS_SYSTEM: 'x'.repeat(32),
-    SECRETS_COOKIE: 'y'.repeat(32),
+    SECRETS_SYSTEM: 'production-system-secret-0123456789abcdef',
+    SECRETS_COOKIE: 'production-cookie-secret-0123456789abcdef',
     URLS_SELF_ISSUER: 'https://auth.example.com',
     SMTP_URL: 'smtp://mail.example.com',
   });

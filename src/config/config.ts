@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { preparePrivateDir } from './data-dir.ts';
+import { productionProblems } from './production-checks.ts';
 import { trustProxySchema, type TrustProxy } from './trust-proxy.ts';
 
 export type { TrustProxy };
@@ -69,6 +70,8 @@ const envSchema = z.object({
   SECRETS_SYSTEM: csv.pipe(z.array(secret).min(1)).optional(),
   SECRETS_COOKIE: csv.pipe(z.array(secret).min(1)).optional(),
   COOKIES_SECURE: bool.optional(),
+  // TLS ends at a proxy in front: browsers see https even if URLS_SELF_ISSUER says http (production only).
+  TLS_TERMINATED_AT_PROXY: bool.default(false),
 
   CLIENT_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   CLIENT_AUTH_WINDOW: duration.default(60),
@@ -185,6 +188,14 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       (e.LIGHTGATE_SERVICES.includes('api') || e.LIGHTGATE_SERVICES.includes('ui')) && !e.SMTP_URL && 'SMTP_URL',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`invalid configuration:\n${missing.map((m) => `  ${m}: required when NODE_ENV=production`).join('\n')}`);
+    const problems = productionProblems({
+      secretsSystem: e.SECRETS_SYSTEM!,
+      secretsCookie: e.SECRETS_COOKIE!,
+      issuer: e.URLS_SELF_ISSUER!,
+      tlsTerminatedAtProxy: e.TLS_TERMINATED_AT_PROXY,
+      cookiesSecure: e.COOKIES_SECURE,
+    });
+    if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const dataDir = resolve(e.LIGHTGATE_DATA_DIR);
   const generated = !e.SECRETS_SYSTEM || !e.SECRETS_COOKIE;
@@ -231,7 +242,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       cookie: e.SECRETS_COOKIE ?? dev!.cookie,
       generated,
     },
-    cookiesSecure: e.COOKIES_SECURE ?? issuer.startsWith('https:'),
+    cookiesSecure: e.COOKIES_SECURE ?? (issuer.startsWith('https:') || e.TLS_TERMINATED_AT_PROXY),
     hsts: issuer.startsWith('https:'),
     clientAuthThrottle: { maxFailures: e.CLIENT_AUTH_MAX_FAILURES, windowSeconds: e.CLIENT_AUTH_WINDOW },
     cacheTtlSeconds: e.CACHE_TTL,

@@ -105,7 +105,7 @@ test('a failing transport is a delivery_failed value, not a crash', async () => 
 });
 
 test('production refuses to start the API or the login app without an email transport', () => {
-  const base = { NODE_ENV: 'production', SECRETS_SYSTEM: 'x'.repeat(32), SECRETS_COOKIE: 'y'.repeat(32), URLS_SELF_ISSUER: 'https://auth.example' };
+  const base = { NODE_ENV: 'production', SECRETS_SYSTEM: 'production-system-secret-0123456789abcdef', SECRETS_COOKIE: 'production-cookie-secret-0123456789abcdef', URLS_SELF_ISSUER: 'https://auth.example' };
   for (const services of ['api', 'ui', 'auth,ui']) {
     assert.throws(() => loadConfig({ ...base, LIGHTGATE_SERVICES: services }), /SMTP_URL: required when NODE_ENV=production/, services);
   }
