@@ -53,6 +53,14 @@ export function sessionRulesSuite(label: string, start: TargetFactory): void {
       const { data: skipped } = await admin.getOAuth2LoginRequest({ loginChallenge: param(await leave(kept, t, again.url), 'login_challenge') });
       assert.equal(skipped.skip, true);
       assert.equal(skipped.subject, 'kept');
+      // Accepting the skipped login without `remember` (as a login app does) keeps it remembered (Hydra forces remember).
+      const { data: l } = await admin.acceptOAuth2LoginRequest({ loginChallenge: skipped.challenge, acceptOAuth2LoginRequest: { subject: 'kept' } });
+      const cc = param(await leave(kept, t, l.redirect_to), 'consent_challenge');
+      const { data: c } = await admin.acceptOAuth2ConsentRequest({ consentChallenge: cc, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read'] } });
+      assert.ok(isCallback(await leave(kept, t, c.redirect_to)));
+      const third = await authorizationUrl(rp, 'openid read');
+      const { data: still } = await admin.getOAuth2LoginRequest({ loginChallenge: param(await leave(kept, t, third.url), 'login_challenge') });
+      assert.equal(still.skip, true, 'still remembered after a skipped login');
     });
 
     it('issue 19 #9: prompt=none answers consent_required unless the consent is remembered', async () => {

@@ -190,7 +190,8 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
         return finish(interaction, 'login', {
           login: {
             accountId: body.subject,
-            remember: body.remember === true,
+            // Hydra: accepting a skipped login keeps it remembered (a skip only happens for a remembered login).
+            remember: skipped || body.remember === true,
             remember_for: body.remember_for ?? 0,
             ts: now(),
             // A skipped login that names no new factors keeps those of the remembered session (issue 19 #11).
