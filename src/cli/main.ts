@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${[CLIENTS_USAGE].flat().join('\n')}\n`);
         return rest.length ? 0 : 2;
       }
-      return runClientsCli(rest, config.urls.admin);
+      return runClientsCli(rest, config.urls.admin, undefined, config.adminApi.outgoingAuthorization);
     case 'admin':
       return withDb(config, async (db) => {
         await migrate(db);

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { preparePrivateDir } from './data-dir.ts';
-import { productionProblems } from './production-checks.ts';
+import { productionProblems, secretWeakness } from './production-checks.ts';
+import { adminApiCredentials, adminApiEnv, adminExposureProblem, type AdminApiCredentials } from './admin-credentials.ts';
 import { trustProxySchema, type TrustProxy } from './trust-proxy.ts';
 
 export type { TrustProxy };
@@ -59,6 +60,8 @@ const envSchema = z.object({
   URLS_API: url.optional(),
   // When set, the login & consent app and the API talk to this Hydra admin API instead of in-process.
   HYDRA_ADMIN_URL: url.optional(),
+  // The admin API's credential (inbound) and what this process sends to an admin API (outbound).
+  ...adminApiEnv,
 
   TTL_ACCESS_TOKEN: duration.default(3600),
   TTL_REFRESH_TOKEN: duration.default(720 * 3600),
@@ -126,6 +129,7 @@ export interface Config {
   readonly ttl: { readonly accessToken: number; readonly refreshToken: number; readonly idToken: number; readonly authCode: number; readonly interaction: number; readonly loginSession: number };
   readonly secrets: { readonly system: readonly string[]; readonly cookie: readonly string[]; readonly generated: boolean };
   readonly cookiesSecure: boolean;
+  readonly adminApi: AdminApiCredentials;
   /** Strict-Transport-Security on every server: on when the issuer is https (issue 11 #5). */
   readonly hsts: boolean;
   readonly clientAuthThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
@@ -197,6 +201,11 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     });
     if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
+  const adminApi = adminApiCredentials(e);
+  const exposed = adminExposureProblem(e.SERVE_ADMIN_HOST, e.LIGHTGATE_SERVICES.includes('auth'), adminApi);
+  const weakAdminToken = production && e.ADMIN_API_TOKEN ? secretWeakness(e.ADMIN_API_TOKEN) : undefined;
+  const adminProblems = [exposed, weakAdminToken && `ADMIN_API_TOKEN: too weak: ${weakAdminToken}`].filter(Boolean);
+  if (adminProblems.length) throw new ConfigError(`invalid configuration:\n${adminProblems.map((p) => `  ${p}`).join('\n')}`);
   const dataDir = resolve(e.LIGHTGATE_DATA_DIR);
   const generated = !e.SECRETS_SYSTEM || !e.SECRETS_COOKIE;
   const dev = generated ? developmentSecrets(dataDir) : undefined;
@@ -243,6 +252,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       generated,
     },
     cookiesSecure: e.COOKIES_SECURE ?? (issuer.startsWith('https:') || e.TLS_TERMINATED_AT_PROXY),
+    adminApi,
     hsts: issuer.startsWith('https:'),
     clientAuthThrottle: { maxFailures: e.CLIENT_AUTH_MAX_FAILURES, windowSeconds: e.CLIENT_AUTH_WINDOW },
     cacheTtlSeconds: e.CACHE_TTL,

@@ -61,7 +61,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
       auth = await createAuthServer({ config, db, logger });
       const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits, trustProxy: config.trustProxy, hsts: config.hsts });
       // Operator routes of the wallet (funding) live on the loopback admin port too.
-      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })], trustProxy: config.trustProxy, hsts: config.hsts });
+      const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })], trustProxy: config.trustProxy, hsts: config.hsts, credentials: config.adminApi });
       servers.push(publicApp, adminApp);
       listening.public = await listen(publicApp, config.listen.public.host, config.listen.public.port);
       listening.admin = await listen(adminApp, config.listen.admin.host, config.listen.admin.port);
@@ -79,7 +79,9 @@ export async function startStack(config: Config, options: { db?: Database; logge
     }
     // The other services reach the auth server only through the Hydra port: a real Hydra's admin API when
     // HYDRA_ADMIN_URL is set, in-process when this process runs auth, else Lightgate's admin URL over HTTP.
-    hydra = config.urls.hydraAdmin ? createHttpHydraAdmin(config.urls.hydraAdmin) : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin));
+    // Over HTTP they send the admin credential (HYDRA_ADMIN_TOKEN, else this deployment's own; issue 11 #5).
+    const adminHeaders = config.adminApi.outgoingAuthorization ? { authorization: config.adminApi.outgoingAuthorization } : undefined;
+    hydra = config.urls.hydraAdmin ? createHttpHydraAdmin(config.urls.hydraAdmin, { headers: adminHeaders }) : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin, { headers: adminHeaders }));
     if (config.services.includes('api') || config.services.includes('ui') || config.services.includes('portal')) {
       identity = createIdentityService({ db, config, logger, onUserCreated: createAccountForUser });
     }
@@ -95,7 +97,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     }
     if (config.services.includes('portal')) {
       // The portal also needs the approval state (suspend/reactivate): in-process from the auth server, else over HTTP.
-      const admin = auth && !config.urls.hydraAdmin ? auth.hydra : withHttpClientStatus(hydra, config.urls.hydraAdmin ?? config.urls.admin);
+      const admin = auth && !config.urls.hydraAdmin ? auth.hydra : withHttpClientStatus(hydra, config.urls.hydraAdmin ?? config.urls.admin, { headers: adminHeaders });
       const portalApp = buildPortalServer({ config, db, admin, identity: identity!, logger });
       servers.push(portalApp);
       listening.portal = await listen(portalApp, config.listen.portal.host, config.listen.portal.port);

@@ -1,4 +1,5 @@
 // What `lightgate wallet fund` calls: fund by wallet id, or by the user's e-mail and a currency.
+import { userInfo } from 'node:os';
 import type { Database } from '../db/database.ts';
 import { err, type Result } from '../shared/result.ts';
 import { findWallet, type WalletTarget } from './app/find-wallet.ts';
@@ -8,7 +9,16 @@ import type { WalletError } from './domain/errors.ts';
 export async function fundFromCli(db: Database, target: WalletTarget, amount: number, memo?: string): Promise<Result<Funded, WalletError>> {
   const wallet = await findWallet(db, target);
   if (!wallet.ok) return err(wallet.error);
-  return fundWallet(db, { walletId: wallet.value, amount, memo: memo ?? 'Funding (CLI)' });
+  // Audited as the operating-system user who ran the command (issue 11 #5).
+  return fundWallet(db, { walletId: wallet.value, amount, memo: memo ?? 'Funding (CLI)', by: { actor: `cli:${operatorName()}` } });
+}
+
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export const FUND_USAGE = `lightgate wallet fund (--wallet <walletId> | --email <address> --currency BTC|USD) --amount <n> [--memo <text>]

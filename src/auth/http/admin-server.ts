@@ -11,6 +11,8 @@ import { VERSION } from '../../shared/version.ts';
 import type { LightgateAdmin } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
+import { registerAdminAuth } from './admin-auth.ts';
+import type { AdminApiCredentials } from '../../config/admin-credentials.ts';
 import { registerObservability } from '../../observability/register.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
@@ -26,6 +28,8 @@ export interface AdminServerDeps {
   trustProxy?: TrustProxy;
   /** Strict-Transport-Security (config.hsts). */
   hsts?: boolean;
+  /** ADMIN_API_TOKEN / ADMIN_API_BASIC: when set, every request but the health probes needs one (issue 11 #5). */
+  credentials?: Pick<AdminApiCredentials, 'token' | 'basic'>;
 }
 
 type Q = Record<string, string | undefined>;
@@ -45,11 +49,12 @@ async function send<T>(reply: FastifyReply, result: Promise<Result<T, HydraError
 
 const MAX_PAGE_SIZE = 500;
 
-export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' }, hsts = false }: AdminServerDeps): FastifyInstance {
+export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' }, hsts = false, credentials }: AdminServerDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   // Internal port: no request-rate limit (the login app's calls for every user come from one address).
   registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
   addHsts(app, hsts);
+  registerAdminAuth(app, credentials);
   app.register(formbody);
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {

@@ -161,7 +161,13 @@ async function reportSecrets(created: CreatedClient[], file: string | undefined,
  * The whole `lightgate clients ...` entry for src/cli/main.ts: the HTTP adapter on `--endpoint`
  * if given, else on `defaultAdminUrl` (config.urls.admin), printing to stdout.
  */
-export function runClientsCli(argv: string[], defaultAdminUrl: string, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export function runClientsCli(
+  argv: string[],
+  defaultAdminUrl: string,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  /** The admin credential's Authorization header (config.adminApi.outgoingAuthorization). */
+  authorization?: string,
+): Promise<number> {
   const { endpoint, rest } = extractEndpoint(argv);
   let url: string;
   try {
@@ -170,5 +176,5 @@ export function runClientsCli(argv: string[], defaultAdminUrl: string, out: (lin
     out(`error: --endpoint must be a URL, got ${JSON.stringify(endpoint)}`);
     return Promise.resolve(2);
   }
-  return runClientsCommand(rest, { hydra: createHttpHydraAdmin(url), out });
+  return runClientsCommand(rest, { hydra: createHttpHydraAdmin(url, authorization ? { headers: { authorization } } : {}), out });
 }

@@ -11,7 +11,7 @@ export type PortalAdminPort = HydraAdmin & {
 };
 
 /** Adds setClientStatus over HTTP to a HydraAdmin (for a portal process without the auth service). */
-export function withHttpClientStatus(hydra: HydraAdmin, adminUrl: string, options: { timeoutMs?: number } = {}): PortalAdminPort {
+export function withHttpClientStatus(hydra: HydraAdmin, adminUrl: string, options: { timeoutMs?: number; headers?: Record<string, string> | undefined } = {}): PortalAdminPort {
   const base = adminUrl.replace(/\/+$/, '');
   return {
     ...hydra,
@@ -19,7 +19,7 @@ export function withHttpClientStatus(hydra: HydraAdmin, adminUrl: string, option
       try {
         const res = await fetch(`${base}/admin/clients/${encodeURIComponent(id)}/status`, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
           body: JSON.stringify({ status }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });

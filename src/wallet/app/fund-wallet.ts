@@ -8,6 +8,7 @@ import { FUNDING_WALLETS, isUuid } from '../domain/ids.ts';
 import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
+import { recordFunding, type FundingActor } from '../services/funding-audit.ts';
 import { postTransfer } from './transfer.ts';
 
 export interface FundWalletInput {
@@ -15,6 +16,8 @@ export interface FundWalletInput {
   /** In the wallet's own unit: sats for BTC wallets, cents for USD wallets. */
   amount: number;
   memo?: string | undefined;
+  /** Who funds, for the audit log (default "internal"). */
+  by?: FundingActor | undefined;
 }
 
 export interface Funded {
@@ -31,6 +34,8 @@ export async function fundWallet(db: Database, input: FundWalletInput): Promise<
   if (!wallet) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
   if (!isValidAmount(wallet.currency, input.amount)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
   return inTransaction(db, async (tx) => {
+    // Audited in the same transaction: no funding without its audit row, no row for a rolled-back one.
+    await recordFunding(tx, input.by ?? { actor: 'internal' }, { walletId: wallet.id, currency: wallet.currency, amount: input.amount, memo: input.memo ?? 'Funding' });
     const posted = await postTransfer(tx, {
       kind: 'funding',
       senderWalletId: FUNDING_WALLETS[wallet.currency],

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { findWallet } from '../app/find-wallet.ts';
 import { fundWallet } from '../app/fund-wallet.ts';
+import { adminActorOf } from '../../auth/http/admin-auth.ts';
 import type { WalletError } from '../domain/errors.ts';
 
 export interface WalletAdminRoutesOptions {
@@ -22,7 +23,9 @@ export async function walletAdminRoutes(app: FastifyInstance, options: WalletAdm
     if (body.memo !== undefined && (typeof body.memo !== 'string' || body.memo.length > 1024)) {
       return reply.code(400).send({ error: 'invalid_request', error_description: 'memo must be a string of at most 1024 characters' });
     }
-    const funded = await fundWallet(db, { walletId: request.params.walletId, amount: body.amount, memo: body.memo as string | undefined });
+    // Audited: the credential's name (or "local"), the request id and the caller's address (issue 11 #5).
+    const by = { actor: adminActorOf(request), requestId: String(request.headers['x-request-id'] ?? request.id).slice(0, 128), sourceAddress: request.ip };
+    const funded = await fundWallet(db, { walletId: request.params.walletId, amount: body.amount, memo: body.memo as string | undefined, by });
     if (!funded.ok) {
       const f = fail(funded.error);
       return reply.code(f.status).send(f.body);
