@@ -109,4 +109,23 @@ describe('payments over GraphQL', () => {
     const ids = [...conn.edges.map((e: { node: { id: string } }) => e.node.id), ...page2.body.data?.me.defaultAccount.transactions.edges.map((e: { node: { id: string } }) => e.node.id)];
     assert.equal(new Set(ids).size, ids.length, 'no repeats across pages');
   });
+
+  test('issue 12: the payload of a send is the transaction the ledger lists afterwards (intraledger, USD conversion, invoice)', async () => {
+    await h.fund(alice.usdWalletId, 50_000);
+    const listed = async (user: TestUser, walletId: string) => {
+      const r = await h.gql(`query($w: [WalletId]) { me { defaultAccount { transactions(first: 1, walletIds: $w) { edges { node { ${TX_FIELDS} } } } } } }`, { w: [walletId] }, bearer(user.session));
+      return r.body.data?.me.defaultAccount.transactions.edges[0].node;
+    };
+    const sends: [string, string, Record<string, unknown>][] = [
+      ['intraLedgerPaymentSend', 'mutation($w: WalletId!, $r: WalletId!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 321, memo: "same" })', { w: alice.btcWalletId, r: bob.btcWalletId }],
+      ['intraLedgerUsdPaymentSend', 'mutation($w: WalletId!, $r: WalletId!) { intraLedgerUsdPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 77 })', { w: alice.usdWalletId, r: bob.btcWalletId }],
+    ];
+    const invoice = await h.gql('mutation($w: WalletId!) { lnUsdInvoiceCreate(input: { walletId: $w, amount: 150 }) { invoice { paymentRequest } } }', { w: bob.usdWalletId }, bearer(bob.session));
+    sends.push(['lnInvoicePaymentSend', 'mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r, memo: "bill" })', { w: alice.btcWalletId, r: invoice.body.data?.lnUsdInvoiceCreate.invoice.paymentRequest }]);
+    for (const [name, head, variables] of sends) {
+      const sent = await h.gql(`${head} { status errors { code } transaction { ${TX_FIELDS} } } }`, variables, bearer(alice.session));
+      assert.equal(sent.body.data?.[name].status, 'SUCCESS', JSON.stringify(sent.body));
+      assert.deepEqual(sent.body.data?.[name].transaction, await listed(alice, String(variables.w)), name);
+    }
+  });
 });

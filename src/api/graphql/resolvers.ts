@@ -4,7 +4,7 @@
 import { ALL_SCOPES } from '../../api-keys/domain/scopes.ts';
 import type { UserId, WalletId } from '../../shared/brand.ts';
 import type { Result } from '../../shared/result.ts';
-import { invoiceStatus, INVOICE_COLUMNS, toInvoice, type InvoiceRow } from '../../wallet/app/invoice-status.ts';
+import { invoiceStatus, walletInvoice } from '../../wallet/app/invoice-status.ts';
 import { listTransactions, transactionOfJournal, transactionsByPaymentHash } from '../../wallet/app/list-transactions.ts';
 import { onChainAddress } from '../../wallet/app/onchain-address.ts';
 import { payInvoice } from '../../wallet/app/pay-invoice.ts';
@@ -24,11 +24,11 @@ import { invoiceNode, publicWallet, realtimePrice, transactionNode, walletNode }
 
 async function paymentPayload(ctx: ApiContext, result: Result<PaymentOutcome, WalletError>) {
   if (!result.ok) return { ...failed(result.error), status: 'FAILURE', transaction: null };
-  const { walletId, journalId } = result.value;
-  // Read only when the client selects it (graphql-js calls a function-valued field): one query less per payment otherwise.
+  const { walletId, journalId, priceCents, transaction: posted } = result.value;
+  // A repeat (idempotent or already paid) reads its transaction only when the client selects it.
   const transaction = async () => {
-    const tx = await transactionOfJournal(ctx.services.wallet.db, walletId, journalId);
-    return tx ? transactionNode(tx, await ctx.services.wallet.price.btcUsdCents()) : null;
+    const tx = posted ?? (await transactionOfJournal(ctx.services.wallet.db, walletId, journalId));
+    return tx ? transactionNode(tx, priceCents) : null;
   };
   return { errors: [], status: result.value.status, transaction };
 }
@@ -213,12 +213,9 @@ const walletFields: Record<string, Resolver> = {
     return (await transactionsByPaymentHash(ctx.services.wallet.db, [(w as Wallet).id], String(args.paymentHash))).map((t) => transactionNode(t, price));
   },
   invoiceByPaymentHash: async (w, args, ctx) => {
-    const [row] = await ctx.services.wallet.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM ln_invoices WHERE payment_hash = $1 AND wallet_id = $2`, [
-      String(args.paymentHash),
-      (w as Wallet).id,
-    ]);
-    if (!row) throw gqlError('No such invoice in this wallet', 'INVOICE_NOT_FOUND');
-    return invoiceNode(toInvoice(row));
+    const invoice = await walletInvoice(ctx.services.wallet.db, (w as Wallet).id, String(args.paymentHash));
+    if (!invoice.ok) throw gqlError(invoice.error.message, invoice.error.code);
+    return invoiceNode(invoice.value);
   },
 };
 resolvers.BTCWallet = walletFields;

@@ -6,8 +6,10 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
 import { isValidAmount, satsForCents, type WalletCurrency } from '../domain/money.ts';
+import type { Invoice } from '../domain/invoice.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { encodeInvoice } from '../services/bolt11.ts';
+import { insertInvoice } from '../services/invoices.ts';
 import type { WalletDeps } from './deps.ts';
 
 export type InvoiceAmount = { kind: 'sats'; sats: number } | { kind: 'cents'; cents: number } | { kind: 'none' };
@@ -28,17 +30,7 @@ export interface CreateInvoiceInput {
   admit?: ((wallet: { id: WalletId; currency: WalletCurrency }) => Promise<WalletError | undefined>) | undefined;
 }
 
-export interface Invoice {
-  paymentHash: string;
-  paymentRequest: string;
-  paymentSecret: string;
-  sats: number | null;
-  walletId: WalletId;
-  externalId: string;
-  createdAt: Date;
-  expiresAt: Date;
-  status: 'PENDING' | 'PAID' | 'EXPIRED';
-}
+export type { Invoice };
 
 /** Blink's defaults: 24 hours for BTC invoices, 5 minutes for USD ones (their sats follow the price). */
 const DEFAULT_EXPIRY_MINUTES: Record<WalletCurrency, number> = { BTC: 24 * 60, USD: 5 };
@@ -92,11 +84,20 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   );
   const externalId = input.externalId ?? randomUUID();
   const expiresAt = new Date((timestamp + expiresIn * 60) * 1000);
-  await deps.db.query(
-    `INSERT INTO ln_invoices (payment_hash, payment_request, wallet_id, sats, cents, preimage, payment_secret, memo, external_id, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [paymentHash.toString('hex'), paymentRequest, wallet.id, sats ?? null, cents ?? null, preimage.toString('hex'), paymentSecret.toString('hex'), input.memo ?? null, externalId, expiresAt, new Date(timestamp * 1000)],
-  );
+  const createdAt = new Date(timestamp * 1000);
+  await insertInvoice(deps.db, {
+    paymentHash: paymentHash.toString('hex'),
+    paymentRequest,
+    walletId: wallet.id,
+    sats: sats ?? null,
+    cents: cents ?? null,
+    preimage: preimage.toString('hex'),
+    paymentSecret: paymentSecret.toString('hex'),
+    memo: input.memo ?? null,
+    externalId,
+    expiresAt,
+    createdAt,
+  });
   return ok({
     paymentHash: paymentHash.toString('hex'),
     paymentRequest,
@@ -104,7 +105,7 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
     sats: sats ?? null,
     walletId: wallet.id,
     externalId,
-    createdAt: new Date(timestamp * 1000),
+    createdAt,
     expiresAt,
     status: 'PENDING',
   });

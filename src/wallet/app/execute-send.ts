@@ -1,77 +1,66 @@
-// The shared core of every send: lock, check, post the journal (with conversion through the dealer
-// wallets when currencies differ) and record the idempotency key, all in the caller's transaction.
-import { createHash } from 'node:crypto';
+// The shared frame of every send (intraledger, invoice): one transaction that answers a repeated
+// Idempotency-Key with the first result, runs the use case's posting, and records the key; when a
+// concurrent send with the same key commits first, the whole transaction is retried and finds it.
 import type { Queryable } from '../../db/database.ts';
-import type { AccountId, WalletId } from '../../shared/brand.ts';
+import type { WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
-import { DEALER_WALLETS } from '../domain/ids.ts';
-import type { WalletCurrency } from '../domain/money.ts';
-import { lockWallets, postJournal, type JournalKind, type Leg, type LockedWallet } from '../services/ledger.ts';
+import type { LedgerTransaction } from '../domain/transaction.ts';
+import { findIdempotent, recordIdempotent, type Idempotency } from '../services/idempotency.ts';
+import { inTransaction } from '../services/in-transaction.ts';
+import type { WalletDeps } from './deps.ts';
 
-export interface TransferInput {
-  kind: JournalKind;
-  senderWalletId: WalletId;
-  senderCurrency: WalletCurrency;
-  recipientWalletId: WalletId;
-  recipientCurrency: WalletCurrency;
-  debit: number;
-  credit: number;
-  memo?: string | undefined;
-  paymentHash?: string | undefined;
-  paymentRequest?: string | undefined;
+export interface PaymentOutcome {
+  status: 'SUCCESS' | 'ALREADY_PAID';
+  journalId: string;
+  /** The sending wallet. */
+  walletId: WalletId;
+  /** The price the send used (cents per BTC): the payload shows the transaction at it, without asking again. */
+  priceCents: number;
+  /** The sender's transaction when this call posted it; undefined for a repeat (read on demand then). */
+  transaction: LedgerTransaction | undefined;
 }
 
-export function transferLegs(t: TransferInput): Leg[] {
-  if (t.senderCurrency === t.recipientCurrency) {
-    if (t.debit !== t.credit) throw new Error('same-currency transfer must debit what it credits');
-    return [
-      { walletId: t.senderWalletId, currency: t.senderCurrency, amount: -t.debit },
-      { walletId: t.recipientWalletId, currency: t.recipientCurrency, amount: t.credit },
-    ];
+/** What a send's posting step gives back: a new journal, or the one an earlier payment made. */
+export type Posting =
+  | { posted: true; journalId: string; transaction: LedgerTransaction | undefined }
+  | { posted: false; status: PaymentOutcome['status']; journalId: string };
+
+export interface SendFrame {
+  walletId: WalletId;
+  priceCents: number;
+  idempotency: Idempotency | undefined;
+  /** Runs inside the transaction, after the idempotency check. */
+  post(tx: Queryable): Promise<Result<Posting, WalletError>>;
+}
+
+const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
+const MAX_RETRIES = 3;
+
+export async function executeSend(deps: Pick<WalletDeps, 'db'>, send: SendFrame): Promise<Result<PaymentOutcome, WalletError>> {
+  const outcome = (status: PaymentOutcome['status'], journalId: string, transaction?: LedgerTransaction): PaymentOutcome => ({
+    status,
+    journalId,
+    walletId: send.walletId,
+    priceCents: send.priceCents,
+    transaction,
+  });
+  for (let attempt = 0; ; attempt++) {
+    const result = await inTransaction<PaymentOutcome, WalletError>(deps.db, async (tx) => {
+      const idem = send.idempotency;
+      if (idem) {
+        const earlier = await findIdempotent(tx, idem);
+        if (!earlier.ok) return earlier;
+        if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
+      }
+      const posting = await send.post(tx);
+      if (!posting.ok) return posting;
+      const p = posting.value;
+      if (!p.posted) return ok(outcome(p.status, p.journalId));
+      if (idem && !(await recordIdempotent(tx, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
+      return ok(outcome('SUCCESS', p.journalId, p.transaction));
+    });
+    if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < MAX_RETRIES) continue;
+    return result;
   }
-  return [
-    { walletId: t.senderWalletId, currency: t.senderCurrency, amount: -t.debit },
-    { walletId: DEALER_WALLETS[t.senderCurrency], currency: t.senderCurrency, amount: t.debit },
-    { walletId: DEALER_WALLETS[t.recipientCurrency], currency: t.recipientCurrency, amount: -t.credit },
-    { walletId: t.recipientWalletId, currency: t.recipientCurrency, amount: t.credit },
-  ];
 }
-
-export async function postTransfer(tx: Queryable, t: TransferInput, extraLocks: Map<WalletId, LockedWallet> | undefined = undefined): Promise<Result<string, WalletError>> {
-  const legs = transferLegs(t);
-  const locked = extraLocks ?? (await lockWallets(tx, legs.map((l) => l.walletId)));
-  const posted = await postJournal(tx, locked, t, legs);
-  if (!posted.ok) return err(walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
-  return ok(posted.value.journalId);
-}
-
-export interface Idempotency {
-  accountId: AccountId;
-  key: string;
-  fingerprint: string;
-}
-
-export const fingerprint = (parts: unknown): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-
-/** The journal of an earlier send with this key, or an error when the key was used for a different request. */
-export async function findIdempotent(tx: Queryable, idem: Idempotency): Promise<Result<string | undefined, WalletError>> {
-  const [row] = await tx.query<{ journal_id: string; fingerprint: string }>(
-    'SELECT journal_id, fingerprint FROM payment_idempotency WHERE account_id = $1 AND key = $2',
-    [idem.accountId, idem.key],
-  );
-  if (!row) return ok(undefined);
-  if (row.fingerprint !== idem.fingerprint) return err(walletError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different payment'));
-  return ok(row.journal_id);
-}
-
-/** Records the key; false when a concurrent send with the same key committed first (the caller retries). */
-export async function recordIdempotent(tx: Queryable, idem: Idempotency, journalId: string): Promise<boolean> {
-  const rows = await tx.query(
-    'INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
-    [idem.accountId, idem.key, idem.fingerprint, journalId],
-  );
-  return rows.length === 1;
-}
-
-export const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');

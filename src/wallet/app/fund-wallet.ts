@@ -9,7 +9,7 @@ import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import { recordFunding, type FundingActor } from '../services/funding-audit.ts';
-import { postTransfer } from './transfer.ts';
+import { postTransfer } from '../services/ledger.ts';
 
 export interface FundWalletInput {
   walletId: string;
@@ -47,7 +47,8 @@ export async function fundWallet(db: Database, input: FundWalletInput): Promise<
       memo: input.memo ?? 'Funding',
     });
     if (!posted.ok) return posted;
-    const [row] = await tx.query<{ balance: number }>('SELECT balance FROM wallets WHERE id = $1', [wallet.id]);
-    return ok({ walletId: wallet.id, currency: wallet.currency, amount: input.amount, balance: row!.balance, journalId: posted.value });
+    const entry = posted.value.entries.find((e) => e.walletId === wallet.id);
+    if (!entry) throw new Error('a funding journal credits its wallet');
+    return ok({ walletId: wallet.id, currency: wallet.currency, amount: input.amount, balance: entry.balanceAfter, journalId: posted.value.journalId });
   });
 }

@@ -5,14 +5,16 @@ import type { AccountId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
-import { centsCreditedForSats, centsForSats, isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { centsCreditedForSats, centsForSats, creditFor, isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { sentTransaction } from '../domain/transaction.ts';
+import type { TransferInput } from '../domain/transfer.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { decodeInvoice } from '../services/bolt11.ts';
-import { inTransaction } from '../services/in-transaction.ts';
+import { fingerprint } from '../services/idempotency.ts';
+import { findIssuedInvoice, lockInvoice, markInvoicePaid } from '../services/invoices.ts';
+import { postTransfer } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
-import { INVOICE_COLUMNS, type InvoiceRow } from './invoice-status.ts';
-import type { PaymentOutcome } from './send-intraledger.ts';
-import { findIdempotent, fingerprint, IDEMPOTENCY_RACE, postTransfer, recordIdempotent } from './transfer.ts';
+import { executeSend, type PaymentOutcome } from './execute-send.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 
 export interface PayInvoiceInput {
@@ -58,7 +60,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
     return err(walletError('INVALID_PAYMENT_REQUEST', 'Invoices for fractions of a satoshi are not supported'));
   }
 
-  const [known] = await deps.db.query<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM ln_invoices WHERE payment_hash = $1 AND payment_request = $2`, [decoded.paymentHash, request]);
+  const known = await findIssuedInvoice(deps.db, decoded.paymentHash, request);
   if (!known) {
     const msats = decoded.msats ?? BigInt(input.amount!) * 1000n;
     // Outgoing payments need a backend (and a pending debit around it); the default port has none and says so.
@@ -67,7 +69,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
     return err(walletError('LIGHTNING_BACKEND_UNAVAILABLE', 'Outgoing Lightning payments are not supported'));
   }
 
-  const recipient = await findUserWallet(deps.db, known.wallet_id);
+  const recipient = await findUserWallet(deps.db, known.walletId);
   if (!recipient) return err(walletError('INVOICE_NOT_FOUND', 'The invoice wallet no longer exists'));
   if (recipient.id === sender.id) return err(walletError('SELF_PAYMENT', 'A wallet cannot pay its own invoice'));
   const price = await deps.price.btcUsdCents();
@@ -79,35 +81,23 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
     debit = sender.currency === recipient.currency ? credit : sender.currency === 'BTC' ? known.sats : centsForSats(known.sats, price);
   } else {
     debit = input.amount!;
-    credit =
-      sender.currency === recipient.currency
-        ? debit
-        : sender.currency === 'BTC'
-          ? centsCreditedForSats(debit, price)
-          : Number((BigInt(debit) * 100_000_000n) / BigInt(price));
+    credit = creditFor(debit, sender.currency, recipient.currency, price);
   }
   if (credit <= 0) return err(walletError('AMOUNT_TOO_SMALL', 'The amount is too small to convert'));
-  const idem = input.idempotencyKey
-    ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
-    : undefined;
 
-  for (let attempt = 0; ; attempt++) {
-    const result = await inTransaction<PaymentOutcome, WalletError>(deps.db, async (tx) => {
-      if (idem) {
-        const earlier = await findIdempotent(tx, idem);
-        if (!earlier.ok) return earlier;
-        if (earlier.value) return ok({ status: 'SUCCESS', journalId: earlier.value, walletId: sender.id });
-      }
-      // The invoice row is locked before the wallets, always in that order.
-      const [invoice] = await tx.query<InvoiceRow & { journal_id: string | null }>(
-        `SELECT ${INVOICE_COLUMNS}, journal_id FROM ln_invoices WHERE payment_hash = $1 FOR UPDATE`,
-        [known.payment_hash],
-      );
+  return executeSend(deps, {
+    walletId: sender.id,
+    priceCents: price,
+    idempotency: input.idempotencyKey
+      ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
+      : undefined,
+    async post(tx) {
+      const invoice = await lockInvoice(tx, known.paymentHash);
       if (!invoice) return err(walletError('INVOICE_NOT_FOUND', 'Unknown invoice'));
-      if (invoice.status === 'PAID') return ok({ status: 'ALREADY_PAID', journalId: invoice.journal_id!, walletId: sender.id });
+      if (invoice.status === 'PAID') return ok({ posted: false, status: 'ALREADY_PAID', journalId: invoice.journalId! });
       if (invoice.status === 'CANCELLED') return err(walletError('INVOICE_CANCELLED', 'The invoice was cancelled'));
-      if (new Date(invoice.expires_at) <= new Date()) return err(walletError('INVOICE_EXPIRED', 'The invoice has expired'));
-      const posted = await postTransfer(tx, {
+      if (invoice.expiresAt <= new Date()) return err(walletError('INVOICE_EXPIRED', 'The invoice has expired'));
+      const transfer: TransferInput = {
         kind: 'ln_internal',
         senderWalletId: sender.id,
         senderCurrency: sender.currency,
@@ -116,15 +106,13 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
         debit,
         credit,
         memo: input.memo ?? invoice.memo ?? undefined,
-        paymentHash: invoice.payment_hash,
-        paymentRequest: invoice.payment_request,
-      });
+        paymentHash: invoice.paymentHash,
+        paymentRequest: invoice.paymentRequest,
+      };
+      const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;
-      await tx.query("UPDATE ln_invoices SET status = 'PAID', paid_at = now(), journal_id = $2 WHERE payment_hash = $1", [invoice.payment_hash, posted.value]);
-      if (idem && !(await recordIdempotent(tx, idem, posted.value))) return err(IDEMPOTENCY_RACE);
-      return ok({ status: 'SUCCESS', journalId: posted.value, walletId: sender.id });
-    });
-    if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < 3) continue;
-    return result;
-  }
+      await markInvoicePaid(tx, invoice.paymentHash, posted.value.journalId);
+      return ok({ posted: true, journalId: posted.value.journalId, transaction: sentTransaction(transfer, posted.value, recipient, invoice.preimage) });
+    },
+  });
 }

@@ -1,14 +1,19 @@
 // intraLedgerPaymentSend / intraLedgerUsdPaymentSend: a payment between two wallets of this ledger.
-import type { AccountId, WalletId } from '../../shared/brand.ts';
+import type { AccountId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
-import { isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { creditFor, isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { sentTransaction } from '../domain/transaction.ts';
+import type { TransferInput } from '../domain/transfer.ts';
 import { findUserWallets } from '../services/accounts.ts';
-import { inTransaction } from '../services/in-transaction.ts';
+import { fingerprint } from '../services/idempotency.ts';
+import { postTransfer } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
 import { recordPayment } from '../../observability/metrics.ts';
-import { findIdempotent, fingerprint, IDEMPOTENCY_RACE, postTransfer, recordIdempotent } from './transfer.ts';
+import { executeSend, type PaymentOutcome } from './execute-send.ts';
+
+export type { PaymentOutcome };
 
 export interface IntraLedgerSend {
   accountId: AccountId;
@@ -21,17 +26,7 @@ export interface IntraLedgerSend {
   idempotencyKey?: string | undefined;
 }
 
-export interface PaymentOutcome {
-  status: 'SUCCESS' | 'ALREADY_PAID';
-  journalId: string;
-  walletId: WalletId;
-}
-
-/** Converts an amount received in another currency: rounded down, in the platform's favour. */
-export function creditFor(debit: number, from: WalletCurrency, to: WalletCurrency, priceCents: number): number {
-  if (from === to) return debit;
-  return from === 'BTC' ? Number((BigInt(debit) * BigInt(priceCents)) / 100_000_000n) : Number((BigInt(debit) * 100_000_000n) / BigInt(priceCents));
-}
+export { creditFor };
 
 export async function sendIntraLedger(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
   const result = await send(deps, input);
@@ -53,31 +48,26 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
   const price = await deps.price.btcUsdCents();
   const credit = creditFor(input.amount, sender.currency, recipient.currency, price);
   if (credit <= 0) return err(walletError('AMOUNT_TOO_SMALL', 'The amount is too small to convert'));
-  const idem = input.idempotencyKey
-    ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
-    : undefined;
-  for (let attempt = 0; ; attempt++) {
-    const result = await inTransaction<PaymentOutcome, WalletError>(deps.db, async (tx) => {
-      if (idem) {
-        const earlier = await findIdempotent(tx, idem);
-        if (!earlier.ok) return earlier;
-        if (earlier.value) return ok({ status: 'SUCCESS', journalId: earlier.value, walletId: sender.id });
-      }
-      const posted = await postTransfer(tx, {
-        kind: 'intraledger',
-        senderWalletId: sender.id,
-        senderCurrency: sender.currency,
-        recipientWalletId: recipient.id,
-        recipientCurrency: recipient.currency,
-        debit: input.amount,
-        credit,
-        memo: input.memo,
-      });
+  const transfer: TransferInput = {
+    kind: 'intraledger',
+    senderWalletId: sender.id,
+    senderCurrency: sender.currency,
+    recipientWalletId: recipient.id,
+    recipientCurrency: recipient.currency,
+    debit: input.amount,
+    credit,
+    memo: input.memo,
+  };
+  return executeSend(deps, {
+    walletId: sender.id,
+    priceCents: price,
+    idempotency: input.idempotencyKey
+      ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
+      : undefined,
+    async post(tx) {
+      const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;
-      if (idem && !(await recordIdempotent(tx, idem, posted.value))) return err(IDEMPOTENCY_RACE);
-      return ok({ status: 'SUCCESS', journalId: posted.value, walletId: sender.id });
-    });
-    if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < 3) continue;
-    return result;
-  }
+      return ok({ posted: true, journalId: posted.value.journalId, transaction: sentTransaction(transfer, posted.value, recipient, null) });
+    },
+  });
 }

@@ -30,6 +30,17 @@ export function centsCreditedForSats(sats: number, priceCents: number): number {
   return Number((BigInt(sats) * BigInt(priceCents)) / SATS_PER_BTC);
 }
 
+/** Sats credited for receiving `cents`: rounded down, in the platform's favour. */
+export function satsCreditedForCents(cents: number, priceCents: number): number {
+  return Number((BigInt(cents) * SATS_PER_BTC) / BigInt(priceCents));
+}
+
+/** What the recipient's wallet is credited for `debit` sent from the other currency: rounded down. */
+export function creditFor(debit: number, from: WalletCurrency, to: WalletCurrency, priceCents: number): number {
+  if (from === to) return debit;
+  return from === 'BTC' ? centsCreditedForSats(debit, priceCents) : satsCreditedForCents(debit, priceCents);
+}
+
 /** An amount in one currency expressed in the other (what a payer in `from` gives for `amount` in `to`). */
 export function convertForPayer(amount: number, to: WalletCurrency, from: WalletCurrency, priceCents: number): number {
   if (to === from) return amount;

@@ -2,7 +2,7 @@
 // account, and read a wallet. Errors use Hydra's admin error shape { error, error_description }.
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
-import { findWallet } from '../app/find-wallet.ts';
+import { readWallet } from '../app/find-wallet.ts';
 import { fundWallet } from '../app/fund-wallet.ts';
 import { adminActorOf } from '../../auth/http/admin-auth.ts';
 import type { WalletError } from '../domain/errors.ts';
@@ -34,12 +34,11 @@ export async function walletAdminRoutes(app: FastifyInstance, options: WalletAdm
   });
 
   app.get<{ Params: { walletId: string } }>('/admin/wallets/:walletId', async (request, reply) => {
-    const found = await findWallet(db, { walletId: request.params.walletId });
+    const found = await readWallet(db, request.params.walletId);
     if (!found.ok) {
       const f = fail(found.error);
       return reply.code(f.status).send(f.body);
     }
-    const [row] = await db.query('SELECT w.id AS "walletId", w.currency, w.balance, a.user_id AS "userId" FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id WHERE w.id = $1', [found.value]);
-    return row;
+    return found.value;
   });
 }

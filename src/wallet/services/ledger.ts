@@ -5,16 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
+import type { PostedEntry } from '../domain/transaction.ts';
+import { transferLegs, type JournalKind, type Leg, type TransferInput } from '../domain/transfer.ts';
 
-export type JournalKind = 'intraledger' | 'ln_internal' | 'funding';
-
-export interface Leg {
-  walletId: WalletId;
-  currency: WalletCurrency;
-  /** Signed: negative debits, positive credits. */
-  amount: number;
-}
+export type { JournalKind, Leg, PostedEntry };
 
 export interface JournalInput {
   kind: JournalKind;
@@ -25,11 +21,10 @@ export interface JournalInput {
   paymentRequest?: string | undefined;
 }
 
-export interface PostedEntry {
-  id: number;
-  walletId: WalletId;
-  amount: number;
-  balanceAfter: number;
+export interface PostedJournal {
+  journalId: string;
+  /** As inserted (RETURNING): the payload is built from these, the ledger is not read again. */
+  entries: PostedEntry[];
 }
 
 export interface LockedWallet {
@@ -55,7 +50,7 @@ export async function postJournal(
   locked: Map<WalletId, LockedWallet>,
   journal: JournalInput,
   legs: readonly Leg[],
-): Promise<Result<{ journalId: string; entries: PostedEntry[] }, 'INSUFFICIENT_BALANCE'>> {
+): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE'>> {
   const sums = new Map<string, number>();
   const deltas = new Map<WalletId, number>();
   for (const leg of legs) {
@@ -84,10 +79,10 @@ export async function postJournal(
     running.set(leg.walletId, next);
     balances.push(next);
   }
-  const rows = await tx.query<{ id: number; wallet_id: WalletId; amount: number; balance_after: number }>(
+  const rows = await tx.query<{ id: number; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
      SELECT $1, w, c, a, b FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[]) AS t(w, c, a, b)
-     RETURNING id, wallet_id, amount, balance_after`,
+     RETURNING id, wallet_id, amount, balance_after, created_at`,
     [journalId, legs.map((l) => l.walletId), legs.map((l) => l.currency), legs.map((l) => l.amount), balances],
   );
   await tx.query('UPDATE wallets w SET balance = v.b FROM unnest($1::uuid[], $2::bigint[]) AS v(id, b) WHERE w.id = v.id', [
@@ -95,5 +90,24 @@ export async function postJournal(
     [...running.values()],
   ]);
   for (const [id, balance] of running) locked.get(id)!.balance = balance;
-  return ok({ journalId, entries: rows.map((r) => ({ id: r.id, walletId: r.wallet_id, amount: r.amount, balanceAfter: r.balance_after })) });
+  return ok({
+    journalId,
+    entries: rows.map((r) => ({ id: r.id, walletId: r.wallet_id, amount: r.amount, balanceAfter: r.balance_after, createdAt: new Date(r.created_at) })),
+  });
+}
+
+/** Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal. */
+export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>): Promise<Result<PostedJournal, WalletError>> {
+  const legs = transferLegs(t);
+  const posted = await postJournal(tx, locked ?? (await lockWallets(tx, legs.map((l) => l.walletId))), t, legs);
+  return posted.ok ? posted : err(walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
+}
+
+/** The user wallets among these that have no ledger entry yet (the development seed funds only those). */
+export async function walletsWithoutEntries(db: Queryable, walletIds: readonly WalletId[]): Promise<Set<WalletId>> {
+  const rows = await db.query<{ id: WalletId }>(
+    'SELECT w.id FROM wallets w WHERE w.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.wallet_id = w.id)',
+    [walletIds],
+  );
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,0 +1,35 @@
+// The payment_idempotency table: an Idempotency-Key names one payment of one account.
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../../db/database.ts';
+import type { AccountId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
+
+export interface Idempotency {
+  accountId: AccountId;
+  key: string;
+  /** What the key was used for: a repeat with other parameters is refused. */
+  fingerprint: string;
+}
+
+export const fingerprint = (parts: unknown): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
+/** The journal of an earlier send with this key, or an error when the key was used for a different request. */
+export async function findIdempotent(tx: Queryable, idem: Idempotency): Promise<Result<string | undefined, WalletError>> {
+  const [row] = await tx.query<{ journal_id: string; fingerprint: string }>(
+    'SELECT journal_id, fingerprint FROM payment_idempotency WHERE account_id = $1 AND key = $2',
+    [idem.accountId, idem.key],
+  );
+  if (!row) return ok(undefined);
+  if (row.fingerprint !== idem.fingerprint) return err(walletError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different payment'));
+  return ok(row.journal_id);
+}
+
+/** Records the key; false when a concurrent send with the same key committed first (the caller retries). */
+export async function recordIdempotent(tx: Queryable, idem: Idempotency, journalId: string): Promise<boolean> {
+  const rows = await tx.query(
+    'INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
+    [idem.accountId, idem.key, idem.fingerprint, journalId],
+  );
+  return rows.length === 1;
+}
