@@ -15,7 +15,7 @@ import { VERSION } from '../shared/version.ts';
 import { createCredentialChecker } from './credentials.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
-import { registerObservability } from '../observability/register.ts';
+import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 import { addHsts } from '../web/security-headers.ts';
 
@@ -37,7 +37,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const { config, db } = deps;
   if (deps.unsafeFixedPrincipal && config.env === 'production') throw new Error('unsafeFixedPrincipal is for benchmarks only');
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: fastifyTrustProxy(config.trustProxy) });
-  registerObservability(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
+  registerServerPlugins(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   addHsts(app, config.hsts);
   const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
   const schema = buildWalletSchema();

@@ -3,7 +3,7 @@
 // a HydraError value, including an unreachable server (503); nothing here throws.
 import { randomBytes } from 'node:crypto';
 import { err, ok } from '../shared/result.ts';
-import { forwardRequestId } from '../observability/request-context.ts';
+import { forwardRequestId } from '../shared/request-context.ts';
 import type { ClientListFilter, HydraAdmin, HydraResult } from './port.ts';
 import type {
   AcceptConsent,

@@ -3,6 +3,7 @@
 import type { Config } from '../config/config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { UserId } from '../shared/brand.ts';
+import { createCounter } from '../shared/limits/counter.ts';
 import type { Logger } from '../shared/logger.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import type { IdentityContext } from './app/context.ts';
@@ -17,7 +18,6 @@ import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
 import { createIdentitySecretBox } from './services/crypto.ts';
 import { findUserById, purgeExpired } from './services/identity-store.ts';
 import { createMessageSender, type MessageSender } from './services/message-sender.ts';
-import { createRateLimiter } from './services/rate-limiter.ts';
 
 export type { IdentityError, LoginSuccess, TotpEnrollment };
 
@@ -50,7 +50,7 @@ export function createIdentityService(deps: IdentityDeps) {
   const { db, config } = deps;
   const ctx: IdentityContext = {
     db,
-    limiter: createRateLimiter(db),
+    counter: createCounter(db),
     sender: deps.sender ?? createMessageSender({ config, ...(deps.logger ? { logger: deps.logger } : {}) }),
     box: createIdentitySecretBox(config.secrets.system),
     codeSecrets: config.secrets.system,

@@ -18,7 +18,7 @@ import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
 import type { Queryable } from '../db/database.ts';
-import { registerObservability } from '../observability/register.ts';
+import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
 export interface LoginUiDeps {
@@ -34,7 +34,7 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   const { config } = deps;
   const trustProxy = fastifyTrustProxy(config.trustProxy);
   const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
-  registerObservability(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
+  registerServerPlugins(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 16 * 1024 });
   // Forms here end at the authorization server on their way back to the app (form-action).

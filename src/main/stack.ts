@@ -19,7 +19,7 @@ import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
-import { buildMetricsServer } from '../observability/metrics-server.ts';
+import { buildMetricsServer } from './metrics-server.ts';
 
 export interface Stack {
   readonly config: Config;

@@ -1,7 +1,7 @@
 // Fastify plugin: counts every request and its latency by service, method, route and status, and
 // serves GET /metrics (Prometheus text) when asked to (the admin port).
 import type { FastifyRequest } from 'fastify';
-import { serverWide } from './plugin.ts';
+import { serverWide } from '../shared/server-wide.ts';
 import { recordHttpRequest, renderMetrics } from './metrics.ts';
 
 export interface HttpMetricsOptions {

@@ -1,8 +1,8 @@
 // Fastify plugin: gives every request the flow's id (x-request-id), echoes it on the response and
 // keeps it in AsyncLocalStorage so logs and outgoing calls made while serving carry it.
 import type { FastifyRequest } from 'fastify';
-import { serverWide } from './plugin.ts';
-import { acceptRequestId, REQUEST_ID_HEADER, requestContext, type RequestContext } from './request-context.ts';
+import { serverWide } from '../shared/server-wide.ts';
+import { acceptRequestId, REQUEST_ID_HEADER, requestContext, type RequestContext } from '../shared/request-context.ts';
 
 const STORE = Symbol('lightgate.requestContext');
 type WithStore = FastifyRequest & { [STORE]?: RequestContext };

@@ -30,7 +30,7 @@ import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
-import { registerObservability } from '../observability/register.ts';
+import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
 export type { PortalAdminPort } from './services/admin-port.ts';
@@ -66,7 +66,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const { config } = deps;
   const trustProxy = fastifyTrustProxy(config.trustProxy);
   const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
-  registerObservability(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
+  registerServerPlugins(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
   void app.register(cookie, { secret: [...config.secrets.cookie] });
   void app.register(formbody, { bodyLimit: 32 * 1024 });
   // Sign-out passes through the authorization server and the logout page of the login app (form-action).

@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { requestIdMixin } from '../observability/request-context.ts';
-import { logSerializers } from '../observability/log-serializers.ts';
+import { requestIdMixin } from './request-context.ts';
+import { logSerializers } from './log-serializers.ts';
 
 export type { Logger };
 

@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/shared/logger.ts';
-import { deleteFinishedWindows } from '../../src/observability/rate-limit.ts';
+import { deleteFinishedWindows } from '../../src/shared/limits/request-rate.ts';
 import { startStack } from '../../src/main/stack.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';

@@ -1,7 +1,7 @@
 // The invoice mutations: the caller's own (receive or write) and the public …OnBehalfOfRecipient ones.
 import type { Scope } from '../../api-keys/domain/scopes.ts';
 import type { Result } from '../../shared/result.ts';
-import { createRateLimiter } from '../../shared/rate-limiter.ts';
+import { createLimit } from '../../shared/limits/limit.ts';
 import { cancelInvoice } from '../../wallet/app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput, type Invoice } from '../../wallet/app/create-invoice.ts';
 import { walletError, type WalletError } from '../../wallet/domain/errors.ts';
@@ -18,7 +18,7 @@ const invoicePayload = (result: Result<Invoice, WalletError>) => (result.ok ? { 
 function recipientLimit(ctx: ApiContext): CreateInvoiceInput['admit'] {
   const { perWindow, windowSeconds } = ctx.services.config.recipientInvoiceLimit;
   if (perWindow === 0) return undefined;
-  const limiter = createRateLimiter(ctx.services.wallet.db, { prefix: 'invoice-recipient', limit: perWindow, windowSeconds });
+  const limiter = createLimit(ctx.services.wallet.db, { prefix: 'invoice-recipient', limit: perWindow, windowSeconds });
   return async (wallet) => {
     const { allowed, retryAfter } = await limiter.hit(wallet.id);
     return allowed ? undefined : walletError('TOO_MANY_REQUESTS', `Too many invoices for this wallet; retry in ${retryAfter} s`);

@@ -13,7 +13,7 @@ import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerAdminAuth } from './admin-auth.ts';
 import type { AdminApiCredentials } from '../../config/admin-credentials.ts';
-import { registerObservability } from '../../observability/register.ts';
+import { registerServerPlugins } from '../../web/server-plugins.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 import { addHsts } from '../../web/security-headers.ts';
@@ -52,7 +52,7 @@ const MAX_PAGE_SIZE = 500;
 export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy = { kind: 'off' }, hsts = false, credentials }: AdminServerDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 256 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   // Internal port: no request-rate limit (the login app's calls for every user come from one address).
-  registerObservability(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
+  registerServerPlugins(app, { service: 'admin', maxBodyBytes: 256 * 1024, exposeMetrics: true, singleValueQuery: true });
   addHsts(app, hsts);
   registerAdminAuth(app, credentials);
   app.register(formbody);

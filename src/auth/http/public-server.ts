@@ -5,8 +5,8 @@ import type { Logger } from '../../shared/logger.ts';
 import type { AuthServer } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { VERSION } from '../../shared/version.ts';
-import { registerObservability } from '../../observability/register.ts';
-import type { RequestRateLimits } from '../../observability/rate-limit.ts';
+import { registerServerPlugins } from '../../web/server-plugins.ts';
+import type { RequestRateLimits } from '../../shared/limits/plugin.ts';
 import { HYDRA_ROUTES } from '../oidc/routes.ts';
 import { addHsts } from '../../web/security-headers.ts';
 import type { TrustProxy } from '../../config/config.ts';
@@ -15,7 +15,7 @@ import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' }, hsts = false }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy; hsts?: boolean }): FastifyInstance {
   // The same rule as oidc-provider's ctx.ip (provider-factory.ts): one resolver for both.
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
-  registerObservability(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
+  registerServerPlugins(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
   // Bodies are read by oidc-provider itself: leave the stream untouched.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));

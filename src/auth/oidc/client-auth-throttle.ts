@@ -2,7 +2,7 @@
 // Issue 11 #4: counted per client AND address, so nobody can use up another party's budget; and the
 // caller checks the secret first, so a correct secret is never refused (see provider-factory.ts).
 import type { Database } from '../../db/database.ts';
-import { createRateLimiter } from '../../shared/rate-limiter.ts';
+import { createLimit } from '../../shared/limits/limit.ts';
 import { addressKey } from '../../shared/limits/client-address.ts';
 
 export interface ClientAuthThrottle {
@@ -11,7 +11,8 @@ export interface ClientAuthThrottle {
 }
 
 export function createClientAuthThrottle(db: Database, { maxFailures, windowSeconds }: { maxFailures: number; windowSeconds: number }): ClientAuthThrottle {
-  const limiter = createRateLimiter(db, { prefix: 'client_auth', limit: maxFailures, windowSeconds });
+  // The shared counter (src/shared/limits/): concurrent failures share one statement.
+  const limiter = createLimit(db, { prefix: 'client_auth', limit: maxFailures, windowSeconds });
   return {
     async recordFailure(clientId, address) {
       const { retryAfter } = await limiter.hit(`${clientId}|${addressKey(address)}`);

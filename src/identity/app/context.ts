@@ -1,15 +1,16 @@
 // What the identity use cases need; built once by createIdentityService.
 import type { Database, Queryable } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
+import type { Counter } from '../../shared/limits/counter.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ThrottlePolicy } from '../domain/policy.ts';
 import type { SecretBox } from '../services/crypto.ts';
 import type { MessageSender } from '../services/message-sender.ts';
-import type { RateLimiter } from '../services/rate-limiter.ts';
 
 export interface IdentityContext {
   db: Database;
-  limiter: RateLimiter;
+  /** The shared limits counter (src/shared/limits/), on the app clock. */
+  counter: Counter;
   sender: MessageSender;
   box: SecretBox;
   /** SECRETS_SYSTEM: the first keys new code hashes, all are accepted. */

@@ -1,9 +1,9 @@
 // The keys and checks of the sign-in limits (the policy and its reasons: domain/policy.ts).
 import { addressKey } from '../../shared/limits/client-address.ts';
+import type { Counter } from '../../shared/limits/counter.ts';
 import type { Channel } from '../domain/address.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { sha256 } from '../services/crypto.ts';
-import type { RateLimiter } from '../services/rate-limiter.ts';
 
 export const HOUR = 3600;
 export const DAY = 24 * HOUR;
@@ -24,10 +24,20 @@ export const resendPrefix = (who: string): string => `identity:code-resend:${who
 export type Check = readonly [key: string, limit: number, windowSeconds: number];
 
 /** Counts a hit on each key in order; the first one over its limit refuses (later ones are not counted). */
-export async function firstRefusal(limiter: RateLimiter, now: Date, checks: readonly Check[]): Promise<IdentityError | undefined> {
+export async function firstRefusal(counter: Counter, now: Date, checks: readonly Check[]): Promise<IdentityError | undefined> {
   for (const [key, limit, windowSeconds] of checks) {
-    const verdict = await limiter.hit(key, limit, windowSeconds, now);
-    if (!verdict.allowed) return identityError('rate_limited', { retryAfter: verdict.retryAfter });
+    const { hits, retryAfter } = await counter.hit(key, windowSeconds, now);
+    if (hits > limit) return identityError('rate_limited', { retryAfter });
   }
   return undefined;
+}
+
+/** Whether `from` signed in as `who` within the last `seconds` (counts nothing). */
+export async function isKnownRequester(counter: Counter, who: string, from: string, seconds: number, now: Date): Promise<boolean> {
+  return (await counter.peek(knownRequesterKey(who, from), seconds, now)) !== undefined;
+}
+
+/** Marks `from` as having signed in as `who` now: a zero-length window restarts at every hit. */
+export async function rememberRequester(counter: Counter, who: string, from: string, now: Date): Promise<void> {
+  await counter.hit(knownRequesterKey(who, from), 0, now);
 }

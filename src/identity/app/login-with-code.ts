@@ -3,15 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
+import { createCounter } from '../../shared/limits/counter.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Channel } from '../domain/address.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { MAX_CODE_ATTEMPTS, TOTP_PENDING_TTL_SECONDS } from '../domain/policy.ts';
 import { codeHash, newToken, safeEqual, sha256 } from '../services/crypto.ts';
-import { createRateLimiter } from '../services/rate-limiter.ts';
 import { consumeLoginCode, findOrCreateUser, insertSession, lockLatestLoginCode, lockLoginCodeById, recordCodeFailure } from '../services/identity-store.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
-import { DAY, firstRefusal, HOUR, identifierKey, knownRequesterKey, requesterKey, requesterTag, resendKey, resendPrefix } from './limits.ts';
+import { DAY, firstRefusal, HOUR, identifierKey, rememberRequester, requesterKey, requesterTag, resendKey, resendPrefix } from './limits.ts';
 import { recordLogin } from '../../observability/metrics.ts';
 
 export type LoginWithCodeInput = { channel: Channel; code: string; ip?: string } & ({ loginId: string } | { address: string });
@@ -36,7 +36,7 @@ async function login(ctx: IdentityContext, input: LoginWithCodeInput): Promise<R
   const { policy } = ctx;
   const from = requesterKey(input.ip);
   if (input.ip) {
-    const refused = await firstRefusal(ctx.limiter, now, [
+    const refused = await firstRefusal(ctx.counter, now, [
       [`identity:login-ip:${from}`, policy.ipLimit, HOUR],
       [`identity:login-ip-day:${from}`, policy.ipDaily, DAY],
     ]);
@@ -45,13 +45,13 @@ async function login(ctx: IdentityContext, input: LoginWithCodeInput): Promise<R
   const code = input.code.trim();
   return ctx.db.transaction(async (tx: Queryable): Promise<Result<LoginSuccess, IdentityError>> => {
     // Counters inside the transaction go through it (one connection on PGlite).
-    const limiter = createRateLimiter(tx);
+    const counter = createCounter(tx);
     const row = 'loginId' in input ? await lockLoginCodeById(tx, input.loginId) : await lockLatestLoginCode(tx, input.channel, input.address, requesterTag(from), now);
     const target = 'address' in input ? { channel: input.channel, address: input.address } : row;
     const who = target ? identifierKey(target.channel, target.address) : undefined;
     // Attempts per identifier AND address: another address's wrong codes do not spend the owner's (issue 19 #2).
     if (who) {
-      const refused = await firstRefusal(limiter, now, [
+      const refused = await firstRefusal(counter, now, [
         [`identity:attempts:${who}:${from}`, policy.attemptsHourly, HOUR],
         [`identity:attempts-day:${who}:${from}`, policy.attemptsDaily, DAY],
       ]);
@@ -63,13 +63,13 @@ async function login(ctx: IdentityContext, input: LoginWithCodeInput): Promise<R
     if (!matches) {
       const failed = await recordCodeFailure(tx, row.id);
       // The code is dead (brute-force protection): whoever asked for it may ask for a new one at once.
-      if (failed >= MAX_CODE_ATTEMPTS && who) await limiter.forget(resendPrefix(who), { prefix: true });
+      if (failed >= MAX_CODE_ATTEMPTS && who) await counter.forgetPrefix(resendPrefix(who));
       return err(identityError('code_invalid', { attemptsLeft: Math.max(0, MAX_CODE_ATTEMPTS - failed) }));
     }
     if (who && input.ip) {
       // This address is now a known requester of the identifier (skips the identifier-wide code caps).
-      await limiter.hit(knownRequesterKey(who, from), Number.MAX_SAFE_INTEGER, 0, now);
-      await limiter.forget(resendKey(who, from));
+      await rememberRequester(counter, who, from, now);
+      await counter.forget(resendKey(who, from));
     }
     await consumeLoginCode(tx, row.id, now);
     const { user, created } = await findOrCreateUser(tx, row.channel, row.address, randomUUID() as UserId, now);

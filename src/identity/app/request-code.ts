@@ -9,7 +9,7 @@ import { codeHash, newNumericCode } from '../services/crypto.ts';
 import { insertLoginCode } from '../services/identity-store.ts';
 import type { MessageChannel } from '../services/message-sender.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
-import { DAY, firstRefusal, HOUR, identifierKey, knownRequesterKey, requesterKey, requesterTag, resendKey } from './limits.ts';
+import { DAY, firstRefusal, HOUR, identifierKey, isKnownRequester, requesterKey, requesterTag, resendKey } from './limits.ts';
 
 export interface RequestCodeInput {
   channel: Channel;
@@ -21,10 +21,10 @@ export interface RequestCodeInput {
 
 export async function requestCode(ctx: IdentityContext, input: RequestCodeInput): Promise<Result<{ loginId: string }, IdentityError>> {
   const now = ctx.now();
-  const { policy, limiter } = ctx;
+  const { policy, counter } = ctx;
   const who = identifierKey(input.channel, input.address);
   const from = requesterKey(input.ip);
-  const refused = await firstRefusal(limiter, now, [
+  const refused = await firstRefusal(counter, now, [
     ...(input.ip
       ? ([
           [`identity:code-ip:${from}`, policy.ipLimit, HOUR],
@@ -38,9 +38,9 @@ export async function requestCode(ctx: IdentityContext, input: RequestCodeInput)
   ]);
   if (refused) return err(refused);
   // The identifier-wide caps, which an address that signed in as this identifier before does not meet.
-  const known = input.ip !== undefined && (await limiter.seen(knownRequesterKey(who, from), policy.knownRequesterSeconds, now));
+  const known = input.ip !== undefined && (await isKnownRequester(counter, who, from, policy.knownRequesterSeconds, now));
   if (!known) {
-    const capped = await firstRefusal(limiter, now, [
+    const capped = await firstRefusal(counter, now, [
       [`identity:code-id-hourly:${who}`, policy.identifierHourly, HOUR],
       [`identity:code-id-daily:${who}`, policy.identifierDaily, DAY],
     ]);

@@ -4,7 +4,7 @@
 // way to turning the second factor off.
 import type { IdentityError, IdentityService, TotpEnrollment } from '../../identity/identity-service.ts';
 import type { UserId } from '../../shared/brand.ts';
-import { createRateLimiter } from '../../shared/rate-limiter.ts';
+import { createLimit } from '../../shared/limits/limit.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { PortalContext } from './context.ts';
 
@@ -39,7 +39,7 @@ function fromIdentity(e: IdentityError): TwoStepError {
 }
 
 export function createTwoStep(ctx: PortalContext, identity: TwoStepIdentity) {
-  const wrongCodes = createRateLimiter(ctx.db, { prefix: 'portal-totp', limit: WRONG_CODE_LIMIT, windowSeconds: WRONG_CODE_WINDOW_SECONDS });
+  const wrongCodes = createLimit(ctx.db, { prefix: 'portal-totp', limit: WRONG_CODE_LIMIT, windowSeconds: WRONG_CODE_WINDOW_SECONDS });
 
   /** Refuses before asking the identity service when the person used up their tries; counts a wrong code. */
   async function withTries(userId: string, code: string, run: () => Promise<Result<void, IdentityError>>): Promise<Result<void, TwoStepError>> {

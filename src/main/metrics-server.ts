@@ -3,13 +3,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../shared/logger.ts';
-import { registerObservability } from './register.ts';
+import { registerServerPlugins } from '../web/server-plugins.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 
 export function buildMetricsServer({ db, logger }: { db: Database; logger?: Logger }): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 1024 });
-  registerObservability(app, { service: 'admin', maxBodyBytes: 1024, exposeMetrics: true });
+  registerServerPlugins(app, { service: 'admin', maxBodyBytes: 1024, exposeMetrics: true });
   registerHealthRoutes(app, db, VERSION);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not Found', error_description: 'Unable to locate the requested resource' }));
   return app;

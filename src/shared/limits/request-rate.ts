@@ -1,15 +1,14 @@
 // Fastify plugin: per-IP and per-client request rates in fixed windows, counted in the rate_limits
 // table so every process behind a load balancer shares them. Over a limit: 429 with Retry-After.
 // A database outage does not turn into 429s: the limiter lets requests through and the route answers.
-// Concurrent requests share one counting statement (batched-counter.ts).
+// Concurrent requests share one counting statement (counter.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Queryable } from '../db/database.ts';
-import { createBatchedCounter } from './batched-counter.ts';
-import { recordRateLimited } from './metrics.ts';
-import { serverWide } from './plugin.ts';
-import { sendLimitError } from './errors.ts';
-import { addressKey } from '../shared/limits/client-address.ts';
+import type { Queryable } from '../../db/database.ts';
+import { serverWide } from '../server-wide.ts';
+import { addressKey } from './client-address.ts';
+import { createCounter, type Count } from './counter.ts';
+import { sendLimitError } from './limit-error.ts';
 
 export interface RequestRateLimits {
   /** Requests per window from one IP address; 0 turns the limit off. */
@@ -19,12 +18,15 @@ export interface RequestRateLimits {
   windowSeconds: number;
 }
 
+export type RateLimitScope = 'ip' | 'client';
+
 export interface RateLimitOptions {
   db: Queryable;
-  service: string;
   limits: RequestRateLimits;
   /** Who the caller is, when the default (credentials in headers, client_id in the query) is not enough. */
   clientOf?: (request: FastifyRequest) => string | undefined;
+  /** Called for every request refused with 429 (the server's metrics). */
+  onRefused?: (scope: RateLimitScope) => void;
 }
 
 const EXEMPT = /^\/(health\/|metrics$|version$)/;
@@ -67,11 +69,12 @@ export async function deleteFinishedWindows(db: Queryable, windowSeconds: number
 }
 
 export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options: RateLimitOptions, done) => {
-  const { db, service, limits } = options;
+  const { db, limits, onRefused } = options;
   const clientOf = options.clientOf ?? defaultClientOf;
   if (limits.perIp <= 0 && limits.perClient <= 0) return done();
 
-  const counter = createBatchedCounter(db, limits.windowSeconds);
+  const counter = createCounter(db);
+  const uncounted = (): Count | undefined => undefined;
   // Counters of finished windows are dropped now and then (every process does it; it is idempotent).
   const sweep = setInterval(() => void deleteFinishedWindows(db, limits.windowSeconds).catch(() => undefined), Math.max(60, limits.windowSeconds) * 1000).unref();
   app.addHook('onClose', (_app, next) => {
@@ -81,17 +84,17 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
 
   app.addHook('onRequest', async (request, reply) => {
     if (EXEMPT.test(request.url)) return;
-    const keys: { key: string; scope: 'ip' | 'client'; limit: number }[] = [];
+    const keys: { key: string; scope: RateLimitScope; limit: number }[] = [];
     if (limits.perIp > 0) keys.push({ key: `http:ip:${addressKey(request.ip)}`, scope: 'ip', limit: limits.perIp });
     const client = limits.perClient > 0 ? clientOf(request) : undefined;
     if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
-    const counts = await counter.hit(keys.map((k) => k.key));
+    const counts = await Promise.all(keys.map((k) => counter.hit(k.key, limits.windowSeconds).catch(uncounted)));
     if (counts.some((c) => c === undefined)) request.log.debug('rate limit not counted (database unavailable)');
     for (const [i, k] of keys.entries()) {
       const count = counts[i];
       if (!count || count.hits <= k.limit) continue;
       const { retryAfter } = count;
-      recordRateLimited(service, k.scope);
+      onRefused?.(k.scope);
       reply.header('retry-after', String(retryAfter));
       return sendLimitError(reply, 429, 'too_many_requests', `Too many requests from this ${k.scope === 'ip' ? 'address' : 'client'}; retry in ${retryAfter} s`, 'TOO_MANY_REQUESTS');
     }

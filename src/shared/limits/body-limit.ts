@@ -1,8 +1,8 @@
 // Fastify plugin: refuses a declared body larger than the limit with 413 before reading a byte.
 // Fastify's bodyLimit covers bodies it parses; this also covers routes that read the body themselves
 // (oidc-provider behind the public port, whose own reader refuses undeclared oversize bodies with 400).
-import { serverWide } from './plugin.ts';
-import { sendLimitError } from './errors.ts';
+import { serverWide } from '../server-wide.ts';
+import { sendLimitError } from './limit-error.ts';
 
 export interface BodyLimitOptions {
   maxBytes: number;

@@ -1,6 +1,6 @@
 // Fastify plugin: once the server is closing, a connection whose response is done is closed at once
 // instead of idling in keep-alive until its timeout, so SIGTERM drains and exits in well under 10 s.
-import { serverWide } from './plugin.ts';
+import { serverWide } from '../shared/server-wide.ts';
 
 export const gracefulClosePlugin = serverWide('lightgate-graceful-close', (app, _options: Record<never, never>, done) => {
   let closing = false;
