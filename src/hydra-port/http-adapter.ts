@@ -1,4 +1,4 @@
-// HydraAdmin over HTTP: Ory Hydra's admin API (../shared/contracts/hydra-openapi.json), spoken
+// HydraAdmin over HTTP: Ory Hydra's admin API (Ory Hydra's OpenAPI spec, ory/hydra `spec/api.json`), spoken
 // both by a real Hydra and by Lightgate's own admin server (port 4445). Every failure comes back as
 // a HydraError value, including an unreachable server (503); nothing here throws.
 import { randomBytes } from 'node:crypto';

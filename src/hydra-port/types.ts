@@ -1,4 +1,4 @@
-// Shapes of Ory Hydra's admin API (../shared/contracts/hydra-openapi.json), the subset Lightgate speaks.
+// Shapes of Ory Hydra's admin API (Ory Hydra's OpenAPI spec, ory/hydra `spec/api.json`), the subset Lightgate speaks.
 // The login & consent app, the wallet API and the portal see the auth server only through these.
 
 export type ClientStatus = 'pending' | 'active' | 'suspended';

@@ -6,12 +6,9 @@ import type { Database } from '../db/database.ts';
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: 'lightgate_' });
 
-const httpRequests = new client.Counter({
-  name: 'lightgate_http_requests_total',
-  help: 'HTTP requests served, by service, method, route and status',
-  labelNames: ['service', 'method', 'route', 'status'] as const,
-  registers: [registry],
-});
+const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new client.Counter<L>({ name, help, labelNames, registers: [registry] });
+
+const httpRequests = counter('lightgate_http_requests_total', 'HTTP requests served, by service, method, route and status', ['service', 'method', 'route', 'status']);
 const httpDuration = new client.Histogram({
   name: 'lightgate_http_request_duration_seconds',
   help: 'HTTP request latency, by service, method, route and status',
@@ -19,30 +16,10 @@ const httpDuration = new client.Histogram({
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
-const tokens = new client.Counter({
-  name: 'lightgate_oauth2_token_requests_total',
-  help: 'Token endpoint outcomes: tokens issued and requests refused, by grant type (and error when refused)',
-  labelNames: ['grant_type', 'outcome', 'error'] as const,
-  registers: [registry],
-});
-const logins = new client.Counter({
-  name: 'lightgate_logins_total',
-  help: 'Sign-ins with a one-time code, by channel and outcome (success, code_invalid, code_expired, rate_limited, ...)',
-  labelNames: ['channel', 'outcome'] as const,
-  registers: [registry],
-});
-const payments = new client.Counter({
-  name: 'lightgate_payments_total',
-  help: 'Payments attempted, by kind and outcome (success, or the error code)',
-  labelNames: ['kind', 'outcome'] as const,
-  registers: [registry],
-});
-const rateLimited = new client.Counter({
-  name: 'lightgate_rate_limited_total',
-  help: 'Requests refused with 429 by the request-rate limits, by service and scope (ip, client)',
-  labelNames: ['service', 'scope'] as const,
-  registers: [registry],
-});
+const tokens = counter('lightgate_oauth2_token_requests_total', 'Token endpoint outcomes: tokens issued and requests refused, by grant type (and error when refused)', ['grant_type', 'outcome', 'error']);
+const logins = counter('lightgate_logins_total', 'Sign-ins with a one-time code, by channel and outcome (success, code_invalid, code_expired, rate_limited, ...)', ['channel', 'outcome']);
+const payments = counter('lightgate_payments_total', 'Payments attempted, by kind and outcome (success, or the error code)', ['kind', 'outcome']);
+const rateLimited = counter('lightgate_rate_limited_total', 'Requests refused with 429 by the request-rate limits, by service and scope (ip, client)', ['service', 'scope']);
 
 const pools = new Map<string, Database>();
 const poolGauge = (name: string, help: string, pick: (s: ReturnType<Database['poolStats']>) => number) =>

@@ -1,5 +1,6 @@
-// The wallet API's schema: the subset of Blink's public schema (../shared/contracts/blink-public-schema.graphql
-// and blink-api-keys-schema.graphql) that Lightgate serves, with Blink's names, fields and payload shapes.
+// The wallet API's schema: the subset of Blink's public schema (blinkbitcoin/blink
+// `core/api/src/graphql/public/schema.graphql`) and of its API-key subgraph
+// (`core/api-keys/subgraph/schema.graphql`) that Lightgate serves, with Blink's names, fields and payload shapes.
 export const typeDefs = /* GraphQL */ `
 scalar AuthToken
 scalar CentAmount
