@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
-import { ALL_SCOPES } from '../src/api-keys/domain/scopes.ts';
+import { ALL_SCOPES } from '../src/api/scopes.ts';
 import { createCredentialChecker } from '../src/api/credentials.ts';
 import { buildApiServer } from '../src/api/server.ts';
 import { apiKey, bearer, oauth, startHarness } from '../test/api/harness.ts';

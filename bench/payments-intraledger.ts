@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
-import { ALL_SCOPES } from '../src/api-keys/domain/scopes.ts';
+import { ALL_SCOPES } from '../src/api/scopes.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openPostgres } from '../src/db/postgres.ts';

@@ -9,7 +9,7 @@ import { authRoutes } from '../identity/http/auth-routes.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WalletDeps } from '../wallet/app/deps.ts';
-import { buildWalletDeps } from '../wallet/wallet-deps.ts';
+import { buildWalletDeps } from '../wallet/wallet-service.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import { createCredentialChecker } from './credentials.ts';

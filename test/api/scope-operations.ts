@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createApiKey } from '../../src/api-keys/app/create-api-key.ts';
 import { generateApiKey } from '../../src/api-keys/domain/api-key.ts';
-import { ALL_SCOPES, type Scope } from '../../src/api-keys/domain/scopes.ts';
+import { ALL_SCOPES, type Scope } from '../../src/api/scopes.ts';
 import { Secret, TOTP } from 'otpauth';
 import { createInvoice } from '../../src/wallet/app/create-invoice.ts';
 import { walletDeps } from '../wallet/helpers.ts';

@@ -25,7 +25,7 @@ import {
   type IntrospectionQuery,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { Scope } from '../../src/api-keys/domain/scopes.ts';
+import type { Scope } from '../../src/api/scopes.ts';
 import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 import { allowed, OPERATIONS, storedApiKey } from './scope-operations.ts';
 

@@ -3,7 +3,7 @@
 // scope). Each cell checks allowed or refused, and that a refused call changed nothing in the database.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ALL_SCOPES, type Scope } from '../../src/api-keys/domain/scopes.ts';
+import { ALL_SCOPES, type Scope } from '../../src/api/scopes.ts';
 import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 import { allowed, OPERATIONS, storedApiKey } from './scope-operations.ts';
 

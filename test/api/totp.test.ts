@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { createApiKey } from '../../src/api-keys/app/create-api-key.ts';
-import { ALL_SCOPES } from '../../src/api-keys/domain/scopes.ts';
+import { ALL_SCOPES } from '../../src/api/scopes.ts';
 import { apiKey, bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
 const INITIATE = 'mutation { userTotpRegistrationInitiate { totpRegistrationId totpSecret errors { code message } } }';

@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/database.ts';
 import type { AccountId, UserId, WalletId } from '../../src/shared/brand.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import type { WalletDeps } from '../../src/wallet/app/deps.ts';
-import { buildWalletDeps } from '../../src/wallet/wallet-deps.ts';
+import { buildWalletDeps } from '../../src/wallet/wallet-service.ts';
 
 export const PRICE = 10_000_000; // cents per BTC: 1 sat = 0.1 cent
 

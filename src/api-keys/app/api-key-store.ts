@@ -2,7 +2,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
 import type { ApiKey } from '../domain/api-key.ts';
-import type { Scope } from '../domain/scopes.ts';
+import type { Scope } from '../../api/scopes.ts';
 
 export interface ApiKeyRow {
   id: string;

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { generateApiKey, MAX_API_KEY_NAME, MAX_EXPIRE_DAYS, type ApiKey } from '../domain/api-key.ts';
-import type { Scope } from '../domain/scopes.ts';
+import type { Scope } from '../../api/scopes.ts';
 import { API_KEY_COLUMNS, toApiKey, type ApiKeyRow } from './api-key-store.ts';
 
 export type ApiKeyError = { code: 'INVALID_INPUT' | 'SCOPE_NOT_HELD' | 'API_KEY_NOT_FOUND'; message: string };

@@ -2,7 +2,7 @@
 import type { Database } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { hashApiKey, isExpired, KEY_SHAPE } from '../domain/api-key.ts';
-import type { Scope } from '../domain/scopes.ts';
+import type { Scope } from '../../api/scopes.ts';
 import { API_KEY_COLUMNS, toApiKey, type ApiKeyRow } from './api-key-store.ts';
 
 export interface VerifiedApiKey {

@@ -2,7 +2,7 @@
 // whole key is stored only as SHA-256 (a 256-bit random secret needs no slow hash).
 import { createHash, randomBytes } from 'node:crypto';
 import type { UserId } from '../../shared/brand.ts';
-import type { Scope } from './scopes.ts';
+import type { Scope } from '../../api/scopes.ts';
 
 export interface ApiKey {
   id: string;

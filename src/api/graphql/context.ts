@@ -1,7 +1,7 @@
 // Per-request GraphQL context: the caller (if any), the services, and per-request memoization.
 import { GraphQLError } from 'graphql';
 import type { Config } from '../../config/config.ts';
-import type { Scope } from '../../api-keys/domain/scopes.ts';
+import type { Scope } from '../scopes.ts';
 import type { IdentityService } from '../../identity/identity-service.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { WalletDeps } from '../../wallet/app/deps.ts';

@@ -3,7 +3,7 @@
 import { createApiKey } from '../../api-keys/app/create-api-key.ts';
 import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
 import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
-import type { Scope } from '../../api-keys/domain/scopes.ts';
+import type { Scope } from '../scopes.ts';
 import { IDENTITY_ERROR_MESSAGES, type IdentityError } from '../../identity/domain/errors.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { updateUsername } from '../../wallet/app/update-username.ts';

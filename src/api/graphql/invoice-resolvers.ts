@@ -1,5 +1,5 @@
 // The invoice mutations: the caller's own (receive or write) and the public …OnBehalfOfRecipient ones.
-import type { Scope } from '../../api-keys/domain/scopes.ts';
+import type { Scope } from '../scopes.ts';
 import type { Result } from '../../shared/result.ts';
 import { createLimit } from '../../shared/limits/limit.ts';
 import { cancelInvoice } from '../../wallet/app/cancel-invoice.ts';

@@ -1,6 +1,6 @@
 // The small vocabulary shared by the resolver files: resolver types, input readers and Blink's payload errors.
 import type { GraphQLFieldResolver } from 'graphql';
-import type { Scope } from '../../api-keys/domain/scopes.ts';
+import type { Scope } from '../scopes.ts';
 import { accountOf, requireScope, type ApiContext } from './context.ts';
 
 export type Args = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Resolvers: thin. Each top-level field checks its scope first, then calls one use case and maps its
 // error values to Blink's payload errors ({ code, message, path }). `read` on the data itself is
 // checked by read-guard.ts; invoices and the account's identity have their own files.
-import { ALL_SCOPES } from '../../api-keys/domain/scopes.ts';
+import { ALL_SCOPES } from '../scopes.ts';
 import type { UserId, WalletId } from '../../shared/brand.ts';
 import type { Result } from '../../shared/result.ts';
 import { invoiceStatus, walletInvoice } from '../../wallet/app/invoice-status.ts';

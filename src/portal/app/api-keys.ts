@@ -5,7 +5,7 @@ import { createApiKey } from '../../api-keys/app/create-api-key.ts';
 import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
 import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
 import { isExpired, MAX_EXPIRE_DAYS, type ApiKey } from '../../api-keys/domain/api-key.ts';
-import { ALL_SCOPES, isScope } from '../../api-keys/domain/scopes.ts';
+import { ALL_SCOPES, isScope } from '../../api/scopes.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { insertReveal, takeReveals } from '../services/portal-store.ts';

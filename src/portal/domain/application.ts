@@ -1,6 +1,6 @@
 // An OAuth2 app application: what a developer asks for, its review states, and the client it becomes.
 // Pure: validation returns field errors, the client body is built from the application alone.
-import { ALL_SCOPES, isScope, type Scope } from '../../api-keys/domain/scopes.ts';
+import { ALL_SCOPES, isScope, type Scope } from '../../api/scopes.ts';
 import type { OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 

@@ -1,6 +1,6 @@
 // The developer's pages: list of apps, the application form, one app (credentials, status, actions),
 // its integration guide and the delete confirmation.
-import { ALL_SCOPES, type Scope } from '../../api-keys/domain/scopes.ts';
+import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
 import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors } from '../domain/application.ts';
 import { choices, input, textarea } from './form.ts';

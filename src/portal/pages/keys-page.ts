@@ -1,6 +1,6 @@
 // API keys: create (name, expiry, scopes), the new key shown once, lists of active, expired and revoked keys.
 import type { ApiKey } from '../../api-keys/domain/api-key.ts';
-import { ALL_SCOPES } from '../../api-keys/domain/scopes.ts';
+import { ALL_SCOPES } from '../../api/scopes.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { KeyField, KeyLists } from '../app/api-keys.ts';
 import { copyable, SCOPE_LABELS } from './apps-pages.ts';

@@ -1,7 +1,7 @@
 // SQL of the portal's tables (migration 0300): applications, sessions, one-time reveals, admins, audit log, settings.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
-import type { Scope } from '../../api-keys/domain/scopes.ts';
+import type { Scope } from '../../api/scopes.ts';
 import type { Application, ApplicationDetails, ApplicationStatus, AuthMethod } from '../domain/application.ts';
 
 interface ApplicationRow {

@@ -10,6 +10,7 @@ import { findUserWallet } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import { recordFunding, type FundingActor } from '../services/funding-audit.ts';
 import { postTransfer } from '../services/ledger.ts';
+import { findWallet, type WalletTarget } from './find-wallet.ts';
 
 export interface FundWalletInput {
   walletId: string;
@@ -51,4 +52,10 @@ export async function fundWallet(db: Database, input: FundWalletInput): Promise<
     if (!entry) throw new Error('a funding journal credits its wallet');
     return ok({ walletId: wallet.id, currency: wallet.currency, amount: input.amount, balance: entry.balanceAfter, journalId: posted.value.journalId });
   });
+}
+
+/** Funds the wallet an operator names by id, or by its owner's e-mail and currency (`lightgate wallet fund`). */
+export async function fundTarget(db: Database, target: WalletTarget, input: Omit<FundWalletInput, 'walletId'>): Promise<Result<Funded, WalletError>> {
+  const wallet = await findWallet(db, target);
+  return wallet.ok ? fundWallet(db, { ...input, walletId: wallet.value }) : wallet;
 }

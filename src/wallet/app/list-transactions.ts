@@ -50,3 +50,8 @@ export async function listTransactions(
     },
   });
 }
+
+/** The sender's transaction of a payment: as posted by this call, or read from the ledger for a repeat. */
+export async function transactionOfPayment(db: Queryable, outcome: { walletId: WalletId; journalId: string; transaction: LedgerTransaction | undefined }): Promise<LedgerTransaction | undefined> {
+  return outcome.transaction ?? transactionOfJournal(db, outcome.walletId, outcome.journalId);
+}

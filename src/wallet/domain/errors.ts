@@ -20,6 +20,7 @@ export type WalletErrorCode =
   | 'USERNAME_ALREADY_SET'
   | 'INVALID_DISPLAY_CURRENCY'
   | 'ACCOUNT_NOT_FOUND'
+  | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'TOO_MANY_REQUESTS';
 

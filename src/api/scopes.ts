@@ -1,4 +1,5 @@
-// The wallet API's scopes (Blink's Scope enum, lower-case on the wire of OAuth and in storage).
+// The wallet API's scopes (Blink's Scope enum, lower-case on the wire of OAuth and in storage): what a token,
+// an API key or a session may do. API keys store them; the credential checker and the resolvers enforce them.
 export type Scope = 'read' | 'receive' | 'write';
 export const ALL_SCOPES: readonly Scope[] = ['read', 'receive', 'write'];
 

@@ -1,0 +1,102 @@
+// The wallet module's face: the only wallet import of api/, portal/, cli/ and the composition root.
+// createWalletService binds the use cases to their ports (built from Config by buildWalletDeps: the node
+// key derived from SECRETS_SYSTEM, so every process signs invoices with the same key; the fixed
+// development price; no Lightning backend). Operators' functions take just the database.
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import type { AccountId, UserId, WalletId } from '../shared/brand.ts';
+import type { Result } from '../shared/result.ts';
+import { accountOfUser, defaultWalletOf, walletsOfAccount } from './app/accounts.ts';
+import { cancelInvoice } from './app/cancel-invoice.ts';
+import { createInvoice, type CreateInvoiceInput } from './app/create-invoice.ts';
+import type { WalletDeps } from './app/deps.ts';
+import { invoiceStatus, walletInvoice } from './app/invoice-status.ts';
+import { listTransactions, transactionOfPayment, transactionsByPaymentHash, type TransactionPage } from './app/list-transactions.ts';
+import { onChainAddress } from './app/onchain-address.ts';
+import { payInvoice, type PayInvoiceInput } from './app/pay-invoice.ts';
+import { sendIntraLedger, type IntraLedgerSend, type PaymentOutcome } from './app/send-intraledger.ts';
+import { updateDefaultWallet, updateDisplayCurrency } from './app/update-account-settings.ts';
+import { updateUsername, usernameAvailable } from './app/update-username.ts';
+import type { WalletError } from './domain/errors.ts';
+import type { Invoice, InvoiceStatus } from './domain/invoice.ts';
+import type { WalletCurrency } from './domain/money.ts';
+import type { LedgerTransaction } from './domain/transaction.ts';
+import type { Account, Wallet } from './services/accounts.ts';
+import { deriveNodeKey, type LightningNetwork } from './services/bolt11.ts';
+import { noLightningBackend } from './services/lightning.ts';
+import { fixedPriceProvider } from './services/price.ts';
+
+export { createAccountForUser } from './app/create-account.ts';
+export { fundTarget, fundWallet, type Funded } from './app/fund-wallet.ts';
+export type { WalletTarget } from './app/find-wallet.ts';
+export { seedDemoUser } from './app/seed-demo-user.ts';
+export { walletAdminRoutes } from './http/admin-routes.ts';
+export { DISPLAY_CURRENCIES, type DisplayCurrency } from './domain/currencies.ts';
+export { walletError } from './domain/errors.ts';
+export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
+export type { Account, CreateInvoiceInput, Invoice, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
+
+export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
+  const key = deriveNodeKey(config.secrets.system[0]!);
+  return {
+    db,
+    price: fixedPriceProvider(config.priceBtcUsdCents),
+    lightning: noLightningBackend,
+    node: { secretKey: key.secretKey, publicKeyHex: key.publicKeyHex, network },
+  };
+}
+
+export interface WalletService {
+  readonly node: { readonly network: LightningNetwork; readonly publicKeyHex: string };
+  /** US cents per bitcoin. */
+  priceCents(): Promise<number>;
+  /** The user's account, opened on first use. */
+  accountOfUser(userId: UserId): Promise<Result<Account, WalletError>>;
+  walletsOf(accountId: AccountId): Promise<Wallet[]>;
+  defaultWalletOf(username: string, currency: WalletCurrency | undefined): Promise<Result<Wallet, WalletError>>;
+  usernameAvailable(username: string): Promise<boolean>;
+  updateUsername(accountId: AccountId, username: string): Promise<Result<string, WalletError>>;
+  updateDefaultWallet(accountId: AccountId, walletId: string): Promise<Result<true, WalletError>>;
+  updateDisplayCurrency(accountId: AccountId, currency: string): Promise<Result<true, WalletError>>;
+  transactions(walletIds: readonly WalletId[], page: { first?: number | undefined; after?: string | undefined }): Promise<Result<TransactionPage, WalletError>>;
+  transactionsByPaymentHash(walletIds: readonly WalletId[], paymentHash: string): Promise<LedgerTransaction[]>;
+  walletInvoice(walletId: WalletId, paymentHash: string): Promise<Result<Invoice, WalletError>>;
+  invoiceStatus(by: { paymentHash: string } | { paymentRequest: string }): Promise<Result<InvoiceStatus, WalletError>>;
+  createInvoice(input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>>;
+  cancelInvoice(input: { accountId: AccountId; walletId: string; paymentHash: string }): Promise<Result<true, WalletError>>;
+  onChainAddress(input: { accountId: AccountId; walletId: string; fresh: boolean }): Promise<Result<string, WalletError>>;
+  sendIntraLedger(input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>>;
+  payInvoice(input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>>;
+  /** The sender's transaction of a payment: the one posted, or read from the ledger for a repeat. */
+  paymentTransaction(outcome: PaymentOutcome): Promise<LedgerTransaction | undefined>;
+}
+
+export interface WalletServicePorts {
+  /** Whether the identity module knows the user (an account is opened only for a real user). */
+  userExists(userId: UserId): Promise<boolean>;
+}
+
+export function createWalletService(deps: WalletDeps, ports: WalletServicePorts): WalletService {
+  const { db } = deps;
+  return {
+    node: { network: deps.node.network, publicKeyHex: deps.node.publicKeyHex },
+    priceCents: () => deps.price.btcUsdCents(),
+    accountOfUser: (userId) => accountOfUser(db, userId, ports.userExists),
+    walletsOf: (accountId) => walletsOfAccount(db, accountId),
+    defaultWalletOf: (username, currency) => defaultWalletOf(db, username, currency),
+    usernameAvailable: (username) => usernameAvailable(db, username),
+    updateUsername: (accountId, username) => updateUsername(db, accountId, username),
+    updateDefaultWallet: (accountId, walletId) => updateDefaultWallet(db, accountId, walletId),
+    updateDisplayCurrency: (accountId, currency) => updateDisplayCurrency(db, accountId, currency),
+    transactions: (walletIds, page) => listTransactions(db, walletIds, page),
+    transactionsByPaymentHash: (walletIds, paymentHash) => transactionsByPaymentHash(db, walletIds, paymentHash),
+    walletInvoice: (walletId, paymentHash) => walletInvoice(db, walletId, paymentHash),
+    invoiceStatus: (by) => invoiceStatus(db, by),
+    createInvoice: (input) => createInvoice(deps, input),
+    cancelInvoice: (input) => cancelInvoice(deps, input),
+    onChainAddress: (input) => onChainAddress(deps, input),
+    sendIntraLedger: (input) => sendIntraLedger(deps, input),
+    payInvoice: (input) => payInvoice(deps, input),
+    paymentTransaction: (outcome) => transactionOfPayment(db, outcome),
+  };
+}
