@@ -191,7 +191,8 @@ for (const kind of DATABASE_KINDS) {
             const all = [...loginChallenges, ...consentChallenges];
             if (!all.length) break;
             const challenge = pick(all, a.i);
-            const url = a.asVerifier ? `${s.urls.issuer}/oauth2/auth?login_verifier=${challenge}&consent_verifier=${challenge}` : `${s.urls.issuer}/oauth2/auth/${encodeURIComponent(challenge)}`;
+            const param = loginChallenges.includes(challenge) ? 'login_verifier' : 'consent_verifier';
+            const url = a.asVerifier ? `${s.urls.issuer}/oauth2/auth?${param}=${encodeURIComponent(challenge)}` : `${s.urls.issuer}/oauth2/auth/${encodeURIComponent(challenge)}`;
             const r = await browsers[a.who].follow(url, (u) => u.origin === issuer);
             // The challenge alone never moves a flow on.
             assert.ok(r.response || !(r.url.searchParams.has('code') || r.url.href.startsWith(UI.consent)), `${url} in the ${a.who} browser went on to ${r.url.href}`);
