@@ -264,9 +264,11 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await dev.getByLabel('Terms of service URL (optional)').fill('https://tips.example/terms');
     await shot(dev, '17-app-edit');
     await dev.getByRole('button', { name: 'Save changes' }).click();
-    await dev.getByText('Saved.').waitFor();
+    // After approval a change waits for review; the live client keeps its approved terms (issue 19 #8).
+    await dev.getByText(/Saved\. Your changes wait for review/).waitFor();
+    await dev.getByText('Change in review').first().waitFor();
     const edited = await h.t.stack.admin!.getClient(clientId);
-    assert.equal(edited.ok && edited.value.tos_uri, 'https://tips.example/terms');
+    assert.ok(edited.ok && edited.value.tos_uri !== 'https://tips.example/terms');
     await dev.getByRole('link', { name: 'Delete' }).click();
     await shot(dev, '18-app-delete');
     await dev.getByRole('button', { name: 'Delete the app' }).click();
