@@ -81,6 +81,10 @@ describe('the database goes away and comes back', { timeout: 90_000 }, () => {
     assert.equal(to.searchParams.get('error'), 'temporarily_unavailable');
     assert.equal(to.searchParams.get('state'), state);
     assert.equal(to.searchParams.get('iss'), p.env.URLS_SELF_ISSUER);
+    // A login verifier during the outage: 503, never a 500 (issue 11 #1's verifier step reads the database).
+    const verifier = await fetch(`${p.urls.public}/oauth2/auth?login_verifier=some-verifier`, { redirect: 'manual' });
+    assert.equal(verifier.status, 503, `verifier step: ${verifier.status}`);
+    await verifier.text();
     // An unregistered redirect URI is never redirected to: an error page.
     const foreign = await fetch(authorizeUrl(p.urls.public, client.client_id, 'https://evil.example/cb', 'openid', pkce()), { redirect: 'manual' });
     assert.equal(foreign.status, 503);

@@ -2,8 +2,9 @@
 // challenge, handed out only in the accept call's redirect_to and distinct from the public challenge.
 // The app's decision waits here, under a hash of the verifier (secrets at rest), until the browser
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
-import type { Database } from '../../db/database.ts';
+import { isConnectionError, type Database } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
+import { unavailable } from './sql-adapter.ts';
 
 export type VerifierKind = 'login' | 'consent' | 'logout';
 
@@ -27,7 +28,17 @@ export interface FlowVerifiers {
 const MODEL = 'FlowVerifier';
 const sane = (verifier: unknown): verifier is string => typeof verifier === 'string' && verifier.length > 0 && verifier.length <= 512;
 
-export function createFlowVerifiers(db: Database): FlowVerifiers {
+/** An outage is temporarily_unavailable (503) at every edge, never a 500. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw isConnectionError(error) ? unavailable(error) : error;
+  }
+}
+
+export function createFlowVerifiers(raw: Database): FlowVerifiers {
+  const db = { query: <R>(sql: string, params: unknown[]) => guard(() => raw.query<R>(sql, params)) };
   return {
     async issue(decision, ttlSeconds) {
       const verifier = generateSecret(32);
