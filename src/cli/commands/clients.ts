@@ -1,8 +1,10 @@
 // `lightgate clients plan|apply <file>`: clients as code over the HydraAdmin port.
 // The caller (src/cli/main.ts) builds the port: by default the HTTP adapter on config.urls.admin,
 // or on the URL of `--endpoint` (see extractEndpoint).
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createHttpHydraAdmin } from '../../hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
 import { applyPlan, type CreatedClient } from '../../clients-as-code/app/apply-clients.ts';
@@ -135,17 +137,19 @@ async function reportSecrets(created: CreatedClient[], file: string | undefined,
   if (withSecret.length === 0) return true;
   if (file) {
     try {
+      const existing = await lstat(file).catch(() => undefined);
+      if (existing?.isSymbolicLink()) throw new Error('it is a symbolic link (refusing to follow it)');
+      if (existing && !existing.isFile()) throw new Error('it is not a regular file');
       let previous: Record<string, unknown> = {};
       try {
-        const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const parsed: unknown = JSON.parse(await readNoFollow(file));
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) previous = parsed as Record<string, unknown>;
       } catch {
         // absent or not ours: start afresh
       }
       const next = { ...previous };
       for (const c of withSecret) next[c.key] = { client_id: c.client_id, client_secret: c.client_secret };
-      await writeFile(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-      await chmod(file, 0o600);
+      await replaceFilePrivately(file, `${JSON.stringify(next, null, 2)}\n`);
       out(`Secrets of ${withSecret.length} created client(s) written to ${file} (mode 0600).`);
       return true;
     } catch (e) {
@@ -155,6 +159,36 @@ async function reportSecrets(created: CreatedClient[], file: string | undefined,
   out('Client secrets (shown once, store them now):');
   for (const c of withSecret) out(`  ${c.key}: client_id=${c.client_id} client_secret=${c.client_secret}`);
   return !file;
+}
+
+async function readNoFollow(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Issue 19 #16: a new 0600 file beside the target (O_EXCL|O_NOFOLLOW: never an existing file or a link
+ * planted there), then rename(2), which replaces the target's directory entry and never follows a link.
+ */
+async function replaceFilePrivately(file: string, content: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
