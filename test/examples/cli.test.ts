@@ -127,6 +127,30 @@ describe('CLI example: loopback redirect and PKCE, then the balances', () => {
     }
   });
 
+  test('issue 19 #16: a callback with a wrong state gets 400 and the CLI keeps waiting for the real one', { timeout: 30_000 }, async () => {
+    const cli = startCli();
+    try {
+      const [, printed] = await cli.waitFor(/^\s+(http\S+)$/m, 15_000);
+      const url = new URL(printed!);
+      const callback = new URL(url.searchParams.get('redirect_uri')!);
+      // Any local process can reach the loopback port: wrong or missing state must not end the sign-in.
+      for (const query of ['state=forged&code=attacker-code', 'error=access_denied', 'code=x']) {
+        const res = await fetch(`${callback.href}?${query}`);
+        assert.equal(res.status, 400, query);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(cli.child.exitCode, null, `still waiting:\n${cli.output()}`);
+      // The answer with this sign-in's own state is taken (here: the user declined).
+      const real = await fetch(`${callback.href}?error=access_denied&state=${encodeURIComponent(url.searchParams.get('state')!)}&iss=${encodeURIComponent(h.issuer)}`);
+      assert.equal(real.status, 400);
+      assert.equal(await cli.exited, 1, cli.output());
+      assert.match(cli.output(), /error: sign-in failed: .*access_denied/);
+      assert.doesNotMatch(cli.output(), /state_mismatch/);
+    } finally {
+      await cli.stop();
+    }
+  });
+
   test('a wrong client id or an unreachable server fails with a message, not a stack trace', { timeout: 30_000 }, async () => {
     const unknown = run(process.execPath, [MAIN, '--no-browser', '--client-id', 'no-such-client', '--issuer', h.issuer, '--api', h.graphqlUrl, '--timeout', '20']);
     try {

@@ -29,14 +29,23 @@ const page = (title: string, text: string) =>
   `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title>` +
   `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;line-height:1.5"><h1>${title}</h1><p>${text}</p></body></html>`;
 
-/** Listens on 127.0.0.1 (never 0.0.0.0) on a port the OS picks; resolves with the first request to /callback. */
-async function loopbackServer(): Promise<{ redirectUri: string; callback: Promise<Callback>; close(): void }> {
+/**
+ * Listens on 127.0.0.1 (never 0.0.0.0) on a port the OS picks; resolves with the first request to /callback
+ * that carries this sign-in's state. Any local process can reach the port, so a callback with another state
+ * (or none) gets 400 and the wait goes on until the timeout: nobody else can end the sign-in.
+ */
+async function loopbackServer(): Promise<{ redirectUri: string; callback: Promise<Callback>; expectState(state: string): void; close(): void }> {
+  let expected: string | undefined;
   let deliver!: (c: Callback) => void;
   const callback = new Promise<Callback>((resolve) => (deliver = resolve));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/callback') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    if (expected === undefined || url.searchParams.get('state') !== expected) {
+      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page('Not this sign-in', 'This answer does not belong to the sign-in in progress. It was ignored.'));
       return;
     }
     deliver({
@@ -48,7 +57,7 @@ async function loopbackServer(): Promise<{ redirectUri: string; callback: Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { redirectUri: `http://127.0.0.1:${port}/callback`, callback, close: () => server.close() };
+  return { redirectUri: `http://127.0.0.1:${port}/callback`, callback, expectState: (state) => (expected = state), close: () => server.close() };
 }
 
 function openInBrowser(url: string): void {
@@ -85,6 +94,7 @@ export async function runCli(o: CliOptions): Promise<number> {
   const loopback = await loopbackServer();
   try {
     const { url, pending } = await client.authorizationUrl({ redirectUri: loopback.redirectUri, scope: o.scope });
+    loopback.expectState(pending.state);
     o.out('Open this URL in your browser to sign in:');
     o.out(`  ${url.href}`);
     if (o.openBrowser) openInBrowser(url.href);
