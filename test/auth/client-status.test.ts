@@ -48,6 +48,25 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
+    test('issue 11 #5: tokens issued while the client is being suspended do not come back with reactivation', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      let refresh = (await exchange(rp, await runFlow(createBrowser(), target, admin, rp, { subject: 'status-race' }))).refresh_token!;
+      for (let round = 0; round < 15; round++) {
+        // A refresh and a suspension at the same moment: whichever wins, no token may outlive the suspension.
+        const [refreshed] = await Promise.all([
+          tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: refresh }),
+          new Promise((resolve) => setTimeout(resolve, round % 5)).then(() => setStatus(client.client_id, 'suspended')),
+        ]);
+        await setStatus(client.client_id, 'active');
+        for (const token of [refreshed.body.access_token, refreshed.body.refresh_token]) {
+          if (typeof token === 'string') assert.equal((await introspect(admin, token)).active, false, `round ${round}: a token issued during the suspension is dead`);
+        }
+        refresh = (await exchange(rp, await runFlow(createBrowser(), target, admin, rp, { subject: 'status-race' }))).refresh_token!;
+      }
+    });
+
     test('issue 11 #5: a replace (PUT /admin/clients/{id}) that sets status pending also ends the tokens', async () => {
       const admin = adminApi(target);
       const client = await createClient(admin);

@@ -2,7 +2,7 @@
 // Expired rows are invisible; consume() is atomic so a code or refresh token can be spent only once.
 // Tokens, codes and sessions are stored under a keyed hash of their value, never the value (token-ids.ts).
 import Provider, { errors } from 'oidc-provider';
-import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
+import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
@@ -78,8 +78,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload);
       const [rowId, ...older] = this.rowIds(id);
       // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
-      await guard(() =>
-        db.query(
+      const write = (q: Queryable) =>
+        q.query(
           `WITH moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) RETURNING consumed_at)
            INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
@@ -87,7 +87,22 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
            ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`,
           [this.model, rowId, JSON.stringify(atRest(this.model, payload)), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null, older],
-        ),
+        );
+      if (!TOKEN_MODELS.includes(this.model) || !payload.clientId) {
+        await guard(() => write(db));
+        return;
+      }
+      // Issue 11 #5: a token is stored only while its client is active, with the client row share-locked
+      // until it is. A concurrent move away from active (UPDATE status, then delete every token) either
+      // comes first, and this token is refused, or waits, and then deletes it: none survives to come back
+      // to life when the client is reactivated.
+      const clientId = payload.clientId;
+      await guard(() =>
+        db.transaction(async (tx) => {
+          const live = await tx.query("SELECT 1 FROM oauth2_clients WHERE client_id = $1 AND status = 'active' FOR SHARE", [clientId]);
+          if (!live.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
+          await write(tx);
+        }),
       );
     }
 
