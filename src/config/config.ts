@@ -82,6 +82,9 @@ const envSchema = z.object({
 
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().default('Lightgate <no-reply@localhost>'),
+  // Phone codes (SMS, WhatsApp): POSTed as JSON {channel, to, text} to this URL; production offers phone sign-in only with it.
+  SMS_WEBHOOK_URL: url.optional(),
+  SMS_WEBHOOK_TOKEN: z.string().min(1).optional(),
   ADMIN_EMAILS: csv.default([]),
   PRICE_BTC_USD_CENTS: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_CODE_IP_LIMIT: z.coerce.number().int().positive().default(300),
@@ -135,6 +138,7 @@ export interface Config {
   readonly clientAuthThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
   readonly cacheTtlSeconds: number;
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  readonly sms: { readonly webhookUrl: string | undefined; readonly webhookToken: string | undefined };
   readonly adminEmails: readonly string[];
   readonly priceBtcUsdCents: number;
   readonly loginCodeIpLimit: number;
@@ -257,6 +261,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     clientAuthThrottle: { maxFailures: e.CLIENT_AUTH_MAX_FAILURES, windowSeconds: e.CLIENT_AUTH_WINDOW },
     cacheTtlSeconds: e.CACHE_TTL,
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },
+    sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
     adminEmails: e.ADMIN_EMAILS.map((x) => x.toLowerCase()),
     priceBtcUsdCents: e.PRICE_BTC_USD_CENTS,
     loginCodeIpLimit: e.LOGIN_CODE_IP_LIMIT,

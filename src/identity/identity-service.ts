@@ -17,7 +17,7 @@ import { identityError, type IdentityError } from './domain/errors.ts';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
 import { createIdentitySecretBox } from './services/crypto.ts';
 import { findUserById, purgeExpired } from './services/identity-store.ts';
-import { createMessageSender, type MessageSender } from './services/message-sender.ts';
+import { configuredSmsSender, createMessageSender, type MessageSender } from './services/message-sender.ts';
 
 export type { IdentityError, LoginSuccess, TotpEnrollment };
 
@@ -35,6 +35,8 @@ export interface IdentityDeps {
   logger?: Logger;
   /** Overrides the default delivery (outbox / SMTP) for every channel. */
   sender?: MessageSender;
+  /** The phone transport (SMS, WhatsApp); default: SMS_WEBHOOK_URL's. Production offers phone sign-in only with one. */
+  sms?: MessageSender;
   /** Runs inside the transaction that creates the user (the wallet module creates the account there). */
   onUserCreated: (tx: Queryable, userId: UserId) => Promise<void>;
   /** The clock (tests move it to check expiry). */
@@ -48,10 +50,13 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 export function createIdentityService(deps: IdentityDeps) {
   const { db, config } = deps;
+  const sms = deps.sms ?? configuredSmsSender(config);
+  // Production without an SMS transport does not offer phone sign-in: the codes would reach nobody (issue 11 #5).
+  const phoneEnabled = config.env !== 'production' || sms !== undefined;
   const ctx: IdentityContext = {
     db,
     counter: createCounter(db),
-    sender: deps.sender ?? createMessageSender({ config, ...(deps.logger ? { logger: deps.logger } : {}) }),
+    sender: deps.sender ?? createMessageSender({ config, sms, ...(deps.logger ? { logger: deps.logger } : {}) }),
     box: createIdentitySecretBox(config.secrets.system),
     codeSecrets: config.secrets.system,
     now: deps.now ?? (() => new Date()),
@@ -74,6 +79,9 @@ export function createIdentityService(deps: IdentityDeps) {
   const ip = (value: string | undefined) => (value ? { ip: value } : {});
 
   return {
+    /** Whether phone sign-in is offered (outside production always; in production only with an SMS transport). */
+    phoneEnabled,
+
     async requestEmailCode(input: { email: unknown; ip?: string }): Out<{ emailLoginId: string }> {
       const email = normalizeEmail(input.email);
       if (!email.ok) return err(identityError(email.error));
@@ -87,6 +95,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async requestPhoneCode(input: { phone: unknown; channel?: unknown; ip?: string }): Out<void> {
+      if (!phoneEnabled) return err(identityError('phone_unavailable'));
       const phone = normalizePhone(input.phone);
       if (!phone.ok) return err(identityError(phone.error));
       const via = parsePhoneChannel(input.channel);
@@ -96,6 +105,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async loginWithPhone(input: { phone: unknown; code: unknown; ip?: string }): Out<LoginSuccess> {
+      if (!phoneEnabled) return err(identityError('phone_unavailable'));
       const phone = normalizePhone(input.phone);
       if (!phone.ok) return err(identityError(phone.error));
       if (typeof input.code !== 'string') return err(identityError('invalid_request'));

@@ -84,6 +84,9 @@ export async function startStack(config: Config, options: { db?: Database; logge
     hydra = config.urls.hydraAdmin ? createHttpHydraAdmin(config.urls.hydraAdmin, { headers: adminHeaders }) : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin, { headers: adminHeaders }));
     if (config.services.includes('api') || config.services.includes('ui') || config.services.includes('portal')) {
       identity = createIdentityService({ db, config, logger, onUserCreated: createAccountForUser });
+      if (!identity.phoneEnabled && (config.services.includes('api') || config.services.includes('ui'))) {
+        logger.warn('phone sign-in is off: no SMS sender is configured (set SMS_WEBHOOK_URL); /auth/phone/* answer phone_unavailable and the login page offers email only');
+      }
     }
     if (config.services.includes('api')) {
       const apiApp = await buildApiServer({ config, db, hydra, identity: identity!, logger });

@@ -62,7 +62,7 @@ test('with SMTP_URL the code goes out by SMTP, and in development also to the ou
   }
 });
 
-test('production: e-mail only by SMTP (no outbox); phone codes without an SMS sender fall back to the outbox', async () => {
+test('production: e-mail only by SMTP (no outbox); phone codes without an SMS sender fail and never reach the outbox (issue 11 #5)', async () => {
   const smtp = await startSmtp();
   try {
     const dev = testConfig();
@@ -72,13 +72,13 @@ test('production: e-mail only by SMTP (no outbox); phone codes without an SMS se
     await sender.send({ channel: 'email', to: 'prod@example.com', subject: 's', text: 't 123456', code: '123456' });
     assert.equal(smtp.received.length, 1);
     assert.deepEqual(readOutbox(config.dataDir), []);
-    await sender.send({ channel: 'sms', to: '+12025550148', subject: 's', text: 't 654321', code: '654321' });
-    assert.equal(readOutbox(config.dataDir).length, 1);
+    await assert.rejects(sender.send({ channel: 'sms', to: '+12025550148', subject: 's', text: 't 654321', code: '654321' }), /no transport for sms/);
+    assert.deepEqual(readOutbox(config.dataDir), []);
 
     const withSms = createMessageSender({ config, sms: { send: async (m) => void sms.push({ to: m.to, code: m.code }) } });
     await withSms.send({ channel: 'whatsapp', to: '+12025550149', subject: 's', text: 't 111111', code: '111111' });
     assert.deepEqual(sms, [{ to: '+12025550149', code: '111111' }]);
-    assert.equal(readOutbox(config.dataDir).length, 1, 'not in the outbox in production');
+    assert.deepEqual(readOutbox(config.dataDir), [], 'not in the outbox in production');
   } finally {
     await smtp.close();
   }

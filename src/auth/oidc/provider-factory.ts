@@ -158,7 +158,7 @@ export function buildProvider({ config, db, keys, throttle, logoutRequests, cons
   };
   const provider = new Provider(config.urls.issuer, configuration);
   // First middleware: URLs from the issuer only, ctx.ip by TRUST_PROXY, cache headers (issues 19 #3, 11 #2).
-  pinRequestOrigin(provider, { issuer: config.urls.issuer, trustProxy: config.trustProxy, discoveryPath: '/.well-known/openid-configuration', jwksPath: HYDRA_ROUTES.jwks });
+  pinRequestOrigin(provider, { issuer: config.urls.issuer, trustProxy: config.trustProxy, discoveryPath: '/.well-known/openid-configuration', jwksPath: HYDRA_ROUTES.jwks, secure: config.cookiesSecure });
 
   // Client secrets are stored hashed: compare hashes. Issue 11 #4: the right secret is always accepted,
   // whatever others sent (generated secrets are 256-bit: online guessing is hopeless); wrong ones are

@@ -24,6 +24,11 @@ export interface RequestOriginOptions {
   trustProxy: TrustProxy;
   discoveryPath: string;
   jwksPath: string;
+  /**
+   * The browser's connection is https although the issuer says http (TLS_TERMINATED_AT_PROXY, issue 19 #14):
+   * Koa must see a secure request, or it refuses to set the Secure cookies.
+   */
+  secure?: boolean;
 }
 
 export function pinRequestOrigin(provider: Provider, options: RequestOriginOptions): void {
@@ -31,7 +36,7 @@ export function pinRequestOrigin(provider: Provider, options: RequestOriginOptio
   provider.proxy = options.trustProxy.kind !== 'off';
   const trust = trustFunction(options.trustProxy);
   const origin = new URL(options.issuer);
-  const protocol = origin.protocol.slice(0, -1);
+  const protocol = options.secure ? 'https' : origin.protocol.slice(0, -1);
   const pathOf = (target: string) => {
     if (!ABSOLUTE.test(target)) return target;
     const parsed = URL.parse(target);

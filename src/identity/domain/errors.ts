@@ -15,7 +15,8 @@ export type IdentityErrorCode =
   | 'totp_not_enabled'
   | 'registration_invalid'
   | 'session_invalid'
-  | 'user_not_found';
+  | 'user_not_found'
+  | 'phone_unavailable';
 
 export interface IdentityError {
   code: IdentityErrorCode;
@@ -44,4 +45,5 @@ export const IDENTITY_ERROR_MESSAGES: Record<IdentityErrorCode, string> = {
   registration_invalid: 'This setup expired. Start two-step verification setup again.',
   session_invalid: 'Your session has ended. Please sign in again.',
   user_not_found: 'No such user.',
+  phone_unavailable: 'Sign-in by phone is not available here. Use your email address instead.',
 };

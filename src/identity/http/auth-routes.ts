@@ -26,6 +26,7 @@ const STATUS: Record<IdentityErrorCode, number> = {
   registration_invalid: 422,
   session_invalid: 401,
   user_not_found: 404,
+  phone_unavailable: 400,
 };
 
 function sendError(reply: FastifyReply, error: IdentityError) {

@@ -58,20 +58,43 @@ export function createSmtpSender(url: string, from: string): MessageSender & { c
 }
 
 /**
- * The default sender: SMTP for e-mail when configured; `sms` for phone channels when given; the outbox
- * for everything outside production and for any channel that has no real transport.
+ * Phone codes through an HTTP hook (SMS_WEBHOOK_URL): POST {channel, to, text} as JSON, with
+ * `Authorization: Bearer SMS_WEBHOOK_TOKEN` when set. Any answer but 2xx is a failed delivery.
  */
-export function createMessageSender(options: { config: Pick<Config, 'env' | 'dataDir' | 'smtp'>; logger?: Logger; sms?: MessageSender }): MessageSender {
+export function createWebhookSmsSender(url: string, token?: string, timeoutMs = 10_000): MessageSender {
+  return {
+    async send(message) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ channel: message.channel, to: message.to, text: message.text }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`the SMS webhook answered HTTP ${res.status}`);
+    },
+  };
+}
+
+/** The SMS sender the configuration names, if any. */
+export function configuredSmsSender(config: Pick<Config, 'sms'>): MessageSender | undefined {
+  return config.sms.webhookUrl ? createWebhookSmsSender(config.sms.webhookUrl, config.sms.webhookToken) : undefined;
+}
+
+/**
+ * The default sender: SMTP for e-mail when configured; `sms` for phone channels when given; the outbox
+ * for everything outside production. Production never writes codes to the outbox: a channel without a
+ * transport fails (issue 11 #5; the identity service does not even offer phone sign-in then).
+ */
+export function createMessageSender(options: { config: Pick<Config, 'env' | 'dataDir' | 'smtp'>; logger?: Logger; sms?: MessageSender | undefined }): MessageSender {
   const { config, logger, sms } = options;
   const outbox = createOutboxSender(config.dataDir, logger);
   const smtp = config.smtp.url ? createSmtpSender(config.smtp.url, config.smtp.from) : undefined;
   return {
     async send(message) {
       const real = message.channel === 'email' ? smtp : sms;
-      if (config.env !== 'production' || !real) {
-        if (config.env === 'production') logger?.warn({ channel: message.channel }, 'no transport for this channel: message written to the outbox only');
-        await outbox.send(message);
-      }
+      if (config.env === 'production' && !real) throw new Error(`no transport for ${message.channel} messages in production`);
+      if (config.env !== 'production') await outbox.send(message);
       if (real) await real.send(message);
     },
   };

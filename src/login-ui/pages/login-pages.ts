@@ -17,7 +17,7 @@ ${csrfInput(f)}${hidden('login_challenge', challenge)}
 </form>`;
 }
 
-export function renderAddressPage(o: { form: FormContext; challenge: string; client: OAuth2Client; method: Channel; flash: Flash }): string {
+export function renderAddressPage(o: { form: FormContext; challenge: string; client: OAuth2Client; method: Channel; flash: Flash; phone?: boolean }): string {
   const { form, challenge, method, flash } = o;
   const email = method === 'email';
   const input = email
@@ -48,7 +48,7 @@ export function renderAddressPage(o: { form: FormContext; challenge: string; cli
 <p class="lead">to continue to <strong>${appName(o.client)}</strong>. New here? The same steps create your wallet.</p>
 <nav class="tabs" aria-label="Sign in with">
 <a href="/login?${q(challenge)}&amp;method=email"${email ? html` aria-current="page"` : ''}>Email</a>
-<a href="/login?${q(challenge)}&amp;method=phone"${email ? '' : html` aria-current="page"`}>Phone</a>
+${o.phone === false ? '' : html`<a href="/login?${q(challenge)}&amp;method=phone"${email ? '' : html` aria-current="page"`}>Phone</a>`}
 </nav>
 ${flash.error ? html`<div class="alert error" role="alert">${flash.error}</div>` : ''}
 ${alert('ok', flash.notice)}

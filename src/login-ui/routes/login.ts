@@ -80,15 +80,17 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       if (!accepted.ok) return hydraErrorPage(reply, 'login', accepted.error);
       return reply.redirect(accepted.value.redirect_to, 302);
     }
-    const method: Channel = query.method === 'phone' ? 'phone' : 'email';
+    // No phone option where phone sign-in is off (production without an SMS sender, issue 11 #5).
+    const method: Channel = query.method === 'phone' && identity.phoneEnabled ? 'phone' : 'email';
     const flash = cookies.takeFlash(request, reply);
+    if (query.method === 'phone' && !identity.phoneEnabled) flash.error ??= IDENTITY_ERROR_MESSAGES.phone_unavailable;
     const hint = login.value.oidc_context?.login_hint;
     if (flash.value === undefined && typeof hint === 'string') {
       const fromHint = method === 'email' ? normalizeEmail(hint) : normalizePhone(hint);
       if (fromHint.ok) flash.value = fromHint.value;
     }
     allowAppTargets(reply, login.value.client);
-    return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash }));
+    return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash, phone: identity.phoneEnabled }));
   });
 
   app.post('/login', async (request, reply) => {
