@@ -8,8 +8,8 @@ import type { HydraAdmin } from '../hydra-port/port.ts';
 import { authRoutes } from '../identity/http/auth-routes.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { WalletDeps } from '../wallet/app/deps.ts';
-import { buildWalletDeps } from '../wallet/wallet-service.ts';
+import type { WalletDeps } from '../wallet/wallet-service.ts';
+import { buildApiServices } from './api-services.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import { createCredentialChecker } from './credentials.ts';
@@ -39,11 +39,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: fastifyTrustProxy(config.trustProxy) });
   registerServerPlugins(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   addHsts(app, config.hsts);
-  const wallet = { ...buildWalletDeps(config, db), ...deps.wallet };
+  const services = buildApiServices({ config, db, identity: deps.identity, logger: deps.logger, wallet: deps.wallet });
   const schema = buildWalletSchema();
   const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });
   app.addHook('onClose', async () => credentials.close());
-  const services = { config, wallet, identity: deps.identity, logger: deps.logger };
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof DatabaseUnavailableError) return reply.code(503).send({ errors: [{ message: 'The service is briefly unavailable', extensions: { code: 'UNAVAILABLE' } }] });

@@ -1,19 +1,31 @@
-// Per-request GraphQL context: the caller (if any), the services, and per-request memoization.
-import { GraphQLError } from 'graphql';
+// Per-request GraphQL context: the caller (if any), the app faces, per-request memoization, and the
+// checks every resolver starts with (scope, first-party session, the caller's account).
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ApiKey } from '../../api-keys/domain/api-key.ts';
 import type { Config } from '../../config/config.ts';
-import type { Scope } from '../scopes.ts';
 import type { IdentityService } from '../../identity/identity-service.ts';
+import type { UserId } from '../../shared/brand.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { WalletDeps } from '../../wallet/app/deps.ts';
-import { createAccountForUser } from '../../wallet/app/create-account.ts';
-import { isUuid } from '../../wallet/domain/ids.ts';
-import { findAccountByUser, listWallets, type Account, type Wallet } from '../../wallet/services/accounts.ts';
+import type { Result } from '../../shared/result.ts';
+import type { Account, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
 import type { Principal } from '../credentials.ts';
+import type { Scope } from '../scopes.ts';
+import { gqlError, valueOrThrow, type CodedError } from './error-map.ts';
+
+/** The API-key operations the resolvers use (bound to the database by the server). */
+export interface ApiKeysFace {
+  list(userId: UserId): Promise<ApiKey[]>;
+  create(input: { userId: UserId; name: string; scopes: readonly Scope[]; expireInDays: number | null; callerScopes: ReadonlySet<Scope> }): Promise<Result<{ apiKey: ApiKey; secret: string }, CodedError>>;
+  revoke(userId: UserId, id: string): Promise<Result<ApiKey, CodedError>>;
+}
 
 export interface ApiServices {
-  config: Config;
-  wallet: WalletDeps;
-  identity: Pick<IdentityService, 'getUser' | 'logout' | 'verifySessionToken' | 'initiateTotp' | 'confirmTotp' | 'disableTotp'>;
+  config: Pick<Config, 'urls'>;
+  wallet: WalletService;
+  identity: Pick<IdentityService, 'getUser' | 'logout' | 'initiateTotp' | 'confirmTotp' | 'disableTotp'>;
+  apiKeys: ApiKeysFace;
+  /** Counts a public invoice against its recipient wallet (issue 19 #1); undefined when unlimited. */
+  admitRecipientInvoice: CreateInvoiceInput['admit'];
   logger?: Logger | undefined;
 }
 
@@ -25,7 +37,22 @@ export interface ApiContext {
   memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]>; user?: ReturnType<IdentityService['getUser']> };
 }
 
-export const gqlError = (message: string, code: string): GraphQLError => new GraphQLError(message, { extensions: { code } });
+/**
+ * A field resolver: graphql-js hands it the parent object our mappers built and the arguments the schema
+ * validated (scalars parsed), so each resolver declares both types. Declared as a method so that maps of
+ * resolvers with different sources and arguments type-check without casts (method parameters are bivariant).
+ */
+export type Field<TSource = unknown, TArgs = Record<string, never>> = {
+  resolve(source: TSource, args: TArgs, ctx: ApiContext, info: GraphQLResolveInfo): unknown;
+}['resolve'];
+export type FieldMap = Record<string, Field<unknown, unknown>>;
+export type ResolverMap = Record<string, FieldMap>;
+
+/** Blink's mutations take one `input` object. */
+export type InputArgs<T> = { input: T };
+
+export const RECEIVE: Scope[] = ['receive', 'write'];
+export const WRITE: Scope[] = ['write'];
 
 /** The caller, holding one of the scopes; throws a coded GraphQL error before any side effect. */
 export function requireScope(ctx: ApiContext, ...anyOf: Scope[]): Principal {
@@ -37,25 +64,45 @@ export function requireScope(ctx: ApiContext, ...anyOf: Scope[]): Principal {
   return p;
 }
 
-/** The caller's account; created on first use for a user who has none yet (e.g. created before the wallet existed). */
+/**
+ * The account holder's own session, nothing else, whatever the scopes: a third-party app or an API key
+ * must never mint, list or revoke credentials, change the second factor or set the permanent username
+ * (issue 11 #5, issue 19 #15). Each could outlive the app's revocation, lock the user out or take over
+ * the account's identity.
+ */
+export function firstPartyPrincipal(ctx: ApiContext, scope: Scope, what: string): Principal {
+  const principal = requireScope(ctx, scope);
+  if (principal.kind !== 'session') {
+    throw gqlError(`${what} by the account holder in a first-party session (the wallet app or the developer portal)`, 'FIRST_PARTY_ONLY');
+  }
+  return principal;
+}
+
+/** The caller's account, read (or opened, by the wallet face) once per request. */
 export function accountOf(ctx: ApiContext, principal: Principal): Promise<Account> {
-  ctx.memo.account ??= (async () => {
-    const db = ctx.services.wallet.db;
-    if (!isUuid(principal.userId)) throw gqlError('No account for this user', 'ACCOUNT_NOT_FOUND');
-    let account = await findAccountByUser(db, principal.userId);
-    if (!account) {
-      const user = await ctx.services.identity.getUser(principal.userId).catch(() => undefined);
-      if (!user) throw gqlError('No account for this user', 'ACCOUNT_NOT_FOUND');
-      await createAccountForUser(db, principal.userId);
-      account = await findAccountByUser(db, principal.userId);
-      if (!account) throw gqlError('No account for this user', 'ACCOUNT_NOT_FOUND');
-    }
-    return account;
-  })();
+  ctx.memo.account ??= ctx.services.wallet.accountOfUser(principal.userId).then(valueOrThrow);
   return ctx.memo.account;
 }
 
+/** Forgets the account read in this request (after a change to it). */
+export function forgetAccount(ctx: ApiContext): void {
+  delete ctx.memo.account;
+  delete ctx.memo.wallets;
+}
+
 export function walletsOf(ctx: ApiContext, account: Account): Promise<Wallet[]> {
-  ctx.memo.wallets ??= listWallets(ctx.services.wallet.db, account.id);
+  ctx.memo.wallets ??= ctx.services.wallet.walletsOf(account.id);
   return ctx.memo.wallets;
+}
+
+/** The caller holding one of the scopes, and its account. */
+export async function caller(ctx: ApiContext, ...scopes: Scope[]): Promise<{ principal: Principal; account: Account }> {
+  const principal = requireScope(ctx, ...scopes);
+  return { principal, account: await accountOf(ctx, principal) };
+}
+
+/** A first-party caller (see firstPartyPrincipal) with `write`, and its account. */
+export async function firstPartyCaller(ctx: ApiContext, what: string): Promise<{ principal: Principal; account: Account }> {
+  const principal = firstPartyPrincipal(ctx, 'write', what);
+  return { principal, account: await accountOf(ctx, principal) };
 }

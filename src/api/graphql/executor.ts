@@ -19,9 +19,8 @@ import { DatabaseUnavailableError } from '../../db/database.ts';
 import type { ApiContext } from './context.ts';
 import { checkLimits, checkSingleMutation, LIMITS } from './limits.ts';
 import { guardReadData } from './read-guard.ts';
-import { resolvers } from './resolvers.ts';
 import { scalars } from './scalars.ts';
-import { typeDefs } from './schema.ts';
+import { resolvers, typeDefs } from './schema.ts';
 
 export function buildWalletSchema(): GraphQLSchema {
   const schema = buildSchema(typeDefs);
@@ -59,6 +58,8 @@ const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
 const MAX_CACHED_DOCUMENTS = 500;
 const MAX_CACHED_QUERY_LENGTH = 10_000;
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const badRequest = (message: string): GraphQLResponse => ({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
 
 export async function runGraphQL(schema: GraphQLSchema, request: GraphQLRequest, context: ApiContext): Promise<GraphQLResponse> {
@@ -73,7 +74,7 @@ export async function runGraphQL(schema: GraphQLSchema, request: GraphQLRequest,
     try {
       document = parse(request.query, { maxTokens: LIMITS.maxTokens });
     } catch (error) {
-      return { status: 400, body: { errors: [{ message: (error as GraphQLError).message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } };
+      return { status: 400, body: { errors: [{ message: error instanceof Error ? error.message : 'Syntax Error', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } };
     }
     const validationErrors = validate(schema, document, undefined, { maxErrors: 10 });
     if (validationErrors.length) return { status: 400, body: { errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) } };
@@ -82,11 +83,11 @@ export async function runGraphQL(schema: GraphQLSchema, request: GraphQLRequest,
       valid.set(request.query, document);
     }
   }
-  const operationName = (request.operationName as string | null | undefined) ?? null;
+  const operationName = typeof request.operationName === 'string' ? request.operationName : null;
   const operation = getOperationAST(document, operationName);
   if (!operation) return badRequest('No single operation to run: name one with operationName');
   if (operation.operation === 'subscription') return badRequest('Subscriptions are not served over POST');
-  const variables = (request.variables ?? {}) as Record<string, unknown>;
+  const variables = isRecord(request.variables) ? request.variables : {};
   const limit = checkSingleMutation(document, operation) ?? checkLimits(document, operation, variables);
   if (limit) return { status: 400, body: { errors: [limit.toJSON()] } };
 

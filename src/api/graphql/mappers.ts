@@ -1,13 +1,26 @@
-// Blink's object shapes, built from the wallet's records: wallets, prices, transactions, invoices, API keys.
+// Blink's object shapes, built from the app faces' records: users, accounts, wallets, prices,
+// transactions, invoices, API keys. The resolvers of each type receive these as their source.
 import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
-import type { Invoice } from '../../wallet/app/create-invoice.ts';
-import type { LedgerTransaction } from '../../wallet/app/list-transactions.ts';
-import { DISPLAY_CURRENCIES } from '../../wallet/domain/currencies.ts';
-import type { Wallet } from '../../wallet/services/accounts.ts';
-import type { ApiContext } from './context.ts';
+import type { UserId } from '../../shared/brand.ts';
+import { DISPLAY_CURRENCIES, type Account, type Invoice, type LedgerTransaction, type PaymentOutcome, type Wallet } from '../../wallet/wallet-service.ts';
+import type { Scope } from '../scopes.ts';
 
-export type WalletNode = Wallet & { __typename: 'BTCWallet' | 'UsdWallet' };
-export const walletNode = (w: Wallet): WalletNode => ({ ...w, __typename: w.currency === 'BTC' ? 'BTCWallet' : 'UsdWallet' });
+/** `me` and the payloads that return a user: the user id and the caller's account. */
+export interface UserSource {
+  id: UserId;
+  account: Account;
+}
+export type AccountSource = Account & { __typename: 'ConsumerAccount' };
+export type WalletSource = Wallet & { __typename: 'BTCWallet' | 'UsdWallet' };
+/** PaymentSendPayload: the outcome stays for the transaction field (read only when selected). */
+export interface PaymentPayloadSource {
+  errors: unknown[];
+  status: 'SUCCESS' | 'ALREADY_PAID' | 'FAILURE';
+  outcome: PaymentOutcome | undefined;
+}
+
+export const accountNode = (account: Account): AccountSource => ({ __typename: 'ConsumerAccount', ...account });
+export const walletNode = (w: Wallet): WalletSource => ({ ...w, __typename: w.currency === 'BTC' ? 'BTCWallet' : 'UsdWallet' });
 export const publicWallet = (w: Pick<Wallet, 'id' | 'currency'>) => ({ id: w.id, currency: w.currency, walletCurrency: w.currency });
 
 /** Blink's price objects: minor units with an offset of 12 decimal places. */
@@ -19,15 +32,13 @@ export function priceObjects(centsPerBtc: number) {
   };
 }
 
-export async function realtimePrice(ctx: ApiContext) {
-  const price = await ctx.services.wallet.price.btcUsdCents();
-  const p = priceObjects(price);
-  const usd = DISPLAY_CURRENCIES[0]!;
+export function realtimePriceNode(centsPerBtc: number) {
+  const p = priceObjects(centsPerBtc);
   return {
-    id: `USD-${price}`,
+    id: `USD-${centsPerBtc}`,
     timestamp: new Date(),
     denominatorCurrency: 'USD',
-    denominatorCurrencyDetails: usd,
+    denominatorCurrencyDetails: DISPLAY_CURRENCIES[0],
     btcSatPrice: p.satInCents,
     usdCentPrice: p.centInCents,
   };
@@ -76,6 +87,11 @@ export const invoiceNode = (inv: Invoice) => ({
   satoshis: inv.sats,
 });
 
+/** Blink's Scope enum values (upper case) and ours. */
+export type ScopeEnum = 'READ' | 'RECEIVE' | 'WRITE';
+export const SCOPE_OF_ENUM: Readonly<Record<ScopeEnum, Scope>> = { READ: 'read', RECEIVE: 'receive', WRITE: 'write' };
+export const scopeEnum = (s: Scope): ScopeEnum => (s === 'read' ? 'READ' : s === 'receive' ? 'RECEIVE' : 'WRITE');
+
 export const apiKeyNode = (k: ApiKey) => ({
   id: k.id,
   name: k.name,
@@ -85,6 +101,6 @@ export const apiKeyNode = (k: ApiKey) => ({
   lastUsedAt: k.lastUsedAt,
   expiresAt: k.expiresAt,
   readOnly: !k.scopes.includes('write') && !k.scopes.includes('receive'),
-  scopes: k.scopes.map((s) => s.toUpperCase()),
+  scopes: k.scopes.map(scopeEnum),
   limits: { dailySpentSats: 0, weeklySpentSats: 0, monthlySpentSats: 0, annualSpentSats: 0 },
 });

@@ -6,7 +6,7 @@
 //
 // Invoices are not in the list on purpose: the invoice a `receive` credential creates is the answer it
 // asks for (paymentRequest etc.); the wallet behind it is reachable only through Wallet, which is guarded.
-import { defaultFieldResolver, getNamedType, isInterfaceType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { requireScope, type ApiContext } from './context.ts';
 
 export const READ_DATA_TYPES: ReadonlySet<string> = new Set([
@@ -35,8 +35,8 @@ export function guardReadData(schema: GraphQLSchema): void {
     const ownsData = READ_DATA_TYPES.has(type.name);
     for (const field of Object.values(type.getFields())) {
       if (!ownsData && !READ_DATA_TYPES.has(getNamedType(field.type).name)) continue;
-      const resolve = (field.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<unknown, ApiContext>;
-      field.resolve = (source, args, ctx, info) => {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, ctx: ApiContext, info) => {
         requireScope(ctx, 'read');
         return resolve(source, args, ctx, info);
       };

@@ -10,7 +10,7 @@ function scalar(name: string, parse: (value: unknown) => unknown, serialize: (va
     try {
       return parse(value);
     } catch (error) {
-      return fail((error as Error).message);
+      return fail(error instanceof Error ? error.message : String(error));
     }
   };
   return new GraphQLScalarType({

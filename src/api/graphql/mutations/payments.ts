@@ -1,0 +1,63 @@
+// Payments area mutations: the sends. Each checks `write`, then calls one use case of the wallet face;
+// the Idempotency-Key header names the attempt.
+import type { AccountId } from '../../../shared/brand.ts';
+import type { Result } from '../../../shared/result.ts';
+import type { PaymentOutcome, WalletCurrency, WalletError, WalletService } from '../../../wallet/wallet-service.ts';
+import { caller, WRITE, type Field, type FieldMap, type InputArgs, type ResolverMap } from '../context.ts';
+import { failed } from '../error-map.ts';
+import type { PaymentPayloadSource } from '../mappers.ts';
+
+export const sdl = /* GraphQL */ `
+extend type Mutation {
+  intraLedgerPaymentSend(input: IntraLedgerPaymentSendInput!): PaymentSendPayload!
+  intraLedgerUsdPaymentSend(input: IntraLedgerUsdPaymentSendInput!): PaymentSendPayload!
+  lnInvoicePaymentSend(input: LnInvoicePaymentInput!): PaymentSendPayload!
+  lnNoAmountInvoicePaymentSend(input: LnNoAmountInvoicePaymentInput!): PaymentSendPayload!
+  lnNoAmountUsdInvoicePaymentSend(input: LnNoAmountUsdInvoicePaymentInput!): PaymentSendPayload!
+}
+`;
+
+interface SendInput {
+  walletId: string;
+  memo?: string | null;
+}
+
+/** The payload keeps the outcome; PaymentSendPayload.transaction shows it only when selected. */
+function paymentPayload(result: Result<PaymentOutcome, WalletError>): PaymentPayloadSource {
+  if (!result.ok) return { ...failed(result.error), status: 'FAILURE', outcome: undefined };
+  return { errors: [], status: result.value.status, outcome: result.value };
+}
+
+interface SendBase {
+  accountId: AccountId;
+  walletId: string;
+  memo: string | undefined;
+  idempotencyKey: string | undefined;
+}
+
+/** A send from one of the caller's wallets: `write` scope, then one use case of the wallet face. */
+function send<TInput extends SendInput>(run: (wallet: WalletService, base: SendBase, input: TInput) => Promise<Result<PaymentOutcome, WalletError>>): Field<unknown, InputArgs<TInput>> {
+  return async (_root, { input }, ctx) => {
+    const { account } = await caller(ctx, ...WRITE);
+    const base = { accountId: account.id, walletId: input.walletId, memo: input.memo ?? undefined, idempotencyKey: ctx.idempotencyKey };
+    return paymentPayload(await run(ctx.services.wallet, base, input));
+  };
+}
+
+/** intraLedgerPaymentSend and its USD twin: the same send, by the sending wallet's currency. */
+const intraLedgerSend = (currency: WalletCurrency) =>
+  send<SendInput & { recipientWalletId: string; amount: number }>((wallet, base, i) => wallet.sendIntraLedger({ ...base, recipientWalletId: i.recipientWalletId, amount: i.amount, currency }));
+
+/** lnNoAmountInvoicePaymentSend and its USD twin: the payer sets the amount in the sending wallet's currency. */
+const noAmountInvoiceSend = (requiredCurrency: WalletCurrency) =>
+  send<SendInput & { paymentRequest: string; amount: number }>((wallet, base, i) => wallet.payInvoice({ ...base, paymentRequest: i.paymentRequest, amount: i.amount, requiredCurrency }));
+
+const Mutation: FieldMap = {
+  intraLedgerPaymentSend: intraLedgerSend('BTC'),
+  intraLedgerUsdPaymentSend: intraLedgerSend('USD'),
+  lnInvoicePaymentSend: send<SendInput & { paymentRequest: string }>((wallet, base, i) => wallet.payInvoice({ ...base, paymentRequest: i.paymentRequest })),
+  lnNoAmountInvoicePaymentSend: noAmountInvoiceSend('BTC'),
+  lnNoAmountUsdInvoicePaymentSend: noAmountInvoiceSend('USD'),
+};
+
+export const resolvers: ResolverMap = { Mutation };
