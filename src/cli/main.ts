@@ -4,8 +4,7 @@ import { openDatabase } from '../db/open-database.ts';
 import { migrate } from '../db/migrate.ts';
 import { startStack } from '../main/stack.ts';
 import { CLIENTS_USAGE, runClientsCli } from './commands/clients.ts';
-import { FUND_USAGE, fundFromCli } from '../wallet/cli.ts';
-import type { WalletTarget } from '../wallet/app/find-wallet.ts';
+import { FUND_USAGE, fundFromCli, type WalletTarget } from './commands/wallet.ts';
 import { runAdminCommand } from './commands/admin.ts';
 import { runKeysCommand } from './commands/keys.ts';
 

@@ -1,4 +1,5 @@
-// The wallet module's face: the only wallet import of api/, portal/, cli/ and the composition root.
+// The wallet module's face: the only wallet import of api/, portal/ and cli/ (the composition root also
+// registers the operators' HTTP routes, wallet/http/admin-routes.ts, as it does identity's /auth/* routes).
 // createWalletService binds the use cases to their ports (built from Config by buildWalletDeps: the node
 // key derived from SECRETS_SYSTEM, so every process signs invoices with the same key; the fixed
 // development price; no Lightning backend). Operators' functions take just the database.
@@ -30,7 +31,6 @@ export { createAccountForUser } from './app/create-account.ts';
 export { fundTarget, fundWallet, type Funded } from './app/fund-wallet.ts';
 export type { WalletTarget } from './app/find-wallet.ts';
 export { seedDemoUser } from './app/seed-demo-user.ts';
-export { walletAdminRoutes } from './http/admin-routes.ts';
 export { DISPLAY_CURRENCIES, type DisplayCurrency } from './domain/currencies.ts';
 export { walletError } from './domain/errors.ts';
 export { MAX_CENTS, MAX_SATS } from './domain/money.ts';

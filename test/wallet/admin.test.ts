@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
 import { seedDemoUser, DEMO_EMAIL, DEMO_FUNDING } from '../../src/wallet/app/seed-demo-user.ts';
-import { fundFromCli } from '../../src/wallet/cli.ts';
+import { fundFromCli } from '../../src/cli/commands/wallet.ts';
 import { walletAdminRoutes } from '../../src/wallet/http/admin-routes.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { assertLedgerConsistent, balance, newAccount } from './helpers.ts';

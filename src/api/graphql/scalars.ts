@@ -1,6 +1,6 @@
 // Blink's custom scalars, each validating its input: a bad value is a GraphQL error before any resolver runs.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { MAX_CENTS, MAX_SATS } from '../../wallet/domain/money.ts';
+import { MAX_CENTS, MAX_SATS } from '../../wallet/wallet-service.ts';
 
 function scalar(name: string, parse: (value: unknown) => unknown, serialize: (value: unknown) => unknown = (v) => v): GraphQLScalarType {
   const fail = (message: string): never => {

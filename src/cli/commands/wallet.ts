@@ -1,16 +1,14 @@
 // What `lightgate wallet fund` calls: fund by wallet id, or by the user's e-mail and a currency.
 import { userInfo } from 'node:os';
-import type { Database } from '../db/database.ts';
-import { err, type Result } from '../shared/result.ts';
-import { findWallet, type WalletTarget } from './app/find-wallet.ts';
-import { fundWallet, type Funded } from './app/fund-wallet.ts';
-import type { WalletError } from './domain/errors.ts';
+import type { Database } from '../../db/database.ts';
+import type { Result } from '../../shared/result.ts';
+import { fundTarget, type Funded, type WalletError, type WalletTarget } from '../../wallet/wallet-service.ts';
+
+export type { WalletTarget };
 
 export async function fundFromCli(db: Database, target: WalletTarget, amount: number, memo?: string): Promise<Result<Funded, WalletError>> {
-  const wallet = await findWallet(db, target);
-  if (!wallet.ok) return err(wallet.error);
   // Audited as the operating-system user who ran the command (issue 11 #5).
-  return fundWallet(db, { walletId: wallet.value, amount, memo: memo ?? 'Funding (CLI)', by: { actor: `cli:${operatorName()}` } });
+  return fundTarget(db, target, { amount, memo: memo ?? 'Funding (CLI)', by: { actor: `cli:${operatorName()}` } });
 }
 
 function operatorName(): string {
