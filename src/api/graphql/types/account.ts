@@ -4,6 +4,17 @@ import { gqlError } from '../error-map.ts';
 import { accountNode, publicWallet, realtimePriceNode, walletNode, type AccountSource, type UserSource } from '../mappers.ts';
 import { transactionPage, type PageArgs } from './payments.ts';
 
+const accountFieldsSdl = `
+  id: ID!
+  defaultWalletId: WalletId!
+  defaultWallet: PublicWallet!
+  displayCurrency: DisplayCurrency!
+  level: AccountLevel!
+  realtimePrice: RealtimePrice!
+  transactions(after: String, before: String, first: Int, last: Int, walletIds: [WalletId]): TransactionConnection
+  walletById(walletId: WalletId!): Wallet!
+  wallets: [Wallet!]!`;
+
 export const sdl = /* GraphQL */ `
 type Authorization { scopes: [Scope!]! }
 type Currency { flag: String! fractionDigits: Int! id: ID! name: String! symbol: String! }
@@ -20,27 +31,9 @@ type User {
 }
 type Email { address: EmailAddress verified: Boolean }
 
-interface Account {
-  id: ID!
-  defaultWalletId: WalletId!
-  defaultWallet: PublicWallet!
-  displayCurrency: DisplayCurrency!
-  level: AccountLevel!
-  realtimePrice: RealtimePrice!
-  transactions(after: String, before: String, first: Int, last: Int, walletIds: [WalletId]): TransactionConnection
-  walletById(walletId: WalletId!): Wallet!
-  wallets: [Wallet!]!
+interface Account {${accountFieldsSdl}
 }
-type ConsumerAccount implements Account {
-  id: ID!
-  defaultWalletId: WalletId!
-  defaultWallet: PublicWallet!
-  displayCurrency: DisplayCurrency!
-  level: AccountLevel!
-  realtimePrice: RealtimePrice!
-  transactions(after: String, before: String, first: Int, last: Int, walletIds: [WalletId]): TransactionConnection
-  walletById(walletId: WalletId!): Wallet!
-  wallets: [Wallet!]!
+type ConsumerAccount implements Account {${accountFieldsSdl}
 }
 
 type SuccessPayload { errors: [Error!]! success: Boolean }

@@ -1,29 +1,19 @@
 // Invoices area types: Lightning invoices, their payloads and status.
+const invoiceFieldsSdl = `
+  createdAt: Timestamp!
+  externalId: TxExternalId!
+  paymentHash: PaymentHash!
+  paymentRequest: LnPaymentRequest!
+  paymentSecret: LnPaymentSecret!
+  paymentStatus: InvoicePaymentStatus!`;
+
 export const sdl = /* GraphQL */ `
-interface Invoice {
-  createdAt: Timestamp!
-  externalId: TxExternalId!
-  paymentHash: PaymentHash!
-  paymentRequest: LnPaymentRequest!
-  paymentSecret: LnPaymentSecret!
-  paymentStatus: InvoicePaymentStatus!
+interface Invoice {${invoiceFieldsSdl}
 }
-type LnInvoice implements Invoice {
-  createdAt: Timestamp!
-  externalId: TxExternalId!
-  paymentHash: PaymentHash!
-  paymentRequest: LnPaymentRequest!
-  paymentSecret: LnPaymentSecret!
-  paymentStatus: InvoicePaymentStatus!
+type LnInvoice implements Invoice {${invoiceFieldsSdl}
   satoshis: SatAmount!
 }
-type LnNoAmountInvoice implements Invoice {
-  createdAt: Timestamp!
-  externalId: TxExternalId!
-  paymentHash: PaymentHash!
-  paymentRequest: LnPaymentRequest!
-  paymentSecret: LnPaymentSecret!
-  paymentStatus: InvoicePaymentStatus!
+type LnNoAmountInvoice implements Invoice {${invoiceFieldsSdl}
 }
 
 type LnInvoicePayload { errors: [Error!]! invoice: LnInvoice }
