@@ -1,22 +1,21 @@
 // NextAuth (v4) with the Blink provider exactly as in Blink's OAuth2 guide, pointed at Lightgate: the same
-// Hydra discovery document, scope "read", no ID token, PKCE and state. The JWT keeps the access token, its
-// expiry and the refresh token; the session callback reads the merchant from the wallet API.
+// Hydra discovery document, scope "read", no ID token, PKCE and state. The access and refresh tokens stay on
+// the server (lib/token-store.ts): the JWT cookie holds only a session id, and the session the browser reads
+// holds the merchant, never a token (issue 19 #16). The session callback reads the merchant from the wallet API.
 import type { NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { fetchMerchant, type Merchant } from "./blink";
+import { forgetTokens, isFresh, readTokens, refreshOnce, saveTokens, type StoredTokens } from "./token-store";
 
 const HYDRA_PUBLIC = process.env.HYDRA_PUBLIC ?? "http://localhost:4444";
 
 interface BlinkToken extends JWT {
-  accessToken?: string;
-  /** Epoch seconds. */
-  expiresAt?: number;
-  refreshToken?: string;
+  /** The server-side token record (lib/token-store.ts). */
+  sid?: string;
   error?: "RefreshAccessTokenError";
 }
 
 export interface PosSession extends Session {
-  accessToken?: string;
   merchant?: Merchant;
   error?: "RefreshAccessTokenError" | "WalletUnavailable";
 }
@@ -35,25 +34,23 @@ function discoverTokenEndpoint(): Promise<string> {
 }
 
 /** Refresh grant (RFC 6749 section 6). The server rotates refresh tokens: keep the new one. */
-async function refreshAccessToken(token: BlinkToken): Promise<BlinkToken> {
+async function refreshAccessToken(tokens: StoredTokens): Promise<StoredTokens | undefined> {
   try {
     const basic = Buffer.from(`${encodeURIComponent(process.env.CLIENT_ID ?? "")}:${encodeURIComponent(process.env.CLIENT_SECRET ?? "")}`).toString("base64");
     const response = await fetch(await discoverTokenEndpoint(), {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: token.refreshToken ?? "" }),
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refreshToken ?? "" }),
     });
     const refreshed = (await response.json()) as { access_token?: string; expires_in?: number; refresh_token?: string };
-    if (!response.ok || !refreshed.access_token) throw new Error(`refresh failed with ${response.status}`);
+    if (!response.ok || !refreshed.access_token) return undefined;
     return {
-      ...token,
       accessToken: refreshed.access_token,
       expiresAt: Math.floor(Date.now() / 1000) + (refreshed.expires_in ?? 3600),
-      refreshToken: refreshed.refresh_token ?? token.refreshToken,
-      error: undefined,
+      refreshToken: refreshed.refresh_token ?? tokens.refreshToken,
     };
   } catch {
-    return { ...token, error: "RefreshAccessTokenError" };
+    return undefined;
   }
 }
 
@@ -81,30 +78,38 @@ export const authOptions: NextAuthOptions = {
     async jwt({ token, account }) {
       const t = token as BlinkToken;
       if (account) {
-        // First sign-in: keep what the token endpoint gave.
-        return {
-          ...t,
-          accessToken: account.access_token,
-          expiresAt: account.expires_at,
-          refreshToken: account.refresh_token,
-        };
+        // First sign-in: the tokens go to the server-side store; the cookie gets only its id.
+        if (!account.access_token) return { ...t, error: "RefreshAccessTokenError" };
+        const sid = saveTokens({ accessToken: account.access_token, expiresAt: account.expires_at, refreshToken: account.refresh_token });
+        return { ...t, sid };
       }
-      if (t.expiresAt === undefined || Date.now() < t.expiresAt * 1000 - 10_000) return t;
-      if (!t.refreshToken) return { ...t, error: "RefreshAccessTokenError" };
-      return refreshAccessToken(t);
+      if (t.error) return t;
+      const stored = readTokens(t.sid);
+      if (stored && isFresh(stored)) return t;
+      if (!stored?.refreshToken) {
+        forgetTokens(t.sid);
+        return { ...t, error: "RefreshAccessTokenError" };
+      }
+      return (await refreshOnce(t.sid!, refreshAccessToken)) ? t : { ...t, error: "RefreshAccessTokenError" };
     },
     async session({ session, token }) {
       const t = token as BlinkToken;
       const s = session as PosSession;
-      s.accessToken = t.accessToken;
       if (t.error) {
         s.error = t.error;
         return s;
       }
-      const merchant = t.accessToken ? await fetchMerchant(t.accessToken) : undefined;
+      const stored = readTokens(t.sid);
+      const merchant = stored ? await fetchMerchant(stored.accessToken) : undefined;
       if (merchant) s.merchant = merchant;
       else s.error = "WalletUnavailable";
       return s;
+    },
+  },
+  events: {
+    // Signing out forgets the tokens: a copy of the old cookie is worth nothing.
+    async signOut({ token }) {
+      forgetTokens((token as BlinkToken | null)?.sid);
     },
   },
 };
