@@ -67,7 +67,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     }
     if (!config.services.includes('auth')) {
       // No admin API here: the admin port still serves /metrics and health (skipped if another process holds it).
-      const metricsApp = buildMetricsServer({ db, logger });
+      const metricsApp = buildMetricsServer({ db, logger, credentials: config.adminApi });
       try {
         listening.admin = await listen(metricsApp, config.listen.admin.host, config.listen.admin.port);
         servers.push(metricsApp);

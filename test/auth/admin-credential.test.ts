@@ -129,14 +129,23 @@ for (const kind of DATABASE_KINDS) {
         return startStack(config, { db: t.stack.db, logger: createLogger('silent') });
       };
       const withToken = await second({ HYDRA_ADMIN_TOKEN: TOKEN });
+      const own = await second({ ADMIN_API_TOKEN: TOKEN });
       const without = await second({});
       try {
         const ok = await withToken.hydra!.getClient('lightgate-portal');
         assert.ok(ok.ok || ok.error.status === 404, JSON.stringify(ok));
+        // Without HYDRA_ADMIN_TOKEN the deployment's own ADMIN_API_TOKEN is sent.
+        const viaOwn = await own.hydra!.getClient('lightgate-portal');
+        assert.ok(viaOwn.ok || viaOwn.error.status === 404, JSON.stringify(viaOwn));
         const refused = await without.hydra!.getClient('lightgate-portal');
         assert.equal(refused.ok ? 200 : refused.error.status, 401);
+        // That process's own admin port (metrics and health) takes the same credential.
+        assert.equal((await fetch(`${own.listening.admin}/metrics`)).status, 401);
+        assert.equal((await fetch(`${own.listening.admin}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
+        assert.equal((await fetch(`${own.listening.admin}/health/alive`)).status, 200);
       } finally {
         await withToken.close();
+        await own.close();
         await without.close();
       }
     });
