@@ -174,7 +174,13 @@ function developmentSecrets(dataDir: string): { system: string[]; cookie: string
   preparePrivateDir(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { system: string[]; cookie: string[] };
   const secrets = { system: [randomBytes(32).toString('base64url')], cookie: [randomBytes(32).toString('base64url')] };
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' });
+  try {
+    // 'wx': never through a file (or link) planted there; another process starting at once may have won.
+    writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(readFileSync(file, 'utf8')) as { system: string[]; cookie: string[] };
+  }
   return secrets;
 }
 
