@@ -30,7 +30,21 @@ export function preparePrivateDir(dir: string): void {
         `it holds the database, secrets and sign-in codes. Fix it with: chmod 700 ${dir}`,
     );
   }
-  if (mode & 0o077) chmodSync(dir, PRIVATE_DIR_MODE);
+  // Its owner can write to it too: another user's directory is refused like a shared one.
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new ConfigError(
+      `invalid configuration:\n  LIGHTGATE_DATA_DIR: ${dir} belongs to another user (uid ${st.uid}, this process runs as uid ${uid}); ` +
+        `use a directory of this user, e.g.: chown ${uid} ${dir} && chmod 700 ${dir}`,
+    );
+  }
+  if (mode & 0o077) {
+    try {
+      chmodSync(dir, PRIVATE_DIR_MODE);
+    } catch {
+      throw new ConfigError(`invalid configuration:\n  LIGHTGATE_DATA_DIR: ${dir} is readable by other users (mode ${mode.toString(8)}) and cannot be changed: chmod 700 ${dir}`);
+    }
+  }
 }
 
 /** chmod 0700 / 0600 of every directory and file under `dir` (symbolic links are left alone, not followed). */

@@ -2,7 +2,7 @@
 // user running Lightgate: created 0700, every file in it 0600, and a directory that other users can write
 // to is refused at start. A real `lightgate start` child on PGlite.
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -70,6 +70,15 @@ for (const mode of [0o777, 0o775, 0o757]) {
     rmSync(parent, { recursive: true, force: true });
   });
 }
+
+test('issue 19 #4: start refuses a data directory that belongs to another user (the suite runs as root, as .ci/run does)', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'lg-datadir-'));
+  const dataDir = join(parent, 'theirs');
+  mkdirSync(dataDir, { mode: 0o700 });
+  chownSync(dataDir, 65534, 65534);
+  assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dataDir }), (e: Error) => /belongs to another user/.test(e.message) && e.message.includes(dataDir));
+  rmSync(parent, { recursive: true, force: true });
+});
 
 test('issue 19 #4: a data directory only readable by others (an older 0755 one) is tightened to 0700', () => {
   const parent = mkdtempSync(join(tmpdir(), 'lg-datadir-'));
