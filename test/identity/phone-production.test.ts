@@ -14,21 +14,21 @@ const CALLBACK = 'http://127.0.0.1:9/cb';
 const PRODUCTION = {
   NODE_ENV: 'production',
   LIGHTGATE_SERVICES: 'auth,api,ui',
-  // TLS ends at a proxy on loopback that says so in X-Forwarded-Proto (cookies are Secure).
+  // An http issuer: TLS ends at a proxy in front (issue 19 #14); cookies stay Secure and :4444 still sets them.
   TLS_TERMINATED_AT_PROXY: 'true',
-  TRUST_PROXY: 'loopback',
   // Never reached: these tests send no e-mail.
   SMTP_URL: 'smtp://127.0.0.1:9',
 };
 
 async function loginPage(p: LightgateProcess, method?: string): Promise<string> {
   const client = await createClient(p.urls.admin, CALLBACK);
-  const res = await fetch(authorizeUrl(p.urls.public, client.client_id, CALLBACK, 'openid read', pkce()), { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+  const res = await fetch(authorizeUrl(p.urls.public, client.client_id, CALLBACK, 'openid read', pkce()), { redirect: 'manual' });
   assert.equal(res.status, 303, await res.clone().text());
+  assert.match(res.headers.get('set-cookie') ?? '', /; secure/i, 'issue 19 #14: Secure cookies behind a TLS proxy');
   const location = new URL(res.headers.get('location')!, p.urls.public);
   const challenge = location.searchParams.get('login_challenge')!;
   assert.ok(challenge, `redirected to the login app: ${location.href}`);
-  const page = await fetch(`${p.urls.ui}/login?login_challenge=${encodeURIComponent(challenge)}${method ? `&method=${method}` : ''}`, { headers: { 'x-forwarded-proto': 'https' } });
+  const page = await fetch(`${p.urls.ui}/login?login_challenge=${encodeURIComponent(challenge)}${method ? `&method=${method}` : ''}`);
   assert.equal(page.status, 200);
   return page.text();
 }
