@@ -70,9 +70,11 @@ export function createCounter(db: Queryable): Counter {
   const flush = async () => {
     try {
       while (pending.size) {
-        const batches = pending;
+        const batches = [...pending.values()];
         pending = new Map();
-        for (const batch of batches.values()) await write(batch);
+        // Batches of other windows or clocks go at the same time; each sorts its keys, so row locks are
+        // always taken in one order.
+        await Promise.all(batches.map(write));
       }
     } finally {
       scheduled = false;
