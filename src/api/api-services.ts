@@ -1,8 +1,6 @@
 // The app faces the resolvers call, bound once per server: the wallet (its ports from Config unless
 // overridden), API keys, identity, and the per-recipient limit on public invoices (issue 19 #1).
-import { listApiKeys } from '../api-keys/app/api-key-store.ts';
-import { createApiKey } from '../api-keys/app/create-api-key.ts';
-import { revokeApiKey } from '../api-keys/app/revoke-api-key.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys/api-keys-service.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { IdentityService } from '../identity/identity-service.ts';

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { HydraAdmin } from '../hydra-port/port.ts';
-import { API_KEY_REVOKED_CHANNEL } from '../api-keys/app/revoke-api-key.ts';
-import { touchApiKey, verifyApiKey, type VerifiedApiKey } from '../api-keys/app/verify-api-key.ts';
+import { API_KEY_REVOKED_CHANNEL, touchApiKey, verifyApiKey, type VerifiedApiKey } from '../api-keys/api-keys-service.ts';
 import { ALL_SCOPES, parseScopeString, type Scope } from './scopes.ts';
 import type { UserId } from '../shared/brand.ts';
 import { err, ok, type Result } from '../shared/result.ts';

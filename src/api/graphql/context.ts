@@ -1,7 +1,7 @@
 // Per-request GraphQL context: the caller (if any), the app faces, per-request memoization, and the
 // checks every resolver starts with (scope, first-party session, the caller's account).
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ApiKey } from '../../api-keys/domain/api-key.ts';
+import type { ApiKey } from '../../api-keys/api-keys-service.ts';
 import type { Config } from '../../config/config.ts';
 import type { IdentityService } from '../../identity/identity-service.ts';
 import type { UserId } from '../../shared/brand.ts';

@@ -1,6 +1,6 @@
 // Blink's object shapes, built from the app faces' records: users, accounts, wallets, prices,
 // transactions, invoices, API keys. The resolvers of each type receive these as their source.
-import { isExpired, type ApiKey } from '../../api-keys/domain/api-key.ts';
+import { isExpired, type ApiKey } from '../../api-keys/api-keys-service.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { DISPLAY_CURRENCIES, type Account, type Invoice, type LedgerTransaction, type PaymentOutcome, type Wallet } from '../../wallet/wallet-service.ts';
 import type { Scope } from '../scopes.ts';
