@@ -1,7 +1,8 @@
 // End to end over GraphQL: invoices, payments, idempotency keys, statuses and the transaction list.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { UserId } from '../../src/shared/brand.ts';
 import { encodeInvoice } from '../../src/wallet/services/bolt11.ts';
 import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
@@ -127,5 +128,18 @@ describe('payments over GraphQL', () => {
       assert.equal(sent.body.data?.[name].status, 'SUCCESS', JSON.stringify(sent.body));
       assert.deepEqual(sent.body.data?.[name].transaction, await listed(alice, String(variables.w)), name);
     }
+  });
+
+  test('issue 12: the wallet face opens an account on first use for a user identity knows, never for an unknown subject', async () => {
+    const known = randomUUID() as UserId;
+    await h.stack.database.db.query('INSERT INTO users (id, email) VALUES ($1, $2)', [known, `${known}@example.com`]);
+    const asUser = (userId: UserId): TestUser => ({ userId, email: '', session: '', btcWalletId: '', usdWalletId: '' });
+    const opened = await h.gql('{ me { id defaultAccount { wallets { walletCurrency balance } } } }', {}, oauth(await h.oauthToken(asUser(known), ['read'])));
+    assert.deepEqual(opened.body.data?.me, { id: known, defaultAccount: { wallets: [{ walletCurrency: 'BTC', balance: 0 }, { walletCurrency: 'USD', balance: 0 }] } });
+    const stranger = randomUUID() as UserId;
+    const refused = await h.gql('{ me { id } }', {}, oauth(await h.oauthToken(asUser(stranger), ['read'])));
+    assert.equal(refused.body.errors?.[0]?.extensions?.code, 'ACCOUNT_NOT_FOUND');
+    const [row] = await h.stack.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM wallet_accounts WHERE user_id = $1', [stranger]);
+    assert.equal(row?.n, 0);
   });
 });
