@@ -1,16 +1,20 @@
 // `npm test`: typecheck, lint, then every test file under test/ with node's test runner.
-// Starts what the tests need: PostgreSQL must answer at 127.0.0.1:5432 (.ci/run starts it).
+// PostgreSQL: the one at TEST_POSTGRES_URL (default 127.0.0.1:5432, which .ci/run starts); where none answers,
+// the tests start an embedded one (test/support/embedded-postgres.ts), stopped here if this run started it.
 import { spawnSync } from 'node:child_process';
+import { stopEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
 
 const steps: [string, string[]][] = [
   ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
   ['lint', ['npx', 'eslint', '.']],
   ['tests', [process.execPath, '--test', '--test-concurrency=2', '--test-timeout=180000', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['test/**/*.test.ts'])]],
 ];
+const runStart = Date.now();
 for (const [name, [cmd, ...args]] of steps) {
   if (process.env.SKIP_CHECKS && name !== 'tests') continue;
   console.log(`\n== ${name}`);
   const r = spawnSync(cmd!, args, { stdio: 'inherit' });
+  if (name === 'tests') await stopEmbeddedPostgres(runStart);
   if (r.status !== 0) {
     console.error(`\n${name} failed`);
     process.exit(r.status ?? 1);

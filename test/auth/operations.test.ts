@@ -8,7 +8,7 @@ import * as jose from 'jose';
 import pg from 'pg';
 import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow } from '../hydra/support/flow.ts';
 import { UNREACHABLE_UI } from '../hydra/support/target.ts';
-import { POSTGRES_ADMIN_URL } from '../support/databases.ts';
+import { postgresAdminUrl } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { seedDemoUser } from '../../src/wallet/app/seed-demo-user.ts';
 
@@ -99,7 +99,7 @@ describe('operations on PostgreSQL', () => {
       const admin2 = other.stack.listening.admin!;
       assert.equal((await fetch(`${other.urls.issuer}/health/ready`)).status, 200);
       const name = new URL(other.database.url!).pathname.slice(1);
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      const c = new pg.Client({ connectionString: await postgresAdminUrl() });
       await c.connect();
       await c.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
       await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);

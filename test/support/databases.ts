@@ -5,10 +5,19 @@ import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
+import { ensureEmbeddedPostgres, postgresAnswers } from './embedded-postgres.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CONFIGURED_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let adminUrl: Promise<string> | undefined;
+
+/** The server's admin URL: TEST_POSTGRES_URL (default 127.0.0.1:5432) when a PostgreSQL answers there, else a
+ *  PostgreSQL the tests start themselves from the embedded-postgres package, shared by all test files. */
+export function postgresAdminUrl(): Promise<string> {
+  adminUrl ??= postgresAnswers(CONFIGURED_URL).then((answers) => (answers ? CONFIGURED_URL : ensureEmbeddedPostgres()));
+  return adminUrl;
+}
 
 export interface TestDatabase {
   db: Database;
@@ -20,15 +29,16 @@ export interface TestDatabase {
 /** A fresh PostgreSQL database on the shared server; drop() removes it. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `lightgate_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const adminUrl = await postgresAdminUrl();
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   return {
     url,
     async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
