@@ -13,13 +13,13 @@ import { toProviderMetadata } from './client-metadata.ts';
 import { createClientAuthThrottle } from './client-auth-throttle.ts';
 import { createConsentSessions } from './consent-sessions.ts';
 import { createHandledChallenges } from './handled-challenges.ts';
-import { createHydraFlows } from './hydra-flows.ts';
+import { createHydraFlows } from './hydra-admin.ts';
 import { createFlowVerifiers } from './flow-verifiers.ts';
 import { createLogoutRequests } from './logout-requests.ts';
 import { buildProvider } from './provider-factory.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { KEYS_CHANNEL, loadSigningKeys, retiredKeyGraceSeconds, signingKeysVersion } from './signing-keys.ts';
-import { deleteExpiredPayloads } from './sql-adapter.ts';
+import { deleteClientPayloads, deleteExpiredPayloads } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
 import { hashLegacyPayloadIds } from './legacy-token-ids.ts';
 
@@ -69,7 +69,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
 
   const revokeAll = async (clientId: string) => {
     await consentSessions.revokeForClient(clientId);
-    await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
+    await deleteClientPayloads(db, clientId);
   };
   const validate = async (stored: StoredClient) => {
     // Hydra accepts clients without redirect URIs; they simply cannot run an authorization code flow.

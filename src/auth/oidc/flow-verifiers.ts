@@ -4,7 +4,8 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
-import { unavailable } from './sql-adapter.ts';
+import { unavailable } from './error-map.ts';
+import { findLivePayload, insertPayload, takePayload } from './sql-adapter.ts';
 
 export type VerifierKind = 'login' | 'consent' | 'logout';
 
@@ -38,30 +39,18 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function createFlowVerifiers(raw: Database): FlowVerifiers {
-  const db = { query: <R>(sql: string, params: unknown[]) => guard(() => raw.query<R>(sql, params)) };
+  const db = { query: <R>(sql: string, params?: readonly unknown[]) => guard(() => raw.query<R>(sql, params)) };
   return {
     async issue(decision, ttlSeconds) {
       const verifier = generateSecret(32);
-      await db.query(`INSERT INTO oidc_payloads (model, id, payload, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`, [
-        MODEL,
-        hashSecret(verifier),
-        JSON.stringify(decision),
-        Math.max(1, Math.floor(ttlSeconds)),
-      ]);
+      await insertPayload(db, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) });
       return verifier;
     },
     async peek(verifier) {
-      if (!sane(verifier)) return undefined;
-      const [row] = await db.query<{ payload: PendingDecision }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [MODEL, hashSecret(verifier)]);
-      return row?.payload;
+      return sane(verifier) ? findLivePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;
     },
     async take(verifier) {
-      if (!sane(verifier)) return undefined;
-      const [row] = await db.query<{ payload: PendingDecision; live: boolean }>('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live', [
-        MODEL,
-        hashSecret(verifier),
-      ]);
-      return row?.live ? row.payload : undefined;
+      return sane(verifier) ? takePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;
     },
   };
 }

@@ -1,6 +1,7 @@
-// Pending logout requests (Hydra's logout challenge), kept in oidc_payloads under the model "LogoutRequest".
+// Pending logout requests (Hydra's logout challenge), kept by sql-adapter.ts under the model "LogoutRequest".
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
+import { deletePayload, findLivePayload, insertPayload } from './sql-adapter.ts';
 
 export interface LogoutRequestRecord {
   secret: string;
@@ -27,19 +28,11 @@ export function createLogoutRequests(db: Database, ttlSeconds: number): LogoutRe
       const challenge = randomBytes(24).toString('base64url');
       const now = new Date();
       const record: LogoutRequestRecord = { ...input, requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString() };
-      await db.query(
-        `INSERT INTO oidc_payloads (model, id, payload, subject, client_id, expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-        [MODEL, challenge, JSON.stringify(record), record.subject || null, record.clientId ?? null, ttlSeconds],
-      );
+      await insertPayload(db, { model: MODEL, id: challenge, payload: record, subject: record.subject || null, clientId: record.clientId ?? null, ttlSeconds });
       return challenge;
     },
-    async find(challenge) {
-      const [row] = await db.query<{ payload: LogoutRequestRecord }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [MODEL, challenge]);
-      return row?.payload;
-    },
-    async remove(challenge) {
-      await db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [MODEL, challenge]);
-    },
+    find: (challenge) => findLivePayload<LogoutRequestRecord>(db, MODEL, challenge),
+    remove: (challenge) => deletePayload(db, MODEL, challenge),
   };
 }
 

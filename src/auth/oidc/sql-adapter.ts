@@ -1,21 +1,18 @@
-// oidc-provider's adapter contract over the oidc_payloads table (and oauth2_clients for the Client model).
-// Expired rows are invisible; consume() is atomic so a code or refresh token can be spent only once.
+// The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model).
+// - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
+//   code or refresh token can be spent only once.
+// - Lightgate's own rows in the same table (flow verifiers, logout requests) and the Hydra admin
+//   operations on it (introspection, revoking sessions and tokens), as the named statements below.
 // Tokens, codes and sessions are stored under a keyed hash of their value, never the value (token-ids.ts).
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
+import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
-
-/** Database outages surface as RFC 6749 temporarily_unavailable with 503, never a 500. */
-export function unavailable(cause: unknown): Error {
-  const error = new errors.CustomOIDCProviderError('temporarily_unavailable', 'the authorization server is temporarily unavailable');
-  Object.assign(error, { status: 503, statusCode: 503, expose: true, cause });
-  return error;
-}
 
 async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -157,7 +154,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         // Lost a race with a concurrent redemption: treat as replay (RFC 6749 section 4.1.2, RFC 9700 section 4.14).
         const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
         if (row?.grant_id) await revokeGrant(db, row.grant_id);
-        throw new errors.InvalidGrant('grant already used');
+        throw new GrantAlreadyUsed();
       }
       // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after this).
       if (this.model === 'RefreshToken' && rows[0]?.grant_id) {
@@ -183,4 +180,83 @@ export async function revokeGrant(db: Database, grantId: string): Promise<void> 
 export async function deleteExpiredPayloads(db: Database): Promise<number> {
   const rows = await db.query(`DELETE FROM oidc_payloads WHERE expires_at < now() - interval '1 hour' RETURNING 1`);
   return rows.length;
+}
+
+type Sql = Pick<Queryable, 'query'>;
+
+/** A row of Lightgate's own models (FlowVerifier, LogoutRequest), live for ttlSeconds. */
+export async function insertPayload(db: Sql, row: { model: string; id: string; payload: unknown; subject?: string | null; clientId?: string | null; ttlSeconds: number }): Promise<void> {
+  await db.query(`INSERT INTO oidc_payloads (model, id, payload, subject, client_id, expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`, [
+    row.model,
+    row.id,
+    JSON.stringify(row.payload),
+    row.subject ?? null,
+    row.clientId ?? null,
+    row.ttlSeconds,
+  ]);
+}
+
+export async function findLivePayload<T>(db: Sql, model: string, id: string): Promise<T | undefined> {
+  const [row] = await db.query<{ payload: T }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [model, id]);
+  return row?.payload;
+}
+
+/** Deletes the row and returns its payload when it was live: a second take finds nothing. */
+export async function takePayload<T>(db: Sql, model: string, id: string): Promise<T | undefined> {
+  const [row] = await db.query<{ payload: T; live: boolean }>('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live', [model, id]);
+  return row?.live ? row.payload : undefined;
+}
+
+export async function deletePayload(db: Sql, model: string, id: string): Promise<void> {
+  await db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [model, id]);
+}
+
+/** Hydra's DELETE /admin/oauth2/auth/sessions/login: every login session of the subject. */
+export async function deleteLoginSessions(db: Sql, subject: string): Promise<void> {
+  await db.query(`DELETE FROM oidc_payloads WHERE model = 'Session' AND subject = $1`, [subject]);
+}
+
+/** The client's tokens and codes (Hydra's DELETE /admin/oauth2/tokens), or every row of the client when deleted or suspended. */
+export async function deleteClientPayloads(db: Sql, clientId: string, models?: readonly string[]): Promise<void> {
+  if (models) await db.query(`DELETE FROM oidc_payloads WHERE client_id = $1 AND model = ANY($2::text[])`, [clientId, models]);
+  else await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
+}
+
+export interface LiveToken {
+  model: string;
+  payload: { scope?: string; clientId: string; accountId?: string; exp: number; iat: number };
+  /** The client's status (only 'active' tokens are active). */
+  status: string | null;
+  /** The consent's session.access_token claims (Hydra's `ext`). */
+  claims: Record<string, unknown> | null;
+  audience: string[] | null;
+}
+
+/** An unexpired, unconsumed access or refresh token stored under one of the ids, with its client's status and consent. */
+export async function findLiveToken(db: Sql, rowIds: string[]): Promise<LiveToken | undefined> {
+  const [row] = await db.query<LiveToken>(
+    `SELECT p.model, p.payload, c.status, cs.session_claims->'access_token' AS claims, cs.granted_audience AS audience
+       FROM oidc_payloads p
+       LEFT JOIN oauth2_clients c ON c.client_id = p.client_id
+       LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
+      WHERE p.model IN ('AccessToken', 'RefreshToken', 'ClientCredentials') AND p.id = ANY($1::text[])
+        AND p.expires_at > now() AND p.consumed_at IS NULL
+      LIMIT 1`,
+    [rowIds],
+  );
+  return row;
+}
+
+/** Moves rows of oidc_payloads_unhashed (migration 0002) back under their keyed hash (legacy-token-ids.ts). */
+export async function moveUnhashedPayloads(tx: Sql, rows: { model: string; id: string; hashed: string }[]): Promise<void> {
+  await tx.query(
+    `WITH legacy AS (
+       DELETE FROM oidc_payloads_unhashed u USING unnest($1::text[], $2::text[], $3::text[]) AS b(model, id, hashed)
+        WHERE u.model = b.model AND u.id = b.id
+       RETURNING u.*, b.hashed)
+     INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
+     SELECT model, hashed, payload - 'jti', grant_id, uid, user_code, subject, client_id, expires_at, consumed_at FROM legacy
+     ON CONFLICT (model, id) DO NOTHING`,
+    [rows.map((r) => r.model), rows.map((r) => r.id), rows.map((r) => r.hashed)],
+  );
 }

@@ -1,0 +1,93 @@
+// Hydra's consent request on an oidc-provider interaction (prompt "consent"): what the consent app reads,
+// and its accept (an oidc-provider Grant plus Hydra's consent session) or reject, kept pending under a
+// consent verifier (flows/interactions.ts).
+import type { HydraAdmin } from '../../../hydra-port/port.ts';
+import type { AcceptConsent, ConsentRequest, OAuth2Client, RejectRequest } from '../../../hydra-port/types.ts';
+import { ok } from '../../../shared/result.ts';
+import { SESSION_CLAIMS } from '../provider-factory.ts';
+import { fail, guarded } from '../error-map.ts';
+import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
+
+export type ConsentFlow = Pick<HydraAdmin, 'getConsentRequest' | 'acceptConsentRequest' | 'rejectConsentRequest'>;
+
+export function createConsentFlow(deps: FlowDeps, interactions: Interactions): ConsentFlow {
+  const { provider, consentSessions } = deps;
+  const { pending, clientOf, finish, reject } = interactions;
+
+  async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
+    const login = (interaction.lastSubmission?.login ?? {}) as { accountId?: string; acr?: string; amr?: string[]; context?: unknown; challenge?: string };
+    const subject = login.accountId ?? interaction.session?.accountId ?? '';
+    const scopes = split(interaction.params.scope);
+    const audience = split(interaction.params.audience);
+    const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt).filter((p) => p !== '-');
+    const skip = !prompts.includes('consent') && (await consentSessions.findRemembered(subject, client.client_id, scopes, audience));
+    return {
+      challenge: interaction.uid,
+      acr: login.acr ?? '',
+      amr: login.amr ?? [],
+      client,
+      context: login.context ?? null,
+      login_challenge: login.challenge ?? '',
+      login_session_id: interaction.session?.uid ?? '',
+      oidc_context: oidcContext(interaction.params),
+      request_url: requestUrl(deps.issuer, interaction.params),
+      requested_access_token_audience: audience,
+      requested_scope: scopes,
+      skip,
+      subject,
+    };
+  }
+
+  return {
+    getConsentRequest: (challenge) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        const client = await clientOf(found.value);
+        if (!client.ok) return client;
+        return ok(await consentRequestOf(found.value, client.value));
+      }),
+
+    acceptConsentRequest: (challenge, body: AcceptConsent) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        const interaction = found.value;
+        const client = await clientOf(interaction);
+        if (!client.ok) return client;
+        const request = await consentRequestOf(interaction, client.value);
+        if (body?.grant_scope !== undefined && !Array.isArray(body.grant_scope)) return fail(400, 'invalid_request', 'Field grant_scope must be an array of strings');
+        // Only what was requested can be granted.
+        const requested = new Set(request.requested_scope);
+        const scopes = (body?.grant_scope ?? []).filter((s) => typeof s === 'string' && requested.has(s));
+        const requestedAudience = new Set(request.requested_access_token_audience);
+        const audience = (body?.grant_access_token_audience ?? []).filter((a) => requestedAudience.has(a));
+        const session = { access_token: body?.session?.access_token ?? {}, id_token: body?.session?.id_token ?? {} };
+
+        const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.value.client_id });
+        if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+        const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
+        if (claims.length) grant.addOIDCClaims(claims);
+        const grantId = await grant.save();
+        await consentSessions.save({
+          grantId,
+          subject: request.subject,
+          clientId: client.value.client_id,
+          grantedScope: scopes,
+          grantedAudience: audience,
+          remember: body?.remember === true,
+          rememberFor: body?.remember_for ?? 0,
+          session,
+          consentRequest: request,
+        });
+        return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } });
+      }),
+
+    rejectConsentRequest: (challenge, body: RejectRequest) =>
+      guarded(async () => {
+        const found = await pending(challenge, 'consent');
+        if (!found.ok) return found;
+        return reject(found.value, 'consent', body);
+      }),
+  };
+}

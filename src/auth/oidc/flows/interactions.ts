@@ -1,0 +1,107 @@
+// oidc-provider interactions seen as Hydra's login and consent requests (challenge = interaction uid):
+// finding a pending one, the request URL Hydra reports, and finishing one under a verifier.
+import type Provider from 'oidc-provider';
+import type { Database } from '../../../db/database.ts';
+import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
+import { ok, type Result } from '../../../shared/result.ts';
+import type { ConsentSessions } from '../consent-sessions.ts';
+import { fail, notFound } from '../error-map.ts';
+import type { FlowVerifiers } from '../flow-verifiers.ts';
+import type { HandledChallenges } from '../handled-challenges.ts';
+import type { LogoutRequests } from '../logout-requests.ts';
+import type { TokenIds } from '../token-ids.ts';
+
+export interface FlowDeps {
+  db: Database;
+  issuer: string;
+  interactionTtl: number;
+  provider: () => Provider;
+  findClient: (id: string) => Promise<OAuth2Client | undefined>;
+  consentSessions: ConsentSessions;
+  handled: HandledChallenges;
+  logoutRequests: LogoutRequests;
+  /** Pending decisions under single-use random verifiers (issue 11 #1). */
+  verifiers: FlowVerifiers;
+  /** Tokens are stored under keyed hashes: introspection looks them up the same way (token-ids.ts). */
+  tokenIds: TokenIds;
+}
+
+export type InteractionLike = {
+  uid: string;
+  exp: number;
+  returnTo: string;
+  prompt: { name: string; details: Record<string, unknown> };
+  params: Record<string, unknown>;
+  session?: { accountId?: string; uid?: string; acr?: string; amr?: string[] };
+  lastSubmission?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  grantId?: string;
+  save(ttl: number): Promise<string>;
+};
+
+export type Kind = 'login' | 'consent';
+
+export const split = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
+export const now = () => Math.floor(Date.now() / 1000);
+
+export function requestUrl(issuer: string, params: Record<string, unknown>): string {
+  // The client's own URL, verbatim, when hydra-compat kept it (lg_url); rebuilt otherwise.
+  if (typeof params.lg_url === 'string' && params.prompt !== 'login') return `${issuer}/oauth2/auth?${params.lg_url}`;
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || key === 'lg_prompt' || key === 'lg_url') continue;
+    query.set(key, key === 'prompt' && params.lg_prompt !== undefined ? String(params.lg_prompt) : String(value));
+  }
+  if (params.lg_prompt === '-') query.delete('prompt');
+  return `${issuer}/oauth2/auth?${query}`;
+}
+
+export function oidcContext(params: Record<string, unknown>) {
+  return {
+    ...(params.acr_values ? { acr_values: split(params.acr_values) } : {}),
+    ...(params.display ? { display: String(params.display) } : {}),
+    ...(params.login_hint ? { login_hint: String(params.login_hint) } : {}),
+    ...(params.ui_locales ? { ui_locales: split(params.ui_locales) } : {}),
+  };
+}
+
+export type Interactions = ReturnType<typeof createInteractions>;
+
+export function createInteractions(deps: FlowDeps) {
+  const { provider, handled, verifiers } = deps;
+  /**
+   * Keeps the app's decision pending under a fresh random verifier (issue 11 #1): nothing is written onto the
+   * interaction until the browser that started the flow presents the verifier (verifier-step.ts). A handled
+   * challenge answers 410 with the original request URL, as Hydra does, never with a verifier.
+   */
+  async function finish(interaction: InteractionLike, kind: Kind, result: Record<string, unknown>): Promise<Result<{ redirect_to: string }, HydraError>> {
+    const url = requestUrl(deps.issuer, interaction.params);
+    const marked = await handled.mark(interaction.uid, kind, url, deps.interactionTtl);
+    if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
+    const verifier = await verifiers.issue({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()));
+    return ok({ redirect_to: `${url}&${kind}_verifier=${verifier}` });
+  }
+
+  return {
+    finish,
+    /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
+    async pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
+      if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
+      const redirectTo = await handled.find(challenge);
+      if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
+      const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
+      if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
+      return notFound(`${kind} request`);
+    },
+
+    async clientOf(interaction: InteractionLike): Promise<Result<OAuth2Client, HydraError>> {
+      const client = await deps.findClient(String(interaction.params.client_id));
+      return client ? ok(client) : notFound('client');
+    },
+
+    /** Hydra's answer to an app rejecting the request. */
+    reject(interaction: InteractionLike, kind: Kind, body: { error?: string; error_description?: string } | undefined) {
+      return finish(interaction, kind, { error: body?.error || 'access_denied', error_description: body?.error_description || 'The resource owner denied the request' });
+    },
+  };
+}
