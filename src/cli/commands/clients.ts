@@ -7,9 +7,7 @@ import { lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createHttpHydraAdmin } from '../../hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../hydra-port/port.ts';
-import { applyPlan, type CreatedClient } from '../../clients-as-code/app/apply-clients.ts';
-import { planClientsFromFile } from '../../clients-as-code/app/plan-clients.ts';
-import { formatPlan } from '../../clients-as-code/format-plan.ts';
+import { applyPlan, formatPlan, planClientsFromFile, type CreatedClient } from '../../clients-as-code/clients-as-code-service.ts';
 
 export interface ClientsCommandDeps {
   hydra: HydraAdmin;

@@ -1,10 +1,7 @@
 // API keys from the portal: the api-keys module's use cases, with the new key kept sealed until the
 // keys page shows it once. The signed-in owner manages their own keys, so every wallet scope is theirs
 // to hand out (as with a first-party session on the API).
-import { createApiKey } from '../../api-keys/app/create-api-key.ts';
-import { listApiKeys } from '../../api-keys/app/api-key-store.ts';
-import { revokeApiKey } from '../../api-keys/app/revoke-api-key.ts';
-import { isExpired, MAX_EXPIRE_DAYS, type ApiKey } from '../../api-keys/domain/api-key.ts';
+import { createApiKey, isExpired, listApiKeys, MAX_EXPIRE_DAYS, revokeApiKey, type ApiKey } from '../../api-keys/api-keys-service.ts';
 import { ALL_SCOPES, isScope } from '../../api/scopes.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
