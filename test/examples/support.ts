@@ -5,18 +5,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runClientsCli } from '../../src/cli/commands/clients.ts';
 import { lastCode } from '../identity/helpers.ts';
+import { launchBrowser as launchBrowserWithFlags } from '../support/browser.ts';
 
 export const ROOT = process.cwd();
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'examples');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return launchBrowserWithFlags();
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { lastCode } from '../identity/helpers.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { CHROMIUM, CHROMIUM_ARGS, shot } from './harness.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { shot } from './harness.ts';
 
 const ME = '{ me { id defaultAccount { id wallets { walletCurrency } } } }';
 
@@ -21,7 +22,7 @@ describe('the composed stack', () => {
   let browser: Browser;
   before(async () => {
     t = await startTestStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

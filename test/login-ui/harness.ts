@@ -7,21 +7,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
+import { launchBrowser } from '../support/browser.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lastCode } from '../identity/helpers.ts';
 
 export type AdapterKind = 'in-process' | 'http';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'login-ui');
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface Harness {
   stack: TestStack;
@@ -59,7 +58,7 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
   });
   await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
   const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
 
   return {
     stack,

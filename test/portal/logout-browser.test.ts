@@ -3,20 +3,19 @@
 // out of Lightgate elsewhere ends the portal session at once (OIDC Back-Channel Logout 1.0).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../identity/helpers.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 for (const kind of DATABASE_KINDS) describe(`portal sign-out and Lightgate sign-out (${kind})`, () => {
   let h: PortalHarness;
   let browser: Browser;
   before(async () => {
     h = await startPortalHarness({ kind });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

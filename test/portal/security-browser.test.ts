@@ -8,12 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { lastCode } from '../identity/helpers.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
 const EMAIL = 'careful-user@example.com';
 
@@ -24,7 +23,7 @@ const contexts: BrowserContext[] = [];
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   h = await startPortalHarness();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -1,0 +1,37 @@
+// The browser of every browser test: Debian's Chromium (CHROMIUM_PATH overrides) driven by playwright-core,
+// headless and quiet (no sandbox for root in CI, no GPU, no background traffic), and a callback server that
+// records where the browser landed, standing in for a relying party's redirect URI.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface CallbackServer {
+  /** http://127.0.0.1:<port>/callback */
+  url: string;
+  /** Every URL the server was asked for. */
+  calls: URL[];
+  close(): Promise<void>;
+}
+
+/** A page that answers "Back at the app" on any path, recording each request's URL. */
+export async function startCallbackServer(): Promise<CallbackServer> {
+  const calls: URL[] = [];
+  const server = createServer((req, res) => {
+    calls.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
