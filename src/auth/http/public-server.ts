@@ -13,7 +13,7 @@ import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 
 export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' }, hsts = false }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy; hsts?: boolean }): FastifyInstance {
-  // The same rule as oidc-provider's ctx.ip (provider-factory.ts): one resolver for both.
+  // The same rule as oidc-provider's ctx.ip (auth/oidc/request-origin.ts): one resolver for both.
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   registerServerPlugins(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
   // Bodies are read by oidc-provider itself: leave the stream untouched.

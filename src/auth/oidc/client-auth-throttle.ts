@@ -1,6 +1,6 @@
 // RFC 6749 section 10.10 / RFC 9700 section 4.15: failed client authentications are counted and slowed.
 // Issue 11 #4: counted per client AND address, so nobody can use up another party's budget; and the
-// caller checks the secret first, so a correct secret is never refused (see provider-factory.ts).
+// caller checks the secret first, so a correct secret is never refused (see patches.ts, compareClientSecret).
 import type { Database } from '../../db/database.ts';
 import { createLimit } from '../../shared/limits/limit.ts';
 import { addressKey } from '../../shared/limits/client-address.ts';

@@ -36,7 +36,7 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     post_logout_redirect_uris: client.post_logout_redirect_uris,
     scope: client.scope,
     application_type: applicationType(client),
-    // Hydra always puts auth_time in ID tokens: done by the openid scope's claims (provider-factory.ts), not by
+    // Hydra always puts auth_time in ID tokens: done by the openid scope's claims (configuration.ts), not by
     // require_auth_time, which would refuse requests without openid (Blink's guide asks for scope "read" alone).
     ...(client.logo_uri ? { logo_uri: client.logo_uri } : {}),
     ...(client.policy_uri ? { policy_uri: client.policy_uri } : {}),

@@ -3,9 +3,15 @@
 // it succeeds only with a remembered login and a remembered consent covering the request (OIDC Core 3.1.2.1).
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ConsentSessions } from './consent-sessions.ts';
-import { rememberedLogin } from './session-rules.ts';
 
 const { Prompt, Check } = interactionPolicy;
+
+/**
+ * Whether a session may let a login request skip: only a remembered (non-transient) login (Hydra's `remember`).
+ * A login accepted with remember=false gives a transient session (oidc-provider: a browser-session cookie): it
+ * finishes the flow but never lets a later login request skip (issue 19 #10).
+ */
+export const rememberedLogin = (session: { accountId?: string; transient?: boolean } | undefined): boolean => Boolean(session?.accountId) && !session?.transient;
 
 /** Whether the login request may be skipped: a live remembered session, no prompt=login, max_age satisfied. */
 function loginSkippable(ctx: KoaContextWithOIDC): boolean {
@@ -17,7 +23,7 @@ function loginSkippable(ctx: KoaContextWithOIDC): boolean {
   return true;
 }
 
-/** The prompt values the client sent (before the server added `consent` for offline_access, see provider-factory). */
+/** The prompt values the client sent (before the server added `consent` for offline_access, see hydra-compat.ts). */
 export function originalPrompts(ctx: KoaContextWithOIDC): Set<string> {
   const raw = ctx.oidc.params?.lg_prompt as string | undefined;
   if (raw !== undefined) return new Set(raw.split(' ').filter((p) => p && p !== '-'));
@@ -27,7 +33,7 @@ export function originalPrompts(ctx: KoaContextWithOIDC): Set<string> {
 export function hydraPolicy(consentSessions: ConsentSessions) {
   const login = new Prompt(
     { name: 'login', requestable: true },
-    // The session is not stored before a login is accepted (issue 19 #16); session-rules.ts gives this id to the
+    // The session is not stored before a login is accepted (issue 19 #16); patches.ts (loginAccount) gives this id to the
     // session the login creates, so it is still the ID token's sid (Hydra).
     (ctx: KoaContextWithOIDC) => ({ skip: loginSkippable(ctx), session_id: ctx.oidc.session?.uid ?? '' }),
     new Check('hydra_login', 'End-User authentication is required', 'login_required', (ctx: KoaContextWithOIDC) => {

@@ -95,7 +95,7 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers) {
     }
     interaction.result = decision.result ?? {};
     await interaction.save(Math.max(1, interaction.exp - epoch()));
-    // The login request's session_id becomes the new session's id (Hydra: the ID token's sid), see session-rules.ts.
+    // The login request's session_id becomes the new session's id (Hydra: the ID token's sid), see patches.ts (loginAccount).
     if (found.kind === 'login' && typeof interaction.prompt.details.session_id === 'string') ctx.state.lgSessionId = interaction.prompt.details.session_id;
     return next();
   };

@@ -4,7 +4,7 @@
 import type { HydraAdmin } from '../../../hydra-port/port.ts';
 import type { AcceptConsent, ConsentRequest, OAuth2Client, RejectRequest } from '../../../hydra-port/types.ts';
 import { ok } from '../../../shared/result.ts';
-import { SESSION_CLAIMS } from '../provider-factory.ts';
+import { SESSION_CLAIMS } from '../configuration.ts';
 import { fail, guarded } from '../error-map.ts';
 import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
 

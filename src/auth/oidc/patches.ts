@@ -1,0 +1,73 @@
+// Every prototype override of oidc-provider in Lightgate, in one place. Each replaces a method the
+// Configuration cannot reach, was checked against oidc-provider 9.13.3 (the installed version, see
+// node_modules/oidc-provider/package.json), and must be checked again on every upgrade:
+// - Client.prototype.compareClientSecret   lib/models/client.js
+// - Client.prototype.includeSid            lib/models/client.js
+// - Session.prototype.ensureClientContainer lib/models/session.js
+// - Session.prototype.loginAccount         lib/models/session.js
+// Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
+// verifier into end_session's confirmation) are middleware, not overrides: they live with the middleware.
+import Provider from 'oidc-provider';
+import { verifySecret } from '../../shared/secret-hash.ts';
+import type { ClientAuthThrottle } from './client-auth-throttle.ts';
+import { tooManyFailures } from './error-map.ts';
+
+type ClientProto = {
+  compareClientSecret(this: { clientId: string; clientSecret: string }, actual: string): Promise<boolean>;
+  includeSid(): boolean;
+};
+
+type SessionProto = {
+  uid: string;
+  new?: boolean;
+  accountId?: string;
+  transient?: boolean;
+  sidFor(clientId: string, value?: string): string | undefined;
+  ensureClientContainer(clientId: string): void;
+  loginAccount(details: Record<string, unknown>): void;
+};
+
+export function applyPatches(provider: Provider, { throttle }: { throttle: ClientAuthThrottle }): void {
+  const client = (provider.Client as unknown as { prototype: ClientProto }).prototype;
+  const session = (provider.Session as unknown as { prototype: SessionProto }).prototype;
+
+  // Why: client secrets are stored hashed (oidc-provider compares plain values), so compare hashes.
+  // Issue 11 #4: the right secret is always accepted, whatever others sent (generated secrets are 256-bit:
+  // online guessing is hopeless); wrong ones are counted per client and address, and past the limit that
+  // address gets 429 for its wrong tries (client-auth-throttle.ts).
+  client.compareClientSecret = async function compareClientSecret(actual: string) {
+    if (verifySecret(actual, this.clientSecret)) return true;
+    const ctx = Provider.ctx;
+    // An outage while counting is not a reason to refuse with 429: the wrong secret is refused anyway.
+    const retryAfter = await throttle.recordFailure(this.clientId, ctx?.ip ?? '').catch(() => 0);
+    if (retryAfter > 0) {
+      if (ctx) ctx.state.retryAfter = retryAfter;
+      throw tooManyFailures();
+    }
+    return false;
+  };
+
+  // Why: Hydra puts the login session's sid in every ID token (OIDC Front/Back-Channel Logout use it);
+  // oidc-provider only does for clients with backchannel_logout_session_required.
+  client.includeSid = () => true;
+
+  // Why: Hydra's sid is the login session id (the login request's session_id), the same for every client;
+  // oidc-provider makes a random sid per client.
+  session.ensureClientContainer = function ensureClientContainer(clientId: string) {
+    if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
+  };
+
+  // Why: Hydra's login session on oidc-provider's Session model.
+  // - No session row exists before a login is accepted (issue 19 #16): the login request's session_id is a
+  //   fresh id that becomes the session's id only when the login verifier is used in the browser that
+  //   started the flow (verifier-step.ts puts it on ctx.state), so the ID token's sid still equals it.
+  // - oidc-provider only ever sets `transient` (remember=false, issue 19 #10); a remembered login after a
+  //   transient one must clear it.
+  const loginAccount = session.loginAccount;
+  session.loginAccount = function adoptLoginSessionId(this: SessionProto, details: Record<string, unknown>) {
+    const sessionId = (Provider.ctx?.state as { lgSessionId?: unknown } | undefined)?.lgSessionId;
+    if (this.new && !this.accountId && typeof sessionId === 'string' && sessionId) this.uid = sessionId;
+    if (!details.transient && this.transient) this.transient = false;
+    return loginAccount.call(this, details);
+  };
+}
