@@ -7,18 +7,27 @@ import type { Channel } from '../identity/domain/address.ts';
 
 export interface LoginState {
   /** The login challenge this state belongs to. */
-  c: string;
-  m: Channel;
+  challenge: string;
+  channel: Channel;
   /** Normalised address the code went to. */
-  a: string;
+  address: string;
   /** emailLoginId (email only). */
-  id?: string;
+  emailLoginId?: string;
   /** Phone delivery channel (sms or whatsapp). */
-  v?: string;
+  phoneVia?: string;
   /** Keep me signed in. */
-  r: boolean;
+  remember: boolean;
   /** Session token waiting for its TOTP code. */
-  t?: string;
+  totpToken?: string;
+}
+
+/** The one-letter keys of cookies set before the names above: still read, so no sign-in in flight restarts. */
+type LegacyLoginState = { c: string; m: Channel; a: string; id?: string; v?: string; r: boolean; t?: string };
+
+function fromStored(stored: LoginState | LegacyLoginState): LoginState {
+  if (!('c' in stored)) return stored;
+  const { c, m, a, id, v, r, t } = stored;
+  return { challenge: c, channel: m, address: a, remember: r, ...(id !== undefined ? { emailLoginId: id } : {}), ...(v !== undefined ? { phoneVia: v } : {}), ...(t !== undefined ? { totpToken: t } : {}) };
 }
 
 export interface Flash {
@@ -50,8 +59,9 @@ export function createFlowCookies(options: { secure: boolean; maxAgeSeconds: num
   return {
     /** The flow state, only when it belongs to this challenge. */
     loginState(request: FastifyRequest, challenge: string): LoginState | undefined {
-      const state = read<LoginState>(request, LOGIN);
-      return state && state.c === challenge ? state : undefined;
+      const stored = read<LoginState | LegacyLoginState>(request, LOGIN);
+      const state = stored && typeof stored === 'object' ? fromStored(stored) : undefined;
+      return state && state.challenge === challenge ? state : undefined;
     },
     setLoginState(reply: FastifyReply, state: LoginState): void {
       reply.setCookie(LOGIN, encode(state), { ...base, maxAge: options.maxAgeSeconds });

@@ -168,6 +168,38 @@ describe('login & consent app pages', () => {
     assert.deepEqual(known, unknown);
   });
 
+  test('issue 12: a sign-in whose login cookie still has the one-letter keys finishes its code step', async () => {
+    const challenge = await loginChallenge();
+    const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}` });
+    const sent = await ui.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie: cookieHeader(page), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ login_challenge: challenge, _csrf: csrfOf(page.body), method: 'email', email: 'legacy-cookie@example.com' }).toString(),
+    });
+    assert.equal(sent.statusCode, 303);
+    const written = sent.cookies.find((c) => c.name === 'lg_login');
+    assert.ok(written, 'the login state cookie is set');
+    const unsigned = ui.unsignCookie(decodeURIComponent(written.value));
+    assert.ok(unsigned.valid && unsigned.value);
+    const state = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Record<string, unknown>;
+    assert.equal(state.challenge, challenge, 'new cookies use named keys');
+    // The same state as the app wrote it before the keys were named, signed with the same secret.
+    const legacy = Buffer.from(JSON.stringify({ c: challenge, m: 'email', a: 'legacy-cookie@example.com', id: state.emailLoginId, r: false })).toString('base64url');
+    const cookie = `${cookieHeader(page)}; lg_login=${encodeURIComponent(ui.signCookie(legacy))}`;
+    const codePage = await ui.inject({ method: 'GET', url: `/login/code?login_challenge=${encodeURIComponent(challenge)}`, headers: { cookie } });
+    assert.equal(codePage.statusCode, 200, 'the code step is shown, not a restart');
+    const code = readOutbox(stack.dataDir).at(-1)!.code;
+    const done = await ui.inject({
+      method: 'POST',
+      url: '/login/code',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ login_challenge: challenge, _csrf: csrfOf(codePage.body), code }).toString(),
+    });
+    assert.equal(done.statusCode, 303);
+    assert.match(done.headers.location as string, /login_verifier=/);
+  });
+
   test('missing, bogus and unknown challenges are clear 4xx pages, not 500', async () => {
     const cases: [string, number, RegExp][] = [
       ['/login', 400, /This link is incomplete/],

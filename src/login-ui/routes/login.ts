@@ -46,8 +46,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
   async function finish(reply: FastifyReply, challenge: string, state: LoginState, userId: UserId, authToken: string, amr: string[]) {
     const accepted = await hydra.acceptLoginRequest(challenge, {
       subject: userId,
-      remember: state.r,
-      ...(state.r ? { remember_for: config.ttl.loginSession } : {}),
+      remember: state.remember,
+      ...(state.remember ? { remember_for: config.ttl.loginSession } : {}),
       // Issue 19 #11: what was really checked. NIST SP 800-63B AAL2 needs two factors (RFC 8176 "mfa").
       acr: amr.includes('mfa') ? 'aal2' : 'aal1',
       amr,
@@ -109,7 +109,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
         return seeOther(reply, back);
       }
       const email = normalizeEmail(typed);
-      cookies.setLoginState(reply, { c: challenge, m: 'email', a: email.ok ? email.value : typed, id: sent.value.emailLoginId, r: str(body.remember) === 'true' });
+      cookies.setLoginState(reply, { challenge, channel: 'email', address: email.ok ? email.value : typed, emailLoginId: sent.value.emailLoginId, remember: str(body.remember) === 'true' });
     } else {
       const via = str(body.channel) || 'sms';
       const sent = await identity.requestPhoneCode({ phone: typed, channel: via, ip: request.ip });
@@ -118,7 +118,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
         return seeOther(reply, back);
       }
       const phone = normalizePhone(typed);
-      cookies.setLoginState(reply, { c: challenge, m: 'phone', a: phone.ok ? phone.value : typed, v: via, r: str(body.remember) === 'true' });
+      cookies.setLoginState(reply, { challenge, channel: 'phone', address: phone.ok ? phone.value : typed, phoneVia: via, remember: str(body.remember) === 'true' });
     }
     return seeOther(reply, codePath(challenge));
   });
@@ -132,7 +132,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
     const flash = cookies.takeFlash(request, reply);
     allowAppTargets(reply, login.value.client);
-    return sendHtml(reply, renderCodePage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method: state.m, address: state.a, flash }));
+    return sendHtml(reply, renderCodePage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method: state.channel, address: state.address, flash }));
   });
 
   app.post('/login/code', async (request, reply) => {
@@ -142,18 +142,18 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!state) return seeOther(reply, loginPath(challenge));
     const code = str(fields(request).code).replace(/\s/g, '').slice(0, 12);
     const result =
-      state.m === 'email'
-        ? await identity.loginWithEmail({ emailLoginId: state.id ?? '', code, ip: request.ip })
-        : await identity.loginWithPhone({ phone: state.a, code, ip: request.ip });
+      state.channel === 'email'
+        ? await identity.loginWithEmail({ emailLoginId: state.emailLoginId ?? '', code, ip: request.ip })
+        : await identity.loginWithPhone({ phone: state.address, code, ip: request.ip });
     if (!result.ok) {
       cookies.setFlash(reply, { error: explain(result.error) });
       return seeOther(reply, codePath(challenge));
     }
     if (result.value.totpRequired) {
-      cookies.setLoginState(reply, { ...state, t: result.value.authToken });
+      cookies.setLoginState(reply, { ...state, totpToken: result.value.authToken });
       return seeOther(reply, totpPath(challenge));
     }
-    return finish(reply, challenge, state, result.value.userId, result.value.authToken, [state.m === 'email' ? 'otp' : 'sms']);
+    return finish(reply, challenge, state, result.value.userId, result.value.authToken, [state.channel === 'email' ? 'otp' : 'sms']);
   });
 
   app.post('/login/resend', async (request, reply) => {
@@ -161,12 +161,12 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!challenge) return reply;
     const state = cookies.loginState(request, challenge);
     if (!state) return seeOther(reply, loginPath(challenge));
-    if (state.m === 'email') {
-      const sent = await identity.requestEmailCode({ email: state.a, ip: request.ip });
-      if (sent.ok) cookies.setLoginState(reply, { ...state, id: sent.value.emailLoginId });
+    if (state.channel === 'email') {
+      const sent = await identity.requestEmailCode({ email: state.address, ip: request.ip });
+      if (sent.ok) cookies.setLoginState(reply, { ...state, emailLoginId: sent.value.emailLoginId });
       cookies.setFlash(reply, sent.ok ? { notice: 'We sent you a new code. Earlier codes no longer work.' } : { error: explain(sent.error) });
     } else {
-      const sent = await identity.requestPhoneCode({ phone: state.a, channel: state.v ?? 'sms', ip: request.ip });
+      const sent = await identity.requestPhoneCode({ phone: state.address, channel: state.phoneVia ?? 'sms', ip: request.ip });
       cookies.setFlash(reply, sent.ok ? { notice: 'We sent you a new code. Earlier codes no longer work.' } : { error: explain(sent.error) });
     }
     return seeOther(reply, codePath(challenge));
@@ -176,7 +176,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
     if (!challenge) return missingChallenge(reply, 'login');
     const state = cookies.loginState(request, challenge);
-    if (!state?.t) return reply.redirect(loginPath(challenge), 302);
+    if (!state?.totpToken) return reply.redirect(loginPath(challenge), 302);
     const login = await hydra.getLoginRequest(challenge);
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error);
     allowAppTargets(reply, login.value.client);
@@ -187,8 +187,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     const challenge = guard(request, reply);
     if (!challenge) return reply;
     const state = cookies.loginState(request, challenge);
-    if (!state?.t) return seeOther(reply, loginPath(challenge));
-    const result = await identity.validateTotp({ authToken: state.t, totpCode: str(fields(request).totp_code).replace(/\s/g, '').slice(0, 12) });
+    if (!state?.totpToken) return seeOther(reply, loginPath(challenge));
+    const result = await identity.validateTotp({ authToken: state.totpToken, totpCode: str(fields(request).totp_code).replace(/\s/g, '').slice(0, 12) });
     if (!result.ok) {
       if (result.error.code === 'totp_invalid') {
         cookies.setFlash(reply, { error: explain(result.error) });
@@ -196,16 +196,16 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       }
       cookies.clearLoginState(reply);
       cookies.setFlash(reply, { error: 'That sign-in was stopped after too many wrong authenticator codes, or it took too long. Please start again.' });
-      return seeOther(reply, loginPath(challenge, `&method=${state.m}`));
+      return seeOther(reply, loginPath(challenge, `&method=${state.channel}`));
     }
-    return finish(reply, challenge, state, result.value.userId, state.t, [state.m === 'email' ? 'otp' : 'sms', 'mfa']);
+    return finish(reply, challenge, state, result.value.userId, state.totpToken, [state.channel === 'email' ? 'otp' : 'sms', 'mfa']);
   });
 
   app.post('/login/cancel', async (request, reply) => {
     const challenge = guard(request, reply);
     if (!challenge) return reply;
     const state = cookies.loginState(request, challenge);
-    if (state?.t) await identity.logout(state.t);
+    if (state?.totpToken) await identity.logout(state.totpToken);
     cookies.clearLoginState(reply);
     const rejected = await hydra.rejectLoginRequest(challenge, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' });
     if (!rejected.ok) return seeOther(reply, loginPath(challenge));
