@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startStackHarness, type StackHarness } from '../sdk/harness.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { applyClientFile, launchBrowser, run, shot, signInThroughPages } from './support.ts';
 
 const MAIN = 'examples/cli/src/main.ts';

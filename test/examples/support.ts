@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runClientsCli } from '../../src/cli/commands/clients.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { launchBrowser as launchBrowserWithFlags } from '../support/browser.ts';
 
 export const ROOT = process.cwd();

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type Page } from 'playwright-core';
 import { startHydra, type RunningHydra } from '../../scripts/hydra/start.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
 

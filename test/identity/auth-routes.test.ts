@@ -5,7 +5,8 @@ import { authRoutes } from '../../src/identity/http/auth-routes.ts';
 import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
 import { createTestDatabase } from '../support/databases.ts';
-import { lastCode, movableClock, testConfig, wrongCode } from './helpers.ts';
+import { movableClock, testConfig } from '../support/config.ts';
+import { lastCode, wrongCode } from '../support/users.ts';
 
 async function setup() {
   const database = await createTestDatabase('pglite');

@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { createMessageSender } from '../../src/identity/services/message-sender.ts';
 import { createTestDatabase } from '../support/databases.ts';
-import { readOutbox, testConfig } from './helpers.ts';
+import { testConfig } from '../support/config.ts';
+import { readOutbox } from '../support/users.ts';
 
 interface Received {
   from: string;

@@ -5,7 +5,8 @@ import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
 import type { UserId } from '../../src/shared/brand.ts';
 import { createTestDatabase, DATABASE_KINDS } from '../support/databases.ts';
-import { lastCode, movableClock, readOutbox, testConfig, wrongCode } from './helpers.ts';
+import { movableClock, testConfig } from '../support/config.ts';
+import { lastCode, readOutbox, wrongCode } from '../support/users.ts';
 
 async function setup(kind: (typeof DATABASE_KINDS)[number], env: Record<string, string> = {}) {
   const database = await createTestDatabase(kind);

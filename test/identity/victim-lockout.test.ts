@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { postJson } from '../support/http-from.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { readOutbox, wrongCode } from './helpers.ts';
+import { readOutbox, wrongCode } from '../support/users.ts';
 
 const ATTACKER = '127.0.0.1';
 const VICTIM = '127.0.0.2';

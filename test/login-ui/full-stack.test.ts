@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { shot } from './harness.ts';

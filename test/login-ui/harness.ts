@@ -16,7 +16,7 @@ import { buildLoginUiServer } from '../../src/login-ui/server.ts';
 import { launchBrowser } from '../support/browser.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 
 export type AdapterKind = 'in-process' | 'http';
 

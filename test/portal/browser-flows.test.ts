@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';

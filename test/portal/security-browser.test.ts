@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 

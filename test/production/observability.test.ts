@@ -136,7 +136,7 @@ describe('observability', () => {
       refreshed_access_token: refreshed.body.access_token!,
       refreshed_refresh_token: refreshed.body.refresh_token!,
       api_key: apiKey,
-      email_code: (await import('../identity/helpers.ts')).lastCode(r.dataDir, 'observed@example.com'),
+      email_code: (await import('../support/users.ts')).lastCode(r.dataDir, 'observed@example.com'),
     };
     const text = r.logs.join('\n');
     assert.ok(r.logs.length > 50, `logs were captured (${r.logs.length} lines)`);
@@ -159,7 +159,7 @@ describe('observability', () => {
     const emailLoginId = ((await sent.json()) as { result: string }).result;
     await fetch(`${r.urls.api}/auth/email/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailLoginId, code: '000000' }) });
     assert.equal((await graphql(r.urls.api, { 'x-api-key': 'lg_not_a_key' }, '{ me { id } }')).status, 401);
-    const { lastCode } = await import('../identity/helpers.ts');
+    const { lastCode } = await import('../support/users.ts');
     const login = await fetch(`${r.urls.api}/auth/email/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailLoginId, code: lastCode(r.dataDir, 'metrics@example.com') }) });
     const { authToken } = ((await login.json()) as { result: { authToken: string } }).result;
     const session = { authorization: `Bearer ${authToken}` };

@@ -7,7 +7,7 @@ import type { AccountId, UserId } from '../../src/shared/brand.ts';
 import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { createBrowser } from '../hydra/support/browser.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 export interface TestUser {

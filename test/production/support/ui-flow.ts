@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createBrowser, type Browser } from '../../hydra/support/browser.ts';
-import { lastCode } from '../../identity/helpers.ts';
+import { lastCode } from '../../support/users.ts';
 
 export { createBrowser, type Browser };
 

@@ -1,6 +1,6 @@
 // Users of a running process, signed up through Blink's /auth/* endpoints with the code from the outbox.
 import assert from 'node:assert/strict';
-import { lastCode } from '../../identity/helpers.ts';
+import { lastCode } from '../../support/users.ts';
 import { graphql } from './ui-flow.ts';
 
 export interface ApiUser {
