@@ -4,6 +4,8 @@
 // - Lightgate's own rows in the same table (flow verifiers, logout requests) and the Hydra admin
 //   operations on it (introspection, revoking sessions and tokens), as the named statements below.
 // Tokens, codes and sessions are stored under a keyed hash of their value, never the value (token-ids.ts).
+// (oidc_payloads_unhashed, migration 0002's holding table, is legacy-token-ids.ts's: rows come back through
+// moveUnhashedPayloads below.)
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
