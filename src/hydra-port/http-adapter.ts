@@ -4,10 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { err, ok } from '../shared/result.ts';
 import { forwardRequestId } from '../shared/request-context.ts';
-import type { ClientListFilter, HydraAdmin, HydraResult } from './port.ts';
+import { isRecord, nextPageToken, toHydraError } from './http-responses.ts';
+import { EXTENSION_UNAVAILABLE, type ClientListFilter, type ClientPage, type HydraResult, type LightgatePort } from './port.ts';
 import type {
   AcceptConsent,
   AcceptLogin,
+  ClientStatus,
   ConsentRequest,
   ConsentSession,
   HydraError,
@@ -28,6 +30,11 @@ export interface HttpHydraAdminOptions {
   pageSize?: number;
   /** Injected fetch (defaults to the global, undici). */
   fetch?: typeof fetch;
+  /**
+   * Whether the server speaks Lightgate's extension (approval state, paged lists). Default true (Lightgate's
+   * own admin API); false for a real Ory Hydra, where extension calls answer EXTENSION_UNAVAILABLE unsent.
+   */
+  lightgateExtension?: boolean;
 }
 
 type Query = Record<string, string | undefined>;
@@ -49,64 +56,9 @@ interface RawResponse {
 // At most this many pages are followed on a list, so a misbehaving server cannot loop us forever.
 const MAX_PAGES = 200;
 
-const STATUS_ERRORS: Record<number, string> = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  410: 'request_handled',
-  500: 'server_error',
-  502: 'bad_gateway',
-  503: 'temporarily_unavailable',
-};
+export { toHydraError };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** Maps a non-2xx answer (errorOAuth2, genericError or anything else) to a HydraError value. */
-export function toHydraError(status: number, body: unknown): HydraError {
-  const fallback = STATUS_ERRORS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request');
-  const out: HydraError = { status, error: fallback, error_description: `Hydra admin API answered HTTP ${status}` };
-  if (isRecord(body)) {
-    if (isRecord(body.error)) {
-      // genericError: {error: {code, status, message, reason, ...}}
-      const g = body.error;
-      const name = str(g.status)?.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-      out.error = name ?? fallback;
-      out.error_description = str(g.reason) ?? str(g.message) ?? out.error_description;
-    } else {
-      // errorOAuth2: {error, error_description, error_hint, status_code}
-      out.error = str(body.error) ?? fallback;
-      out.error_description = str(body.error_description) ?? str(body.error_hint) ?? str(body.message) ?? out.error_description;
-    }
-    if (status === 410 && str(body.redirect_to)) {
-      out.redirect_to = body.redirect_to as string;
-      if (!str(body.error)) out.error_description = 'The request has already been handled.';
-    }
-  } else if (typeof body === 'string' && body.trim() !== '') {
-    out.error_description = body.trim().slice(0, 500);
-  }
-  return out;
-}
-
-/** rel="next" page token from Hydra's Link header (RFC 8288), if any. */
-function nextPageToken(headers: Headers): string | undefined {
-  const link = headers.get('link');
-  if (!link) return undefined;
-  for (const part of link.split(',')) {
-    const m = /<([^>]*)>\s*;(.*)/.exec(part.trim());
-    if (!m || !/rel="?next"?/.test(m[2] ?? '')) continue;
-    try {
-      return new URL(m[1] ?? '', 'http://x').searchParams.get('page_token') ?? undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOptions = {}): HydraAdmin {
+export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOptions = {}): LightgatePort {
   const base = new URL(adminUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
@@ -198,6 +150,10 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     `/admin/oauth2/auth/requests/${kind}${action ? `/${action}` : ''}`;
   const challengeQuery = (kind: 'login' | 'consent' | 'logout', challenge: string): Query => ({ [`${kind}_challenge`]: challenge });
   const clientPath = (id: string) => `/admin/clients/${encodeURIComponent(id)}`;
+  // Ory Hydra has no approval state (a suspend there is refused, as a 409 page in the portal).
+  const extension = options.lightgateExtension ?? true;
+  const unavailable = async (what: string) =>
+    err<HydraError>({ status: 501, error: EXTENSION_UNAVAILABLE, error_description: `The authorization server (Ory Hydra) does not offer ${what}` });
 
   return {
     getLoginRequest: (challenge) =>
@@ -256,6 +212,19 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
       const { created_at: _c, updated_at: _u, status: _s, ...rest } = current.value;
       const replaced = await call({ method: 'PUT', path: clientPath(id), json: { ...rest, client_secret: secret } }, client, 'client');
       return replaced.ok ? ok({ ...replaced.value, client_secret: secret }) : replaced;
+    },
+
+    // Lightgate's extension.
+    setClientStatus: (id, status: ClientStatus) =>
+      extension ? call({ method: 'PUT', path: `${clientPath(id)}/status`, json: { status } }, client, 'client') : unavailable('an approval state'),
+    listClientsPage: async ({ owner, client_name, limit, offset }: ClientPage) => {
+      if (!extension) return unavailable('paged client lists by position');
+      // Lightgate's page_token is the position, base64url-encoded (src/auth/http/admin-server.ts).
+      const query = { owner, client_name, page_size: String(limit), page_token: offset > 0 ? Buffer.from(String(offset)).toString('base64url') : undefined };
+      const r = await send({ method: 'GET', path: '/admin/clients', query });
+      if (isError(r)) return err(r);
+      const body = r.body ?? [];
+      return Array.isArray(body) && body.every(client) ? ok(body) : err({ status: 502, error: 'invalid_response', error_description: 'Hydra admin API sent an unexpected client list' });
     },
   };
 }

@@ -1,10 +1,11 @@
-// The port in Hydra's vocabulary. Two adapters implement it: in-process (src/auth/oidc) and
-// HTTP to a Hydra admin URL (./http-adapter.ts). Everything outside src/auth talks to the
-// authorization server only through this interface.
+// The port in Hydra's vocabulary, plus Lightgate's extension (what Hydra has no API for). Two adapters
+// implement the whole of it: in-process (src/auth/oidc/auth-server.ts) and HTTP to an admin URL
+// (./http-adapter.ts). Everything outside src/auth talks to the authorization server only through it.
 import type { Result } from '../shared/result.ts';
 import type {
   AcceptConsent,
   AcceptLogin,
+  ClientStatus,
   ConsentRequest,
   ConsentSession,
   HydraError,
@@ -53,3 +54,25 @@ export interface HydraAdmin {
   deleteClient(id: string): HydraResult<void>;
   rotateClientSecret(id: string): HydraResult<OAuth2Client>;
 }
+
+/** One page of clients by position, for the admin server's own paging (GET /admin/clients's page_token). */
+export interface ClientPage extends ClientListFilter {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Lightgate's extension of the admin API. Ory Hydra has none of it: behind a real Hydra (HYDRA_ADMIN_URL)
+ * every call answers the error value EXTENSION_UNAVAILABLE, and nothing is sent.
+ */
+export interface LightgateExtension {
+  /** The approval state (pending → active ↔ suspended); leaving `active` revokes every token and grant. PUT /admin/clients/{id}/status. */
+  setClientStatus(id: string, status: ClientStatus): HydraResult<OAuth2Client>;
+  listClientsPage(page: ClientPage): HydraResult<OAuth2Client[]>;
+}
+
+/** The whole port: what the login app, the wallet API, the portal and clients-as-code may ask of the auth server. */
+export type LightgatePort = HydraAdmin & LightgateExtension;
+
+/** HydraError.error of an extension call where the authorization server (a real Hydra) has no extension. */
+export const EXTENSION_UNAVAILABLE = 'extension_unavailable';

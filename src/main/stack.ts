@@ -7,16 +7,16 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildAdminServer } from '../auth/http/admin-server.ts';
 import { buildPublicServer } from '../auth/http/public-server.ts';
-import { createAuthServer, type AuthServer, type LightgateAdmin } from '../auth/oidc/auth-server.ts';
+import { createAuthServer, type AuthServer } from '../auth/oidc/auth-server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import type { HydraAdmin } from '../hydra-port/port.ts';
+import type { LightgatePort } from '../hydra-port/port.ts';
 import { createHttpHydraAdmin } from '../hydra-port/http-adapter.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { walletAdminRoutes } from '../wallet/http/admin-routes.ts';
 import { createAccountForUser, seedDemoUser } from '../wallet/wallet-service.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
-import { buildPortalServer, withHttpClientStatus } from '../portal/server.ts';
+import { buildPortalServer } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
 import { buildMetricsServer } from './metrics-server.ts';
 
@@ -25,10 +25,10 @@ export interface Stack {
   readonly db: Database;
   readonly logger: Logger;
   readonly auth: AuthServer | undefined;
-  /** The in-process admin port (clients, approval state), when this process runs the auth service. */
-  readonly admin: LightgateAdmin | undefined;
-  /** The HydraAdmin port the other services use: HTTP when HYDRA_ADMIN_URL is set, else in-process. */
-  readonly hydra: HydraAdmin | undefined;
+  /** The in-process adapter of the port, when this process runs the auth service. */
+  readonly admin: LightgatePort | undefined;
+  /** The one port the other services use: HTTP when HYDRA_ADMIN_URL is set, else in-process. */
+  readonly hydra: LightgatePort | undefined;
   readonly identity: IdentityService | undefined;
   /** Base URLs of the servers actually listening, by name. */
   readonly listening: Readonly<Record<string, string>>;
@@ -53,7 +53,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
   const servers: FastifyInstance[] = [];
   const listening: Record<string, string> = {};
   let auth: AuthServer | undefined;
-  let hydra: HydraAdmin | undefined;
+  let hydra: LightgatePort | undefined;
   let identity: IdentityService | undefined;
   try {
     if (config.services.includes('auth')) {
@@ -76,11 +76,14 @@ export async function startStack(config: Config, options: { db?: Database; logge
         await metricsApp.close();
       }
     }
-    // The other services reach the auth server only through the Hydra port: a real Hydra's admin API when
-    // HYDRA_ADMIN_URL is set, in-process when this process runs auth, else Lightgate's admin URL over HTTP.
-    // Over HTTP they send the admin credential (HYDRA_ADMIN_TOKEN, else this deployment's own; issue 11 #5).
+    // The one place an adapter is picked; UI, API and portal all get this port. A real Hydra's admin API when
+    // HYDRA_ADMIN_URL is set (no Lightgate extension: its calls answer EXTENSION_UNAVAILABLE), in-process
+    // when this process runs auth, else Lightgate's admin URL over HTTP. Over HTTP the admin credential
+    // goes along (HYDRA_ADMIN_TOKEN, else this deployment's own; issue 11 #5).
     const adminHeaders = config.adminApi.outgoingAuthorization ? { authorization: config.adminApi.outgoingAuthorization } : undefined;
-    hydra = config.urls.hydraAdmin ? createHttpHydraAdmin(config.urls.hydraAdmin, { headers: adminHeaders }) : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin, { headers: adminHeaders }));
+    hydra = config.urls.hydraAdmin
+      ? createHttpHydraAdmin(config.urls.hydraAdmin, { headers: adminHeaders, lightgateExtension: false })
+      : (auth?.hydra ?? createHttpHydraAdmin(config.urls.admin, { headers: adminHeaders }));
     if (config.services.includes('api') || config.services.includes('ui') || config.services.includes('portal')) {
       identity = createIdentityService({ db, config, logger, onUserCreated: createAccountForUser });
       if (!identity.phoneEnabled && (config.services.includes('api') || config.services.includes('ui'))) {
@@ -98,9 +101,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }
     if (config.services.includes('portal')) {
-      // The portal also needs the approval state (suspend/reactivate): in-process from the auth server, else over HTTP.
-      const admin = auth && !config.urls.hydraAdmin ? auth.hydra : withHttpClientStatus(hydra, config.urls.hydraAdmin ?? config.urls.admin, { headers: adminHeaders });
-      const portalApp = buildPortalServer({ config, db, admin, identity: identity!, logger });
+      const portalApp = buildPortalServer({ config, db, admin: hydra, identity: identity!, logger });
       servers.push(portalApp);
       listening.portal = await listen(portalApp, config.listen.portal.host, config.listen.portal.port);
     }

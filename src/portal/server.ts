@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -23,7 +24,6 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
-import type { PortalAdminPort } from './services/admin-port.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
@@ -33,14 +33,12 @@ import type { PortalError } from './app/context.ts';
 import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 
-export type { PortalAdminPort } from './services/admin-port.ts';
-export { withHttpClientStatus } from './services/admin-port.ts';
 
 export interface PortalServerDeps {
   config: Config;
   db: Database;
-  /** The auth server's admin port: the in-process LightgateAdmin, or withHttpClientStatus(hydra, config.urls.admin). */
-  admin: PortalAdminPort;
+  /** The auth server through the whole port, Lightgate's extension included (one adapter, picked in main/stack.ts). */
+  admin: LightgatePort;
   /** Users, and two-step verification (TOTP) on the Security page. */
   identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
   logger?: Logger;

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
-import { withHttpClientStatus } from '../../src/portal/server.ts';
 import { findApplication } from '../../src/portal/services/portal-store.ts';
 import { freePort } from '../support/stack.ts';
 import { ADMIN_EMAIL, csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
@@ -37,7 +36,7 @@ describe('portal admin port', () => {
 
   test('over HTTP: approve creates the client, suspend and reactivate set its status, connected apps list', async () => {
     const adminUrl = h.t.stack.listening.admin!;
-    const remote = await h.portalWith(withHttpClientStatus(createHttpHydraAdmin(adminUrl), adminUrl));
+    const remote = await h.portalWith(createHttpHydraAdmin(adminUrl));
     const dev = await h.session('remote-dev@example.com');
     const admin = await h.session(ADMIN_EMAIL);
     const applied = await post(remote, dev, '/apps/new', '/apps', APP);
@@ -59,9 +58,30 @@ describe('portal admin port', () => {
     assert.match(connected.body, /No app has access to your wallet/);
   });
 
+  test('issue 12 Hydra port: behind a real Hydra (no Lightgate extension) suspend and reactivate are a 409 page, nothing changes', async () => {
+    // Configured as for HYDRA_ADMIN_URL: the extension answers EXTENSION_UNAVAILABLE without a request.
+    const hydraLike = await h.portalWith(createHttpHydraAdmin(h.t.stack.listening.admin!, { lightgateExtension: false }));
+    const dev = await h.session('hydra-dev@example.com');
+    const admin = await h.session(ADMIN_EMAIL);
+    const applied = await post(hydraLike, dev, '/apps/new', '/apps', { ...APP, name: 'Hydra Review' });
+    const id = String(applied.headers.location).split('/')[2]!;
+    assert.equal((await post(hydraLike, admin, '/admin', `/admin/apps/${id}/approve`, {})).statusCode, 303, 'approving needs only Hydra\'s API');
+    const suspend = await post(hydraLike, admin, '/admin', `/admin/apps/${id}/suspend`, {});
+    assert.equal(suspend.statusCode, 409);
+    assert.match(suspend.body, /Could not suspend the app: the authorization server does not know this client or does not offer this action/);
+    const app = await findApplication(h.t.stack.db, id);
+    assert.equal(app?.status, 'approved');
+    const client = await h.t.stack.admin!.getClient(app!.clientId!);
+    assert.equal(client.ok && client.value.status, 'active');
+    assert.equal((await post(h.portal, admin, '/admin', `/admin/apps/${id}/suspend`, {})).statusCode, 303);
+    const reactivate = await post(hydraLike, admin, '/admin', `/admin/apps/${id}/reactivate`, {});
+    assert.equal(reactivate.statusCode, 409);
+    assert.equal((await findApplication(h.t.stack.db, id))?.status, 'suspended');
+  });
+
   test('auth server unreachable: 503 pages, the application stays pending, no client is half-made', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const down = await h.portalWith(withHttpClientStatus(createHttpHydraAdmin(closed, { timeoutMs: 2000 }), closed, { timeoutMs: 2000 }));
+    const down = await h.portalWith(createHttpHydraAdmin(closed, { timeoutMs: 2000 }));
     const dev = await h.session('down-dev@example.com');
     const admin = await h.session(ADMIN_EMAIL);
     const applied = await post(down, dev, '/apps/new', '/apps', APP);

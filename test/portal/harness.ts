@@ -2,7 +2,8 @@
 // through the identity service and give them a portal session, and read forms' CSRF tokens.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildPortalServer, type PortalAdminPort } from '../../src/portal/server.ts';
+import type { LightgatePort } from '../../src/hydra-port/port.ts';
+import { buildPortalServer } from '../../src/portal/server.ts';
 import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
 import { insertSession } from '../../src/portal/services/portal-store.ts';
 import { lastCode } from '../identity/helpers.ts';
@@ -16,7 +17,7 @@ export interface PortalHarness {
   /** A second portal app on the same stack, for inject(). */
   portal: FastifyInstance;
   /** Another portal app on the same stack with this admin port (HTTP adapter, unreachable server…). */
-  portalWith(admin: PortalAdminPort): Promise<FastifyInstance>;
+  portalWith(admin: LightgatePort): Promise<FastifyInstance>;
   /** A user id for this email (the person signs in with an email code). */
   user(email: string): Promise<string>;
   /** Cookie header of a portal session for this email. */

@@ -3,17 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { isConnectionError } from '../../db/database.ts';
-import type { HydraAdmin } from '../../hydra-port/port.ts';
-import type { ClientStatus, HydraError, OAuth2Client } from '../../hydra-port/types.ts';
+import type { LightgatePort } from '../../hydra-port/port.ts';
+import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
 import { normalizeClient, type StoredClient } from '../domain/client.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 
-export type ClientAdminPort = Pick<HydraAdmin, 'listClients' | 'getClient' | 'createClient' | 'replaceClient' | 'deleteClient' | 'rotateClientSecret'> & {
-  setClientStatus(id: string, status: ClientStatus): Promise<Result<OAuth2Client, HydraError>>;
-  listClientsPage(filter: { owner?: string; client_name?: string; limit: number; offset: number }): Promise<Result<OAuth2Client[], HydraError>>;
-};
+/** The client half of the port, Lightgate's extension included (the in-process adapter's, with ../oidc). */
+export type ClientAdmin = Pick<LightgatePort, 'listClients' | 'getClient' | 'createClient' | 'replaceClient' | 'deleteClient' | 'rotateClientSecret' | 'setClientStatus' | 'listClientsPage'>;
 
 export interface ClientAdminDeps {
   db: Database;
@@ -61,7 +59,7 @@ async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<R
   }
 }
 
-export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps): ClientAdminPort {
+export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps): ClientAdmin {
   const repo = createClientRepository(db);
 
   async function build(body: unknown, existing?: StoredClient) {
@@ -74,7 +72,7 @@ export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps):
     return ok({ stored, secret });
   }
 
-  const api: ClientAdminPort = {
+  const api: ClientAdmin = {
     listClientsPage: (filter) => guarded(async () => ok((await repo.list(filter)).map((c) => publicView(c)))),
     listClients: (filter = {}) => api.listClientsPage({ ...filter, limit: 500, offset: 0 }),
     getClient: (id) =>

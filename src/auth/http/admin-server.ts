@@ -1,14 +1,14 @@
-// Port 4445: Ory Hydra's admin API over the HydraAdmin port. Thin: parse, call, map the error value.
+// Port 4445: Ory Hydra's admin API (and Lightgate's extension) over the port. Thin: parse, call, map the error value.
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import jsonPatch from 'fast-json-patch';
 import type { Database } from '../../db/database.ts';
+import type { LightgatePort } from '../../hydra-port/port.ts';
 import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import { VERSION } from '../../shared/version.ts';
-import type { LightgateAdmin } from '../oidc/auth-server.ts';
 import { registerHealthRoutes } from '../../shared/health-routes.ts';
 import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerAdminAuth } from './admin-auth.ts';
@@ -19,7 +19,7 @@ import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
 import { addHsts } from '../../web/security-headers.ts';
 
 export interface AdminServerDeps {
-  hydra: LightgateAdmin;
+  hydra: LightgatePort;
   db: Database;
   logger?: Logger;
   /** Extra admin routes of other modules (wallet funding, metrics), registered as encapsulated plugins. */

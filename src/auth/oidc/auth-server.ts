@@ -1,12 +1,12 @@
 // The authorization server's core, and the only owner of oidc-provider: builds the provider, keeps it in
-// step with the signing keys in the database, and exposes the HydraAdmin port implemented in-process.
+// step with the signing keys in the database, and exposes the whole port (LightgatePort) implemented in-process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
-import type { HydraAdmin } from '../../hydra-port/port.ts';
+import type { LightgatePort } from '../../hydra-port/port.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { createClientAdmin, publicView, type ClientAdminPort } from '../app/client-admin.ts';
+import { createClientAdmin, publicView } from '../app/client-admin.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
@@ -23,10 +23,9 @@ import { deleteClientPayloads, deleteExpiredPayloads } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
 import { hashLegacyPayloadIds } from './legacy-token-ids.ts';
 
-export type LightgateAdmin = HydraAdmin & ClientAdminPort;
-
 export interface AuthServer {
-  readonly hydra: LightgateAdmin;
+  /** The in-process adapter of the port: flows, sessions and tokens (./hydra-admin.ts) and clients with Lightgate's extension. */
+  readonly hydra: LightgatePort;
   /** Node request handler for oidc-provider's routes (the public port). */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Reloads signing keys now (also done on NOTIFY and every few seconds). */

@@ -1,15 +1,16 @@
 // What the portal's use cases share: their dependencies, the acting person, and the error values.
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
+import { EXTENSION_UNAVAILABLE, type LightgatePort } from '../../hydra-port/port.ts';
 import type { HydraError } from '../../hydra-port/types.ts';
 import type { FieldErrors } from '../domain/application.ts';
-import type { PortalAdminPort } from '../services/admin-port.ts';
 import type { SecretBox } from '../services/secret-box.ts';
 
 export interface PortalContext {
   config: Config;
   db: Database;
-  admin: PortalAdminPort;
+  /** The auth server, only through the port (in-process or HTTP: main/stack.ts picks). */
+  admin: LightgatePort;
   box: SecretBox;
 }
 
@@ -34,7 +35,7 @@ export const changed = (): PortalError => ({ code: 'CHANGED', message: 'This app
 /** The authorization server's answer in plain words for the page (never its internals). */
 export function upstream(what: string, e: HydraError): PortalError {
   if (e.status === 400) return { code: 'INVALID_INPUT', message: `The authorization server refused the app: ${e.error_description}` };
-  // A real Ory Hydra has no approval state (Lightgate's PUT /admin/clients/{id}/status extension).
-  if (e.status === 404 || e.status === 405) return { code: 'INVALID_STATE', message: `Could not ${what}: the authorization server does not know this client or does not offer this action.` };
+  // A real Ory Hydra has no approval state (the port's EXTENSION_UNAVAILABLE), or no such client.
+  if (e.error === EXTENSION_UNAVAILABLE || e.status === 404 || e.status === 405) return { code: 'INVALID_STATE', message: `Could not ${what}: the authorization server does not know this client or does not offer this action.` };
   return { code: 'UPSTREAM', message: `Could not ${what}: the authorization server is unavailable (${e.status}). Nothing was changed; try again.` };
 }
