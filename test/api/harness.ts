@@ -8,8 +8,9 @@ import type { MessageSender, OutgoingMessage } from '../../src/identity/services
 import type { UserId } from '../../src/shared/brand.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
-import { adminApi, createBrowser, createClient, exchange, relyingParty, runFlow, tokenRequest } from '../hydra/support/flow.ts';
-import { UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { createBrowser, exchange, runFlow, tokenRequest } from '../support/tokens.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

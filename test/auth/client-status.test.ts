@@ -3,8 +3,9 @@
 // Hydra's introspection and token endpoints, a whole authorization code flow before and after.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adminApi, createBrowser, createClient, exchange, introspect, relyingParty, runFlow, tokenRequest } from '../hydra/support/flow.ts';
-import { UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { createBrowser, exchange, introspect, runFlow, tokenRequest } from '../support/tokens.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { lightgateTarget } from './lightgate-target.ts';
 

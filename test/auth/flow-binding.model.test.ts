@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import * as oidc from 'openid-client';
 import type { HydraAdmin } from '../../src/hydra-port/port.ts';
-import { createBrowser, type Browser } from '../hydra/support/browser.ts';
+import { createBrowser, type Browser } from '../support/http-browser.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
 import { runKeysCommand } from '../../src/cli/commands/keys.ts';
-import { adminApi, createBrowser, createClient, exchange, oidc, relyingParty, runFlow } from '../hydra/support/flow.ts';
-import { UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { createBrowser, exchange, oidc, runFlow } from '../support/tokens.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

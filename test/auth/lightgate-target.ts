@@ -1,5 +1,5 @@
 // Lightgate's auth server as an AuthTarget of the Hydra compatibility suite (test/hydra/admin-api-suite.ts).
-import type { TargetFactory } from '../hydra/support/target.ts';
+import type { TargetFactory } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack } from '../support/stack.ts';
 

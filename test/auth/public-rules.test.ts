@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, createBrowser, createClient, exchange, leave, oidc, param, relyingParty, runFlow, tokenRequest, type TestClient } from '../hydra/support/flow.ts';
-import { CALLBACK, UNREACHABLE_UI, type AuthTarget } from '../hydra/support/target.ts';
+import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
+import { createBrowser, exchange, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
+import { CALLBACK, UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { lightgateTarget } from './lightgate-target.ts';
 
 async function raw(url: string | URL, init: RequestInit = {}) {

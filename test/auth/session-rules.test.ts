@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sessionRulesSuite } from '../hydra/session-rules-suite.ts';
-import { adminApi, authorizationUrl, createBrowser, createClient, leave, oidc, param, relyingParty, runFlow } from '../hydra/support/flow.ts';
-import { UNREACHABLE_UI } from '../hydra/support/target.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { authorizationUrl, createBrowser, leave, oidc, param, runFlow } from '../support/tokens.ts';
+import { UNREACHABLE_UI } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lightgateTarget } from './lightgate-target.ts';

@@ -6,7 +6,7 @@ import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import type { AccountId, UserId } from '../../src/shared/brand.ts';
 import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
-import { createBrowser } from '../hydra/support/browser.ts';
+import { createBrowser } from '../support/http-browser.ts';
 import { lastCode } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

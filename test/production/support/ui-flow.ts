@@ -3,7 +3,7 @@
 // fetched, so a flow can hop between processes that share one issuer.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createBrowser, type Browser } from '../../hydra/support/browser.ts';
+import { createBrowser, type Browser } from '../../support/http-browser.ts';
 import { lastCode } from '../../support/users.ts';
 
 export { createBrowser, type Browser };
