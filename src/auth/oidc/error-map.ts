@@ -51,6 +51,8 @@ const GRANT_DETAIL_DESCRIPTIONS: Record<string, string> = {
   'authorization code is expired': 'The authorization code has expired.',
   'authorization code not found': 'The authorization code is invalid, expired or revoked.',
   'refresh token not found': 'The refresh token is invalid, expired or revoked.',
+  // The code or refresh token was found, but a concurrent replay revoked its grant meanwhile (RFC 9700 section 4.14).
+  'grant not found': 'The authorization code or refresh token is invalid, expired or revoked.',
   'authorization code redirect_uri mismatch': 'The redirect_uri does not match the one of the authorization request.',
 };
 
