@@ -2,22 +2,19 @@
 // real Ory Hydra as the authorization server. The app and the API talk to Hydra only through the
 // HTTP HydraAdmin adapter (HYDRA_ADMIN_URL); Chromium drives the pages. `npm run test:hydra`.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type Page } from 'playwright-core';
 import { startHydra, type RunningHydra } from '../../scripts/hydra/start.ts';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
-
 
 describe('login & consent app and wallet API against Ory Hydra', () => {
   let hydra: RunningHydra;
   let stack: TestStack;
   let browser: Browser;
-  let callbackServer: Server;
+  let callbackServer: CallbackServer;
   let callbackUrl: string;
   let uiUrl: string;
 
@@ -29,17 +26,13 @@ describe('login & consent app and wallet API against Ory Hydra', () => {
       kind: 'postgres',
       env: { LIGHTGATE_SERVICES: 'ui,api', HYDRA_ADMIN_URL: hydra.adminUrl, UI_PORT: String(uiPort), URLS_UI: uiUrl },
     });
-    callbackServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
-    });
-    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-    callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+    callbackServer = await startCallbackServer();
+    callbackUrl = callbackServer.url;
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => callbackServer?.close(resolve));
+    await callbackServer?.close();
     await stack?.close();
     await hydra?.stop();
   });

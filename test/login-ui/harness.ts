@@ -2,8 +2,6 @@
 // built on the HydraAdmin port (in-process or HTTP to the admin API), a relying party using
 // openid-client, and a callback server that records where the browser landed.
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +11,7 @@ import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, startCallbackServer } from '../support/browser.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lastCode } from '../support/users.ts';
@@ -50,14 +48,8 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
   const ui = buildLoginUiServer({ config: stack.config, hydra, identity });
   await ui.listen({ host: '127.0.0.1', port: stack.config.listen.ui.port });
 
-  const callbacks: URL[] = [];
-  const callbackServer: Server = createServer((req, res) => {
-    callbacks.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
-  });
-  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  const callbackServer = await startCallbackServer();
+  const callbackUrl = callbackServer.url;
   const browser = await launchBrowser();
 
   return {
@@ -67,7 +59,7 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
     ui,
     uiUrl: stack.urls.ui,
     callbackUrl,
-    callbacks,
+    callbacks: callbackServer.calls,
     browser,
     async createClient(over = {}) {
       const created = await inProcess.createClient({
@@ -106,7 +98,7 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
     code: (to) => lastCode(stack.dataDir, to),
     async close() {
       await browser.close();
-      await new Promise((resolve) => callbackServer.close(resolve));
+      await callbackServer.close();
       await ui.close();
       await stack.close();
     },

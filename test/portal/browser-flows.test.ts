@@ -6,14 +6,12 @@
 // through the real login UI with the emailed code.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
@@ -22,26 +20,22 @@ const USER_EMAIL = 'wallet-user@example.com';
 
 let h: PortalHarness;
 let browser: Browser;
-let callbackServer: Server;
+let callbackServer: CallbackServer;
 let callbackUrl: string;
 const contexts: BrowserContext[] = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   h = await startPortalHarness();
-  callbackServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Callback</title><h1>Back at the app</h1>');
-  });
-  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  callbackServer = await startCallbackServer();
+  callbackUrl = callbackServer.url;
   browser = await launchBrowser();
 });
 
 after(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
-  await new Promise((resolve) => callbackServer?.close(resolve));
+  await callbackServer?.close();
   await h?.close();
 });
 

@@ -9,7 +9,6 @@ import { launchBrowser } from '../support/browser.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
-
 for (const kind of DATABASE_KINDS) describe(`portal sign-out and Lightgate sign-out (${kind})`, () => {
   let h: PortalHarness;
   let browser: Browser;
