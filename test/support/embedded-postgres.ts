@@ -6,10 +6,10 @@
 // after a direct `node --test` it keeps running (trust auth on 127.0.0.1 only, data in
 // $TMPDIR/lightgate-test-postgres-<uid>/, fsync off) until `node test/support/embedded-postgres.ts stop`.
 import { spawn } from 'node:child_process';
-import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chown, constants, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -85,8 +85,8 @@ async function runningState(): Promise<State | undefined> {
 }
 
 async function startServer(): Promise<void> {
-  const bin = await binaries();
   const owner = serverUser();
+  const bin = await binaries(owner);
   await mkdir(STATE_DIR, { recursive: true, mode: 0o755 });
   await mkdir(RUN_DIR, { recursive: true, mode: 0o700 });
   if (owner) await chown(RUN_DIR, owner.uid, owner.gid);
@@ -132,13 +132,27 @@ async function postmasterPid(): Promise<number | undefined> {
   }
 }
 
-async function binaries(): Promise<Binaries> {
+async function binaries(owner: { uid: number } | undefined): Promise<Binaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
+  let bin: Binaries;
   try {
-    return (await import(name)) as Binaries;
+    bin = (await import(name)) as Binaries;
   } catch {
     throw new Error(`No PostgreSQL answers at TEST_POSTGRES_URL and ${name} (embedded-postgres) is not installed for this platform; start a PostgreSQL or set TEST_POSTGRES_URL`);
   }
+  if (!owner) return bin;
+  // Run as `nobody`, the server may not reach a clone under /root: it runs from a copy in STATE_DIR
+  // (bin, lib, share keep their layout, so the binaries' $ORIGIN/../lib path holds), made once per version.
+  const native = dirname(dirname(bin.initdb));
+  const version = (JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const copy = join(STATE_DIR, `native-${version}`);
+  if (!(await access(join(copy, 'bin', 'initdb'), constants.X_OK).then(() => true, () => false))) {
+    const partial = `${copy}.partial-${process.pid}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await rm(copy, { recursive: true, force: true });
+    await rename(partial, copy);
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), pg_ctl: join(copy, 'bin', 'pg_ctl') };
 }
 
 /** PostgreSQL refuses to run as root: then it runs as `nobody`, and only its own directory changes hands. */
