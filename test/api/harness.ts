@@ -8,8 +8,8 @@ import type { MessageSender, OutgoingMessage } from '../../src/identity/services
 import type { UserId } from '../../src/shared/brand.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
-import { adminApi, createClient, relyingParty } from '../support/clients.ts';
-import { createBrowser, exchange, runFlow, tokenRequest } from '../support/tokens.ts';
+import { adminApi, createClient } from '../support/clients.ts';
+import { clientCredentialsToken, userAccessToken } from '../support/tokens.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -107,18 +107,9 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     },
     async oauthToken(user, scopes) {
       client ??= await createClient(admin, { scope: 'openid offline_access read receive write' });
-      const rp = await relyingParty(target, client);
-      const scope = ['openid', ...scopes].join(' ');
-      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: user.userId, scope, grantScope: scope.split(' ') });
-      const tokens = await exchange(rp, flow);
-      return tokens.access_token;
+      return userAccessToken(target, admin, client, user.userId, scopes);
     },
-    async clientCredentialsToken(scope) {
-      const machine = await createClient(admin, { grant_types: ['client_credentials'], response_types: [], scope });
-      const res = await tokenRequest(target, machine, { grant_type: 'client_credentials', scope });
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      return res.body.access_token as string;
-    },
+    clientCredentialsToken: (scope) => clientCredentialsToken(target, admin, scope),
     oauthClientId() {
       assert.ok(client, 'call oauthToken() first');
       return client.client_id;

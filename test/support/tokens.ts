@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { OAuth2Api } from '@ory/hydra-client';
 import * as oidc from 'openid-client';
 import { CALLBACK, type AuthTarget } from './auth-target.ts';
-import type { TestClient } from './clients.ts';
+import { createClient, relyingParty, type TestClient } from './clients.ts';
 import { createBrowser, type Browser } from './http-browser.ts';
 
 export type { Browser };
@@ -130,6 +130,22 @@ export async function tokenRequest(target: AuthTarget, c: TestClient, params: Re
 export async function introspect(admin: OAuth2Api, token: string, scope?: string) {
   const { data } = await admin.introspectOAuth2Token({ token, ...(scope ? { scope } : {}) });
   return data;
+}
+
+/** A real access token for `subject` with exactly `scopes` (and openid) granted, through the whole code flow. */
+export async function userAccessToken(target: AuthTarget, admin: OAuth2Api, client: TestClient, subject: string, scopes: string[]): Promise<string> {
+  const rp = await relyingParty(target, client);
+  const scope = ['openid', ...scopes].join(' ');
+  const flow = await runFlow(createBrowser(), target, admin, rp, { subject, scope, grantScope: scope.split(' ') });
+  return (await exchange(rp, flow)).access_token;
+}
+
+/** A client_credentials access token of a new machine client (sub = the client, no user). */
+export async function clientCredentialsToken(target: AuthTarget, admin: OAuth2Api, scope: string): Promise<string> {
+  const machine = await createClient(admin, { grant_types: ['client_credentials'], response_types: [], scope });
+  const res = await tokenRequest(target, machine, { grant_type: 'client_credentials', scope });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.access_token as string;
 }
 
 export function jwtPayload(jwt: string): Record<string, unknown> {
