@@ -5,7 +5,7 @@
 import type { OAuth2Client } from '../hydra-port/types.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { type ClientFields, type DesiredClient, RESOURCE_KEY, SOURCE_KEY } from './client-fields.ts';
-import { stableJson } from './hcl/evaluate.ts';
+import { stableJson } from './hcl/values.ts';
 
 export interface FieldChange {
   field: string;

@@ -3,26 +3,18 @@
 // and `output` blocks are accepted and ignored; anything else is an error with its line.
 import { BOOL_FIELDS, type ClientFields, type DesiredClient, LIST_FIELDS, STRING_FIELDS } from './client-fields.ts';
 import { SourceError } from './source-error.ts';
-import { Evaluator, type Value, typeName } from './hcl/evaluate.ts';
-import { type Attribute, type Block, type Expr, parseExpression, parseHcl } from './hcl/parser.ts';
+import { CLIENT_LIFESPAN_FIELDS } from '../hydra-port/types.ts';
+import { Evaluator } from './hcl/evaluate.ts';
+import { typeName, type Value } from './hcl/values.ts';
+import type { Attribute, Block, Expr } from './hcl/ast.ts';
+import { parseExpression, parseHcl } from './hcl/parser.ts';
 
 export const RESOURCE_TYPE = 'hydra_oauth2_client';
 
 const IGNORED_BLOCKS = new Set(['terraform', 'provider', 'output']);
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
-const UNSUPPORTED_PROVIDER_ATTRIBUTES = new Set([
-  'jwk',
-  'authorization_code_grant_access_token_lifespan',
-  'authorization_code_grant_id_token_lifespan',
-  'authorization_code_grant_refresh_token_lifespan',
-  'client_credentials_grant_access_token_lifespan',
-  'implicit_grant_access_token_lifespan',
-  'implicit_grant_id_token_lifespan',
-  'jwt_bearer_grant_access_token_lifespan',
-  'refresh_token_grant_access_token_lifespan',
-  'refresh_token_grant_id_token_lifespan',
-  'refresh_token_grant_refresh_token_lifespan',
-]);
+// The ory/hydra provider's per-grant lifespans (it has none for the device grant) and jwk: fixed in Lightgate.
+const UNSUPPORTED_PROVIDER_ATTRIBUTES = new Set<string>(['jwk', ...CLIENT_LIFESPAN_FIELDS.filter((f) => !f.startsWith('device_'))]);
 
 const STRINGS = new Set<string>(STRING_FIELDS);
 const LISTS = new Set<string>(LIST_FIELDS);

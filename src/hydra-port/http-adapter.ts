@@ -5,21 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { err, ok } from '../shared/result.ts';
 import { forwardRequestId } from '../shared/request-context.ts';
 import { isRecord, nextPageToken, toHydraError } from './http-responses.ts';
-import { EXTENSION_UNAVAILABLE, type ClientListFilter, type ClientPage, type HydraResult, type LightgatePort } from './port.ts';
-import type {
-  AcceptConsent,
-  AcceptLogin,
-  ClientStatus,
-  ConsentRequest,
-  ConsentSession,
-  HydraError,
-  IntrospectedToken,
-  LoginRequest,
-  LogoutRequest,
-  OAuth2Client,
-  RedirectTo,
-  RejectRequest,
-} from './types.ts';
+import { EXTENSION_UNAVAILABLE, type HydraResult, type LightgatePort } from './port.ts';
+import type { ConsentRequest, ConsentSession, HydraError, IntrospectedToken, LoginRequest, LogoutRequest, OAuth2Client, RedirectTo } from './types.ts';
 
 export interface HttpHydraAdminOptions {
   /** Extra headers on every request, e.g. an Authorization header for a protected admin API. */
@@ -158,9 +145,9 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
   return {
     getLoginRequest: (challenge) =>
       call({ method: 'GET', path: challengePath('login'), query: challengeQuery('login', challenge) }, anObject<LoginRequest>, 'login request'),
-    acceptLoginRequest: (challenge, body: AcceptLogin) =>
+    acceptLoginRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('login', 'accept'), query: challengeQuery('login', challenge), json: body }, redirect, 'redirect'),
-    rejectLoginRequest: (challenge, body: RejectRequest) =>
+    rejectLoginRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('login', 'reject'), query: challengeQuery('login', challenge), json: body }, redirect, 'redirect'),
 
     getConsentRequest: (challenge) =>
@@ -169,9 +156,9 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
         anObject<ConsentRequest>,
         'consent request',
       ),
-    acceptConsentRequest: (challenge, body: AcceptConsent) =>
+    acceptConsentRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('consent', 'accept'), query: challengeQuery('consent', challenge), json: body }, redirect, 'redirect'),
-    rejectConsentRequest: (challenge, body: RejectRequest) =>
+    rejectConsentRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('consent', 'reject'), query: challengeQuery('consent', challenge), json: body }, redirect, 'redirect'),
 
     getLogoutRequest: (challenge) =>
@@ -195,7 +182,7 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
       call({ method: 'POST', path: '/admin/oauth2/introspect', form: { token, scope } }, introspection, 'introspection'),
     revokeClientTokens: (clientId) => callVoid({ method: 'DELETE', path: '/admin/oauth2/tokens', query: { client_id: clientId } }),
 
-    listClients: (filter: ClientListFilter = {}) =>
+    listClients: (filter = {}) =>
       list('/admin/clients', { owner: filter.owner, client_name: filter.client_name }, client, 'client'),
     getClient: (id) => call({ method: 'GET', path: clientPath(id) }, client, 'client'),
     createClient: (body) => call({ method: 'POST', path: '/admin/clients', json: body }, client, 'client'),
@@ -215,9 +202,9 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     },
 
     // Lightgate's extension.
-    setClientStatus: (id, status: ClientStatus) =>
+    setClientStatus: (id, status) =>
       extension ? call({ method: 'PUT', path: `${clientPath(id)}/status`, json: { status } }, client, 'client') : unavailable('an approval state'),
-    listClientsPage: async ({ owner, client_name, limit, offset }: ClientPage) => {
+    listClientsPage: async ({ owner, client_name, limit, offset }) => {
       if (!extension) return unavailable('paged client lists by position');
       // Lightgate's page_token is the position, base64url-encoded (src/auth/http/admin-server.ts).
       const query = { owner, client_name, page_size: String(limit), page_token: offset > 0 ? Buffer.from(String(offset)).toString('base64url') : undefined };

@@ -3,6 +3,23 @@
 
 export type ClientStatus = 'pending' | 'active' | 'suspended';
 
+/** OAuth2Client's per-grant token lifespans (Hydra's OpenAPI spec); Lightgate keeps them constant (null). */
+export const CLIENT_LIFESPAN_FIELDS = [
+  'authorization_code_grant_access_token_lifespan',
+  'authorization_code_grant_id_token_lifespan',
+  'authorization_code_grant_refresh_token_lifespan',
+  'client_credentials_grant_access_token_lifespan',
+  'device_authorization_grant_access_token_lifespan',
+  'device_authorization_grant_id_token_lifespan',
+  'device_authorization_grant_refresh_token_lifespan',
+  'implicit_grant_access_token_lifespan',
+  'implicit_grant_id_token_lifespan',
+  'jwt_bearer_grant_access_token_lifespan',
+  'refresh_token_grant_access_token_lifespan',
+  'refresh_token_grant_id_token_lifespan',
+  'refresh_token_grant_refresh_token_lifespan',
+] as const;
+
 export interface OAuth2Client {
   client_id: string;
   client_name: string;

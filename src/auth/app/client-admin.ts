@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { isConnectionError } from '../../db/database.ts';
 import type { LightgatePort } from '../../hydra-port/port.ts';
-import type { HydraError, OAuth2Client } from '../../hydra-port/types.ts';
+import { CLIENT_LIFESPAN_FIELDS, type HydraError, type OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
 import { normalizeClient, type StoredClient } from '../domain/client.ts';
@@ -22,23 +22,8 @@ export interface ClientAdminDeps {
 }
 
 const fail = (status: number, error: string, error_description: string) => err<HydraError>({ status, error, error_description });
-const LIFESPANS = [
-  'authorization_code_grant_access_token_lifespan',
-  'authorization_code_grant_id_token_lifespan',
-  'authorization_code_grant_refresh_token_lifespan',
-  'client_credentials_grant_access_token_lifespan',
-  'device_authorization_grant_access_token_lifespan',
-  'device_authorization_grant_id_token_lifespan',
-  'device_authorization_grant_refresh_token_lifespan',
-  'implicit_grant_access_token_lifespan',
-  'implicit_grant_id_token_lifespan',
-  'jwt_bearer_grant_access_token_lifespan',
-  'refresh_token_grant_access_token_lifespan',
-  'refresh_token_grant_id_token_lifespan',
-  'refresh_token_grant_refresh_token_lifespan',
-] as const;
 /** Hydra always returns these; SDKs generated from its OpenAPI read them. Lifespans come from config, not per client. */
-const HYDRA_CONSTANT_FIELDS = { allowed_cors_origins: [], jwks: {}, userinfo_signed_response_alg: 'none', ...Object.fromEntries(LIFESPANS.map((k) => [k, null])) };
+const HYDRA_CONSTANT_FIELDS = { allowed_cors_origins: [], jwks: {}, userinfo_signed_response_alg: 'none', ...Object.fromEntries(CLIENT_LIFESPAN_FIELDS.map((k) => [k, null])) };
 /** Hydra's defaults of fields that clients stored before they existed lack. */
 const HYDRA_DEFAULTS = { backchannel_logout_uri: '', backchannel_logout_session_required: false };
 

@@ -136,13 +136,9 @@ export function lex(file: string, src: string): Token[] {
         }
         continue;
       }
-      if (templateMarker(c, parts, lit)) {
-        lit = '';
-        continue;
-      }
-      if ((c === '$' || c === '%') && src[pos + 1] === c && src[pos + 2] === '{') {
-        lit += `${c}{`;
-        pos += 3;
+      const after = templateSyntax(c, parts, lit);
+      if (after !== undefined) {
+        lit = after;
         continue;
       }
       lit += c;
@@ -151,13 +147,18 @@ export function lex(file: string, src: string): Token[] {
     return fail('unterminated string', start);
   }
 
-  // Handles `${` (interpolation) and `%{` (template directive, unsupported) at pos.
-  function templateMarker(c: string, parts: TemplatePart[], lit: string): boolean {
+  // Template syntax at pos: `${` (interpolation), `%{` (template directive, unsupported) and the escapes
+  // `$${` / `%%{` (a literal `${` / `%{`). Returns the literal text that follows, or undefined for plain text.
+  function templateSyntax(c: string, parts: TemplatePart[], lit: string): string | undefined {
+    if ((c === '$' || c === '%') && src[pos + 1] === c && src[pos + 2] === '{') {
+      pos += 3;
+      return `${lit}${c}{`;
+    }
     if (c === '%' && src[pos + 1] === '{') fail('unsupported construct: template directive %{ ... } (use a conditional or for expression)');
-    if (c !== '$' || src[pos + 1] !== '{') return false;
+    if (c !== '$' || src[pos + 1] !== '{') return undefined;
     if (lit !== '') parts.push(lit);
     interpolation(parts);
-    return true;
+    return '';
   }
 
   function heredoc(): Token {
@@ -191,13 +192,9 @@ export function lex(file: string, src: string): Token[] {
         continue;
       }
       atLineStart = false;
-      if (templateMarker(c, parts, lit)) {
-        lit = '';
-        continue;
-      }
-      if ((c === '$' || c === '%') && src[pos + 1] === c && src[pos + 2] === '{') {
-        lit += `${c}{`;
-        pos += 3;
+      const after = templateSyntax(c, parts, lit);
+      if (after !== undefined) {
+        lit = after;
         continue;
       }
       if (c === '\n') {
