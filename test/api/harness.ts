@@ -13,6 +13,7 @@ import { clientCredentialsToken, userAccessToken } from '../support/tokens.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { signInWithEmail, walletIdsOf } from '../support/users.ts';
 
 export interface TestUser {
   userId: UserId;
@@ -86,20 +87,8 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     identity,
     gql,
     async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
-      const requested = await identity.requestEmailCode({ email });
-      assert.ok(requested.ok, 'code requested');
-      const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: codes.get(email) });
-      assert.ok(login.ok, 'logged in');
-      const session = (login.value as { authToken: string }).authToken;
-      const verified = await identity.verifySessionToken(session);
-      assert.ok(verified);
-      const rows = await db.query<{ id: string; currency: string }>(
-        'SELECT w.id, w.currency FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1',
-        [verified.userId],
-      );
-      const btc = rows.find((r) => r.currency === 'BTC')!.id;
-      const usd = rows.find((r) => r.currency === 'USD')!.id;
-      return { userId: verified.userId, email, session, btcWalletId: btc, usdWalletId: usd };
+      const user = await signInWithEmail(identity, email, (to) => codes.get(to));
+      return { ...user, ...(await walletIdsOf(db, user.userId)) };
     },
     async fund(walletId, amount) {
       const funded = await fundWallet(db, { walletId, amount });

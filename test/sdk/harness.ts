@@ -7,7 +7,7 @@ import type { AccountId, UserId } from '../../src/shared/brand.ts';
 import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { createBrowser } from '../support/http-browser.ts';
-import { lastCode } from '../support/users.ts';
+import { lastCode, signInWithEmail } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 export interface TestUser {
@@ -85,16 +85,11 @@ export async function startStackHarness(options: { env?: Record<string, string> 
       return created.value;
     },
     async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
-      const requested = await identity.requestEmailCode({ email });
-      assert.ok(requested.ok, 'code requested');
-      const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: lastCode(stack.dataDir, email) });
-      assert.ok(login.ok, 'signed in');
-      const me = await gql('{ me { defaultAccount { wallets { id walletCurrency } } } }', {}, { authorization: `Bearer ${login.value.authToken}` });
+      const user = await signInWithEmail(identity, email, (to) => lastCode(stack.dataDir, to));
+      const me = await gql('{ me { defaultAccount { wallets { id walletCurrency } } } }', {}, { authorization: `Bearer ${user.session}` });
       const wallets = me.body.data.me.defaultAccount.wallets as { id: string; walletCurrency: string }[];
       return {
-        userId: login.value.userId,
-        email,
-        session: login.value.authToken,
+        ...user,
         btcWalletId: wallets.find((w) => w.walletCurrency === 'BTC')!.id,
         usdWalletId: wallets.find((w) => w.walletCurrency === 'USD')!.id,
       };

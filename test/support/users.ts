@@ -1,7 +1,11 @@
 // People in tests: the codes a stack sends them (the outbox in its data dir, NODE_ENV=test), for signing in
 // through /auth/*, the login & consent pages or the portal.
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Queryable } from '../../src/db/database.ts';
+import type { IdentityService } from '../../src/identity/identity-service.ts';
+import type { UserId } from '../../src/shared/brand.ts';
 
 export interface OutboxLine {
   channel: string;
@@ -27,3 +31,29 @@ export function lastCode(dataDir: string, to: string): string {
 
 /** A code that is not `code` (for wrong tries). */
 export const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+export interface SignedInUser {
+  userId: UserId;
+  email: string;
+  /** First-party session token (Authorization: Bearer), as the wallet app holds. */
+  session: string;
+}
+
+/** Signs `email` up (or in) through the identity face with the code that `codeFor` reads (outbox or a test sender). */
+export async function signInWithEmail(identity: IdentityService, email: string, codeFor: (email: string) => string | undefined): Promise<SignedInUser> {
+  const requested = await identity.requestEmailCode({ email });
+  assert.ok(requested.ok, 'code requested');
+  const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: codeFor(email) });
+  assert.ok(login.ok, 'signed in');
+  assert.ok(await identity.verifySessionToken(login.value.authToken), 'the session token is valid');
+  return { userId: login.value.userId, email, session: login.value.authToken };
+}
+
+/** The BTC and USD wallets of the account the wallet module opened for the user at sign-up. */
+export async function walletIdsOf(db: Queryable, userId: string): Promise<{ btcWalletId: string; usdWalletId: string }> {
+  const rows = await db.query<{ id: string; currency: string }>(
+    'SELECT w.id, w.currency FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1',
+    [userId],
+  );
+  return { btcWalletId: rows.find((r) => r.currency === 'BTC')!.id, usdWalletId: rows.find((r) => r.currency === 'USD')!.id };
+}
