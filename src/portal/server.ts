@@ -1,7 +1,5 @@
 // The developer portal (port 3001): sign-in with Lightgate, OAuth2 app applications and credentials,
 // API keys, connected apps, and the admins' review queue and audit log. Server-rendered with src/web.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -12,7 +10,7 @@ import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
-import { registerAssets } from '../web/assets.ts';
+import { registerAssets, serveAssets } from '../web/assets.ts';
 import { createCsrf } from '../web/csrf.ts';
 import { addSecurityHeaders } from '../web/security-headers.ts';
 import type { PortalContext } from './app/context.ts';
@@ -49,15 +47,7 @@ export interface PortalServerDeps {
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 
 function registerPortalAssets(app: FastifyInstance): void {
-  for (const [name, type] of [['portal.css', 'text/css; charset=utf-8'], ['portal.js', 'text/javascript; charset=utf-8']] as const) {
-    const body = readFileSync(join(ASSETS, name));
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
-    app.get(`/assets/${name}`, async (request, reply) => {
-      reply.header('cache-control', 'public, max-age=3600').header('etag', etag);
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.type(type).send(body);
-    });
-  }
+  serveAssets(app, ASSETS, { 'portal.css': 'text/css; charset=utf-8', 'portal.js': 'text/javascript; charset=utf-8' });
 }
 
 export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {

@@ -9,8 +9,14 @@ const DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const FILES: Record<string, string> = { 'lightgate.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' };
 
 export function registerAssets(app: FastifyInstance): void {
-  for (const [name, type] of Object.entries(FILES)) {
-    const body = readFileSync(join(DIR, name));
+  serveAssets(app, DIR, FILES);
+  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/assets/favicon.svg', 301));
+}
+
+/** Serves each file of `dir` named in `files` (name → content type) at /assets/<name>. */
+export function serveAssets(app: FastifyInstance, dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [name, type] of Object.entries(files)) {
+    const body = readFileSync(join(dir, name));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
     app.get(`/assets/${name}`, async (request, reply) => {
       reply.header('cache-control', 'public, max-age=3600').header('etag', etag);
@@ -18,5 +24,4 @@ export function registerAssets(app: FastifyInstance): void {
       return reply.type(type).send(body);
     });
   }
-  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/assets/favicon.svg', 301));
 }

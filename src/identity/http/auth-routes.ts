@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DatabaseUnavailableError } from '../../db/database.ts';
 import type { Result } from '../../shared/result.ts';
 import { IDENTITY_ERROR_MESSAGES, type IdentityError, type IdentityErrorCode } from '../domain/errors.ts';
-import type { IdentityService } from '../identity-service.ts';
+import type { IdentityService, LoginSuccess } from '../identity-service.ts';
 
 export interface AuthRoutesOptions {
   identity: IdentityService;
@@ -35,6 +35,9 @@ function sendError(reply: FastifyReply, error: IdentityError) {
   const { code, ...extra } = error;
   return reply.code(STATUS[code]).send({ error: { code, message: IDENTITY_ERROR_MESSAGES[code], ...extra } });
 }
+
+/** Blink's answer to a code login, by email or phone alike. */
+const loginAnswer = (v: LoginSuccess) => ({ result: { authToken: v.authToken, totpRequired: v.totpRequired, id: v.userId } });
 
 function reply<T>(res: FastifyReply, result: Result<T, IdentityError>, shape: (value: T) => unknown) {
   return result.ok ? res.send(shape(result.value)) : sendError(res, result.error);
@@ -75,7 +78,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   app.post('/auth/email/login', async (request, res) => {
     const b = body(request);
     const result = await identity.loginWithEmail({ emailLoginId: b.emailLoginId, code: b.code, ip: request.ip });
-    return reply(res, result, (v) => ({ result: { authToken: v.authToken, totpRequired: v.totpRequired, id: v.userId } }));
+    return reply(res, result, loginAnswer);
   });
 
   app.post('/auth/phone/code', async (request, res) => {
@@ -87,7 +90,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   app.post('/auth/phone/login', async (request, res) => {
     const b = body(request);
     const result = await identity.loginWithPhone({ phone: b.phone, code: b.code, ip: request.ip });
-    return reply(res, result, (v) => ({ result: { authToken: v.authToken, totpRequired: v.totpRequired, id: v.userId } }));
+    return reply(res, result, loginAnswer);
   });
 
   app.post('/auth/totp/validate', async (request, res) => {
