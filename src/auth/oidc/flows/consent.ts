@@ -12,7 +12,7 @@ export type ConsentFlow = Pick<HydraAdmin, 'getConsentRequest' | 'acceptConsentR
 
 export function createConsentFlow(deps: FlowDeps, interactions: Interactions): ConsentFlow {
   const { provider, consentSessions } = deps;
-  const { pending, clientOf, finish, reject } = interactions;
+  const { pending, pendingWithClient, finish, reject } = interactions;
 
   async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
     const login = (interaction.lastSubmission?.login ?? {}) as { accountId?: string; acr?: string; amr?: string[]; context?: unknown; challenge?: string };
@@ -41,21 +41,17 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
   return {
     getConsentRequest: (challenge) =>
       guarded(async () => {
-        const found = await pending(challenge, 'consent');
+        const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
-        const client = await clientOf(found.value);
-        if (!client.ok) return client;
-        return ok(await consentRequestOf(found.value, client.value));
+        return ok(await consentRequestOf(found.value.interaction, found.value.client));
       }),
 
     acceptConsentRequest: (challenge, body: AcceptConsent) =>
       guarded(async () => {
-        const found = await pending(challenge, 'consent');
+        const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
-        const interaction = found.value;
-        const client = await clientOf(interaction);
-        if (!client.ok) return client;
-        const request = await consentRequestOf(interaction, client.value);
+        const { interaction, client } = found.value;
+        const request = await consentRequestOf(interaction, client);
         if (body?.grant_scope !== undefined && !Array.isArray(body.grant_scope)) return fail(400, 'invalid_request', 'Field grant_scope must be an array of strings');
         // Only what was requested can be granted.
         const requested = new Set(request.requested_scope);
@@ -64,7 +60,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         const audience = (body?.grant_access_token_audience ?? []).filter((a) => requestedAudience.has(a));
         const session = { access_token: body?.session?.access_token ?? {}, id_token: body?.session?.id_token ?? {} };
 
-        const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.value.client_id });
+        const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.client_id });
         if (scopes.length) grant.addOIDCScope(scopes.join(' '));
         const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
         if (claims.length) grant.addOIDCClaims(claims);
@@ -72,7 +68,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         await consentSessions.save({
           grantId,
           subject: request.subject,
-          clientId: client.value.client_id,
+          clientId: client.client_id,
           grantedScope: scopes,
           grantedAudience: audience,
           remember: body?.remember === true,

@@ -82,21 +82,26 @@ export function createInteractions(deps: FlowDeps) {
     return ok({ redirect_to: `${url}&${kind}_verifier=${verifier}` });
   }
 
+  /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
+  async function pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
+    if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
+    const redirectTo = await handled.find(challenge);
+    if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
+    const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
+    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
+    return notFound(`${kind} request`);
+  }
+
   return {
     finish,
-    /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
-    async pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
-      if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
-      const redirectTo = await handled.find(challenge);
-      if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
-      const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
-      if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
-      return notFound(`${kind} request`);
-    },
+    pending,
 
-    async clientOf(interaction: InteractionLike): Promise<Result<OAuth2Client, HydraError>> {
-      const client = await deps.findClient(String(interaction.params.client_id));
-      return client ? ok(client) : notFound('client');
+    /** A pending interaction with its client (what a login or consent request shows), or Hydra's 404 / 410. */
+    async pendingWithClient(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: OAuth2Client }, HydraError>> {
+      const found = await pending(challenge, kind);
+      if (!found.ok) return found;
+      const client = await deps.findClient(String(found.value.params.client_id));
+      return client ? ok({ interaction: found.value, client }) : notFound('client');
     },
 
     /** Hydra's answer to an app rejecting the request. */

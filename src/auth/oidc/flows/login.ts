@@ -9,19 +9,17 @@ import { now, oidcContext, requestUrl, split, type FlowDeps, type Interactions }
 export type LoginFlow = Pick<HydraAdmin, 'getLoginRequest' | 'acceptLoginRequest' | 'rejectLoginRequest'>;
 
 export function createLoginFlow(deps: FlowDeps, interactions: Interactions): LoginFlow {
-  const { pending, clientOf, finish, reject } = interactions;
+  const { pending, pendingWithClient, finish, reject } = interactions;
   return {
     getLoginRequest: (challenge) =>
       guarded(async () => {
-        const found = await pending(challenge, 'login');
+        const found = await pendingWithClient(challenge, 'login');
         if (!found.ok) return found;
-        const interaction = found.value;
-        const client = await clientOf(interaction);
-        if (!client.ok) return client;
+        const { interaction, client } = found.value;
         const skip = interaction.prompt.details.skip === true;
         const request: LoginRequest = {
           challenge,
-          client: client.value,
+          client,
           oidc_context: oidcContext(interaction.params),
           request_url: requestUrl(deps.issuer, interaction.params),
           requested_access_token_audience: split(interaction.params.audience),
