@@ -1,8 +1,6 @@
 // The login & consent app (port 3000). It holds only the challenge and reaches the authorization
 // server through the HydraAdmin port, so it works unchanged against Lightgate or a real Ory Hydra.
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { HydraAdmin } from '../hydra-port/port.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
@@ -18,8 +16,7 @@ import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
 import type { Queryable } from '../db/database.ts';
-import { registerServerPlugins } from '../web/server-plugins.ts';
-import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
+import { createFormServer } from '../web/form-server.ts';
 
 export interface LoginUiDeps {
   config: Config;
@@ -32,11 +29,7 @@ export interface LoginUiDeps {
 
 export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   const { config } = deps;
-  const trustProxy = fastifyTrustProxy(config.trustProxy);
-  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'ui' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
-  registerServerPlugins(app, { service: 'ui', maxBodyBytes: 16 * 1024, db: deps.db, rateLimits: config.rateLimits });
-  void app.register(cookie, { secret: [...config.secrets.cookie] });
-  void app.register(formbody, { bodyLimit: 16 * 1024 });
+  const app = createFormServer({ service: 'ui', config, maxBodyBytes: 16 * 1024, logger: deps.logger, db: deps.db });
   // Forms here end at the authorization server on their way back to the app (form-action).
   addSecurityHeaders(app, { hsts: config.hsts, formTargets: [config.urls.issuer] });
   registerAssets(app);

@@ -2,9 +2,7 @@
 // API keys, connected apps, and the admins' review queue and audit log. Server-rendered with src/web.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
@@ -28,8 +26,7 @@ import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
-import { registerServerPlugins } from '../web/server-plugins.ts';
-import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
+import { createFormServer } from '../web/form-server.ts';
 
 
 export interface PortalServerDeps {
@@ -52,11 +49,7 @@ function registerPortalAssets(app: FastifyInstance): void {
 
 export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const { config } = deps;
-  const trustProxy = fastifyTrustProxy(config.trustProxy);
-  const app = (deps.logger ? Fastify({ loggerInstance: deps.logger.child({ service: 'portal' }), trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
-  registerServerPlugins(app, { service: 'portal', maxBodyBytes: 32 * 1024, db: deps.db, rateLimits: config.rateLimits });
-  void app.register(cookie, { secret: [...config.secrets.cookie] });
-  void app.register(formbody, { bodyLimit: 32 * 1024 });
+  const app = createFormServer({ service: 'portal', config, maxBodyBytes: 32 * 1024, logger: deps.logger, db: deps.db });
   // Sign-out passes through the authorization server and the logout page of the login app (form-action).
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
   registerAssets(app);
