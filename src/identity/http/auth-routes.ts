@@ -70,34 +70,19 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     return session;
   };
 
-  app.post('/auth/email/code', async (request, res) => {
-    const result = await identity.requestEmailCode({ email: body(request).email, ip: request.ip });
-    return reply(res, result, (v) => ({ result: v.emailLoginId }));
-  });
+  /** A public route: the JSON body to one identity use case, its result answered in Blink's shape. */
+  const route = <T>(path: string, run: (b: Record<string, unknown>, request: FastifyRequest) => Promise<Result<T, IdentityError>>, shape: (value: T) => unknown) =>
+    app.post(path, async (request, res) => reply(res, await run(body(request), request), shape));
 
-  app.post('/auth/email/login', async (request, res) => {
-    const b = body(request);
-    const result = await identity.loginWithEmail({ emailLoginId: b.emailLoginId, code: b.code, ip: request.ip });
-    return reply(res, result, loginAnswer);
-  });
-
-  app.post('/auth/phone/code', async (request, res) => {
-    const b = body(request);
-    const result = await identity.requestPhoneCode({ phone: b.phone, channel: b.channel, ip: request.ip });
-    return reply(res, result, () => ({ success: true }));
-  });
-
-  app.post('/auth/phone/login', async (request, res) => {
-    const b = body(request);
-    const result = await identity.loginWithPhone({ phone: b.phone, code: b.code, ip: request.ip });
-    return reply(res, result, loginAnswer);
-  });
-
-  app.post('/auth/totp/validate', async (request, res) => {
-    const b = body(request);
-    const result = await identity.validateTotp({ authToken: b.authToken ?? bearerToken(request), totpCode: b.totpCode });
-    return reply(res, result, (v) => ({ result: { authToken: v.authToken, id: v.userId } }));
-  });
+  route('/auth/email/code', (b, request) => identity.requestEmailCode({ email: b.email, ip: request.ip }), (v) => ({ result: v.emailLoginId }));
+  route('/auth/email/login', (b, request) => identity.loginWithEmail({ emailLoginId: b.emailLoginId, code: b.code, ip: request.ip }), loginAnswer);
+  route('/auth/phone/code', (b, request) => identity.requestPhoneCode({ phone: b.phone, channel: b.channel, ip: request.ip }), () => ({ success: true }));
+  route('/auth/phone/login', (b, request) => identity.loginWithPhone({ phone: b.phone, code: b.code, ip: request.ip }), loginAnswer);
+  route(
+    '/auth/totp/validate',
+    (b, request) => identity.validateTotp({ authToken: b.authToken ?? bearerToken(request), totpCode: b.totpCode }),
+    (v) => ({ result: { authToken: v.authToken, id: v.userId } }),
+  );
 
   app.post('/auth/logout', async (request, res) => {
     const b = body(request);

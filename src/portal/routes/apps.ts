@@ -1,5 +1,6 @@
 // The developer's routes: apply, follow, edit, rotate, integrate, delete.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Application } from '../domain/application.ts';
 import { HYDRA_PATHS } from '../domain/hydra-paths.ts';
 import { takeClientSecret, rotateClientSecret } from '../app/client-secret.ts';
 import { deleteApplication } from '../app/delete-application.ts';
@@ -7,6 +8,7 @@ import { editApplication } from '../app/edit-application.ts';
 import { submitApplication } from '../app/submit-application.ts';
 import { appBody, appFormBody, appsListBody, deleteBody, formValues, integrationBody } from '../pages/apps-pages.ts';
 import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
+import type { FormToken } from '../pages/shell.ts';
 import { actorOf, errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
@@ -22,6 +24,17 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     return found && found.ownerId === viewer.userId ? found : undefined;
   };
   const notFound = { code: 'NOT_FOUND' as const, message: 'There is no such app among yours.' };
+  /** A page of one of the viewer's own apps; any other id gets the same not-found page. */
+  const ownAppPage = (path: string, render: (o: { found: Application; form: FormToken; request: FastifyRequest; reply: FastifyReply; viewer: SignedIn }) => unknown) =>
+    app.get(
+      path,
+      guard(rc, async (request, reply, viewer) => {
+        const found = await own(viewer, (request as WithId).params.id);
+        const form = formToken(rc, request, reply);
+        if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+        return render({ found, form, request, reply, viewer });
+      }),
+    );
 
   app.get(
     '/apps',
@@ -53,25 +66,13 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     }),
   );
 
-  app.get(
-    '/apps/:id',
-    guard(rc, async (request, reply, viewer) => {
-      const found = await own(viewer, (request as WithId).params.id);
-      const form = formToken(rc, request, reply);
-      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
-      const secret = await takeClientSecret(ctx, viewer.userId, found.id);
-      return page(reply, { title: found.name, viewer, current: 'apps', form, flash: flash.take(request, reply), body: appBody({ app: found, secret, form }) });
-    }),
-  );
+  ownAppPage('/apps/:id', async ({ found, form, request, reply, viewer }) => {
+    const secret = await takeClientSecret(ctx, viewer.userId, found.id);
+    return page(reply, { title: found.name, viewer, current: 'apps', form, flash: flash.take(request, reply), body: appBody({ app: found, secret, form }) });
+  });
 
-  app.get(
-    '/apps/:id/edit',
-    guard(rc, async (request, reply, viewer) => {
-      const found = await own(viewer, (request as WithId).params.id);
-      const form = formToken(rc, request, reply);
-      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
-      return page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${found.id}`, editing: found, state: { values: formValues(found), errors: {} } }) });
-    }),
+  ownAppPage('/apps/:id/edit', ({ found, form, reply, viewer }) =>
+    page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${found.id}`, editing: found, state: { values: formValues(found), errors: {} } }) }),
   );
 
   app.post(
@@ -104,27 +105,14 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     }),
   );
 
-  app.get(
-    '/apps/:id/integration',
-    guard(rc, async (request, reply, viewer) => {
-      const found = await own(viewer, (request as WithId).params.id);
-      const form = formToken(rc, request, reply);
-      if (!found || !found.clientId) return errorPage(reply, found ? { code: 'INVALID_STATE', message: 'The integration guide is ready once the app is approved.' } : notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
-      const issuer = ctx.config.urls.issuer;
-      const urls = { issuer, discovery: `${issuer}/.well-known/openid-configuration`, authorize: `${issuer}${HYDRA_PATHS.authorize}`, token: `${issuer}${HYDRA_PATHS.token}`, api: ctx.config.urls.api };
-      return page(reply, { title: `Integrate ${found.name}`, viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });
-    }),
-  );
+  ownAppPage('/apps/:id/integration', ({ found, form, reply, viewer }) => {
+    if (!found.clientId) return errorPage(reply, { code: 'INVALID_STATE', message: 'The integration guide is ready once the app is approved.' }, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+    const issuer = ctx.config.urls.issuer;
+    const urls = { issuer, discovery: `${issuer}/.well-known/openid-configuration`, authorize: `${issuer}${HYDRA_PATHS.authorize}`, token: `${issuer}${HYDRA_PATHS.token}`, api: ctx.config.urls.api };
+    return page(reply, { title: `Integrate ${found.name}`, viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });
+  });
 
-  app.get(
-    '/apps/:id/delete',
-    guard(rc, async (request, reply, viewer) => {
-      const found = await own(viewer, (request as WithId).params.id);
-      const form = formToken(rc, request, reply);
-      if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
-      return page(reply, { title: `Delete ${found.name}`, viewer, current: 'apps', form, body: deleteBody({ app: found, form }) });
-    }),
-  );
+  ownAppPage('/apps/:id/delete', ({ found, form, reply, viewer }) => page(reply, { title: `Delete ${found.name}`, viewer, current: 'apps', form, body: deleteBody({ app: found, form }) }));
 
   app.post(
     '/apps/:id/delete',
