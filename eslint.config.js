@@ -28,12 +28,6 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { zones: layeringZones }] },
   },
   {
-    // Known exception until the portal has a face: `lightgate admin` uses portal/app/admin-role.ts and
-    // portal/services/portal-store.ts (the admin role and audit log).
-    files: ['src/cli/commands/admin.ts'],
-    rules: { 'import-x/no-restricted-paths': ['error', { zones: layeringZones.filter((z) => !z.from[0].startsWith('./src/portal/')) }] },
-  },
-  {
     files: ['src/config/**', 'scripts/**', 'test/**', 'bench/**', 'bin/**', 'examples/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -6,8 +6,7 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../config/config.ts';
 import type { Queryable } from '../../db/database.ts';
-import { grantAdminRole, revokeAdminRole } from '../../portal/app/admin-role.ts';
-import { listAudit, listGrantedAdmins } from '../../portal/services/portal-store.ts';
+import { grantAdminRole, listAudit, listGrantedAdmins, revokeAdminRole } from '../../portal/portal-service.ts';
 
 export const ADMIN_USAGE = `Usage: lightgate admin <command>
 
