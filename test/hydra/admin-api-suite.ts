@@ -4,22 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import {
-  adminApi,
-  authorizationUrl,
-  createBrowser,
-  createClient,
-  exchange,
-  failure,
-  introspect,
-  isCallback,
-  leave,
-  oidc,
-  param,
-  relyingParty,
-  runFlow,
-  tokenRequest,
-} from './support/flow.ts';
+import { adminApi, createClient, failure, relyingParty } from '../support/clients.ts';
+import { authorizationUrl, createBrowser, exchange, introspect, isCallback, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
 import { CALLBACK, POST_LOGOUT, UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
 
 function assertAbout(actual: number, expected: number, message: string): void {

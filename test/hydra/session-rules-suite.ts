@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, authorizationUrl, createBrowser, createClient, isCallback, leave, param, relyingParty, type Browser } from './support/flow.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { authorizationUrl, createBrowser, isCallback, leave, param, type Browser } from '../support/tokens.ts';
 import { UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
 
 export function sessionRulesSuite(label: string, start: TargetFactory): void {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
-import { readOutbox } from '../identity/helpers.ts';
+import { readOutbox } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const cookieHeader = (res: LightMyRequestResponse) =>

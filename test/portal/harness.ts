@@ -6,7 +6,7 @@ import type { LightgatePort } from '../../src/hydra-port/port.ts';
 import { buildPortalServer } from '../../src/portal/server.ts';
 import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
 import { insertSession } from '../../src/portal/services/portal-store.ts';
-import { lastCode } from '../identity/helpers.ts';
+import { lastCode } from '../support/users.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
