@@ -78,6 +78,18 @@ describe('public API rules', () => {
     assert.equal(webPort.status, 400, 'confidential web clients get no port leeway');
   });
 
+  it('issue 11 #5: a confidential client with a custom-scheme redirect gets exact loopback matching (RFC 8252 section 7.3 is for public native clients)', async () => {
+    const c = await createClient(admin, { redirect_uris: ['com.example.app:/cb', 'http://127.0.0.1:9/callback'] });
+    const exact = await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(c, { redirect_uri: 'http://127.0.0.1:9/callback' })}`);
+    assert.equal(exact.status, 303, 'the registered loopback URI works');
+    assert.ok(exact.location!.startsWith(t.loginUrl));
+    const otherPort = await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(c, { redirect_uri: 'http://127.0.0.1:53123/callback' })}`);
+    assert.equal(otherPort.status, 400, 'another port is refused');
+    assert.equal(otherPort.location, null, 'with an error page, never a redirect');
+    const scheme = await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(c, { redirect_uri: 'com.example.app:/cb' })}`);
+    assert.equal(scheme.status, 303, 'the custom scheme still works');
+  });
+
   it('requires PKCE S256 for public clients and refuses a PKCE downgrade', async () => {
     const pub = await createPublicClient(admin);
     const noPkce = await raw(`${t.publicUrl}/oauth2/auth?${authorizeQuery(pub)}`);

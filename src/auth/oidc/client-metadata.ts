@@ -6,6 +6,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * RFC 8252 section 7.3: for native apps on a loopback redirect only the port may vary. oidc-provider grants that to
  * `application_type: native`, so public clients whose redirect URIs fit a native app are registered as native.
+ * A confidential client with a custom-scheme redirect must be native too (web clients take only http(s) URIs),
+ * but it keeps exact matching: patches.ts (issue 11 #5).
  */
 function applicationType(client: StoredClient['client']): 'web' | 'native' {
   if (client.token_endpoint_auth_method !== 'none') {

@@ -3,6 +3,7 @@
 // node_modules/oidc-provider/package.json), and must be checked again on every upgrade:
 // - Client.prototype.compareClientSecret   lib/models/client.js
 // - Client.prototype.includeSid            lib/models/client.js
+// - Client.prototype.redirectUriAllowed    lib/models/client.js (and postLogoutRedirectUriAllowed)
 // - Session.prototype.ensureClientContainer lib/models/session.js
 // - Session.prototype.loginAccount         lib/models/session.js
 // Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
@@ -15,7 +16,11 @@ import { tooManyFailures } from './error-map.ts';
 type ClientProto = {
   compareClientSecret(this: { clientId: string; clientSecret: string }, actual: string): Promise<boolean>;
   includeSid(): boolean;
+  redirectUriAllowed(this: RedirectClient, value: string): boolean;
+  postLogoutRedirectUriAllowed(this: RedirectClient, value: string): boolean;
 };
+
+type RedirectClient = { clientAuthMethod: string; redirectUris?: string[]; postLogoutRedirectUris?: string[] };
 
 type SessionProto = {
   uid: string;
@@ -45,6 +50,20 @@ export function applyPatches(provider: Provider, { throttle }: { throttle: Clien
       throw tooManyFailures();
     }
     return false;
+  };
+
+  // Why: RFC 8252 section 7.3 (any loopback port) is for public native apps. oidc-provider grants it to every
+  // `application_type: native` client, and a confidential client with a custom-scheme redirect must be
+  // native to register that URI (client-metadata.ts). Confidential clients get exact matching (issue 11 #5).
+  const redirectUriAllowed = client.redirectUriAllowed;
+  client.redirectUriAllowed = function exactUnlessPublic(this: RedirectClient, value: string) {
+    if (this.clientAuthMethod !== 'none') return (this.redirectUris ?? []).includes(value);
+    return redirectUriAllowed.call(this, value);
+  };
+  const postLogoutRedirectUriAllowed = client.postLogoutRedirectUriAllowed;
+  client.postLogoutRedirectUriAllowed = function exactUnlessPublic(this: RedirectClient, value: string) {
+    if (this.clientAuthMethod !== 'none') return (this.postLogoutRedirectUris ?? []).includes(value);
+    return postLogoutRedirectUriAllowed.call(this, value);
   };
 
   // Why: Hydra puts the login session's sid in every ID token (OIDC Front/Back-Channel Logout use it);
