@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startStackHarness, type StackHarness } from '../sdk/harness.ts';
 import { lastCode } from '../support/users.ts';
-import { applyClientFile, launchBrowser, run, shot, signInThroughPages } from './support.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { applyClientFile, run, shot, signInThroughPages } from './support.ts';
 
 const MAIN = 'examples/cli/src/main.ts';
 

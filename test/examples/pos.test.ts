@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStackHarness, type StackHarness } from '../sdk/harness.ts';
 import { freePort } from '../support/stack.ts';
-import { applyClientFile, launchBrowser, ROOT, run, shot, signInThroughPages, type Proc } from './support.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { applyClientFile, ROOT, run, shot, signInThroughPages, type Proc } from './support.ts';
 
 const POS = join(ROOT, 'examples', 'pos');
 const fromPos = createRequire(join(POS, 'package.json'));

@@ -2,25 +2,17 @@
 // into test-artifacts/examples/, child processes whose output is kept for failure messages, and applying an
 // example's client.tf through the clients-as-code command.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { runClientsCli } from '../../src/cli/commands/clients.ts';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser as launchBrowserWithFlags } from '../support/browser.ts';
+import { screenshots } from '../support/browser.ts';
 
 export const ROOT = process.cwd();
-export const ARTIFACTS = join(ROOT, 'test-artifacts', 'examples');
-
-export async function launchBrowser(): Promise<Browser> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return launchBrowserWithFlags();
-}
-
-export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+/** Screenshots into test-artifacts/examples/. */
+export const shot = screenshots('examples');
 
 /** On the login page: email, the code from the outbox, then Allow on the consent page. */
 export async function signInThroughPages(page: Page, dataDir: string, email: string, shots?: string): Promise<void> {

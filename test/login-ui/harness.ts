@@ -1,24 +1,20 @@
 // A real Lightgate authorization server (test stack, auth service only), the login & consent app
 // built on the HydraAdmin port (in-process or HTTP to the admin API), a relying party using
 // openid-client, and a callback server that records where the browser landed.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import type { HydraAdmin } from '../../src/hydra-port/port.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
-import { launchBrowser, startCallbackServer } from '../support/browser.ts';
+import { launchBrowser, screenshots, startCallbackServer } from '../support/browser.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lastCode } from '../support/users.ts';
 
 export type AdapterKind = 'in-process' | 'http';
-
-export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'login-ui');
 
 export interface Harness {
   stack: TestStack;
@@ -38,7 +34,6 @@ export interface Harness {
 }
 
 export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'pglite'): Promise<Harness> {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const stack = await startTestStack({ kind, env: { LIGHTGATE_SERVICES: 'auth' } });
   const inProcess = stack.stack.hydra;
   if (!inProcess) throw new Error('the test stack has no authorization server');
@@ -106,6 +101,4 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
 }
 
 /** Screenshot into test-artifacts/login-ui/<name>.png. */
-export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+export const shot = screenshots('login-ui');

@@ -5,16 +5,13 @@
 // X-API-KEY and revokes it; the developer deletes the app and its tokens stop working. Sign-in goes
 // through the real login UI with the emailed code.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { launchBrowser, screenshots, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
 const DEV_EMAIL = 'dev@example.com';
 const USER_EMAIL = 'wallet-user@example.com';
 
@@ -25,7 +22,6 @@ let callbackUrl: string;
 const contexts: BrowserContext[] = [];
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   h = await startPortalHarness();
   callbackServer = await startCallbackServer();
   callbackUrl = callbackServer.url;
@@ -46,7 +42,7 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = screenshots('portal');
 
 /** Runs a step; on failure, a screenshot and where the page was. */
 async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {

@@ -4,16 +4,13 @@
 // the login UI's authenticator step, then turns TOTP off with a current code; the next sign-in asks only
 // for the emailed code. Screenshots go to test-artifacts/portal/security-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, screenshots } from '../support/browser.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
 const EMAIL = 'careful-user@example.com';
 
 let h: PortalHarness;
@@ -21,7 +18,6 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   h = await startPortalHarness();
   browser = await launchBrowser();
 });
@@ -40,7 +36,8 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `security-${name}.png`), fullPage: true });
+const portalShot = screenshots('portal');
+const shot = (page: Page, name: string) => portalShot(page, `security-${name}`);
 
 async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
   try {

@@ -1,15 +1,26 @@
 // The browser of every browser test: Debian's Chromium (CHROMIUM_PATH overrides) driven by playwright-core,
 // headless and quiet (no sandbox for root in CI, no GPU, no background traffic), and a callback server that
 // records where the browser landed, standing in for a relying party's redirect URI.
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** An area's screenshot taker: full-page PNGs into test-artifacts/<area>/<name>.png (the folder is made on use). */
+export function screenshots(area: string): (page: Page, name: string) => Promise<void> {
+  const dir = join(process.cwd(), 'test-artifacts', area);
+  return async (page, name) => {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  };
 }
 
 export interface CallbackServer {
