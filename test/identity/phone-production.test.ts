@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startLightgate, type LightgateProcess } from '../production/support/lightgate-process.ts';
-import { authorizeUrl, createClient, pkce } from '../production/support/ui-flow.ts';
+import { registerClient } from '../support/clients.ts';
+import { authorizeUrl, pkce } from '../support/ui-sign-in.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/cb';
 const PRODUCTION = {
@@ -21,7 +22,7 @@ const PRODUCTION = {
 };
 
 async function loginPage(p: LightgateProcess, method?: string): Promise<string> {
-  const client = await createClient(p.urls.admin, CALLBACK);
+  const client = await registerClient(p.urls.admin, CALLBACK);
   const res = await fetch(authorizeUrl(p.urls.public, client.client_id, CALLBACK, 'openid read', pkce()), { redirect: 'manual' });
   assert.equal(res.status, 303, await res.clone().text());
   assert.match(res.headers.get('set-cookie') ?? '', /; secure/i, 'issue 19 #14: Secure cookies behind a TLS proxy');

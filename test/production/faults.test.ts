@@ -12,8 +12,14 @@ import { assertLedgerConsistent } from '../wallet/helpers.ts';
 import { createPostgresDatabase } from '../support/databases.ts';
 import { eventually, startLightgate, type LightgateProcess } from './support/lightgate-process.ts';
 import { createPgCluster, type PgCluster } from './support/pg-cluster.ts';
-import { PAY, signUp, type ApiUser } from './support/users.ts';
-import { authorizeUrl, createBrowser, createClient, graphql, pkce, signInWithEmail, tokenRequest } from './support/ui-flow.ts';
+import { registerClient } from '../support/clients.ts';
+import { graphql } from '../support/graphql.ts';
+import { createBrowser } from '../support/http-browser.ts';
+import { tokenRequest } from '../support/tokens.ts';
+import { authorizeUrl, pkce, signInThroughLoginUi } from '../support/ui-sign-in.ts';
+import { signUp, type ApiUser } from '../support/users.ts';
+
+const PAY = 'mutation($w: WalletId!, $r: WalletId!, $a: SatAmount!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: $a }) { status errors { code message } } }';
 
 const CALLBACK = 'http://127.0.0.1:9/cb';
 
@@ -43,16 +49,16 @@ describe('the database goes away and comes back', { timeout: 90_000 }, () => {
   });
 
   test('503 JSON from the API and the token endpoint, error redirect from the authorization endpoint, readiness red, no 200 revocation; all back within 5 s', async () => {
-    const client = await createClient(p.urls.admin, CALLBACK);
+    const client = await registerClient(p.urls.admin, CALLBACK);
     const px = pkce();
-    const callback = await signInWithEmail(createBrowser(), {
+    const callback = await signInThroughLoginUi(createBrowser(), {
       via: { start: (u) => u, afterLogin: (u) => u },
       authorizeUrl: authorizeUrl(p.urls.public, client.client_id, CALLBACK, 'openid offline_access read', px),
       redirectUri: CALLBACK,
       email: 'outage@example.com',
       outboxes: [p.dataDir],
     });
-    const tokens = await tokenRequest(`${p.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: px.verifier });
+    const tokens = await tokenRequest({ publicUrl: p.urls.public }, client, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: px.verifier });
     assert.equal(tokens.status, 200);
     const oauth = { 'oauth2-token': tokens.body.access_token! };
     assert.equal((await graphql(p.urls.api, oauth, '{ me { id } }')).status, 200);
@@ -67,7 +73,7 @@ describe('the database goes away and comes back', { timeout: 90_000 }, () => {
     const unknownToken = await graphql(p.urls.api, { 'oauth2-token': 'ory_at_unknown' }, '{ me { id } }');
     assert.equal(unknownToken.status, 503, JSON.stringify(unknownToken.body));
 
-    const refresh = await tokenRequest(`${p.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const refresh = await tokenRequest({ publicUrl: p.urls.public }, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
     assert.equal(refresh.status, 503, JSON.stringify(refresh.body));
     assert.equal(refresh.body.error, 'temporarily_unavailable');
     assert.equal(refresh.body.access_token, undefined);
@@ -112,7 +118,7 @@ describe('the database goes away and comes back', { timeout: 90_000 }, () => {
       return states.every((s) => s === 200);
     }, 5000);
     await eventually(async () => (await graphql(p.urls.api, oauth, '{ me { id defaultAccount { wallets { balance } } } }')).status === 200, 5000 - (Date.now() - back));
-    const again = await tokenRequest(`${p.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const again = await tokenRequest({ publicUrl: p.urls.public }, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
     assert.equal(again.status, 200, `the refresh token still works: ${JSON.stringify(again.body)}`);
     assert.ok(Date.now() - back <= 5000, `recovered in ${Date.now() - back} ms`);
   });

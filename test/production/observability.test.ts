@@ -15,8 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from '../../src/main/stack.ts';
-import { authorizeUrl, createBrowser, createClient, graphql, pkce, signInWithEmail, tokenRequest } from './support/ui-flow.ts';
-import { signUp } from './support/users.ts';
+import { registerClient } from '../support/clients.ts';
+import { graphql } from '../support/graphql.ts';
+import { createBrowser } from '../support/http-browser.ts';
+import { tokenRequest } from '../support/tokens.ts';
+import { authorizeUrl, pkce, signInThroughLoginUi } from '../support/ui-sign-in.ts';
+import { signUp } from '../support/users.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/cb';
 
@@ -80,11 +84,11 @@ describe('observability', () => {
   after(() => stop(r));
 
   test('a whole flow: request ids cross services, and no secret, token, code or API key reaches the logs', async () => {
-    const client = await createClient(r.urls.admin, CALLBACK);
+    const client = await registerClient(r.urls.admin, CALLBACK);
     const p = pkce();
     const b = createBrowser();
     const same = (u: URL) => u;
-    const callback = await signInWithEmail(b, {
+    const callback = await signInThroughLoginUi(b, {
       via: { start: same, afterLogin: same },
       authorizeUrl: authorizeUrl(r.urls.public, client.client_id, CALLBACK, 'openid offline_access read write', p),
       redirectUri: CALLBACK,
@@ -92,9 +96,9 @@ describe('observability', () => {
       outboxes: [r.dataDir],
     });
     const code = callback.searchParams.get('code')!;
-    const tokens = await tokenRequest(`${r.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: p.verifier });
+    const tokens = await tokenRequest({ publicUrl: r.urls.public }, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: p.verifier });
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-    const refreshed = await tokenRequest(`${r.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const refreshed = await tokenRequest({ publicUrl: r.urls.public }, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
     assert.equal(refreshed.status, 200);
     const me = await graphql(r.urls.api, { 'oauth2-token': refreshed.body.access_token!, 'x-request-id': 'flow-me-1' }, '{ me { id } }');
     assert.equal(me.status, 200, JSON.stringify(me.body));
@@ -111,7 +115,7 @@ describe('observability', () => {
       body: new URLSearchParams({ token: refreshed.body.refresh_token! }),
     });
     assert.equal(revoked.status, 200);
-    const replay = await tokenRequest(`${r.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: p.verifier });
+    const replay = await tokenRequest({ publicUrl: r.urls.public }, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: p.verifier });
     assert.equal(replay.status, 400);
 
     // The login app's call to the admin API carries the browser request's id: both services log it.
@@ -151,10 +155,10 @@ describe('observability', () => {
   });
 
   test('GET /metrics on the admin port: requests, latency, tokens by grant type, logins, payments, pool', async () => {
-    const client = await createClient(r.urls.admin, CALLBACK, { client_name: 'metrics app' });
+    const client = await registerClient(r.urls.admin, CALLBACK, { client_name: 'metrics app' });
     // (The flow of the first test issued tokens by authorization_code and refresh_token.)
-    assert.equal((await tokenRequest(`${r.urls.public}/oauth2/token`, { ...client, client_secret: 'wrong' }, { grant_type: 'refresh_token', refresh_token: 'x' })).status, 401);
-    assert.equal((await tokenRequest(`${r.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: 'nope' })).status, 400);
+    assert.equal((await tokenRequest({ publicUrl: r.urls.public }, { ...client, client_secret: 'wrong' }, { grant_type: 'refresh_token', refresh_token: 'x' })).status, 401);
+    assert.equal((await tokenRequest({ publicUrl: r.urls.public }, client, { grant_type: 'refresh_token', refresh_token: 'nope' })).status, 400);
     const sent = await fetch(`${r.urls.api}/auth/email/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'metrics@example.com' }) });
     const emailLoginId = ((await sent.json()) as { result: string }).result;
     await fetch(`${r.urls.api}/auth/email/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailLoginId, code: '000000' }) });

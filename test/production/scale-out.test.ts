@@ -7,7 +7,11 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { createPostgresDatabase } from '../support/databases.ts';
 import { CLI, eventually, SHARED_SECRETS, startLightgate, type LightgateProcess } from './support/lightgate-process.ts';
-import { authorizeUrl, createBrowser, createClient, graphql, pkce, signInWithEmail, tokenRequest } from './support/ui-flow.ts';
+import { registerClient } from '../support/clients.ts';
+import { graphql } from '../support/graphql.ts';
+import { createBrowser } from '../support/http-browser.ts';
+import { tokenRequest } from '../support/tokens.ts';
+import { authorizeUrl, pkce, signInThroughLoginUi } from '../support/ui-sign-in.ts';
 
 const CALLBACK = 'http://127.0.0.1:9/cb';
 const run = promisify(execFile);
@@ -33,7 +37,7 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
 
   async function signIn(client: { client_id: string }, email: string) {
     const p = pkce();
-    const callback = await signInWithEmail(createBrowser(), {
+    const callback = await signInThroughLoginUi(createBrowser(), {
       // Begun on A (authorization request, login app), finished on B (verifiers, consent, code).
       via: { start: onto(a), afterLogin: onto(b) },
       authorizeUrl: authorizeUrl(a.urls.public, client.client_id, CALLBACK, 'openid offline_access read write', p),
@@ -48,10 +52,10 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
   const me = (p: LightgateProcess, token: string) => graphql(p.urls.api, { 'oauth2-token': token }, '{ me { id } }');
 
   test('a flow begun on one finishes on the other; its tokens work at both APIs; a grant revoked on one is refused by the other within 5 s', async () => {
-    const client = await createClient(a.urls.admin, CALLBACK);
+    const client = await registerClient(a.urls.admin, CALLBACK);
     const { code, verifier } = await signIn(client, 'scale@example.com');
     // The code issued by B is redeemed at A.
-    const tokens = await tokenRequest(`${a.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
+    const tokens = await tokenRequest({ publicUrl: a.urls.public }, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const atA = await me(a, tokens.body.access_token!);
     const atB = await me(b, tokens.body.access_token!);
@@ -59,7 +63,7 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
     assert.equal(atB.status, 200, JSON.stringify(atB.body));
     assert.equal(atA.body.data?.me.id, atB.body.data?.me.id);
     // Refreshed at B, the new token works at A.
-    const refreshed = await tokenRequest(`${b.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const refreshed = await tokenRequest({ publicUrl: b.urls.public }, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     assert.equal((await me(a, refreshed.body.access_token!)).status, 200);
     assert.equal((await me(b, refreshed.body.access_token!)).status, 200);
@@ -70,21 +74,21 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
     assert.equal(revoked.status, 204);
     const took = await eventually(async () => (await me(b, refreshed.body.access_token!)).status === 401, 5000);
     assert.ok(took <= 5000, `refused after ${took} ms`);
-    const refresh = await tokenRequest(`${b.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! });
+    const refresh = await tokenRequest({ publicUrl: b.urls.public }, client, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! });
     assert.equal(refresh.status, 400, 'the refresh token of the revoked grant is refused at B');
   });
 
   test('a client suspended on one process is refused by the other within 5 s', async () => {
-    const client = await createClient(b.urls.admin, CALLBACK, { client_name: 'to be suspended' });
+    const client = await registerClient(b.urls.admin, CALLBACK, { client_name: 'to be suspended' });
     const { code, verifier } = await signIn(client, 'suspend@example.com');
-    const tokens = await tokenRequest(`${b.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
+    const tokens = await tokenRequest({ publicUrl: b.urls.public }, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     assert.equal((await me(b, tokens.body.access_token!)).status, 200, 'B has the token cached');
     const suspended = await fetch(`${a.urls.admin}/admin/clients/${encodeURIComponent(client.client_id)}/status`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'suspended' }) });
     assert.equal(suspended.status, 200);
     const took = await eventually(async () => (await me(b, tokens.body.access_token!)).status === 401, 5000);
     assert.ok(took <= 5000);
-    const refresh = await tokenRequest(`${b.urls.public}/oauth2/token`, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const refresh = await tokenRequest({ publicUrl: b.urls.public }, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
     assert.ok(refresh.status === 400 || refresh.status === 401, `B refuses the suspended client at the token endpoint: ${refresh.status}`);
     const start = await fetch(authorizeUrl(b.urls.public, client.client_id, CALLBACK, 'openid', pkce()), { redirect: 'manual' });
     assert.ok(start.status >= 400 && start.status < 500, `B refuses to start a flow for it: ${start.status}`);
@@ -114,9 +118,9 @@ describe('two processes on one PostgreSQL database', { timeout: 120_000 }, () =>
   });
 
   test('an API-only process serves the tokens of the auth processes and /metrics on its own admin port', async () => {
-    const client = await createClient(a.urls.admin, CALLBACK, { client_name: 'api only' });
+    const client = await registerClient(a.urls.admin, CALLBACK, { client_name: 'api only' });
     const { code, verifier } = await signIn(client, 'apionly@example.com');
-    const tokens = await tokenRequest(`${a.urls.public}/oauth2/token`, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
+    const tokens = await tokenRequest({ publicUrl: a.urls.public }, client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     assert.equal(tokens.status, 200);
     // Introspection goes over HTTP to process A's admin API.
     const apiOnly = await startLightgate({ env: { ...env(), LIGHTGATE_SERVICES: 'api', URLS_SELF_ADMIN: a.urls.admin, LOG_LEVEL: 'warn' } });

@@ -67,3 +67,22 @@ export async function relyingParty(target: AuthTarget, c: TestClient): Promise<o
     execute: [oidc.allowInsecureRequests],
   });
 }
+
+/** A client registered with plain JSON on a running process's admin API (POST /admin/clients), no SDK. */
+export async function registerClient(adminBase: string, redirectUri: string, over: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret: string }> {
+  const res = await fetch(`${adminBase}/admin/clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: 'Production test app',
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      scope: 'openid offline_access read write',
+      token_endpoint_auth_method: 'client_secret_basic',
+      ...over,
+    }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as { client_id: string; client_secret: string };
+}

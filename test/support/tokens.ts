@@ -35,7 +35,7 @@ export async function authorizationUrl(rp: oidc.Configuration, scope = 'openid o
 }
 
 /** Follows redirects on the auth server until the browser is sent elsewhere; returns that URL. */
-export async function leave(b: Browser, target: AuthTarget, url: string | URL): Promise<URL> {
+export async function leave(b: Browser, target: Pick<AuthTarget, 'publicUrl'>, url: string | URL): Promise<URL> {
   const r = await b.follow(url, (u) => u.origin === new URL(target.publicUrl).origin);
   if (r.response) {
     assert.fail(`expected a redirect away from ${target.publicUrl}, got ${r.response.status} at ${r.url.href}: ${r.response.body.slice(0, 300)}`);
@@ -114,8 +114,11 @@ export async function exchange(rp: oidc.Configuration, f: CompletedFlow) {
   });
 }
 
-/** Raw token endpoint call (to see exact status and error bodies). */
-export async function tokenRequest(target: AuthTarget, c: TestClient, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+/** The fields of a token answer the tests read; the rest stays reachable as unknown. */
+export type TokenResponse = { access_token?: string; refresh_token?: string; id_token?: string; error?: string } & Record<string, unknown>;
+
+/** Raw token endpoint call (to see exact status and error bodies), on a target or any running process's public URL. */
+export async function tokenRequest(target: Pick<AuthTarget, 'publicUrl'>, c: Pick<TestClient, 'client_id' | 'client_secret'>, params: Record<string, string>): Promise<{ status: number; body: TokenResponse }> {
   const res = await fetch(`${target.publicUrl}/oauth2/token`, {
     method: 'POST',
     headers: {
@@ -124,7 +127,7 @@ export async function tokenRequest(target: AuthTarget, c: TestClient, params: Re
     },
     body: new URLSearchParams(params),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as TokenResponse };
 }
 
 export async function introspect(admin: OAuth2Api, token: string, scope?: string) {

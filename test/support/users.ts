@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Queryable } from '../../src/db/database.ts';
 import type { IdentityService } from '../../src/identity/identity-service.ts';
 import type { UserId } from '../../src/shared/brand.ts';
+import { graphql } from './graphql.ts';
 
 export interface OutboxLine {
   channel: string;
@@ -56,4 +57,25 @@ export async function walletIdsOf(db: Queryable, userId: string): Promise<{ btcW
     [userId],
   );
   return { btcWalletId: rows.find((r) => r.currency === 'BTC')!.id, usdWalletId: rows.find((r) => r.currency === 'USD')!.id };
+}
+
+export interface ApiUser {
+  email: string;
+  session: Record<string, string>;
+  btc: string;
+  usd: string;
+}
+
+/** A user of a running process, signed up through Blink's /auth/email/* with the code from the outbox. */
+export async function signUp(api: string, dataDir: string, email: string): Promise<ApiUser> {
+  const sent = await fetch(`${api}/auth/email/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  assert.equal(sent.status, 200, await sent.clone().text());
+  const emailLoginId = ((await sent.json()) as { result: string }).result;
+  const login = await fetch(`${api}/auth/email/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailLoginId, code: lastCode(dataDir, email) }) });
+  assert.equal(login.status, 200, await login.clone().text());
+  const { authToken } = ((await login.json()) as { result: { authToken: string } }).result;
+  const session = { authorization: `Bearer ${authToken}` };
+  const me = await graphql(api, session, '{ me { defaultAccount { wallets { id walletCurrency } } } }');
+  const wallets = me.body.data?.me.defaultAccount.wallets as { id: string; walletCurrency: string }[];
+  return { email, session, btc: wallets.find((w) => w.walletCurrency === 'BTC')!.id, usd: wallets.find((w) => w.walletCurrency === 'USD')!.id };
 }

@@ -1,12 +1,11 @@
 // A whole sign-in through the real login & consent app over plain HTTP, as a browser without
-// JavaScript would: follow redirects, read the form, post it. `via` maps each URL before it is
-// fetched, so a flow can hop between processes that share one issuer.
+// JavaScript would: follow redirects, read the form (its hidden CSRF fields included), post it. `via`
+// maps each URL before it is fetched, so a flow can hop between processes that share one issuer. Also
+// the PKCE pair and authorization URL such a flow starts with.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createBrowser, type Browser } from '../../support/http-browser.ts';
-import { lastCode } from '../../support/users.ts';
-
-export { createBrowser, type Browser };
+import type { Browser } from './http-browser.ts';
+import { lastCode } from './users.ts';
 
 export interface Form {
   action: string;
@@ -85,7 +84,7 @@ export interface SignIn {
 }
 
 /** Authorization request → e-mail code sign-in → consent allowed → the callback URL with the code. */
-export async function signInWithEmail(b: Browser, s: SignIn): Promise<URL> {
+export async function signInThroughLoginUi(b: Browser, s: SignIn): Promise<URL> {
   const atCallback = (u: URL) => u.href.startsWith(s.redirectUri);
   let leg = s.via.start;
   const via = (u: URL) => leg(u);
@@ -122,57 +121,8 @@ export async function signInWithEmail(b: Browser, s: SignIn): Promise<URL> {
   return done.url;
 }
 
-export interface TokenResponse {
-  access_token?: string;
-  refresh_token?: string;
-  id_token?: string;
-  error?: string;
-}
-
-export async function tokenRequest(tokenUrl: string, client: { client_id: string; client_secret: string }, params: Record<string, string>): Promise<{ status: number; body: TokenResponse }> {
-  const res = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams(params),
-  });
-  return { status: res.status, body: (await res.json()) as TokenResponse };
-}
-
 export function authorizeUrl(issuerBase: string, clientId: string, redirectUri: string, scope: string, p: Pkce, state = randomBytes(8).toString('hex')): URL {
   const u = new URL(`${issuerBase}/oauth2/auth`);
   u.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state, nonce: randomBytes(8).toString('hex'), code_challenge: p.challenge, code_challenge_method: 'S256' }).toString();
   return u;
-}
-
-export async function graphql(apiBase: string, headers: Record<string, string>, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${apiBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  const text = await res.text();
-  let body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[]; error?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    throw new Error(`non-JSON answer ${res.status}: ${text.slice(0, 200)}`);
-  }
-  return { status: res.status, body, headers: res.headers };
-}
-
-export async function createClient(adminBase: string, redirectUri: string, over: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret: string }> {
-  const res = await fetch(`${adminBase}/admin/clients`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_name: 'Production test app',
-      redirect_uris: [redirectUri],
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-      response_types: ['code'],
-      scope: 'openid offline_access read write',
-      token_endpoint_auth_method: 'client_secret_basic',
-      ...over,
-    }),
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  return (await res.json()) as { client_id: string; client_secret: string };
 }
