@@ -12,6 +12,7 @@ import { adminApi, createClient } from '../support/clients.ts';
 import { clientCredentialsToken, userAccessToken } from '../support/tokens.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
+import type { GqlBody } from '../support/graphql.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { signInWithEmail, walletIdsOf } from '../support/users.ts';
 
@@ -38,12 +39,6 @@ export interface Harness {
   /** The OAuth client that oauthToken() uses (created on first use). */
   oauthClientId(): string;
   close(): Promise<void>;
-}
-
-export interface GqlBody {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  errors?: { message: string; extensions?: { code?: string } }[];
-  error?: string;
 }
 
 let counter = 0;

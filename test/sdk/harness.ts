@@ -6,8 +6,10 @@ import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import type { AccountId, UserId } from '../../src/shared/brand.ts';
 import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
+import { graphql, type GqlAnswer } from '../support/graphql.ts';
 import { createBrowser } from '../support/http-browser.ts';
-import { lastCode, signInWithEmail } from '../support/users.ts';
+import { leave, param } from '../support/tokens.ts';
+import { lastCode, signInWithEmail, walletIdsOf } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 export interface TestUser {
@@ -17,12 +19,6 @@ export interface TestUser {
   session: string;
   btcWalletId: string;
   usdWalletId: string;
-}
-
-export interface GqlAnswer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 }
 
 export interface StackHarness {
@@ -55,17 +51,7 @@ export async function startStackHarness(options: { env?: Record<string, string> 
   const issuer = stack.urls.issuer;
   const graphqlUrl = `${stack.stack.listening.api}/graphql`;
 
-  const gql: StackHarness['gql'] = async (query, variables = {}, headers = {}) => {
-    const res = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlAnswer['body'] };
-  };
-
-  const stayOnIssuer = (u: URL) => u.origin === new URL(issuer).origin;
-  const param = (u: URL, name: string) => {
-    const v = u.searchParams.get(name);
-    assert.ok(v, `expected ${name} in ${u.href}`);
-    return v;
-  };
+  const gql: StackHarness['gql'] = (query, variables = {}, headers = {}) => graphql(stack.stack.listening.api!, headers, query, variables);
 
   return {
     stack,
@@ -86,13 +72,7 @@ export async function startStackHarness(options: { env?: Record<string, string> 
     },
     async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
       const user = await signInWithEmail(identity, email, (to) => lastCode(stack.dataDir, to));
-      const me = await gql('{ me { defaultAccount { wallets { id walletCurrency } } } }', {}, { authorization: `Bearer ${user.session}` });
-      const wallets = me.body.data.me.defaultAccount.wallets as { id: string; walletCurrency: string }[];
-      return {
-        ...user,
-        btcWalletId: wallets.find((w) => w.walletCurrency === 'BTC')!.id,
-        usdWalletId: wallets.find((w) => w.walletCurrency === 'USD')!.id,
-      };
+      return { ...user, ...(await walletIdsOf(stack.database.db, user.userId)) };
     },
     async setUsername(user, username) {
       const res = await gql('mutation($input: UserUpdateUsernameInput!) { userUpdateUsername(input: $input) { errors { message } user { username } } }', { input: { username } }, { authorization: `Bearer ${user.session}` });
@@ -123,27 +103,23 @@ export async function startStackHarness(options: { env?: Record<string, string> 
     gql,
     async approve(url, userId, { grantScope, denyConsent } = {}) {
       const browser = createBrowser();
-      const leave = async (to: string | URL) => {
-        const r = await browser.follow(to, stayOnIssuer);
-        assert.ok(!r.response, `expected a redirect away from the issuer, got ${r.response?.status}: ${r.response?.body.slice(0, 200)}`);
-        return r.url;
-      };
-      const atLogin = await leave(url);
+      const away = (to: string | URL) => leave(browser, { publicUrl: issuer }, to);
+      const atLogin = await away(url);
       if (!atLogin.searchParams.has('login_challenge')) return atLogin; // an error sent straight back to the client
       const login = await hydra.acceptLoginRequest(param(atLogin, 'login_challenge'), { subject: userId });
       assert.ok(login.ok, JSON.stringify(login));
-      const atConsent = await leave(login.value.redirect_to);
+      const atConsent = await away(login.value.redirect_to);
       const challenge = param(atConsent, 'consent_challenge');
       if (denyConsent) {
         const rejected = await hydra.rejectConsentRequest(challenge, { error: 'access_denied', error_description: 'The person declined' });
         assert.ok(rejected.ok, JSON.stringify(rejected));
-        return leave(rejected.value.redirect_to);
+        return away(rejected.value.redirect_to);
       }
       const request = await hydra.getConsentRequest(challenge);
       assert.ok(request.ok);
       const consent = await hydra.acceptConsentRequest(challenge, { grant_scope: grantScope ?? request.value.requested_scope });
       assert.ok(consent.ok, JSON.stringify(consent));
-      return leave(consent.value.redirect_to);
+      return away(consent.value.redirect_to);
     },
     close: () => stack.close(),
   };
