@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { csrfToken } from '../support/forms.ts';
 import { httpFrom, postForm, postJson } from '../support/http-from.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -49,7 +50,7 @@ function probes(t: TestStack) {
         assert.ok(challenge, auth.headers.location);
       }
       const page = await httpFrom(from, `${t.urls.ui}/login?login_challenge=${encodeURIComponent(challenge)}`);
-      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      const token = csrfToken(page.text);
       const cookie = (page.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
       assert.ok(token && cookie, 'a form with a CSRF token');
       const out: boolean[] = [];

@@ -6,15 +6,16 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
 import { readOutbox } from '../support/users.ts';
+import { csrfToken } from '../support/forms.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const cookieHeader = (res: LightMyRequestResponse) =>
   res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 
 function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(match, 'the form has a CSRF token');
-  return match[1]!;
+  const token = csrfToken(html);
+  assert.ok(token, 'the form has a CSRF token');
+  return token;
 }
 
 describe('login & consent app pages', () => {

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import { findApplication } from '../../src/portal/services/portal-store.ts';
 import { freePort } from '../support/stack.ts';
-import { ADMIN_EMAIL, csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
+import { formBody as form } from '../support/forms.ts';
+import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const APP = {
   name: 'Remote Review',

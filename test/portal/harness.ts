@@ -6,8 +6,9 @@ import type { LightgatePort } from '../../src/hydra-port/port.ts';
 import { buildPortalServer } from '../../src/portal/server.ts';
 import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
 import { insertSession } from '../../src/portal/services/portal-store.ts';
-import { lastCode } from '../support/users.ts';
+import { lastCode, signInWithEmail } from '../support/users.ts';
 import type { DatabaseKind } from '../support/databases.ts';
+import { csrfToken } from '../support/forms.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -34,12 +35,9 @@ export async function startPortalHarness(options: { kind?: DatabaseKind; env?: R
   const user = async (email: string) => {
     const known = users.get(email);
     if (known) return known;
-    const sent = await stack.identity!.requestEmailCode({ email });
-    if (!sent.ok) throw new Error(`code not sent: ${JSON.stringify(sent.error)}`);
-    const login = await stack.identity!.loginWithEmail({ emailLoginId: sent.value.emailLoginId, code: lastCode(t.dataDir, email) });
-    if (!login.ok) throw new Error(`login failed: ${JSON.stringify(login.error)}`);
-    users.set(email, login.value.userId);
-    return login.value.userId;
+    const { userId } = await signInWithEmail(stack.identity!, email, (to) => lastCode(t.dataDir, to));
+    users.set(email, userId);
+    return userId;
   };
   const extra: FastifyInstance[] = [];
   return {
@@ -68,15 +66,9 @@ export async function startPortalHarness(options: { kind?: DatabaseKind; env?: R
 
 /** The CSRF cookie and the token of the first form on a page. */
 export function csrfFrom(response: { body: string; cookies: { name: string; value: string }[] }, existingCookie = ''): { cookie: string; token: string } {
-  const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+  const token = csrfToken(response.body);
   if (!token) throw new Error('no CSRF token on the page');
   const set = response.cookies.find((c) => c.name === 'lg_portal_csrf');
   const cookie = set ? `lg_portal_csrf=${set.value}` : existingCookie;
   return { cookie, token };
 }
-
-export const form = (fields: Record<string, string | string[]>): string => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
-  return p.toString();
-};

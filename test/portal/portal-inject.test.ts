@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { verifySecret } from '../../src/shared/secret-hash.ts';
 import { PORTAL_CLIENT_ID } from '../../src/portal/app/ensure-portal-client.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
-import { ADMIN_EMAIL, csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
+import { formBody as form } from '../support/forms.ts';
+import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const VALID = {
   name: 'Satoshi Shop',

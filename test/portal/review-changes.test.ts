@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASE_KINDS } from '../support/databases.ts';
-import { ADMIN_EMAIL, csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
+import { formBody as form } from '../support/forms.ts';
+import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const VALID = {
   name: 'Review Shop',

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { csrfFrom, form, startPortalHarness, type PortalHarness } from './harness.ts';
+import { formBody as form } from '../support/forms.ts';
+import { csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const codeFor = (secret: string, offsetSteps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
 const wrongCodeFor = (secret: string) => {
