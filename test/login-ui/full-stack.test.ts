@@ -8,14 +8,10 @@ import type { Browser } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { graphql } from '../support/graphql.ts';
 import { shot } from './harness.ts';
 
 const ME = '{ me { id defaultAccount { id wallets { walletCurrency } } } }';
-
-async function graphql(api: string, headers: Record<string, string>, query: string) {
-  const res = await fetch(`${api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] } };
-}
 
 describe('the composed stack', () => {
   let t: TestStack;

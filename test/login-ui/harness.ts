@@ -1,7 +1,7 @@
 // A real Lightgate authorization server (test stack, auth service only), the login & consent app
 // built on the HydraAdmin port (in-process or HTTP to the admin API), a relying party using
 // openid-client, and a callback server that records where the browser landed.
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
@@ -10,8 +10,10 @@ import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
 import { launchBrowser, screenshots, startCallbackServer } from '../support/browser.ts';
+import { relyingParty } from '../support/clients.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { authorizationUrl } from '../support/tokens.ts';
 import { lastCode } from '../support/users.ts';
 
 export type AdapterKind = 'in-process' | 'http';
@@ -73,22 +75,10 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
       if (!created.ok || !created.value.client_secret) throw new Error(`client not created: ${JSON.stringify(created)}`);
       return created.value as OAuth2Client & { client_secret: string };
     },
-    relyingParty(client) {
-      return oidc.discovery(new URL(stack.urls.issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), { execute: [oidc.allowInsecureRequests] });
-    },
+    relyingParty: (client) => relyingParty({ publicUrl: stack.urls.issuer }, client),
     async authorize(rp, scope) {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const nonce = oidc.randomNonce();
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: callbackUrl,
-        scope,
-        state,
-        nonce,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      return { url, state, verifier, nonce };
+      const a = await authorizationUrl(rp, scope, { redirect_uri: callbackUrl });
+      return { url: a.url, state: a.state, verifier: a.codeVerifier, nonce: a.nonce };
     },
     code: (to) => lastCode(stack.dataDir, to),
     async close() {

@@ -62,7 +62,7 @@ export async function createClient(admin: OAuth2Api, over: Partial<OAuth2Client>
   return data as TestClient;
 }
 
-export async function relyingParty(target: AuthTarget, c: TestClient): Promise<oidc.Configuration> {
+export async function relyingParty(target: Pick<AuthTarget, 'publicUrl'>, c: Pick<TestClient, 'client_id' | 'client_secret'>): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(target.publicUrl), c.client_id, undefined, oidc.ClientSecretBasic(c.client_secret), {
     execute: [oidc.allowInsecureRequests],
   });
