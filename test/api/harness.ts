@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server.ts';
 import { createIdentityService, type IdentityService } from '../../src/identity/identity-service.ts';
 import type { MessageSender, OutgoingMessage } from '../../src/identity/services/message-sender.ts';
-import type { UserId } from '../../src/shared/brand.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { adminApi, createClient } from '../support/clients.ts';
@@ -14,16 +13,9 @@ import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import type { GqlBody } from '../support/graphql.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { signInWithEmail, walletIdsOf } from '../support/users.ts';
+import { signUpWithWallets, uniqueEmail, type TestUser } from '../support/users.ts';
 
-export interface TestUser {
-  userId: UserId;
-  email: string;
-  /** Session token (Authorization: Bearer). */
-  session: string;
-  btcWalletId: string;
-  usdWalletId: string;
-}
+export type { TestUser };
 
 export interface Harness {
   stack: TestStack;
@@ -40,8 +32,6 @@ export interface Harness {
   oauthClientId(): string;
   close(): Promise<void>;
 }
-
-let counter = 0;
 
 export async function startHarness(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<Harness> {
   const stack = await startTestStack({
@@ -81,10 +71,7 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     app,
     identity,
     gql,
-    async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
-      const user = await signInWithEmail(identity, email, (to) => codes.get(to));
-      return { ...user, ...(await walletIdsOf(db, user.userId)) };
-    },
+    signUp: (email = uniqueEmail()) => signUpWithWallets(identity, db, email, (to) => codes.get(to)),
     async fund(walletId, amount) {
       const funded = await fundWallet(db, { walletId, amount });
       assert.ok(funded.ok, JSON.stringify(funded));

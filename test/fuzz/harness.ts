@@ -18,6 +18,7 @@ import type { OutgoingMessage } from '../../src/identity/services/message-sender
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
+import { csrfToken } from '../support/forms.ts';
 
 export const CALLBACK = 'http://127.0.0.1:9/cb';
 export const ISSUER = 'http://127.0.0.1:4444';
@@ -106,10 +107,9 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(live[1] ?? 'x')}` });
   const setCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []);
   const csrfCookie = setCookie.map((c) => c.split(';')[0]!).filter((c) => c.includes('csrf')).join('; ');
-  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
 
   return {
-    csrf: { cookie: csrfCookie, token: csrfToken },
+    csrf: { cookie: csrfCookie, token: csrfToken(page.body) ?? '' },
     db,
     public: publicApp,
     admin: adminApp,

@@ -3,23 +3,16 @@
 // app through the Hydra port when a test is about the relying party rather than the pages.
 import assert from 'node:assert/strict';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
-import type { AccountId, UserId } from '../../src/shared/brand.ts';
+import type { AccountId } from '../../src/shared/brand.ts';
 import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { graphql, type GqlAnswer } from '../support/graphql.ts';
 import { createBrowser } from '../support/http-browser.ts';
 import { leave, param } from '../support/tokens.ts';
-import { lastCode, signInWithEmail, walletIdsOf } from '../support/users.ts';
+import { lastCode, signUpWithWallets, uniqueEmail, type TestUser } from '../support/users.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
-export interface TestUser {
-  userId: UserId;
-  email: string;
-  /** First-party session token (Authorization: Bearer), as the wallet app holds. */
-  session: string;
-  btcWalletId: string;
-  usdWalletId: string;
-}
+export type { TestUser };
 
 export interface StackHarness {
   stack: TestStack;
@@ -41,8 +34,6 @@ export interface StackHarness {
   approve(url: URL | string, userId: string, options?: { grantScope?: string[]; denyConsent?: boolean }): Promise<URL>;
   close(): Promise<void>;
 }
-
-let counter = 0;
 
 export async function startStackHarness(options: { env?: Record<string, string> } = {}): Promise<StackHarness> {
   const stack = await startTestStack({ env: { LIGHTGATE_SERVICES: 'auth,api,ui', ...options.env } });
@@ -70,10 +61,7 @@ export async function startStackHarness(options: { env?: Record<string, string> 
       assert.ok(created.ok, `client created: ${JSON.stringify(created)}`);
       return created.value;
     },
-    async signUp(email = `user${++counter}-${Date.now()}@example.com`) {
-      const user = await signInWithEmail(identity, email, (to) => lastCode(stack.dataDir, to));
-      return { ...user, ...(await walletIdsOf(stack.database.db, user.userId)) };
-    },
+    signUp: (email = uniqueEmail()) => signUpWithWallets(identity, stack.database.db, email, (to) => lastCode(stack.dataDir, to)),
     async setUsername(user, username) {
       const res = await gql('mutation($input: UserUpdateUsernameInput!) { userUpdateUsername(input: $input) { errors { message } user { username } } }', { input: { username } }, { authorization: `Bearer ${user.session}` });
       assert.equal(res.body.data?.userUpdateUsername?.user?.username, username, JSON.stringify(res.body));

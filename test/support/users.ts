@@ -50,6 +50,21 @@ export async function signInWithEmail(identity: IdentityService, email: string, 
   return { userId: login.value.userId, email, session: login.value.authToken };
 }
 
+export interface TestUser extends SignedInUser {
+  btcWalletId: string;
+  usdWalletId: string;
+}
+
+let counter = 0;
+/** A fresh address for each call. */
+export const uniqueEmail = (): string => `user${++counter}-${Date.now()}@example.com`;
+
+/** A new person signed up through the identity face, with the BTC and USD wallets opened for them. */
+export async function signUpWithWallets(identity: IdentityService, db: Queryable, email: string, codeFor: (email: string) => string | undefined): Promise<TestUser> {
+  const user = await signInWithEmail(identity, email, codeFor);
+  return { ...user, ...(await walletIdsOf(db, user.userId)) };
+}
+
 /** The BTC and USD wallets of the account the wallet module opened for the user at sign-up. */
 export async function walletIdsOf(db: Queryable, userId: string): Promise<{ btcWalletId: string; usdWalletId: string }> {
   const rows = await db.query<{ id: string; currency: string }>(
