@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser, screenshots, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { launchBrowser, profiles, screenshots, stepper, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const DEV_EMAIL = 'dev@example.com';
@@ -19,7 +19,7 @@ let h: PortalHarness;
 let browser: Browser;
 let callbackServer: CallbackServer;
 let callbackUrl: string;
-const contexts: BrowserContext[] = [];
+const pages = profiles(() => browser, { permissions: ['clipboard-read', 'clipboard-write'] });
 
 before(async () => {
   h = await startPortalHarness();
@@ -29,31 +29,18 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await callbackServer?.close();
   await h?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = pages.newPage;
 
 const shot = screenshots('portal');
 
 /** Runs a step; on failure, a screenshot and where the page was. */
-async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    await shot(page, `failure-${name}`).catch(() => {});
-    const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 500);
-    throw new Error(`${name}: ${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
-  }
-}
+const step = stepper(shot);
 
 /** The login UI: email, the code from the outbox, back to where the flow goes. */
 async function signInAtLoginUi(page: Page, email: string, options: { keep?: boolean } = {}) {

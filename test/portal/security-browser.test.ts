@@ -6,16 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser, screenshots } from '../support/browser.ts';
+import { launchBrowser, profiles, screenshots, stepper } from '../support/browser.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
 const EMAIL = 'careful-user@example.com';
 
 let h: PortalHarness;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = profiles(() => browser);
 
 before(async () => {
   h = await startPortalHarness();
@@ -23,31 +23,18 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await h?.close();
 });
 
 /** A fresh browser profile: no cookie of the portal or of the auth server's login session. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = pages.newPage;
 
 const portalShot = screenshots('portal');
 const shot = (page: Page, name: string) => portalShot(page, `security-${name}`);
 
-async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    await shot(page, `failure-${name}`).catch(() => {});
-    const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 500);
-    throw new Error(`${name}: ${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
-  }
-}
+const step = stepper(shot);
 
 /** What an authenticator app shows for this key, `offsetSteps` periods of 30 s from now. */
 const codeAt = (secret: string, offsetSteps: number) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });

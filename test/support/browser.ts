@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -20,6 +20,35 @@ export function screenshots(area: string): (page: Page, name: string) => Promise
   return async (page, name) => {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  };
+}
+
+/** Fresh browser profiles (no cookie shared with another page), each waiting at most 10 s; closeAll() after the suite. */
+export function profiles(browser: () => Browser, options: BrowserContextOptions = {}) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async newPage(): Promise<Page> {
+      const context = await browser().newContext(options);
+      context.setDefaultTimeout(10_000);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async closeAll(): Promise<void> {
+      for (const c of contexts) await c.close().catch(() => {});
+    },
+  };
+}
+
+/** Steps of a browser test: on failure, a screenshot `failure-<name>` and the page's URL and text in the error. */
+export function stepper(shot: (page: Page, name: string) => Promise<void>) {
+  return async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      await shot(page, `failure-${name}`).catch(() => {});
+      const text = (await page.locator('main').innerText().catch(() => '')).slice(0, 500);
+      throw new Error(`${name}: ${(error as Error).message}\nat ${page.url()}\n${text}`, { cause: error });
+    }
   };
 }
 
