@@ -6,9 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type Page } from 'playwright-core';
 import { startHydra, type RunningHydra } from '../../scripts/hydra/start.ts';
-import { lastCode } from '../support/users.ts';
 import { launchBrowser, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { registerClient, relyingParty } from '../support/clients.ts';
+import { graphql } from '../support/graphql.ts';
 import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
+import { authorizationUrl } from '../support/tokens.ts';
+import { lastCode } from '../support/users.ts';
 
 describe('login & consent app and wallet API against Ory Hydra', () => {
   let hydra: RunningHydra;
@@ -38,36 +41,18 @@ describe('login & consent app and wallet API against Ory Hydra', () => {
   });
 
   async function hydraClient(name: string): Promise<oidc.Configuration> {
-    const res = await fetch(`${hydra.adminUrl}/admin/clients`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_name: name,
-        redirect_uris: [callbackUrl],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        scope: 'openid offline_access read receive write',
-        policy_uri: 'https://savings.example/privacy',
-      }),
+    const c = await registerClient(hydra.adminUrl, callbackUrl, {
+      client_name: name,
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid offline_access read receive write',
+      policy_uri: 'https://savings.example/privacy',
     });
-    assert.equal(res.status, 201);
-    const c = (await res.json()) as { client_id: string; client_secret: string };
-    return oidc.discovery(new URL(hydra.publicUrl), c.client_id, undefined, oidc.ClientSecretBasic(c.client_secret), { execute: [oidc.allowInsecureRequests] });
+    return relyingParty({ publicUrl: hydra.publicUrl }, c);
   }
 
   async function authorize(rp: oidc.Configuration, scope: string) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: callbackUrl,
-      scope,
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    return { url, state, nonce, verifier };
+    const a = await authorizationUrl(rp, scope, { redirect_uri: callbackUrl });
+    return { url: a.url, state: a.state, nonce: a.nonce, verifier: a.codeVerifier };
   }
 
   async function signIn(page: Page, email: string, keep = false): Promise<void> {
@@ -100,14 +85,7 @@ describe('login & consent app and wallet API against Ory Hydra', () => {
     }
   }
 
-  async function gql(token: string): Promise<{ status: number; body: { data?: { me?: { id: string } }; errors?: unknown[] } }> {
-    const res = await fetch(`${stack.urls.api}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'oauth2-token': token },
-      body: JSON.stringify({ query: '{ me { id } }' }),
-    });
-    return { status: res.status, body: (await res.json()) as { data?: { me?: { id: string } } } };
-  }
+  const gql = (token: string) => graphql(stack.urls.api, { 'oauth2-token': token }, '{ me { id } }');
 
   test('email code, consent, Hydra code exchange, then the wallet API with the Hydra token', async () => {
     const rp = await hydraClient('Satoshi Savings');
