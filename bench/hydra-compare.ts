@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { createBrowser } from '../test/hydra/support/browser.ts';
+import { createBrowser } from '../test/support/http-browser.ts';
 import { lightgateTarget } from '../test/hydra/support/lightgate-target.ts';
 import { CALLBACK, hydraTarget, hydraTargetWith, UNREACHABLE_UI, type AuthTarget, type TargetFactory } from '../test/hydra/support/target.ts';
 

@@ -5,7 +5,7 @@
 //   npx node scripts/hydra/compare.ts            # markdown report on stdout
 //   npx node scripts/hydra/compare.ts --json     # both raw observation lists
 import { createHash, randomBytes } from 'node:crypto';
-import { createBrowser, type Browser } from '../../test/hydra/support/browser.ts';
+import { createBrowser, type Browser } from '../../test/support/http-browser.ts';
 import { lightgateTarget } from '../../test/hydra/support/lightgate-target.ts';
 import { CALLBACK, hydraTarget, POST_LOGOUT, UNREACHABLE_UI, type AuthTarget, type TargetFactory } from '../../test/hydra/support/target.ts';
 
