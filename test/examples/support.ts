@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runClientsCli } from '../../src/cli/commands/clients.ts';
 import { lastCode } from '../support/users.ts';
-import { screenshots } from '../support/browser.ts';
+import { screenshots, signInOnLoginPage } from '../support/browser.ts';
 
 export const ROOT = process.cwd();
 /** Screenshots into test-artifacts/examples/. */
@@ -16,13 +16,7 @@ export const shot = screenshots('examples');
 
 /** On the login page: email, the code from the outbox, then Allow on the consent page. */
 export async function signInThroughPages(page: Page, dataDir: string, email: string, shots?: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  if (shots) await shot(page, `${shots}-login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-  await page.getByLabel('Sign-in code').fill(lastCode(dataDir, email));
-  await page.getByRole('button', { name: /Sign in to/ }).click();
+  await signInOnLoginPage(page, email, (to) => lastCode(dataDir, to), { atPage: async () => (shots ? shot(page, `${shots}-login`) : undefined) });
   await page.getByRole('button', { name: 'Allow' }).waitFor();
   if (shots) await shot(page, `${shots}-consent`);
   await page.getByRole('button', { name: 'Allow' }).click();

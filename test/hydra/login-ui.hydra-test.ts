@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type Page } from 'playwright-core';
 import { startHydra, type RunningHydra } from '../../scripts/hydra/start.ts';
-import { launchBrowser, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { launchBrowser, signInOnLoginPage, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { registerClient, relyingParty } from '../support/clients.ts';
 import { graphql } from '../support/graphql.ts';
 import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
@@ -55,15 +55,7 @@ describe('login & consent app and wallet API against Ory Hydra', () => {
     return { url: a.url, state: a.state, nonce: a.nonce, verifier: a.codeVerifier };
   }
 
-  async function signIn(page: Page, email: string, keep = false): Promise<void> {
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email address').fill(email);
-    if (keep) await page.getByLabel('Keep me signed in on this device').check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-    await page.getByLabel('Sign-in code').fill(lastCode(stack.dataDir, email));
-    await page.getByRole('button', { name: /Sign in to/ }).click();
-  }
+  const signIn = (page: Page, email: string, keep = false) => signInOnLoginPage(page, email, (to) => lastCode(stack.dataDir, to), { keep });
 
   async function landed(page: Page): Promise<URL> {
     await page.waitForURL((u) => u.href.startsWith(callbackUrl));

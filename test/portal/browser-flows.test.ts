@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser, profiles, screenshots, stepper, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { launchBrowser, profiles, screenshots, signInOnLoginPage, stepper, startCallbackServer, type CallbackServer } from '../support/browser.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from './harness.ts';
 
 const DEV_EMAIL = 'dev@example.com';
@@ -44,14 +44,10 @@ const step = stepper(shot);
 
 /** The login UI: email, the code from the outbox, back to where the flow goes. */
 async function signInAtLoginUi(page: Page, email: string, options: { keep?: boolean } = {}) {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  assert.equal(new URL(page.url()).origin, h.t.urls.ui);
-  await page.getByLabel('Email address').fill(email);
-  if (options.keep) await page.getByLabel('Keep me signed in on this device').check();
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-  await page.getByLabel('Sign-in code').fill(lastCode(h.t.dataDir, email));
-  await page.getByRole('button', { name: /Sign in to/ }).click();
+  await signInOnLoginPage(page, email, (to) => lastCode(h.t.dataDir, to), {
+    keep: options.keep,
+    atPage: async () => assert.equal(new URL(page.url()).origin, h.t.urls.ui),
+  });
 }
 
 async function signInToPortal(page: Page, email: string, shotName?: string) {

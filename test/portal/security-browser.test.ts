@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser, profiles, screenshots, stepper } from '../support/browser.ts';
+import { launchBrowser, profiles, screenshots, signInOnLoginPage, stepper } from '../support/browser.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
 const EMAIL = 'careful-user@example.com';
@@ -50,13 +50,7 @@ async function signIn(page: Page, options: { totp?: () => string; shotPrefix?: s
   await letTimePassForResend();
   await page.goto(h.t.urls.portal);
   await page.getByRole('link', { name: 'Sign in with Lightgate' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  assert.equal(new URL(page.url()).origin, h.t.urls.ui);
-  await page.getByLabel('Email address').fill(EMAIL);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-  await page.getByLabel('Sign-in code').fill(lastCode(h.t.dataDir, EMAIL));
-  await page.getByRole('button', { name: /Sign in to/ }).click();
+  await signInOnLoginPage(page, EMAIL, (to) => lastCode(h.t.dataDir, to), { atPage: async () => assert.equal(new URL(page.url()).origin, h.t.urls.ui) });
   if (options.totp) {
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
     assert.equal(new URL(page.url()).origin, h.t.urls.ui, 'the authenticator step is in the login UI');

@@ -39,6 +39,21 @@ export function profiles(browser: () => Browser, options: BrowserContextOptions 
   };
 }
 
+/**
+ * On the login page: the email (and "keep me signed in"), the code that `codeFor` reads, then "Sign in to …".
+ * `atPage` runs once the page is up (a screenshot, where the browser is).
+ */
+export async function signInOnLoginPage(page: Page, email: string, codeFor: (email: string) => string, options: { keep?: boolean; atPage?: () => Promise<void> } = {}): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await options.atPage?.();
+  await page.getByLabel('Email address').fill(email);
+  if (options.keep) await page.getByLabel('Keep me signed in on this device').check();
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await page.getByLabel('Sign-in code').fill(codeFor(email));
+  await page.getByRole('button', { name: /Sign in to/ }).click();
+}
+
 /** Steps of a browser test: on failure, a screenshot `failure-<name>` and the page's URL and text in the error. */
 export function stepper(shot: (page: Page, name: string) => Promise<void>) {
   return async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
