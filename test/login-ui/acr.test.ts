@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
+import { enrolTotp as enrolTotpOf } from '../support/users.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
 describe('issue 19 #11: acr and amr (in-process adapter, pglite)', () => {
@@ -17,17 +18,7 @@ describe('issue 19 #11: acr and amr (in-process adapter, pglite)', () => {
     await h?.close();
   });
 
-  async function enrolTotp(email: string): Promise<string> {
-    const requested = await h.identity.requestEmailCode({ email });
-    assert.ok(requested.ok);
-    const login = await h.identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: h.code(email) });
-    assert.ok(login.ok);
-    const enrollment = await h.identity.initiateTotp(login.value.userId);
-    assert.ok(enrollment.ok);
-    const secret = enrollment.value.totpSecret;
-    assert.ok((await h.identity.confirmTotp({ userId: login.value.userId, totpRegistrationId: enrollment.value.totpRegistrationId, totpCode: totpCodeAt(secret, new Date()) })).ok);
-    return secret;
-  }
+  const enrolTotp = async (email: string) => (await enrolTotpOf(h.identity, email, h.code)).secret;
 
   async function authorize(rp: oidc.Configuration, extra: Record<string, string>) {
     const verifier = oidc.randomPKCECodeVerifier();

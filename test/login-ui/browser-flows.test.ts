@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
+import { enrolTotp } from '../support/users.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { shot, startHarness, type AdapterKind, type Harness } from './harness.ts';
 
@@ -169,14 +170,7 @@ for (const [adapter, kind] of RUNS) {
     test('sign in with a TOTP second factor', async () => {
       // Enrol through the identity service, as the wallet app would through /auth/totp/register/*.
       const email = `totp-${adapter}@example.com`;
-      const requested = await h.identity.requestEmailCode({ email });
-      assert.ok(requested.ok);
-      const login = await h.identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: h.code(email) });
-      assert.ok(login.ok);
-      const enrollment = await h.identity.initiateTotp(login.value.userId);
-      assert.ok(enrollment.ok);
-      const secret = enrollment.value.totpSecret;
-      assert.ok((await h.identity.confirmTotp({ userId: login.value.userId, totpRegistrationId: enrollment.value.totpRegistrationId, totpCode: totpCodeAt(secret, new Date()) })).ok);
+      const { userId, secret } = await enrolTotp(h.identity, email, h.code);
 
       const client = await h.createClient({ client_name: 'Careful App' });
       const rp = await h.relyingParty(client);
@@ -197,7 +191,7 @@ for (const [adapter, kind] of RUNS) {
         await page.getByRole('button', { name: 'Allow' }).click();
         const landed = await callback(page);
         const tokens = await oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
-        assert.equal(tokens.claims()!.sub, login.value.userId);
+        assert.equal(tokens.claims()!.sub, userId);
       });
     });
 

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queryable } from '../../src/db/database.ts';
 import type { IdentityService } from '../../src/identity/identity-service.ts';
+import { totpCodeAt } from '../../src/identity/services/totp.ts';
 import type { UserId } from '../../src/shared/brand.ts';
 import { graphql } from './graphql.ts';
 
@@ -63,6 +64,19 @@ export const uniqueEmail = (): string => `user${++counter}-${Date.now()}@example
 export async function signUpWithWallets(identity: IdentityService, db: Queryable, email: string, codeFor: (email: string) => string | undefined): Promise<TestUser> {
   const user = await signInWithEmail(identity, email, codeFor);
   return { ...user, ...(await walletIdsOf(db, user.userId)) };
+}
+
+/** Signs `email` in and turns TOTP on for them through the identity face, as the wallet app would through /auth/totp/register/*. */
+export async function enrolTotp(identity: IdentityService, email: string, codeFor: (email: string) => string | undefined): Promise<{ userId: UserId; secret: string }> {
+  const requested = await identity.requestEmailCode({ email });
+  assert.ok(requested.ok);
+  const login = await identity.loginWithEmail({ emailLoginId: requested.value.emailLoginId, code: codeFor(email) });
+  assert.ok(login.ok);
+  const enrollment = await identity.initiateTotp(login.value.userId);
+  assert.ok(enrollment.ok);
+  const secret = enrollment.value.totpSecret;
+  assert.ok((await identity.confirmTotp({ userId: login.value.userId, totpRegistrationId: enrollment.value.totpRegistrationId, totpCode: totpCodeAt(secret, new Date()) })).ok);
+  return { userId: login.value.userId, secret };
 }
 
 /** The BTC and USD wallets of the account the wallet module opened for the user at sign-up. */
