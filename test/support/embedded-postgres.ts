@@ -7,11 +7,11 @@
 // $TMPDIR/lightgate-test-postgres-<uid>/, fsync off) until `node test/support/embedded-postgres.ts stop`.
 import { spawn } from 'node:child_process';
 import { access, chown, constants, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { freePort } from './ports.ts';
 
 const STATE_DIR = join(tmpdir(), `lightgate-test-postgres-${process.getuid?.() ?? 'user'}`);
 const RUN_DIR = join(STATE_DIR, 'run'); // owned by the server's user: data, socket, log
@@ -207,17 +207,6 @@ function alive(pid: number): boolean {
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 if (import.meta.main && process.argv[2] === 'stop') {

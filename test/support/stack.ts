@@ -1,24 +1,15 @@
 // A whole Lightgate stack for tests: fresh database (PGlite in memory or a new PostgreSQL database),
 // free ports, real HTTP. `env` overrides any configuration variable.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { startStack, type Stack } from '../../src/main/stack.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+import { freePort } from './ports.ts';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * The environment of a whole stack on free loopback ports (auth public and admin, UI, portal, API), with the
