@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
+import { signInOnLoginPage } from '../support/browser.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
 describe('consent: offline access is a choice', () => {
@@ -18,10 +19,7 @@ describe('consent: offline access is a choice', () => {
 
   async function signInToConsent(page: Page, url: URL, email: string) {
     await page.goto(url.href);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Sign-in code').fill(h.code(email));
-    await page.getByRole('button', { name: /Sign in to/ }).click();
+    await signInOnLoginPage(page, email, h.code);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
   }
 

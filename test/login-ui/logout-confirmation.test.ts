@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
+import { signInOnLoginPage } from '../support/browser.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
 describe('issue 19 #6: logout confirmation (in-process adapter, pglite)', () => {
@@ -20,12 +21,7 @@ describe('issue 19 #6: logout confirmation (in-process adapter, pglite)', () => 
   async function signIn(page: Page, rp: oidc.Configuration, email: string): Promise<string> {
     const auth = await h.authorize(rp, 'openid read');
     await page.goto(auth.url.href);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Keep me signed in on this device').check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Sign-in code').fill(h.code(email));
-    await page.getByRole('button', { name: /Sign in to/ }).click();
+    await signInOnLoginPage(page, email, h.code, { keep: true });
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((u) => u.href.startsWith(h.callbackUrl));
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
