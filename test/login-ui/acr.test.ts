@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
+import { signInOnLoginPage } from '../support/browser.ts';
+import { authorizationUrl } from '../support/tokens.ts';
 import { enrolTotp as enrolTotpOf } from '../support/users.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
@@ -21,28 +23,11 @@ describe('issue 19 #11: acr and amr (in-process adapter, pglite)', () => {
   const enrolTotp = async (email: string) => (await enrolTotpOf(h.identity, email, h.code)).secret;
 
   async function authorize(rp: oidc.Configuration, extra: Record<string, string>) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: h.callbackUrl,
-      scope: 'openid read',
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      ...extra,
-    });
-    return { url, state, nonce, verifier };
+    const a = await authorizationUrl(rp, 'openid read', { redirect_uri: h.callbackUrl, ...extra });
+    return { url: a.url, state: a.state, nonce: a.nonce, verifier: a.codeVerifier };
   }
 
-  async function codeStep(page: Page, email: string, keep = false) {
-    await page.getByLabel('Email address').fill(email);
-    if (keep) await page.getByLabel('Keep me signed in on this device').check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Sign-in code').fill(h.code(email));
-    await page.getByRole('button', { name: /Sign in to/ }).click();
-  }
+  const codeStep = (page: Page, email: string, keep = false) => signInOnLoginPage(page, email, h.code, { keep });
 
   async function idTokenClaims(page: Page, rp: oidc.Configuration, auth: Awaited<ReturnType<typeof authorize>>) {
     await page.getByRole('button', { name: 'Allow' }).click();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { lastCode } from '../support/users.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signInOnLoginPage } from '../support/browser.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startPortalHarness, type PortalHarness } from './harness.ts';
 
@@ -39,12 +39,7 @@ for (const kind of DATABASE_KINDS) describe(`portal sign-out and Lightgate sign-
   async function signIn(page: Page, email: string) {
     await page.goto(h.t.urls.portal);
     await page.getByRole('link', { name: 'Sign in with Lightgate' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Keep me signed in on this device').check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Sign-in code').fill(lastCode(h.t.dataDir, email));
-    await page.getByRole('button', { name: /Sign in to/ }).click();
+    await signInOnLoginPage(page, email, (to) => lastCode(h.t.dataDir, to), { keep: true });
     await page.waitForURL(`${h.t.urls.portal}/apps`);
   }
 
