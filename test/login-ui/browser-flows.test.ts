@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
+import { signInOnLoginPage } from '../support/browser.ts';
 import { enrolTotp } from '../support/users.ts';
 import type { DatabaseKind } from '../support/databases.ts';
 import { shot, startHarness, type AdapterKind, type Harness } from './harness.ts';
@@ -53,15 +54,12 @@ for (const [adapter, kind] of RUNS) {
     }
 
     async function enterEmailAndCode(page: Page, email: string, options: { keep?: boolean; shots?: string } = {}) {
-      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-      if (options.shots) await shot(page, `${options.shots}-login-email`);
-      await page.getByLabel('Email address').fill(email);
-      if (options.keep) await page.getByLabel('Keep me signed in on this device').check();
-      await page.getByRole('button', { name: 'Send me a code' }).click();
-      await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-      if (options.shots) await shot(page, `${options.shots}-code`);
-      await page.getByLabel('Sign-in code').fill(h.code(email.toLowerCase()));
-      await page.getByRole('button', { name: /Sign in to/ }).click();
+      const shots = options.shots;
+      await signInOnLoginPage(page, email, (to) => h.code(to.toLowerCase()), {
+        keep: options.keep,
+        atPage: async () => (shots ? shot(page, `${shots}-login-email`) : undefined),
+        atCodePage: async () => (shots ? shot(page, `${shots}-code`) : undefined),
+      });
     }
 
     async function callback(page: Page): Promise<URL> {

@@ -41,15 +41,16 @@ export function profiles(browser: () => Browser, options: BrowserContextOptions 
 
 /**
  * On the login page: the email (and "keep me signed in"), the code that `codeFor` reads, then "Sign in to …".
- * `atPage` runs once the page is up (a screenshot, where the browser is).
+ * `atPage` runs once the page is up (a screenshot, where the browser is), `atCodePage` once the code page is.
  */
-export async function signInOnLoginPage(page: Page, email: string, codeFor: (email: string) => string, options: { keep?: boolean; atPage?: () => Promise<void> } = {}): Promise<void> {
+export async function signInOnLoginPage(page: Page, email: string, codeFor: (email: string) => string, options: { keep?: boolean; atPage?: () => Promise<void>; atCodePage?: () => Promise<void> } = {}): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await options.atPage?.();
   await page.getByLabel('Email address').fill(email);
   if (options.keep) await page.getByLabel('Keep me signed in on this device').check();
   await page.getByRole('button', { name: 'Send me a code' }).click();
   await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await options.atCodePage?.();
   await page.getByLabel('Sign-in code').fill(codeFor(email));
   await page.getByRole('button', { name: /Sign in to/ }).click();
 }
