@@ -2,11 +2,11 @@
 // against a real Ory Hydra v2 (hydra-admin-api.hydra-test.ts) and against Lightgate's auth server,
 // so they encode Hydra's observed behaviour; docs/hydra-compatibility.md lists what differs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, createClient, failure, relyingParty } from '../support/clients.ts';
+import { createClient, failure, relyingParty } from '../support/clients.ts';
 import { authorizationUrl, createBrowser, exchange, introspect, isCallback, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
-import { CALLBACK, POST_LOGOUT, UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
+import { CALLBACK, POST_LOGOUT, type AuthTarget, type TargetFactory , targetPerSuite } from './support/target.ts';
 
 function assertAbout(actual: number, expected: number, message: string): void {
   assert.ok(Math.abs(actual - expected) <= 2, `${message}: ${actual} vs ${expected}`);
@@ -17,12 +17,9 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
     let t: AuthTarget;
     let admin: OAuth2Api;
 
-    before(async () => {
-      t = await start(UNREACHABLE_UI);
-      admin = adminApi(t);
-    });
-    after(async () => {
-      await t?.stop();
+    targetPerSuite(start, (target, api) => {
+      t = target;
+      admin = api;
     });
 
     it('publishes discovery at Hydra paths', async () => {
@@ -515,12 +512,9 @@ export function consentListingSuite(label: string, start: TargetFactory): void {
   describe(`consent session listing: ${label}`, () => {
     let t: AuthTarget;
     let admin: OAuth2Api;
-    before(async () => {
-      t = await start(UNREACHABLE_UI);
-      admin = adminApi(t);
-    });
-    after(async () => {
-      await t?.stop();
+    targetPerSuite(start, (target, api) => {
+      t = target;
+      admin = api;
     });
 
     it('lists explicit consents only; a skipped consent neither appears nor replaces the remembered one', async () => {

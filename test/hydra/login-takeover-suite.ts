@@ -3,11 +3,11 @@
 // against a real Ory Hydra (login-takeover.hydra-test.ts), to show both behave alike. The suite plays the
 // login & consent app through the admin API, as that app would after the victim typed their code.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { createClient, relyingParty } from '../support/clients.ts';
 import { authorizationUrl, createBrowser, isCallback, leave, param, runFlow, type Browser } from '../support/tokens.ts';
-import { UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
+import { type AuthTarget, type TargetFactory , targetPerSuite } from './support/target.ts';
 
 /** Where a browser ends when it follows url on the auth server: the URL it was sent to elsewhere, or the page it stopped on. */
 async function land(b: Browser, t: AuthTarget, url: string | URL): Promise<{ url: URL; status?: number }> {
@@ -27,12 +27,9 @@ export function loginTakeoverSuite(label: string, start: TargetFactory): void {
   describe(`issue 11 #1, a login challenge is not a bearer ticket: ${label}`, () => {
     let t: AuthTarget;
     let admin: OAuth2Api;
-    before(async () => {
-      t = await start(UNREACHABLE_UI);
-      admin = adminApi(t);
-    });
-    after(async () => {
-      await t?.stop();
+    targetPerSuite(start, (target, api) => {
+      t = target;
+      admin = api;
     });
 
     it('issue 11 #1: the attacker who started the flow gets neither code nor session when the victim signs in with the challenge link', async () => {

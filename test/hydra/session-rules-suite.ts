@@ -1,22 +1,19 @@
 // Issue 19 #9 and #10: when a login or a consent may be skipped. Hydra's rules, checked on Lightgate (test/auth/
 // session-rules.test.ts) and on a real Ory Hydra (session-rules.hydra-test.ts) with the same bodies.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
-import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { createClient, relyingParty } from '../support/clients.ts';
 import { authorizationUrl, createBrowser, isCallback, leave, param, type Browser } from '../support/tokens.ts';
-import { UNREACHABLE_UI, type AuthTarget, type TargetFactory } from './support/target.ts';
+import { type AuthTarget, type TargetFactory , targetPerSuite } from './support/target.ts';
 
 export function sessionRulesSuite(label: string, start: TargetFactory): void {
   describe(`login and consent skipping: ${label}`, () => {
     let t: AuthTarget;
     let admin: OAuth2Api;
-    before(async () => {
-      t = await start(UNREACHABLE_UI);
-      admin = adminApi(t);
-    });
-    after(async () => {
-      await t?.stop();
+    targetPerSuite(start, (target, api) => {
+      t = target;
+      admin = api;
     });
 
     /** One whole flow in browser b with separate remember flags for login and consent; returns the callback. */
