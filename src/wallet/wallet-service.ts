@@ -12,7 +12,7 @@ import { cancelInvoice } from './app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput } from './app/create-invoice.ts';
 import type { WalletDeps } from './app/deps.ts';
 import { invoiceStatus, walletInvoice } from './app/invoice-status.ts';
-import { listTransactions, transactionOfPayment, transactionsByPaymentHash, type TransactionPage } from './app/list-transactions.ts';
+import { listTransactions, transactionOfEntry, transactionOfPayment, transactionsByPaymentHash, type TransactionPage } from './app/list-transactions.ts';
 import { onChainAddress } from './app/onchain-address.ts';
 import { payInvoice, type PayInvoiceInput } from './app/pay-invoice.ts';
 import { sendIntraLedger, type IntraLedgerSend, type PaymentOutcome } from './app/send-intraledger.ts';
@@ -60,6 +60,8 @@ export interface WalletService {
   updateDisplayCurrency(accountId: AccountId, currency: string): Promise<Result<true, WalletError>>;
   transactions(walletIds: readonly WalletId[], page: { first?: number | undefined; after?: string | undefined }): Promise<Result<TransactionPage, WalletError>>;
   transactionsByPaymentHash(walletIds: readonly WalletId[], paymentHash: string): Promise<LedgerTransaction[]>;
+  /** One transaction by id, only if it belongs to one of these wallets. */
+  transactionById(walletIds: readonly WalletId[], id: string): Promise<LedgerTransaction | undefined>;
   walletInvoice(walletId: WalletId, paymentHash: string): Promise<Result<Invoice, WalletError>>;
   invoiceStatus(by: { paymentHash: string } | { paymentRequest: string }): Promise<Result<InvoiceStatus, WalletError>>;
   createInvoice(input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>>;
@@ -90,6 +92,7 @@ export function createWalletService(deps: WalletDeps, ports: WalletServicePorts)
     updateDisplayCurrency: (accountId, currency) => updateDisplayCurrency(db, accountId, currency),
     transactions: (walletIds, page) => listTransactions(db, walletIds, page),
     transactionsByPaymentHash: (walletIds, paymentHash) => transactionsByPaymentHash(db, walletIds, paymentHash),
+    transactionById: (walletIds, id) => transactionOfEntry(db, walletIds, id),
     walletInvoice: (walletId, paymentHash) => walletInvoice(db, walletId, paymentHash),
     invoiceStatus: (by) => invoiceStatus(db, by),
     createInvoice: (input) => createInvoice(deps, input),

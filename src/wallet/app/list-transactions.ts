@@ -5,11 +5,11 @@ import type { WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { LedgerTransaction } from '../domain/transaction.ts';
-import { transactionOfJournal, transactionsByPaymentHash, transactionsOfWallets } from '../services/transactions.ts';
+import { transactionOfEntry, transactionOfJournal, transactionsByPaymentHash, transactionsOfWallets } from '../services/transactions.ts';
 
 export type { LedgerTransaction };
-/** The transaction of a payment, and a wallet's transactions for one payment hash: the ledger's read model as is. */
-export { transactionOfJournal, transactionsByPaymentHash };
+/** The transaction of a payment, one transaction by id, and a wallet's transactions for one payment hash: the ledger's read model as is. */
+export { transactionOfEntry, transactionOfJournal, transactionsByPaymentHash };
 
 export interface TransactionPage {
   edges: { cursor: string; node: LedgerTransaction }[];

@@ -63,6 +63,13 @@ export async function transactionOfJournal(db: Queryable, walletId: WalletId, jo
   return row && toTransaction(row);
 }
 
+/** One transaction by its id (a ledger entry's), if it belongs to one of the wallets (transactionById, subscriptions). */
+export async function transactionOfEntry(db: Queryable, walletIds: readonly WalletId[], entryId: string): Promise<LedgerTransaction | undefined> {
+  if (!/^\d{1,15}$/.test(entryId)) return undefined;
+  const [row] = await db.query<Row>(`${SELECT} WHERE e.id = $1 AND e.wallet_id = ANY($2::uuid[])`, [entryId, walletIds]);
+  return row && toTransaction(row);
+}
+
 /** The transactions of some wallets for one payment hash (transactionsByPaymentHash). */
 export async function transactionsByPaymentHash(db: Queryable, walletIds: readonly WalletId[], paymentHash: string): Promise<LedgerTransaction[]> {
   const rows = await db.query<Row>(`${SELECT} WHERE e.wallet_id = ANY($1::uuid[]) AND j.payment_hash = $2 ORDER BY e.id DESC LIMIT 20`, [walletIds, paymentHash.toLowerCase()]);
