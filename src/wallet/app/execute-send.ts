@@ -8,6 +8,8 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import type { LedgerTransaction } from '../domain/transaction.ts';
 import { findIdempotent, recordIdempotent, type Idempotency } from '../services/idempotency.ts';
 import { inTransaction } from '../services/in-transaction.ts';
+import { recordWalletEvents } from '../services/wallet-events.ts';
+import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
 
 export interface PaymentOutcome {
@@ -23,7 +25,7 @@ export interface PaymentOutcome {
 
 /** What a send's posting step gives back: a new journal, or the one an earlier payment made. */
 export type Posting =
-  | { posted: true; journalId: string; transaction: LedgerTransaction | undefined }
+  | { posted: true; journalId: string; transaction: LedgerTransaction | undefined; events: readonly NewWalletEvent[] }
   | { posted: false; status: PaymentOutcome['status']; journalId: string };
 
 export interface SendFrame {
@@ -57,6 +59,8 @@ export async function executeSend(deps: Pick<WalletDeps, 'db'>, send: SendFrame)
       if (!posting.ok) return posting;
       const p = posting.value;
       if (!p.posted) return ok(outcome(p.status, p.journalId));
+      // The outbox (issue 14): the payment's events commit or roll back with it.
+      await recordWalletEvents(tx, p.events);
       if (idem && !(await recordIdempotent(tx, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
       return ok(outcome('SUCCESS', p.journalId, p.transaction));
     });

@@ -10,6 +10,9 @@ import { findUserWallet } from '../services/accounts.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import { recordFunding, type FundingActor } from '../services/funding-audit.ts';
 import { postTransfer } from '../services/ledger.ts';
+import { recordWalletEvents } from '../services/wallet-events.ts';
+import { transferEvents } from '../domain/wallet-event.ts';
+import type { TransferInput } from '../domain/transfer.ts';
 import { findWallet, type WalletTarget } from './find-wallet.ts';
 
 export interface FundWalletInput {
@@ -37,7 +40,7 @@ export async function fundWallet(db: Database, input: FundWalletInput): Promise<
   return inTransaction(db, async (tx) => {
     // Audited in the same transaction: no funding without its audit row, no row for a rolled-back one.
     await recordFunding(tx, input.by ?? { actor: 'internal' }, { walletId: wallet.id, currency: wallet.currency, amount: input.amount, memo: input.memo ?? 'Funding' });
-    const posted = await postTransfer(tx, {
+    const transfer: TransferInput = {
       kind: 'funding',
       senderWalletId: FUNDING_WALLETS[wallet.currency],
       senderCurrency: wallet.currency,
@@ -46,8 +49,11 @@ export async function fundWallet(db: Database, input: FundWalletInput): Promise<
       debit: input.amount,
       credit: input.amount,
       memo: input.memo ?? 'Funding',
-    });
+    };
+    const posted = await postTransfer(tx, transfer);
     if (!posted.ok) return posted;
+    // A funding is a payment received (no payment.sent: the sender is the platform's funding wallet).
+    await recordWalletEvents(tx, transferEvents(transfer, posted.value, undefined, wallet));
     const entry = posted.value.entries.find((e) => e.walletId === wallet.id);
     if (!entry) throw new Error('a funding journal credits its wallet');
     return ok({ walletId: wallet.id, currency: wallet.currency, amount: input.amount, balance: entry.balanceAfter, journalId: posted.value.journalId });

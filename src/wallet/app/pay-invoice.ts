@@ -4,17 +4,17 @@
 import type { AccountId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
-import { isUuid } from '../domain/ids.ts';
-import { centsCreditedForSats, centsForSats, creditFor, isValidAmount, type WalletCurrency } from '../domain/money.ts';
+import { centsCreditedForSats, centsForSats, creditFor, type WalletCurrency } from '../domain/money.ts';
 import { sentTransaction } from '../domain/transaction.ts';
+import { transferEvents } from '../domain/wallet-event.ts';
 import type { TransferInput } from '../domain/transfer.ts';
 import { findUserWallet } from '../services/accounts.ts';
-import { decodeInvoice } from '../services/bolt11.ts';
 import { fingerprint } from '../services/idempotency.ts';
-import { findIssuedInvoice, lockInvoice, markInvoicePaid } from '../services/invoices.ts';
+import { lockInvoice, markInvoicePaid } from '../services/invoices.ts';
 import { postTransfer } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
+import { payableInvoice } from './payable-invoice.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 
 export interface PayInvoiceInput {
@@ -29,8 +29,6 @@ export interface PayInvoiceInput {
   idempotencyKey?: string | undefined;
 }
 
-const NETWORK_PREFIX: Record<string, string> = { mainnet: 'bc', testnet: 'tb', signet: 'tbs', regtest: 'bcrt' };
-
 export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
   const result = await pay(deps, input);
   recordPayment('lightning', result.ok ? 'success' : result.error.code);
@@ -38,29 +36,9 @@ export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Prom
 }
 
 async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
-  if (!isUuid(input.walletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
-  const sender = await findUserWallet(deps.db, input.walletId);
-  if (!sender || sender.accountId !== input.accountId) return err(walletError('INVALID_WALLET_ID', 'The wallet does not belong to this account'));
-  if (input.requiredCurrency && sender.currency !== input.requiredCurrency) {
-    return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.requiredCurrency} wallet`));
-  }
-  const request = input.paymentRequest.trim().toLowerCase();
-  const decoded = decodeInvoice(request);
-  if (!decoded) return err(walletError('INVALID_PAYMENT_REQUEST', 'The payment request is not a valid BOLT 11 invoice'));
-  if (decoded.network !== NETWORK_PREFIX[deps.node.network]) {
-    return err(walletError('INVALID_PAYMENT_REQUEST', `The invoice is for another network (this server uses ${deps.node.network})`));
-  }
-  const noAmount = decoded.msats === undefined;
-  if (noAmount && input.amount === undefined) return err(walletError('INVALID_PAYMENT_REQUEST', 'The invoice has no amount: use lnNoAmountInvoicePaymentSend'));
-  if (!noAmount && input.amount !== undefined) return err(walletError('INVOICE_AMOUNT_MISMATCH', 'The invoice has an amount: use lnInvoicePaymentSend'));
-  if (input.amount !== undefined && !isValidAmount(sender.currency, input.amount)) {
-    return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
-  }
-  if (decoded.msats !== undefined && (decoded.msats % 1000n !== 0n || decoded.msats <= 0n)) {
-    return err(walletError('INVALID_PAYMENT_REQUEST', 'Invoices for fractions of a satoshi are not supported'));
-  }
-
-  const known = await findIssuedInvoice(deps.db, decoded.paymentHash, request);
+  const payable = await payableInvoice(deps, input);
+  if (!payable.ok) return payable;
+  const { sender, request, decoded, known } = payable.value;
   if (!known) {
     const msats = decoded.msats ?? BigInt(input.amount!) * 1000n;
     // Outgoing payments need a backend (and a pending debit around it); the default port has none and says so.
@@ -112,7 +90,12 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
       const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;
       await markInvoicePaid(tx, invoice.paymentHash, posted.value.journalId);
-      return ok({ posted: true, journalId: posted.value.journalId, transaction: sentTransaction(transfer, posted.value, recipient, invoice.preimage) });
+      return ok({
+        posted: true,
+        journalId: posted.value.journalId,
+        transaction: sentTransaction(transfer, posted.value, recipient, invoice.preimage),
+        events: transferEvents(transfer, posted.value, sender, recipient, invoice),
+      });
     },
   });
 }

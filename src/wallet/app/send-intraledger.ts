@@ -5,6 +5,7 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
 import { creditFor, isValidAmount, type WalletCurrency } from '../domain/money.ts';
 import { sentTransaction } from '../domain/transaction.ts';
+import { transferEvents } from '../domain/wallet-event.ts';
 import type { TransferInput } from '../domain/transfer.ts';
 import { findUserWallets } from '../services/accounts.ts';
 import { fingerprint } from '../services/idempotency.ts';
@@ -67,7 +68,12 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
     async post(tx) {
       const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;
-      return ok({ posted: true, journalId: posted.value.journalId, transaction: sentTransaction(transfer, posted.value, recipient, null) });
+      return ok({
+        posted: true,
+        journalId: posted.value.journalId,
+        transaction: sentTransaction(transfer, posted.value, recipient, null),
+        events: transferEvents(transfer, posted.value, sender, recipient),
+      });
     },
   });
 }

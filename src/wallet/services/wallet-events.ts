@@ -1,0 +1,65 @@
+// The wallet events outbox (issues 13 and 14): recordWalletEvents writes the events of a payment in the
+// payment's own transaction and, in that transaction, NOTIFYs channel `wallet_events` (delivered on
+// commit only, so listeners never hear of a rolled-back payment). NOTIFY is only a wake-up: the rows
+// are the truth, and readers that missed a notice (another process, CockroachDB) find them by polling.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../db/database.ts';
+import type { AccountId, WalletId } from '../../shared/brand.ts';
+import { noticeOf, WALLET_EVENTS_CHANNEL, type NewWalletEvent, type WalletEvent, type WalletEventType } from '../domain/wallet-event.ts';
+
+/** Writes the events (one statement) and their notices (one statement) inside tx; returns them stored. */
+export async function recordWalletEvents(tx: Queryable, events: readonly NewWalletEvent[]): Promise<WalletEvent[]> {
+  if (events.length === 0) return [];
+  const ids = events.map(() => randomUUID());
+  const rows = await tx.query<{ id: string; created_at: Date }>(
+    `INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
+     SELECT i, a, w, t, x, h, p::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(i, a, w, t, x, h, p)
+     RETURNING id, created_at`,
+    [
+      ids,
+      events.map((e) => e.accountId),
+      events.map((e) => e.walletId),
+      events.map((e) => e.type),
+      events.map((e) => e.transactionId),
+      events.map((e) => e.paymentHash),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+  const createdAt = new Map(rows.map((r) => [r.id, new Date(r.created_at)]));
+  const stored = events.map((e, i) => ({ ...e, id: ids[i]!, createdAt: createdAt.get(ids[i]!) ?? new Date() }));
+  await tx.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS t(n)`, [WALLET_EVENTS_CHANNEL, stored.map((e) => JSON.stringify(noticeOf(e)))]);
+  return stored;
+}
+
+interface EventRow {
+  id: string;
+  account_id: AccountId;
+  wallet_id: WalletId;
+  type: WalletEventType;
+  transaction_id: string | null;
+  payment_hash: string | null;
+  payload: Record<string, unknown> | string;
+  created_at: Date;
+}
+
+export const EVENT_COLUMNS = 'id, account_id, wallet_id, type, transaction_id, payment_hash, payload, created_at';
+
+export function eventOfRow(r: EventRow): WalletEvent {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    walletId: r.wallet_id,
+    type: r.type,
+    transactionId: r.transaction_id,
+    paymentHash: r.payment_hash,
+    data: typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : r.payload,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/** One account's event by id (a subscription's notice names it); undefined for another account's. */
+export async function findWalletEvent(db: Queryable, accountId: AccountId, id: string): Promise<WalletEvent | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM wallet_events WHERE id = $1 AND account_id = $2`, [id, accountId]);
+  return row && eventOfRow(row);
+}
