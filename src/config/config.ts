@@ -55,6 +55,10 @@ const envSchema = z.object({
   URLS_CONSENT: url.optional(),
   URLS_LOGOUT: url.optional(),
   URLS_POST_LOGOUT_REDIRECT: url.optional(),
+  // Issue 16, device authorization grant (Hydra's urls.device.verification / urls.device.success): the login
+  // app's page that asks for the user code, and the page after the device was signed in.
+  URLS_DEVICE_VERIFICATION: url.optional(),
+  URLS_DEVICE_SUCCESS: url.optional(),
   URLS_UI: url.optional(),
   URLS_PORTAL: url.optional(),
   URLS_API: url.optional(),
@@ -78,7 +82,19 @@ const envSchema = z.object({
 
   CLIENT_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   CLIENT_AUTH_WINDOW: duration.default(60),
+  // Issue 17 #5: how long a rotated client secret keeps working beside the new one (Hydra keeps it until deleted).
+  CLIENT_SECRET_ROTATION_GRACE: duration.default(7 * 24 * 3600),
+  // Issue 17 passkeys: the WebAuthn relying party id (a host the login app's and portal's hosts share); default the login app's host.
+  WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]+$/i).optional(),
   CACHE_TTL: duration.default(2),
+  // Issue 16: DPoP (RFC 9449) and PAR (RFC 9126) at the token and /oauth2/par endpoints; discovery shows what is on.
+  OAUTH2_DPOP_ENABLED: bool.default(true),
+  // The auth server and the wallet API answer proofs without a server nonce with use_dpop_nonce (DPoP-Nonce).
+  OAUTH2_DPOP_REQUIRE_NONCE: bool.default(false),
+  OAUTH2_PAR_ENABLED: bool.default(true),
+  // Every grant holding `write` must be DPoP-bound / pushed through PAR (DPoP: on by default in production).
+  REQUIRE_DPOP_FOR_WRITE: bool.optional(),
+  REQUIRE_PAR_FOR_WRITE: bool.default(false),
 
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().default('Lightgate <no-reply@localhost>'),
@@ -105,6 +121,38 @@ const envSchema = z.object({
   // Public invoice mutations (…OnBehalfOfRecipient) per recipient wallet, as Blink limits them (0 turns it off).
   RATE_LIMIT_RECIPIENT_INVOICES: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_RECIPIENT_WINDOW: duration.default(60),
+  // Issue 16, RFC 8628: user and device code lifetime, the polling interval (slow_down adds 5 s each time), and
+  // the user-code guessing limits: tries per device challenge, per address and in all (wrong codes per window).
+  TTL_DEVICE_USER_CODE: duration.default(600),
+  DEVICE_POLL_INTERVAL: duration.default(5),
+  DEVICE_CODE_TRIES_PER_CHALLENGE: z.coerce.number().int().min(1).default(5),
+  DEVICE_CODE_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(20),
+  DEVICE_CODE_GLOBAL_LIMIT: z.coerce.number().int().min(1).default(1000),
+  DEVICE_CODE_WINDOW: duration.default(3600),
+  // Issue 16, RFC 7591/7592 at /oauth2/register: off unless set; registered clients wait in the portal's review queue.
+  DCR_ENABLED: bool.default(false),
+  DCR_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(10),
+  DCR_WINDOW: duration.default(3600),
+  // Issue 13: GraphQL subscriptions over WebSocket (graphql-transport-ws, ws://…:4002/graphql). Counts are per API process.
+  WS_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
+  WS_CONNECTIONS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(10),
+  // Connections without a credential (the public invoice-status subscriptions), per client address.
+  WS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_CONNECTION_INIT_TIMEOUT: duration.pipe(z.number().min(1)).default(3),
+  // A WebSocket ping this often; no pong within the same time closes the socket (0 turns pings off).
+  WS_KEEPALIVE: duration.default(12),
+  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+  // How often price subscriptions (realtimePrice, price, myUpdates) ask the price provider for a change.
+  WS_PRICE_INTERVAL: duration.pipe(z.number().min(1)).default(30),
+  // Issue 17: the operator's brand on every page (login app, portal, the auth server's own pages) and a theme
+  // directory (theme.css, logo.svg|png, brand.json, messages/<locale>.json, templates/*.html) that overrides them.
+  BRAND_NAME: z.string().trim().min(1).max(60).optional(),
+  BRAND_OPERATOR: z.string().trim().min(1).max(80).optional(),
+  BRAND_LOGO_URL: url.optional(),
+  BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #f7931a').optional(),
+  BRAND_SUPPORT_URL: url.optional(),
+  BRAND_SUPPORT_EMAIL: z.email().optional(),
+  THEME_DIR: z.string().min(1).optional(),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -136,7 +184,13 @@ export interface Config {
   /** Strict-Transport-Security on every server: on when the issuer is https (issue 11 #5). */
   readonly hsts: boolean;
   readonly clientAuthThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
+  /** Seconds a rotated client secret keeps working (issue 17 #5). */
+  readonly clientSecretRotationGrace: number;
+  /** WebAuthn relying party id (passkeys): a registrable suffix of the login app's and the portal's hosts. */
+  readonly webauthnRpId: string;
   readonly cacheTtlSeconds: number;
+  /** Issue 16: sender-constrained tokens (DPoP) and pushed authorization requests, and when they are required. */
+  readonly oauth2: { readonly dpop: boolean; readonly dpopRequireNonce: boolean; readonly par: boolean; readonly requireDpopForWrite: boolean; readonly requireParForWrite: boolean };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   readonly sms: { readonly webhookUrl: string | undefined; readonly webhookToken: string | undefined };
   readonly adminEmails: readonly string[];
@@ -154,6 +208,39 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly perIp: number; readonly perClient: number; readonly windowSeconds: number };
   readonly recipientInvoiceLimit: { readonly perWindow: number; readonly windowSeconds: number };
+  /** Device authorization grant (RFC 8628, issue 16): pages, lifetimes and the user-code guessing limits. */
+  readonly device: {
+    readonly verificationUrl: string;
+    readonly successUrl: string;
+    readonly userCodeTtl: number;
+    readonly pollInterval: number;
+    readonly triesPerChallenge: number;
+    readonly addressLimit: number;
+    readonly globalLimit: number;
+    readonly windowSeconds: number;
+  };
+  /** Dynamic client registration (RFC 7591/7592, issue 16): off unless DCR_ENABLED; per-address limit. */
+  readonly dcr: { readonly enabled: boolean; readonly addressLimit: number; readonly windowSeconds: number };
+  /** Issue 13: GraphQL subscriptions over WebSocket (limits per API process). */
+  readonly subscriptions: {
+    readonly perConnection: number;
+    readonly connectionsPerCredential: number;
+    readonly connectionsPerAddress: number;
+    readonly initTimeoutSeconds: number;
+    readonly keepAliveSeconds: number;
+    readonly maxMessageBytes: number;
+    readonly priceIntervalSeconds: number;
+  };
+  /** Issue 17: brand settings (each unset one comes from the theme directory's brand.json, else Lightgate's). */
+  readonly brand: {
+    readonly name: string | undefined;
+    readonly operator: string | undefined;
+    readonly logoUrl: string | undefined;
+    readonly color: string | undefined;
+    readonly supportUrl: string | undefined;
+    readonly supportEmail: string | undefined;
+    readonly themeDir: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -265,7 +352,16 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     adminApi,
     hsts: issuer.startsWith('https:'),
     clientAuthThrottle: { maxFailures: e.CLIENT_AUTH_MAX_FAILURES, windowSeconds: e.CLIENT_AUTH_WINDOW },
+    clientSecretRotationGrace: e.CLIENT_SECRET_ROTATION_GRACE,
+    webauthnRpId: (e.WEBAUTHN_RP_ID ?? new URL(ui).hostname).toLowerCase(),
     cacheTtlSeconds: e.CACHE_TTL,
+    oauth2: {
+      dpop: e.OAUTH2_DPOP_ENABLED,
+      dpopRequireNonce: e.OAUTH2_DPOP_ENABLED && e.OAUTH2_DPOP_REQUIRE_NONCE,
+      par: e.OAUTH2_PAR_ENABLED,
+      requireDpopForWrite: e.OAUTH2_DPOP_ENABLED && (e.REQUIRE_DPOP_FOR_WRITE ?? production),
+      requireParForWrite: e.OAUTH2_PAR_ENABLED && e.REQUIRE_PAR_FOR_WRITE,
+    },
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },
     sms: { webhookUrl: e.SMS_WEBHOOK_URL, webhookToken: e.SMS_WEBHOOK_TOKEN },
     adminEmails: e.ADMIN_EMAILS.map((x) => x.toLowerCase()),
@@ -283,6 +379,35 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     rateLimits: { perIp: e.RATE_LIMIT_IP, perClient: e.RATE_LIMIT_CLIENT, windowSeconds: e.RATE_LIMIT_WINDOW },
     recipientInvoiceLimit: { perWindow: e.RATE_LIMIT_RECIPIENT_INVOICES, windowSeconds: e.RATE_LIMIT_RECIPIENT_WINDOW },
+    device: {
+      verificationUrl: e.URLS_DEVICE_VERIFICATION ?? `${ui}/device`,
+      successUrl: e.URLS_DEVICE_SUCCESS ?? `${ui}/device/done`,
+      userCodeTtl: e.TTL_DEVICE_USER_CODE,
+      pollInterval: e.DEVICE_POLL_INTERVAL,
+      triesPerChallenge: e.DEVICE_CODE_TRIES_PER_CHALLENGE,
+      addressLimit: e.DEVICE_CODE_ADDRESS_LIMIT,
+      globalLimit: e.DEVICE_CODE_GLOBAL_LIMIT,
+      windowSeconds: e.DEVICE_CODE_WINDOW,
+    },
+    dcr: { enabled: e.DCR_ENABLED, addressLimit: e.DCR_ADDRESS_LIMIT, windowSeconds: e.DCR_WINDOW },
+    subscriptions: {
+      perConnection: e.WS_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerCredential: e.WS_CONNECTIONS_PER_CREDENTIAL,
+      connectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
+      initTimeoutSeconds: e.WS_CONNECTION_INIT_TIMEOUT,
+      keepAliveSeconds: e.WS_KEEPALIVE,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      priceIntervalSeconds: e.WS_PRICE_INTERVAL,
+    },
+    brand: {
+      name: e.BRAND_NAME,
+      operator: e.BRAND_OPERATOR,
+      logoUrl: e.BRAND_LOGO_URL,
+      color: e.BRAND_COLOR,
+      supportUrl: e.BRAND_SUPPORT_URL,
+      supportEmail: e.BRAND_SUPPORT_EMAIL,
+      themeDir: e.THEME_DIR ? resolve(e.THEME_DIR) : undefined,
+    },
   };
   return deepFreeze(config);
 }

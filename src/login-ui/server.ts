@@ -5,7 +5,8 @@ import type { Config } from '../config/config.ts';
 import type { HydraAdmin } from '../hydra-port/port.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
-import { registerAssets } from '../web/assets.ts';
+import { registerWebKit } from '../web/assets.ts';
+import { loadTheme } from '../web/theme.ts';
 import { createCsrf } from '../web/csrf.ts';
 import { addSecurityHeaders } from '../web/security-headers.ts';
 import { renderErrorPage } from './pages/error-page.ts';
@@ -31,8 +32,9 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   const { config } = deps;
   const app = createFormServer({ service: 'ui', config, maxBodyBytes: 16 * 1024, logger: deps.logger, db: deps.db });
   // Forms here end at the authorization server on their way back to the app (form-action).
-  addSecurityHeaders(app, { hsts: config.hsts, formTargets: [config.urls.issuer] });
-  registerAssets(app);
+  // script-src 'self': the kit's script (countdowns, copy buttons); every page also works without it.
+  addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer] });
+  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
 
   const ctx: UiContext = {
     config,

@@ -8,7 +8,8 @@ import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
-import { registerAssets, serveAssets } from '../web/assets.ts';
+import { registerWebKit, serveAssets } from '../web/assets.ts';
+import { loadTheme } from '../web/theme.ts';
 import { createCsrf } from '../web/csrf.ts';
 import { addSecurityHeaders } from '../web/security-headers.ts';
 import type { PortalContext } from './app/context.ts';
@@ -20,6 +21,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
+import { registerConfirmRoutes } from './routes/confirm.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
@@ -52,7 +54,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const app = createFormServer({ service: 'portal', config, maxBodyBytes: 32 * 1024, logger: deps.logger, db: deps.db });
   // Sign-out passes through the authorization server and the logout page of the login app (form-action).
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
-  registerAssets(app);
+  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
   registerPortalAssets(app);
 
   const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
@@ -84,6 +86,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerWalletAccessRoutes(app, rc, flash);
   registerSecurityRoutes(app, rc, flash);
   registerAdminRoutes(app, rc, flash);
+  registerConfirmRoutes(app, rc);
 
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);

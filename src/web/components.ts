@@ -1,5 +1,6 @@
 // Small form pieces with labels, hints and errors wired for screen readers.
 import { html, type SafeHtml } from './html.ts';
+import { tKit } from './messages.ts';
 
 export interface FieldOptions {
   id: string;
@@ -42,4 +43,33 @@ export function alert(kind: 'error' | 'ok' | 'info', message: string | SafeHtml 
 
 export function checkbox(o: { id: string; name: string; value?: string; label: string | SafeHtml; checked?: boolean }): SafeHtml {
   return html`<label class="check" for="${o.id}"><input type="checkbox" id="${o.id}" name="${o.name}" value="${o.value ?? 'true'}"${o.checked ? html` checked` : ''}><span>${o.label}</span></label>`;
+}
+
+/**
+ * The error summary at the top of a form (issue 17): takes focus when the page loads, is announced, and links
+ * each problem to its field (href="#field-id"). Nothing when there are no errors.
+ */
+export function errorSummary(errors: readonly { field: string; message: string }[]): SafeHtml {
+  if (errors.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">${tKit('kit.errorSummary')}</h2>
+<ul>${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}</ul>
+</div>`;
+}
+
+/** An ID, key or URL that may break anywhere, with a copy button (the kit's script) and a polite status. */
+export function copyable(o: { id: string; value: string; what: string; block?: boolean }): SafeHtml {
+  return html`<span class="copyable${o.block ? ' block' : ''}"><code class="breakable" id="${o.id}">${o.value}</code><button type="button" class="button copy" data-copy="${o.id}" data-copied="${tKit('kit.copied')}" data-copy-fallback="${tKit('kit.copyFallback')}" aria-label="${tKit('kit.copyLabel', { what: o.what })}">${tKit('kit.copy')}</button><span class="visually-hidden" id="${o.id}-status" role="status"></span></span>`;
+}
+
+/**
+ * A table that becomes cards below 640 px (lightgate.css): each cell carries its column's name (data-label).
+ * Cells are text or SafeHtml; a column may be marked actions (right-aligned, never wrapping).
+ */
+export function dataTable(o: { caption?: string; className?: string; columns: readonly (string | { label: string; actions?: boolean })[]; rows: readonly (readonly (SafeHtml | string | number)[])[] }): SafeHtml {
+  const cols = o.columns.map((c) => (typeof c === 'string' ? { label: c, actions: false } : { label: c.label, actions: c.actions ?? false }));
+  return html`<table class="list cards${o.className ? ` ${o.className}` : ''}">${o.caption ? html`<caption class="visually-hidden">${o.caption}</caption>` : ''}
+<thead><tr>${cols.map((c) => html`<th scope="col"${c.actions ? html` class="actions-col"` : ''}>${c.label}</th>`)}</tr></thead>
+<tbody>${o.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${cols[i]?.label ?? ''}"${cols[i]?.actions ? html` class="actions-col"` : ''}>${cell}</td>`)}</tr>`)}</tbody>
+</table>`;
 }

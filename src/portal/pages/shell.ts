@@ -2,6 +2,8 @@
 import { alert } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { renderPage } from '../../web/layout.ts';
+import { tKit } from '../../web/messages.ts';
+import { currentWeb } from '../../web/web-context.ts';
 
 export interface Viewer {
   userId: string;
@@ -40,10 +42,10 @@ export function portalPage(o: { title: string; viewer?: Viewer; current?: Sectio
   const top = o.viewer && o.form ? nav(o.viewer, o.current ?? 'none', o.form) : html``;
   return renderPage({
     title: o.title,
-    product: 'Lightgate Developers',
+    product: tKit('kit.developers', { name: currentWeb().theme.name }),
     head: HEAD,
     wide: true,
-    footer: html`Lightgate developer portal`,
+    footer: html`${tKit('kit.developerFooter', { name: currentWeb().theme.name })}`,
     body: html`<div class="portal">${top}${alert('ok', o.flash?.notice)}${alert('error', o.flash?.error)}${o.body}</div>`,
   });
 }
