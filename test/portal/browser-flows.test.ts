@@ -113,7 +113,10 @@ test('apply → approve → copy the secret → authorization code flow → API 
     assert.ok(await admin.getByText('Let readers tip writers over Lightning').isVisible());
     assert.ok(await admin.getByText(DEV_EMAIL).first().isVisible());
     await shot(admin, '05-admin-queue');
-    await admin.getByRole('button', { name: 'Approve Lightning Tips' }).click();
+    await admin.getByRole('link', { name: 'Approve Lightning Tips' }).click();
+    // Issue 17 #5: approving asks first, on a page of its own.
+    await admin.getByRole('heading', { name: 'Approve Lightning Tips?' }).waitFor();
+    await admin.getByRole('button', { name: 'Approve', exact: true }).click();
     await admin.getByText('Lightning Tips was approved.').waitFor();
     await shot(admin, '06-admin-approved');
     await admin.getByRole('link', { name: 'Audit log' }).click();
@@ -209,7 +212,9 @@ test('apply → approve → copy the secret → authorization code flow → API 
   await step(user, 'api-key-revoke', async () => {
     await user.reload();
     assert.equal(await user.getByText(/New key point of sale/).count(), 0, 'the key is shown only once');
-    await user.getByRole('button', { name: 'Revoke point of sale' }).click();
+    await user.getByRole('link', { name: 'Revoke point of sale' }).click();
+    await user.getByRole('heading', { name: /Revoke the key “point of sale”\?/ }).waitFor();
+    await user.getByRole('button', { name: 'Revoke the key' }).click();
     await user.getByText('The key was revoked.').waitFor();
     await shot(user, '16-api-key-revoked');
   });

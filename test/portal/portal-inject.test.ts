@@ -34,8 +34,10 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     const got = await h.portal.inject({ method: 'GET', url: page, headers: { cookie: session } });
     assert.equal(got.statusCode, 200, `GET ${page}: ${got.statusCode}`);
     const { cookie, token } = csrfFrom(got);
-    // Review forms carry the version the admin saw (issue 11 #5): send the one on the page.
-    const version = /^\/admin\/apps\/([^/]+)\/(approve|reject)$/.test(url) ? new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"`).exec(got.body)?.[1] : undefined;
+    // Review forms carry the version the admin saw (issue 11 #5): send the one on the page (the approve
+    // link to its confirmation page carries it in its query, issue 17 #5).
+    const seen = /^\/admin\/apps\/([^/]+)\/(approve|reject)$/.test(url) ? new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"|href="${url}\\?version=([0-9]+)"`).exec(got.body) : undefined;
+    const version = seen?.[1] ?? seen?.[2];
     const withVersion = version ? { version, ...fields } : fields;
     const body = options.csrf === 'none' ? withVersion : { ...withVersion, _csrf: options.csrf === 'wrong' ? token.slice(0, -2) + 'xx' : token };
     return h.portal.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(body) });
@@ -320,7 +322,7 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     await h.t.stack.db.query("UPDATE api_keys SET expires_at = now() - interval '1 day' WHERE user_id = $1 AND name = 'old one'", [userId]);
     const listed = await h.portal.inject({ method: 'GET', url: '/keys', headers: { cookie: user } });
     const row = listed.body.split('<tr>').find((r) => r.includes('aria-label="Revoke gone one"'));
-    const goneId = /action="\/keys\/([0-9a-f-]{36})\/revoke"/.exec(row ?? '')?.[1];
+    const goneId = /href="\/keys\/([0-9a-f-]{36})\/revoke"/.exec(row ?? '')?.[1];
     assert.ok(goneId);
     assert.equal((await post(user, '/keys', `/keys/${goneId}/revoke`, {})).statusCode, 303);
     const lists = (await h.portal.inject({ method: 'GET', url: '/keys', headers: { cookie: user } })).body;

@@ -34,12 +34,12 @@ for (const kind of DATABASE_KINDS) describe(`portal review of changes (${kind})`
     const { cookie, token } = csrfFrom(await get(session, page));
     return h.portal.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...fields, _csrf: token }) });
   }
-  /** The review queue as an admin sees it: the CSRF token and the version in the app's approve form. */
+  /** The review queue as an admin sees it: the CSRF token and the version in the app's approve link (to its confirmation page, issue 17 #5). */
   async function openQueue(admin: string, id: string) {
     const queue = await get(admin, '/admin');
     const { cookie, token } = csrfFrom(queue);
-    const version = new RegExp(`action="/admin/apps/${id}/approve"><input[^>]+><input type="hidden" name="version" value="([0-9]+)">`).exec(queue.body)?.[1];
-    assert.ok(version, 'the approve form carries the reviewed version');
+    const version = new RegExp(`href="/admin/apps/${id}/approve\\?version=([0-9]+)"`).exec(queue.body)?.[1];
+    assert.ok(version, 'the approve link carries the reviewed version');
     return { cookie, token, version, body: queue.body };
   }
   const decide = (admin: string, opened: { cookie: string; token: string; version: string }, id: string, action: 'approve' | 'reject', extra: Record<string, string> = {}) =>

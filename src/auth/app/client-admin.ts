@@ -19,7 +19,13 @@ export interface ClientAdminDeps {
   validate: (stored: StoredClient) => Promise<string | undefined>;
   /** Revokes every token, code and grant of the client (delete and suspend). */
   revokeAll: (clientId: string) => Promise<void>;
+  /** Seconds a rotated secret keeps working beside the new one (CLIENT_SECRET_ROTATION_GRACE). */
+  rotationGraceSeconds: number;
+  now?: () => Date;
 }
+
+/** Hydra keeps up to five rotated secrets. */
+const ROTATED_SECRETS_KEPT = 5;
 
 const fail = (status: number, error: string, error_description: string) => err<HydraError>({ status, error, error_description });
 /** Hydra always returns these; SDKs generated from its OpenAPI read them. Lifespans come from config, not per client. */
@@ -44,7 +50,7 @@ async function guarded<T>(work: () => Promise<Result<T, HydraError>>): Promise<R
   }
 }
 
-export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps): ClientAdmin {
+export function createClientAdmin({ db, validate, revokeAll, rotationGraceSeconds, now = () => new Date() }: ClientAdminDeps): ClientAdmin {
   const repo = createClientRepository(db);
 
   async function build(body: unknown, existing?: StoredClient) {
@@ -82,6 +88,8 @@ export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps):
         const built = await build({ ...body, client_id: id }, existing);
         if (!built.ok) return built;
         await repo.update(built.value.stored);
+        // A secret set by hand ends the grace of rotated ones (Hydra: "Passing a new client_secret will clear all rotated secrets").
+        if (body.client_secret) await repo.clearRotatedSecrets(id);
         // Leaving `active` (to pending or suspended) ends every token, code and grant, so a later
         // reactivation brings none of them back (issue 11 #5).
         if (built.value.stored.status !== 'active') await revokeAll(id);
@@ -99,8 +107,14 @@ export function createClientAdmin({ db, validate, revokeAll }: ClientAdminDeps):
         if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
         if (existing.client.token_endpoint_auth_method === 'none') return fail(400, 'invalid_request', 'Public clients have no secret to rotate');
         const secret = generateSecret(32);
-        const stored: StoredClient = { ...existing, secretHash: hashSecret(secret), client: { ...existing.client, updated_at: new Date().toISOString() } };
-        await repo.update(stored);
+        const at = now();
+        const stored: StoredClient = { ...existing, secretHash: hashSecret(secret), client: { ...existing.client, updated_at: at.toISOString() } };
+        await db.transaction(async (tx) => {
+          const inTx = createClientRepository(tx);
+          // Issue 17 #5: the old secret keeps working for the grace period (Hydra's rotateOAuth2ClientSecret).
+          if (existing.secretHash) await inTx.keepRotatedSecret(id, existing.secretHash, at, new Date(at.getTime() + rotationGraceSeconds * 1000), ROTATED_SECRETS_KEPT);
+          await inTx.update(stored);
+        });
         return ok(publicView(stored, secret));
       }),
     setClientStatus: (id, status) =>

@@ -42,12 +42,13 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
   const tokenIds = createTokenIds(config.secrets.system);
+  const rotatedSecrets = (clientId: string) => clients.rotatedSecretHashes(clientId, new Date());
   const rehashed = await hashLegacyPayloadIds(db, tokenIds);
   if (rehashed) logger.info({ rows: rehashed }, 'tokens and sessions from before hashing at rest stored under their keyed hash');
 
   // Retired keys leave the JWKS once every token they signed has expired (issue 19 #16).
   const keyGrace = retiredKeyGraceSeconds(config.ttl);
-  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system, keyGrace), throttle, logoutRequests, consentSessions, handled, verifiers });
+  const build = async () => buildProvider({ config, db, keys: await loadSigningKeys(db, config.secrets.system, keyGrace), throttle, rotatedSecrets, logoutRequests, consentSessions, handled, verifiers });
   let provider: Provider = await build();
   let callback = provider.callback();
   let keysVersion = await signingKeysVersion(db, keyGrace);
@@ -80,7 +81,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
       return (error as { error_description?: string; message: string }).error_description ?? (error as Error).message;
     }
   };
-  const clientAdmin = createClientAdmin({ db, validate, revokeAll });
+  const clientAdmin = createClientAdmin({ db, validate, revokeAll, rotationGraceSeconds: config.clientSecretRotationGrace });
   const findClient = async (id: string) => {
     const stored = await clients.find(id);
     return stored && publicView(stored);

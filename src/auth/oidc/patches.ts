@@ -32,7 +32,10 @@ type SessionProto = {
   loginAccount(details: Record<string, unknown>): void;
 };
 
-export function applyPatches(provider: Provider, { throttle }: { throttle: ClientAuthThrottle }): void {
+/** The hashes of a client's rotated secrets still in their grace period (issue 17 #5). */
+export type RotatedSecrets = (clientId: string) => Promise<string[]>;
+
+export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: { throttle: ClientAuthThrottle; rotatedSecrets?: RotatedSecrets }): void {
   const client = (provider.Client as unknown as { prototype: ClientProto }).prototype;
   const session = (provider.Session as unknown as { prototype: SessionProto }).prototype;
 
@@ -45,6 +48,9 @@ export function applyPatches(provider: Provider, { throttle }: { throttle: Clien
     const ctx = Provider.ctx;
     // An outage while counting is not a reason to refuse with 429: the wrong secret is refused anyway.
     const retryAfter = await throttle.recordFailure(this.clientId, ctx?.ip ?? '').catch(() => 0);
+    // Issue 17 #5: a rotated secret works until its grace ends (Hydra's zero-downtime rotation). Asked only
+    // when the current secret did not match, so the usual request pays nothing.
+    if (rotatedSecrets && (await rotatedSecrets(this.clientId)).some((hash) => verifySecret(actual, hash))) return true;
     if (retryAfter > 0) {
       if (ctx) ctx.state.retryAfter = retryAfter;
       throw tooManyFailures();

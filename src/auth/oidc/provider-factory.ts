@@ -11,7 +11,7 @@ import type { FlowVerifiers } from './flow-verifiers.ts';
 import type { HandledChallenges } from './handled-challenges.ts';
 import type { LogoutRequests } from './logout-requests.ts';
 import { useMiddleware } from './middleware.ts';
-import { applyPatches } from './patches.ts';
+import { applyPatches, type RotatedSecrets } from './patches.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
 export { HYDRA_ROUTES };
@@ -22,6 +22,8 @@ export interface ProviderDeps {
   keys: JWK[];
   throttle: ClientAuthThrottle;
   logoutRequests: LogoutRequests;
+  /** Rotated client secrets in their grace period (issue 17 #5). */
+  rotatedSecrets?: RotatedSecrets;
   consentSessions: ConsentSessions;
   handled: HandledChallenges;
   verifiers: FlowVerifiers;

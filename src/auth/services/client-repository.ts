@@ -27,6 +27,12 @@ export interface ClientRepository {
   update(client: StoredClient): Promise<boolean>;
   setStatus(id: string, status: ClientStatus): Promise<boolean>;
   remove(id: string): Promise<boolean>;
+  /** Keeps a replaced secret's hash working until `expiresAt` (issue 17 #5); at most `keep` per client. */
+  keepRotatedSecret(id: string, secretHash: string, now: Date, expiresAt: Date, keep: number): Promise<void>;
+  /** The hashes of rotated secrets still in their grace period. */
+  rotatedSecretHashes(id: string, now: Date): Promise<string[]>;
+  /** Ends every rotated secret's grace (a new secret was set, as Hydra clears them). */
+  clearRotatedSecrets(id: string): Promise<void>;
 }
 
 export function createClientRepository(db: Queryable): ClientRepository {
@@ -63,6 +69,25 @@ export function createClientRepository(db: Queryable): ClientRepository {
     async setStatus(id, status) {
       const rows = await db.query('UPDATE oauth2_clients SET status = $2, updated_at = now() WHERE client_id = $1 RETURNING client_id', [id, status]);
       return rows.length === 1;
+    },
+    async keepRotatedSecret(id, secretHash, now, expiresAt, keep) {
+      await db.query(
+        `INSERT INTO oauth2_client_rotated_secrets (client_id, secret_hash, rotated_at, expires_at) VALUES ($1, $2, $3::timestamptz, $4::timestamptz)
+         ON CONFLICT (client_id, secret_hash) DO UPDATE SET rotated_at = EXCLUDED.rotated_at, expires_at = EXCLUDED.expires_at`,
+        [id, secretHash, now.toISOString(), expiresAt.toISOString()],
+      );
+      await db.query(
+        `DELETE FROM oauth2_client_rotated_secrets WHERE client_id = $1 AND (expires_at <= $2::timestamptz OR secret_hash NOT IN (
+           SELECT secret_hash FROM oauth2_client_rotated_secrets WHERE client_id = $1 ORDER BY rotated_at DESC LIMIT $3))`,
+        [id, now.toISOString(), keep],
+      );
+    },
+    async rotatedSecretHashes(id, now) {
+      const rows = await db.query<{ secret_hash: string }>('SELECT secret_hash FROM oauth2_client_rotated_secrets WHERE client_id = $1 AND expires_at > $2::timestamptz', [id, now.toISOString()]);
+      return rows.map((r) => r.secret_hash);
+    },
+    async clearRotatedSecrets(id) {
+      await db.query('DELETE FROM oauth2_client_rotated_secrets WHERE client_id = $1', [id]);
     },
     async remove(id) {
       const rows = await db.query('DELETE FROM oauth2_clients WHERE client_id = $1 RETURNING client_id', [id]);

@@ -43,7 +43,7 @@ ${o.pending.map(
   (a) => html`<article class="queue-item" aria-labelledby="q-${a.id}">
 <h2 id="q-${a.id}">${a.name} ${badge(a)}</h2>
 ${details(a, o.owners.get(a.ownerId) ?? a.ownerId)}
-<div class="inline-actions"><form method="post" action="/admin/apps/${a.id}/approve">${csrfInput(o.form)}${versionInput(a)}<button class="button primary" type="submit" aria-label="Approve ${a.name}">Approve</button></form></div>
+<div class="inline-actions"><a class="button primary" href="/admin/apps/${a.id}/approve?version=${String(a.version)}" aria-label="Approve ${a.name}">Approve</a></div>
 <form method="post" action="/admin/apps/${a.id}/reject" class="reject-form" novalidate>${csrfInput(o.form)}${versionInput(a)}
 <div class="field"><label for="reason-${a.id}">Reason for rejecting ${a.name}</label><input type="text" id="reason-${a.id}" name="reason" maxlength="500"${
     o.rejectError?.id === a.id ? html` aria-invalid="true" aria-describedby="reason-${a.id}-error"` : ''
@@ -60,7 +60,7 @@ ${
 ${o.live.map(
   (a) => html`<tr><td>${a.name}</td><td>${o.owners.get(a.ownerId) ?? a.ownerId}</td><td><code>${a.clientId}</code></td><td>${badge(a)}</td><td>${
     a.status === 'approved'
-      ? html`<form method="post" action="/admin/apps/${a.id}/suspend">${csrfInput(o.form)}<button class="button link" type="submit" aria-label="Suspend ${a.name}">Suspend</button></form>`
+      ? html`<a class="button link" href="/admin/apps/${a.id}/suspend" aria-label="Suspend ${a.name}">Suspend</a>`
       : a.status === 'suspended'
         ? html`<form method="post" action="/admin/apps/${a.id}/reactivate">${csrfInput(o.form)}<button class="button link" type="submit" aria-label="Reactivate ${a.name}">Reactivate</button></form>`
         : ''

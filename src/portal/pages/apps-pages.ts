@@ -118,7 +118,7 @@ ${
 <dt>Client secret</dt><dd>${isConfidential(app.authMethod) ? (o.secret ? 'shown above, only this once' : 'hidden (shown once after approval or rotation)') : 'none: a public client uses PKCE'}</dd></dl>
 ${
   isConfidential(app.authMethod) && (app.status === 'approved' || app.status === 'pending')
-    ? html`<form method="post" action="/apps/${app.id}/rotate" class="inline-actions">${csrfInput(o.form)}<button class="button secondary" type="submit">Rotate secret</button></form>`
+    ? html`<div class="inline-actions"><a class="button secondary" href="/apps/${app.id}/rotate">Rotate secret</a></div>`
     : ''
 }`
     : ''

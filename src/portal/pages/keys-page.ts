@@ -19,7 +19,7 @@ function table(keys: ApiKey[], o: { form: FormToken; revocable: boolean; caption
 ${keys.map(
   (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}_…</code></td><td>${k.scopes.join(', ')}</td><td>${formatDate(k.createdAt)}</td><td>${k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td><td>${formatDate(k.lastUsedAt)}</td>${
     o.revocable
-      ? html`<td><form method="post" action="/keys/${k.id}/revoke">${csrfInput(o.form)}<button class="button link" type="submit" aria-label="Revoke ${k.name}">Revoke</button></form></td>`
+      ? html`<td><a class="button link" href="/keys/${k.id}/revoke" aria-label="Revoke ${k.name}">Revoke</a></td>`
       : ''
   }</tr>`,
 )}

@@ -6,6 +6,7 @@ import { takeClientSecret, rotateClientSecret } from '../app/client-secret.ts';
 import { deleteApplication } from '../app/delete-application.ts';
 import { editApplication } from '../app/edit-application.ts';
 import { submitApplication } from '../app/submit-application.ts';
+import { graceWords } from '../pages/confirm-page.ts';
 import { appBody, appFormBody, appsListBody, deleteBody, formValues, integrationBody } from '../pages/apps-pages.ts';
 import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
 import type { FormToken } from '../pages/shell.ts';
@@ -100,7 +101,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
       const id = (request as WithId).params.id;
       const rotated = await rotateClientSecret(ctx, viewer.userId, id);
       if (!rotated.ok) return errorPage(reply, rotated.error, { viewer, form: formToken(rc, request, reply), back: { href: `/apps/${id}`, label: 'Back to the app' } });
-      flash.set(reply, { notice: 'The secret was rotated: the old one no longer works.' });
+      flash.set(reply, { notice: `The secret was rotated. The old one keeps working for ${graceWords(ctx.config.clientSecretRotationGrace)}, so you can switch your app over without downtime.` });
       return seeOther(reply, `/apps/${id}`);
     }),
   );
