@@ -46,7 +46,8 @@ export interface OAuth2Client {
   tos_uri: string;
   logo_uri: string;
   subject_type: string;
-  access_token_strategy: string;
+  /** "jwt" or "opaque"; absent unless the client set it, as in Hydra (the server's default applies). */
+  access_token_strategy?: string;
   created_at: string;
   updated_at: string;
   /** Lightgate extension: approval state. Hydra has none; absent means active. */

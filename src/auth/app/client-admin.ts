@@ -84,7 +84,7 @@ export function createClientAdmin({ db, validate, revokeAll, rotationGraceSecond
         if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(400, 'invalid_request', 'The request body must be a JSON object');
         const existing = await repo.find(id);
         if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
-        if (body.client_id !== undefined && body.client_id !== id) return fail(400, 'invalid_request', 'Field client_id cannot be changed');
+        if (body.client_id !== undefined && body.client_id !== '' && body.client_id !== id) return fail(400, 'invalid_request', 'Field client_id cannot be changed');
         const built = await build({ ...body, client_id: id }, existing);
         if (!built.ok) return built;
         await repo.update(built.value.stored);

@@ -1,6 +1,6 @@
 // OAuth 2.0 clients in Hydra's shape: defaults for omitted fields, validation, and what is stored.
 import { z } from 'zod';
-import type { ClientStatus, OAuth2Client } from '../../hydra-port/types.ts';
+import { CLIENT_LIFESPAN_FIELDS, type ClientStatus, type OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 
 export const SUPPORTED_SCOPES = ['openid', 'offline', 'offline_access', 'read', 'receive', 'write'] as const;
@@ -19,9 +19,10 @@ const optionalText = z.string().max(2048);
 
 /** What the admin API accepts (Hydra's field names). Unknown fields are ignored, like Hydra. */
 export const clientInputSchema = z.object({
-  client_id: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  // "" means "generate one", as in Hydra (its SDKs and the svrakitin/hydra Terraform provider send it).
+  client_id: z.string().max(255).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces').optional(),
   client_name: optionalText.optional(),
-  client_secret: z.string().min(6, 'must be at least 6 characters').max(512).optional(),
+  client_secret: z.union([z.literal(''), z.string().min(6, 'must be at least 6 characters').max(512)]).optional(),
   client_uri: optionalText.optional(),
   contacts: z.array(z.string().max(320)).max(50).nullable().optional(),
   grant_types: z.array(z.string()).max(10).nullable().optional(),
@@ -41,7 +42,8 @@ export const clientInputSchema = z.object({
   tos_uri: optionalText.optional(),
   logo_uri: optionalText.optional(),
   subject_type: z.string().optional(),
-  access_token_strategy: z.string().optional(),
+  // Hydra's two strategies; Lightgate issues opaque tokens only (checked in normalizeClient). "" = unset.
+  access_token_strategy: z.enum(['', 'opaque', 'jwt'], 'must be "jwt" or "opaque"').optional(),
   status: z.enum(['pending', 'active', 'suspended']).optional(),
 });
 export type ClientInput = z.infer<typeof clientInputSchema>;
@@ -51,6 +53,37 @@ export interface StoredClient {
   client: Omit<OAuth2Client, 'client_secret'>;
   secretHash: string | undefined;
   status: ClientStatus;
+}
+
+/**
+ * Hydra fields Lightgate has no use for (no CORS per client, no client keys or request objects, no front-channel
+ * logout, no per-grant lifespans, no signed userinfo). Their empty values, which Hydra's SDKs and the Terraform
+ * provider send for every unset field, are accepted; a real value is refused rather than silently dropped, since
+ * reading the client back would then differ from what was written (Terraform would plan a change forever).
+ */
+const isEmptyKeySet = (v: Record<string, unknown>) => Object.keys(v).length === 0 || (Object.keys(v).length === 1 && Array.isArray(v.keys) && v.keys.length === 0);
+
+const UNSUPPORTED_FIELDS: Record<string, (v: unknown) => boolean> = {
+  allowed_cors_origins: (v) => Array.isArray(v) && v.length === 0,
+  request_uris: (v) => Array.isArray(v) && v.length === 0,
+  jwks: (v) => typeof v === 'object' && v !== null && isEmptyKeySet(v as Record<string, unknown>),
+  jwks_uri: (v) => v === '',
+  sector_identifier_uri: (v) => v === '',
+  frontchannel_logout_uri: (v) => v === '',
+  frontchannel_logout_session_required: (v) => v === false,
+  token_endpoint_auth_signing_alg: (v) => v === '',
+  request_object_signing_alg: (v) => v === '',
+  userinfo_signed_response_alg: (v) => v === '' || v === 'none',
+  ...Object.fromEntries(CLIENT_LIFESPAN_FIELDS.map((f) => [f, (v: unknown) => v === ''])),
+};
+
+function unsupportedField(raw: Record<string, unknown>): string | undefined {
+  for (const [field, isEmpty] of Object.entries(UNSUPPORTED_FIELDS)) {
+    const value = raw[field];
+    if (value === undefined || value === null || isEmpty(value)) continue;
+    return `Field ${field} is not supported by Lightgate: leave it unset or empty (got ${JSON.stringify(value).slice(0, 100)})`;
+  }
+  return undefined;
 }
 
 function invalid(description: string): Result<never, ClientValidationError> {
@@ -81,9 +114,14 @@ export function normalizeClient(
     return invalid(`Field ${issue.path.join('.') || 'body'} ${issue.message.replace(/^Invalid input: /, '')}`.trim());
   }
   const input = parsed.data;
-  const grantTypes = input.grant_types?.length ? [...new Set(input.grant_types)] : ['authorization_code'];
+  const unsupported = unsupportedField(raw as Record<string, unknown>);
+  if (unsupported) return invalid(unsupported);
+  if (input.access_token_strategy === 'jwt') return invalid('Field access_token_strategy "jwt" is not supported: Lightgate issues opaque access tokens');
+  // Stored as given (Hydra keeps [] and answers []), so a client reads back as written; the defaults of an
+  // empty list apply where the client is used (effectiveGrantTypes, effectiveResponseTypes).
+  const grantTypes = [...new Set(input.grant_types ?? [])];
   for (const g of grantTypes) if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(g)) return invalid(`Field grant_types has unsupported value "${g}"; the implicit and password grants are not offered`);
-  const responseTypes = input.response_types?.length ? [...new Set(input.response_types)] : ['code'];
+  const responseTypes = [...new Set(input.response_types ?? [])];
   for (const r of responseTypes) {
     if (!r.split(' ').every((t) => t === 'code' || t === 'id_token' || t === 'token')) return invalid(`Field response_types has unsupported value "${r}"`);
     if (r.split(' ').includes('token')) return invalid('Field response_types must not contain "token": the implicit grant is not offered');
@@ -112,11 +150,11 @@ export function normalizeClient(
   if (/[^\x21\x23-\x5b\x5d-\x7e ]/.test(scope)) return invalid('Field scope contains characters not allowed by RFC 6749 section 3.3');
 
   const existing = context.existing;
-  const secret = authMethod === 'none' ? undefined : (input.client_secret ?? (existing?.secretHash ? undefined : context.generatedSecret));
+  const secret = authMethod === 'none' ? undefined : input.client_secret || (existing?.secretHash ? undefined : context.generatedSecret);
   if (authMethod === 'none' && input.client_secret) return invalid('Field client_secret must be empty when token_endpoint_auth_method is "none"');
 
   const client: Omit<OAuth2Client, 'client_secret'> = {
-    client_id: existing?.client.client_id ?? input.client_id ?? context.generatedId,
+    client_id: existing?.client.client_id ?? (input.client_id || context.generatedId),
     client_name: input.client_name ?? '',
     client_secret_expires_at: 0,
     client_uri: input.client_uri ?? '',
@@ -138,12 +176,23 @@ export function normalizeClient(
     tos_uri: input.tos_uri ?? '',
     logo_uri: input.logo_uri ?? '',
     subject_type: subjectType,
-    access_token_strategy: 'opaque',
+    // Returned only when set, as Hydra does: Terraform's hydra provider does not treat it as computed.
+    ...(input.access_token_strategy ? { access_token_strategy: input.access_token_strategy } : {}),
     created_at: existing?.client.created_at ?? context.now.toISOString(),
     updated_at: context.now.toISOString(),
   };
   const status: ClientStatus = input.status ?? existing?.status ?? 'active';
   return ok({ client, secret, status });
+}
+
+/** OIDC Dynamic Client Registration 1.0 section 2: an omitted (empty) grant_types means authorization_code only. */
+export function effectiveGrantTypes(client: Pick<OAuth2Client, 'grant_types'>): string[] {
+  return client.grant_types.length > 0 ? client.grant_types : ['authorization_code'];
+}
+
+/** The same section: an omitted (empty) response_types means code only. */
+export function effectiveResponseTypes(client: Pick<OAuth2Client, 'response_types'>): string[] {
+  return client.response_types.length > 0 ? client.response_types : ['code'];
 }
 
 /** The scopes of `requested` that the client is registered for (a client gets only those). */

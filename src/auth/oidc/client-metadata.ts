@@ -1,5 +1,5 @@
 // Hydra client (as stored) → oidc-provider client metadata.
-import type { StoredClient } from '../domain/client.ts';
+import { effectiveGrantTypes, effectiveResponseTypes, type StoredClient } from '../domain/client.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -24,7 +24,7 @@ function applicationType(client: StoredClient['client']): 'web' | 'native' {
 }
 
 export function toProviderMetadata(stored: StoredClient): Record<string, unknown> {
-  const { client } = stored;
+  const client = { ...stored.client, grant_types: effectiveGrantTypes(stored.client), response_types: effectiveResponseTypes(stored.client) };
   return {
     client_id: client.client_id,
     ...(stored.secretHash ? { client_secret: stored.secretHash } : {}),

@@ -9,6 +9,7 @@
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
+import { effectiveGrantTypes } from '../domain/client.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
@@ -113,7 +114,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
         if (!stored || stored.status !== 'active') return undefined;
         // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
-        if (stored.client.grant_types.includes('authorization_code') && stored.client.redirect_uris.length === 0) return undefined;
+        if (effectiveGrantTypes(stored.client).includes('authorization_code') && stored.client.redirect_uris.length === 0) return undefined;
         return toProviderMetadata(stored);
       }
       if (typeof id !== 'string' || !id) return undefined;
