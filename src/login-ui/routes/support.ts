@@ -18,7 +18,7 @@ export interface UiContext {
   cookies: FlowCookies;
 }
 
-export type Kind = 'login' | 'consent' | 'logout';
+export type Kind = 'login' | 'consent' | 'logout' | 'device';
 
 /**
  * A page of this app's flow: its forms end, after the authorization server's redirects, at one of the
@@ -28,7 +28,7 @@ export function allowAppTargets(reply: FastifyReply, client: Pick<OAuth2Client, 
   allowFormTargets(reply, [...(client?.redirect_uris ?? []), ...(client?.post_logout_redirect_uris ?? [])]);
 }
 
-const NOUN: Record<Kind, string> = { login: 'sign-in request', consent: 'permission request', logout: 'sign-out request' };
+const NOUN: Record<Kind, string> = { login: 'sign-in request', consent: 'permission request', logout: 'sign-out request', device: 'device sign-in' };
 
 /** A challenge from a query string or form: a non-empty string of sane length, else undefined. */
 export function challengeOf(value: unknown): string | undefined {
