@@ -1,4 +1,6 @@
-// What each scope lets an app do, in plain words for the consent screen.
+// What each scope lets an app do, in plain words for the consent screen (in the request's language).
+import { t } from './messages.ts';
+
 export interface ScopeText {
   title: string;
   /** Always granted with the rest (the user cannot untick it). */
@@ -7,29 +9,46 @@ export interface ScopeText {
   detail?: string;
   /** Optional extra: the person may untick it without refusing the app its other permissions. */
   extra?: boolean;
+  /** Moves money out of the wallet (issue 17: styled as a warning). */
+  money?: boolean;
+}
+
+type Key = Parameters<typeof t>[0];
+interface ScopeRule {
+  title: Key;
+  fixed: boolean;
+  detail?: Key;
+  extra?: boolean;
+  money?: boolean;
 }
 
 // Refresh tokens (Hydra's rule: offline or offline_access in the grant). A lasting power over a wallet,
 // so the person decides and is told what it means (issue 11 #5); unticked, the app gets no refresh token.
-const OFFLINE: ScopeText = {
-  title: 'Stay connected when you are away',
-  fixed: false,
-  extra: true,
-  detail: 'The app can keep using these permissions after you close it, until you take this access back. Untick it and the app must ask you again when its access expires.',
-};
+const OFFLINE: ScopeRule = { title: 'scope.offline', fixed: false, extra: true, detail: 'scope.offlineDetail' };
 
-const SCOPES: Record<string, ScopeText> = {
-  read: { title: 'See your balances and transactions', fixed: false },
-  receive: { title: 'Create invoices and addresses', fixed: false },
-  write: { title: 'Send payments and change settings', fixed: false },
-  openid: { title: 'Know who you are (your account id)', fixed: true },
+const SCOPES: Record<string, ScopeRule> = {
+  read: { title: 'scope.read', fixed: false },
+  receive: { title: 'scope.receive', fixed: false },
+  write: { title: 'scope.write', fixed: false, money: true, detail: 'scope.writeDetail' },
+  openid: { title: 'scope.openid', fixed: true },
   offline_access: OFFLINE,
   offline: OFFLINE,
-  email: { title: 'See your email address', fixed: true },
-  phone: { title: 'See your phone number', fixed: true },
-  profile: { title: 'See your basic profile', fixed: true },
+  email: { title: 'scope.email', fixed: true },
+  phone: { title: 'scope.phone', fixed: true },
+  profile: { title: 'scope.profile', fixed: true },
 };
 
+/** Scopes that move money: `write`, and any spending budget (issue 13) such as `budget` or `budget:…`. */
+const movesMoney = (scope: string): boolean => SCOPES[scope]?.money === true || scope === 'budget' || scope.startsWith('budget:');
+
 export function describeScope(scope: string): ScopeText {
-  return SCOPES[scope] ?? { title: `Use the “${scope}” permission`, fixed: false };
+  const rule = Object.hasOwn(SCOPES, scope) ? SCOPES[scope] : undefined;
+  if (!rule) return { title: t('scope.other', { scope }), fixed: false, ...(movesMoney(scope) ? { money: true } : {}) };
+  return {
+    title: t(rule.title),
+    fixed: rule.fixed,
+    ...(rule.detail ? { detail: t(rule.detail) } : {}),
+    ...(rule.extra ? { extra: true } : {}),
+    ...(movesMoney(scope) ? { money: true } : {}),
+  };
 }

@@ -9,11 +9,10 @@ import { registerWebKit } from '../web/assets.ts';
 import { loadTheme } from '../web/theme.ts';
 import { createCsrf } from '../web/csrf.ts';
 import { addSecurityHeaders } from '../web/security-headers.ts';
+import { t } from './messages.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { renderHomePage } from './pages/logout-pages.ts';
 import { registerConsentRoutes } from './routes/consent.ts';
-import { registerDeviceRoutes } from './routes/device.ts';
-import { createLimit } from '../shared/limits/limit.ts';
 import { registerLoginRoutes } from './routes/login.ts';
 import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
@@ -48,22 +47,19 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   registerLoginRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerLogoutRoutes(app, ctx);
-  // RFC 8628 (issue 16): user codes tried per requester address.
-  const deviceLimit = deps.db && createLimit(deps.db, { prefix: 'device-code-address', limit: config.device.addressLimit, windowSeconds: config.device.windowSeconds });
-  registerDeviceRoutes(app, ctx, deviceLimit);
   app.get('/', async (_request, reply) => sendHtml(reply, renderHomePage()));
   app.get('/health/alive', async () => ({ status: 'ok' }));
 
   app.setNotFoundHandler((_request, reply) =>
-    sendHtml(reply, renderErrorPage({ status: 404, title: 'Page not found', message: 'There is nothing at this address. Start again from the app you want to use.' }), 404),
+    sendHtml(reply, renderErrorPage({ status: 404, title: t('flow.notFoundTitle'), message: t('flow.notFound') }), 404),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      return sendHtml(reply, renderErrorPage({ status, title: 'Something was wrong with that request', message: 'The form could not be read. Go back and try again.' }), status);
+      return sendHtml(reply, renderErrorPage({ status, title: t('flow.badRequestTitle'), message: t('flow.badRequest') }), status);
     }
     request.log.error({ err: error }, 'login ui request failed');
-    return sendHtml(reply, renderErrorPage({ status: 500, title: 'Something went wrong', message: 'Something went wrong on our side. Please try again in a moment.' }), 500);
+    return sendHtml(reply, renderErrorPage({ status: 500, title: t('flow.serverTitle'), message: t('flow.server') }), 500);
   });
   return app;
 }

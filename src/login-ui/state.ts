@@ -19,6 +19,10 @@ export interface LoginState {
   remember: boolean;
   /** Session token waiting for its TOTP code. */
   totpToken?: string;
+  /** When the last code was sent (epoch ms): the resend countdown and the route back to it (issue 17). */
+  sentAt?: number;
+  /** The code was tried too many times: the code page offers only a new code. */
+  locked?: boolean;
 }
 
 /** The one-letter keys of cookies set before the names above: still read, so no sign-in in flight restarts. */
@@ -37,6 +41,8 @@ export interface Flash {
   notice?: string;
   /** What the person had typed, to refill the form. */
   value?: string;
+  /** The error is about the form's field (error summary, aria-invalid). */
+  field?: boolean;
 }
 
 const LOGIN = 'lg_login';

@@ -31,9 +31,12 @@ describe('security headers per port (http issuer)', () => {
     assert.deepEqual(csp.get('frame-ancestors'), ["'none'"]);
     assert.deepEqual(csp.get('form-action'), ["'none'"], 'the error page has no form');
     assert.deepEqual(csp.get('base-uri'), ["'none'"]);
-    assert.equal(csp.get('script-src'), undefined, 'no script at all');
-    const style = /<style>([\s\S]*?)<\/style>/.exec(body)![1]!;
-    assert.deepEqual(csp.get('style-src'), [`'sha256-${createHash('sha256').update(style).digest('base64')}'`], 'only its own inline style');
+    // Issue 17: the web kit's page (its stylesheet and script served here at /assets/), nothing inline.
+    assert.deepEqual(csp.get('script-src'), ["'self'"], 'only the kit\'s script file');
+    assert.deepEqual(csp.get('style-src'), ["'self'"], 'only the kit\'s stylesheets');
+    assert.doesNotMatch(body, /<style|<script>|style="/, 'nothing inline');
+    assert.match(body, /<link rel="stylesheet" href="\/assets\/lightgate\.css">/);
+    assert.equal((await fetch(`${pub}/assets/lightgate.css`)).status, 200, 'the kit\'s assets are served on :4444');
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer');

@@ -11,8 +11,28 @@ import { HYDRA_ROUTES } from '../oidc/routes.ts';
 import { addHsts } from '../../web/security-headers.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
+import { registerWebKit } from '../../web/assets.ts';
+import { DEFAULT_THEME } from '../../web/theme.ts';
+import type { WebKitOptions } from '../../web/web-context.ts';
 
-export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = { kind: 'off' }, hsts = false }: { auth: AuthServer; db: Database; logger?: Logger; rateLimits?: RequestRateLimits; trustProxy?: TrustProxy; hsts?: boolean }): FastifyInstance {
+export function buildPublicServer({
+  auth,
+  db,
+  logger,
+  rateLimits,
+  trustProxy = { kind: 'off' },
+  hsts = false,
+  web = { theme: DEFAULT_THEME, secureCookies: false },
+}: {
+  auth: AuthServer;
+  db: Database;
+  logger?: Logger;
+  rateLimits?: RequestRateLimits;
+  trustProxy?: TrustProxy;
+  hsts?: boolean;
+  /** The web kit (issue 17): the server's own pages in the operator's brand and the request's language. */
+  web?: WebKitOptions;
+}): FastifyInstance {
   // The same rule as oidc-provider's ctx.ip (auth/oidc/request-origin.ts): one resolver for both.
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
   registerServerPlugins(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
@@ -23,6 +43,8 @@ export function buildPublicServer({ auth, db, logger, rateLimits, trustProxy = {
   // oidc-provider's responses get theirs in page-headers.ts; these cover the routes served here.
   addHsts(app, hsts);
   registerHealthRoutes(app, db, VERSION);
+  // Its error, device and logout pages use the kit: language and theme per request, /lang, /assets/*.
+  registerWebKit(app, web);
 
   const delegate = (url?: string) => async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     reply.hijack();

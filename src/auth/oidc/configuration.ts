@@ -6,11 +6,10 @@ import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
-import { deviceFlowFeature } from './device-verification.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { forgetRedirect, hintIsFor, type LogoutRequests } from './logout-requests.ts';
 import { ownServicesFetch } from './own-fetch.ts';
-import { renderErrorPage } from './pages.ts';
+import { errorDetailsOf, renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
@@ -56,8 +55,6 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
-      // RFC 8628 on Hydra's device API (issue 16): device-verification.ts, flows/device.ts, device-polling.ts.
-      deviceFlow: deviceFlowFeature(config.device.successUrl),
       // OIDC Back-Channel Logout 1.0: clients with a backchannel_logout_uri (the portal) hear of every
       // ended session, so signing out of Lightgate signs out of them too (issue 19 #7).
       backchannelLogout: { enabled: true },
@@ -98,7 +95,6 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       RefreshToken: config.ttl.refreshToken,
       Grant: config.ttl.refreshToken,
       Interaction: config.ttl.interaction,
-      DeviceCode: config.device.userCodeTtl,
       // Hydra's remember_for: 0 means the configured login session lifetime.
       Session: (ctx, session) => {
         // Not remembered (Hydra's remember=false): kept only as long as a flow may take (issue 19 #10).
@@ -131,7 +127,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
     },
     async renderError(ctx, out, error) {
       ctx.type = 'html';
-      ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400);
+      // Issue 17 #2: the kit's branded page; "Back to <app>" and the developers' details from what is known.
+      ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400, errorDetailsOf(ctx, config.urls.portal));
     },
     discovery: { service_documentation: 'https://github.com/lightgate', claims_parameter_supported: false },
   };

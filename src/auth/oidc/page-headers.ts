@@ -1,14 +1,13 @@
 // Headers of the authorization server's own responses (issue 11 #5). Every response: nosniff, no
 // referrer, HSTS when the issuer is https. HTML ones (error pages, form_post, Koa's redirect bodies)
-// also: a CSP that allows nothing but their own inline style (by hash), no framing, no base, and forms
-// only where the page posts; X-Frame-Options for browsers without frame-ancestors.
+// also: a CSP that allows the web kit's own stylesheet, script and images (served at /assets/ here, issue 17),
+// https images (the operator's logo), inline scripts only by hash, no framing, no base, and forms only where
+// the page posts; X-Frame-Options for browsers without frame-ancestors.
 import { createHash } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { ERROR_PAGE_STYLE } from './pages.ts';
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-const STYLE_HASH = sha256(ERROR_PAGE_STYLE);
 
 const unescapeHtml = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e]!);
 
@@ -23,9 +22,10 @@ function pagePolicy(body: string): string {
   const formAction = target && /^https?:$/.test(target.protocol) ? target.origin : target && /^[a-z][a-z0-9+.-]*:$/.test(target.protocol) ? target.protocol : "'none'";
   return [
     "default-src 'none'",
-    `style-src ${STYLE_HASH}`,
-    ...(scripts.length ? [`script-src ${scripts.join(' ')}`] : []),
-    "img-src 'self'",
+    "style-src 'self'",
+    // The kit's script file on our pages; oidc-provider's form_post page has only its own inline script.
+    `script-src ${scripts.length ? scripts.join(' ') : "'self'"}`,
+    "img-src 'self' https:",
     "frame-ancestors 'none'",
     "base-uri 'none'",
     `form-action ${formAction}`,

@@ -1,17 +1,92 @@
 // The few pages the authorization server renders itself: errors it must not redirect (unknown client or
-// redirect_uri, RFC 6749 section 4.1.2.1).
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+// redirect_uri, RFC 6749 section 4.1.2.1), in the web kit's branded, translated frame (issue 17 #2): plain words,
+// "Back to <app>" where the app's address is known, and the engine's details for developers, collapsed.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
+import { renderPage } from '../../web/layout.ts';
+import { currentWeb } from '../../web/web-context.ts';
+import { tAuth } from './page-messages.ts';
 
-/** The inline style, allowed by its hash in the CSP (page-headers.ts). */
-export const ERROR_PAGE_STYLE = `body{font-family:system-ui,sans-serif;background:#f5f6f8;color:#1b1d21;display:grid;place-items:center;min-height:100vh;margin:0}
-main{background:#fff;padding:2rem;border-radius:12px;max-width:32rem;box-shadow:0 2px 12px #0001}h1{font-size:1.25rem}code{background:#eef;padding:.1rem .3rem;border-radius:4px}`;
-
-export function renderErrorPage(out: { error: string; error_description?: string }, status: number): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Sign-in error</title><style>${ERROR_PAGE_STYLE}</style></head><body><main role="alert">
-<h1>${status >= 500 ? 'The sign-in service is unavailable' : 'This sign-in request cannot continue'}</h1>
-<p>${escapeHtml(out.error_description ?? 'The request is invalid.')}</p>
-<p>Error code: <code>${escapeHtml(out.error)}</code></p>
-<p>Go back to the application you came from and try again.</p></main></body></html>`;
+/** What is known of the request that failed (all optional: an unknown client has none of it). */
+export interface ErrorPageDetails {
+  client?: { client_id: string; client_name?: string | undefined; client_uri?: string | undefined; redirect_uris?: readonly string[] | undefined; portal_application_id?: string | undefined } | undefined;
+  /** The redirect_uri the request sent (shown to developers only, as text). */
+  redirectUri?: string | undefined;
+  /** The developer portal's base URL (a link to the app's page there). */
+  portalUrl?: string | undefined;
 }
 
+type Kind = 'unknownClient' | 'badRedirect' | 'denied' | 'expired' | 'invalid' | 'unavailable';
+
+function kindOf(out: { error: string; error_description?: string }, status: number): Kind {
+  if (status >= 500 || out.error === 'server_error' || out.error === 'temporarily_unavailable') return 'unavailable';
+  if (out.error === 'invalid_client') return 'unknownClient';
+  if (out.error === 'invalid_redirect_uri' || /redirect_uri/.test(out.error_description ?? '')) return 'badRedirect';
+  if (out.error === 'access_denied') return 'denied';
+  if (/expired|not found|session/i.test(out.error_description ?? '')) return 'expired';
+  return 'invalid';
+}
+
+/** The app's own address: its website, else the origin of its first registered redirect. */
+function appHome(details: ErrorPageDetails | undefined): string | undefined {
+  const client = details?.client;
+  if (!client) return undefined;
+  const site = safeUrl(client.client_uri);
+  if (site) return site;
+  const first = client.redirect_uris?.map((u) => URL.parse(u)).find((u) => u && /^https?:$/.test(u.protocol));
+  return first ? `${first.origin}/` : undefined;
+}
+
+function developerDetails(out: { error: string; error_description?: string }, details: ErrorPageDetails | undefined): SafeHtml {
+  const client = details?.client;
+  const registered = client?.redirect_uris ?? [];
+  const portal = client && details?.portalUrl ? `${details.portalUrl}/apps${client.portal_application_id ? `/${encodeURIComponent(client.portal_application_id)}` : ''}` : undefined;
+  return html`<details class="dev"><summary>${tAuth('auth.dev.summary')}</summary>
+<p>${tAuth('auth.dev.error')} <code>${out.error}</code>${out.error_description ? html` · <span class="breakable">${out.error_description}</span>` : ''}</p>
+${client ? html`<p>${tAuth('auth.dev.client')} <code>${client.client_id}</code></p>` : ''}
+<p>${tAuth('auth.dev.sent')} ${details?.redirectUri ? html`<code>${details.redirectUri}</code>` : tAuth('auth.dev.none')}</p>
+${client ? html`<p>${tAuth('auth.dev.registered')}</p><ul>${registered.length ? registered.map((u) => html`<li><code>${u}</code></li>`) : html`<li>${tAuth('auth.dev.none')}</li>`}</ul>` : ''}
+${portal ? html`<p><a href="${portal}">${tAuth('auth.dev.portal')}</a></p>` : ''}
+</details>`;
+}
+
+export function renderErrorPage(out: { error: string; error_description?: string }, status: number, details?: ErrorPageDetails): string {
+  const kind = kindOf(out, status);
+  const name = currentWeb().theme.name;
+  const app = details?.client?.client_name?.trim() || details?.client?.client_id || '';
+  const home = kind === 'unknownClient' ? undefined : appHome(details);
+  const title = tAuth(`auth.${kind}.title`);
+  return renderPage({
+    title,
+    body: html`<section class="card" aria-labelledby="title">
+<h1 id="title">${title}</h1>
+<p class="lead">${tAuth(`auth.${kind}.body`, { name, app: app || name })}</p>
+${home ? html`<a class="button primary" href="${home}">${tAuth('auth.back', { app: app || home })}</a>` : html`<p class="muted small">${tAuth('auth.startAgain')}</p>`}
+${developerDetails(out, details)}
+</section>`,
+  });
+}
+
+/** What oidc-provider knows of the failed request: its client (when it was found) and the redirect_uri sent. */
+export function errorDetailsOf(ctx: KoaContextWithOIDC, portalUrl: string): ErrorPageDetails {
+  const client = ctx.oidc?.client;
+  const params = (ctx.oidc?.params ?? ctx.query) as Record<string, unknown> | undefined;
+  const sent = typeof params?.redirect_uri === 'string' ? params.redirect_uri.slice(0, 2048) : undefined;
+  const metadata = client?.metadata() as { metadata?: Record<string, unknown> } | undefined;
+  const applicationId = metadata?.metadata?.portal_application_id;
+  return {
+    ...(client
+      ? {
+          client: {
+            client_id: client.clientId,
+            client_name: client.clientName,
+            client_uri: client.clientUri,
+            redirect_uris: client.redirectUris ?? [],
+            portal_application_id: typeof applicationId === 'string' ? applicationId : undefined,
+          },
+        }
+      : {}),
+    redirectUri: sent,
+    portalUrl,
+  };
+}

@@ -3,20 +3,24 @@ import type { LogoutRequest } from '../../hydra-port/types.ts';
 import { hidden } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { renderPage } from '../../web/layout.ts';
-import { appName, csrfInput, type FormContext } from './common.ts';
+import { currentWeb } from '../../web/web-context.ts';
+import { t } from '../messages.ts';
+import { appName, csrfInput, MARK, strongIn, type FormContext } from './common.ts';
+
+const brandName = () => currentWeb().theme.name;
 
 export function renderLogoutPage(o: { form: FormContext; request: LogoutRequest }): string {
   const { form, request } = o;
   return renderPage({
-    title: 'Sign out?',
+    title: t('logout.title'),
     body: html`<section class="card" aria-labelledby="title">
-<h1 id="title">Sign out?</h1>
-<p class="lead">${request.client ? html`<strong>${appName(request.client)}</strong> asks to sign you out of Lightgate.` : 'You are about to sign out of Lightgate.'} Apps you allowed keep their access until you remove it.</p>
+<h1 id="title">${t('logout.title')}</h1>
+<p class="lead">${request.client ? strongIn(t('logout.askedBy', { app: MARK, name: brandName() }), appName(request.client)) : t('logout.about', { name: brandName() })} ${t('logout.keep')}</p>
 <form method="post" action="/logout">
 ${csrfInput(form)}${hidden('logout_challenge', request.challenge)}
 <div class="actions two">
-<button type="submit" name="action" value="no" class="button secondary">Stay signed in</button>
-<button type="submit" name="action" value="yes" class="button primary">Sign out</button>
+<button type="submit" name="action" value="no" class="button secondary">${t('logout.stay')}</button>
+<button type="submit" name="action" value="yes" class="button primary">${t('logout.yes')}</button>
 </div>
 </form>
 </section>`,
@@ -25,20 +29,20 @@ ${csrfInput(form)}${hidden('logout_challenge', request.challenge)}
 
 export function renderLoggedOutPage(stayed: boolean): string {
   return renderPage({
-    title: stayed ? 'Still signed in' : 'Signed out',
+    title: stayed ? t('logout.stayedTitle') : t('logout.doneTitle'),
     body: html`<section class="card" aria-labelledby="title">
-<h1 id="title">${stayed ? 'You are still signed in' : 'You are signed out'}</h1>
-<p class="lead">${stayed ? 'Nothing changed. You can close this page and go back to the app.' : 'You have been signed out of Lightgate. You can close this page.'}</p>
+<h1 id="title">${stayed ? t('logout.stayedHeading') : t('logout.doneHeading')}</h1>
+<p class="lead">${stayed ? t('logout.stayedLead') : t('logout.doneLead', { name: brandName() })}</p>
 </section>`,
   });
 }
 
 export function renderHomePage(): string {
   return renderPage({
-    title: 'Sign in',
+    title: t('login.title'),
     body: html`<section class="card" aria-labelledby="title">
-<h1 id="title">Lightgate sign-in</h1>
-<p class="lead">This is where apps send you to sign in to your wallet and decide what they may do. Start from the app you want to use.</p>
+<h1 id="title">${t('home.heading', { name: brandName() })}</h1>
+<p class="lead">${t('home.lead')}</p>
 </section>`,
   });
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AcceptConsent, ConsentRequest } from '../../hydra-port/types.ts';
 import { renderConsentPage } from '../pages/consent-page.ts';
+import { t } from '../messages.ts';
 import { describeScope } from '../scopes.ts';
 import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
@@ -43,16 +44,16 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
     const challenge = challengeOf((request.query as Record<string, unknown>).consent_challenge);
     if (!challenge) return missingChallenge(reply, 'consent');
     const got = await hydra.getConsentRequest(challenge);
-    if (!got.ok) return hydraErrorPage(reply, 'consent', got.error);
+    if (!got.ok) return hydraErrorPage(reply, 'consent', got.error, hydra);
     const consent = got.value;
     const requested = consent.requested_scope ?? [];
     if (requested.length === 0) {
       const rejected = await refuseEmpty(challenge);
-      return rejected.ok ? reply.redirect(rejected.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', rejected.error);
+      return rejected.ok ? reply.redirect(rejected.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', rejected.error, hydra);
     }
     if (consent.skip || consent.client.skip_consent) {
       const accepted = await accept(consent, requested, false);
-      return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', accepted.error);
+      return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', accepted.error, hydra);
     }
     const user = await identity.getUser(consent.subject);
     allowAppTargets(reply, consent.client);
@@ -85,7 +86,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
         const rejected = await refuseEmpty(challenge);
         return seeOther(reply, rejected.ok ? rejected.value.redirect_to : consentPath(challenge));
       }
-      cookies.setFlash(reply, { error: 'Choose at least one permission to allow, or choose Deny.' });
+      cookies.setFlash(reply, { error: t('consent.chooseOne'), field: true });
       return seeOther(reply, consentPath(challenge));
     }
     const accepted = await accept(consent, granted, str(body.remember) === 'true');

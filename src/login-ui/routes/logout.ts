@@ -10,11 +10,11 @@ export function registerLogoutRoutes(app: FastifyInstance, ctx: UiContext): void
     const challenge = challengeOf((request.query as Record<string, unknown>).logout_challenge);
     if (!challenge) return missingChallenge(reply, 'logout');
     const got = await hydra.getLogoutRequest(challenge);
-    if (!got.ok) return hydraErrorPage(reply, 'logout', got.error);
+    if (!got.ok) return hydraErrorPage(reply, 'logout', got.error, hydra);
     // Hydra: only an RP-initiated logout (a valid id_token_hint for this session) may skip the confirmation (issue 19 #6).
     if (got.value.rp_initiated && got.value.client?.skip_logout_consent) {
       const accepted = await hydra.acceptLogoutRequest(challenge);
-      return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'logout', accepted.error);
+      return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'logout', accepted.error, hydra);
     }
     allowAppTargets(reply, got.value.client);
     return sendHtml(reply, renderLogoutPage({ form: formContext(ctx, request, reply), request: got.value }));

@@ -9,6 +9,9 @@ import { allowFormTargets } from '../../web/security-headers.ts';
 import type { FormContext } from '../pages/common.ts';
 import { renderErrorPage, type ErrorPage } from '../pages/error-page.ts';
 import type { FlowCookies } from '../state.ts';
+import { safeUrl } from '../../web/html.ts';
+import { t } from '../messages.ts';
+import { appName } from '../pages/common.ts';
 
 export interface UiContext {
   config: Config;
@@ -28,7 +31,7 @@ export function allowAppTargets(reply: FastifyReply, client: Pick<OAuth2Client, 
   allowFormTargets(reply, [...(client?.redirect_uris ?? []), ...(client?.post_logout_redirect_uris ?? [])]);
 }
 
-const NOUN: Record<Kind, string> = { login: 'sign-in request', consent: 'permission request', logout: 'sign-out request', device: 'device sign-in' };
+const noun = (kind: Kind): string => t(`flow.noun.${kind}`);
 
 /** A challenge from a query string or form: a non-empty string of sane length, else undefined. */
 export function challengeOf(value: unknown): string | undefined {
@@ -59,42 +62,35 @@ export function sendError(reply: FastifyReply, page: ErrorPage) {
 export const seeOther = (reply: FastifyReply, url: string) => reply.redirect(url, 303);
 
 export function missingChallenge(reply: FastifyReply, kind: Kind) {
-  return sendError(reply, {
-    status: 400,
-    title: 'This link is incomplete',
-    message: `The ${NOUN[kind]} is missing from the address. Go back to the app and start again.`,
-  });
+  return sendError(reply, { status: 400, title: t('flow.incompleteTitle'), message: t('flow.incomplete', { noun: noun(kind) }) });
 }
 
 export function csrfRejected(reply: FastifyReply, back: string) {
+  return sendError(reply, { status: 403, title: t('flow.expiredFormTitle'), message: t('flow.expiredForm'), action: { href: back, label: t('flow.tryAgain') } });
+}
+
+/**
+ * "Already done" (issue 17 #3): the flow finished, so nothing here can continue it. Hydra's redirect_to is the
+ * original authorization request, whose app has used its state by now: the honest way out is the app itself,
+ * its registered website, never a replay of the flow.
+ */
+async function alreadyDone(reply: FastifyReply, hydra: HydraAdmin, kind: Kind, redirectTo: string | undefined) {
+  const clientId = redirectTo ? URL.parse(redirectTo)?.searchParams.get('client_id') : undefined;
+  const client = clientId ? await hydra.getClient(clientId) : undefined;
+  const known = client?.ok ? client.value : undefined;
+  const home = safeUrl(known?.client_uri);
   return sendError(reply, {
-    status: 403,
-    title: 'This form has expired',
-    message: 'For your safety we could not accept this form. It may have been open too long, or sent from another site. Nothing was changed.',
-    action: { href: back, label: 'Try again' },
+    status: 410,
+    title: t('flow.doneTitle'),
+    message: `${t('flow.done', { noun: noun(kind) })}${home ? '' : ` ${t('flow.doneClose')}`}`,
+    ...(home ? { action: { href: home, label: t('flow.doneReturn', { app: appName(known) }) } } : {}),
   });
 }
 
 /** The admin API's answer about a challenge, as a page in plain words. Never a 500. */
-export function hydraErrorPage(reply: FastifyReply, kind: Kind, error: HydraError) {
-  const noun = NOUN[kind];
-  if (error.status === 410) {
-    return sendError(reply, {
-      status: 410,
-      title: 'Already done',
-      message: `This ${noun} was already completed, so it cannot be used again.`,
-      ...(error.redirect_to ? { action: { href: error.redirect_to, label: 'Continue to the app' } } : {}),
-    });
-  }
-  if (error.status === 404) {
-    return sendError(reply, {
-      status: 404,
-      title: 'This request has expired',
-      message: `We could not find this ${noun}: it expired or the link is wrong. Go back to the app and start again.`,
-    });
-  }
-  if (error.status === 400 || error.status === 409) {
-    return sendError(reply, { status: error.status, title: 'This link is not valid', message: `The ${noun} cannot continue. Go back to the app and start again.` });
-  }
-  return sendError(reply, { status: 503, title: 'Sign-in is unavailable', message: 'We cannot reach the sign-in service right now. Please try again in a moment.' });
+export function hydraErrorPage(reply: FastifyReply, kind: Kind, error: HydraError, hydra: HydraAdmin) {
+  if (error.status === 410) return alreadyDone(reply, hydra, kind, error.redirect_to);
+  if (error.status === 404) return sendError(reply, { status: 404, title: t('flow.expiredTitle'), message: t('flow.expired', { noun: noun(kind) }) });
+  if (error.status === 400 || error.status === 409) return sendError(reply, { status: error.status, title: t('flow.invalidTitle'), message: t('flow.invalid', { noun: noun(kind) }) });
+  return sendError(reply, { status: 503, title: t('flow.unavailableTitle'), message: t('flow.unavailable') });
 }

@@ -14,14 +14,14 @@ document.addEventListener('click', (event) => {
     if (status) status.textContent = label;
   };
   navigator.clipboard.writeText(text).then(
-    () => done(button.getAttribute('data-copied') || 'Copied'),
+    () => done(button.getAttribute('data-copied') || 'Copied to the clipboard'),
     () => {
       const range = document.createRange();
       range.selectNodeContents(source);
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
-      done(button.getAttribute('data-copy-fallback') || '');
+      done(button.getAttribute('data-copy-fallback') || 'Press Ctrl+C (or ⌘C) to copy');
     },
   );
 });
