@@ -168,6 +168,9 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     rejectLogoutRequest: (challenge) =>
       callVoid({ method: 'PUT', path: challengePath('logout', 'reject'), query: challengeQuery('logout', challenge) }),
 
+    acceptUserCodeRequest: (challenge, body) =>
+      call({ method: 'PUT', path: '/admin/oauth2/auth/requests/device/accept', query: { device_challenge: challenge }, json: body }, redirect, 'redirect'),
+
     listConsentSessions: (subject) =>
       list('/admin/oauth2/auth/sessions/consent', { subject }, anObject<ConsentSession>, 'consent session'),
     revokeConsentSessions: (subject, clientId) =>

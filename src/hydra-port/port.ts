@@ -4,6 +4,7 @@
 import type { Result } from '../shared/result.ts';
 import type {
   AcceptConsent,
+  AcceptDeviceUserCode,
   AcceptLogin,
   ClientStatus,
   ConsentRequest,
@@ -36,6 +37,13 @@ export interface HydraAdmin {
   getLogoutRequest(challenge: string): HydraResult<LogoutRequest>;
   acceptLogoutRequest(challenge: string): HydraResult<RedirectTo>;
   rejectLogoutRequest(challenge: string): HydraResult<void>;
+
+  /**
+   * Device authorization grant (RFC 8628), Hydra's acceptUserCodeRequest: the user code a person typed on the
+   * device verification page, for the device challenge that page holds. The redirect_to continues the flow in
+   * the browser that opened /oauth2/device/verify (400 for a wrong code, 404 for an unknown challenge, 429 throttled).
+   */
+  acceptUserCodeRequest(challenge: string, body: AcceptDeviceUserCode): HydraResult<RedirectTo>;
 
   listConsentSessions(subject: string): HydraResult<ConsentSession[]>;
   /** Revokes the subject's grants (for one client, or all) and every token issued from them. */

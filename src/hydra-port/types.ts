@@ -127,6 +127,11 @@ export interface AcceptConsent {
   context?: unknown;
 }
 
+/** Hydra's acceptDeviceUserCodeRequest: the user code entered on the device verification page. */
+export interface AcceptDeviceUserCode {
+  user_code?: string;
+}
+
 export interface RejectRequest {
   error?: string;
   error_description?: string;

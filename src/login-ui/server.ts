@@ -13,6 +13,8 @@ import { t } from './messages.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { renderHomePage } from './pages/logout-pages.ts';
 import { registerConsentRoutes } from './routes/consent.ts';
+import { registerDeviceRoutes } from './routes/device.ts';
+import { createLimit } from '../shared/limits/limit.ts';
 import { registerLoginRoutes } from './routes/login.ts';
 import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
@@ -47,6 +49,9 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   registerLoginRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerLogoutRoutes(app, ctx);
+  // RFC 8628 (issue 16): user codes tried per requester address.
+  const deviceLimit = deps.db && createLimit(deps.db, { prefix: 'device-code-address', limit: config.device.addressLimit, windowSeconds: config.device.windowSeconds });
+  registerDeviceRoutes(app, ctx, deviceLimit);
   app.get('/', async (_request, reply) => sendHtml(reply, renderHomePage()));
   app.get('/health/alive', async () => ({ status: 'ok' }));
 

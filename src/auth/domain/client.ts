@@ -4,7 +4,9 @@ import { CLIENT_LIFESPAN_FIELDS, type ClientStatus, type OAuth2Client } from '..
 import { err, ok, type Result } from '../../shared/result.ts';
 
 export const SUPPORTED_SCOPES = ['openid', 'offline', 'offline_access', 'read', 'receive', 'write'] as const;
-export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+// The device authorization grant (RFC 8628) for terminals and CLIs without a browser (issue 16).
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
 export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 /** Hydra's default scope for a client created without one. */
 export const DEFAULT_CLIENT_SCOPE = 'offline_access offline openid';

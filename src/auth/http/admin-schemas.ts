@@ -26,6 +26,11 @@ export const acceptConsentSchema = z.strictObject({
   handled_at: z.string().optional(),
 });
 
+/** Hydra's acceptDeviceUserCodeRequest (issue 16). */
+export const acceptDeviceSchema = z.strictObject({
+  user_code: z.string().max(64).optional(),
+});
+
 export const rejectSchema = z.strictObject({
   error: z.string().optional(),
   error_description: z.string().optional(),

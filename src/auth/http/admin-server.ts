@@ -10,7 +10,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import { VERSION } from '../../shared/version.ts';
 import { registerHealthRoutes } from '../../shared/health-routes.ts';
-import { acceptConsentSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
+import { acceptConsentSchema, acceptDeviceSchema, acceptLoginSchema, parseBody, rejectSchema } from './admin-schemas.ts';
 import { registerAdminAuth } from './admin-auth.ts';
 import type { AdminApiCredentials } from '../../config/admin-credentials.ts';
 import { registerServerPlugins } from '../../web/server-plugins.ts';
@@ -131,6 +131,8 @@ export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy =
   app.get<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout', (r, reply) => send(reply, hydra.getLogoutRequest(r.query.logout_challenge ?? '')));
   app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/accept', (r, reply) => send(reply, hydra.acceptLogoutRequest(r.query.logout_challenge ?? '')));
   app.put<{ Querystring: Q }>('/admin/oauth2/auth/requests/logout/reject', (r, reply) => send(reply, hydra.rejectLogoutRequest(r.query.logout_challenge ?? '')));
+  // Device authorization grant (RFC 8628, issue 16): the user code typed on the login app's device page.
+  app.put('/admin/oauth2/auth/requests/device/accept', withBody(acceptDeviceSchema, hydra.acceptUserCodeRequest, 'device_challenge'));
 
   // Sessions
   app.get<{ Querystring: Q }>('/admin/oauth2/auth/sessions/consent', (r, reply) => send(reply, hydra.listConsentSessions(r.query.subject ?? '')));

@@ -12,6 +12,7 @@ import { createClientRepository } from '../services/client-repository.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { createClientAuthThrottle } from './client-auth-throttle.ts';
 import { createConsentSessions } from './consent-sessions.ts';
+import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
 import { createHandledChallenges } from './handled-challenges.ts';
 import { createHydraFlows } from './hydra-admin.ts';
 import { createFlowVerifiers } from './flow-verifiers.ts';
@@ -86,7 +87,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     const stored = await clients.find(id);
     return stored && publicView(stored);
   };
-  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers });
+  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers, deviceChallenges: createDeviceChallenges(db, deviceLimits(config)) });
 
   return {
     hydra: { ...flows, ...clientAdmin },

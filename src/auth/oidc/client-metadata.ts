@@ -31,7 +31,7 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     client_name: client.client_name || undefined,
     // Only the authorization code flow is offered: an "id_token" response type registered for Hydra is ignored.
     response_types: client.grant_types.includes('authorization_code') && client.response_types.some((r) => r.split(' ').includes('code')) ? ['code'] : [],
-    grant_types: client.grant_types.filter((g) => g === 'authorization_code' || g === 'refresh_token' || g === 'client_credentials'),
+    grant_types: client.grant_types.filter((g) => g === 'authorization_code' || g === 'refresh_token' || g === 'client_credentials' || g === 'urn:ietf:params:oauth:grant-type:device_code'),
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     // A client without the code flow (client_credentials only) needs no redirect URI.
     redirect_uris: client.grant_types.includes('authorization_code') ? client.redirect_uris : [],

@@ -6,6 +6,7 @@ import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
+import { deviceFlowFeature } from './device-verification.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { forgetRedirect, hintIsFor, type LogoutRequests } from './logout-requests.ts';
 import { ownServicesFetch } from './own-fetch.ts';
@@ -55,6 +56,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
+      // RFC 8628 on Hydra's device API (issue 16): device-verification.ts, flows/device.ts, device-polling.ts.
+      deviceFlow: deviceFlowFeature(config.device.successUrl),
       // OIDC Back-Channel Logout 1.0: clients with a backchannel_logout_uri (the portal) hear of every
       // ended session, so signing out of Lightgate signs out of them too (issue 19 #7).
       backchannelLogout: { enabled: true },
@@ -95,6 +98,7 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       RefreshToken: config.ttl.refreshToken,
       Grant: config.ttl.refreshToken,
       Interaction: config.ttl.interaction,
+      DeviceCode: config.device.userCodeTtl,
       // Hydra's remember_for: 0 means the configured login session lifetime.
       Session: (ctx, session) => {
         // Not remembered (Hydra's remember=false): kept only as long as a flow may take (issue 19 #10).

@@ -7,7 +7,7 @@ import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload, takePayload } from './sql-adapter.ts';
 
-export type VerifierKind = 'login' | 'consent' | 'logout';
+export type VerifierKind = 'login' | 'consent' | 'logout' | 'device';
 
 export interface PendingDecision {
   kind: VerifierKind;

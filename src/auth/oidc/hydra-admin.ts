@@ -2,6 +2,7 @@
 // concern, as oidc-provider lays out its actions: login, consent and logout flows (flows/), sessions
 // (sessions.ts), and tokens (introspection.ts). Client administration joins it in auth-server.ts.
 import { createConsentFlow, type ConsentFlow } from './flows/consent.ts';
+import { createDeviceFlow, type DeviceFlow } from './flows/device.ts';
 import { createInteractions, type FlowDeps } from './flows/interactions.ts';
 import { createLoginFlow, type LoginFlow } from './flows/login.ts';
 import { createLogoutFlow, type LogoutFlow } from './flows/logout.ts';
@@ -10,7 +11,7 @@ import { createSessionAdmin, type SessionAdmin } from './sessions.ts';
 
 export type { FlowDeps };
 
-export type FlowPort = LoginFlow & ConsentFlow & LogoutFlow & SessionAdmin & TokenAdmin;
+export type FlowPort = LoginFlow & ConsentFlow & LogoutFlow & DeviceFlow & SessionAdmin & TokenAdmin;
 
 export function createHydraFlows(deps: FlowDeps): FlowPort {
   const interactions = createInteractions(deps);
@@ -18,6 +19,7 @@ export function createHydraFlows(deps: FlowDeps): FlowPort {
     ...createLoginFlow(deps, interactions),
     ...createConsentFlow(deps, interactions),
     ...createLogoutFlow(deps),
+    ...createDeviceFlow(deps),
     ...createSessionAdmin(deps),
     ...createTokenAdmin(deps),
   };

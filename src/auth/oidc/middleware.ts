@@ -12,14 +12,19 @@ import { pageHeaders } from './page-headers.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { verifierStep } from './verifier-step.ts';
+import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
+import { devicePolling } from './device-polling.ts';
+import { deviceVerification } from './device-verification.ts';
+import type { Database } from '../../db/database.ts';
 
 export interface MiddlewareDeps {
   config: Config;
   logoutRequests: LogoutRequests;
   verifiers: FlowVerifiers;
+  db: Database;
 }
 
-export function useMiddleware(provider: Provider, { config, logoutRequests, verifiers }: MiddlewareDeps): void {
+export function useMiddleware(provider: Provider, { config, logoutRequests, verifiers, db }: MiddlewareDeps): void {
   // First middleware: URLs from the issuer only, ctx.ip by TRUST_PROXY, cache headers (issues 19 #3, 11 #2).
   pinRequestOrigin(provider, { issuer: config.urls.issuer, trustProxy: config.trustProxy, discoveryPath: '/.well-known/openid-configuration', jwksPath: HYDRA_ROUTES.jwks, secure: config.cookiesSecure });
   // Outermost: headers of every response, CSP and anti-framing on HTML pages (issue 11 #5).
@@ -28,6 +33,11 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   provider.use(outageRedirect(HYDRA_ROUTES.authorization, config.urls.issuer));
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
   provider.use(verifierStep(provider, verifiers));
+  // RFC 8628 on Hydra's device API (issue 16): the verification endpoint, its login and consent verifiers,
+  // and slow_down / interval at the token and device authorization endpoints.
+  provider.use(verifierStep(provider, verifiers, HYDRA_ROUTES.code_verification));
+  provider.use(deviceVerification(provider, { challenges: createDeviceChallenges(db, deviceLimits(config)), verifiers, verificationUrl: config.device.verificationUrl, ttlSeconds: config.device.userCodeTtl }));
+  provider.use(devicePolling(db, { intervalSeconds: config.device.pollInterval, codeTtlSeconds: config.device.userCodeTtl }));
   provider.use(
     hydraCompat(provider, {
       async confirmLogout(verifier) {

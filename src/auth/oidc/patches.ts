@@ -6,12 +6,15 @@
 // - Client.prototype.redirectUriAllowed    lib/models/client.js (and postLogoutRedirectUriAllowed)
 // - Session.prototype.ensureClientContainer lib/models/session.js
 // - Session.prototype.loginAccount         lib/models/session.js
+// - Session.get (static)                   lib/models/session.js
 // Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
 // verifier into end_session's confirmation) are middleware, not overrides: they live with the middleware.
-import Provider from 'oidc-provider';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { verifySecret } from '../../shared/secret-hash.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import { tooManyFailures } from './error-map.ts';
+import { deviceXsrf } from './device-verification.ts';
+import { HYDRA_ROUTES } from './routes.ts';
 
 type ClientProto = {
   compareClientSecret(this: { clientId: string; clientSecret: string }, actual: string): Promise<boolean>;
@@ -75,6 +78,18 @@ export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: {
   // Why: Hydra puts the login session's sid in every ID token (OIDC Front/Back-Channel Logout use it);
   // oidc-provider only does for clients with backchannel_logout_session_required.
   client.includeSid = () => true;
+
+  // Why: Hydra's device verifier (device-verification.ts) confirms a user code the login app accepted, as if
+  // oidc-provider's own user-code form had been posted in this browser; that form's xsrf value lives in the
+  // session (lib/shared/xsrf.js), so the session of exactly that request gets the value the step chose.
+  const Session = provider.Session as unknown as { get(this: unknown, ctx: KoaContextWithOIDC): Promise<{ state?: unknown }> };
+  const getSession = Session.get;
+  Session.get = async function withDeviceXsrf(this: unknown, ctx: KoaContextWithOIDC) {
+    const found = await getSession.call(this, ctx);
+    const xsrf = deviceXsrf(ctx);
+    if (xsrf && ctx.path === HYDRA_ROUTES.code_verification && ctx.method === 'POST') found.state = { secret: xsrf };
+    return found;
+  };
 
   // Why: Hydra's sid is the login session id (the login request's session_id), the same for every client;
   // oidc-provider makes a random sid per client.

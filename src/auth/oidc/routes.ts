@@ -6,4 +6,7 @@ export const HYDRA_ROUTES = {
   revocation: '/oauth2/revoke',
   end_session: '/oauth2/sessions/logout',
   jwks: '/.well-known/jwks.json',
+  // RFC 8628 at Hydra's paths (issue 16); the resume path of a device sign-in is code_verification/<uid>.
+  device_authorization: '/oauth2/device/auth',
+  code_verification: '/oauth2/device/verify',
 } as const;

@@ -70,6 +70,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     /** Row ids a presented value may be stored under: its keyed hashes (token-ids.ts), or itself for plain models. */
     private rowIds(id: string): string[] {
+      const referenced = ids.dereference(id);
+      if (referenced) return [referenced];
       return ids.hashes(this.model) ? ids.candidates(id) : [id];
     }
 
@@ -130,19 +132,22 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       return this.findWhere('uid = $2', uid);
     }
 
+    /** A device code by its user code; its id (stored hashed) is given back as a reference (token-ids.ts). */
     findByUserCode(userCode: string) {
-      return this.findWhere('user_code = $2', userCode);
+      return this.findWhere('user_code = $2', userCode, true);
     }
 
-    private async findWhere(condition: string, value: unknown): Promise<Payload | undefined> {
+    private async findWhere(condition: string, value: unknown, withReference = false): Promise<Payload | undefined> {
       const [row] = await guard(() =>
-        db.query<{ payload: Payload; consumed_at: Date | null }>(
-          `SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND (expires_at IS NULL OR expires_at > now()) AND ${condition}`,
+        db.query<{ id: string; payload: Payload; consumed_at: Date | null }>(
+          // An expired device code is still found until the cleanup: RFC 8628's expired_token, not invalid_grant.
+          `SELECT id, payload, consumed_at FROM oidc_payloads WHERE model = $1 AND (expires_at IS NULL OR expires_at > now() OR model = 'DeviceCode') AND ${condition}`,
           [this.model, value],
         ),
       );
       if (!row) return undefined;
-      return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
+      const payload = withReference ? { ...row.payload, jti: ids.reference(row.id) } : row.payload;
+      return row.consumed_at ? { ...payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : payload;
     }
 
     async consume(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Bearer values at rest (issue 19 #5): oidc_payloads keeps an HMAC-SHA256 of a token, code or session
 // cookie value as the row id, never the value itself, so a dump or backup hands out nothing usable
 // (Hydra stores an HMAC signature the same way). Lookups hash what the client presents.
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Ids kept as they are: Grant ids are internal references (every token row carries one in grant_id), and
@@ -16,6 +16,14 @@ export interface TokenIds {
   current(value: string): string;
   /** Every id the value may be stored under, newest key first (one per configured system secret). */
   candidates(value: string): string[];
+  /**
+   * A stand-in for the value of a row found by another column (a device code found by its user code, RFC 8628):
+   * oidc-provider saves the row again under the value it was given, which is stored only as a hash. The
+   * reference names the row's id with a MAC only this deployment can make, so a leaked row id is no token.
+   */
+  reference(rowId: string): string;
+  /** The row id of a reference made by `reference`; undefined for anything else. */
+  dereference(value: string): string | undefined;
 }
 
 /** One HMAC key per system secret, derived with HKDF (RFC 5869) so the key is used for nothing else. */
@@ -29,10 +37,19 @@ const deriveKey = (secret: string) => Buffer.from(hkdfSync('sha256', secret, '',
 export function createTokenIds(secrets: readonly string[]): TokenIds {
   if (secrets.length === 0) throw new Error('at least one system secret is needed to hash token ids');
   const keys = secrets.map(deriveKey);
+  const refKey = Buffer.from(hkdfSync('sha256', secrets[0]!, '', 'lightgate oidc_payloads row reference v1', 32));
   const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest('base64url');
   return {
     hashes: (model) => !PLAIN_MODELS.has(model),
     current: (value) => hmac(keys[0]!, value),
     candidates: (value) => keys.map((key) => hmac(key, value)),
+    reference: (rowId) => `lgref.${rowId}.${hmac(refKey, rowId)}`,
+    dereference(value) {
+      const [tag, rowId, mac] = value.split('.');
+      if (tag !== 'lgref' || !rowId || !mac) return undefined;
+      const expected = Buffer.from(hmac(refKey, rowId));
+      const given = Buffer.from(mac);
+      return expected.length === given.length && timingSafeEqual(expected, given) ? rowId : undefined;
+    },
   };
 }

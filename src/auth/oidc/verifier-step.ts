@@ -48,8 +48,8 @@ async function deny(provider: Provider, ctx: KoaContextWithOIDC, params: Record<
   return redirectError(provider, ctx, query, 'access_denied', description, fallback);
 }
 
-export function verifierStep(provider: Provider, verifiers: FlowVerifiers) {
-  const base = HYDRA_ROUTES.authorization;
+/** At /oauth2/auth, and at /oauth2/device/verify for device sign-ins (RFC 8628, issue 16). */
+export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base: string = HYDRA_ROUTES.authorization) {
   return async (ctx: KoaContextWithOIDC, next: Next) => {
     if (ctx.method !== 'GET') return next();
     const query = ctx.query as Record<string, unknown>;

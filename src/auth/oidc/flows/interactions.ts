@@ -5,10 +5,12 @@ import type { Database } from '../../../db/database.ts';
 import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { ConsentSessions } from '../consent-sessions.ts';
+import type { DeviceChallenges } from '../device-challenges.ts';
 import { fail, notFound } from '../error-map.ts';
 import type { FlowVerifiers } from '../flow-verifiers.ts';
 import type { HandledChallenges } from '../handled-challenges.ts';
 import type { LogoutRequests } from '../logout-requests.ts';
+import { HYDRA_ROUTES } from '../routes.ts';
 import type { TokenIds } from '../token-ids.ts';
 
 export interface FlowDeps {
@@ -24,6 +26,8 @@ export interface FlowDeps {
   verifiers: FlowVerifiers;
   /** Tokens are stored under keyed hashes: introspection looks them up the same way (token-ids.ts). */
   tokenIds: TokenIds;
+  /** Device challenges and their guessing limits (RFC 8628, issue 16). */
+  deviceChallenges: DeviceChallenges;
 }
 
 export type InteractionLike = {
@@ -79,7 +83,9 @@ export function createInteractions(deps: FlowDeps) {
     const marked = await handled.mark(interaction.uid, kind, url, deps.interactionTtl);
     if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
     const verifier = await verifiers.issue({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()));
-    return ok({ redirect_to: `${url}&${kind}_verifier=${verifier}` });
+    // A device sign-in (RFC 8628, issue 16) resumes at the device verification endpoint, as in Hydra.
+    const device = typeof (interaction as { deviceCode?: unknown }).deviceCode === 'string';
+    return ok({ redirect_to: device ? `${deps.issuer}${HYDRA_ROUTES.code_verification}?${kind}_verifier=${verifier}` : `${url}&${kind}_verifier=${verifier}` });
   }
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */

@@ -1,0 +1,196 @@
+// The device authorization grant (RFC 8628) on Hydra's API (issue 16), black-box: openid-client as the
+// terminal (device authorization, polling), Chromium as the phone (verification page, the login & consent
+// app), the whole stack over real HTTP on PGlite (the PostgreSQL engine adds nothing here: no new SQL).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import type { Browser, Page } from 'playwright-core';
+import type { OAuth2Client } from '../../src/hydra-port/types.ts';
+import { launchBrowser, screenshots, signInOnLoginPage } from '../support/browser.ts';
+import { csrfToken, formBody } from '../support/forms.ts';
+import { createBrowser } from '../support/http-browser.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { lastCode, uniqueEmail } from '../support/users.ts';
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const shot = screenshots('device-flow');
+
+describe('device authorization grant (RFC 8628) on Hydra API', () => {
+  let s: TestStack;
+  let browser: Browser;
+  let client: OAuth2Client;
+  let terminal: oidc.Configuration;
+
+  before(async () => {
+    s = await startTestStack({
+      env: { LIGHTGATE_SERVICES: 'auth,ui', DEVICE_POLL_INTERVAL: '1', DEVICE_CODE_TRIES_PER_CHALLENGE: '3', DEVICE_CODE_ADDRESS_LIMIT: '9', DEVICE_CODE_GLOBAL_LIMIT: '12' },
+    });
+    browser = await launchBrowser();
+    const created = await s.stack.hydra!.createClient({
+      client_name: 'Till 7',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      scope: 'openid offline_access read',
+      token_endpoint_auth_method: 'none',
+    });
+    assert.ok(created.ok, JSON.stringify(created));
+    client = created.value;
+    terminal = await oidc.discovery(new URL(s.urls.issuer), client.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  async function onPhone<T>(name: string, body: (page: Page) => Promise<T>): Promise<T> {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(8000);
+    const page = await context.newPage();
+    try {
+      return await body(page);
+    } catch (error) {
+      await shot(page, `${name}-failure`);
+      throw new Error(`${(error as Error).message}\nat ${page.url()}`, { cause: error });
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('discovery advertises the device endpoint and grant', async () => {
+    const meta = terminal.serverMetadata();
+    assert.equal(meta.device_authorization_endpoint, `${s.urls.issuer}/oauth2/device/auth`);
+    assert.ok(meta.grant_types_supported?.includes(DEVICE_GRANT));
+  });
+
+  test('the terminal polls while the person signs in on the phone, then gets tokens', async () => {
+    const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'openid offline_access read' });
+    assert.match(device.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    assert.equal(device.verification_uri, `${s.urls.issuer}/oauth2/device/verify`);
+    assert.equal(device.interval, 1);
+    const polling = oidc.pollDeviceAuthorizationGrant(terminal, device, undefined, { signal: AbortSignal.timeout(30_000) });
+    const email = uniqueEmail();
+    await onPhone('e2e', async (page) => {
+      // Scanned from the terminal's QR code: the code is filled in, the person confirms it.
+      await page.goto(device.verification_uri_complete!);
+      assert.equal(new URL(page.url()).origin, s.urls.ui);
+      assert.equal(await page.getByLabel('Code shown on the device').inputValue(), device.user_code);
+      await shot(page, 'code-page');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await signInOnLoginPage(page, email, (to) => lastCode(s.dataDir, to));
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('heading', { name: 'Your device is signed in' }).waitFor();
+      await shot(page, 'done');
+    });
+    const tokens = await polling;
+    assert.ok(tokens.access_token);
+    assert.ok(tokens.refresh_token, 'offline_access gives the terminal a refresh token');
+    const claims = tokens.claims();
+    const introspected = await s.stack.hydra!.introspect(tokens.access_token);
+    assert.ok(introspected.ok && introspected.value.active);
+    assert.equal(introspected.value.client_id, client.client_id);
+    assert.equal(introspected.value.sub, claims?.sub);
+    assert.deepEqual(introspected.value.scope?.split(' ').sort(), ['offline_access', 'openid', 'read']);
+  });
+
+  /** RFC 6749 token request of the terminal (a public client). */
+  async function poll(deviceCode: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${s.urls.issuer}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: client.client_id }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  test('polling faster than the interval gets slow_down, and the interval grows', async () => {
+    const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+    const first = await poll(device.device_code);
+    assert.equal(first.body.error, 'authorization_pending');
+    const second = await poll(device.device_code);
+    assert.equal(second.status, 400);
+    assert.equal(second.body.error, 'slow_down');
+    // Right away again: still too fast for the longer interval.
+    assert.equal((await poll(device.device_code)).body.error, 'slow_down');
+  });
+
+  test('the device verifier works only in the browser that entered the code; elsewhere it denies the device', async () => {
+    const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+    const context = await browser.newContext();
+    context.setDefaultTimeout(8000);
+    const phone = await context.newPage();
+    let verifierUrl = '';
+    // Stop at the login app's answer (its redirect would be followed at once): keep the verifier URL.
+    await phone.route(/\/device$/, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const answer = await route.fetch({ maxRedirects: 0 });
+      verifierUrl = answer.headers().location ?? '';
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>held</title><main>held</main>' });
+    });
+    try {
+      await phone.goto(device.verification_uri);
+      // Typed on a phone: lower case, a space instead of the dash.
+      await phone.getByLabel('Code shown on the device').fill(device.user_code.toLowerCase().replace('-', ' '));
+      await phone.getByRole('button', { name: 'Continue' }).click();
+      await phone.getByText('held').waitFor();
+      assert.match(verifierUrl, /^http:\/\/127\.0\.0\.1:\d+\/oauth2\/device\/verify\?device_verifier=/);
+    } finally {
+      await context.close();
+    }
+    // Another browser (no device cookie): refused, and the device is denied.
+    await onPhone('other-browser', async (other) => {
+      const answer = await other.goto(verifierUrl);
+      assert.equal(answer?.status(), 403);
+      assert.match(await other.locator('main').innerText(), /another browser/);
+    });
+    const denied = await poll(device.device_code);
+    assert.equal(denied.body.error, 'access_denied');
+  });
+
+  describe('user codes are throttled against guessing', () => {
+    /** A device challenge bound to a fresh cookie jar, and the login app's form for it. */
+    async function openVerification() {
+      const b = createBrowser();
+      const res = await b.fetch(`${s.urls.issuer}/oauth2/device/verify`, { redirect: 'manual' });
+      assert.equal(res.status, 303);
+      const page = new URL(res.headers.get('location')!);
+      const challenge = page.searchParams.get('device_challenge')!;
+      const form = await b.fetch(page);
+      const csrf = csrfToken(await form.text())!;
+      const submit = async (userCode: string) => {
+        const answer = await b.fetch(`${s.urls.ui}/device`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: formBody({ _csrf: csrf, device_challenge: challenge, user_code: userCode }),
+        });
+        await answer.arrayBuffer();
+        return answer.status;
+      };
+      return { challenge, submit };
+    }
+
+    test('per device challenge, per requester address and over all challenges', async () => {
+      // 3 tries per challenge: the 4th is refused and the challenge is gone.
+      const one = await openVerification();
+      for (let i = 0; i < 3; i += 1) assert.equal(await one.submit('BBBB-BBBB'), 400, `try ${i}`);
+      assert.equal(await one.submit('BBBB-BBBB'), 429);
+      // 9 tries per address: 6 so far (2 in the tests above); 3 more on a new challenge, then this address is refused.
+      const two = await openVerification();
+      for (let i = 0; i < 3; i += 1) assert.equal(await two.submit('CCCC-CCCC'), 400);
+      assert.equal(await (await openVerification()).submit('DDDD-DDDD'), 429);
+      // 12 wrong codes over all challenges and addresses (6 so far): the port itself, as another login app would.
+      const hydra = s.stack.hydra!;
+      for (let n = 0; n < 2; n += 1) {
+        const { challenge } = await openVerification();
+        for (let i = 0; i < 3; i += 1) {
+          const wrong = await hydra.acceptUserCodeRequest(challenge, { user_code: 'FFFF-FFFF' });
+          assert.ok(!wrong.ok && wrong.error.status === 400);
+        }
+      }
+      // Now even the right code is refused everywhere until the window ends.
+      const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+      const { challenge } = await openVerification();
+      const right = await hydra.acceptUserCodeRequest(challenge, { user_code: device.user_code });
+      assert.ok(!right.ok && right.error.status === 429, JSON.stringify(right));
+    });
+  });
+});
