@@ -121,6 +121,13 @@ const envSchema = z.object({
   // Public invoice mutations (…OnBehalfOfRecipient) per recipient wallet, as Blink limits them (0 turns it off).
   RATE_LIMIT_RECIPIENT_INVOICES: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_RECIPIENT_WINDOW: duration.default(60),
+  // Issue 13, Account.limits: what an account may move per rolling 24 hours, in US cents (0: no limit). Payments
+  // to other accounts here, conversions between one's own wallets, and payments leaving through Lightning.
+  LIMIT_INTERNAL_SEND_DAILY_CENTS: z.coerce.number().int().min(0).default(0),
+  LIMIT_CONVERT_DAILY_CENTS: z.coerce.number().int().min(0).default(0),
+  LIMIT_WITHDRAWAL_DAILY_CENTS: z.coerce.number().int().min(0).default(0),
+  // Issue 13: requests to /.well-known/lnurlp/<username> (LNURL-pay) per client address and window (0 turns it off).
+  RATE_LIMIT_LNURLP: z.coerce.number().int().min(0).default(60),
   // Issue 16, RFC 8628: user and device code lifetime, the polling interval (slow_down adds 5 s each time), and
   // the user-code guessing limits: tries per device challenge, per address and in all (wrong codes per window).
   TTL_DEVICE_USER_CODE: duration.default(600),
@@ -208,6 +215,10 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly perIp: number; readonly perClient: number; readonly windowSeconds: number };
   readonly recipientInvoiceLimit: { readonly perWindow: number; readonly windowSeconds: number };
+  /** Daily limits per account in US cents; 0 is no limit (Account.limits shows only the ones set). */
+  readonly accountLimits: { readonly internalSendCents: number; readonly convertCents: number; readonly withdrawalCents: number };
+  /** LNURL-pay requests per client address per RATE_LIMIT_WINDOW (0: off). */
+  readonly lnurlpRateLimit: number;
   /** Device authorization grant (RFC 8628, issue 16): pages, lifetimes and the user-code guessing limits. */
   readonly device: {
     readonly verificationUrl: string;
@@ -379,6 +390,8 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     rateLimits: { perIp: e.RATE_LIMIT_IP, perClient: e.RATE_LIMIT_CLIENT, windowSeconds: e.RATE_LIMIT_WINDOW },
     recipientInvoiceLimit: { perWindow: e.RATE_LIMIT_RECIPIENT_INVOICES, windowSeconds: e.RATE_LIMIT_RECIPIENT_WINDOW },
+    accountLimits: { internalSendCents: e.LIMIT_INTERNAL_SEND_DAILY_CENTS, convertCents: e.LIMIT_CONVERT_DAILY_CENTS, withdrawalCents: e.LIMIT_WITHDRAWAL_DAILY_CENTS },
+    lnurlpRateLimit: e.RATE_LIMIT_LNURLP,
     device: {
       verificationUrl: e.URLS_DEVICE_VERIFICATION ?? `${ui}/device`,
       successUrl: e.URLS_DEVICE_SUCCESS ?? `${ui}/device/done`,

@@ -13,6 +13,7 @@ import { logout, verifySessionToken } from './app/sessions.ts';
 import { confirmTotp, disableTotp, initiateTotp, pendingTotp, type TotpEnrollment } from './app/totp-enrollment.ts';
 import { validateTotp } from './app/validate-totp.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
+import { supportedCountries, type SupportedCountry } from './domain/countries.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
 import { createIdentitySecretBox } from './services/crypto.ts';
@@ -81,6 +82,9 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     /** Whether phone sign-in is offered (outside production always; in production only with an SMS transport). */
     phoneEnabled,
+
+    /** The countries whose numbers can sign in by phone, and how the codes travel (none when phone sign-in is off). */
+    supportedCountries: (): SupportedCountry[] => supportedCountries(phoneEnabled),
 
     async requestEmailCode(input: { email: unknown; ip?: string }): Out<{ emailLoginId: string }> {
       const email = normalizeEmail(input.email);

@@ -10,10 +10,15 @@ import type { Result } from '../shared/result.ts';
 import { accountOfUser, defaultWalletOf, walletsOfAccount } from './app/accounts.ts';
 import { cancelInvoice } from './app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput } from './app/create-invoice.ts';
+import { limitsOfAccount, type AccountLimit } from './app/account-limits.ts';
+import { csvTransactions } from './app/csv-transactions.ts';
+import { feeProbe } from './app/fee-probe.ts';
 import type { WalletDeps } from './app/deps.ts';
 import { invoiceStatus, walletInvoice } from './app/invoice-status.ts';
+import { listInvoices, type InvoicePage } from './app/list-invoices.ts';
 import { listTransactions, transactionOfEntry, transactionOfPayment, transactionsByPaymentHash, type TransactionPage } from './app/list-transactions.ts';
 import { onChainAddress } from './app/onchain-address.ts';
+import type { PayableInput } from './app/payable-invoice.ts';
 import { payInvoice, type PayInvoiceInput } from './app/pay-invoice.ts';
 import { sendIntraLedger, type IntraLedgerSend, type PaymentOutcome } from './app/send-intraledger.ts';
 import { updateDefaultWallet, updateDisplayCurrency } from './app/update-account-settings.ts';
@@ -34,15 +39,17 @@ export { seedDemoUser } from './app/seed-demo-user.ts';
 export { DISPLAY_CURRENCIES, type DisplayCurrency } from './domain/currencies.ts';
 export { walletError } from './domain/errors.ts';
 export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
-export type { Account, CreateInvoiceInput, Invoice, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
+export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, PayableInput, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
 
-export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
+export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits'>>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
+  const limits = config.accountLimits;
   const key = deriveNodeKey(config.secrets.system[0]!);
   return {
     db,
     price: fixedPriceProvider(config.priceBtcUsdCents),
     lightning: noLightningBackend,
     node: { secretKey: key.secretKey, publicKeyHex: key.publicKeyHex, network },
+    limits: { internalSend: limits?.internalSendCents ?? 0, convert: limits?.convertCents ?? 0, withdrawal: limits?.withdrawalCents ?? 0 },
   };
 }
 
@@ -71,6 +78,14 @@ export interface WalletService {
   payInvoice(input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>>;
   /** The sender's transaction of a payment: the one posted, or read from the ledger for a repeat. */
   paymentTransaction(outcome: PaymentOutcome): Promise<LedgerTransaction | undefined>;
+  /** Invoices of some wallets (the caller's, checked by the caller), newest first. */
+  invoices(walletIds: readonly WalletId[], page: { first?: number | undefined; after?: string | undefined }): Promise<Result<InvoicePage, WalletError>>;
+  /** Every transaction of some wallets (the caller's) as base64 CSV. */
+  csvTransactions(walletIds: readonly WalletId[]): Promise<Result<string, WalletError>>;
+  /** The fee of paying an invoice from one of the account's wallets, in that wallet's unit. */
+  feeProbe(input: PayableInput): Promise<Result<number, WalletError>>;
+  /** The operator's daily limits that apply to the account, with what is left of each. */
+  limits(accountId: AccountId): Promise<AccountLimit[]>;
 }
 
 export interface WalletServicePorts {
@@ -101,5 +116,9 @@ export function createWalletService(deps: WalletDeps, ports: WalletServicePorts)
     sendIntraLedger: (input) => sendIntraLedger(deps, input),
     payInvoice: (input) => payInvoice(deps, input),
     paymentTransaction: (outcome) => transactionOfPayment(db, outcome),
+    invoices: (walletIds, page) => listInvoices(db, walletIds, page),
+    csvTransactions: (walletIds) => csvTransactions(db, walletIds),
+    feeProbe: (input) => feeProbe(deps, input),
+    limits: (accountId) => limitsOfAccount(deps, accountId),
   };
 }

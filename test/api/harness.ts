@@ -7,6 +7,7 @@ import { createIdentityService, type IdentityService } from '../../src/identity/
 import type { MessageSender, OutgoingMessage } from '../../src/identity/services/message-sender.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
+import type { WalletDeps } from '../../src/wallet/wallet-service.ts';
 import { adminApi, createClient } from '../support/clients.ts';
 import { clientCredentialsToken, userAccessToken } from '../support/tokens.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
@@ -33,7 +34,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { kind?: DatabaseKind; env?: Record<string, string>; wallet?: Partial<WalletDeps> } = {}): Promise<Harness> {
   const stack = await startTestStack({
     kind: options.kind ?? 'pglite',
     env: { LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, ...options.env },
@@ -47,7 +48,7 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     },
   };
   const identity = createIdentityService({ db, config, sender, onUserCreated: createAccountForUser });
-  const app = await buildApiServer({ config, db, hydra: stack.stack.hydra!, identity });
+  const app = await buildApiServer({ config, db, hydra: stack.stack.hydra!, identity, ...(options.wallet ? { wallet: options.wallet } : {}) });
   await app.ready();
 
   const target: AuthTarget = {

@@ -71,7 +71,30 @@ export const OPERATIONS: Operation[] = [
     mutation: true,
     build: async (_h, c) => ({ query: 'mutation($w: WalletId!) { lnNoAmountInvoiceCreateOnBehalfOfRecipient(input: { recipientWalletId: $w }) { invoice { paymentRequest } errors { code } } }', variables: { w: c.merchant.btcWalletId } }),
   },
+  {
+    name: 'lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient',
+    need: 'public',
+    mutation: true,
+    build: async (_h, c) => ({
+      query: 'mutation($w: WalletId!) { lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient(input: { recipientWalletId: $w, amount: 2100 }) { invoice { paymentRequest satoshis } errors { code } } }',
+      variables: { w: c.merchant.usdWalletId },
+    }),
+  },
+  { name: 'supportedCountries', need: 'public', build: async () => ({ query: '{ globals { supportedCountries { id supportedAuthChannels } } }' }) },
   // read
+  { name: 'language callbackPortalUrl', need: 'read', build: async () => ({ query: '{ me { language defaultAccount { callbackPortalUrl } } }' }) },
+  { name: 'invoices', need: 'read', build: async () => ({ query: '{ me { defaultAccount { invoices(first: 2) { edges { cursor node { paymentHash paymentStatus } } pageInfo { hasNextPage } } wallets { invoices(first: 2) { edges { node { paymentHash } } } } } } }' }) },
+  { name: 'pendingIncomingTransactions', need: 'read', build: async () => ({ query: '{ me { defaultAccount { pendingIncomingTransactions { id } wallets { pendingIncomingTransactions { id } } } } }' }) },
+  {
+    name: 'transactionById',
+    need: 'read',
+    build: async (h, c) => {
+      const [entry] = await h.stack.database.db.query<{ id: string }>('SELECT id::text FROM ledger_entries WHERE wallet_id = $1 ORDER BY id LIMIT 1', [c.user.btcWalletId]);
+      assert.ok(entry, 'the user was funded');
+      return { query: 'query($w: WalletId!, $t: ID!) { me { defaultAccount { walletById(walletId: $w) { transactionById(transactionId: $t) { id settlementAmount } } } } }', variables: { w: c.user.btcWalletId, t: entry.id } };
+    },
+  },
+  { name: 'csvTransactions', need: 'read', build: async (_h, c) => ({ query: 'query($w: WalletId!) { me { defaultAccount { csvTransactions(walletIds: [$w]) } } }', variables: { w: c.user.btcWalletId } }) },
   { name: 'me', need: 'read', build: async () => ({ query: '{ me { id username } }' }) },
   { name: 'defaultAccount', need: 'read', build: async () => ({ query: '{ me { defaultAccount { id defaultWalletId displayCurrency } } }' }) },
   { name: 'wallets balance', need: 'read', build: async () => ({ query: '{ me { defaultAccount { wallets { id walletCurrency balance } } } }' }) },
@@ -146,6 +169,22 @@ export const OPERATIONS: Operation[] = [
       variables: { w: c.user.usdWalletId, r: (await invoiceFor(h, c.merchant, { kind: 'none' })).paymentRequest },
     }),
   },
+  ...(
+    [
+      ['lnInvoiceFeeProbe', 'btcWalletId', 'sats', ''],
+      ['lnNoAmountInvoiceFeeProbe', 'btcWalletId', 'none', ', amount: 50'],
+      ['lnUsdInvoiceFeeProbe', 'usdWalletId', 'sats', ''],
+      ['lnNoAmountUsdInvoiceFeeProbe', 'usdWalletId', 'none', ', amount: 5'],
+    ] as const
+  ).map(([name, wallet, kind, amount]): Operation => ({
+    name,
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({
+      query: `mutation($w: WalletId!, $r: LnPaymentRequest!) { ${name}(input: { walletId: $w, paymentRequest: $r${amount} }) { amount errors { code } } }`,
+      variables: { w: c.user[wallet], r: (await invoiceFor(h, c.merchant, kind === 'sats' ? { kind: 'sats', sats: 100 } : { kind: 'none' })).paymentRequest },
+    }),
+  })),
   { name: 'userUpdateUsername', need: 'write', mutation: true, firstPartyOnly: true, build: async (_h, c) => ({ query: 'mutation($u: Username!) { userUpdateUsername(input: { username: $u }) { user { username } errors { code } } }', variables: { u: `u_${c.user.userId.slice(0, 8)}` } }) },
   {
     name: 'accountUpdateDefaultWalletId',

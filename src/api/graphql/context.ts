@@ -22,7 +22,7 @@ export interface ApiKeysFace {
 export interface ApiServices {
   config: Pick<Config, 'urls'>;
   wallet: WalletService;
-  identity: Pick<IdentityService, 'getUser' | 'logout' | 'initiateTotp' | 'confirmTotp' | 'disableTotp'>;
+  identity: Pick<IdentityService, 'getUser' | 'logout' | 'initiateTotp' | 'confirmTotp' | 'disableTotp' | 'supportedCountries'>;
   apiKeys: ApiKeysFace;
   /** Counts a public invoice against its recipient wallet (issue 19 #1); undefined when unlimited. */
   admitRecipientInvoice: CreateInvoiceInput['admit'];

@@ -74,6 +74,13 @@ export const scalars: Record<string, GraphQLScalarType> = {
   AuthToken: scalar('AuthToken', string(/^\S{1,4096}$/, 'a token')),
   TotpCode: scalar('TotpCode', string(/^\s*\d{6}\s*$/, 'a 6-digit code', (s) => s.trim())),
   TotpRegistrationId: scalar('TotpRegistrationId', string(/^[0-9a-fA-F-]{36}$/, 'a registration id', (s) => s.toLowerCase())),
+  EmailRegistrationId: scalar('EmailRegistrationId', string(/^[0-9a-fA-F-]{36}$/, 'a registration id', (s) => s.toLowerCase())),
+  OneTimeAuthCode: scalar('OneTimeAuthCode', string(/^\s*\d{6}\s*$/, 'a 6-digit code', (s) => s.trim())),
+  CountryCode: scalar('CountryCode', string(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code')),
+  Language: scalar('Language', string(/^(|DEFAULT|[a-z]{2,3}(-[A-Za-z0-9]{2,8})?)$/, 'a language tag or DEFAULT', (s) => (s === 'DEFAULT' ? '' : s))),
+  Seconds: scalar('Seconds', () => {
+    throw new Error('output only');
+  }),
   TotpSecret: scalar('TotpSecret', () => {
     throw new Error('output only');
   }),

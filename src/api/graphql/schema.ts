@@ -15,6 +15,7 @@ import * as walletQueries from './queries/wallets.ts';
 import * as accountTypes from './types/account.ts';
 import * as apiKeyTypes from './types/api-keys.ts';
 import * as invoiceTypes from './types/invoices.ts';
+import * as limitTypes from './types/limits.ts';
 import * as paymentTypes from './types/payments.ts';
 import * as totpTypes from './types/totp.ts';
 import * as walletTypes from './types/wallets.ts';
@@ -22,10 +23,13 @@ import * as walletTypes from './types/wallets.ts';
 const shared = /* GraphQL */ `
 scalar AuthToken
 scalar CentAmount
+scalar CountryCode
 scalar DisplayCurrency
 scalar EmailAddress
+scalar EmailRegistrationId
 scalar EndpointUrl
 scalar Hex32Bytes
+scalar Language
 scalar LnPaymentPreImage
 scalar LnPaymentRequest
 scalar LnPaymentSecret
@@ -33,10 +37,12 @@ scalar Memo
 scalar Minutes
 scalar OnChainAddress
 scalar OnChainTxHash
+scalar OneTimeAuthCode
 scalar PaymentHash
 scalar Phone
 scalar SafeInt
 scalar SatAmount
+scalar Seconds
 scalar SignedAmount
 scalar SignedDisplayMajorAmount
 scalar Timestamp
@@ -82,6 +88,7 @@ const areas: readonly Area[] = [
   walletTypes,
   paymentTypes,
   invoiceTypes,
+  limitTypes,
   apiKeyTypes,
   totpTypes,
   accountQueries,

@@ -2,8 +2,7 @@
 // its integration guide and the delete confirmation.
 import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
-import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors, type FieldName } from '../domain/application.ts';
-import { copyable as copyButton, errorSummary } from '../../web/components.ts';
+import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors } from '../domain/application.ts';
 import { choices, input, textarea } from './form.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
@@ -23,7 +22,7 @@ export function appsListBody(apps: Application[]): SafeHtml {
 ${
   apps.length
     ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Status</th><th scope="col">Client ID</th><th scope="col">Applied</th></tr></thead><tbody>
-${apps.map((a) => html`<tr><td data-label="App"><a href="/apps/${a.id}">${a.name}</a></td><td data-label="Status">${badge(a)}</td><td data-label="Client ID">${a.clientId ? copyButton({ id: `client-id-${a.id}`, value: a.clientId, what: `${a.name} client ID` }) : '—'}</td><td data-label="Applied">${formatDate(a.createdAt)}</td></tr>`)}
+${apps.map((a) => html`<tr><td><a href="/apps/${a.id}">${a.name}</a></td><td>${badge(a)}</td><td><code>${a.clientId ?? '—'}</code></td><td>${formatDate(a.createdAt)}</td></tr>`)}
 </tbody></table>`
     : html`<p>You have no apps yet.</p>`
 }
@@ -49,19 +48,6 @@ export const formValues = (a: Application): Record<string, string> => ({
   auth_method: a.authMethod,
 });
 
-/** The form's fields in page order: name, label, and the control the error summary links to (issue 17 #6). */
-const FORM_FIELDS: readonly (readonly [FieldName, string, string])[] = [
-  ['name', 'App name', 'f-name'],
-  ['purpose', 'Purpose', 'f-purpose'],
-  ['website', 'Website', 'f-website'],
-  ['logo_uri', 'Logo URL', 'f-logo_uri'],
-  ['policy_uri', 'Privacy policy URL', 'f-policy_uri'],
-  ['tos_uri', 'Terms of service URL', 'f-tos_uri'],
-  ['scopes', 'Permissions', 'f-scopes-0'],
-  ['redirect_uris', 'Callback URLs', 'f-redirect_uris'],
-  ['auth_method', 'Client type', 'f-auth_method-0'],
-];
-
 export function appFormBody(o: { form: FormToken; state: AppFormState; action: string; editing?: Application }): SafeHtml {
   const v = o.state.values;
   const e = o.state.errors;
@@ -74,7 +60,6 @@ export function appFormBody(o: { form: FormToken; state: AppFormState; action: s
       : 'An operator reviews every application. Once approved you get a client ID and, for confidential clients, a secret.'
   }</p>
 ${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
-${errorSummary(FORM_FIELDS.filter(([name]) => e[name]).map(([name, label, control]) => ({ field: control, message: `${label}: ${e[name]}` })))}
 <form method="post" action="${o.action}" novalidate>
 ${csrfInput(o.form)}
 ${input({ name: 'name', label: 'App name', value: v.name, error: e.name, maxlength: LIMITS.name, required: true })}

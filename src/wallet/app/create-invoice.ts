@@ -5,7 +5,7 @@ import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
-import { isValidAmount, satsForCents, type WalletCurrency } from '../domain/money.ts';
+import { centsCreditedForSats, isValidAmount, satsForCents, type WalletCurrency } from '../domain/money.ts';
 import type { Invoice } from '../domain/invoice.ts';
 import { findUserWallet } from '../services/accounts.ts';
 import { encodeInvoice } from '../services/bolt11.ts';
@@ -61,6 +61,12 @@ export async function createInvoice(deps: WalletDeps, input: CreateInvoiceInput)
   if (input.amount.kind === 'sats') {
     if (!isValidAmount('BTC', input.amount.sats)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
     sats = input.amount.sats;
+    // A USD wallet's invoice denominated in sats (lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient):
+    // the cents it credits are fixed now, at the price, rounded down, as for any USD invoice.
+    if (wallet.currency === 'USD') {
+      cents = centsCreditedForSats(sats, await deps.price.btcUsdCents());
+      if (cents <= 0) return err(walletError('AMOUNT_TOO_SMALL', 'The amount is too small to credit a cent'));
+    }
   } else if (input.amount.kind === 'cents') {
     if (!isValidAmount('USD', input.amount.cents)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
     cents = input.amount.cents;

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import type { LimitTotals } from '../domain/limits.ts';
 import type { LightningNetwork } from '../services/bolt11.ts';
 import type { LightningBackend } from '../services/lightning.ts';
 import type { PriceProvider } from '../services/price.ts';
@@ -9,4 +10,6 @@ export interface WalletDeps {
   price: PriceProvider;
   lightning: LightningBackend;
   node: { secretKey: Uint8Array; publicKeyHex: string; network: LightningNetwork };
+  /** The operator's daily limits per account, in US cents (0: none). */
+  limits: LimitTotals;
 }

@@ -15,6 +15,8 @@ import { postTransfer } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
 import { payableInvoice } from './payable-invoice.ts';
+import { checkSendLimit } from './account-limits.ts';
+import { sendKind } from '../domain/limits.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 
 export interface PayInvoiceInput {
@@ -41,6 +43,8 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
   const { sender, request, decoded, known } = payable.value;
   if (!known) {
     const msats = decoded.msats ?? BigInt(input.amount!) * 1000n;
+    const limited = await checkSendLimit(deps.db, deps, { accountId: input.accountId, kind: 'withdrawal', amount: Number(msats / 1000n), currency: 'BTC', priceCents: await deps.price.btcUsdCents() });
+    if (limited) return err(limited);
     // Outgoing payments need a backend (and a pending debit around it); the default port has none and says so.
     const paid = await deps.lightning.payInvoice(request, msats);
     if (!paid.ok) return paid;
@@ -75,6 +79,8 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
       if (invoice.status === 'PAID') return ok({ posted: false, status: 'ALREADY_PAID', journalId: invoice.journalId! });
       if (invoice.status === 'CANCELLED') return err(walletError('INVOICE_CANCELLED', 'The invoice was cancelled'));
       if (invoice.expiresAt <= new Date()) return err(walletError('INVOICE_EXPIRED', 'The invoice has expired'));
+      const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind: sendKind(sender.accountId, recipient.accountId), amount: debit, currency: sender.currency, priceCents: price });
+      if (limited) return err(limited);
       const transfer: TransferInput = {
         kind: 'ln_internal',
         senderWalletId: sender.id,

@@ -13,6 +13,8 @@ import { postTransfer } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
+import { checkSendLimit } from './account-limits.ts';
+import { sendKind } from '../domain/limits.ts';
 
 export type { PaymentOutcome };
 
@@ -66,6 +68,8 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
       : undefined,
     async post(tx) {
+      const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind: sendKind(sender.accountId, recipient.accountId), amount: input.amount, currency: sender.currency, priceCents: price });
+      if (limited) return err(limited);
       const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;
       return ok({

@@ -22,7 +22,8 @@ export type WalletErrorCode =
   | 'ACCOUNT_NOT_FOUND'
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'LIMIT_EXCEEDED';
 
 export interface WalletError {
   readonly code: WalletErrorCode;

@@ -100,3 +100,15 @@ export async function cancelPendingInvoice(db: Queryable, walletId: WalletId, pa
   );
   return rows.length === 1;
 }
+
+/** Invoices of some wallets, newest first, after the invoice `afterHash` when given; `limit` rows at most. */
+export async function invoicesOfWallets(db: Queryable, walletIds: readonly WalletId[], afterHash: string | null, limit: number): Promise<StoredInvoice[]> {
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM ln_invoices
+     WHERE wallet_id = ANY($1::uuid[])
+       AND ($2::text IS NULL OR (created_at, payment_hash) < (SELECT created_at, payment_hash FROM ln_invoices WHERE payment_hash = $2 AND wallet_id = ANY($1::uuid[])))
+     ORDER BY created_at DESC, payment_hash DESC LIMIT $3`,
+    [walletIds, afterHash, limit],
+  );
+  return rows.map(toStored);
+}

@@ -14,6 +14,7 @@ extend type Mutation {
   lnInvoiceCreateOnBehalfOfRecipient(input: LnInvoiceCreateOnBehalfOfRecipientInput!): LnInvoicePayload!
   lnUsdInvoiceCreateOnBehalfOfRecipient(input: LnUsdInvoiceCreateOnBehalfOfRecipientInput!): LnInvoicePayload!
   lnNoAmountInvoiceCreateOnBehalfOfRecipient(input: LnNoAmountInvoiceCreateOnBehalfOfRecipientInput!): LnNoAmountInvoicePayload!
+  lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient(input: LnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipientInput!): LnInvoicePayload!
   lnInvoiceCancel(input: LnInvoiceCancelInput!): SuccessPayload!
 }
 `;
@@ -59,6 +60,8 @@ const Mutation: FieldMap = {
   lnInvoiceCreateOnBehalfOfRecipient: createInvoice('sats', 'BTC', 'public'),
   lnUsdInvoiceCreateOnBehalfOfRecipient: createInvoice('cents', 'USD', 'public'),
   lnNoAmountInvoiceCreateOnBehalfOfRecipient: createInvoice('none', undefined, 'public'),
+  // A USD wallet's invoice for an amount in sats (Blink's point of sale): the cents it credits are fixed at creation.
+  lnUsdInvoiceBtcDenominatedCreateOnBehalfOfRecipient: createInvoice('sats', 'USD', 'public'),
   lnInvoiceCancel: async (_r: unknown, { input }: InputArgs<{ walletId: string; paymentHash: string }>, ctx) => {
     const { account } = await caller(ctx, ...RECEIVE);
     const result = await ctx.services.wallet.cancelInvoice({ accountId: account.id, walletId: input.walletId, paymentHash: input.paymentHash });

@@ -14,6 +14,10 @@ extend type Mutation {
   lnInvoicePaymentSend(input: LnInvoicePaymentInput!): PaymentSendPayload!
   lnNoAmountInvoicePaymentSend(input: LnNoAmountInvoicePaymentInput!): PaymentSendPayload!
   lnNoAmountUsdInvoicePaymentSend(input: LnNoAmountUsdInvoicePaymentInput!): PaymentSendPayload!
+  lnInvoiceFeeProbe(input: LnInvoiceFeeProbeInput!): SatAmountPayload!
+  lnNoAmountInvoiceFeeProbe(input: LnNoAmountInvoiceFeeProbeInput!): SatAmountPayload!
+  lnUsdInvoiceFeeProbe(input: LnUsdInvoiceFeeProbeInput!): SatAmountPayload!
+  lnNoAmountUsdInvoiceFeeProbe(input: LnNoAmountUsdInvoiceFeeProbeInput!): CentAmountPayload!
 }
 `;
 
@@ -52,7 +56,23 @@ const intraLedgerSend = (currency: WalletCurrency) =>
 const noAmountInvoiceSend = (requiredCurrency: WalletCurrency) =>
   send<SendInput & { paymentRequest: string; amount: number }>((wallet, base, i) => wallet.payInvoice({ ...base, paymentRequest: i.paymentRequest, amount: i.amount, requiredCurrency }));
 
+/**
+ * The fee probes: what paying the invoice from the caller's wallet would cost (0 for an invoice issued here),
+ * in the wallet's unit as in Blink (cents for the USD ones, though lnUsdInvoiceFeeProbe's payload says sats).
+ * A probe moves no money, but it reads a wallet the caller must own and prepares a send: `write`, as the send.
+ */
+const feeProbe = (requiredCurrency: WalletCurrency): Field<unknown, InputArgs<{ walletId: string; paymentRequest: string; amount?: number }>> =>
+  async (_root, { input }, ctx) => {
+    const { account } = await caller(ctx, ...WRITE);
+    const fee = await ctx.services.wallet.feeProbe({ accountId: account.id, walletId: input.walletId, paymentRequest: input.paymentRequest, amount: input.amount, requiredCurrency });
+    return fee.ok ? { errors: [], amount: fee.value } : { ...failed(fee.error), amount: null };
+  };
+
 const Mutation: FieldMap = {
+  lnInvoiceFeeProbe: feeProbe('BTC'),
+  lnNoAmountInvoiceFeeProbe: feeProbe('BTC'),
+  lnUsdInvoiceFeeProbe: feeProbe('USD'),
+  lnNoAmountUsdInvoiceFeeProbe: feeProbe('USD'),
   intraLedgerPaymentSend: intraLedgerSend('BTC'),
   intraLedgerUsdPaymentSend: intraLedgerSend('USD'),
   lnInvoicePaymentSend: send<SendInput & { paymentRequest: string }>((wallet, base, i) => wallet.payInvoice({ ...base, paymentRequest: i.paymentRequest })),

@@ -19,6 +19,7 @@ const Query: FieldMap = {
     lightningAddressDomain: new URL(ctx.services.config.urls.api).hostname,
     lightningAddressDomainAliases: [],
     buildInformation: { commitHash: null, helmRevision: null },
+    supportedCountries: ctx.services.identity.supportedCountries().map((c) => ({ id: c.id, supportedAuthChannels: c.channels.map((x) => x.toUpperCase()) })),
   }),
   realtimePrice: async (_r: unknown, args: { currency?: string | null }, ctx) => {
     if (args.currency !== undefined && args.currency !== 'USD') throw gqlError('Only USD prices are available', 'INVALID_INPUT');

@@ -38,6 +38,12 @@ type SettlementViaLn { paymentSecret: LnPaymentSecret preImage: LnPaymentPreImag
 type SettlementViaOnChain { arrivalInMempoolEstimatedAt: Timestamp transactionHash: OnChainTxHash vout: Int }
 
 type PaymentSendPayload { errors: [Error!]! status: PaymentSendResult transaction: Transaction }
+type SatAmountPayload { amount: SatAmount errors: [Error!]! }
+type CentAmountPayload { amount: CentAmount errors: [Error!]! }
+input LnInvoiceFeeProbeInput { paymentRequest: LnPaymentRequest! walletId: WalletId! }
+input LnNoAmountInvoiceFeeProbeInput { amount: SatAmount! paymentRequest: LnPaymentRequest! walletId: WalletId! }
+input LnUsdInvoiceFeeProbeInput { paymentRequest: LnPaymentRequest! walletId: WalletId! }
+input LnNoAmountUsdInvoiceFeeProbeInput { amount: CentAmount! paymentRequest: LnPaymentRequest! walletId: WalletId! }
 input IntraLedgerPaymentSendInput { amount: SatAmount! memo: Memo recipientWalletId: WalletId! walletId: WalletId! }
 input IntraLedgerUsdPaymentSendInput { amount: CentAmount! memo: Memo recipientWalletId: WalletId! walletId: WalletId! }
 input LnInvoicePaymentInput { memo: Memo paymentRequest: LnPaymentRequest! walletId: WalletId! }

@@ -1,8 +1,9 @@
 // Wallets area types: the account's wallets (reached only through the caller's own account), the public
 // wallet of a username, prices, the node's globals and on-chain addresses.
 import type { FieldMap, ResolverMap } from '../context.ts';
-import { valueOrThrow } from '../error-map.ts';
+import { gqlError, valueOrThrow } from '../error-map.ts';
 import { invoiceNode, transactionNode, type WalletSource } from '../mappers.ts';
+import { invoicePage } from './invoices.ts';
 import { transactionPage, type PageArgs } from './payments.ts';
 
 const walletFieldsSdl = `
@@ -13,6 +14,9 @@ const walletFieldsSdl = `
   transactions(after: String, before: String, first: Int, last: Int): TransactionConnection
   transactionsByPaymentHash(paymentHash: PaymentHash!): [Transaction!]!
   invoiceByPaymentHash(paymentHash: PaymentHash!): Invoice!
+  invoices(after: String, before: String, first: Int, last: Int): InvoiceConnection
+  pendingIncomingTransactions: [Transaction!]!
+  transactionById(transactionId: ID!): Transaction!
   walletCurrency: WalletCurrency!`;
 
 export const sdl = /* GraphQL */ `
@@ -30,7 +34,10 @@ type Globals {
   lightningAddressDomain: String!
   lightningAddressDomainAliases: [String!]!
   buildInformation: BuildInformation!
+  supportedCountries: [Country!]!
 }
+type Country { id: CountryCode! supportedAuthChannels: [PhoneCodeChannelType!]! }
+enum PhoneCodeChannelType { SMS WHATSAPP }
 type BuildInformation { commitHash: String helmRevision: Int }
 
 interface PriceInterface { base: SafeInt! currencyUnit: String! offset: Int! }
@@ -61,6 +68,14 @@ const walletFields: FieldMap = {
     return (await ctx.services.wallet.transactionsByPaymentHash([w.id], args.paymentHash)).map((t) => transactionNode(t, price));
   },
   invoiceByPaymentHash: async (w: WalletSource, args: { paymentHash: string }, ctx) => invoiceNode(valueOrThrow(await ctx.services.wallet.walletInvoice(w.id, args.paymentHash))),
+  invoices: (w: WalletSource, args: PageArgs, ctx) => invoicePage(ctx, [w.id], args),
+  // Pending incoming transactions are on-chain ones: Lightgate has no on-chain backend, so there are none.
+  pendingIncomingTransactions: () => [],
+  transactionById: async (w: WalletSource, args: { transactionId: string }, ctx) => {
+    const tx = await ctx.services.wallet.transactionById([w.id], args.transactionId);
+    if (!tx) throw gqlError('No such transaction in this wallet', 'NOT_FOUND');
+    return transactionNode(tx, await ctx.services.wallet.priceCents());
+  },
 };
 
 export const resolvers: ResolverMap = { BTCWallet: walletFields, UsdWallet: walletFields };
