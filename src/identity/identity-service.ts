@@ -1,5 +1,6 @@
 // The identity module's face: users, one-time codes, session tokens and TOTP. The API server's
 // /auth/* routes and the login & consent app both use it.
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { UserId } from '../shared/brand.ts';
@@ -12,6 +13,9 @@ import { requestCode } from './app/request-code.ts';
 import { logout, verifySessionToken } from './app/sessions.ts';
 import { confirmTotp, disableTotp, initiateTotp, pendingTotp, type TotpEnrollment } from './app/totp-enrollment.ts';
 import { validateTotp } from './app/validate-totp.ts';
+import * as passkeys from './app/passkeys.ts';
+import { newRecoveryCodes, recoveryCodesLeft, signInWithRecoveryCode } from './app/recovery-codes.ts';
+import { countLiveSessionsOf, insertActivity, listActivity, revokeSessionsOf } from './services/account-store.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
 import { supportedCountries, type SupportedCountry } from './domain/countries.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
@@ -21,6 +25,14 @@ import { findUserById, purgeExpired } from './services/identity-store.ts';
 import { configuredSmsSender, createMessageSender, type MessageSender } from './services/message-sender.ts';
 
 export type { IdentityError, LoginSuccess, TotpEnrollment };
+export type { Passkey, Ceremony } from './app/passkeys.ts';
+
+/** One line of the account area's activity (issue 17): sign-ins and security changes. */
+export interface Activity {
+  kind: string;
+  detail: string;
+  at: Date;
+}
 
 export interface User {
   id: UserId;
@@ -75,6 +87,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
     sessionTtlSeconds: config.ttl.loginSession,
     onUserCreated: deps.onUserCreated,
+    webauthn: { rpId: config.webauthnRpId, rpName: config.brand.name ?? 'Lightgate', origins: [...new Set([new URL(config.urls.ui).origin, new URL(config.urls.portal).origin])] },
     ...(deps.logger ? { logger: deps.logger } : {}),
   };
   const ip = (value: string | undefined) => (value ? { ip: value } : {});
@@ -145,6 +158,34 @@ export function createIdentityService(deps: IdentityDeps) {
       if (input.totpCode !== undefined && typeof input.totpCode !== 'string') return err(identityError('invalid_request'));
       return disableTotp(ctx, { userId: input.userId, totpCode: input.totpCode });
     },
+
+    // ---- Issue 17: recovery codes, passkeys, activity, ending every session
+
+    /** Ten new recovery codes (the earlier set stops working); returned once, stored only as keyed hashes. */
+    newRecoveryCodes: (userId: UserId): Out<string[]> => newRecoveryCodes(ctx, userId),
+    recoveryCodesLeft: (userId: UserId): Promise<number> => recoveryCodesLeft(ctx, userId),
+    /** The second step of a code sign-in with a recovery code; wrong ones count against the TOTP lockout. */
+    async signInWithRecoveryCode(input: { authToken: unknown; code: unknown }): Out<{ userId: UserId; left: number }> {
+      if (typeof input.authToken !== 'string' || typeof input.code !== 'string' || input.code.length > 40) return err(identityError('recovery_code_invalid'));
+      return signInWithRecoveryCode(ctx, { authToken: input.authToken, code: input.code });
+    },
+    startPasskeyRegistration: (userId: UserId) => passkeys.startRegistration(ctx, userId),
+    finishPasskeyRegistration: (input: { userId: UserId; handle: string; response: unknown; name: unknown }) => passkeys.finishRegistration(ctx, { ...input, name: str(input.name) }),
+    /** `binding`: what the sign-in belongs to (the login challenge); finishing needs the same. */
+    startPasskeySignIn: (binding: string) => passkeys.startSignIn(ctx, binding),
+    finishPasskeySignIn: (input: { handle: string; binding: string; response: unknown }) => passkeys.finishSignIn(ctx, input),
+    startPasskeySecondFactor: (authToken: string) => passkeys.startSecondFactor(ctx, str(authToken)),
+    finishPasskeySecondFactor: (input: { authToken: string; handle: string; response: unknown }) => passkeys.finishSecondFactor(ctx, input),
+    listPasskeys: (userId: UserId) => passkeys.listPasskeys(ctx, userId),
+    removePasskey: (userId: UserId, id: unknown) => passkeys.removePasskey(ctx, userId, str(id)),
+    /** Records a line of the person's activity (the login app: each sign-in, with how and into which app). */
+    recordActivity: (userId: UserId, kind: string, detail = ''): Promise<void> => insertActivity(db, { id: randomUUID(), userId, kind: kind.slice(0, 40), detail: detail.slice(0, 200), now: ctx.now() }),
+    async activity(userId: UserId, limit = 50): Promise<Activity[]> {
+      return (await listActivity(db, userId, limit)).map((r) => ({ kind: r.kind, detail: r.detail, at: new Date(r.created_at) }));
+    },
+    /** Ends every API session token of the person ("sign out everywhere"); how many were live. */
+    revokeAllSessions: (userId: UserId): Promise<number> => revokeSessionsOf(db, userId, ctx.now()),
+    liveSessionCount: (userId: UserId): Promise<number> => countLiveSessionsOf(db, userId, ctx.now()),
 
     /** Housekeeping: removes codes, sessions and TOTP registrations ended more than a day ago. Call it now and then. */
     purgeExpired: (): Promise<number> => purgeExpired(db, ctx.now(), 24 * 3600),

@@ -16,6 +16,8 @@ import { registerConsentRoutes } from './routes/consent.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
 import { createLimit } from '../shared/limits/limit.ts';
 import { registerLoginRoutes } from './routes/login.ts';
+import { registerPasskeyLoginRoutes } from './routes/passkey-login.ts';
+import { registerPasskeyScript } from '../web/passkey-script.ts';
 import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
@@ -38,6 +40,7 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
   // script-src 'self': the kit's script (countdowns, copy buttons); every page also works without it.
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer] });
   registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
+  registerPasskeyScript(app);
 
   const ctx: UiContext = {
     config,
@@ -47,6 +50,7 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
     cookies: createFlowCookies({ secure: config.cookiesSecure, maxAgeSeconds: config.ttl.interaction }),
   };
   registerLoginRoutes(app, ctx);
+  registerPasskeyLoginRoutes(app, ctx);
   registerConsentRoutes(app, ctx);
   registerLogoutRoutes(app, ctx);
   // RFC 8628 (issue 16): user codes tried per requester address.

@@ -20,6 +20,8 @@ export interface IdentityContext {
   sessionTtlSeconds: number;
   onUserCreated: (tx: Queryable, userId: UserId) => Promise<void>;
   logger?: Logger;
+  /** Passkeys (issue 17): the relying party and the origins its pages are served from (login app, portal). */
+  webauthn: { rpId: string; rpName: string; origins: readonly string[] };
 }
 
 export const addSeconds = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);

@@ -6,6 +6,7 @@ import { identityError, type IdentityError } from '../domain/errors.ts';
 import { TOTP_REGISTRATION_TTL_SECONDS } from '../domain/policy.ts';
 import { deleteRegistrations, findRegistration, findUserById, insertRegistration, lockRegistration, setTotp } from '../services/identity-store.ts';
 import { matchTotp, newTotpSecret, totpProvisioning } from '../services/totp.ts';
+import { deleteRecoveryCodes } from '../services/account-store.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
 
 export interface TotpEnrollment {
@@ -78,6 +79,8 @@ export async function disableTotp(ctx: IdentityContext, input: { userId: UserId;
       if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step)) return err(identityError('totp_invalid'));
     }
     await setTotp(tx, input.userId, null, null, now);
+    // Recovery codes stand in for the authenticator: they go with it (issue 17 #7).
+    await deleteRecoveryCodes(tx, input.userId);
     ctx.logger?.info({ userId: input.userId }, 'two-step verification disabled');
     return ok(undefined);
   });

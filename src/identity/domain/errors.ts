@@ -16,7 +16,10 @@ export type IdentityErrorCode =
   | 'registration_invalid'
   | 'session_invalid'
   | 'user_not_found'
-  | 'phone_unavailable';
+  | 'phone_unavailable'
+  | 'recovery_code_invalid'
+  | 'passkey_invalid'
+  | 'passkey_not_found';
 
 export interface IdentityError {
   code: IdentityErrorCode;
@@ -46,4 +49,7 @@ export const IDENTITY_ERROR_MESSAGES: Record<IdentityErrorCode, string> = {
   session_invalid: 'Your session has ended. Please sign in again.',
   user_not_found: 'No such user.',
   phone_unavailable: 'Sign-in by phone is not available here. Use your email address instead.',
+  recovery_code_invalid: 'That recovery code is not right, or it was already used. Each code works once.',
+  passkey_invalid: 'That passkey could not be checked. Try again, or sign in another way.',
+  passkey_not_found: 'There is no such passkey on your account.',
 };

@@ -27,6 +27,9 @@ const STATUS: Record<IdentityErrorCode, number> = {
   session_invalid: 401,
   user_not_found: 404,
   phone_unavailable: 400,
+  recovery_code_invalid: 422,
+  passkey_invalid: 422,
+  passkey_not_found: 404,
 };
 
 function sendError(reply: FastifyReply, error: IdentityError) {

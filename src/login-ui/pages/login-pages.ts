@@ -10,6 +10,7 @@ import { currentWeb } from '../../web/web-context.ts';
 import { t } from '../messages.ts';
 import type { Flash } from '../state.ts';
 import { appName, csrfInput, MARK, strongIn, type FormContext } from './common.ts';
+import { passkeySignIn, totpAlternatives } from './second-factor-pages.ts';
 
 const q = (challenge: string) => `login_challenge=${encodeURIComponent(challenge)}`;
 
@@ -27,7 +28,7 @@ function problems(flash: Flash, fieldId: string): SafeHtml {
   return flash.field ? errorSummary([{ field: fieldId, message: flash.error }]) : alert('error', flash.error);
 }
 
-export function renderAddressPage(o: { form: FormContext; challenge: string; client: OAuth2Client; method: Channel; flash: Flash; phone?: boolean }): string {
+export function renderAddressPage(o: { form: FormContext; challenge: string; client: OAuth2Client; method: Channel; flash: Flash; phone?: boolean; passkeyOptions?: string | undefined }): string {
   const { form, challenge, method, flash } = o;
   const email = method === 'email';
   const fieldError = flash.field ? flash.error : undefined;
@@ -70,6 +71,7 @@ ${channel}
 ${checkbox({ id: 'remember', name: 'remember', label: t('login.keep') })}
 <div class="actions"><button type="submit" class="button primary">${t('login.send')}</button></div>
 </form>
+${passkeySignIn(form, challenge, o.passkeyOptions)}
 ${cancelForm(form, challenge)}
 </section>`,
   });
@@ -129,7 +131,7 @@ ${cancelForm(form, challenge)}
   });
 }
 
-export function renderTotpPage(o: { form: FormContext; challenge: string; client: OAuth2Client; flash: Flash }): string {
+export function renderTotpPage(o: { form: FormContext; challenge: string; client: OAuth2Client; flash: Flash; passkeyOptions?: string | undefined }): string {
   const { form, challenge, flash } = o;
   return renderPage({
     title: t('totp.title'),
@@ -142,6 +144,7 @@ ${csrfInput(form)}${hidden('login_challenge', challenge)}
 ${field({ id: 'totp', name: 'totp_code', label: t('totp.label'), autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]{6}', maxlength: 6, className: 'code', autofocus: !flash.error, error: flash.error })}
 <div class="actions"><button type="submit" class="button primary">${t('totp.submit')}</button></div>
 </form>
+${totpAlternatives(form, challenge, o.passkeyOptions)}
 ${cancelForm(form, challenge)}
 </section>`,
   });

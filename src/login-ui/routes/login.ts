@@ -7,6 +7,8 @@ import { t } from '../messages.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/login-pages.ts';
 import type { LoginState } from '../state.ts';
+import { acceptSignIn } from './accept-login.ts';
+import { passkeySecondFactorOptions, passkeySignInOptions } from './passkey-login.ts';
 import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const loginPath = (challenge: string, extra = '') => pathWith('/login', 'login_challenge', challenge, extra);
@@ -48,7 +50,7 @@ const resendWait = (state: LoginState, now = Date.now()): number =>
 const codeAlive = (state: LoginState, now = Date.now()): boolean => !state.locked && state.sentAt !== undefined && now < state.sentAt + CODE_TTL_SECONDS * 1000;
 
 export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { hydra, identity, cookies, csrf, config } = ctx;
+  const { hydra, identity, cookies, csrf } = ctx;
 
   /** The POST's challenge and CSRF check; answers the request itself when they fail. */
   const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
@@ -66,19 +68,9 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
   };
 
   async function finish(reply: FastifyReply, challenge: string, state: LoginState, userId: UserId, authToken: string, amr: string[]) {
-    const accepted = await hydra.acceptLoginRequest(challenge, {
-      subject: userId,
-      remember: state.remember,
-      ...(state.remember ? { remember_for: config.ttl.loginSession } : {}),
-      // Issue 19 #11: what was really checked. NIST SP 800-63B AAL2 needs two factors (RFC 8176 "mfa").
-      acr: amr.includes('mfa') ? 'aal2' : 'aal1',
-      amr,
-    });
     // The API session made by the code sign-in is not needed: the authorization server keeps the login session.
     await identity.logout(authToken);
-    cookies.clearLoginState(reply);
-    if (!accepted.ok) return seeOther(reply, loginPath(challenge));
-    return seeOther(reply, accepted.value.redirect_to);
+    return acceptSignIn(ctx, reply, challenge, { userId, remember: state.remember, amr });
   }
 
   /**
@@ -112,7 +104,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       if (fromHint.ok) flash.value = fromHint.value;
     }
     allowAppTargets(reply, login.value.client);
-    return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash, phone: identity.phoneEnabled }));
+    const passkeyOptions = await passkeySignInOptions(ctx, reply, challenge);
+    return sendHtml(reply, renderAddressPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, method, flash, phone: identity.phoneEnabled, passkeyOptions }));
   });
 
   app.post('/login', async (request, reply) => {
@@ -228,7 +221,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     const login = await hydra.getLoginRequest(challenge);
     if (!login.ok) return hydraErrorPage(reply, 'login', login.error, hydra);
     allowAppTargets(reply, login.value.client);
-    return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, flash: cookies.takeFlash(request, reply) }));
+    const passkeyOptions = await passkeySecondFactorOptions(ctx, reply, state.totpToken);
+    return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, flash: cookies.takeFlash(request, reply), passkeyOptions }));
   });
 
   app.post('/login/totp', async (request, reply) => {
