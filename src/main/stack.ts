@@ -7,6 +7,7 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildAdminServer } from '../auth/http/admin-server.ts';
 import { buildPublicServer } from '../auth/http/public-server.ts';
+import { useDynamicRegistration } from '../auth/http/registration-routes.ts';
 import { loadTheme } from '../web/theme.ts';
 import { createAuthServer, type AuthServer } from '../auth/oidc/auth-server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
@@ -60,6 +61,8 @@ export async function startStack(config: Config, options: { db?: Database; logge
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
       const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits, trustProxy: config.trustProxy, hsts: config.hsts, web: { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure } });
+      // RFC 7591/7592 at Hydra's /oauth2/register when DCR_ENABLED (issue 16): clients land pending, in the portal's review queue.
+      useDynamicRegistration(publicApp, { config, db, clients: auth.hydra });
       // Operator routes of the wallet (funding) live on the loopback admin port too.
       const adminApp = buildAdminServer({ hydra: auth.hydra, db, logger, plugins: [async (app) => walletAdminRoutes(app, { db })], trustProxy: config.trustProxy, hsts: config.hsts, credentials: config.adminApi });
       servers.push(publicApp, adminApp);

@@ -16,6 +16,7 @@ import type { PortalContext } from './app/context.ts';
 import { ensurePortalClient, type PortalClient } from './app/ensure-portal-client.ts';
 import { signInBody } from './pages/admin-pages.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
+import { registerRegistrationReviewRoutes } from './routes/registrations.ts';
 import { registerAppRoutes } from './routes/apps.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
@@ -86,6 +87,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerWalletAccessRoutes(app, rc, flash);
   registerSecurityRoutes(app, rc, flash);
   registerAdminRoutes(app, rc, flash);
+  registerRegistrationReviewRoutes(app, rc, flash);
   registerConfirmRoutes(app, rc);
 
   app.get('/', async (request, reply) => {

@@ -55,10 +55,14 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     }
   }
 
-  test('discovery advertises the device endpoint and grant', async () => {
+  test('discovery advertises the device endpoint and grant, and no registration endpoint unless enabled', async () => {
     const meta = terminal.serverMetadata();
     assert.equal(meta.device_authorization_endpoint, `${s.urls.issuer}/oauth2/device/auth`);
     assert.ok(meta.grant_types_supported?.includes(DEVICE_GRANT));
+    // Dynamic client registration is off unless DCR_ENABLED: neither advertised nor served.
+    assert.equal((meta as Record<string, unknown>).registration_endpoint, undefined);
+    const register = await fetch(`${s.urls.issuer}/oauth2/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(register.status, 404);
   });
 
   test('the terminal polls while the person signs in on the phone, then gets tokens', async () => {

@@ -134,6 +134,11 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       // Issue 17 #2: the kit's branded page; "Back to <app>" and the developers' details from what is known.
       ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400, errorDetailsOf(ctx, config.urls.portal));
     },
-    discovery: { service_documentation: 'https://github.com/lightgate', claims_parameter_supported: false },
+    discovery: {
+      service_documentation: 'https://github.com/lightgate',
+      claims_parameter_supported: false,
+      // RFC 7591 (issue 16): served by src/auth/http/registration-routes.ts, not oidc-provider, and only when on.
+      ...(config.dcr.enabled ? { registration_endpoint: `${config.urls.issuer}/oauth2/register` } : {}),
+    },
   };
 }

@@ -3,6 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { approveApplication, rejectApplication } from '../app/review-application.ts';
 import { setApplicationSuspended } from '../app/suspend-application.ts';
 import { adminQueueBody, auditBody } from '../pages/admin-pages.ts';
+import { pendingRegistrations } from '../app/review-registration.ts';
+import { registrationsSection } from '../pages/registrations-section.ts';
+import { html } from '../../web/html.ts';
 import { listApplicationsByStatus, listAudit } from '../services/portal-store.ts';
 import { actorOf, errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 
@@ -26,7 +29,7 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
       owners.set(id, user?.email ?? user?.phone ?? id);
     }
     const form = formToken(rc, request, reply);
-    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) }) }, rejectError ? 400 : 200);
+    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: html`${adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) })}${registrationsSection({ clients: await pendingRegistrations(ctx), form })}` }, rejectError ? 400 : 200);
   }
 
   app.get('/admin', guard(rc, (request, reply, viewer) => queue(request, reply, viewer), { admin: true }));

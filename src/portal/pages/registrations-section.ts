@@ -1,0 +1,36 @@
+// The review queue's part for clients registered through RFC 7591 (issue 16): every detail the registrant
+// chose, approve or decline.
+import type { OAuth2Client } from '../../hydra-port/types.ts';
+import { html, type SafeHtml } from '../../web/html.ts';
+import { csrfInput, formatDate, type FormToken } from './shell.ts';
+
+const list = (values: readonly string[] | null | undefined): SafeHtml | string => (values?.length ? html`${values.map((v) => html`<div><code>${v}</code></div>`)}` : '—');
+
+export function registrationsSection(o: { clients: OAuth2Client[]; form: FormToken }): SafeHtml {
+  return html`<section class="card" aria-labelledby="registrations-h">
+<h2 id="registrations-h">Registered through the API</h2>
+<p class="lead">Clients registered with dynamic client registration (RFC 7591). They can start no sign-in until approved.</p>
+${o.clients.length ? '' : html`<p>No registration is waiting for review.</p>`}
+${o.clients.map((c) => {
+  const name = c.client_name || c.client_id;
+  return html`<article class="queue-item" aria-labelledby="r-${c.client_id}">
+<h3 id="r-${c.client_id}">${name}</h3>
+<dl class="details">
+<dt>Client ID</dt><dd><code>${c.client_id}</code></dd>
+<dt>Website</dt><dd>${c.client_uri || '—'}</dd>
+<dt>Contacts</dt><dd>${(c.contacts ?? []).join(', ') || '—'}</dd>
+<dt>Permissions</dt><dd>${c.scope || '—'}</dd>
+<dt>Grant types</dt><dd>${c.grant_types.join(', ')}</dd>
+<dt>Callback URLs</dt><dd>${list(c.redirect_uris)}</dd>
+<dt>Client type</dt><dd>${c.token_endpoint_auth_method}</dd>
+<dt>Logo, privacy, terms</dt><dd>${[c.logo_uri, c.policy_uri, c.tos_uri].filter(Boolean).join(', ') || '—'}</dd>
+<dt>Registered</dt><dd>${formatDate(c.created_at ? new Date(c.created_at) : null)}</dd>
+</dl>
+<div class="inline-actions">
+<form method="post" action="/admin/registrations/${encodeURIComponent(c.client_id)}/approve">${csrfInput(o.form)}<button class="button primary" type="submit" aria-label="Approve registration ${name}">Approve</button></form>
+<form method="post" action="/admin/registrations/${encodeURIComponent(c.client_id)}/decline">${csrfInput(o.form)}<button class="button secondary" type="submit" aria-label="Decline registration ${name}">Decline</button></form>
+</div>
+</article>`;
+})}
+</section>`;
+}

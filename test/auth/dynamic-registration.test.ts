@@ -1,0 +1,154 @@
+// Dynamic client registration (RFC 7591) and its management (RFC 7592) at Hydra's /oauth2/register (issue 16),
+// black-box over real HTTP: a registered client waits `pending` (no flow, no token) until an admin approves
+// it in the portal's review queue, then works. One engine (PGlite): the SQL is one small table.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from '../portal/harness.ts';
+import { csrfToken, formBody } from '../support/forms.ts';
+
+const CALLBACK = 'http://127.0.0.1:9/cb';
+
+describe('dynamic client registration (RFC 7591/7592) into review', () => {
+  let h: PortalHarness;
+  let issuer: string;
+  before(async () => {
+    h = await startPortalHarness({ env: { DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } });
+    issuer = h.t.urls.issuer;
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const register = async (body: unknown, raw = false) => {
+    const res = await fetch(`${issuer}/oauth2/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ? (body as string) : JSON.stringify(body) });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  };
+  const manage = async (uri: string, method: string, token: string | undefined, body?: unknown) => {
+    const res = await fetch(uri, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
+  const clientCredentials = async (id: string, secret: string) => {
+    const res = await fetch(`${issuer}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
+      body: formBody({ grant_type: 'client_credentials', scope: 'read' }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const authorize = async (id: string) => {
+    const url = new URL(`${issuer}/oauth2/auth`);
+    for (const [k, v] of Object.entries({ client_id: id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid read', state: 'state-123456' })) url.searchParams.set(k, v);
+    return fetch(url, { redirect: 'manual' });
+  };
+  const kiosk = { client_name: 'Kiosk Reg', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' };
+
+  test('discovery names the registration endpoint', async () => {
+    const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(meta.registration_endpoint, `${issuer}/oauth2/register`);
+  });
+
+  test('bad metadata gets RFC 7591 errors', async () => {
+    const badUri = await register({ ...kiosk, redirect_uris: ['not a url'] });
+    assert.equal(badUri.status, 400);
+    assert.equal(badUri.body.error, 'invalid_redirect_uri');
+    const badGrant = await register({ ...kiosk, grant_types: ['password'] });
+    assert.equal(badGrant.status, 400);
+    assert.equal(badGrant.body.error, 'invalid_client_metadata');
+    const notJson = await register('{"client_name":', true);
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.error, 'invalid_client_metadata');
+  });
+
+  test('a registered client is pending (no flow, no token) until an admin approves it in the portal, then it works', async () => {
+    const created = await register({ ...kiosk, skip_consent: true, status: 'active', audience: ['https://elsewhere.example'] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { client_id: id, client_secret: secret, registration_access_token: token, registration_client_uri: uri } = created.body as Record<string, string>;
+    assert.equal(created.body.status, 'pending');
+    assert.equal(created.body.skip_consent, false, 'a registrant cannot skip consent');
+    assert.deepEqual(created.body.audience, []);
+    assert.equal(uri, `${issuer}/oauth2/register/${id}`);
+    assert.ok(token && secret);
+    assert.equal(created.headers.get('cache-control'), 'no-store');
+    const [row] = await h.t.stack.db.query<{ token_hash: string }>('SELECT token_hash FROM oauth2_client_registration_tokens WHERE client_id = $1', [id]);
+    assert.ok(row && !row.token_hash.includes(token!), 'the registration access token is stored hashed');
+
+    // Pending: neither a token nor an authorization request.
+    assert.equal((await clientCredentials(id!, secret!)).status, 401);
+    const refused = await authorize(id!);
+    assert.equal(refused.status, 400);
+
+    // The admin's review queue lists it; approving makes it work.
+    const session = await h.session(ADMIN_EMAIL);
+    const queue = await fetch(`${h.t.urls.portal}/admin`, { headers: { cookie: session } });
+    const html = await queue.text();
+    assert.match(html, /Registered through the API/);
+    assert.match(html, /Kiosk Reg/);
+    assert.match(html, new RegExp(id!));
+    const csrfCookie = queue.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('lg_portal_csrf='));
+    const approve = await fetch(`${h.t.urls.portal}/admin/registrations/${id}/approve`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: [session, csrfCookie].filter(Boolean).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody({ _csrf: csrfToken(html)! }),
+    });
+    assert.equal(approve.status, 303);
+    const got = await h.t.stack.hydra!.getClient(id!);
+    assert.ok(got.ok && got.value.status === 'active');
+
+    const config = await oidc.discovery(new URL(issuer), id!, undefined, oidc.ClientSecretBasic(secret!), { execute: [oidc.allowInsecureRequests] });
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'read' });
+    assert.ok(tokens.access_token);
+    const started = await authorize(id!);
+    assert.equal(started.status, 303);
+    assert.equal(new URL(started.headers.get('location')!).origin, h.t.urls.ui);
+  });
+
+  test('RFC 7592: read, update (back to review) and delete with the registration access token only', async () => {
+    const created = await register({ ...kiosk, client_name: 'Managed' });
+    const { client_id: id, registration_access_token: token, registration_client_uri: uri } = created.body as Record<string, string>;
+    const other = (await register({ ...kiosk, client_name: 'Other' })).body.registration_access_token as string;
+
+    const read = await manage(uri!, 'GET', token);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.client_id, id);
+    assert.equal(read.body.client_secret, undefined, 'the secret is shown once, at registration');
+    for (const wrong of [undefined, 'nope', other]) {
+      const denied = await manage(uri!, 'GET', wrong);
+      assert.equal(denied.status, 401);
+      assert.equal(denied.body.error, 'invalid_token');
+      assert.match(denied.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/);
+    }
+
+    // An approved client that changes its metadata goes back to review.
+    assert.ok((await h.t.stack.hydra!.setClientStatus(id!, 'active')).ok);
+    const updated = await manage(uri!, 'PUT', token, { ...kiosk, client_id: id, client_name: 'Managed v2', redirect_uris: ['https://managed.example/cb'] });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
+    assert.equal(updated.body.client_name, 'Managed v2');
+    assert.deepEqual(updated.body.redirect_uris, ['https://managed.example/cb']);
+    assert.equal(updated.body.status, 'pending');
+    const mismatch = await manage(uri!, 'PUT', token, { ...kiosk, client_id: 'someone-else' });
+    assert.equal(mismatch.status, 400);
+    assert.equal(mismatch.body.error, 'invalid_client_metadata');
+    assert.equal((await manage(uri!, 'PUT', token, { ...kiosk, client_id: id, redirect_uris: ['nope'] })).body.error, 'invalid_redirect_uri');
+
+    assert.equal((await manage(uri!, 'DELETE', other)).status, 401);
+    assert.equal((await manage(uri!, 'DELETE', token)).status, 204);
+    assert.equal((await manage(uri!, 'GET', token)).status, 401);
+    const gone = await h.t.stack.hydra!.getClient(id!);
+    assert.ok(!gone.ok && gone.error.status === 404);
+  });
+
+  test('registration is limited per address', async () => {
+    let limited: Awaited<ReturnType<typeof register>> | undefined;
+    for (let i = 0; i < 30 && !limited; i += 1) {
+      const answer = await register({ client_name: 'x', redirect_uris: ['bad'] });
+      if (answer.status === 429) limited = answer;
+      else assert.equal(answer.status, 400);
+    }
+    assert.ok(limited, 'the address was limited');
+    assert.equal(limited.body.error, 'too_many_requests');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+});
