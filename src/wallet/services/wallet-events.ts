@@ -3,18 +3,23 @@
 // commit only, so listeners never hear of a rolled-back payment). NOTIFY is only a wake-up: the rows
 // are the truth, and readers that missed a notice (another process, CockroachDB) find them by polling.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { noticeOf, WALLET_EVENTS_CHANNEL, type NewWalletEvent, type WalletEvent, type WalletEventType } from '../domain/wallet-event.ts';
 
-/** Writes the events (one statement) and their notices (one statement) inside tx; returns them stored. */
+/** Writes the events and their notices (one statement) inside tx; returns them stored. */
 export async function recordWalletEvents(tx: Queryable, events: readonly NewWalletEvent[]): Promise<WalletEvent[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => randomUUID());
+  const notices = events.map((e, i) => JSON.stringify(noticeOf({ ...e, id: ids[i]!, createdAt: new Date(0) })));
+  // The rows and their notices in one round trip (the notices go out on commit only).
   const rows = await tx.query<{ id: string; created_at: Date }>(
-    `INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
-     SELECT i, a, w, t, x, h, p::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(i, a, w, t, x, h, p)
-     RETURNING id, created_at`,
+    `WITH stored AS (
+       INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
+       SELECT i, a, w, t, x, h, p::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(i, a, w, t, x, h, p)
+       RETURNING id, created_at
+     )
+     SELECT s.id, s.created_at, pg_notify($8, n.notice) FROM stored s JOIN unnest($1::uuid[], $9::text[]) AS n(i, notice) ON n.i = s.id`,
     [
       ids,
       events.map((e) => e.accountId),
@@ -23,11 +28,12 @@ export async function recordWalletEvents(tx: Queryable, events: readonly NewWall
       events.map((e) => e.transactionId),
       events.map((e) => e.paymentHash),
       events.map((e) => JSON.stringify(e.data)),
+      WALLET_EVENTS_CHANNEL,
+      notices,
     ],
   );
   const createdAt = new Map(rows.map((r) => [r.id, new Date(r.created_at)]));
   const stored = events.map((e, i) => ({ ...e, id: ids[i]!, createdAt: createdAt.get(ids[i]!) ?? new Date() }));
-  await tx.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS t(n)`, [WALLET_EVENTS_CHANNEL, stored.map((e) => JSON.stringify(noticeOf(e)))]);
   return stored;
 }
 
@@ -62,4 +68,23 @@ export async function findWalletEvent(db: Queryable, accountId: AccountId, id: s
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   const [row] = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM wallet_events WHERE id = $1 AND account_id = $2`, [id, accountId]);
   return row && eventOfRow(row);
+}
+
+/**
+ * The webhook dispatcher's step (issue 14): in one transaction, claims up to `limit` events not yet
+ * dispatched (FOR UPDATE SKIP LOCKED: concurrent dispatchers in other processes take other rows), hands
+ * them to `fanOut` (which writes the deliveries in the same transaction) and marks them dispatched.
+ */
+export async function dispatchWalletEvents(db: Database, limit: number, fanOut: (tx: Queryable, events: readonly WalletEvent[]) => Promise<void>): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM wallet_events WHERE dispatched_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    if (rows.length === 0) return 0;
+    const events = rows.map(eventOfRow);
+    await fanOut(tx, events);
+    await tx.query('UPDATE wallet_events SET dispatched_at = now() WHERE id = ANY($1::uuid[])', [events.map((e) => e.id)]);
+    return events.length;
+  });
 }
