@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts';
 import { DatabaseUnavailableError } from '../db/database.ts';
 import type { HydraAdmin } from '../hydra-port/port.ts';
 import { authRoutes } from '../identity/http/auth-routes.ts';
+import { lnurlpRoutes } from '../wallet/http/lnurlp-routes.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WalletDeps } from '../wallet/wallet-service.ts';
@@ -80,5 +81,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   });
 
   await app.register(authRoutes, { identity: deps.identity });
+  // Lightning addresses of this instance's users (issue 13): LNURL-pay at /.well-known/lnurlp/<username>.
+  await app.register(lnurlpRoutes, { wallet: services.wallet, db, perWindow: config.lnurlpRateLimit, windowSeconds: config.rateLimits.windowSeconds, admit: services.admitRecipientInvoice });
   return app;
 }

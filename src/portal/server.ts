@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import { registerWebKit, serveAssets } from '../web/assets.ts';
 import { loadTheme } from '../web/theme.ts';
@@ -18,13 +19,10 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerRegistrationReviewRoutes } from './routes/registrations.ts';
 import { registerAppRoutes } from './routes/apps.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
-import { createFlash, messagePage, page, viewerOf, type PortalIdentity, type RouteContext } from './routes/support.ts';
+import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
 import { registerConfirmRoutes } from './routes/confirm.ts';
-import { registerAccountRoutes } from './routes/account.ts';
-import { registerPasskeyRoutes } from './routes/passkeys.ts';
-import { registerPasskeyScript } from '../web/passkey-script.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
@@ -40,7 +38,7 @@ export interface PortalServerDeps {
   /** The auth server through the whole port, Lightgate's extension included (one adapter, picked in main/stack.ts). */
   admin: LightgatePort;
   /** Users, and two-step verification (TOTP) on the Security page. */
-  identity: PortalIdentity;
+  identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
   logger?: Logger;
   /** Sign-in client (default: openid-client against config.urls.issuer). */
   login?: OidcLogin;
@@ -59,7 +57,6 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
   registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
   registerPortalAssets(app);
-  registerPasskeyScript(app);
 
   const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
   // Registered once per process; a failure (auth server not up yet) is retried at the next sign-in.
@@ -92,8 +89,6 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerAdminRoutes(app, rc, flash);
   registerRegistrationReviewRoutes(app, rc, flash);
   registerConfirmRoutes(app, rc);
-  registerAccountRoutes(app, rc, flash);
-  registerPasskeyRoutes(app, rc, flash);
 
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);

@@ -16,10 +16,12 @@ import { feeProbe } from './app/fee-probe.ts';
 import type { WalletDeps } from './app/deps.ts';
 import { invoiceStatus, walletInvoice } from './app/invoice-status.ts';
 import { listInvoices, type InvoicePage } from './app/list-invoices.ts';
+import { lnurlInvoice, lnurlPayRequest, type PayRequest } from './app/lnurl-pay.ts';
 import { listTransactions, transactionOfEntry, transactionOfPayment, transactionsByPaymentHash, type TransactionPage } from './app/list-transactions.ts';
 import { onChainAddress } from './app/onchain-address.ts';
 import type { PayableInput } from './app/payable-invoice.ts';
 import { payInvoice, type PayInvoiceInput } from './app/pay-invoice.ts';
+import { payLightningAddress, type LightningAddressSend } from './app/pay-lightning-address.ts';
 import { sendIntraLedger, type IntraLedgerSend, type PaymentOutcome } from './app/send-intraledger.ts';
 import { updateDefaultWallet, updateDisplayCurrency } from './app/update-account-settings.ts';
 import { updateUsername, usernameAvailable } from './app/update-username.ts';
@@ -39,10 +41,11 @@ export { seedDemoUser } from './app/seed-demo-user.ts';
 export { DISPLAY_CURRENCIES, type DisplayCurrency } from './domain/currencies.ts';
 export { walletError } from './domain/errors.ts';
 export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
-export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, PayableInput, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
+export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, LightningAddressSend, PayableInput, PayRequest, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
 
-export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits'>>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
+export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits' | 'urls'>>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
   const limits = config.accountLimits;
+  const apiUrl = config.urls?.api ?? 'http://localhost:4002';
   const key = deriveNodeKey(config.secrets.system[0]!);
   return {
     db,
@@ -50,6 +53,7 @@ export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCen
     lightning: noLightningBackend,
     node: { secretKey: key.secretKey, publicKeyHex: key.publicKeyHex, network },
     limits: { internalSend: limits?.internalSendCents ?? 0, convert: limits?.convertCents ?? 0, withdrawal: limits?.withdrawalCents ?? 0 },
+    lnurl: { apiUrl, domain: new URL(apiUrl).hostname },
   };
 }
 
@@ -86,6 +90,11 @@ export interface WalletService {
   feeProbe(input: PayableInput): Promise<Result<number, WalletError>>;
   /** The operator's daily limits that apply to the account, with what is left of each. */
   limits(accountId: AccountId): Promise<AccountLimit[]>;
+  /** Pays a Lightning address or LNURL-pay: a user here in the ledger, elsewhere through the Lightning backend. */
+  payLightningAddress(input: LightningAddressSend): Promise<Result<PaymentOutcome, WalletError>>;
+  /** LNURL-pay (GET /.well-known/lnurlp/<username>): the user's pay request, then an invoice for an amount. */
+  lnurlPayRequest(username: string): Promise<Result<PayRequest, WalletError>>;
+  lnurlInvoice(input: { username: string; amountMsats: string; admit?: CreateInvoiceInput['admit'] }): Promise<Result<Invoice, WalletError>>;
 }
 
 export interface WalletServicePorts {
@@ -120,5 +129,8 @@ export function createWalletService(deps: WalletDeps, ports: WalletServicePorts)
     csvTransactions: (walletIds) => csvTransactions(db, walletIds),
     feeProbe: (input) => feeProbe(deps, input),
     limits: (accountId) => limitsOfAccount(deps, accountId),
+    payLightningAddress: (input) => payLightningAddress(deps, input),
+    lnurlPayRequest: (username) => lnurlPayRequest(deps, username),
+    lnurlInvoice: (input) => lnurlInvoice(deps, input),
   };
 }

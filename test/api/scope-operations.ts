@@ -185,6 +185,18 @@ export const OPERATIONS: Operation[] = [
       variables: { w: c.user[wallet], r: (await invoiceFor(h, c.merchant, kind === 'sats' ? { kind: 'sats', sats: 100 } : { kind: 'none' })).paymentRequest },
     }),
   })),
+  {
+    name: 'lnAddressPaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({ query: 'mutation($w: WalletId!, $to: String!) { lnAddressPaymentSend(input: { walletId: $w, lnAddress: $to, amount: 12 }) { status errors { code } } }', variables: { w: c.user.btcWalletId, to: `merchant_1@${new URL(h.stack.config.urls.api).hostname}` } }),
+  },
+  {
+    name: 'lnurlPaymentSend',
+    need: 'write',
+    mutation: true,
+    build: async (h, c) => ({ query: 'mutation($w: WalletId!, $to: String!) { lnurlPaymentSend(input: { walletId: $w, lnurl: $to, amount: 13 }) { status errors { code } } }', variables: { w: c.user.btcWalletId, to: `${h.stack.config.urls.api}/.well-known/lnurlp/merchant_1` } }),
+  },
   { name: 'userUpdateUsername', need: 'write', mutation: true, firstPartyOnly: true, build: async (_h, c) => ({ query: 'mutation($u: Username!) { userUpdateUsername(input: { username: $u }) { user { username } errors { code } } }', variables: { u: `u_${c.user.userId.slice(0, 8)}` } }) },
   {
     name: 'accountUpdateDefaultWalletId',

@@ -12,4 +12,6 @@ export interface WalletDeps {
   node: { secretKey: Uint8Array; publicKeyHex: string; network: LightningNetwork };
   /** The operator's daily limits per account, in US cents (0: none). */
   limits: LimitTotals;
+  /** The API's public URL and the Lightning address domain (its host): LNURL-pay callbacks and metadata. */
+  lnurl: { apiUrl: string; domain: string };
 }

@@ -29,6 +29,8 @@ export interface PayInvoiceInput {
   requiredCurrency?: WalletCurrency | undefined;
   memo?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** What names the attempt for the Idempotency-Key, when not this invoice (a Lightning address issues a new one per try). */
+  fingerprint?: readonly unknown[] | undefined;
 }
 
 export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
@@ -71,7 +73,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
     walletId: sender.id,
     priceCents: price,
     idempotency: input.idempotencyKey
-      ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
+      ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(input.fingerprint ?? ['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
       : undefined,
     async post(tx) {
       const invoice = await lockInvoice(tx, known.paymentHash);

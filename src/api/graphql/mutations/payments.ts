@@ -14,6 +14,8 @@ extend type Mutation {
   lnInvoicePaymentSend(input: LnInvoicePaymentInput!): PaymentSendPayload!
   lnNoAmountInvoicePaymentSend(input: LnNoAmountInvoicePaymentInput!): PaymentSendPayload!
   lnNoAmountUsdInvoicePaymentSend(input: LnNoAmountUsdInvoicePaymentInput!): PaymentSendPayload!
+  lnAddressPaymentSend(input: LnAddressPaymentSendInput!): PaymentSendPayload!
+  lnurlPaymentSend(input: LnurlPaymentSendInput!): PaymentSendPayload!
   lnInvoiceFeeProbe(input: LnInvoiceFeeProbeInput!): SatAmountPayload!
   lnNoAmountInvoiceFeeProbe(input: LnNoAmountInvoiceFeeProbeInput!): SatAmountPayload!
   lnUsdInvoiceFeeProbe(input: LnUsdInvoiceFeeProbeInput!): SatAmountPayload!
@@ -78,6 +80,9 @@ const Mutation: FieldMap = {
   lnInvoicePaymentSend: send<SendInput & { paymentRequest: string }>((wallet, base, i) => wallet.payInvoice({ ...base, paymentRequest: i.paymentRequest })),
   lnNoAmountInvoicePaymentSend: noAmountInvoiceSend('BTC'),
   lnNoAmountUsdInvoicePaymentSend: noAmountInvoiceSend('USD'),
+  // A Lightning address or LNURL-pay: a user here is paid in the ledger (an invoice of theirs, then the one send path).
+  lnAddressPaymentSend: send<SendInput & { lnAddress: string; amount: number }>((wallet, base, i) => wallet.payLightningAddress({ ...base, amount: i.amount, to: { lnAddress: i.lnAddress } })),
+  lnurlPaymentSend: send<SendInput & { lnurl: string; amount: number }>((wallet, base, i) => wallet.payLightningAddress({ ...base, amount: i.amount, to: { lnurl: i.lnurl } })),
 };
 
 export const resolvers: ResolverMap = { Mutation };

@@ -44,6 +44,8 @@ input LnInvoiceFeeProbeInput { paymentRequest: LnPaymentRequest! walletId: Walle
 input LnNoAmountInvoiceFeeProbeInput { amount: SatAmount! paymentRequest: LnPaymentRequest! walletId: WalletId! }
 input LnUsdInvoiceFeeProbeInput { paymentRequest: LnPaymentRequest! walletId: WalletId! }
 input LnNoAmountUsdInvoiceFeeProbeInput { amount: CentAmount! paymentRequest: LnPaymentRequest! walletId: WalletId! }
+input LnAddressPaymentSendInput { amount: SatAmount! lnAddress: String! walletId: WalletId! }
+input LnurlPaymentSendInput { amount: SatAmount! lnurl: String! walletId: WalletId! }
 input IntraLedgerPaymentSendInput { amount: SatAmount! memo: Memo recipientWalletId: WalletId! walletId: WalletId! }
 input IntraLedgerUsdPaymentSendInput { amount: CentAmount! memo: Memo recipientWalletId: WalletId! walletId: WalletId! }
 input LnInvoicePaymentInput { memo: Memo paymentRequest: LnPaymentRequest! walletId: WalletId! }
