@@ -2,6 +2,9 @@
 //   Oauth2-Token: <access token>     introspected through the HydraAdmin port (scopes of the grant)
 //   X-API-KEY: <key>                 the user's API key (its scopes)
 //   Authorization: Bearer <token>    a first-party session from /auth/* (every scope)
+//   Authorization: DPoP <token>      an access token bound to a key (RFC 9449), as Oauth2-Token
+// A DPoP-bound token (cnf.jkt in its introspection) counts only with a `DPoP: <proof>` header signed by
+// that key for this request (issue 16; ../shared/dpop/proof.ts), whichever of the two headers carries it.
 // A credential that is present but bad is refused (401), never treated as anonymous.
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
@@ -10,6 +13,7 @@ import { API_KEY_REVOKED_CHANNEL, touchApiKey, verifyApiKey, type VerifiedApiKey
 import { ALL_SCOPES, parseScopeString, type Scope } from './scopes.ts';
 import type { UserId } from '../shared/brand.ts';
 import { err, ok, type Result } from '../shared/result.ts';
+import type { DpopVerifier } from '../shared/dpop/proof.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 export type CredentialKind = 'oauth2' | 'api_key' | 'session';
@@ -23,12 +27,16 @@ export interface Principal {
   sessionId?: string;
   /** The raw session token (only for userLogout of a session). */
   sessionToken?: string;
+  /** An OAuth token's DPoP binding (RFC 9449 cnf.jkt): the thumbprint of the key its proofs are signed with. */
+  jkt?: string;
 }
 
 export interface CredentialError {
   /** temporarily_unavailable: the authorization server could not be asked (503, not 401). */
-  error: 'invalid_token' | 'invalid_request' | 'temporarily_unavailable';
+  error: 'invalid_token' | 'invalid_request' | 'temporarily_unavailable' | 'invalid_dpop_proof' | 'use_dpop_nonce';
   description: string;
+  /** The scheme to challenge with (WWW-Authenticate): DPoP for a DPoP-bound or DPoP-presented token. */
+  scheme?: 'DPoP';
 }
 
 export interface SessionVerifier {
@@ -42,6 +50,8 @@ export interface CredentialCheckerDeps {
   /** At most config.cacheTtlSeconds, so revocation reaches every process within that time. */
   cacheTtlSeconds: number;
   maxCacheEntries?: number;
+  /** DPoP proofs for bound tokens: the verifier and the configured public URL of the endpoint (its htu). */
+  dpop?: { verify: DpopVerifier; url: string };
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -58,8 +68,8 @@ function single(headers: Headers, name: string): string | undefined | null {
 }
 
 export interface CredentialChecker {
-  /** ok(undefined) for an anonymous request; err for a present but bad credential. */
-  check(headers: Headers): Promise<Result<Principal | undefined, CredentialError>>;
+  /** ok(undefined) for an anonymous request; err for a present but bad credential. `method`: for DPoP's htm. */
+  check(headers: Headers, method?: string): Promise<Result<Principal | undefined, CredentialError>>;
   close(): Promise<void>;
 }
 
@@ -86,11 +96,23 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
       const now = Math.floor(Date.now() / 1000);
       // The wallet API acts for a user: a token without a user subject (client_credentials: sub = client) is refused.
       const usable = t.active && t.sub && UUID.test(t.sub) && t.client_id && t.sub !== t.client_id && (t.token_use === undefined || t.token_use === 'access_token') && (t.exp === undefined || t.exp > now);
-      cached = usable ? { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id! } : 'inactive';
+      const jkt = typeof t.cnf?.jkt === 'string' ? t.cnf.jkt : undefined;
+      cached = usable ? { kind: 'oauth2', userId: t.sub as UserId, scopes: new Set(parseScopeString(t.scope)), clientId: t.client_id!, ...(jkt ? { jkt } : {}) } : 'inactive';
       // Never cache an active token past its own expiry.
       oauthCache.set(key, cached, usable && t.exp !== undefined ? t.exp - now : undefined);
     }
     return cached === 'inactive' ? bad('The access token is not active') : ok(cached);
+  }
+
+  /** RFC 9449 section 7: a bound token needs a proof by its key; a token sent with the DPoP scheme must be bound. */
+  async function proven(token: string, principal: Principal, dpopScheme: boolean, proof: string | undefined | null, method: string): Promise<Result<Principal, CredentialError>> {
+    const refuse = (error: CredentialError['error'], description: string): Result<never, CredentialError> => err({ error, description, scheme: 'DPoP' });
+    if (!principal.jkt) return dpopScheme ? refuse('invalid_token', 'The access token is not DPoP-bound: send it as Oauth2-Token') : ok(principal);
+    if (!deps.dpop) return refuse('invalid_token', 'DPoP-bound tokens are not accepted here');
+    if (proof === null) return refuse('invalid_dpop_proof', 'Send exactly one DPoP header');
+    if (proof === undefined) return refuse('invalid_token', 'The access token is DPoP-bound: send a DPoP proof with it');
+    const checked = await deps.dpop.verify({ proof: proof.trim(), method, url: deps.dpop.url, accessToken: token, jkt: principal.jkt });
+    return checked.ok ? ok(principal) : refuse(checked.error.error, checked.error.description);
   }
 
   async function apiKey(key: string): Promise<Result<Principal, CredentialError>> {
@@ -117,7 +139,7 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
   }
 
   return {
-    async check(headers) {
+    async check(headers, method = 'POST') {
       const oauthToken = single(headers, 'oauth2-token');
       const key = single(headers, 'x-api-key');
       const authorization = single(headers, 'authorization');
@@ -126,10 +148,16 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
       if (present.length > 1 || present.includes(null)) return err({ error: 'invalid_request', description: 'Send exactly one credential: Oauth2-Token, X-API-KEY or Authorization' });
       const value = (present[0] as string).trim();
       if (!value || value.length > MAX_CREDENTIAL_LENGTH) return bad('The credential is empty or too long');
-      if (oauthToken !== undefined) return oauth2(value);
+      const dpopScheme = authorization !== undefined ? /^DPoP\s+(\S+)$/i.exec(value) : null;
+      if (oauthToken !== undefined || dpopScheme) {
+        const token = dpopScheme ? dpopScheme[1]! : value;
+        const principal = await oauth2(token);
+        if (!principal.ok) return dpopScheme ? err({ ...principal.error, scheme: 'DPoP' }) : principal;
+        return proven(token, principal.value, Boolean(dpopScheme), single(headers, 'dpop'), method);
+      }
       if (key !== undefined) return apiKey(value);
       const bearer = /^Bearer\s+(\S+)$/i.exec(value);
-      if (!bearer) return bad('Authorization must use the Bearer scheme');
+      if (!bearer) return bad('Authorization must use the Bearer or DPoP scheme');
       return session(bearer[1]!);
     },
     close: () => unlisten(),

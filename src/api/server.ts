@@ -14,6 +14,7 @@ import { buildApiServices } from './api-services.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import { createCredentialChecker } from './credentials.ts';
+import { apiDpop, dpopChallenge } from './dpop.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
 import { registerServerPlugins } from '../web/server-plugins.ts';
@@ -42,7 +43,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   addHsts(app, config.hsts);
   const services = buildApiServices({ config, db, identity: deps.identity, logger: deps.logger, wallet: deps.wallet });
   const schema = buildWalletSchema();
-  const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5) });
+  const dpop = apiDpop(config, db);
+  const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5), dpop });
   app.addHook('onClose', async () => credentials.close());
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
@@ -58,10 +60,11 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.post('/graphql', async (request, reply) => {
     let principal = deps.unsafeFixedPrincipal;
     if (!principal) {
-      const checked = await credentials.check(request.headers);
+      const checked = await credentials.check(request.headers, request.method);
       if (!checked.ok) {
         const unavailable = checked.error.error === 'temporarily_unavailable';
-        if (!unavailable) reply.header('www-authenticate', `Bearer error="${checked.error.error}"`);
+        if (!unavailable) reply.header('www-authenticate', checked.error.scheme === 'DPoP' ? dpopChallenge(checked.error) : `Bearer error="${checked.error.error}"`);
+        if (checked.error.error === 'use_dpop_nonce' && dpop) reply.header('dpop-nonce', dpop.nonces.current());
         return reply.code(unavailable ? 503 : 401).send({
           error: checked.error.error,
           error_description: checked.error.description,

@@ -36,7 +36,9 @@ export const LIST_FIELDS = [
 
 export const BOOL_FIELDS = [
   'backchannel_logout_session_required',
+  'dpop_bound_access_tokens',
   'frontchannel_logout_session_required',
+  'require_pushed_authorization_requests',
   'skip_consent',
   'skip_logout_consent',
 ] as const;

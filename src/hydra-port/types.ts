@@ -39,6 +39,10 @@ export interface OAuth2Client {
   backchannel_logout_uri?: string;
   /** Whether the logout token must carry the session id (sid). */
   backchannel_logout_session_required?: boolean;
+  /** Lightgate extension (issue 16, RFC 9449 section 5.2): every access token of the client is DPoP-bound. */
+  dpop_bound_access_tokens?: boolean;
+  /** Lightgate extension (issue 16, RFC 9126 section 6): the client may only start flows through /oauth2/par. */
+  require_pushed_authorization_requests?: boolean;
   audience: string[];
   metadata: Record<string, unknown>;
   owner: string;
@@ -169,6 +173,8 @@ export interface IntrospectedToken {
   ext?: Record<string, unknown>;
   username?: string;
   obfuscated_subject?: string;
+  /** RFC 9449 section 6.2 (a Lightgate extension of Hydra's answer): the key a DPoP-bound token is bound to. */
+  cnf?: { jkt?: string };
 }
 
 /** Hydra's error body (errorOAuth2 / genericError flattened): what the admin API answers on 4xx. */

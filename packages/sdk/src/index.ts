@@ -4,7 +4,6 @@ export { discover } from './oauth.ts';
 export type {
   AuthorizationRequest,
   AuthorizationUrlOptions,
-  DeviceSignIn,
   LightgateClient,
   LightgateClientOptions,
   PendingAuthorization,

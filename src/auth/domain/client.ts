@@ -37,6 +37,9 @@ export const clientInputSchema = z.object({
   skip_logout_consent: z.boolean().nullable().optional(),
   backchannel_logout_uri: optionalText.optional(),
   backchannel_logout_session_required: z.boolean().nullable().optional(),
+  // Issue 16, Lightgate extensions (Hydra has neither): RFC 9449 section 5.2 and RFC 9126 section 6.
+  dpop_bound_access_tokens: z.boolean().nullable().optional(),
+  require_pushed_authorization_requests: z.boolean().nullable().optional(),
   audience: z.array(z.string().max(2048)).max(50).nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   owner: z.string().max(255).optional(),
@@ -171,6 +174,8 @@ export function normalizeClient(
     skip_logout_consent: input.skip_logout_consent ?? false,
     backchannel_logout_uri: input.backchannel_logout_uri ?? '',
     backchannel_logout_session_required: input.backchannel_logout_session_required ?? false,
+    dpop_bound_access_tokens: input.dpop_bound_access_tokens ?? false,
+    require_pushed_authorization_requests: input.require_pushed_authorization_requests ?? false,
     audience: input.audience ?? [],
     metadata: input.metadata ?? {},
     owner: input.owner ?? '',

@@ -46,5 +46,8 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     ...(client.client_uri ? { client_uri: client.client_uri } : {}),
     // OIDC Back-Channel Logout 1.0: oidc-provider POSTs a logout token there when the session ends.
     ...(client.backchannel_logout_uri ? { backchannel_logout_uri: client.backchannel_logout_uri, backchannel_logout_session_required: client.backchannel_logout_session_required ?? false } : {}),
+    // Issue 16: only when set (oidc-provider knows these fields only with DPoP / PAR enabled).
+    ...(client.dpop_bound_access_tokens ? { dpop_bound_access_tokens: true } : {}),
+    ...(client.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
   };
 }

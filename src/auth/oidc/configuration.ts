@@ -12,6 +12,7 @@ import { forgetRedirect, hintIsFor, type LogoutRequests } from './logout-request
 import { ownServicesFetch } from './own-fetch.ts';
 import { errorDetailsOf, renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
+import { parForWrite, senderConstraintFeatures } from './sender-constraints.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
 
@@ -50,9 +51,12 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
     // PKCE: S256 only (oidc-provider offers nothing else); required for public clients (RFC 9700 section 2.1.1).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientDefaults: { id_token_signed_response_alg: 'RS256', grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-    extraParams: ['lg_prompt', 'lg_url'],
+    // Validators run on every authorization request: lg_prompt's enforces REQUIRE_PAR_FOR_WRITE (issue 16).
+    extraParams: { lg_prompt: parForWrite(config), lg_url: null },
     features: {
       devInteractions: { enabled: false },
+      // DPoP-bound tokens and pushed authorization requests (issue 16), as configured.
+      ...senderConstraintFeatures(config),
       // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
       clientCredentials: { enabled: true },
       revocation: { enabled: true },

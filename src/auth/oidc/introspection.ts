@@ -33,6 +33,8 @@ export function createTokenAdmin({ db, issuer, tokenIds }: Pick<FlowDeps, 'db' |
           token_type: 'Bearer',
           token_use: row.model === 'RefreshToken' ? 'refresh_token' : 'access_token',
           ...(row.claims && Object.keys(row.claims).length ? { ext: row.claims } : {}),
+          // RFC 9449 section 6.2: a DPoP-bound token says so and names its key (issue 16).
+          ...(typeof p.jkt === 'string' ? { token_type: 'DPoP', cnf: { jkt: p.jkt } } : {}),
         };
         return ok(result);
       }),

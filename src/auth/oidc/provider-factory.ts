@@ -13,6 +13,7 @@ import type { LogoutRequests } from './logout-requests.ts';
 import { useMiddleware } from './middleware.ts';
 import { applyPatches, type RotatedSecrets } from './patches.ts';
 import { HYDRA_ROUTES } from './routes.ts';
+import { applyDpopRules } from './sender-constraints.ts';
 
 export { HYDRA_ROUTES };
 
@@ -32,6 +33,7 @@ export interface ProviderDeps {
 export function buildProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.config.urls.issuer, createConfiguration(deps));
   applyPatches(provider, deps);
+  applyDpopRules(provider, deps);
   useMiddleware(provider, deps);
   return provider;
 }

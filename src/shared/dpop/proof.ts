@@ -1,0 +1,93 @@
+// Checks a DPoP proof (RFC 9449 section 4.3) at a resource server: signature by the embedded public key,
+// typ, htm, htu (against the URL this deployment is configured to serve, never one built from request
+// headers), iat, ath, the key's thumbprint against the token's cnf.jkt, the server nonce when one is
+// required, and the jti once (replays.ts). Errors are values with RFC 9449's error codes.
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { err, ok, type Result } from '../result.ts';
+import type { DpopNonces } from './nonce.ts';
+import type { DpopReplays } from './replays.ts';
+
+/** Asymmetric algorithms only (section 4.2); the same as the auth server accepts plus RSA. */
+export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
+/** How far a proof's iat may be from now when no server nonce vouches for its freshness. */
+const IAT_SKEW_SECONDS = 60;
+/** How long a jti is remembered: longer than any proof can be accepted (iat skew or nonce lifetime). */
+const REMEMBER_SECONDS = 6 * 60;
+const MAX_PROOF_LENGTH = 8192;
+
+export interface DpopProofError {
+  error: 'invalid_dpop_proof' | 'use_dpop_nonce';
+  description: string;
+}
+
+export interface DpopProofRequest {
+  /** The DPoP header's value. */
+  proof: string;
+  method: string;
+  /** The configured public URL of the endpoint (query and fragment are ignored on both sides). */
+  url: string;
+  /** The access token presented with the proof (ath must be its hash) and its binding (cnf.jkt). */
+  accessToken: string;
+  jkt: string;
+}
+
+export interface DpopVerifierDeps {
+  replays: DpopReplays;
+  /** Where proofs are used (kept apart from the auth server's in the replay table). */
+  place: string;
+  nonces: DpopNonces;
+  requireNonce: boolean;
+  now?: () => number;
+}
+
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+function withoutQuery(value: string): string | undefined {
+  const url = URL.parse(value);
+  if (!url) return undefined;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+export function createDpopVerifier(deps: DpopVerifierDeps) {
+  const now = deps.now ?? (() => Date.now() / 1000);
+  const invalid = (description: string): Result<never, DpopProofError> => err({ error: 'invalid_dpop_proof', description });
+
+  return async function verify(request: DpopProofRequest): Promise<Result<{ jti: string }, DpopProofError>> {
+    if (!request.proof || request.proof.length > MAX_PROOF_LENGTH) return invalid('The DPoP proof is missing or too long');
+    let payload: Record<string, unknown>;
+    let jwk: JWK;
+    try {
+      const header = decodeProtectedHeader(request.proof);
+      if (!header.jwk || typeof header.jwk !== 'object') return invalid('The DPoP proof has no public key');
+      const verified = await jwtVerify(request.proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS });
+      payload = verified.payload as Record<string, unknown>;
+      jwk = verified.protectedHeader.jwk as JWK;
+    } catch {
+      return invalid('The DPoP proof is not a valid dpop+jwt signed by its embedded public key');
+    }
+    const { jti, htm, htu, iat, ath, nonce } = payload;
+    if (typeof jti !== 'string' || !jti || jti.length > 256) return invalid('The DPoP proof needs a jti');
+    if (typeof iat !== 'number') return invalid('The DPoP proof needs an iat');
+    if (htm !== request.method) return invalid('The DPoP proof was made for another HTTP method');
+    if (typeof htu !== 'string' || withoutQuery(htu) !== withoutQuery(request.url)) return invalid('The DPoP proof was made for another URL');
+    if (ath !== tokenHash(request.accessToken)) return invalid('The DPoP proof was made for another access token');
+    if (nonce !== undefined && typeof nonce !== 'string') return invalid('The DPoP proof nonce must be a string');
+    const t = now();
+    if (nonce === undefined || nonce === '') {
+      if (deps.requireNonce) return err({ error: 'use_dpop_nonce', description: 'This server requires a DPoP nonce' });
+      if (Math.abs(t - iat) > IAT_SKEW_SECONDS) return invalid('The DPoP proof iat is not recent enough');
+    } else if (!deps.nonces.valid(nonce)) {
+      return err({ error: 'use_dpop_nonce', description: 'The DPoP nonce is not valid (any more)' });
+    } else if (iat > t + IAT_SKEW_SECONDS) {
+      return invalid('The DPoP proof iat is in the future');
+    }
+    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) return invalid('The DPoP proof key is not the key the token is bound to');
+    if (!(await deps.replays.first(deps.place, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
+    return ok({ jti });
+  };
+}
+
+export type DpopVerifier = ReturnType<typeof createDpopVerifier>;
