@@ -1,7 +1,11 @@
-# The two OAuth2 clients of Blink's API guide, as `lightgate clients apply` reads them:
-#   npx lightgate clients plan  examples/terraform/blink-guide.tf --var app_url=https://app.example.com
-#   npx lightgate clients apply examples/terraform/blink-guide.tf --var app_url=https://app.example.com --secrets-out secrets.json
-# The same file works with Terraform and the ory/hydra provider against a real Hydra.
+# The two OAuth2 clients of Blink's OAuth2 guide (https://dev.blink.sv/api/oauth2, "Configuration Examples"):
+# the two resources below are copied exactly as the guide writes them. The guide leaves out the `locals` they
+# read; the block here supplies them, from two variables, for this instance's own hosts.
+#   npx lightgate clients plan  examples/terraform/blink-guide.tf
+#   npx lightgate clients apply examples/terraform/blink-guide.tf --secrets-out secrets.json \
+#     --var dashboard_url=https://dashboard.example.com --var 'galoy_pay_hosts=["pay.example.com"]'
+# The same file works unchanged with OpenTofu/Terraform and the svrakitin/hydra provider, against a real Hydra
+# or Lightgate's admin API (docs/hydra-compatibility.md).
 
 terraform {
   required_providers {
@@ -15,33 +19,39 @@ provider "hydra" {
   endpoint = "http://127.0.0.1:4445"
 }
 
-variable "app_url" {
+# Where the API dashboard runs; NextAuth's callback for the provider id "blink" is the redirect URI.
+variable "dashboard_url" {
   type    = string
-  default = "http://localhost:3000"
+  default = "https://dashboard.example.com"
+}
+
+# The hosts the Blink POS is served on (the guide's redirect URIs are https://<host>/api/auth/callback/blink).
+variable "galoy_pay_hosts" {
+  type    = list(string)
+  default = ["pay.example.com"]
 }
 
 locals {
-  scopes    = ["read", "write"]
-  callbacks = distinct([var.app_url, "http://localhost:3000"])
+  api_dashboard_hydra_redirect_uri = "${var.dashboard_url}/api/auth/callback/blink"
+  galoy_pay_hosts                  = var.galoy_pay_hosts
 }
 
-# A third-party app: authorization code flow with refresh tokens, asking for consent.
-resource "hydra_oauth2_client" "example" {
-  client_name                = "Example App"
-  grant_types                = ["authorization_code", "refresh_token"]
+resource "hydra_oauth2_client" "api_dashboard" {
+  client_name                = "Blink Api Dashboard"
+  grant_types                = ["authorization_code"]
   response_types             = ["code", "id_token"]
-  token_endpoint_auth_method = "client_secret_post"
-  scopes                     = local.scopes
-  redirect_uris              = [for u in local.callbacks : "${u}/api/auth/callback/blink"]
+  token_endpoint_auth_method = "client_secret_basic"
+  scopes                     = ["read", "write"]
+  redirect_uris              = [local.api_dashboard_hydra_redirect_uri]
+  skip_consent               = true
 }
 
-# A first-party dashboard: same flow, consent skipped.
-resource "hydra_oauth2_client" "dashboard" {
-  client_name                = "API Dashboard"
-  grant_types                = ["authorization_code", "refresh_token"]
+resource "hydra_oauth2_client" "galoy_pay" {
+  client_name                = "Blink POS"
+  grant_types                = ["authorization_code"]
   response_types             = ["code", "id_token"]
-  token_endpoint_auth_method = "client_secret_post"
-  scopes                     = concat(local.scopes, ["receive"])
-  redirect_uris              = ["${var.app_url}/dashboard/callback"]
+  token_endpoint_auth_method = "client_secret_basic"
+  scopes                     = ["read"]
+  redirect_uris              = [for host in local.galoy_pay_hosts : "https://${host}/api/auth/callback/blink"]
   skip_consent               = true
 }

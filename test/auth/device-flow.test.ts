@@ -11,6 +11,7 @@ import { csrfToken, formBody } from '../support/forms.ts';
 import { createBrowser } from '../support/http-browser.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { lastCode, uniqueEmail } from '../support/users.ts';
+import { applyClientFile, run } from '../examples/support.ts';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const shot = screenshots('device-flow');
@@ -23,7 +24,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
 
   before(async () => {
     s = await startTestStack({
-      env: { LIGHTGATE_SERVICES: 'auth,ui', DEVICE_POLL_INTERVAL: '1', DEVICE_CODE_TRIES_PER_CHALLENGE: '3', DEVICE_CODE_ADDRESS_LIMIT: '9', DEVICE_CODE_GLOBAL_LIMIT: '12' },
+      env: { LIGHTGATE_SERVICES: 'auth,ui,api', DEVICE_POLL_INTERVAL: '1', DEVICE_CODE_TRIES_PER_CHALLENGE: '3', DEVICE_CODE_ADDRESS_LIMIT: '10', DEVICE_CODE_GLOBAL_LIMIT: '12' },
     });
     browser = await launchBrowser();
     const created = await s.stack.hydra!.createClient({
@@ -93,6 +94,30 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.equal(introspected.value.client_id, client.client_id);
     assert.equal(introspected.value.sub, claims?.sub);
     assert.deepEqual(introspected.value.scope?.split(' ').sort(), ['offline_access', 'openid', 'read']);
+  });
+
+  test('the CLI example signs a terminal in with --device (examples/cli/client.tf)', { timeout: 60_000 }, async () => {
+    const applied = await applyClientFile(s.stack.listening.admin!, 'examples/cli/client.tf', ['--source', 'cli-example']);
+    const cliClient = /client_id=(\S+)/.exec(applied.lines.find((l) => l.includes('hydra_oauth2_client.cli: client_id=')) ?? '')?.[1];
+    assert.ok(cliClient, applied.lines.join('\n'));
+    const cli = run(process.execPath, ['examples/cli/src/main.ts', '--device', '--client-id', cliClient, '--issuer', s.urls.issuer, '--api', `${s.urls.api}/graphql`, '--timeout', '60']);
+    try {
+      const [, uri] = await cli.waitFor(/^\s+(http\S+\/oauth2\/device\/verify)$/m, 15_000);
+      const [, userCode] = await cli.waitFor(/enter the code ([A-Z]{4}-[A-Z]{4})/, 5_000);
+      await onPhone('cli', async (page) => {
+        await page.goto(uri!);
+        await page.getByLabel('Code shown on the device').fill(userCode!);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await signInOnLoginPage(page, uniqueEmail(), (to) => lastCode(s.dataDir, to));
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await page.getByRole('heading', { name: 'Your device is signed in' }).waitFor();
+      });
+      await cli.waitFor(/Signed in as .* user /, 15_000);
+      assert.equal(await cli.exited, 0, cli.output());
+      assert.match(cli.output(), /BTC wallet .*: 0 sats/);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill();
+    }
   });
 
   /** RFC 6749 token request of the terminal (a public client). */
@@ -177,7 +202,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
       const one = await openVerification();
       for (let i = 0; i < 3; i += 1) assert.equal(await one.submit('BBBB-BBBB'), 400, `try ${i}`);
       assert.equal(await one.submit('BBBB-BBBB'), 429);
-      // 9 tries per address: 6 so far (2 in the tests above); 3 more on a new challenge, then this address is refused.
+      // 10 tries per address: 7 so far (3 in the tests above); 3 more on a new challenge, then this address is refused.
       const two = await openVerification();
       for (let i = 0; i < 3; i += 1) assert.equal(await two.submit('CCCC-CCCC'), 400);
       assert.equal(await (await openVerification()).submit('DDDD-DDDD'), 429);

@@ -17,6 +17,34 @@ import { freePort, startTestStack, type TestStack } from '../support/stack.ts';
 const BLINK_GUIDE = join(import.meta.dirname, '../../examples/terraform/blink-guide.tf');
 /** The default source: the file's path from the working directory. */
 const GUIDE_SOURCE = defaultSource(BLINK_GUIDE);
+/** The two resources of Blink's OAuth2 guide (https://dev.blink.sv/api/oauth2, "Configuration Examples"), as written there. */
+const GUIDE_RESOURCES = [
+  `resource "hydra_oauth2_client" "api_dashboard" {
+  client_name                = "Blink Api Dashboard"
+  grant_types                = ["authorization_code"]
+  response_types             = ["code", "id_token"]
+  token_endpoint_auth_method = "client_secret_basic"
+  scopes                     = ["read", "write"]
+  redirect_uris              = [local.api_dashboard_hydra_redirect_uri]
+  skip_consent               = true
+}`,
+  `resource "hydra_oauth2_client" "galoy_pay" {
+  client_name                = "Blink POS"
+  grant_types                = ["authorization_code"]
+  response_types             = ["code", "id_token"]
+  token_endpoint_auth_method = "client_secret_basic"
+  scopes                     = ["read"]
+  redirect_uris              = [for host in local.galoy_pay_hosts : "https://\${host}/api/auth/callback/blink"]
+  skip_consent               = true
+}`,
+];
+const HOSTS = '--var=galoy_pay_hosts=["pay.example.com", "pos.example.net"]';
+
+it("examples/terraform/blink-guide.tf holds the guide's two resources exactly as written", () => {
+  const file = readFileSync(BLINK_GUIDE, 'utf8');
+  for (const r of GUIDE_RESOURCES) assert.ok(file.includes(`\n${r}\n`), `verbatim:\n${r}`);
+  assert.match(file, /^locals \{\n  api_dashboard_hydra_redirect_uri = .*\n  galoy_pay_hosts {18}= .*\n\}$/m, 'and the locals they read');
+});
 
 async function run(hydra: HydraAdmin, ...argv: string[]): Promise<{ code: number; lines: string[]; text: string }> {
   const lines: string[] = [];
@@ -24,13 +52,13 @@ async function run(hydra: HydraAdmin, ...argv: string[]): Promise<{ code: number
   return { code, lines, text: lines.join('\n') };
 }
 
-/** True if the token endpoint accepts the client's credentials (client_secret_post). The grant is
- * bogus, so an accepted client gets invalid_grant and a rejected one invalid_client. */
-async function authenticates(issuer: string, clientId: string, secret: string): Promise<boolean> {
+/** True if the token endpoint accepts the client's credentials (client_secret_basic, as the guide's clients use).
+ * The code is bogus, so an accepted client gets invalid_grant and a rejected one invalid_client. */
+async function authenticates(issuer: string, clientId: string, secret: string, redirectUri: string): Promise<boolean> {
   const res = await fetch(`${issuer}/oauth2/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-token', client_id: clientId, client_secret: secret }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`)}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: redirectUri }),
   });
   const { error } = (await res.json()) as { error: string };
   assert.ok(error === 'invalid_grant' || error === 'invalid_client', error);
@@ -48,7 +76,7 @@ for (const kind of DATABASE_KINDS) {
     let stack: TestStack;
     let hydra: HydraAdmin;
     let dir: string;
-    let exampleSecret = '';
+    let posSecret = '';
     before(async () => {
       stack = await startTestStack({ kind });
       hydra = createHttpHydraAdmin(stack.urls.admin);
@@ -59,61 +87,66 @@ for (const kind of DATABASE_KINDS) {
       await stack.close();
     });
 
-    it('creates the two clients with matching fields, secrets in a 0600 file; a second apply changes nothing', async () => {
-      const plan = await run(hydra, 'plan', BLINK_GUIDE, '--var', 'app_url=https://app.example.com');
+    it("creates the guide's two clients as written, secrets in a 0600 file; a second apply changes nothing", async () => {
+      const plan = await run(hydra, 'plan', BLINK_GUIDE, '--var', 'dashboard_url=https://app.example.com', HOSTS);
       assert.equal(plan.code, 0, plan.text);
-      assert.match(plan.text, /\+ create\s+hydra_oauth2_client\.example/);
+      assert.match(plan.text, /\+ create\s+hydra_oauth2_client\.api_dashboard/);
+      assert.match(plan.text, /\+ create\s+hydra_oauth2_client\.galoy_pay/);
       assert.match(plan.text, /Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged\./);
       assert.deepEqual(await clientsOf(hydra, GUIDE_SOURCE), [], 'plan changes nothing');
 
       const secretsFile = join(dir, 'secrets.json');
-      const first = await run(hydra, 'apply', BLINK_GUIDE, '--var=app_url=https://app.example.com', '--secrets-out', secretsFile);
+      const first = await run(hydra, 'apply', BLINK_GUIDE, '--var=dashboard_url=https://app.example.com', HOSTS, '--secrets-out', secretsFile);
       assert.equal(first.code, 0, first.text);
-      assert.ok(first.text.indexOf('Plan: 2 to create') < first.text.indexOf('created hydra_oauth2_client.example'), 'plan printed first');
+      assert.ok(first.text.indexOf('Plan: 2 to create') < first.text.indexOf('created hydra_oauth2_client.galoy_pay'), 'plan printed first');
       assert.match(first.text, /Apply complete: 2 created, 0 updated, 0 deleted\./);
       assert.doesNotMatch(first.text, /client_secret=/, 'secrets went to the file, not the output');
 
-      const [dashboard, example] = await clientsOf(hydra, GUIDE_SOURCE);
-      assert.ok(dashboard && example);
-      assert.equal(example.client_name, 'Example App');
-      assert.deepEqual(example.grant_types, ['authorization_code', 'refresh_token']);
-      assert.deepEqual(example.response_types, ['code', 'id_token']);
-      assert.equal(example.token_endpoint_auth_method, 'client_secret_post');
-      assert.equal(example.scope, 'read write');
-      assert.deepEqual(example.redirect_uris, ['https://app.example.com/api/auth/callback/blink', 'http://localhost:3000/api/auth/callback/blink']);
-      assert.equal(example.skip_consent, false);
-      assert.equal(dashboard.client_name, 'API Dashboard');
+      const [dashboard, pos] = await clientsOf(hydra, GUIDE_SOURCE);
+      assert.ok(dashboard && pos);
+      assert.equal(dashboard.client_name, 'Blink Api Dashboard');
+      assert.deepEqual(dashboard.grant_types, ['authorization_code']);
+      assert.deepEqual(dashboard.response_types, ['code', 'id_token']);
+      assert.equal(dashboard.token_endpoint_auth_method, 'client_secret_basic');
+      assert.equal(dashboard.scope, 'read write');
+      assert.deepEqual(dashboard.redirect_uris, ['https://app.example.com/api/auth/callback/blink']);
       assert.equal(dashboard.skip_consent, true);
-      assert.equal(dashboard.scope, 'read write receive');
-      assert.deepEqual(dashboard.redirect_uris, ['https://app.example.com/dashboard/callback']);
-      assert.equal(dashboard.metadata.lightgate_resource, 'hydra_oauth2_client.dashboard');
+      assert.equal(dashboard.metadata.lightgate_resource, 'hydra_oauth2_client.api_dashboard');
+      assert.equal(pos.client_name, 'Blink POS');
+      assert.deepEqual(pos.grant_types, ['authorization_code']);
+      assert.deepEqual(pos.response_types, ['code', 'id_token']);
+      assert.equal(pos.token_endpoint_auth_method, 'client_secret_basic');
+      assert.equal(pos.scope, 'read');
+      assert.deepEqual(pos.redirect_uris, ['https://pay.example.com/api/auth/callback/blink', 'https://pos.example.net/api/auth/callback/blink']);
+      assert.equal(pos.skip_consent, true);
+      assert.equal(pos.access_token_strategy, undefined, 'the server default, not written');
 
       assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
       const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, { client_id: string; client_secret: string }>;
-      assert.equal(secrets['hydra_oauth2_client.example']?.client_id, example.client_id);
-      assert.equal(secrets['hydra_oauth2_client.dashboard']?.client_id, dashboard.client_id);
-      exampleSecret = secrets['hydra_oauth2_client.example']?.client_secret ?? '';
-      assert.equal(await authenticates(stack.urls.issuer, example.client_id, exampleSecret), true);
-      assert.equal(await authenticates(stack.urls.issuer, example.client_id, 'wrong'), false);
+      assert.equal(secrets['hydra_oauth2_client.galoy_pay']?.client_id, pos.client_id);
+      assert.equal(secrets['hydra_oauth2_client.api_dashboard']?.client_id, dashboard.client_id);
+      posSecret = secrets['hydra_oauth2_client.galoy_pay']?.client_secret ?? '';
+      assert.equal(await authenticates(stack.urls.issuer, pos.client_id, posSecret, pos.redirect_uris[0]!), true);
+      assert.equal(await authenticates(stack.urls.issuer, pos.client_id, 'wrong', pos.redirect_uris[0]!), false);
 
-      const second = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'app_url=https://app.example.com', '--secrets-out', secretsFile);
+      const second = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'dashboard_url=https://app.example.com', HOSTS, '--secrets-out', secretsFile);
       assert.equal(second.code, 0, second.text);
       assert.match(second.text, /Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged\./);
       assert.match(second.text, /nothing to change/);
-      assert.deepEqual(await clientsOf(hydra, GUIDE_SOURCE), [dashboard, example], 'not even updated_at moved');
+      assert.deepEqual(await clientsOf(hydra, GUIDE_SOURCE), [dashboard, pos], 'not even updated_at moved');
     });
 
     it('updates only what changed, keeping the client id and secret', async () => {
       const [, before] = await clientsOf(hydra, GUIDE_SOURCE);
-      const r = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'app_url=https://new.example.com');
+      const r = await run(hydra, 'apply', BLINK_GUIDE, '--var', 'dashboard_url=https://app.example.com', '--var=galoy_pay_hosts=["pay.example.com"]');
       assert.equal(r.code, 0, r.text);
-      assert.match(r.text, /~ update\s+hydra_oauth2_client\.example/);
-      assert.match(r.text, /redirect_uris: \["https:\/\/app\.example\.com\/api\/auth\/callback\/blink",.*\] -> \["https:\/\/new\.example\.com/);
-      assert.match(r.text, /Apply complete: 0 created, 2 updated, 0 deleted\./);
+      assert.match(r.text, /~ update\s+hydra_oauth2_client\.galoy_pay/);
+      assert.match(r.text, /redirect_uris: \["https:\/\/pay\.example\.com\/api\/auth\/callback\/blink","https:\/\/pos\.example\.net\/api\/auth\/callback\/blink"\] -> \["https:\/\/pay\.example\.com\/api\/auth\/callback\/blink"\]/);
+      assert.match(r.text, /Apply complete: 0 created, 1 updated, 0 deleted\./);
       const [, after] = await clientsOf(hydra, GUIDE_SOURCE);
       assert.equal(after?.client_id, before?.client_id);
-      assert.equal(after?.redirect_uris[0], 'https://new.example.com/api/auth/callback/blink');
-      assert.equal(await authenticates(stack.urls.issuer, after?.client_id ?? '', exampleSecret), true, 'the secret survives an update');
+      assert.deepEqual(after?.redirect_uris, ['https://pay.example.com/api/auth/callback/blink']);
+      assert.equal(await authenticates(stack.urls.issuer, after?.client_id ?? '', posSecret, 'https://pay.example.com/api/auth/callback/blink'), true, 'the secret survives an update');
     });
   });
 }

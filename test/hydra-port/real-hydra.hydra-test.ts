@@ -19,11 +19,11 @@ describe('HTTP adapter against Ory Hydra', () => {
 
   adminApiContract(() => hydra.adminUrl);
 
-  it("clients apply creates Blink's two clients with matching fields; a second apply changes nothing", async () => {
+  it("clients apply creates the guide's two clients as written; a second apply changes nothing", async () => {
     const admin = createHttpHydraAdmin(hydra.adminUrl);
     const run = async () => {
       const lines: string[] = [];
-      const code = await runClientsCommand(['apply', BLINK_GUIDE, '--var', 'app_url=https://app.example.com'], { hydra: admin, out: (l) => lines.push(l) });
+      const code = await runClientsCommand(['apply', BLINK_GUIDE, '--var', 'dashboard_url=https://app.example.com'], { hydra: admin, out: (l) => lines.push(l) });
       return { code, text: lines.join('\n') };
     };
     const first = await run();
@@ -31,12 +31,16 @@ describe('HTTP adapter against Ory Hydra', () => {
     assert.match(first.text, /Apply complete: 2 created/);
     const listed = await admin.listClients();
     assert.ok(listed.ok);
-    const example = listed.value.find((c) => c.metadata?.lightgate_resource === 'hydra_oauth2_client.example');
-    const dashboard = listed.value.find((c) => c.metadata?.lightgate_resource === 'hydra_oauth2_client.dashboard');
-    assert.equal(example?.client_name, 'Example App');
-    assert.deepEqual(example?.response_types, ['code', 'id_token']);
-    assert.equal(example?.token_endpoint_auth_method, 'client_secret_post');
-    assert.equal(example?.scope, 'read write');
+    const pos = listed.value.find((c) => c.metadata?.lightgate_resource === 'hydra_oauth2_client.galoy_pay');
+    const dashboard = listed.value.find((c) => c.metadata?.lightgate_resource === 'hydra_oauth2_client.api_dashboard');
+    assert.equal(pos?.client_name, 'Blink POS');
+    assert.deepEqual(pos?.response_types, ['code', 'id_token']);
+    assert.equal(pos?.token_endpoint_auth_method, 'client_secret_basic');
+    assert.equal(pos?.scope, 'read');
+    assert.deepEqual(pos?.redirect_uris, ['https://pay.example.com/api/auth/callback/blink']);
+    assert.equal(dashboard?.client_name, 'Blink Api Dashboard');
+    assert.equal(dashboard?.scope, 'read write');
+    assert.deepEqual(dashboard?.redirect_uris, ['https://app.example.com/api/auth/callback/blink']);
     assert.equal(dashboard?.skip_consent, true);
     const second = await run();
     assert.equal(second.code, 0, second.text);

@@ -74,7 +74,7 @@ function openInBrowser(url: string): void {
 
 const describe = (e: LightgateError) => `${e.message.replace(/\.$/, '')} (${e.code}${e.oauthError && e.oauthError !== e.code ? `, ${e.oauthError}` : ''})`;
 
-function formatWallets(me: Me): string[] {
+export function formatWallets(me: Me): string[] {
   const lines = [`Signed in as ${me.username ?? '(no username yet)'} — user ${me.id}`];
   for (const w of me.defaultAccount.wallets) {
     const amount = w.walletCurrency === 'BTC' ? `${w.balance.toLocaleString('en-US')} sats` : `$${(w.balance / 100).toFixed(2)}`;

@@ -4,13 +4,15 @@
 // Flags win over the environment: LIGHTGATE_CLIENT_ID, LIGHTGATE_ISSUER, LIGHTGATE_API.
 import { parseArgs } from 'node:util';
 import { runCli } from './cli.ts';
+import { runDeviceCli } from './device.ts';
 
-const USAGE = `usage: lightgate-example-cli --client-id <id> [--issuer <url>] [--api <url>] [--scope <scopes>] [--no-browser] [--timeout <seconds>]
+const USAGE = `usage: lightgate-example-cli --client-id <id> [--issuer <url>] [--api <url>] [--scope <scopes>] [--no-browser | --device] [--timeout <seconds>]
   --client-id   a public client (token_endpoint_auth_method "none", redirect URI http://127.0.0.1/callback)  [$LIGHTGATE_CLIENT_ID]
   --issuer      the authorization server (default http://localhost:4444)                                    [$LIGHTGATE_ISSUER]
   --api         the wallet GraphQL endpoint (default http://localhost:4002/graphql)                          [$LIGHTGATE_API]
   --scope       scopes to ask for (default "read")
   --no-browser  only print the sign-in URL
+  --device      sign in on another device (RFC 8628): print a code and an address to open on a phone
   --timeout     seconds to wait for the browser (default 300)`;
 
 let args;
@@ -22,6 +24,7 @@ try {
       api: { type: 'string' },
       scope: { type: 'string', default: 'read' },
       'no-browser': { type: 'boolean', default: false },
+      device: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '300' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -37,13 +40,16 @@ if (args.help || !clientId || !Number.isFinite(timeoutSeconds) || timeoutSeconds
   process.exit(args.help ? 0 : 2);
 }
 
-const code = await runCli({
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const common = {
   issuer: args.issuer ?? process.env.LIGHTGATE_ISSUER ?? 'http://localhost:4444',
   api: args.api ?? process.env.LIGHTGATE_API ?? 'http://localhost:4002/graphql',
   clientId,
   scope: args.scope,
-  openBrowser: !args['no-browser'],
   timeoutSeconds,
-  out: (line) => process.stdout.write(`${line}\n`),
-});
+  out,
+};
+if (args.device) process.exit(await runDeviceCli(common));
+
+const code = await runCli({ ...common, openBrowser: !args['no-browser'] });
 process.exit(code);

@@ -4,6 +4,7 @@ export { discover } from './oauth.ts';
 export type {
   AuthorizationRequest,
   AuthorizationUrlOptions,
+  DeviceSignIn,
   LightgateClient,
   LightgateClientOptions,
   PendingAuthorization,

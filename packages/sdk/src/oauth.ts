@@ -94,6 +94,21 @@ export interface LightgateClient {
   userinfo(accessToken: string, expectedSubject?: string): Promise<Result<UserInfo, LightgateError>>;
   /** Is the access token expired (or within `skewSeconds` of it)? */
   isExpired(tokens: Pick<TokenSet, 'expiresAt'>, skewSeconds?: number): boolean;
+  /**
+   * RFC 8628, for a terminal or CLI without a browser: asks for a user code to show (and a URL to open or
+   * scan); `wait()` then polls the token endpoint at the server's interval (slower after `slow_down`) until
+   * the person signed in (tokens), declined (`access_denied`) or the code expired (oauthError `expired_token`).
+   */
+  startDeviceSignIn(options: { scope: string | readonly string[] }): Promise<Result<DeviceSignIn, LightgateError>>;
+}
+
+export interface DeviceSignIn {
+  userCode: string;
+  verificationUri: string;
+  /** The verification URI with the code in it, for a QR code (the page still asks the person to confirm). */
+  verificationUriComplete?: string;
+  expiresIn: number;
+  wait(signal?: AbortSignal): Promise<Result<TokenSet, LightgateError>>;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -243,6 +258,31 @@ function createClient(config: oidc.Configuration, clientId: string): LightgateCl
       } catch (e) {
         return err(fromOpenIdError(e, 'invalid_response'));
       }
+    },
+
+    async startDeviceSignIn({ scope }) {
+      const scopeString = toScope(scope);
+      let device: oidc.DeviceAuthorizationResponse;
+      try {
+        device = await oidc.initiateDeviceAuthorization(config, { scope: scopeString });
+      } catch (e) {
+        return err(fromOpenIdError(e, 'authorization_failed'));
+      }
+      return ok({
+        userCode: device.user_code,
+        verificationUri: device.verification_uri,
+        ...(device.verification_uri_complete ? { verificationUriComplete: device.verification_uri_complete } : {}),
+        expiresIn: device.expires_in,
+        async wait(signal) {
+          try {
+            return ok(toTokenSet(await oidc.pollDeviceAuthorizationGrant(config, device, undefined, signal ? { signal } : undefined), scopeString));
+          } catch (e) {
+            if (signal?.aborted) return err(lightgateError('timeout', 'Gave up waiting for the device sign-in', { cause: e }));
+            const failed = fromOpenIdError(e, 'token_request_failed');
+            return err(failed.oauthError === 'access_denied' ? lightgateError('access_denied', failed.message, { oauthError: 'access_denied', cause: e }) : failed);
+          }
+        },
+      });
     },
 
     isExpired(tokens, skewSeconds = 30) {
