@@ -24,7 +24,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
 
   before(async () => {
     s = await startTestStack({
-      env: { LIGHTGATE_SERVICES: 'auth,ui,api', DEVICE_POLL_INTERVAL: '1', DEVICE_CODE_TRIES_PER_CHALLENGE: '3', DEVICE_CODE_ADDRESS_LIMIT: '10', DEVICE_CODE_GLOBAL_LIMIT: '12' },
+      env: { LIGHTGATE_SERVICES: 'auth,ui,api', DEVICE_POLL_INTERVAL: '1', DEVICE_CODE_TRIES_PER_CHALLENGE: '3', DEVICE_CODE_ADDRESS_LIMIT: '10', DEVICE_CODE_GLOBAL_LIMIT: '13' },
     });
     browser = await launchBrowser();
     const created = await s.stack.hydra!.createClient({
@@ -141,6 +141,23 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.equal((await poll(device.device_code)).body.error, 'slow_down');
   });
 
+  test('an expired device code gets expired_token, and its user code is no longer accepted', async () => {
+    const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+    // The clock moved on: the code's lifetime (TTL_DEVICE_USER_CODE) is over.
+    await s.database.db.query(
+      `UPDATE oidc_payloads SET expires_at = now() - interval '1 second', payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch FROM now())::int - 1))
+       WHERE model = 'DeviceCode' AND user_code = $1`,
+      [device.user_code.replace('-', '')],
+    );
+    const expired = await poll(device.device_code);
+    assert.equal(expired.status, 400);
+    assert.equal(expired.body.error, 'expired_token');
+    const res = await fetch(`${s.urls.issuer}/oauth2/device/verify`, { redirect: 'manual' });
+    const challenge = new URL(res.headers.get('location')!).searchParams.get('device_challenge')!;
+    const refused = await s.stack.hydra!.acceptUserCodeRequest(challenge, { user_code: device.user_code });
+    assert.ok(!refused.ok && refused.error.status === 400);
+  });
+
   test('the device verifier works only in the browser that entered the code; elsewhere it denies the device', async () => {
     const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
     const context = await browser.newContext();
@@ -206,7 +223,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
       const two = await openVerification();
       for (let i = 0; i < 3; i += 1) assert.equal(await two.submit('CCCC-CCCC'), 400);
       assert.equal(await (await openVerification()).submit('DDDD-DDDD'), 429);
-      // 12 wrong codes over all challenges and addresses (6 so far): the port itself, as another login app would.
+      // 13 wrong codes over all challenges and addresses (7 so far, one the expired code above): the port itself, as another login app would.
       const hydra = s.stack.hydra!;
       for (let n = 0; n < 2; n += 1) {
         const { challenge } = await openVerification();

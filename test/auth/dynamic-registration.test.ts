@@ -78,6 +78,8 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
     assert.equal((await clientCredentials(id!, secret!)).status, 401);
     const refused = await authorize(id!);
     assert.equal(refused.status, 400);
+    const device = await fetch(`${issuer}/oauth2/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ client_id: id!, client_secret: secret!, scope: 'read' }) });
+    assert.equal(device.status, 401, 'nor a device authorization');
 
     // The admin's review queue lists it; approving makes it work.
     const session = await h.session(ADMIN_EMAIL);
