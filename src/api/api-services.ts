@@ -8,6 +8,7 @@ import { createLimit } from '../shared/limits/limit.ts';
 import type { Logger } from '../shared/logger.ts';
 import { buildWalletDeps, createWalletService, walletError, type CreateInvoiceInput, type WalletDeps } from '../wallet/wallet-service.ts';
 import type { ApiServices } from './graphql/context.ts';
+import { createWalletEventHub } from './subscriptions/wallet-event-hub.ts';
 
 export interface ApiServicesDeps {
   config: Config;
@@ -47,6 +48,12 @@ export function buildApiServices(deps: ApiServicesDeps): ApiServices {
       revoke: (userId, id) => revokeApiKey(db, userId, id),
     },
     admitRecipientInvoice: recipientInvoiceLimit(db, config.recipientInvoiceLimit),
+    events: createWalletEventHub({
+      db,
+      priceCents: () => wallet.priceCents(),
+      priceIntervalSeconds: config.subscriptions.priceIntervalSeconds,
+      onError: (error) => deps.logger?.warn({ err: error }, 'wallet events: a listener or the price poll failed'),
+    }),
     logger: deps.logger,
   };
 }

@@ -17,6 +17,8 @@ import { createCredentialChecker } from './credentials.ts';
 import { apiDpop, dpopChallenge } from './dpop.ts';
 import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
+import { CREDENTIAL_CACHE_SECONDS } from './subscriptions/connections.ts';
+import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 import { addHsts } from '../web/security-headers.ts';
@@ -44,8 +46,11 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const services = buildApiServices({ config, db, identity: deps.identity, logger: deps.logger, wallet: deps.wallet });
   const schema = buildWalletSchema();
   const dpop = apiDpop(config, db);
-  const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, 5), dpop });
+  const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, CREDENTIAL_CACHE_SECONDS), dpop });
   app.addHook('onClose', async () => credentials.close());
+  app.addHook('onClose', async () => services.events.close());
+  // GraphQL subscriptions over WebSocket on the same port and path (issue 13).
+  if (!deps.unsafeFixedPrincipal) attachSubscriptionServer(app, { config, schema, services, credentials, logger: deps.logger });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof DatabaseUnavailableError) return reply.code(503).send({ errors: [{ message: 'The service is briefly unavailable', extensions: { code: 'UNAVAILABLE' } }] });

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import type { Account, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
 import type { Principal } from '../credentials.ts';
+import type { WalletEventHub } from '../subscriptions/wallet-event-hub.ts';
 import type { Scope } from '../scopes.ts';
 import { gqlError, valueOrThrow, type CodedError } from './error-map.ts';
 
@@ -26,6 +27,8 @@ export interface ApiServices {
   apiKeys: ApiKeysFace;
   /** Counts a public invoice against its recipient wallet (issue 19 #1); undefined when unlimited. */
   admitRecipientInvoice: CreateInvoiceInput['admit'];
+  /** Wallet events and prices for the subscriptions (issue 13), one hub per process. */
+  events: WalletEventHub;
   logger?: Logger | undefined;
 }
 

@@ -20,7 +20,8 @@ import type { ApiContext } from './context.ts';
 import { checkLimits, checkSingleMutation, LIMITS } from './limits.ts';
 import { guardReadData } from './read-guard.ts';
 import { scalars } from './scalars.ts';
-import { resolvers, typeDefs } from './schema.ts';
+import { resolvers, subscriptions, typeDefs } from './schema.ts';
+import { payload } from './subscriptions/support.ts';
 
 export function buildWalletSchema(): GraphQLSchema {
   const schema = buildSchema(typeDefs);
@@ -37,6 +38,12 @@ export function buildWalletSchema(): GraphQLSchema {
         field.resolve = resolve;
       }
     }
+  }
+  const subscriptionFields = schema.getSubscriptionType()?.getFields() ?? {};
+  for (const [name, { subscribe }] of Object.entries(subscriptions)) {
+    const field = subscriptionFields[name];
+    if (!field) throw new Error(`subscription for unknown field Subscription.${name}`);
+    Object.assign(field, { subscribe, resolve: payload });
   }
   guardReadData(schema);
   return schema;

@@ -12,6 +12,10 @@ import * as walletMutations from './mutations/wallets.ts';
 import * as accountQueries from './queries/account.ts';
 import * as invoiceQueries from './queries/invoices.ts';
 import * as walletQueries from './queries/wallets.ts';
+import type { SubscriptionMap } from './subscriptions/support.ts';
+import * as invoiceSubscriptions from './subscriptions/invoices.ts';
+import * as myUpdatesSubscriptions from './subscriptions/my-updates.ts';
+import * as priceSubscriptions from './subscriptions/prices.ts';
 import * as accountTypes from './types/account.ts';
 import * as apiKeyTypes from './types/api-keys.ts';
 import * as invoiceTypes from './types/invoices.ts';
@@ -76,11 +80,14 @@ type GraphQLApplicationError implements Error {
 
 type Query
 type Mutation
+type Subscription
 `;
 
 interface Area {
   sdl: string;
   resolvers?: ResolverMap;
+  /** Subscription fields: each gives a stream of payloads (src/api/subscriptions/ serves them over WebSocket). */
+  subscriptions?: SubscriptionMap;
 }
 
 const areas: readonly Area[] = [
@@ -100,9 +107,15 @@ const areas: readonly Area[] = [
   accountMutations,
   apiKeyMutations,
   totpMutations,
+  invoiceSubscriptions,
+  myUpdatesSubscriptions,
+  priceSubscriptions,
 ];
 
 export const typeDefs = [shared, ...areas.map((a) => a.sdl)].join('\n');
+
+/** Every Subscription field's stream, by field. */
+export const subscriptions: SubscriptionMap = Object.assign({}, ...areas.map((a) => a.subscriptions ?? {}));
 
 /** Every area's resolvers, by type; an area may add fields to a type another declares (User.apiKeys). */
 export const resolvers: ResolverMap = {};
