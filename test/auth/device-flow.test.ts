@@ -191,6 +191,31 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.equal(denied.body.error, 'access_denied');
   });
 
+  test('bad input: 4xx pages and errors, never a 500', async () => {
+    const issuer = s.urls.issuer;
+    // oidc-provider's own user-code forms are never served; nobody posts codes here.
+    assert.equal((await fetch(`${issuer}/oauth2/device/verify`, { method: 'POST', body: formBody({ user_code: 'BBBB-BBBB', xsrf: 'x', confirm: 'yes' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 405);
+    assert.equal((await fetch(`${issuer}/oauth2/device/verify?device_verifier=forged`, { redirect: 'manual' })).status, 403);
+    assert.equal((await fetch(`${issuer}/oauth2/device/verify?login_verifier=forged`, { redirect: 'manual' })).status, 403);
+    // The login app's page: a challenge is required, and its form needs its CSRF token.
+    assert.equal((await fetch(`${s.urls.ui}/device`)).status, 400);
+    const noCsrf = await fetch(`${s.urls.ui}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ device_challenge: 'c', user_code: 'BBBB-BBBB' }) });
+    assert.equal(noCsrf.status, 403);
+    // Hydra's admin call: strict body, a challenge and a code are required, an unknown challenge is 404.
+    const admin = s.stack.listening.admin!;
+    const accept = (query: string, body: unknown) => fetch(`${admin}/admin/oauth2/auth/requests/device/accept${query}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await accept('?device_challenge=x', { user_code: 'BBBB-BBBB', extra: 1 })).status, 400);
+    assert.equal((await accept('', { user_code: 'BBBB-BBBB' })).status, 400);
+    assert.equal((await accept('?device_challenge=x', {})).status, 400);
+    assert.equal((await accept('?device_challenge=unknown', { user_code: 'BBBB-BBBB' })).status, 404);
+    // The device authorization endpoint: an unknown client, a scope the client is not registered for.
+    const deviceAuth = (body: Record<string, string>) => fetch(`${issuer}/oauth2/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(body) });
+    assert.equal((await deviceAuth({ client_id: 'nobody', scope: 'read' })).status, 401);
+    const extra = await deviceAuth({ client_id: client.client_id, scope: 'read write' });
+    assert.equal(extra.status, 400);
+    assert.equal(((await extra.json()) as { error: string }).error, 'invalid_scope');
+  });
+
   describe('user codes are throttled against guessing', () => {
     /** A device challenge bound to a fresh cookie jar, and the login app's form for it. */
     async function openVerification() {
