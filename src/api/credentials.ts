@@ -68,8 +68,12 @@ function single(headers: Headers, name: string): string | undefined | null {
 }
 
 export interface CredentialChecker {
-  /** ok(undefined) for an anonymous request; err for a present but bad credential. `method`: for DPoP's htm. */
-  check(headers: Headers, method?: string): Promise<Result<Principal | undefined, CredentialError>>;
+  /**
+   * ok(undefined) for an anonymous request; err for a present but bad credential. `method`: for DPoP's htm.
+   * `recheck`: the credential of a connection whose DPoP proof was verified when it opened (subscriptions,
+   * issue 13): the token's state is checked again, its proof (single use) is not.
+   */
+  check(headers: Headers, method?: string, options?: { recheck?: boolean }): Promise<Result<Principal | undefined, CredentialError>>;
   close(): Promise<void>;
 }
 
@@ -105,12 +109,13 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
   }
 
   /** RFC 9449 section 7: a bound token needs a proof by its key; a token sent with the DPoP scheme must be bound. */
-  async function proven(token: string, principal: Principal, dpopScheme: boolean, proof: string | undefined | null, method: string): Promise<Result<Principal, CredentialError>> {
+  async function proven(token: string, principal: Principal, dpopScheme: boolean, proof: string | undefined | null, method: string, recheck: boolean): Promise<Result<Principal, CredentialError>> {
     const refuse = (error: CredentialError['error'], description: string): Result<never, CredentialError> => err({ error, description, scheme: 'DPoP' });
     if (!principal.jkt) return dpopScheme ? refuse('invalid_token', 'The access token is not DPoP-bound: send it as Oauth2-Token') : ok(principal);
     if (!deps.dpop) return refuse('invalid_token', 'DPoP-bound tokens are not accepted here');
     if (proof === null) return refuse('invalid_dpop_proof', 'Send exactly one DPoP header');
     if (proof === undefined) return refuse('invalid_token', 'The access token is DPoP-bound: send a DPoP proof with it');
+    if (recheck) return ok(principal);
     const checked = await deps.dpop.verify({ proof: proof.trim(), method, url: deps.dpop.url, accessToken: token, jkt: principal.jkt });
     return checked.ok ? ok(principal) : refuse(checked.error.error, checked.error.description);
   }
@@ -139,7 +144,7 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
   }
 
   return {
-    async check(headers, method = 'POST') {
+    async check(headers, method = 'POST', options = {}) {
       const oauthToken = single(headers, 'oauth2-token');
       const key = single(headers, 'x-api-key');
       const authorization = single(headers, 'authorization');
@@ -153,7 +158,7 @@ export async function createCredentialChecker(deps: CredentialCheckerDeps): Prom
         const token = dpopScheme ? dpopScheme[1]! : value;
         const principal = await oauth2(token);
         if (!principal.ok) return dpopScheme ? err({ ...principal.error, scheme: 'DPoP' }) : principal;
-        return proven(token, principal.value, Boolean(dpopScheme), single(headers, 'dpop'), method);
+        return proven(token, principal.value, Boolean(dpopScheme), single(headers, 'dpop'), method, options.recheck === true);
       }
       if (key !== undefined) return apiKey(value);
       const bearer = /^Bearer\s+(\S+)$/i.exec(value);

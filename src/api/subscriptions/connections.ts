@@ -58,7 +58,7 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
     running = true;
     try {
       for (const [key, entry] of [...byCredential]) {
-        const checked = await options.credentials.check(entry.headers).catch((error: unknown) => {
+        const checked = await options.credentials.check(entry.headers, 'GET', { recheck: true }).catch((error: unknown) => {
           options.onError?.(error);
           return undefined;
         });

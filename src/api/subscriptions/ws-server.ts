@@ -4,7 +4,8 @@
 // - Credentials as over HTTP, through the same checker: Oauth2-Token, X-API-KEY or Authorization from the
 //   connection_init payload (keys in any case, as Blink's clients send them), else from the upgrade
 //   request's headers. A bad one closes the socket with 4401 Unauthorized; none is anonymous (public
-//   subscriptions only: the resolvers ask for the scope they need, as for queries).
+//   subscriptions only: the resolvers ask for the scope they need, as for queries). A DPoP-bound token
+//   comes with its proof (htm GET) under the `DPoP` key or header; the periodic re-check does not reuse it.
 // - Limits: connections per credential and per client address, subscriptions per connection, the
 //   connection_init timeout (4408), WebSocket ping/pong (no pong: the socket is dropped), the largest
 //   message (1009). Bad frames get graphql-ws's protocol closes (4400, 4409, 4429…), never a crash.
@@ -124,7 +125,7 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
         const connection = connections.get(socket);
         if (!connection) return false;
         const headers = credentialHeaders(ctx.connectionParams, ctx.extra.request);
-        const checked = await deps.credentials.check(headers).catch(() => undefined);
+        const checked = await deps.credentials.check(headers, 'GET').catch(() => undefined);
         if (!checked || (!checked.ok && checked.error.error === 'temporarily_unavailable')) {
           socket.close(1013, 'Try again later');
           return false;
