@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // Layering (issue 12): a module's services/ (storage, adapters) and app/ (use cases) are its own; other modules
 // go through its face (e.g. identity/identity-service.ts, wallet/wallet-service.ts) or domain/. The
 // composition root src/main/ wires modules, so it may import anything.
-const MODULES = ['auth', 'identity', 'wallet', 'api-keys', 'api', 'portal', 'login-ui', 'hydra-port', 'clients-as-code', 'cli', 'main', 'config', 'db', 'shared', 'web', 'observability'];
+const MODULES = ['auth', 'identity', 'wallet', 'api-keys', 'api', 'portal', 'login-ui', 'hydra-port', 'clients-as-code', 'cli', 'main', 'config', 'db', 'shared', 'web', 'observability', 'webhooks'];
 const layeringZones = MODULES.filter((m) => m !== 'main').map((m) => ({
   target: `./src/!(${m}|main)/**`,
   from: [`./src/${m}/services`, `./src/${m}/app`],

@@ -7,6 +7,7 @@ import type { IdentityService } from '../identity/identity-service.ts';
 import { createLimit } from '../shared/limits/limit.ts';
 import type { Logger } from '../shared/logger.ts';
 import { buildWalletDeps, createWalletService, walletError, type CreateInvoiceInput, type WalletDeps } from '../wallet/wallet-service.ts';
+import { createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { ApiServices } from './graphql/context.ts';
 import { createWalletEventHub } from './subscriptions/wallet-event-hub.ts';
 
@@ -17,6 +18,8 @@ export interface ApiServicesDeps {
   logger?: Logger | undefined;
   /** Overrides of the wallet's ports (price provider, Lightning backend). */
   wallet?: Partial<WalletDeps> | undefined;
+  /** The process's webhooks face (issue 14); else one without a delivery worker. */
+  webhooks?: WebhooksService | undefined;
 }
 
 /**
@@ -48,6 +51,9 @@ export function buildApiServices(deps: ApiServicesDeps): ApiServices {
       revoke: (userId, id) => revokeApiKey(db, userId, id),
     },
     admitRecipientInvoice: recipientInvoiceLimit(db, config.recipientInvoiceLimit),
+    webhooks:
+      deps.webhooks ??
+      createWebhooksService({ db, secrets: config.secrets.system, settings: config.webhooks, appAuthorized: async () => false, runWorker: false, logger: deps.logger }),
     events: createWalletEventHub({
       db,
       priceCents: () => wallet.priceCents(),

@@ -22,6 +22,7 @@ import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 import { addHsts } from '../web/security-headers.ts';
+import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface ApiServerDeps {
   config: Config;
@@ -33,6 +34,8 @@ export interface ApiServerDeps {
   wallet?: Partial<WalletDeps>;
   /** Bench only: skip credential checks and act as this principal. Refused when NODE_ENV=production. */
   unsafeFixedPrincipal?: ApiContext['principal'];
+  /** The process's webhooks face (issue 14; the composition root shares it with the portal); else one without a worker. */
+  webhooks?: WebhooksService;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
@@ -43,7 +46,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger | undefined, bodyLimit: 100 * 1024, trustProxy: fastifyTrustProxy(config.trustProxy) });
   registerServerPlugins(app, { service: 'api', maxBodyBytes: 100 * 1024, db, rateLimits: config.rateLimits });
   addHsts(app, config.hsts);
-  const services = buildApiServices({ config, db, identity: deps.identity, logger: deps.logger, wallet: deps.wallet });
+  const services = buildApiServices({ config, db, identity: deps.identity, logger: deps.logger, wallet: deps.wallet, webhooks: deps.webhooks });
   const schema = buildWalletSchema();
   const dpop = apiDpop(config, db);
   const credentials = await createCredentialChecker({ db, hydra: deps.hydra, identity: deps.identity, cacheTtlSeconds: Math.min(config.cacheTtlSeconds, CREDENTIAL_CACHE_SECONDS), dpop });

@@ -26,6 +26,16 @@ const duration = z.string().transform((value, ctx) => {
 });
 const url = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const secret = z.string().min(32, 'must be at least 32 characters');
+// A duration in milliseconds: "250ms", or anything `duration` takes ("30s", "24h").
+const millis = z.string().transform((value, ctx) => {
+  const ms = /^\s*(\d+)ms\s*$/.exec(value);
+  const seconds = ms ? undefined : parseDuration(value);
+  if (!ms && seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a duration like 250ms, 30s, 10m or 24h: ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms ? Number(ms[1]) : seconds! * 1000;
+});
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -160,6 +170,21 @@ const envSchema = z.object({
   BRAND_SUPPORT_URL: url.optional(),
   BRAND_SUPPORT_EMAIL: z.email().optional(),
   THEME_DIR: z.string().min(1).optional(),
+  // Issue 14, webhooks: retry backoff base (doubling, capped at 128 × base, jittered) for at least
+  // WEBHOOK_RETRY_WINDOW, then failed; connect and total timeouts; bytes of a response read; endpoints
+  // per account; test events and replays per account per minute; concurrent deliveries of this process's
+  // worker (0: no worker here) and its poll interval. Durations take ms too ("250ms").
+  // WEBHOOK_ALLOW_LOOPBACK (http://127.0.0.1 targets): default on outside production, refused in production.
+  WEBHOOK_RETRY_BASE: millis.default(30_000),
+  WEBHOOK_RETRY_WINDOW: millis.default(24 * 3600_000),
+  WEBHOOK_CONNECT_TIMEOUT: millis.pipe(z.number().min(1)).default(3_000),
+  WEBHOOK_TIMEOUT: millis.pipe(z.number().min(1)).default(10_000),
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).default(64 * 1024),
+  WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).default(10),
+  WEBHOOK_MANUAL_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(8),
+  WEBHOOK_POLL_INTERVAL: millis.pipe(z.number().min(1)).default(1_000),
+  WEBHOOK_ALLOW_LOOPBACK: bool.optional(),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -252,6 +277,19 @@ export interface Config {
     readonly supportEmail: string | undefined;
     readonly themeDir: string | undefined;
   };
+  /** Issue 14: webhook delivery (WEBHOOK_*); times in milliseconds. */
+  readonly webhooks: {
+    readonly allowLoopback: boolean;
+    readonly baseMs: number;
+    readonly windowMs: number;
+    readonly connectTimeoutMs: number;
+    readonly totalTimeoutMs: number;
+    readonly maxResponseBytes: number;
+    readonly maxEndpointsPerAccount: number;
+    readonly manualPerMinute: number;
+    readonly concurrency: number;
+    readonly pollIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -312,7 +350,11 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
   const adminApi = adminApiCredentials(e);
   const exposed = adminExposureProblem(e.SERVE_ADMIN_HOST, e.LIGHTGATE_SERVICES.includes('auth'), adminApi);
   const weakAdminToken = production && e.ADMIN_API_TOKEN ? secretWeakness(e.ADMIN_API_TOKEN) : undefined;
-  const adminProblems = [exposed, weakAdminToken && `ADMIN_API_TOKEN: too weak: ${weakAdminToken}`].filter(Boolean);
+  const adminProblems = [
+    exposed,
+    weakAdminToken && `ADMIN_API_TOKEN: too weak: ${weakAdminToken}`,
+    production && e.WEBHOOK_ALLOW_LOOPBACK && 'WEBHOOK_ALLOW_LOOPBACK: cannot be true in production (webhooks must not reach this machine)',
+  ].filter(Boolean);
   if (adminProblems.length) throw new ConfigError(`invalid configuration:\n${adminProblems.map((p) => `  ${p}`).join('\n')}`);
   const dataDir = resolve(e.LIGHTGATE_DATA_DIR);
   const generated = !e.SECRETS_SYSTEM || !e.SECRETS_COOKIE;
@@ -420,6 +462,18 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       supportUrl: e.BRAND_SUPPORT_URL,
       supportEmail: e.BRAND_SUPPORT_EMAIL,
       themeDir: e.THEME_DIR ? resolve(e.THEME_DIR) : undefined,
+    },
+    webhooks: {
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK ?? !production,
+      baseMs: e.WEBHOOK_RETRY_BASE,
+      windowMs: e.WEBHOOK_RETRY_WINDOW,
+      connectTimeoutMs: e.WEBHOOK_CONNECT_TIMEOUT,
+      totalTimeoutMs: e.WEBHOOK_TIMEOUT,
+      maxResponseBytes: e.WEBHOOK_MAX_RESPONSE_BYTES,
+      maxEndpointsPerAccount: e.WEBHOOK_MAX_ENDPOINTS,
+      manualPerMinute: e.WEBHOOK_MANUAL_PER_MINUTE,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
     },
   };
   return deepFreeze(config);

@@ -21,6 +21,7 @@ import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
 import { buildMetricsServer } from './metrics-server.ts';
+import { consentChecker, createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface Stack {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface Stack {
   /** The one port the other services use: HTTP when HYDRA_ADMIN_URL is set, else in-process. */
   readonly hydra: LightgatePort | undefined;
   readonly identity: IdentityService | undefined;
+  /** Callback endpoints and their delivery worker (issue 14): in processes running api or portal. */
+  readonly webhooks: WebhooksService | undefined;
   /** Base URLs of the servers actually listening, by name. */
   readonly listening: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
   let auth: AuthServer | undefined;
   let hydra: LightgatePort | undefined;
   let identity: IdentityService | undefined;
+  let webhooks: WebhooksService | undefined;
   try {
     if (config.services.includes('auth')) {
       auth = await createAuthServer({ config, db, logger });
@@ -94,8 +98,20 @@ export async function startStack(config: Config, options: { db?: Database; logge
         logger.warn('phone sign-in is off: no SMS sender is configured (set SMS_WEBHOOK_URL); /auth/phone/* answer phone_unavailable and the login page offers email only');
       }
     }
+    if (config.services.includes('api') || config.services.includes('portal')) {
+      // Every process running the API also delivers (WEBHOOK_CONCURRENCY=0 turns its worker off). An app's
+      // endpoint gets events only while the app still holds `read` on the account (its consent not revoked).
+      webhooks = createWebhooksService({
+        db,
+        secrets: config.secrets.system,
+        settings: config.webhooks,
+        runWorker: config.services.includes('api'),
+        logger,
+        appAuthorized: consentChecker(hydra),
+      });
+    }
     if (config.services.includes('api')) {
-      const apiApp = await buildApiServer({ config, db, hydra, identity: identity!, logger });
+      const apiApp = await buildApiServer({ config, db, hydra, identity: identity!, logger, webhooks });
       servers.push(apiApp);
       listening.api = await listen(apiApp, config.listen.api.host, config.listen.api.port);
     }
@@ -111,6 +127,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     }
   } catch (error) {
     await Promise.allSettled(servers.map((s) => s.close()));
+    await webhooks?.close();
     await auth?.close();
     unwatchPool();
     if (!options.db) await db.close();
@@ -131,10 +148,12 @@ export async function startStack(config: Config, options: { db?: Database; logge
     admin: auth?.hydra,
     hydra,
     identity,
+    webhooks,
     listening,
     async close() {
       clearInterval(purge);
       await Promise.allSettled(servers.map((s) => s.close()));
+      await webhooks?.close();
       await auth?.close();
       unwatchPool();
       if (!options.db) await db.close();

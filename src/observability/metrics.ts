@@ -80,6 +80,44 @@ export function watchDatabasePool(db: Database, label = 'main'): () => void {
   };
 }
 
+// Webhooks (issue 14): attempts by outcome, and the queue (pending deliveries + events not yet fanned out).
+const WEBHOOK_OUTCOMES = new Set(['success', 'retry', 'failed', 'disabled', 'refused', 'lost_lease']);
+const webhookDeliveries = counter('lightgate_webhook_deliveries_total', 'Webhook delivery attempts, by outcome (success, retry, failed, disabled, refused, lost_lease)', ['outcome']);
+
+export function recordWebhookDelivery(outcome: string): void {
+  webhookDeliveries.inc({ outcome: bounded(outcome, WEBHOOK_OUTCOMES) });
+}
+
+type QueueStats = { depth: number; oldestAgeSeconds: number };
+let webhookQueue: (() => Promise<QueueStats>) | undefined;
+let queueRead: { at: number; stats: Promise<QueueStats | undefined> } | undefined;
+const readQueue = (): Promise<QueueStats | undefined> => {
+  // Both gauges read one query per scrape.
+  if (!queueRead || Date.now() - queueRead.at > 500) queueRead = { at: Date.now(), stats: webhookQueue ? webhookQueue().catch(() => undefined) : Promise.resolve(undefined) };
+  return queueRead.stats;
+};
+const queueGauge = (name: string, help: string, pick: (s: QueueStats) => number) =>
+  new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      const stats = await readQueue();
+      if (stats) this.set(pick(stats));
+    },
+  });
+queueGauge('lightgate_webhook_queue_depth', 'Webhook deliveries pending plus wallet events not yet fanned out to endpoints', (s) => s.depth);
+queueGauge('lightgate_webhook_oldest_pending_age_seconds', 'Age of the oldest pending webhook delivery or undispatched wallet event (0 when none)', (s) => s.oldestAgeSeconds);
+
+/** Reports the webhook queue (read from the database at each scrape) until the returned function is called. */
+export function watchWebhookQueue(read: () => Promise<QueueStats>): () => void {
+  webhookQueue = read;
+  queueRead = undefined;
+  return () => {
+    if (webhookQueue === read) webhookQueue = undefined;
+  };
+}
+
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import type { Account, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
 import type { Principal } from '../credentials.ts';
+import type { EndpointOwner, WebhooksService } from '../../webhooks/webhooks-service.ts';
 import type { WalletEventHub } from '../subscriptions/wallet-event-hub.ts';
 import type { Scope } from '../scopes.ts';
 import { gqlError, valueOrThrow, type CodedError } from './error-map.ts';
@@ -27,6 +28,8 @@ export interface ApiServices {
   apiKeys: ApiKeysFace;
   /** Counts a public invoice against its recipient wallet (issue 19 #1); undefined when unlimited. */
   admitRecipientInvoice: CreateInvoiceInput['admit'];
+  /** Callback endpoints (issue 14): the process's webhooks face. */
+  webhooks: Pick<WebhooksService, 'add' | 'list' | 'remove' | 'rotateSecret'>;
   /** Wallet events and prices for the subscriptions (issue 13), one hub per process. */
   events: WalletEventHub;
   logger?: Logger | undefined;
@@ -102,6 +105,20 @@ export function walletsOf(ctx: ApiContext, account: Account): Promise<Wallet[]> 
 export async function caller(ctx: ApiContext, ...scopes: Scope[]): Promise<{ principal: Principal; account: Account }> {
   const principal = requireScope(ctx, ...scopes);
   return { principal, account: await accountOf(ctx, principal) };
+}
+
+/** Whose callback endpoints a caller manages (issue 14): its account, and its app for an OAuth token. */
+export function callbackOwner(ctx: ApiContext, account: Account): EndpointOwner {
+  const principal = requireScope(ctx, 'read');
+  if (principal.kind === 'oauth2' && !principal.clientId) throw gqlError('The token names no client', 'NOT_AUTHENTICATED');
+  return { accountId: account.id, clientId: principal.kind === 'oauth2' ? principal.clientId! : null };
+}
+
+/** A caller managing callback endpoints: `write`, and `read` since deliveries carry the account's data. */
+export async function callbackCaller(ctx: ApiContext): Promise<EndpointOwner> {
+  const principal = requireScope(ctx, 'write');
+  if (!principal.scopes.has('read')) throw gqlError("Callback endpoints receive the account's payments: this needs the 'read' scope as well as 'write'", 'INSUFFICIENT_SCOPE');
+  return callbackOwner(ctx, await accountOf(ctx, principal));
 }
 
 /** A first-party caller (see firstPartyPrincipal) with `write`, and its account. */

@@ -5,6 +5,7 @@
 import type { ResolverMap } from './context.ts';
 import * as accountMutations from './mutations/account.ts';
 import * as apiKeyMutations from './mutations/api-keys.ts';
+import * as callbackEndpointMutations from './mutations/callback-endpoints.ts';
 import * as invoiceMutations from './mutations/invoices.ts';
 import * as paymentMutations from './mutations/payments.ts';
 import * as totpMutations from './mutations/totp.ts';
@@ -18,6 +19,7 @@ import * as myUpdatesSubscriptions from './subscriptions/my-updates.ts';
 import * as priceSubscriptions from './subscriptions/prices.ts';
 import * as accountTypes from './types/account.ts';
 import * as apiKeyTypes from './types/api-keys.ts';
+import * as callbackEndpointTypes from './types/callback-endpoints.ts';
 import * as invoiceTypes from './types/invoices.ts';
 import * as limitTypes from './types/limits.ts';
 import * as paymentTypes from './types/payments.ts';
@@ -97,6 +99,7 @@ const areas: readonly Area[] = [
   invoiceTypes,
   limitTypes,
   apiKeyTypes,
+  callbackEndpointTypes,
   totpTypes,
   accountQueries,
   walletQueries,
@@ -106,6 +109,7 @@ const areas: readonly Area[] = [
   walletMutations,
   accountMutations,
   apiKeyMutations,
+  callbackEndpointMutations,
   totpMutations,
   invoiceSubscriptions,
   myUpdatesSubscriptions,

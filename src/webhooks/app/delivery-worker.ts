@@ -1,0 +1,137 @@
+// The delivery worker, one per process that runs it (any number of processes on one database):
+// 1. fan-out: outbox events not yet dispatched become one delivery per enabled endpoint of their account;
+// 2. delivery: due deliveries are leased (FOR UPDATE SKIP LOCKED, committed), signed and POSTed, and the
+//    result recorded by the lease holder only. A NOTIFY on `wallet_events` (or a local wake) starts a
+//    round at once; otherwise the worker polls, so missed notices (or CockroachDB, which has none) only
+//    delay. A round that fails on the database (an outage) is retried at the next poll: nothing is lost,
+//    the rows wait in the database.
+import type { Database } from '../../db/database.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { SecretBox } from '../../shared/secret-box.ts';
+import { recordWebhookDelivery } from '../../observability/metrics.ts';
+import { dispatchWalletEvents } from '../../wallet/wallet-service.ts';
+import { retryDelayMs } from '../domain/retry.ts';
+import { leaseMs, type WebhookSettings } from '../domain/settings.ts';
+import { claimDue, fanOut, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
+import { postJson } from '../services/safe-http.ts';
+import { signedHeaders } from '../services/signing.ts';
+
+export interface WorkerDeps {
+  db: Database;
+  box: SecretBox;
+  settings: WebhookSettings;
+  /** Does this app still hold `read` on this user's account (its consent not revoked)? */
+  appAuthorized(userId: string, clientId: string): Promise<boolean>;
+  logger?: Logger | undefined;
+}
+
+export interface DeliveryWorker {
+  /** Starts a round now (after a new delivery, or on NOTIFY). */
+  wake(): void;
+  /** One fan-out and delivery round; resolves to the number of rows it handled. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const FAN_OUT_BATCH = 200;
+
+export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {}): DeliveryWorker {
+  const { db, settings } = deps;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeUp: (() => void) | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  const authCache = new Map<string, { allowed: boolean; until: number }>();
+
+  async function authorized(d: ClaimedDelivery): Promise<boolean> {
+    if (d.clientId === null) return true;
+    if (d.userId === null) return false;
+    const key = `${d.userId}\n${d.clientId}`;
+    const cached = authCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.allowed;
+    const allowed = await deps.appAuthorized(d.userId, d.clientId);
+    if (authCache.size > 10_000) authCache.clear();
+    authCache.set(key, { allowed, until: Date.now() + 2000 });
+    return allowed;
+  }
+
+  async function attempt(d: ClaimedDelivery): Promise<void> {
+    const outcome = async (status: number | null, error: string, final = false) => {
+      const result = await recordFailure(db, d, { status, error, delayMs: retryDelayMs(settings, d.attempts), windowMs: settings.windowMs, final });
+      recordWebhookDelivery(result === 'retry' ? 'retry' : result === 'lost-lease' ? 'lost_lease' : final ? 'refused' : result);
+    };
+    if (!(await authorized(d))) return outcome(null, 'the app that registered this endpoint no longer holds read access to the account', true);
+    const secret = deps.box.open(d.sealedSecret);
+    if (!secret) return outcome(null, 'the signing secret cannot be opened (SECRETS_SYSTEM changed?)');
+    const body = JSON.stringify(d.payload);
+    const sent = await postJson(new URL(d.url), signedHeaders(secret, d.messageId, new Date(), body), body, settings);
+    if (sent.kind === 'response' && sent.status >= 200 && sent.status < 300) {
+      await recordSuccess(db, d, sent.status);
+      recordWebhookDelivery('success');
+    } else if (sent.kind === 'response') {
+      await outcome(sent.status, sent.status >= 300 && sent.status < 400 ? 'redirects are not followed' : `HTTP ${sent.status}`);
+    } else {
+      await outcome(null, sent.kind === 'refused' ? `refused: ${sent.reason}` : sent.reason);
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const dispatched = await dispatchWalletEvents(db, FAN_OUT_BATCH, async (tx, events) => {
+      await fanOut(
+        tx,
+        events.map((e) => ({ id: e.id, accountId: e.accountId, type: e.type, body: JSON.stringify({ type: e.type, timestamp: e.createdAt.toISOString(), data: e.data }) })),
+      );
+    });
+    const claimed = await claimDue(db, settings.concurrency, leaseMs(settings));
+    await Promise.all(
+      claimed.map((d) =>
+        attempt(d).catch((error: unknown) => deps.logger?.warn({ err: error, delivery: d.id }, 'webhook delivery round failed; the lease expires and it is tried again')),
+      ),
+    );
+    return dispatched + claimed.length;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let handled = 0;
+      try {
+        handled = await runOnce();
+      } catch (error) {
+        deps.logger?.warn({ err: error }, 'webhook worker round failed; retrying at the next poll');
+      }
+      if (stopped) break;
+      if (handled > 0) continue;
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        timer = setTimeout(resolve, settings.pollIntervalMs);
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  const wake = () => {
+    if (timer) clearTimeout(timer);
+    wakeUp?.();
+  };
+  let running: Promise<void> = Promise.resolve();
+  if (autoStart && settings.concurrency > 0) {
+    void db
+      .listen('wallet_events', wake)
+      .then(async (u) => {
+        if (stopped) await u();
+        else unlisten = u;
+      })
+      .catch(() => undefined);
+    running = loop();
+  }
+  return {
+    wake,
+    runOnce,
+    async stop() {
+      stopped = true;
+      wake();
+      await running;
+      await unlisten?.().catch(() => undefined);
+    },
+  };
+}
