@@ -138,7 +138,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
     assert.equal(await dev.locator('#client-secret').count(), 0, 'the secret is shown only once');
     await dev.getByRole('link', { name: 'Integration guide' }).click();
     await dev.getByRole('heading', { name: 'Integrate Lightning Tips' }).waitFor();
-    assert.match(await dev.locator('#nextauth-snippet').innerText(), new RegExp(`clientId: "${id}"`));
+    assert.match(await dev.locator('#nextauth-snippet').innerText(), new RegExp(`CLIENT_ID: "${id}"`));
     const curl = await dev.locator('#curl-snippet').innerText();
     assert.ok(curl.includes(`${h.t.urls.api}/graphql`) && curl.includes("-H 'Oauth2-Token: "));
     await shot(dev, '09-integration');

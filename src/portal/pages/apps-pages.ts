@@ -4,6 +4,7 @@ import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
 import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors } from '../domain/application.ts';
 import { choices, input, textarea } from './form.ts';
+import { nextAuthSnippet } from './nextauth-snippet.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
 export const SCOPE_LABELS: Record<Scope, string> = {
@@ -163,26 +164,7 @@ export interface IntegrationUrls {
 export function integrationBody(o: { app: Application; urls: IntegrationUrls }): SafeHtml {
   const { app, urls } = o;
   const scope = ['openid', ...app.scopes].join(' ');
-  const confidential = isConfidential(app.authMethod);
-  const nextAuth = `// auth.ts (Auth.js / NextAuth v5)
-import NextAuth from "next-auth";
-
-export const { handlers, auth, signIn, signOut } = NextAuth({
-  providers: [
-    {
-      id: "lightgate",
-      name: "Lightgate",
-      type: "oidc",
-      issuer: "${urls.issuer}",
-      wellKnown: "${urls.discovery}",
-      clientId: "${app.clientId}",
-${confidential ? `      clientSecret: process.env.LIGHTGATE_CLIENT_SECRET,\n      client: { token_endpoint_auth_method: "${app.authMethod}" },` : '      client: { token_endpoint_auth_method: "none" },'}
-      authorization: { params: { scope: "${scope}" } },
-      checks: ["pkce", "state", "nonce"],
-    },
-  ],
-});
-// Callback URL to register: https://<your app>/api/auth/callback/lightgate`;
+  const nextAuth = nextAuthSnippet(app, urls);
   const curl = `curl -X POST '${urls.api}/graphql' \\
   -H 'Content-Type: application/json' \\
   -H 'Oauth2-Token: <access token from ${urls.token}>' \\
