@@ -199,6 +199,11 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.equal((await fetch(`${issuer}/oauth2/device/verify?login_verifier=forged`, { redirect: 'manual' })).status, 403);
     // The login app's page: a challenge is required, and its form needs its CSRF token.
     assert.equal((await fetch(`${s.urls.ui}/device`)).status, 400);
+    // In the person's language (the login app's English and Spanish).
+    const spanish = await fetch(`${s.urls.ui}/device?device_challenge=c&user_code=%3Cb%3E`, { headers: { 'accept-language': 'es' } });
+    const page = await spanish.text();
+    assert.match(page, /Código que muestra el dispositivo/);
+    assert.ok(!page.includes('<b>') && page.includes('&lt;b&gt;'), 'the code from the URL is escaped');
     const noCsrf = await fetch(`${s.urls.ui}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ device_challenge: 'c', user_code: 'BBBB-BBBB' }) });
     assert.equal(noCsrf.status, 403);
     // Hydra's admin call: strict body, a challenge and a code are required, an unknown challenge is 404.

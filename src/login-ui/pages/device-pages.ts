@@ -3,18 +3,19 @@
 import { field, hidden } from '../../web/components.ts';
 import { html } from '../../web/html.ts';
 import { renderPage } from '../../web/layout.ts';
+import { td } from '../device-messages.ts';
 import { csrfInput, type FormContext } from './common.ts';
 
 export function renderDeviceCodePage(o: { form: FormContext; challenge: string; userCode: string; error?: string }): string {
   return renderPage({
-    title: 'Sign in a device',
+    title: td('device.title'),
     body: html`<section class="card" aria-labelledby="title">
-<h1 id="title">Sign in a device</h1>
-<p class="lead">Enter the code your terminal or app shows. Only continue if you started the sign-in on that device yourself.</p>
+<h1 id="title">${td('device.title')}</h1>
+<p class="lead">${td('device.lead')}</p>
 <form method="post" action="/device">
 ${csrfInput(o.form)}${hidden('device_challenge', o.challenge)}
-${field({ id: 'user_code', name: 'user_code', label: 'Code shown on the device', hint: 'Eight letters, like BCDF-GHJK', value: o.userCode, error: o.error, autocomplete: 'off', maxlength: 16, autofocus: !o.userCode, className: 'code' })}
-<div class="actions"><button type="submit" class="button primary">Continue</button></div>
+${field({ id: 'user_code', name: 'user_code', label: td('device.code'), hint: td('device.hint'), value: o.userCode, error: o.error, autocomplete: 'off', maxlength: 16, autofocus: !o.userCode, className: 'code' })}
+<div class="actions"><button type="submit" class="button primary">${td('device.continue')}</button></div>
 </form>
 </section>`,
   });
@@ -22,10 +23,10 @@ ${field({ id: 'user_code', name: 'user_code', label: 'Code shown on the device',
 
 export function renderDeviceDonePage(): string {
   return renderPage({
-    title: 'Device signed in',
+    title: td('device.doneTitle'),
     body: html`<section class="card" aria-labelledby="title">
-<h1 id="title">Your device is signed in</h1>
-<p class="lead">You can close this page and go back to your device.</p>
+<h1 id="title">${td('device.doneHeading')}</h1>
+<p class="lead">${td('device.done')}</p>
 </section>`,
   });
 }

@@ -5,11 +5,13 @@
 // with TRUST_PROXY) here, and per challenge and over all challenges by the authorization server.
 import type { FastifyInstance } from 'fastify';
 import type { Limit } from '../../shared/limits/limit.ts';
+import { t } from '../messages.ts';
 import { addressKey } from '../../shared/limits/client-address.ts';
+import { td } from '../device-messages.ts';
 import { renderDeviceCodePage, renderDeviceDonePage } from '../pages/device-pages.ts';
 import { challengeOf, csrfRejected, fields, formContext, missingChallenge, pathWith, seeOther, sendError, sendHtml, str, type UiContext } from './support.ts';
 
-const restart = (ctx: UiContext) => ({ href: `${ctx.config.urls.issuer}/oauth2/device/verify`, label: 'Start again' });
+const restart = (ctx: UiContext) => ({ href: `${ctx.config.urls.issuer}/oauth2/device/verify`, label: td('device.restart') });
 
 export function registerDeviceRoutes(app: FastifyInstance, ctx: UiContext, addressLimit: Limit | undefined): void {
   const { hydra, csrf } = ctx;
@@ -29,7 +31,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: UiContext, addre
     if (!csrf.verify(request, body[csrf.field])) return csrfRejected(reply, pathWith('/device', 'device_challenge', challenge));
     const userCode = str(body.user_code).slice(0, 64);
     const again = (error: string) => sendHtml(reply, renderDeviceCodePage({ form: formContext(ctx, request, reply), challenge, userCode, error }), 400);
-    if (!userCode.trim()) return again('Enter the code shown on your device.');
+    if (!userCode.trim()) return again(td('device.empty'));
     if (addressLimit) {
       const hit = await addressLimit.hit(addressKey(request.ip));
       if (!hit.allowed) return tooMany(hit.retryAfter);
@@ -37,16 +39,16 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: UiContext, addre
     const accepted = await hydra.acceptUserCodeRequest(challenge, { user_code: userCode });
     if (accepted.ok) return seeOther(reply, accepted.value.redirect_to);
     const { status } = accepted.error;
-    if (status === 400) return again('That code did not work. Check the code on your device and try again.');
+    if (status === 400) return again(td('device.wrong'));
     if (status === 429) return tooMany(60);
     if (status === 404 || status === 410) {
-      return sendError(reply, { status: 404, title: 'This device sign-in has expired', message: 'Open the sign-in address shown on your device again.', action: restart(ctx) });
+      return sendError(reply, { status: 404, title: td('device.expiredTitle'), message: td('device.expired'), action: restart(ctx) });
     }
-    return sendError(reply, { status: 503, title: 'Sign-in is unavailable', message: 'We cannot reach the sign-in service right now. Please try again in a moment.' });
+    return sendError(reply, { status: 503, title: t('flow.unavailableTitle'), message: t('flow.unavailable') });
 
     function tooMany(retryAfter: number) {
       reply.header('retry-after', String(retryAfter));
-      return sendError(reply, { status: 429, title: 'Too many tries', message: 'Too many codes were tried. Wait a while, then start again from your device.', action: restart(ctx) });
+      return sendError(reply, { status: 429, title: td('device.tooManyTitle'), message: td('device.tooMany'), action: restart(ctx) });
     }
   });
 
