@@ -254,6 +254,7 @@ const ADMIN_ROUTES: [string, string][] = [
   ['PUT', '/admin/oauth2/auth/requests/consent/reject'],
   ['GET', '/admin/oauth2/auth/requests/logout'],
   ['PUT', '/admin/oauth2/auth/requests/logout/accept'],
+  ['PUT', '/admin/oauth2/auth/requests/device/accept'],
   ['GET', '/admin/oauth2/auth/sessions/consent'],
   ['DELETE', '/admin/oauth2/auth/sessions/consent'],
   ['DELETE', '/admin/oauth2/auth/sessions/login'],
