@@ -18,6 +18,7 @@ import { newRecoveryCodes, recoveryCodesLeft, signInWithRecoveryCode } from './a
 import { countLiveSessionsOf, insertActivity, listActivity, revokeSessionsOf } from './services/account-store.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
 import { supportedCountries, type SupportedCountry } from './domain/countries.ts';
+import { deleteEmail, initiateEmailRegistration, validateEmailRegistration } from './app/email-registration.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './domain/policy.ts';
 import { createIdentitySecretBox } from './services/crypto.ts';
@@ -98,6 +99,15 @@ export function createIdentityService(deps: IdentityDeps) {
 
     /** The countries whose numbers can sign in by phone, and how the codes travel (none when phone sign-in is off). */
     supportedCountries: (): SupportedCountry[] => supportedCountries(phoneEnabled),
+
+    /** Adds an email address to a signed-in user (Blink's userEmailRegistration*): a code to the address, then the code. */
+    initiateEmailRegistration: (input: { userId: UserId; email: unknown }): Out<{ emailRegistrationId: string }> => initiateEmailRegistration(ctx, input),
+    async validateEmailRegistration(input: { userId: UserId; emailRegistrationId: unknown; code: unknown }): Out<void> {
+      if (typeof input.emailRegistrationId !== 'string' || typeof input.code !== 'string') return err(identityError('invalid_request'));
+      return validateEmailRegistration(ctx, { userId: input.userId, emailRegistrationId: input.emailRegistrationId, code: input.code });
+    },
+    /** Removes the user's email address while a phone number remains to sign in with. */
+    deleteEmail: (userId: UserId): Out<void> => deleteEmail(ctx, userId),
 
     async requestEmailCode(input: { email: unknown; ip?: string }): Out<{ emailLoginId: string }> {
       const email = normalizeEmail(input.email);

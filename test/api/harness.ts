@@ -24,6 +24,8 @@ export interface Harness {
   identity: IdentityService;
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: GqlBody }>;
   signUp(email?: string): Promise<TestUser>;
+  /** The last one-time code the identity service sent to this address. */
+  lastCode(to: string): string | undefined;
   fund(walletId: string, amount: number): Promise<void>;
   /** A real access token from the auth server for this user, with exactly these granted scopes. */
   oauthToken(user: TestUser, scopes: string[]): Promise<string>;
@@ -73,6 +75,7 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     identity,
     gql,
     signUp: (email = uniqueEmail()) => signUpWithWallets(identity, db, email, (to) => codes.get(to)),
+    lastCode: (to) => codes.get(to),
     async fund(walletId, amount) {
       const funded = await fundWallet(db, { walletId, amount });
       assert.ok(funded.ok, JSON.stringify(funded));

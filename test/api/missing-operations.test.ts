@@ -196,6 +196,44 @@ describe('issue 13: the operations third-party apps use', () => {
     assert.equal(none.body.errors?.[0]?.extensions?.code, 'INVALID_INPUT');
   });
 
+  test('the email address: added with a code sent to it, removed while a phone remains; the account holder\'s session only', async () => {
+    const erin = await h.signUp();
+    const session = bearer(erin.session);
+    const run = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = session) => {
+      const res = await h.gql(query, variables, headers);
+      return (Object.values(res.body.data ?? {})[0] ?? { errors: res.body.errors?.map((e) => ({ code: e.extensions?.code })) }) as { errors: { code: string }[]; emailRegistrationId?: string; me?: { email: { address: string } | null } };
+    };
+    const DELETE = 'mutation { userEmailDelete { me { email { address } } errors { code message } } }';
+    const INITIATE = 'mutation($e: EmailAddress!) { userEmailRegistrationInitiate(input: { email: $e }) { emailRegistrationId errors { code } } }';
+    const VALIDATE = 'mutation($id: EmailRegistrationId!, $c: OneTimeAuthCode!) { userEmailRegistrationValidate(input: { emailRegistrationId: $id, code: $c }) { me { email { address verified } } errors { code } } }';
+    assert.equal((await run(DELETE)).errors[0]?.code, 'EMAIL_ONLY_ADDRESS', 'the only way to sign in stays');
+    assert.equal((await run(INITIATE, { e: 'second@example.com' })).errors[0]?.code, 'EMAIL_ALREADY_SET');
+    assert.equal((await run(DELETE, {}, oauth(await h.oauthToken(erin, ['read', 'write'])))).errors[0]?.code, 'FIRST_PARTY_ONLY');
+
+    await h.stack.database.db.query("UPDATE users SET phone = '+50370001234' WHERE id = $1", [erin.userId]);
+    const deleted = await run(DELETE);
+    assert.deepEqual(deleted, { me: { email: null }, errors: [] });
+    assert.equal((await run(DELETE)).errors[0]?.code, 'EMAIL_NOT_SET');
+
+    const started = await run(INITIATE, { e: ' Erin.New@Example.com ' });
+    assert.deepEqual(started.errors, []);
+    const code = h.lastCode('erin.new@example.com');
+    assert.match(code ?? '', /^\d{6}$/);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    assert.equal((await run(VALIDATE, { id: started.emailRegistrationId, c: wrong })).errors[0]?.code, 'CODE_INVALID');
+    // Another person's session cannot use it; nor can the code sign anyone in.
+    assert.equal((await run(VALIDATE, { id: started.emailRegistrationId, c: code }, bearer(bob.session))).errors[0]?.code, 'CODE_EXPIRED');
+    assert.equal((await h.identity.loginWithEmail({ emailLoginId: started.emailRegistrationId, code })).ok, false);
+    assert.deepEqual(await run(VALIDATE, { id: started.emailRegistrationId, c: code }), { me: { email: { address: 'erin.new@example.com', verified: true } }, errors: [] });
+    assert.equal((await run(VALIDATE, { id: started.emailRegistrationId, c: code })).errors[0]?.code, 'CODE_EXPIRED', 'once');
+
+    // An address another account signs in with: proving it does not move it.
+    await h.stack.database.db.query('UPDATE users SET email = NULL WHERE id = $1', [erin.userId]);
+    const taken = await run(INITIATE, { e: alice.email });
+    assert.equal((await run(VALIDATE, { id: taken.emailRegistrationId, c: h.lastCode(alice.email) })).errors[0]?.code, 'EMAIL_TAKEN');
+    assert.equal((await run(INITIATE, { e: 'not-an-email' })).errors[0]?.code, 'INVALID_EMAIL');
+  });
+
   test("the dashboard's fields: language, callbackPortalUrl, supportedCountries; no limits set is empty lists", async () => {
     const res = await h.gql('{ me { language defaultAccount { callbackPortalUrl limits { convert { totalLimit } internalSend { totalLimit } withdrawal { totalLimit } } } } }', {}, oauth(await h.oauthToken(alice, ['read'])));
     assert.deepEqual(res.body.data?.me, {

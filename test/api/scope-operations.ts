@@ -1,10 +1,12 @@
 // The operations of the wallet API, each with a builder for a valid call, shared by the scope tables
 // (scopes.test.ts: credential × scope; scopes-payloads.test.ts: mutation payloads × nested read data).
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createApiKey } from '../../src/api-keys/app/create-api-key.ts';
 import { generateApiKey } from '../../src/api-keys/domain/api-key.ts';
 import { ALL_SCOPES, type Scope } from '../../src/api/scopes.ts';
 import { Secret, TOTP } from 'otpauth';
+import { codeHash } from '../../src/identity/services/crypto.ts';
 import { createInvoice } from '../../src/wallet/app/create-invoice.ts';
 import { walletDeps } from '../wallet/helpers.ts';
 import { apiKey, type Harness, type TestUser } from './harness.ts';
@@ -250,9 +252,55 @@ export const OPERATIONS: Operation[] = [
       return { query: 'mutation { userTotpDelete { me { totpEnabled } errors { code } } }' };
     },
   },
+  // The account's email address: the account holder's session only. Each build sets the state the call needs to succeed.
+  {
+    name: 'userEmailDelete',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      await withAddresses(h, c.user, { email: true });
+      return { query: 'mutation { userEmailDelete { me { id } errors { code } } }' };
+    },
+  },
+  {
+    name: 'userEmailRegistrationInitiate',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      await withAddresses(h, c.user, { email: false });
+      return { query: 'mutation($e: EmailAddress!) { userEmailRegistrationInitiate(input: { email: $e }) { emailRegistrationId me { id } errors { code } } }', variables: { e: `new-${randomUUID()}@example.com` } };
+    },
+  },
+  {
+    name: 'userEmailRegistrationValidate',
+    need: 'write',
+    mutation: true,
+    firstPartyOnly: true,
+    build: async (h, c) => {
+      await withAddresses(h, c.user, { email: false });
+      const id = randomUUID();
+      await h.stack.database.db.query("INSERT INTO email_registrations (id, user_id, email, code_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, now() + interval '10 minutes', now())", [
+        id,
+        c.user.userId,
+        `new-${id}@example.com`,
+        codeHash(h.stack.config.secrets.system[0]!, id, '123456'),
+      ]);
+      return { query: 'mutation($id: EmailRegistrationId!) { userEmailRegistrationValidate(input: { emailRegistrationId: $id, code: "123456" }) { me { id } errors { code } } }', variables: { id } };
+    },
+  },
   // Last: it ends a session credential.
   { name: 'userLogout', need: 'write', mutation: true, build: async () => ({ query: 'mutation { userLogout(input: { deviceToken: "d" }) { success errors { code } } }' }) },
 ];
+
+/** The user with a phone number (so that the email may go) and with or without an email; per-user limits reset. */
+async function withAddresses(h: Harness, u: TestUser, want: { email: boolean }): Promise<void> {
+  const db = h.stack.database.db;
+  await db.query("UPDATE users SET phone = coalesce(phone, '+1' || lpad((floor(random() * 1e10))::bigint::text, 10, '1')) WHERE id = $1", [u.userId]);
+  await db.query(want.email ? 'UPDATE users SET email = coalesce(email, $2) WHERE id = $1' : 'UPDATE users SET email = NULL WHERE id = $1', want.email ? [u.userId, `back-${randomUUID()}@example.com`] : [u.userId]);
+  await db.query("DELETE FROM rate_limits WHERE key LIKE 'identity:email-reg%'");
+}
 
 export const allowed = (need: Need, scopes: ReadonlySet<Scope>): boolean =>
   need === 'public' || (need === 'read' && scopes.has('read')) || (need === 'receive' && (scopes.has('receive') || scopes.has('write'))) || (need === 'write' && scopes.has('write'));

@@ -90,6 +90,7 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     await receiver.waitFor(() => receiver.unique('/flaky').size === 1);
     const deliveries = await s.deliveries(owner, id);
     assert.ok(deliveries.ok);
+    await receiver.waitFor(() => true);
     const [d] = deliveries.value;
     for (let i = 0; i < 50 && d?.status !== 'succeeded'; i++) {
       await new Promise((r) => setTimeout(r, 50));

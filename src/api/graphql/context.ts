@@ -24,7 +24,7 @@ export interface ApiKeysFace {
 export interface ApiServices {
   config: Pick<Config, 'urls'>;
   wallet: WalletService;
-  identity: Pick<IdentityService, 'getUser' | 'logout' | 'initiateTotp' | 'confirmTotp' | 'disableTotp' | 'supportedCountries'>;
+  identity: Pick<IdentityService, 'getUser' | 'logout' | 'initiateTotp' | 'confirmTotp' | 'disableTotp' | 'supportedCountries' | 'initiateEmailRegistration' | 'validateEmailRegistration' | 'deleteEmail'>;
   apiKeys: ApiKeysFace;
   /** Counts a public invoice against its recipient wallet (issue 19 #1); undefined when unlimited. */
   admitRecipientInvoice: CreateInvoiceInput['admit'];

@@ -5,6 +5,7 @@
 import type { ResolverMap } from './context.ts';
 import * as accountMutations from './mutations/account.ts';
 import * as apiKeyMutations from './mutations/api-keys.ts';
+import * as emailMutations from './mutations/email.ts';
 import * as callbackEndpointMutations from './mutations/callback-endpoints.ts';
 import * as invoiceMutations from './mutations/invoices.ts';
 import * as paymentMutations from './mutations/payments.ts';
@@ -19,6 +20,7 @@ import * as myUpdatesSubscriptions from './subscriptions/my-updates.ts';
 import * as priceSubscriptions from './subscriptions/prices.ts';
 import * as accountTypes from './types/account.ts';
 import * as apiKeyTypes from './types/api-keys.ts';
+import * as emailTypes from './types/email.ts';
 import * as callbackEndpointTypes from './types/callback-endpoints.ts';
 import * as invoiceTypes from './types/invoices.ts';
 import * as limitTypes from './types/limits.ts';
@@ -101,6 +103,7 @@ const areas: readonly Area[] = [
   apiKeyTypes,
   callbackEndpointTypes,
   totpTypes,
+  emailTypes,
   accountQueries,
   walletQueries,
   invoiceQueries,
@@ -111,6 +114,7 @@ const areas: readonly Area[] = [
   apiKeyMutations,
   callbackEndpointMutations,
   totpMutations,
+  emailMutations,
   invoiceSubscriptions,
   myUpdatesSubscriptions,
   priceSubscriptions,

@@ -17,6 +17,10 @@ export type IdentityErrorCode =
   | 'session_invalid'
   | 'user_not_found'
   | 'phone_unavailable'
+  | 'email_already_set'
+  | 'email_taken'
+  | 'email_not_set'
+  | 'email_only_address'
   | 'recovery_code_invalid'
   | 'passkey_invalid'
   | 'passkey_not_found';
@@ -49,6 +53,10 @@ export const IDENTITY_ERROR_MESSAGES: Record<IdentityErrorCode, string> = {
   session_invalid: 'Your session has ended. Please sign in again.',
   user_not_found: 'No such user.',
   phone_unavailable: 'Sign-in by phone is not available here. Use your email address instead.',
+  email_already_set: 'Your account already has an email address. Remove it first to use another one.',
+  email_taken: 'This email address belongs to another account.',
+  email_not_set: 'Your account has no email address.',
+  email_only_address: 'This email address is how you sign in: add a phone number before removing it.',
   recovery_code_invalid: 'That recovery code is not right, or it was already used. Each code works once.',
   passkey_invalid: 'That passkey could not be checked. Try again, or sign in another way.',
   passkey_not_found: 'There is no such passkey on your account.',
