@@ -5,18 +5,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from '../portal/harness.ts';
-import { csrfToken, formBody } from '../support/forms.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshots, signInOnLoginPage, startCallbackServer, type CallbackServer } from '../support/browser.ts';
+import { formBody } from '../support/forms.ts';
+import { authorizationUrl } from '../support/tokens.ts';
+import { lastCode, uniqueEmail } from '../support/users.ts';
 
-const CALLBACK = 'http://127.0.0.1:9/cb';
+const shot = screenshots('dcr');
+
 
 describe('dynamic client registration (RFC 7591/7592) into review', () => {
   let h: PortalHarness;
   let issuer: string;
+  let browser: Browser;
+  let callback: CallbackServer;
+  let CALLBACK: string;
+  let kiosk: Record<string, unknown>;
   before(async () => {
-    h = await startPortalHarness({ env: { DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } });
+    [h, browser, callback] = await Promise.all([startPortalHarness({ env: { DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } }), launchBrowser(), startCallbackServer()]);
     issuer = h.t.urls.issuer;
+    CALLBACK = callback.url;
+    kiosk = { client_name: 'Kiosk Reg', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' };
   });
   after(async () => {
+    await browser?.close();
+    await callback?.close();
     await h?.close();
   });
 
@@ -42,7 +55,6 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
     for (const [k, v] of Object.entries({ client_id: id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid read', state: 'state-123456' })) url.searchParams.set(k, v);
     return fetch(url, { redirect: 'manual' });
   };
-  const kiosk = { client_name: 'Kiosk Reg', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' };
 
   test('discovery names the registration endpoint', async () => {
     const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
@@ -81,30 +93,39 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
     const device = await fetch(`${issuer}/oauth2/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ client_id: id!, client_secret: secret!, scope: 'read' }) });
     assert.equal(device.status, 401, 'nor a device authorization');
 
-    // The admin's review queue lists it; approving makes it work.
-    const session = await h.session(ADMIN_EMAIL);
-    const queue = await fetch(`${h.t.urls.portal}/admin`, { headers: { cookie: session } });
-    const html = await queue.text();
-    assert.match(html, /Registered through the API/);
-    assert.match(html, /Kiosk Reg/);
-    assert.match(html, new RegExp(id!));
-    const csrfCookie = queue.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('lg_portal_csrf='));
-    const approve = await fetch(`${h.t.urls.portal}/admin/registrations/${id}/approve`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: [session, csrfCookie].filter(Boolean).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-      body: formBody({ _csrf: csrfToken(html)! }),
-    });
-    assert.equal(approve.status, 303);
+    // The admin's review queue lists it (Chromium, the admin's portal session); approving makes it work.
+    const session = (await h.session(ADMIN_EMAIL)).split('=');
+    const admin = await browser.newContext();
+    admin.setDefaultTimeout(8000);
+    await admin.addCookies([{ name: session[0]!, value: session.slice(1).join('='), url: h.t.urls.portal }]);
+    const queue = await admin.newPage();
+    await queue.goto(`${h.t.urls.portal}/admin`);
+    await queue.getByRole('heading', { name: 'Registered through the API' }).waitFor();
+    assert.ok(await queue.getByText(id!).isVisible());
+    await shot(queue, 'dcr-review-queue');
+    await queue.getByRole('button', { name: 'Approve registration Kiosk Reg' }).click();
+    await queue.getByText('Kiosk Reg was approved.').waitFor();
+    await admin.close();
     const got = await h.t.stack.hydra!.getClient(id!);
     assert.ok(got.ok && got.value.status === 'active');
 
+    // Now the client works: client credentials, and a person's authorization code flow in the browser.
     const config = await oidc.discovery(new URL(issuer), id!, undefined, oidc.ClientSecretBasic(secret!), { execute: [oidc.allowInsecureRequests] });
-    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'read' });
-    assert.ok(tokens.access_token);
-    const started = await authorize(id!);
-    assert.equal(started.status, 303);
-    assert.equal(new URL(started.headers.get('location')!).origin, h.t.urls.ui);
+    assert.ok((await oidc.clientCredentialsGrant(config, { scope: 'read' })).access_token);
+    const flow = await authorizationUrl(config, 'openid read', { redirect_uri: CALLBACK });
+    const person = await browser.newContext();
+    person.setDefaultTimeout(8000);
+    const page = await person.newPage();
+    try {
+      await page.goto(flow.url.href);
+      await signInOnLoginPage(page, uniqueEmail(), (to) => lastCode(h.t.dataDir, to));
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('heading', { name: 'Back at the app' }).waitFor();
+    } finally {
+      await person.close();
+    }
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state, expectedNonce: flow.nonce });
+    assert.ok(tokens.access_token && tokens.claims()?.sub);
   });
 
   test('RFC 7592: read, update (back to review) and delete with the registration access token only', async () => {
