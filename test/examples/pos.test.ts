@@ -57,7 +57,7 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
     let client: { client_id: string; client_secret?: string | undefined } | undefined;
     if (register === 'client.tf') {
       const applied = await applyClientFile(h.stack.stack.listening.admin!, 'examples/pos/client.tf', ['--var', `pos_url=${url}`]);
-      client = applied.secrets['hydra_oauth2_client.pos'];
+      client = applied.secrets['hydra_oauth2_client.galoy_pay'];
       assert.ok(client?.client_secret, `the POS client was created with a secret:\n${applied.lines.join('\n')}`);
     } else {
       // A second POS beside the first: the same client settings, its own redirect URI.
@@ -132,9 +132,10 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
       // NextAuth sends the browser to the authorization server, which hands it to the login & consent app.
       await page.waitForURL((u) => u.origin === h.stack.urls.ui);
       assert.equal(new URL(page.url()).pathname, '/login');
-      assert.ok(await page.getByText('Lightgate POS').first().isVisible(), 'the login page names the POS');
+      assert.ok(await page.getByText('Blink POS').first().isVisible(), 'the login page names the POS (the guide\'s client)');
       // A first sign-in creates the wallet; the account has no username yet.
-      await signInThroughPages(page, h.stack.dataDir, email, 'pos-02');
+      // The guide's client skips the consent page.
+      await signInThroughPages(page, h.stack.dataDir, email, 'pos-02', { consent: false });
       await page.waitForURL((u) => u.origin === posUrl);
 
       await page.getByRole('heading', { name: 'Set a username first' }).waitFor();
@@ -211,22 +212,28 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
   /** What NextAuth may keep in the browser's session cookie: who, when, and the id of the server-side token record. */
   const COOKIE_CLAIMS = new Set(['sub', 'name', 'email', 'picture', 'sid', 'iat', 'exp', 'jti', 'error']);
 
-  test('issue 19 #16: the browser session carries no token: /api/auth/session and the cookies hold only a session id', { timeout: 60_000 }, async () => {
-    const email = `no-token-${Date.now()}@example.com`;
-    await withPage('no-token', async (page, context) => {
+  test("the session is the guide's (sub, accessToken, userData); no refresh token reaches the browser; sign-out revokes the token", { timeout: 60_000 }, async () => {
+    const email = `session-${Date.now()}@example.com`;
+    await withPage('session', async (page, context) => {
       await page.goto(posUrl);
       await page.getByRole('button', { name: 'Sign in with Blink' }).click();
       await page.waitForURL((u) => u.origin === h.stack.urls.ui);
-      await signInThroughPages(page, h.stack.dataDir, email);
+      await signInThroughPages(page, h.stack.dataDir, email, undefined, { consent: false });
       await page.waitForURL((u) => u.origin === posUrl);
       await page.getByRole('heading', { name: 'Set a username first' }).waitFor();
 
       const res = await page.request.get(`${posUrl}/api/auth/session`);
       assert.equal(res.status(), 200);
-      const session = (await res.json()) as Record<string, unknown>;
-      assert.ok(session.merchant, 'the session still shows the merchant');
+      const session = (await res.json()) as { sub?: string; accessToken?: string; userData?: { me?: { id: string } }; merchant?: unknown };
+      // What the guide's session callback sets: the user id, the access token and the wallet API's `me`.
+      const account = await h.accountOf(email);
+      assert.equal(session.sub, account.userId, 'session.sub is the user');
+      assert.ok(session.userData?.me?.id, `session.userData is the wallet API's me: ${JSON.stringify(session)}`);
+      assert.ok(session.merchant, 'and the merchant the page shows');
+      const me = async () => ((await h.gql('{ me { id } }', {}, { 'Oauth2-Token': session.accessToken ?? '' })).body.data as { me?: { id: string } } | undefined)?.me?.id;
+      assert.equal(await me(), session.userData.me.id, 'session.accessToken works on the wallet API');
       const text = JSON.stringify(session);
-      for (const field of ['accessToken', 'access_token', 'refreshToken', 'refresh_token', 'expiresAt']) assert.ok(!text.includes(field), `no ${field} in ${text}`);
+      for (const field of ['refreshToken', 'refresh_token']) assert.ok(!text.includes(field), `no ${field} in ${text}`);
 
       const claims = await sessionCookie(context, posUrl);
       assert.deepEqual(Object.keys(claims).filter((k) => !COOKIE_CLAIMS.has(k)), [], `cookie claims: ${JSON.stringify(claims)}`);
@@ -234,15 +241,22 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
       for (const cookie of await context.cookies(posUrl)) {
         if (cookie.name !== 'next-auth.session-token') assert.ok(cookie.value.length < 200, `${cookie.name} is small`);
       }
-      // The server-side token still works for the invoice route.
+      // The server-side token works for the invoice route.
       assert.equal((await page.request.post(`${posUrl}/api/invoice`, { data: { amount: 100 } })).status(), 403, 'signed in (no username yet)');
 
-      // Signing out forgets the server-side tokens: the old cookie no longer works.
+      // Signing out revokes the token and forgets it: the old cookie and the session's token no longer work.
       const cookie = (await context.cookies(posUrl)).find((c) => c.name === 'next-auth.session-token')!;
       const csrf = ((await (await page.request.get(`${posUrl}/api/auth/csrf`)).json()) as { csrfToken: string }).csrfToken;
       await page.request.post(`${posUrl}/api/auth/signout`, { form: { csrfToken: csrf, json: 'true' } });
       const replay = await fetch(`${posUrl}/api/invoice`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `next-auth.session-token=${cookie.value}` }, body: JSON.stringify({ amount: 100 }) });
       assert.equal(replay.status, 401, 'a copied session cookie is dead after sign-out');
+      // The API caches introspection for CACHE_TTL (2 s by default).
+      let revoked = false;
+      for (let i = 0; i < 20 && !revoked; i++) {
+        revoked = (await me()) === undefined;
+        if (!revoked) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(revoked, 'the access token was revoked at sign-out');
     });
   });
 

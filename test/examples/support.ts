@@ -14,9 +14,10 @@ export const ROOT = process.cwd();
 /** Screenshots into test-artifacts/examples/. */
 export const shot = screenshots('examples');
 
-/** On the login page: email, the code from the outbox, then Allow on the consent page. */
-export async function signInThroughPages(page: Page, dataDir: string, email: string, shots?: string): Promise<void> {
+/** On the login page: email, the code from the outbox, then Allow on the consent page (unless the client skips consent). */
+export async function signInThroughPages(page: Page, dataDir: string, email: string, shots?: string, { consent = true }: { consent?: boolean } = {}): Promise<void> {
   await signInOnLoginPage(page, email, (to) => lastCode(dataDir, to), { atPage: async () => (shots ? shot(page, `${shots}-login`) : undefined) });
+  if (!consent) return;
   await page.getByRole('button', { name: 'Allow' }).waitFor();
   if (shots) await shot(page, `${shots}-consent`);
   await page.getByRole('button', { name: 'Allow' }).click();

@@ -1,10 +1,12 @@
 // NextAuth (v4) with the Blink provider exactly as in Blink's OAuth2 guide, pointed at Lightgate: the same
-// Hydra discovery document, scope "read", no ID token, PKCE and state. The access and refresh tokens stay on
-// the server (lib/token-store.ts): the JWT cookie holds only a session id, and the session the browser reads
-// holds the merchant, never a token (issue 19 #16). The session callback reads the merchant from the wallet API.
+// Hydra discovery document, scope "read", no ID token; PKCE and state on top. The session has what the guide's
+// session callback puts there: `sub`, `accessToken` and `userData` (the wallet API's `me`, read with the token).
+// The refresh token never leaves the server (lib/token-store.ts: the JWT cookie holds only a session id), and
+// signing out revokes the tokens at the authorization server, so a copied session is worth nothing afterwards.
 import type { NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
-import { fetchMerchant, type Merchant } from "./blink";
+import type { Merchant } from "./blink";
+import { fetchUserData, merchantOf, type UserData } from "./user-data";
 import { forgetTokens, isFresh, readTokens, refreshOnce, saveTokens, type StoredTokens } from "./token-store";
 
 const HYDRA_PUBLIC = process.env.HYDRA_PUBLIC ?? "http://localhost:4444";
@@ -16,30 +18,59 @@ interface BlinkToken extends JWT {
 }
 
 export interface PosSession extends Session {
+  /** The guide's three: the user id (the token's subject), the access token and the wallet API's `me`. */
+  sub?: string;
+  accessToken?: string;
+  userData?: UserData;
+  /** The merchant the page shows, from userData. */
   merchant?: Merchant;
   error?: "RefreshAccessTokenError" | "WalletUnavailable";
 }
 
-/** The token endpoint from the discovery document (cached: it does not change while the server runs). */
-let tokenEndpoint: Promise<string> | undefined;
-function discoverTokenEndpoint(): Promise<string> {
-  tokenEndpoint ??= fetch(`${HYDRA_PUBLIC}/.well-known/openid-configuration`)
-    .then((r) => r.json() as Promise<{ token_endpoint: string }>)
-    .then((d) => d.token_endpoint)
+interface Discovery {
+  token_endpoint: string;
+  revocation_endpoint?: string;
+}
+/** The discovery document (cached: it does not change while the server runs). */
+let discovery: Promise<Discovery> | undefined;
+function discover(): Promise<Discovery> {
+  discovery ??= fetch(`${HYDRA_PUBLIC}/.well-known/openid-configuration`)
+    .then((r) => r.json() as Promise<Discovery>)
     .catch((e: unknown) => {
-      tokenEndpoint = undefined;
+      discovery = undefined;
       throw e;
     });
-  return tokenEndpoint;
+  return discovery;
+}
+const discoverTokenEndpoint = async () => (await discover()).token_endpoint;
+
+const clientAuthorization = () => `Basic ${Buffer.from(`${encodeURIComponent(process.env.CLIENT_ID ?? "")}:${encodeURIComponent(process.env.CLIENT_SECRET ?? "")}`).toString("base64")}`;
+
+/** RFC 7009: revokes the session's tokens at the authorization server (sign-out), best effort. */
+async function revokeTokens(tokens: StoredTokens | undefined): Promise<void> {
+  if (!tokens) return;
+  try {
+    const endpoint = (await discover()).revocation_endpoint;
+    if (!endpoint) return;
+    for (const [token, hint] of [[tokens.refreshToken, "refresh_token"], [tokens.accessToken, "access_token"]] as const) {
+      if (!token) continue;
+      await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: clientAuthorization() },
+        body: new URLSearchParams({ token, token_type_hint: hint }),
+      });
+    }
+  } catch {
+    // The tokens are forgotten here anyway; they end when they expire.
+  }
 }
 
 /** Refresh grant (RFC 6749 section 6). The server rotates refresh tokens: keep the new one. */
 async function refreshAccessToken(tokens: StoredTokens): Promise<StoredTokens | undefined> {
   try {
-    const basic = Buffer.from(`${encodeURIComponent(process.env.CLIENT_ID ?? "")}:${encodeURIComponent(process.env.CLIENT_SECRET ?? "")}`).toString("base64");
     const response = await fetch(await discoverTokenEndpoint(), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: clientAuthorization() },
       body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refreshToken ?? "" }),
     });
     const refreshed = (await response.json()) as { access_token?: string; expires_in?: number; refresh_token?: string };
@@ -100,16 +131,27 @@ export const authOptions: NextAuthOptions = {
         return s;
       }
       const stored = readTokens(t.sid);
-      const merchant = stored ? await fetchMerchant(stored.accessToken) : undefined;
+      // The guide's session callback: a token and a subject, or the session is invalid.
+      if (!stored?.accessToken || !t.sub || typeof t.sub !== "string") throw new Error("Invalid token");
+      const res = await fetchUserData({ token: stored.accessToken });
+
+      if (!(res instanceof Error)) {
+        s.userData = res.data;
+      }
+      s.sub = t.sub;
+      s.accessToken = stored.accessToken;
+      const merchant = merchantOf(s.userData);
       if (merchant) s.merchant = merchant;
       else s.error = "WalletUnavailable";
       return s;
     },
   },
   events: {
-    // Signing out forgets the tokens: a copy of the old cookie is worth nothing.
+    // Signing out revokes the tokens and forgets them: a copy of the old cookie or session is worth nothing.
     async signOut({ token }) {
-      forgetTokens((token as BlinkToken | null)?.sid);
+      const sid = (token as BlinkToken | null)?.sid;
+      await revokeTokens(readTokens(sid));
+      forgetTokens(sid);
     },
   },
 };
