@@ -79,7 +79,7 @@ describe('login & consent app pages', () => {
     assert.match(res.body, /<label for="email">Email address<\/label>/);
     assert.match(res.body, /<html lang="en">/);
     // Issue 17: the kit's own script file only (countdowns, copy buttons): no inline script, nothing third-party.
-    assert.doesNotMatch(res.body, /<script(?! src="\/assets\/lightgate\.js" defer><\/script>)|https?:\/\/(?!127\.0\.0\.1)[a-z]/i, 'no inline scripts, no third-party assets');
+    assert.doesNotMatch(res.body, /<script(?! src="\/assets\/(?:lightgate|passkey)\.js" defer><\/script>)|https?:\/\/(?!127\.0\.0\.1)[a-z]/i, 'no inline scripts, no third-party assets');
     assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
 
     const css = await ui.inject({ method: 'GET', url: '/assets/lightgate.css' });

@@ -33,7 +33,7 @@ function parseCredential(value: unknown): unknown {
 }
 
 const keepHandle = (ctx: UiContext, reply: FastifyReply, handle: string) =>
-  reply.setCookie(HANDLE_COOKIE, handle, { path: '/login', httpOnly: true, sameSite: 'strict', secure: ctx.config.cookiesSecure, signed: true, maxAge: HANDLE_SECONDS });
+  reply.setCookie(HANDLE_COOKIE, handle, { path: '/login', httpOnly: true, sameSite: 'lax', secure: ctx.config.cookiesSecure, signed: true, maxAge: HANDLE_SECONDS });
 
 /** The address page's passkey options (JSON) for this login challenge; the handle goes into this browser's cookie. */
 export async function passkeySignInOptions(ctx: UiContext, reply: FastifyReply, challenge: string): Promise<string> {
