@@ -249,4 +249,46 @@ describe('@lightgate/sdk against a running stack', () => {
     assert.equal(errorCode(await publicApi.request('{ nope }')), 'bad_request');
     assert.equal(errorCode(await createWalletClient({ url: `http://127.0.0.1:${await freePort()}/graphql` }).me()), 'network_error');
   });
+
+  async function nextOf<T>(updates: AsyncIterator<Result<T>>): Promise<Result<T>> {
+    const next = await updates.next();
+    assert.ok(!next.done, 'the subscription ended early');
+    return next.value as Result<T>;
+  }
+
+  test('wallet client subscriptions (issue 13): typed subscribe, invoice status updates and myUpdates over the WebSocket; a bad token is unauthenticated', async () => {
+    const customer = await h.signUp();
+    await h.fund(customer.btcWalletId, 5_000);
+    const reader = await signIn(['read']);
+    const merchantApi = createWalletClient({ url: h.graphqlUrl, accessToken: async () => reader.accessToken });
+    const publicApi = createWalletClient({ url: h.graphqlUrl });
+    const payer = createWalletClient({ url: h.graphqlUrl, accessToken: (await signIn(['read', 'write'], customer)).accessToken });
+    try {
+      const updates = merchantApi.myUpdates();
+      const price = value(await nextOf(updates));
+      assert.equal(price.__typename, 'RealtimePrice');
+      const invoice = value(await publicApi.createInvoiceOnBehalfOfRecipient({ recipientWalletId: merchant.btcWalletId, amount: 777 }));
+      const statuses = publicApi.invoiceStatusUpdates(invoice.paymentRequest);
+      assert.equal(value(await nextOf(statuses)), 'PENDING');
+      assert.equal(value(await payer.payInvoice({ walletId: customer.btcWalletId, paymentRequest: invoice.paymentRequest })), 'SUCCESS');
+      assert.equal(value(await nextOf(statuses)), 'PAID');
+      assert.equal((await statuses.next()).done, true, 'complete once paid');
+      const update = value(await nextOf(updates));
+      assert.ok(update.__typename === 'LnUpdate', JSON.stringify(update));
+      assert.deepEqual([update.status, update.paymentHash, update.transaction.settlementAmount, update.transaction.direction], ['PAID', invoice.paymentHash, 777, 'RECEIVE']);
+      await updates.return!();
+
+      // The generic subscribe, typed by the caller.
+      const prices = publicApi.subscribe<{ realtimePrice: { realtimePrice: { denominatorCurrency: string } } }>('subscription { realtimePrice(input: {}) { realtimePrice { denominatorCurrency } } }');
+      assert.equal(value(await nextOf(prices)).realtimePrice.realtimePrice.denominatorCurrency, 'USD');
+      await prices.return!();
+      // Scope and credential errors as typed errors.
+      assert.equal(errorCode(await nextOf(publicApi.myUpdates())), 'unauthenticated');
+      const stranger = createWalletClient({ url: h.graphqlUrl, accessToken: 'not-a-token' });
+      assert.equal(errorCode(await nextOf(stranger.myUpdates())), 'unauthenticated');
+      await stranger.close();
+    } finally {
+      await Promise.all([merchantApi.close(), publicApi.close(), payer.close()]);
+    }
+  });
 });

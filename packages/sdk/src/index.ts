@@ -14,7 +14,7 @@ export type {
   UserInfo,
 } from './oauth.ts';
 export { createWalletClient } from './wallet.ts';
-export type { InvoicePaymentStatus, LnInvoice, Me, PaymentSendResult, Wallet, WalletClient, WalletClientOptions, WalletCurrency } from './wallet.ts';
+export type { InvoicePaymentStatus, LnInvoice, Me, MyUpdate, PaymentSendResult, UpdateTransaction, Wallet, WalletClient, WalletClientOptions, WalletCurrency } from './wallet.ts';
 export { isLightgateError, lightgateError } from './errors.ts';
 export type { LightgateError, LightgateErrorCode } from './errors.ts';
 export { err, ok } from './result.ts';

@@ -1,8 +1,10 @@
 // A typed client for the wallet's GraphQL API (Blink's schema). Signed-in calls send the OAuth access token in
 // the `Oauth2-Token` header, as Blink's API expects; public calls (invoices on behalf of a recipient, payment
-// status) need no token. Failures come back as typed errors, never as exceptions.
+// status) need no token. Failures come back as typed errors, never as exceptions. Subscriptions (invoice
+// status, the user's updates, prices) go over the API's WebSocket (subscriptions.ts).
 import { lightgateError, type LightgateError, type LightgateErrorCode } from './errors.ts';
 import { err, ok, type Result } from './result.ts';
+import { createSubscriptionConnection } from './subscriptions.ts';
 
 export type WalletCurrency = 'BTC' | 'USD';
 export type InvoicePaymentStatus = 'PENDING' | 'PAID' | 'EXPIRED';
@@ -41,6 +43,25 @@ export interface WalletClientOptions {
   /** Per-request timeout in seconds (default 30). */
   timeoutSeconds?: number;
   fetch?: typeof fetch;
+  /** The WebSocket URL of the subscriptions; default `url` with ws:// or wss://. */
+  subscriptionsUrl?: string | URL;
+  /** A WebSocket class where the runtime has none (Node 20: `import WebSocket from 'ws'`). */
+  webSocketImpl?: unknown;
+}
+
+/** One update of myUpdates (scope read): a payment sent or received, an invoice paid, or the price. */
+export type MyUpdate =
+  | { __typename: 'IntraLedgerUpdate'; txNotificationType: 'IntraLedgerPayment' | 'IntraLedgerReceipt'; walletId: string; transaction: UpdateTransaction }
+  | { __typename: 'LnUpdate'; status: InvoicePaymentStatus; paymentHash: string; walletId: string; transaction: UpdateTransaction }
+  | { __typename: 'RealtimePrice'; btcSatPrice: { base: number; offset: number }; denominatorCurrency: string };
+
+export interface UpdateTransaction {
+  id: string;
+  direction: 'SEND' | 'RECEIVE';
+  /** Signed, in the wallet's unit (sats or cents). */
+  settlementAmount: number;
+  settlementCurrency: WalletCurrency;
+  memo: string | null;
 }
 
 interface GraphQLErrorBody {
@@ -67,8 +88,38 @@ export interface WalletClient {
   invoicePaymentStatus(paymentRequest: string): Promise<Result<InvoicePaymentStatus, LightgateError>>;
   /** Pays a BOLT11 invoice from one of the signed-in user's wallets (scope write). */
   payInvoice(input: { walletId: string; paymentRequest: string; memo?: string }): Promise<Result<PaymentSendResult, LightgateError>>;
-  /** Polls the payment status until PAID; `timeout` or `invoice_expired` otherwise. */
+  /**
+   * Watches the invoice (subscription) until PAID; `timeout` or `invoice_expired` otherwise. Where the
+   * WebSocket cannot be reached it polls the status every `intervalMs` instead.
+   */
   waitForPayment(paymentRequest: string, options?: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<Result<'PAID', LightgateError>>;
+  /** Any subscription, typed by the caller: each event as ok(data), a failure as one err, then the end. */
+  subscribe<T>(query: string, variables?: Record<string, unknown>): AsyncIterableIterator<Result<T, LightgateError>>;
+  /** Public: the invoice's status now, then each change until it is paid or expires. */
+  invoiceStatusUpdates(paymentRequest: string): AsyncIterableIterator<Result<InvoicePaymentStatus, LightgateError>>;
+  /** The signed-in user's updates (scope read): the price first, then payments and paid invoices as they settle. */
+  myUpdates(): AsyncIterableIterator<Result<MyUpdate, LightgateError>>;
+  /** Closes the WebSocket (open subscriptions end). */
+  close(): Promise<void>;
+}
+
+const STATUS_SUBSCRIPTION = 'subscription Status($input: LnInvoicePaymentStatusByPaymentRequestInput!) { lnInvoicePaymentStatusByPaymentRequest(input: $input) { errors { code message } status } }';
+const UPDATE_TX = 'transaction { id direction settlementAmount settlementCurrency memo }';
+const MY_UPDATES = `subscription MyUpdates { myUpdates { errors { code message } update { __typename
+  ... on IntraLedgerUpdate { txNotificationType walletId ${UPDATE_TX} }
+  ... on LnUpdate { status paymentHash walletId ${UPDATE_TX} }
+  ... on RealtimePrice { btcSatPrice { base offset } denominatorCurrency } } } }`;
+
+/** Maps each ok value of a subscription; payload errors become an err. */
+async function* mapped<T, U>(source: AsyncIterableIterator<Result<T, LightgateError>>, map: (value: T) => Result<U, LightgateError> | undefined): AsyncGenerator<Result<U, LightgateError>> {
+  try {
+    for await (const r of source) {
+      const out = r.ok ? map(r.value) : r;
+      if (out) yield out;
+    }
+  } finally {
+    await source.return?.();
+  }
 }
 
 const ME = /* GraphQL */ `
@@ -126,6 +177,33 @@ export function createWalletClient(options: WalletClientOptions): WalletClient {
   const url = new URL(options.url);
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
+  const ws = createSubscriptionConnection({
+    url: String(options.subscriptionsUrl ?? url.href.replace(/^http/, 'ws')),
+    accessToken: options.accessToken,
+    webSocketImpl: options.webSocketImpl,
+  });
+
+  function invoiceStatusUpdates(paymentRequest: string) {
+    type Payload = { lnInvoicePaymentStatusByPaymentRequest: { errors: PayloadError[]; status: InvoicePaymentStatus | null } };
+    return mapped(ws.subscribe<Payload>(STATUS_SUBSCRIPTION, { input: { paymentRequest } }), (value): Result<InvoicePaymentStatus, LightgateError> | undefined => {
+      const payload = value.lnInvoicePaymentStatusByPaymentRequest;
+      const failure = payloadError(payload.errors);
+      return failure ? err(failure) : payload.status ? ok(payload.status) : undefined;
+    });
+  }
+
+  /** PAID, EXPIRED, an error, or undefined when the subscription ended without a final status. */
+  async function watchUntilFinal(paymentRequest: string, signal: AbortSignal): Promise<Result<InvoicePaymentStatus, LightgateError> | undefined> {
+    const updates = invoiceStatusUpdates(paymentRequest);
+    const stop = () => void updates.return(undefined);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const r of updates) if (!r.ok || r.value !== 'PENDING') return r;
+      return undefined;
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
 
   async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<Result<T, LightgateError>> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -217,6 +295,13 @@ export function createWalletClient(options: WalletClientOptions): WalletClient {
 
     async waitForPayment(paymentRequest, { intervalMs = 1000, timeoutMs = 5 * 60_000, signal } = {}) {
       const deadline = Date.now() + timeoutMs;
+      const stopped = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]);
+      const watched = await watchUntilFinal(paymentRequest, stopped);
+      if (watched?.ok && watched.value === 'PAID') return ok('PAID');
+      if (watched?.ok && watched.value === 'EXPIRED') return err(lightgateError('invoice_expired', 'The invoice expired before it was paid'));
+      if (watched && !watched.ok && watched.error.code !== 'network_error') return watched;
+      if (stopped.aborted) return err(lightgateError('timeout', signal?.aborted ? 'Stopped waiting for the payment' : `The invoice was not paid within ${Math.round(timeoutMs / 1000)} s`));
+      // No WebSocket (a proxy that refuses upgrades): poll until the deadline.
       for (;;) {
         const status = await invoicePaymentStatus(paymentRequest);
         // A network blip while waiting is not the end: try again until the deadline.
@@ -228,5 +313,18 @@ export function createWalletClient(options: WalletClientOptions): WalletClient {
         await sleep(intervalMs, signal);
       }
     },
+
+    subscribe: (query, variables) => ws.subscribe(query, variables),
+    invoiceStatusUpdates,
+
+    myUpdates() {
+      type Payload = { myUpdates: { errors: PayloadError[]; update: MyUpdate | null } };
+      return mapped(ws.subscribe<Payload>(MY_UPDATES), (value): Result<MyUpdate, LightgateError> | undefined => {
+        const failure = payloadError(value.myUpdates.errors);
+        return failure ? err(failure) : value.myUpdates.update ? ok(value.myUpdates.update) : undefined;
+      });
+    },
+
+    close: () => ws.close(),
   };
 }
