@@ -22,7 +22,9 @@ export function nextAuthSnippet(app: Application, urls: IntegrationUrls): string
       // This app authenticates with client_secret_post (NextAuth's default, as the guide's, is client_secret_basic).
       client: { token_endpoint_auth_method: "client_secret_post" },`
         : '';
-  return `// lib/auth.ts: NextAuth (v4) as in Blink's OAuth2 guide (https://dev.blink.sv/api/oauth2), for ${app.name}.
+  // One line: a name is the developer's text and must not end the comment.
+  const name = app.name.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return `// lib/auth.ts: NextAuth (v4) as in Blink's OAuth2 guide (https://dev.blink.sv/api/oauth2), for ${name}.
 // Redirect URI to register: https://<your app>/api/auth/callback/blink
 import type { NextAuthOptions } from "next-auth"
 
