@@ -13,6 +13,7 @@ import { ownServicesFetch } from './own-fetch.ts';
 import { errorDetailsOf, renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { parForWrite, senderConstraintFeatures } from './sender-constraints.ts';
+import { createClientRepository } from '../services/client-repository.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
 
@@ -29,6 +30,8 @@ export interface ConfigurationDeps {
 
 export function createConfiguration({ config, db, keys, logoutRequests, consentSessions }: ConfigurationDeps): Configuration {
   const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
+  // The error pages link a client to its developer portal page (its stored Hydra metadata, issue 17 #2).
+  const clientRepository = createClientRepository(db);
   return {
     adapter: createAdapterClass(db, createTokenIds(config.secrets.system)),
     jwks: { keys: keys as never },
@@ -136,7 +139,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
     async renderError(ctx, out, error) {
       ctx.type = 'html';
       // Issue 17 #2: the kit's branded page; "Back to <app>" and the developers' details from what is known.
-      ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400, errorDetailsOf(ctx, config.urls.portal));
+      const details = await errorDetailsOf(ctx, config.urls.portal, async (id) => (await clientRepository.find(id))?.client.metadata);
+      ctx.body = renderErrorPage(out as { error: string; error_description?: string }, (error as { status?: number }).status ?? 400, details);
     },
     discovery: {
       service_documentation: 'https://github.com/lightgate',

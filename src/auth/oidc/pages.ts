@@ -67,13 +67,15 @@ ${developerDetails(out, details)}
   });
 }
 
-/** What oidc-provider knows of the failed request: its client (when it was found) and the redirect_uri sent. */
-export function errorDetailsOf(ctx: KoaContextWithOIDC, portalUrl: string): ErrorPageDetails {
+/**
+ * What is known of the failed request: its client as oidc-provider found it, the redirect_uri sent, and the
+ * client's developer portal application (from the stored client's Hydra metadata).
+ */
+export async function errorDetailsOf(ctx: KoaContextWithOIDC, portalUrl: string, storedMetadata: (clientId: string) => Promise<Record<string, unknown> | undefined>): Promise<ErrorPageDetails> {
   const client = ctx.oidc?.client;
   const params = (ctx.oidc?.params ?? ctx.query) as Record<string, unknown> | undefined;
   const sent = typeof params?.redirect_uri === 'string' ? params.redirect_uri.slice(0, 2048) : undefined;
-  const metadata = client?.metadata() as { metadata?: Record<string, unknown> } | undefined;
-  const applicationId = metadata?.metadata?.portal_application_id;
+  const applicationId = client ? (await storedMetadata(client.clientId).catch(() => undefined))?.portal_application_id : undefined;
   return {
     ...(client
       ? {

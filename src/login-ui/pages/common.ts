@@ -20,8 +20,9 @@ export const appName = (client: OAuth2Client | null | undefined): string => clie
  */
 export function appLogo(client: OAuth2Client): SafeHtml {
   const logo = safeUrl(client.logo_uri);
-  const initial = html`<span class="app-logo" aria-hidden="true">${appName(client).slice(0, 1).toUpperCase()}</span>`;
-  return html`<span class="app-logo-wrap">${initial}${logo && logo.startsWith('https:') ? html`<img class="app-logo" src="${logo}" alt="" width="56" height="56">` : ''}</span>`;
+  const letter = appName(client).slice(0, 1).toUpperCase();
+  const initial = html`<span class="app-logo" aria-hidden="true">${letter}</span>`;
+  return html`<span class="app-logo-wrap">${initial}${logo && logo.startsWith('https:') ? html`<img class="app-logo" src="${logo}" alt="" width="56" height="56" data-initial="${letter}">` : ''}</span>`;
 }
 
 /** Website, privacy policy and terms links, when the app registered them. */

@@ -54,7 +54,7 @@ export function renderConsentPage(o: { form: FormContext; request: ConsentReques
     body: html`<section class="card" aria-labelledby="app-title">
 ${appHeader(request.client, 'app-title', name)}
 ${trustSignals(request)}
-${o.userLabel ? html`<p class="who">${t('consent.signedInAs')} <strong>${o.userLabel}</strong></p>` : ''}
+${o.userLabel ? html`<p class="who">${t('consent.signedInAs')}<strong class="breakable">${o.userLabel}</strong></p>` : ''}
 ${flash.error ? errorSummary([{ field: firstBox >= 0 ? `scope-${firstBox}` : 'remember', message: flash.error }]) : ''}
 <form method="post" action="/consent">
 ${csrfInput(form)}${hidden('consent_challenge', request.challenge)}
