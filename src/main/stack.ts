@@ -22,6 +22,7 @@ import { buildPortalServer } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
 import { buildMetricsServer } from './metrics-server.ts';
 import { consentChecker, createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
+import { consentChecker, createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface Stack {
   readonly config: Config;
@@ -121,7 +122,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }
     if (config.services.includes('portal')) {
-      const portalApp = buildPortalServer({ config, db, admin: hydra, identity: identity!, logger });
+      const portalApp = buildPortalServer({ config, db, admin: hydra, identity: identity!, logger, webhooks });
       servers.push(portalApp);
       listening.portal = await listen(portalApp, config.listen.portal.host, config.listen.portal.port);
     }

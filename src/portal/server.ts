@@ -23,6 +23,8 @@ import { createFlash, messagePage, page, viewerOf, type RouteContext } from './r
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
 import { registerConfirmRoutes } from './routes/confirm.ts';
+import { registerCallbackRoutes } from './routes/callbacks.ts';
+import type { WebhooksService } from '../webhooks/webhooks-service.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
@@ -42,6 +44,8 @@ export interface PortalServerDeps {
   logger?: Logger;
   /** Sign-in client (default: openid-client against config.urls.issuer). */
   login?: OidcLogin;
+  /** Callback endpoints (issue 14): /callbacks is served when given (the composition root shares the API's). */
+  webhooks?: WebhooksService | undefined;
 }
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
@@ -89,6 +93,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerAdminRoutes(app, rc, flash);
   registerRegistrationReviewRoutes(app, rc, flash);
   registerConfirmRoutes(app, rc);
+  if (deps.webhooks) registerCallbackRoutes(app, rc, flash, deps.webhooks);
 
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);

@@ -14,7 +14,7 @@ import { deliveriesOf, reenableEndpoint, replayDelivery, sendTestEvent } from '.
 import type { WebhookError } from './domain/errors.ts';
 import type { WebhookSettings } from './domain/settings.ts';
 import { queueStats, type DeliveryView } from './services/deliveries.ts';
-import type { Endpoint, EndpointOwner } from './services/endpoints.ts';
+import { accountOfUser, type Endpoint, type EndpointOwner } from './services/endpoints.ts';
 
 export type { DeliveryView, Endpoint, EndpointOwner, WebhookError, WebhookSettings };
 export { WEBHOOK_ERROR_MESSAGES } from './domain/error-messages.ts';
@@ -28,6 +28,8 @@ export interface WebhooksService {
   sendTestEvent(owner: EndpointOwner, endpointId: string): Promise<Result<string, WebhookError>>;
   replay(owner: EndpointOwner, deliveryId: string): Promise<Result<string, WebhookError>>;
   enable(owner: EndpointOwner, endpointId: string): Promise<Result<true, WebhookError>>;
+  /** The account holder's owner (all the account's endpoints) for a signed-in person; undefined without an account. */
+  ownerOfUser(userId: string): Promise<EndpointOwner | undefined>;
   /** The worker of this process (undefined when it runs none): tests and the bench drive it. */
   readonly worker: DeliveryWorker | undefined;
   close(): Promise<void>;
@@ -61,6 +63,10 @@ export function createWebhooksService(deps: WebhooksDeps): WebhooksService {
     sendTestEvent: (owner, endpointId) => sendTestEvent(manual, owner, endpointId),
     replay: (owner, deliveryId) => replayDelivery(manual, owner, deliveryId),
     enable: (owner, endpointId) => reenableEndpoint(manual, owner, endpointId),
+    async ownerOfUser(userId) {
+      const accountId = await accountOfUser(db, userId);
+      return accountId ? { accountId, clientId: null } : undefined;
+    },
     worker,
     async close() {
       unwatch();

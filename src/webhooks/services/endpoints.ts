@@ -88,3 +88,9 @@ export async function enableEndpoint(db: Queryable, owner: EndpointOwner, id: st
   const rows = await db.query(`UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL WHERE ${OWNED} AND id = $3 RETURNING id`, [owner.accountId, owner.clientId, id]);
   return rows.length > 0;
 }
+
+/** The account holder behind a user (the portal signs people in, not accounts); undefined before it is opened. */
+export async function accountOfUser(db: Queryable, userId: string): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>('SELECT id FROM wallet_accounts WHERE user_id = $1', [userId]);
+  return rows[0]?.id;
+}
