@@ -6,7 +6,6 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { LightgatePort } from '../hydra-port/port.ts';
 import type { Database } from '../db/database.ts';
-import type { IdentityService } from '../identity/identity-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import { registerWebKit, serveAssets } from '../web/assets.ts';
 import { loadTheme } from '../web/theme.ts';
@@ -19,12 +18,15 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerRegistrationReviewRoutes } from './routes/registrations.ts';
 import { registerAppRoutes } from './routes/apps.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
-import { createFlash, messagePage, page, viewerOf, type RouteContext } from './routes/support.ts';
+import { createFlash, messagePage, page, viewerOf, type PortalIdentity, type RouteContext } from './routes/support.ts';
 import { registerWalletAccessRoutes } from './routes/wallet-access.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
 import { registerConfirmRoutes } from './routes/confirm.ts';
 import { registerCallbackRoutes } from './routes/callbacks.ts';
 import type { WebhooksService } from '../webhooks/webhooks-service.ts';
+import { registerAccountRoutes } from './routes/account.ts';
+import { registerPasskeyRoutes } from './routes/passkeys.ts';
+import { registerPasskeyScript } from '../web/passkey-script.ts';
 import { createOidcLogin, type OidcLogin } from './services/oidc-login.ts';
 import { createPortalSecretBox } from './services/secret-box.ts';
 import { registerHealthRoutes } from '../shared/health-routes.ts';
@@ -40,7 +42,7 @@ export interface PortalServerDeps {
   /** The auth server through the whole port, Lightgate's extension included (one adapter, picked in main/stack.ts). */
   admin: LightgatePort;
   /** Users, and two-step verification (TOTP) on the Security page. */
-  identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
+  identity: PortalIdentity;
   logger?: Logger;
   /** Sign-in client (default: openid-client against config.urls.issuer). */
   login?: OidcLogin;
@@ -62,6 +64,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
   registerPortalAssets(app);
 
+  registerPasskeyScript(app);
   const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
   // Registered once per process; a failure (auth server not up yet) is retried at the next sign-in.
   let registered: Promise<Result<PortalClient, PortalError>> | undefined;
@@ -95,6 +98,8 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerConfirmRoutes(app, rc);
   if (deps.webhooks) registerCallbackRoutes(app, rc, flash, deps.webhooks);
 
+  registerAccountRoutes(app, rc, flash);
+  registerPasskeyRoutes(app, rc, flash);
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);
     return page(reply, { title: 'Sign in', body: signInBody({}) });

@@ -31,7 +31,9 @@ describe('portal admin port', () => {
     const got = await app.inject({ method: 'GET', url: pagePath, headers: { cookie: session } });
     const { cookie, token } = csrfFrom(got);
     // Review forms carry the version the admin saw (issue 11 #5).
-    const version = new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"`).exec(got.body)?.[1];
+    // The approve link to its confirmation page carries it in its query (issue 17 #5).
+    const seen = new RegExp(`action="${url}"[^]*?name="version" value="([0-9]+)"|href="${url}\\?version=([0-9]+)"`).exec(got.body);
+    const version = seen?.[1] ?? seen?.[2];
     return app.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...(version ? { version } : {}), ...fields, _csrf: token }) });
   }
 
@@ -54,7 +56,7 @@ describe('portal admin port', () => {
     assert.equal((await post(remote, admin, '/admin', `/admin/apps/${id}/reactivate`, {})).statusCode, 303);
     const live = await h.t.stack.admin!.getClient(app.clientId);
     assert.equal(live.ok && live.value.status, 'active');
-    const connected = await remote.inject({ method: 'GET', url: '/connected', headers: { cookie: dev } });
+    const connected = await remote.inject({ method: 'GET', url: '/account/apps', headers: { cookie: dev } });
     assert.equal(connected.statusCode, 200);
     assert.match(connected.body, /No app has access to your wallet/);
   });
@@ -94,7 +96,7 @@ describe('portal admin port', () => {
     const app = await findApplication(h.t.stack.db, id);
     assert.equal(app?.status, 'pending');
     assert.equal(app?.clientId, null);
-    const connected = await down.inject({ method: 'GET', url: '/connected', headers: { cookie: dev } });
+    const connected = await down.inject({ method: 'GET', url: '/account/apps', headers: { cookie: dev } });
     assert.equal(connected.statusCode, 503);
     const login = await down.inject({ method: 'GET', url: '/auth/login' });
     assert.equal(login.statusCode, 503);

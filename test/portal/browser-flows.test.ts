@@ -178,14 +178,18 @@ test('apply → approve → copy the secret → authorization code flow → API 
   // 5. The user revokes the app in Connected apps; the API refuses its token within 5 s.
   await step(user, 'connected-apps', async () => {
     await signInToPortal(user, USER_EMAIL);
-    await user.getByRole('link', { name: 'Connected apps' }).click();
-    const row = user.getByRole('row', { name: /Lightning Tips/ });
-    await row.waitFor();
-    assert.match(await row.innerText(), /read, receive/);
-    assert.equal(await user.getByRole('row', { name: /developer portal/ }).count(), 0, 'the portal itself is not listed');
+    // Connected apps are in the account area, in plain words (issue 17 #9), and removing one asks first (#5).
+    await user.getByRole('link', { name: 'Your account' }).click();
+    await user.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Connected apps' }).click();
+    const item = user.locator('li.connected-app').filter({ hasText: 'Lightning Tips' });
+    await item.waitFor();
+    assert.match(await item.innerText(), /See your balance and transactions[^]*Create invoices to receive payments/);
+    assert.equal(await user.locator('li.connected-app').filter({ hasText: /developer portal/i }).count(), 0, 'the portal itself is not listed');
     await shot(user, '12-connected-apps');
-    await user.getByRole('button', { name: 'Revoke Lightning Tips' }).click();
-    await user.getByText('Access revoked').waitFor();
+    await user.getByRole('link', { name: 'Remove access: Lightning Tips' }).click();
+    await user.getByRole('heading', { name: 'Remove the access of Lightning Tips?' }).waitFor();
+    await user.getByRole('button', { name: 'Remove access' }).click();
+    await user.getByText('Access removed').waitFor();
     await shot(user, '13-connected-apps-revoked');
   });
   const tookOAuth = await refusedWithin({ 'Oauth2-Token': accessToken }, 5000);
@@ -193,6 +197,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
 
   // 6. An API key: created, shown once, used with X-API-KEY, revoked.
   const key = await step(user, 'api-key', async () => {
+    await user.getByRole('link', { name: 'For developers' }).click();
     await user.getByRole('link', { name: 'API keys' }).click();
     await shot(user, '14-api-keys-empty');
     await user.getByLabel('Name').fill('point of sale');

@@ -69,14 +69,16 @@ test('set up TOTP on the Security page, sign in with it through the login UI, tu
     await signIn(first);
     const [user] = await h.t.stack.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [EMAIL]);
     userId = user!.id;
-    await first.getByRole('link', { name: 'Security' }).click();
+    // Security is in the account area (issue 17 #9), not among the developer pages.
+    await first.getByRole('link', { name: 'Your account' }).click();
+    await first.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
     await first.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
     assert.match(await first.locator('main').innerText(), /Status:\s*Off/);
     await shot(first, '01-off');
 
     await first.getByRole('button', { name: 'Set up two-step verification' }).click();
     await first.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
-    assert.equal(new URL(first.url()).pathname, '/security/totp', '303 after the POST');
+    assert.equal(new URL(first.url()).pathname, '/account/security/totp', '303 after the POST');
     // The QR code is an SVG data URL that the CSP lets the browser draw.
     const qr = first.getByRole('img', { name: 'QR code that adds Lightgate to your authenticator app' });
     assert.match(String(await qr.getAttribute('src')), /^data:image\/svg\+xml;base64,/);
@@ -99,7 +101,13 @@ test('set up TOTP on the Security page, sign in with it through the login UI, tu
     await first.getByLabel('Authenticator code').fill(codeAt(key, -1));
     await first.getByRole('button', { name: 'Turn on two-step verification' }).click();
     await first.getByText('Two-step verification is on.').waitFor();
-    assert.equal(new URL(first.url()).pathname, '/security');
+    // Issue 17 #7: ten recovery codes, shown this once.
+    await first.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    assert.equal(await first.locator('#recovery-codes li').count(), 10);
+    await shot(first, '04-recovery-codes');
+    await first.getByRole('link', { name: 'I saved my codes' }).click();
+    assert.equal(new URL(first.url()).pathname, '/account/security');
+    assert.match(await first.locator('main').innerText(), /10 of 10 codes left/);
     assert.match(await first.locator('main').innerText(), /Status:\s*On/);
     await shot(first, '04-on');
     assert.equal((await h.t.stack.identity!.getUser(userId))?.totpEnabled, true);
@@ -116,7 +124,8 @@ test('set up TOTP on the Security page, sign in with it through the login UI, tu
   });
 
   await step(second, 'turn-off', async () => {
-    await second.getByRole('link', { name: 'Security' }).click();
+    await second.getByRole('link', { name: 'Your account' }).click();
+    await second.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Security' }).click();
     await second.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
     // Without a code: refused, explained next to the field.
     await second.getByRole('button', { name: 'Turn off two-step verification' }).click();

@@ -16,6 +16,9 @@ export interface SignedInWith {
 
 export async function acceptSignIn(ctx: UiContext, reply: FastifyReply, challenge: string, who: SignedInWith) {
   const { hydra, identity, config, cookies } = ctx;
+  // The app's name for the activity line, read while the challenge is still open.
+  const login = await hydra.getLoginRequest(challenge);
+  const app = login.ok ? appName(login.value.client) : '';
   const accepted = await hydra.acceptLoginRequest(challenge, {
     subject: who.userId,
     remember: who.remember,
@@ -26,8 +29,6 @@ export async function acceptSignIn(ctx: UiContext, reply: FastifyReply, challeng
   });
   cookies.clearLoginState(reply);
   if (!accepted.ok) return seeOther(reply, pathWith('/login', 'login_challenge', challenge));
-  const login = await hydra.getLoginRequest(challenge);
-  const app = login.ok ? appName(login.value.client) : '';
   await identity.recordActivity(who.userId, 'sign-in', [who.amr.filter((m) => m !== 'mfa').join('+'), app].filter(Boolean).join(' · ')).catch(() => undefined);
   return seeOther(reply, accepted.value.redirect_to);
 }

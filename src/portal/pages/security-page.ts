@@ -23,13 +23,13 @@ ${
     ? html`<p>When you sign in to Lightgate, after the code we send you, you also enter a code from your authenticator app. Someone who gets into your email still cannot sign in as you.</p>
 <h3>Turn it off</h3>
 <p>Enter the code your authenticator app shows now, to show it is really you.</p>
-<form method="post" action="/security/totp/disable" novalidate>
+<form method="post" action="/account/security/totp/disable" novalidate>
 ${csrfInput(o.form)}
 ${codeInput({ id: 'f-disable-code', label: 'Current authenticator code', error: o.error })}
 <div class="inline-actions"><button class="button danger" type="submit">Turn off two-step verification</button></div>
 </form>`
     : html`<p>Add a second step to signing in: after the code we send you, Lightgate asks for a 6-digit code from an authenticator app on your phone (for example Aegis, Google Authenticator or 1Password). Someone who gets into your email still cannot sign in as you.</p>
-<form method="post" action="/security/totp/setup">
+<form method="post" action="/account/security/totp/setup">
 ${csrfInput(o.form)}
 <div class="inline-actions"><button class="button primary" type="submit">Set up two-step verification</button></div>
 </form>`
@@ -51,10 +51,10 @@ export function totpSetupBody(o: { qrSvgDataUrl: string; secret: string; form: F
 <li><strong>Cannot scan it?</strong> Choose “enter a setup key” in the app, and type this key (time-based, 6 digits):
 <div class="inline-actions">${copyable('totp-secret', grouped(o.secret), 'setup key')}</div></li>
 <li><strong>Enter the code</strong> the app now shows for Lightgate.
-<form method="post" action="/security/totp/confirm" novalidate>
+<form method="post" action="/account/security/totp/confirm" novalidate>
 ${csrfInput(o.form)}
 ${codeInput({ id: 'f-confirm-code', label: 'Authenticator code', error: o.error })}
-<div class="inline-actions"><button class="button primary" type="submit">Turn on two-step verification</button><a class="button secondary" href="/security">Cancel</a></div>
+<div class="inline-actions"><button class="button primary" type="submit">Turn on two-step verification</button><a class="button secondary" href="/account/security">Cancel</a></div>
 </form></li>
 </ol>
 <p class="small muted">This setup is valid for 15 minutes. Until you enter a code, two-step verification stays off.</p>

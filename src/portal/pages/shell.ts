@@ -31,7 +31,7 @@ const HEAD = html`<link rel="stylesheet" href="/assets/portal.css">
 function nav(viewer: Viewer, current: Section, form: FormToken): SafeHtml {
   const link = (href: string, section: Section, label: string) => html`<a href="${href}"${current === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<nav class="portal-nav" aria-label="Portal">
-${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/connected', 'connected', 'Connected apps')}${link('/security', 'security', 'Security')}
+${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/account', 'connected', 'Your account')}
 ${viewer.admin ? html`${link('/admin', 'admin', 'Review queue')}${link('/admin/audit', 'audit', 'Audit log')}` : ''}
 <span class="spacer"></span><span class="who-nav">${viewer.label}</span>
 <form method="post" action="/auth/logout">${csrfInput(form)}<button type="submit">Sign out</button></form>

@@ -1,10 +1,20 @@
-// Security: two-step verification (TOTP). Set up (a new registration; its id waits in a signed HttpOnly
-// cookie so the QR page survives the 303), confirm with a first code, turn off with a current code.
+// The account area's Security page (issue 17): two-step verification (TOTP: set up with a QR code whose
+// registration id waits in a signed HttpOnly cookie, confirm with a first code, turn off with a current
+// code), recovery codes (made when TOTP is turned on and on request, shown once: in the answer to that POST,
+// never stored readable, not cached), passkeys (routes/passkeys.ts) and where the person is signed in ("sign
+// out everywhere": routes/account.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UserId } from '../../shared/brand.ts';
+import { ta } from '../account-messages.ts';
 import { createTwoStep, type TwoStepError } from '../app/two-step.ts';
+import { recoveryCodesBody, securityExtras } from '../pages/account-pages.ts';
 import { securityBody, totpSetupBody } from '../pages/security-page.ts';
-import { fields, formToken, guard, messagePage, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { listSessionsOf } from '../services/portal-store.ts';
+import { accountReply } from './account-support.ts';
+import { passkeyRegistrationOptions } from './passkeys.ts';
+import { fields, formToken, guard, messagePage, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 
+export const SECURITY_PATH = '/account/security';
 const SETUP_COOKIE = 'lg_portal_totp';
 /** The identity service keeps a registration 15 minutes (TOTP_REGISTRATION_TTL_SECONDS). */
 const SETUP_SECONDS = 15 * 60;
@@ -20,32 +30,48 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     const unsigned = raw ? request.unsignCookie(raw) : undefined;
     return unsigned?.valid && unsigned.value ? unsigned.value : undefined;
   };
-  const clearSetup = (reply: FastifyReply) => reply.clearCookie(SETUP_COOKIE, { path: '/security' });
+  const clearSetup = (reply: FastifyReply) => reply.clearCookie(SETUP_COOKIE, { path: SECURITY_PATH });
 
-  async function securityPage(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, error?: string, status = 200) {
+  async function securityPage(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, o: { error?: string; passkeyError?: string } = {}, status = 200) {
     const form = formToken(rc, request, reply);
-    const body = securityBody({ enabled: await twoStep.enabled(viewer.userId), form, error });
-    return page(reply, { title: 'Security', viewer, current: 'security', form, flash: flash.take(request, reply), body }, status);
+    const userId = viewer.userId as UserId;
+    const enabled = await twoStep.enabled(viewer.userId);
+    const sessions = await listSessionsOf(rc.ctx.db, viewer.userId);
+    const body = securityExtras(
+      {
+        totp: securityBody({ enabled, form, error: o.error }),
+        totpOn: enabled,
+        recoveryLeft: enabled ? await rc.identity.recoveryCodesLeft(userId) : 0,
+        passkeys: await rc.identity.listPasskeys(userId),
+        passkeyError: o.passkeyError,
+        passkeyOptions: await passkeyRegistrationOptions(rc, reply, userId),
+        sessions: sessions.map((s) => ({ id: s.id, createdAt: s.createdAt, current: s.id === viewer.sessionId })),
+        apiSessions: await rc.identity.liveSessionCount(userId),
+      },
+      form,
+    );
+    return accountReply(reply, { title: ta('acc.security'), viewer, current: 'security', form, flash: flash.take(request, reply), body }, status);
   }
 
   /** A state problem (expired setup, already on or off) goes back to the Security page with the reason. */
   function backToSecurity(reply: FastifyReply, e: TwoStepError) {
     flash.set(reply, { error: e.message });
-    return seeOther(reply, '/security');
+    return seeOther(reply, SECURITY_PATH);
   }
 
-  app.get('/security', guard(rc, (request, reply, viewer) => securityPage(request, reply, viewer)));
+  app.get('/security', async (_request, reply) => reply.redirect(SECURITY_PATH, 301));
+  app.get(SECURITY_PATH, guard(rc, (request, reply, viewer) => securityPage(request, reply, viewer)));
 
   app.post(
-    '/security/totp/setup',
+    `${SECURITY_PATH}/totp/setup`,
     guard(rc, async (request, reply, viewer) => {
       const started = await twoStep.start(viewer.userId);
       if (!started.ok) {
-        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', started.error.message, { back: { href: '/security', label: 'Security' } });
+        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', started.error.message, { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, started.error);
       }
-      reply.setCookie(SETUP_COOKIE, started.value, { path: '/security', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: SETUP_SECONDS });
-      return seeOther(reply, '/security/totp');
+      reply.setCookie(SETUP_COOKIE, started.value, { path: SECURITY_PATH, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: SETUP_SECONDS });
+      return seeOther(reply, `${SECURITY_PATH}/totp`);
     }),
   );
 
@@ -58,13 +84,22 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     }
     const form = formToken(rc, request, reply);
     const body = totpSetupBody({ qrSvgDataUrl: shown.value.qrSvgDataUrl, secret: shown.value.totpSecret, form, error });
-    return page(reply, { title: 'Set up two-step verification', viewer, current: 'security', form, body }, status);
+    return accountReply(reply, { title: 'Set up two-step verification', viewer, current: 'security', form, body }, status);
   }
 
-  app.get('/security/totp', guard(rc, (request, reply, viewer) => setupPage(request, reply, viewer)));
+  app.get(`${SECURITY_PATH}/totp`, guard(rc, (request, reply, viewer) => setupPage(request, reply, viewer)));
+
+  /** Ten new recovery codes, shown once: this answer only (no-store), the identity module keeps only hashes. */
+  async function showNewCodes(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, notice?: string) {
+    const codes = await rc.identity.newRecoveryCodes(viewer.userId as UserId);
+    if (!codes.ok) return backToSecurity(reply, { kind: 'STATE', message: 'Two-step verification is off: there are no recovery codes to make.' });
+    const form = formToken(rc, request, reply);
+    reply.header('cache-control', 'no-store');
+    return accountReply(reply, { title: ta('sec.recoveryTitle'), viewer, current: 'security', form, flash: notice ? { notice } : {}, body: recoveryCodesBody(codes.value) });
+  }
 
   app.post(
-    '/security/totp/confirm',
+    `${SECURITY_PATH}/totp/confirm`,
     guard(rc, async (request, reply, viewer) => {
       const id = setupId(request);
       if (!id) return setupPage(request, reply, viewer);
@@ -73,27 +108,29 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
         const e = confirmed.error;
         if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return setupPage(request, reply, viewer, e.message, statusOf(e));
         clearSetup(reply);
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: '/security', label: 'Security' } });
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, e);
       }
       clearSetup(reply);
-      flash.set(reply, { notice: 'Two-step verification is on. From now on, signing in asks for a code from your authenticator app.' });
-      return seeOther(reply, '/security');
+      // Issue 17 #7: recovery codes come with it, shown once, right here.
+      return showNewCodes(request, reply, viewer, 'Two-step verification is on. From now on, signing in asks for a code from your authenticator app.');
     }),
   );
 
+  app.post(`${SECURITY_PATH}/recovery-codes/new`, guard(rc, (request, reply, viewer) => showNewCodes(request, reply, viewer)));
+
   app.post(
-    '/security/totp/disable',
+    `${SECURITY_PATH}/totp/disable`,
     guard(rc, async (request, reply, viewer) => {
       const off = await twoStep.turnOff(viewer.userId, fields(request).totp_code);
       if (!off.ok) {
         const e = off.error;
-        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return securityPage(request, reply, viewer, e.message, statusOf(e));
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: '/security', label: 'Security' } });
+        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return securityPage(request, reply, viewer, { error: e.message }, statusOf(e));
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, e);
       }
       flash.set(reply, { notice: 'Two-step verification is off. Signing in asks only for the code we send you.' });
-      return seeOther(reply, '/security');
+      return seeOther(reply, SECURITY_PATH);
     }),
   );
 }

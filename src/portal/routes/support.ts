@@ -14,11 +14,19 @@ import type { OidcLogin } from '../services/oidc-login.ts';
 import { findSession } from '../services/portal-store.ts';
 
 export const SESSION_COOKIE = 'lg_portal_session';
+
+/** What the portal asks of the identity module: users, TOTP, and the account area's pieces (issue 17). */
+export type PortalIdentity = Pick<
+  IdentityService,
+  | 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'
+  | 'newRecoveryCodes' | 'recoveryCodesLeft' | 'startPasskeyRegistration' | 'finishPasskeyRegistration' | 'listPasskeys' | 'removePasskey'
+  | 'activity' | 'recordActivity' | 'revokeAllSessions' | 'liveSessionCount'
+>;
 const FLASH_COOKIE = 'lg_portal_flash';
 
 export interface RouteContext {
   ctx: PortalContext;
-  identity: Pick<IdentityService, 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'>;
+  identity: PortalIdentity;
   csrf: Csrf;
   login: OidcLogin;
   portalClient(): Promise<Result<PortalClient, PortalError>>;

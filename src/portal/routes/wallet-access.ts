@@ -1,9 +1,7 @@
-// The user's routes: API keys (create, show once, revoke) and connected apps (list, revoke).
+// The user's routes: API keys (create, show once, revoke); connected apps' old paths (now in the account area).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createPortalApiKey, listPortalApiKeys, revokePortalApiKey } from '../app/api-keys.ts';
-import { listConnectedApps, revokeConnectedApp } from '../app/connected-apps.ts';
-import { PORTAL_CLIENT_ID } from '../app/ensure-portal-client.ts';
-import { connectedBody } from '../pages/connected-page.ts';
+import { revokeConnectedApp } from '../app/connected-apps.ts';
 import { keysBody, type KeyFormState } from '../pages/keys-page.ts';
 import { errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 import type { FastifyReply } from 'fastify';
@@ -44,23 +42,15 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     }),
   );
 
-  app.get(
-    '/connected',
-    guard(rc, async (request, reply, viewer) => {
-      const listed = await listConnectedApps(ctx, viewer.userId, [PORTAL_CLIENT_ID]);
-      const form = formToken(rc, request, reply);
-      const body = connectedBody({ apps: listed.ok ? listed.value : [], form, ...(listed.ok ? {} : { error: listed.error.message }) });
-      return page(reply, { title: 'Connected apps', viewer, current: 'connected', form, flash: flash.take(request, reply), body }, listed.ok ? 200 : 503);
-    }),
-  );
-
+  // Connected apps moved to the account area (issue 17 #9): routes/account.ts. Old links and forms land there.
+  app.get('/connected', async (_request, reply) => reply.redirect('/account/apps', 301));
   app.post(
     '/connected/revoke',
     guard(rc, async (request, reply, viewer) => {
       const revoked = await revokeConnectedApp(ctx, viewer.userId, str(fields(request).client_id));
-      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/connected', label: 'Connected apps' } });
+      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/account/apps', label: 'Connected apps' } });
       flash.set(reply, { notice: 'Access revoked: the app can no longer use your wallet.' });
-      return seeOther(reply, '/connected');
+      return seeOther(reply, '/account/apps');
     }),
   );
 }

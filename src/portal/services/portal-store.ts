@@ -154,6 +154,12 @@ export async function findSession(q: Queryable, tokenHash: string): Promise<{ id
   return row && { id: row.id, userId: row.user_id };
 }
 
+/** The person's live portal sessions, newest first (the account area's "where you are signed in"). */
+export async function listSessionsOf(q: Queryable, userId: string): Promise<{ id: string; createdAt: Date }[]> {
+  const rows = await q.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM portal_sessions WHERE user_id = $1 AND expires_at > now() ORDER BY created_at DESC LIMIT 50', [userId]);
+  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at) }));
+}
+
 /** Deletes the session; returns its sealed ID token (for the RP-initiated logout's id_token_hint). */
 export async function deleteSession(q: Queryable, tokenHash: string): Promise<{ idTokenSealed: string | null } | undefined> {
   const [row] = await q.query<{ id_token_sealed: string | null }>('DELETE FROM portal_sessions WHERE token_hash = $1 RETURNING id_token_sealed', [tokenHash]);
