@@ -27,14 +27,13 @@ export function devicePolling(db: Database, { intervalSeconds, codeTtlSeconds }:
     if (ctx.oidc?.params?.grant_type !== DEVICE_GRANT || typeof deviceCode !== 'string' || body.error !== 'authorization_pending') return;
     const key = hashSecret(deviceCode);
     try {
-      // Every slow_down so far lengthens the interval by 5 seconds (the counter lives as long as the code).
+      // Every slow_down so far lengthens the interval by 5 seconds (the counter lives as long as the code). A poll
+      // opens a window of the current interval; any other poll inside it is too fast.
       const slowed = (await counter.peek(`device-slow:${key}`, codeTtlSeconds))?.hits ?? 0;
       const interval = intervalSeconds + 5 * slowed;
-      const poll = await counter.hit(`device-poll:${key}:${interval}`, interval);
+      const poll = await counter.hit(`device-poll:${key}`, interval);
       if (poll.hits <= 1) return;
       await counter.hit(`device-slow:${key}`, codeTtlSeconds);
-      // The longer interval starts now.
-      await counter.hit(`device-poll:${key}:${interval + 5}`, interval + 5);
       ctx.body = { error: 'slow_down', error_description: `Poll at most every ${interval + 5} seconds` };
     } catch {
       // Counting failed (outage): the pending answer stands.
