@@ -72,6 +72,35 @@ test('the account area has its own frame; connected apps in plain words; removin
   assert.ok(gone.ok && !gone.value.some((s) => s.consent_request?.client?.client_id === clientId));
 });
 
+test('passkeys in the account area: CSRF, bad input and other people\'s passkeys answered plainly', async () => {
+  const me = await h.session(EMAIL);
+  const security = await get(me, '/account/security');
+  assert.match(security.body, /data-passkey="register" data-options="\{/, 'the registration options come with the page');
+  const handle = security.cookies.find((c) => c.name === 'lg_portal_passkey');
+  assert.ok(handle?.httpOnly && handle.path === '/account/security/passkeys', 'the challenge handle: HttpOnly, only for the passkey routes');
+  const post = (cookie: string, url: string, fields: Record<string, string>) => h.portal.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(fields) });
+  const { cookie: csrfCookie, token } = csrfFrom(security);
+  const withAll = `${me}; ${csrfCookie}; lg_portal_passkey=${handle.value}`;
+  assert.equal((await post(`${me}; lg_portal_passkey=${handle.value}`, '/account/security/passkeys', { credential: '{}' })).statusCode, 403, 'no CSRF token');
+  for (const credential of ['', 'nope', '{"id":"AAAA","response":{}}', 'x'.repeat(20_000)]) {
+    const res = await post(withAll, '/account/security/passkeys', { _csrf: token, credential, name: 'Bad' });
+    assert.equal(res.statusCode, 303, credential.slice(0, 20));
+    assert.equal(res.headers.location, '/account/security');
+  }
+  const [none] = await h.t.stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM passkeys');
+  assert.equal(none!.n, 0, 'nothing was registered');
+  // Somebody else's passkey (and a malformed id) is not found for me.
+  const otherId = await h.user('passkey-owner@example.com');
+  await h.t.stack.db.query("INSERT INTO passkeys (id, user_id, credential_id, public_key, name, created_at) VALUES ('00000000-0000-4000-8000-000000000001', $1, 'cred-1', 'pk', 'Theirs', now())", [otherId]);
+  assert.equal((await get(me, '/account/security/passkeys/00000000-0000-4000-8000-000000000001/remove')).statusCode, 404);
+  assert.equal((await get(me, '/account/security/passkeys/not-a-uuid/remove')).statusCode, 404);
+  const removed = await post(`${me}; ${csrfCookie}`, '/account/security/passkeys/00000000-0000-4000-8000-000000000001/remove', { _csrf: token });
+  assert.equal(removed.statusCode, 404);
+  const [still] = await h.t.stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM passkeys WHERE name = 'Theirs'");
+  assert.equal(still!.n, 1, 'their passkey stays');
+  await h.t.stack.db.query('DELETE FROM passkeys');
+});
+
 test('activity lists sign-ins with how and where, and security changes; Spanish by Accept-Language', async () => {
   const me = await h.session(EMAIL);
   const activity = await get(me, '/account/activity');

@@ -126,3 +126,36 @@ test('turning TOTP off removes the recovery codes; new codes replace the old set
   const none = await identity.newRecoveryCodes(userId as never);
   assert.equal(!none.ok && none.error.code, 'totp_not_enabled');
 });
+
+test('the passkey and recovery steps answer bad input plainly: CSRF, no credential, garbage, no flow state', async () => {
+  await letTimePass();
+  const b = createBrowser();
+  const login = await go(b, authorizeUrl(t.urls.issuer, clientId, REDIRECT, 'openid read', pkce()), same, atApp);
+  const challenge = new URL(login.url).searchParams.get('login_challenge')!;
+  const form = readForm(login.body, '/login/passkey');
+  assert.ok(form.fields.get('_csrf'), 'the passkey form carries the CSRF token');
+  assert.match(login.body, /data-passkey="sign-in" data-options="\{/, 'the options come with the page');
+  const send = (path: string, fields: Record<string, string>) =>
+    b.fetch(`${t.urls.ui}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const csrf = form.fields.get('_csrf')!;
+
+  assert.equal((await send('/login/passkey', { login_challenge: challenge, credential: '{}' })).status, 403, 'no CSRF token');
+  assert.equal((await send('/login/passkey', { _csrf: csrf, credential: '{}' })).status, 400, 'no login challenge');
+  for (const credential of ['', 'not json', '{"id":"AAAA","response":{}}', JSON.stringify({ id: 'x'.repeat(5000) }), 'x'.repeat(13_000)]) {
+    const res = await send('/login/passkey', { _csrf: csrf, login_challenge: challenge, credential });
+    assert.equal(res.status, 303, credential.slice(0, 30));
+    assert.equal(res.headers.get('location'), `/login?login_challenge=${encodeURIComponent(challenge)}`, 'back to the sign-in page, nothing accepted');
+  }
+  const shown = await go(b, new URL(`${t.urls.ui}/login?login_challenge=${encodeURIComponent(challenge)}`), same, atApp);
+  assert.match(shown.body, /could not be checked|needs JavaScript/);
+
+  // The second step and the recovery page need this browser's flow at the authenticator step.
+  const second = await send('/login/passkey/second-factor', { _csrf: csrf, login_challenge: challenge, credential: '{}' });
+  assert.equal(second.status, 303);
+  assert.equal(second.headers.get('location'), `/login?login_challenge=${encodeURIComponent(challenge)}`);
+  const recovery = await send('/login/recovery', { _csrf: csrf, login_challenge: challenge, recovery_code: codes[3]! });
+  assert.equal(recovery.status, 303);
+  assert.equal(recovery.headers.get('location'), `/login?login_challenge=${encodeURIComponent(challenge)}`);
+  assert.equal((await send('/login/recovery', { login_challenge: challenge, recovery_code: 'x' })).status, 403, 'no CSRF token');
+  assert.equal((await b.fetch(`${t.urls.ui}/login/recovery`)).status, 400, 'no login challenge');
+});
