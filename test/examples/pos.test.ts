@@ -159,6 +159,11 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
       assert.equal(await page.locator(`[data-wallet-id="${merchant.btcWalletId}"]`).count(), 1, 'shows the merchant’s own wallets');
       await shot(page, 'pos-04-register');
 
+      // The page watches the invoice over the API's WebSocket (a GraphQL subscription), not by polling.
+      const frames: string[] = [];
+      page.on('websocket', (ws) => {
+        if (ws.url() === `${h.graphqlUrl.replace(/^http/, 'ws')}`) ws.on('framereceived', (f) => frames.push(String(f.payload)));
+      });
       await page.getByLabel('Amount (sats)').fill('2100');
       await page.getByLabel('Note for the customer').fill('Two coffees');
       await page.getByRole('button', { name: 'Create invoice' }).click();
@@ -182,6 +187,7 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
       assert.equal(paid.body.data?.lnInvoicePaymentSend.status, 'SUCCESS', JSON.stringify(paid.body));
 
       await page.getByText('Paid ✓').waitFor();
+      assert.ok(frames.some((f) => f.includes('"lnInvoicePaymentStatusByPaymentRequest"') && f.includes('"PAID"')), `the PAID status came over the subscription: ${frames.join(' | ')}`);
       // The money is in the merchant's wallet (lnInvoiceCreateOnBehalfOfRecipient used their wallet id); the POS
       // reads the session again once paid, and the sale stays on screen.
       await page.locator(`[data-wallet-id="${merchant.btcWalletId}"]`).getByText('2,100 sats').waitFor();
@@ -307,7 +313,5 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
   test('the invoice API needs a signed-in merchant', async () => {
     const res = await fetch(`${posUrl}/api/invoice`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 100 }) });
     assert.equal(res.status, 401);
-    const status = await fetch(`${posUrl}/api/invoice/status?paymentRequest=lnbc1`);
-    assert.equal(status.status, 401);
   });
 });

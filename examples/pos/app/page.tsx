@@ -5,11 +5,14 @@ import { signIn, signOut, useSession } from "next-auth/react";
 import { useEffect, useState, type FormEvent } from "react";
 import type { PosSession } from "../lib/auth";
 import type { Merchant, Wallet } from "../lib/blink";
+import { watchInvoiceStatus } from "../lib/invoice-status";
 
 interface ShownInvoice {
   paymentRequest: string;
   satoshis: number;
   qr: string;
+  /** The API's WebSocket URL, where the invoice's status is watched. */
+  statusUrl: string;
 }
 
 type Status = "PENDING" | "PAID" | "EXPIRED";
@@ -73,25 +76,20 @@ function Register({ merchant, refresh }: { merchant: Merchant; refresh: () => vo
   const [busy, setBusy] = useState(false);
   const defaultWallet = merchant.wallets.find((w) => w.id === merchant.defaultWalletId);
 
-  // Poll the payment status every second until the invoice is paid or expired.
+  // Watch the payment status over the API's WebSocket (a subscription) until the invoice is paid or expired.
   useEffect(() => {
     if (!invoice || status !== "PENDING") return;
-    let stopped = false;
-    const timer = setInterval(async () => {
-      const res = await fetch(`/api/invoice/status?paymentRequest=${encodeURIComponent(invoice.paymentRequest)}`, { cache: "no-store" });
-      const body = (await res.json().catch(() => ({}))) as { status?: Status; error?: string };
-      if (stopped) return;
-      if (body.status && body.status !== "PENDING") {
-        setStatus(body.status);
+    return watchInvoiceStatus(
+      invoice.statusUrl,
+      invoice.paymentRequest,
+      (next) => {
+        if (next === "PENDING") return;
+        setStatus(next);
         // Paid: read the session again, so the balances include this sale.
-        if (body.status === "PAID") refresh();
-      }
-      else if (!res.ok) setError(body.error ?? "The payment status could not be read");
-    }, 1000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
+        if (next === "PAID") refresh();
+      },
+      setError,
+    );
   }, [invoice, status, refresh]);
 
   async function charge(e: FormEvent) {

@@ -1,6 +1,8 @@
 // The wallet API (Blink's GraphQL schema). Signed-in calls send the access token in the `Oauth2-Token` header;
-// invoices on behalf of a recipient and their payment status are public.
+// invoices on behalf of a recipient are public, as is their payment status (watched by the browser, lib/invoice-status.ts).
 export const GRAPHQL_URL = process.env.BLINK_API ?? "http://localhost:4002/graphql";
+/** The same endpoint over WebSocket: the browser watches an invoice's status there (a public subscription). */
+export const SUBSCRIPTIONS_URL = GRAPHQL_URL.replace(/^http/, "ws");
 
 export interface Wallet {
   id: string;
@@ -66,16 +68,4 @@ export async function createInvoice(recipientWalletId: string, amount: number, m
   const payload = answer.data?.lnInvoiceCreateOnBehalfOfRecipient;
   if (payload?.invoice) return { invoice: payload.invoice };
   return { error: payload?.errors[0]?.message ?? answer.errors?.[0]?.message ?? "The invoice could not be created" };
-}
-
-export type PaymentStatus = "PENDING" | "PAID" | "EXPIRED";
-
-export async function paymentStatus(paymentRequest: string): Promise<{ status?: PaymentStatus; error?: string }> {
-  const answer = await graphql<{ lnInvoicePaymentStatus: { errors: { message: string }[]; status: PaymentStatus | null } }>(
-    "query Status($input: LnInvoicePaymentStatusInput!) { lnInvoicePaymentStatus(input: $input) { errors { message } status } }",
-    { input: { paymentRequest } },
-  );
-  const payload = answer.data?.lnInvoicePaymentStatus;
-  if (payload?.status) return { status: payload.status };
-  return { error: payload?.errors[0]?.message ?? answer.errors?.[0]?.message ?? "Unknown invoice" };
 }

@@ -1,8 +1,9 @@
 // POST /api/invoice {amount, memo}: an invoice paid straight into the signed-in merchant's wallet
-// (lnInvoiceCreateOnBehalfOfRecipient), with its QR code. The wallet comes from the session, never the browser.
+// (lnInvoiceCreateOnBehalfOfRecipient), with its QR code and where the browser watches its status (the API's
+// WebSocket). The wallet comes from the session, never the browser.
 import { NextResponse, type NextRequest } from "next/server";
 import QRCode from "qrcode";
-import { createInvoice, fetchMerchant, receivingWallet } from "../../../lib/blink";
+import { createInvoice, fetchMerchant, receivingWallet, SUBSCRIPTIONS_URL } from "../../../lib/blink";
 import { merchantAccessToken } from "../../../lib/merchant-token";
 
 export async function POST(req: NextRequest) {
@@ -23,5 +24,5 @@ export async function POST(req: NextRequest) {
   if (!created.invoice) return NextResponse.json({ error: created.error }, { status: 502 });
   // BOLT11 in upper case fits QR's alphanumeric mode (a smaller code); wallets accept the lightning: URI.
   const qr = await QRCode.toDataURL(`lightning:${created.invoice.paymentRequest.toUpperCase()}`, { margin: 1, width: 320 });
-  return NextResponse.json({ ...created.invoice, walletId: wallet.id, qr });
+  return NextResponse.json({ ...created.invoice, walletId: wallet.id, qr, statusUrl: SUBSCRIPTIONS_URL });
 }
