@@ -1,6 +1,7 @@
 // Invoice status subscriptions (public, as in Blink): the invoice's status now, then PAID when a payment
 // of it commits in any process (the `invoice.paid` wallet event), after which the subscription completes.
-// A status that is already final (PAID, EXPIRED) is sent once and the subscription completes.
+// A status that is already final (PAID, EXPIRED) is sent once and the subscription completes; a pending
+// invoice that expires is told EXPIRED within a minute.
 import type { InvoiceStatus } from '../../../wallet/wallet-service.ts';
 import type { ApiContext, InputArgs } from '../context.ts';
 import { failed } from '../error-map.ts';
@@ -15,6 +16,7 @@ extend type Subscription {
 `;
 
 type By = { paymentHash: string } | { paymentRequest: string };
+const EXPIRY_CHECK_MS = 60_000;
 const statusPayload = (s: InvoiceStatus) => ({ errors: [], ...s });
 
 function watchInvoice(ctx: ApiContext, by: By) {
@@ -46,9 +48,12 @@ function watchInvoice(ctx: ApiContext, by: By) {
     const remove = await events.onPaymentHash(first.value.paymentHash, (notice) => {
       if (notice.type === 'invoice.paid') recheck();
     });
+    // Expiry is no event: a pending invoice is read again now and then, and EXPIRED ends the subscription.
+    const timer = setInterval(recheck, EXPIRY_CHECK_MS);
+    timer.unref();
     const now = await wallet.invoiceStatus({ paymentHash: first.value.paymentHash });
     send(now.ok ? now.value : first.value);
-    return [remove];
+    return [remove, () => clearInterval(timer)];
   });
 }
 
