@@ -9,7 +9,8 @@ import { buildApiServer } from '../../src/api/server.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { adminApi, createClient, failure, relyingParty, type TestClient } from '../support/clients.ts';
 import { dpopKey, dpopProof, type DpopKey } from '../support/dpop.ts';
-import { createBrowser, introspect, oidc, runFlow, tokenRequest } from '../support/tokens.ts';
+import { createBrowser, introspect, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
+import { createWalletClient, discover, generateDPoPKeyPair } from '../../packages/sdk/src/index.ts';
 import { startHarness, type Harness, type TestUser } from './harness.ts';
 
 describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
@@ -154,6 +155,32 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     assert.equal(tokens.token_type, 'dpop');
   });
 
+  test('the SDK binds its tokens with openid-client\'s DPoP and calls the wallet API through dpopFetch', async () => {
+    const sdk = await discover({ issuer: target.publicUrl, clientId: client.client_id, clientSecret: client.client_secret, dpop: await generateDPoPKeyPair() });
+    assert.ok(sdk.ok);
+    const lightgate = sdk.value;
+    assert.equal(lightgate.server.dpopSupported, true);
+    const { url, pending } = await lightgate.authorizationUrl({ redirectUri: 'http://127.0.0.1:9/cb', scope: 'openid offline_access read write' });
+    const b = createBrowser();
+    const atLogin = await leave(b, target, url);
+    const login = await admin().acceptOAuth2LoginRequest({ loginChallenge: param(atLogin, 'login_challenge'), acceptOAuth2LoginRequest: { subject: user.userId } });
+    const atConsent = await leave(b, target, login.data.redirect_to);
+    const consent = await admin().acceptOAuth2ConsentRequest({ consentChallenge: param(atConsent, 'consent_challenge'), acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'offline_access', 'read', 'write'] } });
+    const tokens = await lightgate.handleCallback(await leave(b, target, consent.data.redirect_to), pending);
+    assert.ok(tokens.ok, JSON.stringify(tokens));
+    assert.equal(tokens.value.tokenType.toLowerCase(), 'dpop');
+    const refreshed = await lightgate.refresh(tokens.value.refreshToken!);
+    assert.ok(refreshed.ok && refreshed.value.tokenType.toLowerCase() === 'dpop', 'refreshed with a proof, still bound');
+
+    const wallet = createWalletClient({ url: apiUrl, accessToken: refreshed.value.accessToken, fetch: lightgate.dpopFetch });
+    const me = await wallet.me();
+    assert.ok(me.ok, JSON.stringify(me));
+    assert.equal(me.value.id, user.userId);
+    const withoutProof = await createWalletClient({ url: apiUrl, accessToken: refreshed.value.accessToken }).me();
+    assert.ok(!withoutProof.ok && withoutProof.error.code === 'unauthenticated', 'a bound token alone is refused');
+  });
+
+  // Last: it replaces the API on its port with one that requires nonces.
   test('DPoP-Nonce: an API configured to require nonces answers use_dpop_nonce with a nonce, and openid-client retries with it', async () => {
     const config = { ...h.stack.config, oauth2: { ...h.stack.config.oauth2, dpopRequireNonce: true } };
     const strict = await buildApiServer({ config, db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity });

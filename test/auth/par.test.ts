@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { OAuth2Api } from '@ory/hydra-client';
 import { CALLBACK, UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
+import { dpopKey, dpopProof } from '../support/dpop.ts';
 import { createBrowser, leave, oidc, param } from '../support/tokens.ts';
 import { lightgateTarget } from './lightgate-target.ts';
 
@@ -16,7 +17,7 @@ describe('pushed authorization requests', () => {
   let t: AuthTarget;
   let admin: OAuth2Api;
   before(async () => {
-    t = await lightgateTarget('pglite', { REQUIRE_PAR_FOR_WRITE: 'true' })(UNREACHABLE_UI);
+    t = await lightgateTarget('pglite', { REQUIRE_PAR_FOR_WRITE: 'true', OAUTH2_DPOP_REQUIRE_NONCE: 'true' })(UNREACHABLE_UI);
     admin = adminApi(t);
   });
   after(() => t?.stop());
@@ -103,6 +104,24 @@ describe('pushed authorization requests', () => {
     assert.equal(atLogin.origin + atLogin.pathname, t.loginUrl);
   });
 
+  it('OAUTH2_DPOP_REQUIRE_NONCE: the token endpoint answers use_dpop_nonce with a DPoP-Nonce, accepts the nonce, and openid-client retries by itself', async () => {
+    const c = await createClient(admin, { grant_types: ['client_credentials'], response_types: [], scope: 'read' });
+    const key = await dpopKey();
+    const token = (dpop: string) =>
+      fetch(`${t.publicUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(c), dpop }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read' }) });
+    const first = await token(await dpopProof(key, { htm: 'POST', htu: `${t.publicUrl}/oauth2/token` }));
+    assert.equal(first.status, 400);
+    assert.equal(((await first.json()) as { error: string }).error, 'use_dpop_nonce');
+    const nonce = first.headers.get('dpop-nonce');
+    assert.ok(nonce);
+    const second = await token(await dpopProof(key, { htm: 'POST', htu: `${t.publicUrl}/oauth2/token`, nonce }));
+    assert.equal(second.status, 200);
+    assert.equal(((await second.json()) as { token_type: string }).token_type, 'DPoP');
+    const rp = await relyingParty(t, c);
+    const viaLibrary = await oidc.clientCredentialsGrant(rp, { scope: 'read' }, { DPoP: oidc.getDPoPHandle(rp, await oidc.randomDPoPKeyPair('ES256')) });
+    assert.equal(viaLibrary.token_type, 'dpop');
+  });
+
   it('REQUIRE_PAR_FOR_WRITE: a plain write request is refused, a plain read request and a pushed write request go on', async () => {
     const c = await createClient(admin, { scope: 'openid read write' });
     const write = await plainAuthorize(c, 'openid write');
@@ -118,7 +137,7 @@ describe('pushed authorization requests', () => {
 });
 
 describe('discovery advertises exactly what is enabled', () => {
-  it('with DPoP and PAR off: no DPoP algorithms, no PAR endpoint, /oauth2/par not served, client fields refused by oidc-provider untouched', async () => {
+  it('with DPoP and PAR off: neither in discovery, /oauth2/par not served, a DPoP proof ignored (Bearer)', async () => {
     const t = await lightgateTarget('pglite', { OAUTH2_DPOP_ENABLED: 'false', OAUTH2_PAR_ENABLED: 'false' })(UNREACHABLE_UI);
     try {
       const d = await discovery(t);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWalletClient, discover, type LightgateError, type Me, type TokenSet } from '@lightgate/sdk';
+import { createWalletClient, discover, generateDPoPKeyPair, type LightgateError, type Me, type TokenSet } from '@lightgate/sdk';
 
 export interface CliOptions {
   /** The authorization server, e.g. http://localhost:4444. */
@@ -85,7 +85,7 @@ export function formatWallets(me: Me): string[] {
 
 /** Signs in and prints the balances; returns the exit code. */
 export async function runCli(o: CliOptions): Promise<number> {
-  const discovered = await discover({ issuer: o.issuer, clientId: o.clientId });
+  const discovered = await discover({ issuer: o.issuer, clientId: o.clientId, dpop: await generateDPoPKeyPair() });
   if (!discovered.ok) {
     o.out(`error: cannot reach the authorization server at ${o.issuer}: ${describe(discovered.error)}`);
     return 1;
@@ -117,7 +117,7 @@ export async function runCli(o: CliOptions): Promise<number> {
     const tokens: TokenSet = exchanged.value;
     o.out(`Signed in. Granted scope: ${tokens.scope.join(' ')}`);
 
-    const me = await createWalletClient({ url: o.api, accessToken: tokens.accessToken }).me();
+    const me = await createWalletClient({ url: o.api, accessToken: tokens.accessToken, fetch: client.dpopFetch }).me();
     if (!me.ok) {
       o.out(`error: cannot read the wallet: ${describe(me.error)}`);
       return 1;

@@ -3,7 +3,7 @@
 // on their phone, types or checks the code, signs in and allows the app; meanwhile the CLI polls the token
 // endpoint at the server's interval. Then the balances, as in the browser sign-in.
 import QRCode from 'qrcode';
-import { createWalletClient, discover, type LightgateError } from '@lightgate/sdk';
+import { createWalletClient, discover, generateDPoPKeyPair, type LightgateError } from '@lightgate/sdk';
 import { formatWallets } from './cli.ts';
 
 export interface DeviceCliOptions {
@@ -18,7 +18,7 @@ export interface DeviceCliOptions {
 const describe = (e: LightgateError) => `${e.message.replace(/\.$/, '')} (${e.code}${e.oauthError && e.oauthError !== e.code ? `, ${e.oauthError}` : ''})`;
 
 export async function runDeviceCli(o: DeviceCliOptions): Promise<number> {
-  const discovered = await discover({ issuer: o.issuer, clientId: o.clientId });
+  const discovered = await discover({ issuer: o.issuer, clientId: o.clientId, dpop: await generateDPoPKeyPair() });
   if (!discovered.ok) {
     o.out(`error: cannot reach the authorization server at ${o.issuer}: ${describe(discovered.error)}`);
     return 1;
@@ -45,7 +45,7 @@ export async function runDeviceCli(o: DeviceCliOptions): Promise<number> {
     return 1;
   }
   o.out(`Signed in. Granted scope: ${tokens.value.scope.join(' ')}`);
-  const me = await createWalletClient({ url: o.api, accessToken: tokens.value.accessToken }).me();
+  const me = await createWalletClient({ url: o.api, accessToken: tokens.value.accessToken, fetch: client.dpopFetch }).me();
   if (!me.ok) {
     o.out(`error: cannot read the wallet: ${describe(me.error)}`);
     return 1;

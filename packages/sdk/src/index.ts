@@ -1,6 +1,6 @@
 // @lightgate/sdk: sign users in with Lightgate (OAuth 2.0 / OpenID Connect, on openid-client) and call the
 // Blink-compatible wallet API with their access token. Every fallible call returns a Result.
-export { discover } from './oauth.ts';
+export { discover, generateDPoPKeyPair } from './oauth.ts';
 export type {
   AuthorizationRequest,
   AuthorizationUrlOptions,

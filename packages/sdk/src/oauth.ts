@@ -22,6 +22,17 @@ export interface LightgateClientOptions {
   allowInsecureRequests?: boolean;
   /** Per-request timeout in seconds (default 30). */
   timeoutSeconds?: number;
+  /**
+   * DPoP (RFC 9449): a key pair from `generateDPoPKeyPair()`. Tokens are then bound to it: the token, refresh
+   * and device grants send a proof signed with it (openid-client's DPoP support, server nonces included), and a
+   * stolen token is useless without the key. Call the wallet API through `client.dpopFetch`.
+   */
+  dpop?: CryptoKeyPair;
+}
+
+/** A non-extractable ES256 key pair for `dpop`: keep it for as long as the tokens it binds. */
+export function generateDPoPKeyPair(): Promise<CryptoKeyPair> {
+  return oidc.randomDPoPKeyPair('ES256');
 }
 
 /** What to keep between sending the browser away and handling the callback (a cookie or server-side session). */
@@ -77,6 +88,8 @@ export interface ServerInfo {
   scopesSupported: string[];
   /** RFC 9207: the server adds `iss` to authorization responses (and so the SDK requires it). */
   issParameterSupported: boolean;
+  /** RFC 9449: the server binds tokens to a DPoP key on request (`dpop` option). */
+  dpopSupported: boolean;
 }
 
 export interface LightgateClient {
@@ -100,6 +113,11 @@ export interface LightgateClient {
    * the person signed in (tokens), declined (`access_denied`) or the code expired (oauthError `expired_token`).
    */
   startDeviceSignIn(options: { scope: string | readonly string[] }): Promise<Result<DeviceSignIn, LightgateError>>;
+  /**
+   * With `dpop`: a fetch for `createWalletClient({ fetch })` that sends the request's `Oauth2-Token` as
+   * `Authorization: DPoP <token>` with a fresh proof (and retries once with the server's DPoP-Nonce).
+   */
+  readonly dpopFetch?: typeof fetch;
 }
 
 export interface DeviceSignIn {
@@ -163,10 +181,29 @@ export async function discover(options: LightgateClientOptions): Promise<Result<
     return err(mapped.code === 'network_error' ? mapped : lightgateError('discovery_failed', `Discovery at ${issuer.href} failed: ${mapped.message}`, { cause: e }));
   }
   config.timeout = timeout;
-  return ok(createClient(config, options.clientId));
+  return ok(createClient(config, options.clientId, options.dpop));
 }
 
-function createClient(config: oidc.Configuration, clientId: string): LightgateClient {
+/** A fetch that turns the wallet client's Oauth2-Token header into a DPoP-bound call (openid-client's fetchProtectedResource). */
+function dpopFetchOf(config: oidc.Configuration, DPoP: oidc.DPoPHandle): typeof fetch {
+  return async (input, init = {}) => {
+    const request = new Request(input, init);
+    const headers = new Headers(request.headers);
+    const token = headers.get('oauth2-token');
+    if (!token) return fetch(request);
+    headers.delete('oauth2-token');
+    const body = request.body ? await request.text() : null;
+    try {
+      return await oidc.fetchProtectedResource(config, token, new URL(request.url), request.method, body, headers, { DPoP, ...(init.signal ? { signal: init.signal } : {}) });
+    } catch (e) {
+      // A 401 with a DPoP challenge is an answer the wallet client maps, not a transport failure.
+      if (e instanceof oidc.WWWAuthenticateChallengeError) return e.response;
+      throw e;
+    }
+  };
+}
+
+function createClient(config: oidc.Configuration, clientId: string, dpopKeys?: CryptoKeyPair): LightgateClient {
   const metadata = config.serverMetadata();
   const server: ServerInfo = {
     issuer: metadata.issuer,
@@ -176,11 +213,16 @@ function createClient(config: oidc.Configuration, clientId: string): LightgateCl
     revocationEndpoint: metadata.revocation_endpoint,
     scopesSupported: metadata.scopes_supported ?? [],
     issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
+    dpopSupported: Array.isArray(metadata.dpop_signing_alg_values_supported) && metadata.dpop_signing_alg_values_supported.length > 0,
   };
+  // Only where the server offers DPoP (a plain Hydra does not): elsewhere the tokens stay Bearer tokens.
+  const DPoP = dpopKeys && server.dpopSupported ? oidc.getDPoPHandle(config, dpopKeys) : undefined;
+  const withDpop = DPoP ? { DPoP } : undefined;
 
   return {
     server,
     clientId,
+    ...(DPoP ? { dpopFetch: dpopFetchOf(config, DPoP) } : {}),
 
     async authorizationUrl({ redirectUri, scope, prompt, extraParams = {} }) {
       const scopeString = toScope(scope);
@@ -225,7 +267,7 @@ function createClient(config: oidc.Configuration, clientId: string): LightgateCl
           pkceCodeVerifier: pending.codeVerifier,
           expectedState: pending.state,
           ...(pending.nonce ? { expectedNonce: pending.nonce, idTokenExpected: true } : {}),
-        });
+        }, undefined, withDpop);
         return ok(toTokenSet(response, pending.scope));
       } catch (e) {
         return err(fromOpenIdError(e, 'token_request_failed'));
@@ -235,7 +277,7 @@ function createClient(config: oidc.Configuration, clientId: string): LightgateCl
     async refresh(refreshToken) {
       if (!refreshToken) return err(lightgateError('invalid_options', 'refreshToken is empty'));
       try {
-        return ok(toTokenSet(await oidc.refreshTokenGrant(config, refreshToken)));
+        return ok(toTokenSet(await oidc.refreshTokenGrant(config, refreshToken, undefined, withDpop)));
       } catch (e) {
         return err(fromOpenIdError(e, 'token_request_failed'));
       }
@@ -275,7 +317,7 @@ function createClient(config: oidc.Configuration, clientId: string): LightgateCl
         expiresIn: device.expires_in,
         async wait(signal) {
           try {
-            return ok(toTokenSet(await oidc.pollDeviceAuthorizationGrant(config, device, undefined, signal ? { signal } : undefined), scopeString));
+            return ok(toTokenSet(await oidc.pollDeviceAuthorizationGrant(config, device, undefined, { ...withDpop, ...(signal ? { signal } : {}) }), scopeString));
           } catch (e) {
             if (signal?.aborted) return err(lightgateError('timeout', 'Gave up waiting for the device sign-in', { cause: e }));
             const failed = fromOpenIdError(e, 'token_request_failed');

@@ -8,8 +8,8 @@ import { err, ok, type Result } from '../result.ts';
 import type { DpopNonces } from './nonce.ts';
 import type { DpopReplays } from './replays.ts';
 
-/** Asymmetric algorithms only (section 4.2); the same as the auth server accepts plus RSA. */
-export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
+/** Asymmetric algorithms only (RFC 9449 section 4.2), none FAPI 2.0 section 5.4 rules out (no RS256). */
+export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256'];
 /** How far a proof's iat may be from now when no server nonce vouches for its freshness. */
 const IAT_SKEW_SECONDS = 60;
 /** How long a jti is remembered: longer than any proof can be accepted (iat skew or nonce lifetime). */
