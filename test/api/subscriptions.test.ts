@@ -138,7 +138,7 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
     }
   });
 
-  test('revoking the API key or the OAuth grant closes its sockets within 5 s', async () => {
+  test('revoking the API key or the OAuth grant, or suspending the client, closes its sockets within 5 s', async () => {
     const created = (await h.gql('mutation { apiKeyCreate(input: { name: "gone", scopes: [READ] }) { apiKey { id } apiKeySecret } }', {}, bearer(alice.session))).body.data!.apiKeyCreate;
     const token = await h.oauthToken(alice, ['read']);
     const keyed = connect({ connectionParams: { 'X-API-KEY': created.apiKeySecret } });
@@ -151,6 +151,18 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
       assert.deepEqual(await s.closed, { code: 4401, reason: 'Unauthorized' });
     }
     assert.ok(Date.now() - revokedAt < 5000, `closed after ${Date.now() - revokedAt} ms`);
+
+    // Suspending the client closes the sockets of its tokens too.
+    const bobs = connect({ connectionParams: { 'Oauth2-Token': await h.oauthToken(bob, ['read']) } });
+    await collect(bobs.client, MY_UPDATES).nth(1);
+    const suspendedAt = Date.now();
+    assert.ok((await h.stack.stack.admin!.setClientStatus(h.oauthClientId(), 'suspended')).ok);
+    try {
+      assert.deepEqual(await bobs.closed, { code: 4401, reason: 'Unauthorized' });
+      assert.ok(Date.now() - suspendedAt < 5000, `closed after ${Date.now() - suspendedAt} ms`);
+    } finally {
+      await h.stack.stack.admin!.setClientStatus(h.oauthClientId(), 'active');
+    }
   });
 
   test('limits: subscriptions per connection, connections per credential, the init timeout, ping/pong, the message size', async () => {
