@@ -61,7 +61,8 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const app = createFormServer({ service: 'portal', config, maxBodyBytes: 32 * 1024, logger: deps.logger, db: deps.db });
   // Sign-out passes through the authorization server and the logout page of the login app (form-action).
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
-  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
+  // The developer portal's own pages are in English; the account area (/account…) speaks the person's language.
+  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure, englishOnly: (path) => !path.startsWith('/account') });
   registerPortalAssets(app);
 
   registerPasskeyScript(app);

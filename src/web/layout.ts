@@ -23,7 +23,8 @@ export interface PageOptions {
 
 /** Links to the page in the other languages (GET /lang sets the cookie and comes back). */
 function languageSwitch(): SafeHtml {
-  const { locale, path } = currentWeb();
+  const { locale, path, fixed } = currentWeb();
+  if (fixed) return html``;
   const links = LOCALES.filter((l) => l !== locale).map(
     (l) => html`<a href="/lang?to=${l}&amp;next=${encodeURIComponent(path)}" lang="${l}" hreflang="${l}">${LANGUAGE_NAMES[l]}</a>`,
   );

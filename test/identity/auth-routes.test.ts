@@ -6,7 +6,7 @@ import { createIdentityService } from '../../src/identity/identity-service.ts';
 import { totpCodeAt } from '../../src/identity/services/totp.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { movableClock, testConfig } from '../support/config.ts';
-import { lastCode, wrongCode } from '../support/users.ts';
+import { lastCode, readOutbox, wrongCode } from '../support/users.ts';
 
 async function setup() {
   const database = await createTestDatabase('pglite');
@@ -136,6 +136,30 @@ test('bad input is a clear 4xx with a stable code, throttling is 429 with Retry-
     assert.equal(throttled.statusCode, 429);
     assert.equal(throttled.json().error.code, 'rate_limited');
     assert.ok(Number(throttled.headers['retry-after']) > 0);
+  } finally {
+    await t.app.close();
+    await t.drop();
+  }
+});
+
+test('issue 17 #4: asking again within the cooldown is an honest 429 with Retry-After, no id and nothing sent; after it, a new code', async () => {
+  const t = await setup();
+  try {
+    const first = await t.post('/auth/email/code', { email: 'cool@example.com' });
+    assert.equal(first.statusCode, 200);
+    const sent = readOutbox(t.config.dataDir).length;
+    const again = await t.post('/auth/email/code', { email: 'cool@example.com' });
+    assert.equal(again.statusCode, 429);
+    assert.equal(again.json().result, undefined, 'no id that leads nowhere');
+    assert.equal(again.json().error.code, 'rate_limited');
+    const wait = Number(again.headers['retry-after']);
+    assert.ok(wait > 0 && wait <= 30, `Retry-After ${wait}`);
+    assert.equal(again.json().error.retryAfter, wait);
+    assert.equal(readOutbox(t.config.dataDir).length, sent, 'nothing sent during the cooldown');
+    t.clock.advance(31);
+    const later = await t.post('/auth/email/code', { email: 'cool@example.com' });
+    assert.equal(later.statusCode, 200);
+    assert.notEqual(later.json().result, first.json().result);
   } finally {
     await t.app.close();
     await t.drop();
