@@ -23,6 +23,7 @@ import { DAY, firstRefusal, HOUR, identifierKey } from './limits.ts';
 
 const PER_USER_HOURLY = 5;
 const PER_USER_DAILY = 20;
+const PER_ADDRESS_HOURLY = 5;
 
 export async function initiateEmailRegistration(ctx: IdentityContext, input: { userId: UserId; email: unknown }): Promise<Result<{ emailRegistrationId: string }, IdentityError>> {
   const email = normalizeEmail(input.email);
@@ -34,7 +35,8 @@ export async function initiateEmailRegistration(ctx: IdentityContext, input: { u
   const refused = await firstRefusal(ctx.counter, now, [
     [`identity:email-reg:${input.userId}`, PER_USER_HOURLY, HOUR],
     [`identity:email-reg-day:${input.userId}`, PER_USER_DAILY, DAY],
-    [`identity:code-id-hourly:${identifierKey('email', email.value)}`, ctx.policy.identifierHourly, HOUR],
+    // Its own count per address (not the sign-in codes' one, which a stranger's requests must not use up).
+    [`identity:email-reg-address:${identifierKey('email', email.value)}`, PER_ADDRESS_HOURLY, HOUR],
   ]);
   if (refused) return err(refused);
   const id = randomUUID();
@@ -58,6 +60,16 @@ export async function initiateEmailRegistration(ctx: IdentityContext, input: { u
 export async function validateEmailRegistration(ctx: IdentityContext, input: { userId: UserId; emailRegistrationId: string; code: string }): Promise<Result<void, IdentityError>> {
   const now = ctx.now();
   const code = input.code.trim();
+  try {
+    return await validateIn(ctx, input, code, now);
+  } catch (error) {
+    // Two accounts proving the same address at once: the second meets the unique index (and rolls back).
+    if ((error as { code?: unknown }).code === '23505') return err(identityError('email_taken'));
+    throw error;
+  }
+}
+
+function validateIn(ctx: IdentityContext, input: { userId: UserId; emailRegistrationId: string }, code: string, now: Date): Promise<Result<void, IdentityError>> {
   return ctx.db.transaction(async (tx: Queryable): Promise<Result<void, IdentityError>> => {
     const row = await lockEmailRegistration(tx, input.emailRegistrationId, input.userId);
     if (!row || row.consumed_at || new Date(row.expires_at) <= now || row.failed_attempts >= MAX_CODE_ATTEMPTS) return err(identityError('code_expired'));

@@ -5,6 +5,7 @@
 // mutations are. Refusals are LUD-06's {"status":"ERROR","reason":…} with a 4xx status.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queryable } from '../../db/database.ts';
+import { addressKey } from '../../shared/limits/client-address.ts';
 import { createLimit } from '../../shared/limits/limit.ts';
 import type { CreateInvoiceInput, WalletError, WalletService } from '../wallet-service.ts';
 
@@ -31,7 +32,7 @@ export async function lnurlpRoutes(app: FastifyInstance, options: LnurlpRoutesOp
     // Wallets in browsers read this cross-origin; it carries no credential.
     reply.header('access-control-allow-origin', '*');
     if (limit) {
-      const { allowed, retryAfter } = await limit.hit(request.ip);
+      const { allowed, retryAfter } = await limit.hit(addressKey(request.ip));
       if (!allowed) return refuse(reply.header('retry-after', String(retryAfter)), 429, `Too many requests; retry in ${retryAfter} s`);
     }
     const { username } = request.params;
