@@ -91,16 +91,22 @@ export async function claimDue(db: Queryable, limit: number, leaseMs: number): P
   }));
 }
 
-export async function recordSuccess(db: Database, d: ClaimedDelivery, status: number): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.query(
-      `UPDATE webhook_deliveries SET status = 'succeeded', last_status = $3, last_error = NULL, completed_at = now(), lease_until = NULL, lease_token = NULL
-       WHERE id = $1 AND lease_token = $2 RETURNING id`,
-      [d.id, d.leaseToken, status],
-    );
-    if (rows.length) await tx.query('UPDATE webhook_endpoints SET last_success_at = now() WHERE id = $1', [d.endpointId]);
-    return rows.length > 0;
-  });
+/**
+ * One statement: the delivery succeeded (if this worker still holds its lease), and the endpoint's last
+ * success is moved on, at most once a second (concurrent deliveries to one endpoint do not queue on its row).
+ */
+export async function recordSuccess(db: Queryable, d: ClaimedDelivery, status: number): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `WITH done AS (
+       UPDATE webhook_deliveries SET status = 'succeeded', last_status = $3, last_error = NULL, completed_at = now(), lease_until = NULL, lease_token = NULL
+       WHERE id = $1 AND lease_token = $2 RETURNING id, endpoint_id),
+     seen AS (
+       UPDATE webhook_endpoints SET last_success_at = now()
+       WHERE id = (SELECT endpoint_id FROM done) AND (last_success_at IS NULL OR last_success_at < now() - interval '1 second') RETURNING id)
+     SELECT id FROM done`,
+    [d.id, d.leaseToken, status],
+  );
+  return rows.length > 0;
 }
 
 export type FailureResult = 'retry' | 'failed' | 'disabled' | 'lost-lease';
