@@ -234,6 +234,19 @@ describe('issue 13: the operations third-party apps use', () => {
     assert.equal((await run(INITIATE, { e: 'not-an-email' })).errors[0]?.code, 'INVALID_EMAIL');
   });
 
+  test('registration codes to one address are capped per address and per user; the owner still gets sign-in codes', async () => {
+    const victim = 'victim-of-a-flood@example.com';
+    const INITIATE = 'mutation($e: EmailAddress!) { userEmailRegistrationInitiate(input: { email: $e }) { errors { code } } }';
+    const strangers = [await h.signUp(), await h.signUp()];
+    for (const s of strangers) await h.stack.database.db.query('UPDATE users SET phone = $2, email = NULL WHERE id = $1', [s.userId, `+5037${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`]);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await h.gql(INITIATE, { e: victim }, bearer(strangers[0]!.session))).body.data?.userEmailRegistrationInitiate.errors[0]?.code ?? 'ok');
+    codes.push((await h.gql(INITIATE, { e: 'elsewhere@example.com' }, bearer(strangers[0]!.session))).body.data?.userEmailRegistrationInitiate.errors[0]?.code);
+    codes.push((await h.gql(INITIATE, { e: victim }, bearer(strangers[1]!.session))).body.data?.userEmailRegistrationInitiate.errors[0]?.code);
+    assert.deepEqual(codes, ['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED'], '5 per user, and 5 per address whoever asks');
+    assert.ok((await h.identity.requestEmailCode({ email: victim, ip: '192.0.2.7' })).ok, "the address's own sign-in codes are counted apart");
+  });
+
   test("the dashboard's fields: language, callbackPortalUrl, supportedCountries; no limits set is empty lists", async () => {
     const res = await h.gql('{ me { language defaultAccount { callbackPortalUrl limits { convert { totalLimit } internalSend { totalLimit } withdrawal { totalLimit } } } } }', {}, oauth(await h.oauthToken(alice, ['read'])));
     assert.deepEqual(res.body.data?.me, {
