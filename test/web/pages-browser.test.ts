@@ -235,37 +235,54 @@ test('#2 the auth server\'s own error pages: branded, plain words, Back to <app>
   });
 });
 
-test('the Spanish catalog end to end: sign-in, consent and the account area by Accept-Language, and the switch back', async () => {
+test('the Spanish catalog end to end, by keyboard only: sign-in, consent and the account area by Accept-Language, and the switch back', async () => {
   const { authorize } = await coffeeClient({ client_name: 'Café Rápido' });
   const auth = await authorize('openid read');
   const page = await newPage('es-SV');
   const email = 'espanol@example.com';
+  /** Tab until the element named is focused, then Enter (no mouse). */
+  const tabTo = async (name: RegExp) => {
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
+      if (name.test(focused)) return page.keyboard.press('Enter');
+    }
+    throw new Error(`no ${name} by Tab`);
+  };
   await step(page, 'inicio de sesión', async () => {
     await page.goto(auth.url.href);
     await page.getByRole('heading', { name: 'Iniciar sesión' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
-    await page.getByLabel('Correo electrónico').fill(email);
-    await page.getByRole('button', { name: 'Enviarme un código' }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'email', 'the field has the focus');
+    await page.keyboard.type(email);
+    // "Keep me signed in", so that the account area (the portal's sign-in) needs no second sign-in.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'remember');
+    await page.keyboard.press('Space');
+    await tabTo(/^Enviarme un código$/);
     await page.getByRole('heading', { name: 'Escribe tu código' }).waitFor();
     await looksRight(page, '09-es-code');
-    await page.getByLabel('Código de acceso').fill(codeOf(email));
-    await page.getByRole('button', { name: 'Entrar a Café Rápido' }).click();
+    await page.keyboard.type(codeOf(email));
+    await page.keyboard.press('Enter');
   });
   await step(page, 'consentimiento', async () => {
     await page.getByRole('heading', { name: 'Café Rápido quiere' }).waitFor();
     assert.match(await page.locator('.trust').innerText(), /Revisada por Cafetera S\.A\./);
     await looksRight(page, '10-es-consent');
-    await page.getByRole('button', { name: 'Permitir' }).click();
+    await tabTo(/^Permitir$/);
     await page.waitForURL((u) => u.href.startsWith(callback.url));
   });
-  await step(page, 'the account area, when there is one', async () => {
-    const res = await page.goto(`${h.t.urls.ui}/account`);
-    if (res?.status() === 200) assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+  await step(page, 'el área de la cuenta', async () => {
+    await page.goto(`${h.t.urls.ui}/account`);
+    await page.getByRole('heading', { name: 'Resumen' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/account');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+    await looksRight(page, '11-es-account');
   });
   await step(page, 'the language switch', async () => {
     await page.goto(`${h.t.urls.ui}/logged-out`);
     await page.getByRole('heading', { name: 'Cerraste sesión' }).waitFor();
-    await page.getByRole('link', { name: 'English' }).click();
+    await tabTo(/^English$/);
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/logged-out');
   });
@@ -293,20 +310,20 @@ test('#1 #6 the portal: tables are cards on a phone, nothing wraps; callback URL
     assert.match(summary, /Line 1: Use https, or http only on localhost or 127\.0\.0\.1: http:\/\/coffee\.example\/cb/);
     assert.match(summary, /Line 3: Put one callback URL per line, without spaces: https:\/\/coffee\.example\/a b/);
     assert.equal(await page.locator('.error-summary a').first().getAttribute('href'), '#f-redirect_uris');
-    await looksRight(page, '11-portal-form-errors');
+    await looksRight(page, '12-portal-form-errors');
     await page.getByLabel('Callback URLs').fill(callback.url);
     await page.getByRole('button', { name: 'Submit application' }).click();
     await page.getByText('Your application is waiting for review.').waitFor();
-    await looksRight(page, '12-portal-app');
+    await looksRight(page, '13-portal-app');
   });
   await step(page, '#1 apps and keys', async () => {
     await page.goto(`${h.t.urls.portal}/apps`);
-    await looksRight(page, '13-portal-apps');
+    await looksRight(page, '14-portal-apps');
     await page.goto(`${h.t.urls.portal}/keys`);
     await page.getByLabel('Name', { exact: true }).fill('Point of sale terminal at the counter');
     await page.getByRole('button', { name: /Create/ }).click();
     await page.getByRole('link', { name: /Revoke Point of sale/ }).waitFor();
-    await looksRight(page, '14-portal-keys');
+    await looksRight(page, '15-portal-keys');
   });
   await cookie(ADMIN_EMAIL);
   await step(page, '#1 review queue and audit log', async () => {
@@ -314,9 +331,9 @@ test('#1 #6 the portal: tables are cards on a phone, nothing wraps; callback URL
     await page.getByRole('link', { name: 'Approve Coffee Corner POS' }).click();
     await page.getByRole('button', { name: /Approve/ }).click();
     await page.getByText('Coffee Corner POS was approved.').waitFor();
-    await looksRight(page, '15-portal-admin');
+    await looksRight(page, '16-portal-admin');
     await page.goto(`${h.t.urls.portal}/admin/audit`);
     await page.getByText('application.approve').waitFor();
-    await looksRight(page, '16-portal-audit');
+    await looksRight(page, '17-portal-audit');
   });
 });
