@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
+import { createTokenIds } from '../../src/auth/oidc/token-ids.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { launchBrowser, screenshots, signInOnLoginPage } from '../support/browser.ts';
 import { csrfToken, formBody } from '../support/forms.ts';
@@ -140,13 +141,17 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.equal((await poll(device.device_code)).body.error, 'slow_down');
   });
 
-  test('an expired device code gets expired_token, and its user code is no longer accepted', async () => {
+  test('device and user codes are stored hashed; an expired device code gets expired_token, and its user code is no longer accepted', async () => {
     const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+    // At rest: neither the device code nor the user code in the clear (keyed hashes only).
+    const plain = device.user_code.replace('-', '');
+    const leaks = await s.database.db.query(`SELECT 1 FROM oidc_payloads WHERE id = $1 OR user_code = $2 OR payload::text LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $2 || '%'`, [device.device_code, plain]);
+    assert.equal(leaks.length, 0);
     // The clock moved on: the code's lifetime (TTL_DEVICE_USER_CODE) is over.
     await s.database.db.query(
       `UPDATE oidc_payloads SET expires_at = now() - interval '1 second', payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch FROM now())::int - 1))
-       WHERE model = 'DeviceCode' AND user_code = $1`,
-      [device.user_code.replace('-', '')],
+       WHERE model = 'DeviceCode' AND id = ANY($1::text[])`,
+      [createTokenIds(s.config.secrets.system).candidates(device.device_code)],
     );
     const expired = await poll(device.device_code);
     assert.equal(expired.status, 400);

@@ -45,6 +45,10 @@ let clientsOf: (id: string) => ReturnType<ReturnType<typeof createClientReposito
 
 export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
 
+/** Marks a stored user code as hashed (a typed code has no '.'), so a device code saved again keeps its hash. */
+const USER_CODE_HASH = 'h1.';
+const hashedUserCode = (ids: TokenIds, userCode: string): string => (userCode.startsWith(USER_CODE_HASH) ? userCode : `${USER_CODE_HASH}${ids.current(userCode)}`);
+
 /**
  * The JSON kept for a row: without `jti` (it is the raw id, put back from what the client presents on find),
  * and an interaction without the copy of the session cookie that oidc-provider records but never reads.
@@ -78,6 +82,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
     async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed through the admin API');
       if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload);
+      // A device flow's user code is a bearer value for its lifetime too: kept only keyed-hashed (issue 16).
+      if (this.model === 'DeviceCode' && typeof payload.userCode === 'string') payload = { ...payload, userCode: hashedUserCode(ids, payload.userCode) };
       const [rowId, ...older] = this.rowIds(id);
       // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
       const write = (q: Queryable) =>
@@ -133,8 +139,10 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
     }
 
     /** A device code by its user code; its id (stored hashed) is given back as a reference (token-ids.ts). */
-    findByUserCode(userCode: string) {
-      return this.findWhere('user_code = $2', userCode, true);
+    async findByUserCode(userCode: string) {
+      const found = await this.findWhere('user_code = ANY($2::text[])', ids.candidates(userCode).map((hash) => `${USER_CODE_HASH}${hash}`), true);
+      // oidc-provider compares the code it looked for with the payload's: give back the one that matched the hash.
+      return found && { ...found, userCode };
     }
 
     private async findWhere(condition: string, value: unknown, withReference = false): Promise<Payload | undefined> {
