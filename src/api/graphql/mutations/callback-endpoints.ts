@@ -8,6 +8,7 @@ export const sdl = /* GraphQL */ `
 extend type Mutation {
   callbackEndpointAdd(input: CallbackEndpointAddInput!): CallbackEndpointAddPayload!
   callbackEndpointDelete(input: CallbackEndpointDeleteInput!): SuccessPayload!
+  """Lightgate: a new signing secret for the endpoint, shown only in this answer; the old one stops at once."""
   callbackEndpointSecretRotate(input: CallbackEndpointSecretRotateInput!): CallbackEndpointSecretRotatePayload!
 }
 `;

@@ -37,6 +37,7 @@ input CallbackEndpointDeleteInput {
 input CallbackEndpointSecretRotateInput {
   id: EndpointId!
 }
+"""Lightgate: the answer of callbackEndpointSecretRotate."""
 type CallbackEndpointSecretRotatePayload {
   errors: [Error!]!
   id: EndpointId
