@@ -60,8 +60,9 @@ async function device(credentials: unknown[] = [], { conditional = false } = {})
 }
 
 /** The device's passkey as it is now: its signature counter moved on, and a copy with an older counter is a clone. */
-async function current(dev: Device): Promise<unknown> {
+async function current(dev: Device) {
   const { credentials } = await dev.cdp.send('WebAuthn.getCredentials', { authenticatorId: dev.authenticatorId });
+  assert.ok(credentials[0], 'the device holds its passkey');
   return credentials[0];
 }
 
@@ -127,6 +128,7 @@ test('add a passkey, sign in with it, no replay, not from another browser, as se
     captured = { body: captured!.body, cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
   });
   assert.ok(captured?.body.includes('credential='), 'the form carried the assertion');
+  const sent = captured as { body: string; cookie: string };
   credentials[0] = await current(other);
 
   // 2b. Conditional UI: a browser that already holds a passkey is offered it in the address field's autofill;
@@ -141,7 +143,7 @@ test('add a passkey, sign in with it, no replay, not from another browser, as se
   credentials[1] = await current(autofill);
 
   // 3. The same assertion, handle and CSRF cookie sent again: the challenge was used, nothing is accepted.
-  const replay = await fetch(`${h.t.urls.ui}/login/passkey`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: captured.cookie }, body: captured.body });
+  const replay = await fetch(`${h.t.urls.ui}/login/passkey`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: sent.cookie }, body: sent.body });
   assert.equal(replay.status, 303);
   assert.match(String(replay.headers.get('location')), /^\/login\?login_challenge=/, 'back to the login page, not on to the auth server');
 
