@@ -72,6 +72,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     assert.match(device.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     assert.equal(device.verification_uri, `${s.urls.issuer}/oauth2/device/verify`);
     assert.equal(device.interval, 1);
+    let loginChallenge = '';
     const polling = oidc.pollDeviceAuthorizationGrant(terminal, device, undefined, { signal: AbortSignal.timeout(30_000) });
     const email = uniqueEmail();
     await onPhone('e2e', async (page) => {
@@ -81,12 +82,18 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
       assert.equal(await page.getByLabel('Code shown on the device').inputValue(), device.user_code);
       await shot(page, 'code-page');
       await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(/login_challenge=/);
+      loginChallenge = new URL(page.url()).searchParams.get('login_challenge')!;
       await signInOnLoginPage(page, email, (to) => lastCode(s.dataDir, to));
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.getByRole('heading', { name: 'Your device is signed in' }).waitFor();
       await shot(page, 'done');
     });
     const tokens = await polling;
+    // Hydra's answer to a handled challenge: 410 and where to start again (the device verification page).
+    const again = await s.stack.hydra!.acceptLoginRequest(loginChallenge, { subject: 'someone-else' });
+    assert.ok(!again.ok && again.error.status === 410);
+    assert.equal(again.error.redirect_to, `${s.urls.issuer}/oauth2/device/verify`);
     assert.ok(tokens.access_token);
     assert.ok(tokens.refresh_token, 'offline_access gives the terminal a refresh token');
     const claims = tokens.claims();

@@ -79,13 +79,14 @@ export function createInteractions(deps: FlowDeps) {
    * challenge answers 410 with the original request URL, as Hydra does, never with a verifier.
    */
   async function finish(interaction: InteractionLike, kind: Kind, result: Record<string, unknown>): Promise<Result<{ redirect_to: string }, HydraError>> {
-    const url = requestUrl(deps.issuer, interaction.params);
+    // A device sign-in (RFC 8628, issue 16) resumes at the device verification endpoint, as in Hydra; its
+    // handled challenge points there too (a fresh device sign-in), not at an authorization URL it never had.
+    const device = typeof (interaction as { deviceCode?: unknown }).deviceCode === 'string';
+    const url = device ? `${deps.issuer}${HYDRA_ROUTES.code_verification}` : requestUrl(deps.issuer, interaction.params);
     const marked = await handled.mark(interaction.uid, kind, url, deps.interactionTtl);
     if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
     const verifier = await verifiers.issue({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()));
-    // A device sign-in (RFC 8628, issue 16) resumes at the device verification endpoint, as in Hydra.
-    const device = typeof (interaction as { deviceCode?: unknown }).deviceCode === 'string';
-    return ok({ redirect_to: device ? `${deps.issuer}${HYDRA_ROUTES.code_verification}?${kind}_verifier=${verifier}` : `${url}&${kind}_verifier=${verifier}` });
+    return ok({ redirect_to: `${url}${device ? '?' : '&'}${kind}_verifier=${verifier}` });
   }
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
