@@ -22,7 +22,6 @@ import { buildPortalServer } from '../portal/server.ts';
 import { watchDatabasePool } from '../observability/metrics.ts';
 import { buildMetricsServer } from './metrics-server.ts';
 import { consentChecker, createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
-import { consentChecker, createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface Stack {
   readonly config: Config;

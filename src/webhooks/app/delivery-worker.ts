@@ -49,7 +49,12 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     const key = `${d.userId}\n${d.clientId}`;
     const cached = authCache.get(key);
     if (cached && cached.until > Date.now()) return cached.allowed;
-    const allowed = await deps.appAuthorized(d.userId, d.clientId);
+    // Bounded, like the request itself: the whole attempt must end well within the lease.
+    let timer: NodeJS.Timeout | undefined;
+    const allowed = await Promise.race([
+      deps.appAuthorized(d.userId, d.clientId),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the consent check timed out')), settings.totalTimeoutMs / 2))),
+    ]).finally(() => clearTimeout(timer));
     if (authCache.size > 10_000) authCache.clear();
     authCache.set(key, { allowed, until: Date.now() + 2000 });
     return allowed;
