@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { createTokenIds } from '../../src/auth/oidc/token-ids.ts';
+import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import type { OAuth2Client } from '../../src/hydra-port/types.ts';
 import { launchBrowser, screenshots, signInOnLoginPage } from '../support/browser.ts';
 import { csrfToken, formBody } from '../support/forms.ts';
@@ -200,6 +201,21 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
     });
     const denied = await poll(device.device_code);
     assert.equal(denied.body.error, 'access_denied');
+  });
+
+  test('the HTTP adapter speaks Hydra\'s device accept call; the verifier then continues in the browser holding the challenge', async () => {
+    const hydra = createHttpHydraAdmin(s.stack.listening.admin!);
+    const device = await oidc.initiateDeviceAuthorization(terminal, { scope: 'read' });
+    const phone = createBrowser();
+    const opened = await phone.fetch(device.verification_uri, { redirect: 'manual' });
+    const challenge = new URL(opened.headers.get('location')!).searchParams.get('device_challenge')!;
+    const unknown = await hydra.acceptUserCodeRequest('no-such-challenge', { user_code: device.user_code });
+    assert.ok(!unknown.ok && unknown.error.status === 404);
+    const accepted = await hydra.acceptUserCodeRequest(challenge, { user_code: device.user_code });
+    assert.ok(accepted.ok, JSON.stringify(accepted));
+    const next = await phone.fetch(accepted.value.redirect_to, { redirect: 'manual' });
+    assert.equal(next.status, 303);
+    assert.equal(new URL(next.headers.get('location')!).pathname, '/login');
   });
 
   test('bad input: 4xx pages and errors, never a 500', async () => {
