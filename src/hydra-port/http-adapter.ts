@@ -191,6 +191,7 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     createClient: (body) => call({ method: 'POST', path: '/admin/clients', json: body }, client, 'client'),
     replaceClient: (id, body) => call({ method: 'PUT', path: clientPath(id), json: { ...body, client_id: id } }, client, 'client'),
     deleteClient: (id) => callVoid({ method: 'DELETE', path: clientPath(id) }),
+    deleteRotatedClientSecrets: (id) => call({ method: 'DELETE', path: `${clientPath(id)}/secrets/rotate` }, client, 'client'),
     rotateClientSecret: async (id) => {
       const rotated = await call({ method: 'POST', path: `${clientPath(id)}/secrets/rotate` }, client, 'client');
       if (rotated.ok || rotated.error.status !== 404) return rotated;

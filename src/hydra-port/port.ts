@@ -61,6 +61,8 @@ export interface HydraAdmin {
   replaceClient(id: string, body: Partial<OAuth2Client>): HydraResult<OAuth2Client>;
   deleteClient(id: string): HydraResult<void>;
   rotateClientSecret(id: string): HydraResult<OAuth2Client>;
+  /** Ends the grace of every rotated secret at once (Hydra's deleteRotatedOAuth2ClientSecrets). */
+  deleteRotatedClientSecrets(id: string): HydraResult<OAuth2Client>;
 }
 
 /** One page of clients by position, for the admin server's own paging (GET /admin/clients's page_token). */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
+import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import { postForm } from '../support/http-from.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -63,4 +64,24 @@ test('a secret set by hand (PUT) ends the grace of rotated secrets at once, as i
   assert.equal(await tokenStatus(id, first), 401, 'the rotated secret');
   assert.equal(await tokenStatus(id, rotated.value.client_secret!), 401, 'the replaced secret');
   assert.equal(await tokenStatus(id, 'a-new-secret-typed-by-the-operator-0123456789'), 200);
+});
+
+test("DELETE /admin/clients/{id}/secrets/rotate (Hydra's deleteRotatedOAuth2ClientSecrets) ends the grace at once; the HTTP adapter calls it", async () => {
+  const { id, secret: first } = await newClient();
+  const rotated = await t.stack.admin!.rotateClientSecret(id);
+  assert.ok(rotated.ok && rotated.value.client_secret);
+  assert.equal(await tokenStatus(id, first), 200);
+  const ended = await fetch(`${t.urls.admin}/admin/clients/${encodeURIComponent(id)}/secrets/rotate`, { method: 'DELETE' });
+  assert.equal(ended.status, 200);
+  assert.equal(((await ended.json()) as { client_id: string; client_secret?: string }).client_secret, undefined, 'no secret in the answer');
+  assert.equal(await tokenStatus(id, first), 401, 'the rotated secret');
+  assert.equal(await tokenStatus(id, rotated.value.client_secret), 200, 'the current secret');
+  assert.equal((await fetch(`${t.urls.admin}/admin/clients/no-such-client/secrets/rotate`, { method: 'DELETE' })).status, 404);
+
+  const http = createHttpHydraAdmin(t.stack.listening.admin ?? t.urls.admin);
+  const again = await http.rotateClientSecret(id);
+  assert.ok(again.ok && again.value.client_secret);
+  assert.equal(await tokenStatus(id, rotated.value.client_secret), 200, 'in its grace');
+  assert.ok((await http.deleteRotatedClientSecrets(id)).ok);
+  assert.equal(await tokenStatus(id, rotated.value.client_secret), 401, 'grace ended through the adapter');
 });

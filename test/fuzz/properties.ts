@@ -245,6 +245,7 @@ const ADMIN_ROUTES: [string, string][] = [
   ['PATCH', '/admin/clients/{id}'],
   ['DELETE', '/admin/clients/{id}'],
   ['POST', '/admin/clients/{id}/secrets/rotate'],
+  ['DELETE', '/admin/clients/{id}/secrets/rotate'],
   ['PUT', '/admin/clients/{id}/status'],
   ['GET', '/admin/oauth2/auth/requests/login'],
   ['PUT', '/admin/oauth2/auth/requests/login/accept'],

@@ -11,7 +11,7 @@ import { normalizeClient, type StoredClient } from '../domain/client.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 
 /** The client half of the port, Lightgate's extension included (the in-process adapter's, with ../oidc). */
-export type ClientAdmin = Pick<LightgatePort, 'listClients' | 'getClient' | 'createClient' | 'replaceClient' | 'deleteClient' | 'rotateClientSecret' | 'setClientStatus' | 'listClientsPage'>;
+export type ClientAdmin = Pick<LightgatePort, 'listClients' | 'getClient' | 'createClient' | 'replaceClient' | 'deleteClient' | 'rotateClientSecret' | 'deleteRotatedClientSecrets' | 'setClientStatus' | 'listClientsPage'>;
 
 export interface ClientAdminDeps {
   db: Database;
@@ -116,6 +116,13 @@ export function createClientAdmin({ db, validate, revokeAll, rotationGraceSecond
           await inTx.update(stored);
         });
         return ok(publicView(stored, secret));
+      }),
+    deleteRotatedClientSecrets: (id) =>
+      guarded(async () => {
+        const existing = await repo.find(id);
+        if (!existing) return fail(404, 'Not Found', 'Unable to locate the resource');
+        await repo.clearRotatedSecrets(id);
+        return ok(publicView(existing));
       }),
     setClientStatus: (id, status) =>
       guarded(async () => {

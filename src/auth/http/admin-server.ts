@@ -104,6 +104,7 @@ export function buildAdminServer({ hydra, db, logger, plugins = [], trustProxy =
   });
   app.delete<{ Params: { id: string } }>('/admin/clients/:id', (request, reply) => send(reply, hydra.deleteClient(request.params.id)));
   app.post<{ Params: { id: string } }>('/admin/clients/:id/secrets/rotate', (request, reply) => send(reply, hydra.rotateClientSecret(request.params.id)));
+  app.delete<{ Params: { id: string } }>('/admin/clients/:id/secrets/rotate', (request, reply) => send(reply, hydra.deleteRotatedClientSecrets(request.params.id)));
   // Lightgate extension: the approval state (pending, active, suspended).
   app.put<{ Params: { id: string }; Body: { status?: string } }>('/admin/clients/:id/status', async (request, reply) => {
     const status = request.body?.status;
