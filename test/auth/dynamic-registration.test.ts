@@ -22,7 +22,7 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
   let CALLBACK: string;
   let kiosk: Record<string, unknown>;
   before(async () => {
-    [h, browser, callback] = await Promise.all([startPortalHarness({ env: { LIGHTGATE_SERVICES: 'auth,ui,portal', DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } }), launchBrowser(), startCallbackServer()]);
+    [h, browser, callback] = await Promise.all([startPortalHarness({ env: { DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } }), launchBrowser(), startCallbackServer()]);
     issuer = h.t.urls.issuer;
     CALLBACK = callback.url;
     kiosk = { client_name: 'Kiosk Reg', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' };
