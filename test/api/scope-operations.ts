@@ -11,7 +11,8 @@ import { createInvoice } from '../../src/wallet/app/create-invoice.ts';
 import { walletDeps } from '../wallet/helpers.ts';
 import { apiKey, type Harness, type TestUser } from './harness.ts';
 
-export type Need = 'public' | 'read' | 'receive' | 'write';
+/** 'read write': both (callback endpoints: `write` to manage, `read` because deliveries carry the account's data). */
+export type Need = 'public' | 'read' | 'receive' | 'write' | 'read write';
 
 export interface Cell {
   user: TestUser;
@@ -85,6 +86,7 @@ export const OPERATIONS: Operation[] = [
   { name: 'supportedCountries', need: 'public', build: async () => ({ query: '{ globals { supportedCountries { id supportedAuthChannels } } }' }) },
   // read
   { name: 'language callbackPortalUrl', need: 'read', build: async () => ({ query: '{ me { language defaultAccount { callbackPortalUrl } } }' }) },
+  { name: 'callbackEndpoints', need: 'read', build: async () => ({ query: '{ me { defaultAccount { callbackEndpoints { id url } } } }' }) },
   { name: 'invoices', need: 'read', build: async () => ({ query: '{ me { defaultAccount { invoices(first: 2) { edges { cursor node { paymentHash paymentStatus } } pageInfo { hasNextPage } } wallets { invoices(first: 2) { edges { node { paymentHash } } } } } } }' }) },
   { name: 'pendingIncomingTransactions', need: 'read', build: async () => ({ query: '{ me { defaultAccount { pendingIncomingTransactions { id } wallets { pendingIncomingTransactions { id } } } } }' }) },
   {
@@ -219,6 +221,21 @@ export const OPERATIONS: Operation[] = [
       return { query: 'mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { revoked } } }', variables: { id: victim.value.apiKey.id } };
     },
   },
+  // Callback endpoints (issue 14): the endpoint acted on is registered by the harness's OAuth app (once it
+  // exists), so that the app's token may act on it as well as the account holder (session, API key).
+  { name: 'callbackEndpointAdd', need: 'read write', mutation: true, build: async () => ({ query: 'mutation { callbackEndpointAdd(input: { url: "http://127.0.0.1:9/hook" }) { id secret errors { code } } }' }) },
+  {
+    name: 'callbackEndpointDelete',
+    need: 'read write',
+    mutation: true,
+    build: async (h, c) => ({ query: 'mutation($id: EndpointId!) { callbackEndpointDelete(input: { id: $id }) { success errors { code } } }', variables: { id: await appEndpoint(h, c.user) } }),
+  },
+  {
+    name: 'callbackEndpointSecretRotate',
+    need: 'read write',
+    mutation: true,
+    build: async (h, c) => ({ query: 'mutation($id: EndpointId!) { callbackEndpointSecretRotate(input: { id: $id }) { id secret errors { code } } }', variables: { id: await appEndpoint(h, c.user) } }),
+  },
   // Two-step verification: the account holder's session only (an app must never change the second factor).
   { name: 'userTotpRegistrationInitiate', need: 'write', mutation: true, firstPartyOnly: true, build: async () => ({ query: 'mutation { userTotpRegistrationInitiate { totpRegistrationId totpSecret errors { code } } }' }) },
   {
@@ -303,7 +320,27 @@ async function withAddresses(h: Harness, u: TestUser, want: { email: boolean }):
 }
 
 export const allowed = (need: Need, scopes: ReadonlySet<Scope>): boolean =>
-  need === 'public' || (need === 'read' && scopes.has('read')) || (need === 'receive' && (scopes.has('receive') || scopes.has('write'))) || (need === 'write' && scopes.has('write'));
+  need === 'public' ||
+  (need === 'read' && scopes.has('read')) ||
+  (need === 'receive' && (scopes.has('receive') || scopes.has('write'))) ||
+  (need === 'write' && scopes.has('write')) ||
+  (need === 'read write' && scopes.has('read') && scopes.has('write'));
+/** A callback endpoint of the user's account, registered by the harness's OAuth app when it exists (else by the holder). */
+async function appEndpoint(h: Harness, user: TestUser): Promise<string> {
+  let clientId: string | null = null;
+  try {
+    clientId = h.oauthClientId();
+  } catch {
+    clientId = null;
+  }
+  const [row] = await h.stack.database.db.query<{ id: string }>(
+    `INSERT INTO webhook_endpoints (id, account_id, client_id, url, secret_sealed)
+     SELECT gen_random_uuid(), account_id, $2, 'http://127.0.0.1:9/hook', 'not-a-secret' FROM wallets WHERE id = $1 RETURNING id`,
+    [user.btcWalletId, clientId],
+  );
+  return row!.id;
+}
+
 /** An X-API-KEY with exactly these scopes, stored directly so that the empty list (which apiKeyCreate refuses) is covered too. */
 export async function storedApiKey(h: Harness, u: TestUser, scopes: Scope[]): Promise<Record<string, string>> {
   const k = generateApiKey();
