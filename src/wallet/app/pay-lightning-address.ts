@@ -9,7 +9,7 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import { isUuid } from '../domain/ids.ts';
 import { readLightningAddress, readLnurl } from '../domain/lnurl.ts';
 import { isValidAmount } from '../domain/money.ts';
-import { findUserWallet } from '../services/accounts.ts';
+import { findAccountByUsername, findUserWallet } from '../services/accounts.ts';
 import type { WalletDeps } from './deps.ts';
 import type { PaymentOutcome } from './execute-send.ts';
 import { lnurlInvoice } from './lnurl-pay.ts';
@@ -34,6 +34,10 @@ export async function payLightningAddress(deps: WalletDeps, input: LightningAddr
   if (target.kind === 'foreign') {
     return err(walletError('LIGHTNING_BACKEND_UNAVAILABLE', `${target.host} is another domain: paying it needs a Lightning backend, and none is configured`));
   }
+  const recipient = await findAccountByUsername(deps.db, target.username);
+  if (!recipient) return err(walletError('RECIPIENT_NOT_FOUND', 'No user with this name here'));
+  // Refused before an invoice is issued for it (paying one's own default wallet; another own wallet converts).
+  if (recipient.defaultWalletId === sender.id) return err(walletError('SELF_PAYMENT', 'A wallet cannot pay its own Lightning address'));
   const invoice = await lnurlInvoice(deps, { username: target.username, amountMsats: String(input.amount * 1000) });
   if (!invoice.ok) return invoice;
   return payInvoice(deps, {
