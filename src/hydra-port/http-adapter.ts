@@ -191,7 +191,13 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     createClient: (body) => call({ method: 'POST', path: '/admin/clients', json: body }, client, 'client'),
     replaceClient: (id, body) => call({ method: 'PUT', path: clientPath(id), json: { ...body, client_id: id } }, client, 'client'),
     deleteClient: (id) => callVoid({ method: 'DELETE', path: clientPath(id) }),
-    deleteRotatedClientSecrets: (id) => call({ method: 'DELETE', path: `${clientPath(id)}/secrets/rotate` }, client, 'client'),
+    deleteRotatedClientSecrets: async (id) => {
+      const ended = await call({ method: 'DELETE', path: `${clientPath(id)}/secrets/rotate` }, client, 'client');
+      if (ended.ok || ended.error.status !== 404) return ended;
+      // Hydra before v25 has no such route and keeps no rotated secrets (its rotation is a PUT): nothing to
+      // end, so the client as it is (and a 404 when there is no such client).
+      return call({ method: 'GET', path: clientPath(id) }, client, 'client');
+    },
     rotateClientSecret: async (id) => {
       const rotated = await call({ method: 'POST', path: `${clientPath(id)}/secrets/rotate` }, client, 'client');
       if (rotated.ok || rotated.error.status !== 404) return rotated;

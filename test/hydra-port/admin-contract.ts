@@ -60,6 +60,10 @@ export function adminApiContract(adminUrl: () => string): void {
     const rotated = value(await h.rotateClientSecret(created.client_id));
     assert.ok(rotated.client_secret);
     assert.notEqual(rotated.client_secret, created.client_secret);
+    // Hydra's deleteRotatedOAuth2ClientSecrets: the client back, without a secret (issue 17 #5).
+    const ended = value(await h.deleteRotatedClientSecrets(created.client_id));
+    assert.equal(ended.client_id, created.client_id);
+    assert.equal(ended.client_secret ?? '', '');
 
     const mine = value(await h.listClients({ owner }));
     assert.deepEqual(
