@@ -19,16 +19,20 @@ export function interpolate(template: string, params: Params | undefined, locale
   });
 }
 
-export type Translator<K extends string> = (key: K, params?: Params) => string;
+export type Translator<K extends string> = ((key: K, params?: Params) => string) & {
+  /** The catalogs themselves (tests check that Spanish is complete and keeps the placeholders). */
+  readonly catalogs: Readonly<Record<Locale, Readonly<Record<K, string>>>>;
+};
 
 /** A module's catalog: `const t = defineMessages({ ... }, { ... })`, then `t('key', { name })` while serving a request. */
 export function defineMessages<const E extends Record<string, string>>(en: E, es: { readonly [K in keyof E]: string }): Translator<Extract<keyof E, string>> {
-  const catalogs: Record<Locale, Record<string, string>> = { en, es: es as Record<string, string> };
-  return (key, params) => {
+  const catalogs = { en, es } as Record<Locale, Record<string, string>>;
+  const t = (key: string, params?: Params): string => {
     const { locale, theme } = currentWeb();
     const template = theme.messages[locale]?.[key] ?? catalogs[locale][key] ?? en[key] ?? key;
     return interpolate(template, params, locale);
   };
+  return Object.assign(t, { catalogs }) as unknown as Translator<Extract<keyof E, string>>;
 }
 
 /** The request's locale (English outside a request). */

@@ -94,7 +94,7 @@ test('apply → approve → copy the secret → authorization code flow → API 
     await dev.getByLabel('Confidential (client_secret_basic)').check();
     await dev.getByRole('button', { name: 'Submit application' }).click();
     // Inline error next to the field, the rest kept.
-    await dev.getByText('Use https, or http only on localhost or 127.0.0.1: http://example.com/cb').waitFor();
+    await dev.locator('#f-redirect_uris-error').getByText('Use https, or http only on localhost or 127.0.0.1: http://example.com/cb').waitFor();
     assert.equal(await dev.getByLabel('App name').inputValue(), 'Lightning Tips');
     await shot(dev, '03-apply-inline-error');
     await dev.getByLabel('Callback URLs').fill(callbackUrl);

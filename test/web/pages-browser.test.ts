@@ -15,12 +15,9 @@ import { authorizationUrl } from '../support/tokens.ts';
 import { lastCode, readOutbox, wrongCode } from '../support/users.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from '../portal/harness.ts';
 import { SESSION_COOKIE } from '../../src/portal/routes/support.ts';
+import { BRAND, SIZES, looksRight as checkPage } from './page-checks.ts';
 
-const BRAND = { name: 'Cafetera', operator: 'Cafetera S.A.', color: '#0b5fff', rgb: 'rgb(11, 95, 255)' };
-const SIZES = [
-  ['phone', { width: 390, height: 844 }],
-  ['desktop', { width: 1280, height: 800 }],
-] as const;
+const looksRight = (page: Page, name: string) => checkPage(page, name, shot);
 
 let h: PortalHarness;
 let browser: Browser;
@@ -52,46 +49,6 @@ async function newPage(locale = 'en-US'): Promise<Page> {
   context.setDefaultTimeout(10_000);
   contexts.push(context);
   return context.newPage();
-}
-
-/**
- * The page at both widths: the theme shows (name, logo, colour), nothing overflows sideways, buttons and badges
- * stay on one line, table rows are labelled cards on the phone; a screenshot of each.
- */
-async function looksRight(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of SIZES) {
-    await page.setViewportSize(viewport);
-    const found = await page.evaluate(() => {
-      const lines = (el: Element) => {
-        const range = document.createRange();
-        range.selectNodeContents(el);
-        return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
-      };
-      const logo = document.querySelector<HTMLImageElement>('.site-header img.brand-logo');
-      const primary = document.querySelector('.button.primary');
-      const cells = Array.from(document.querySelectorAll('table.list td'));
-      return {
-        brand: document.querySelector('.site-header .brand-name')?.textContent ?? '',
-        logo: logo?.complete && logo.naturalWidth > 0,
-        primary: primary ? getComputedStyle(primary).backgroundColor : undefined,
-        overflow: document.documentElement.scrollWidth - window.innerWidth,
-        wrapped: Array.from(document.querySelectorAll('.button, .badge')).filter((el) => (el as HTMLElement).offsetParent && lines(el) > 1).map((el) => el.textContent),
-        unlabelled: cells.filter((td) => getComputedStyle(td).display === 'grid' && !td.getAttribute('data-label') && !td.classList.contains('actions-col')).length,
-        cards: cells.length > 0 && getComputedStyle(cells[0]!).display === 'grid',
-        cardEdge: Math.min(...Array.from(document.querySelectorAll('.card')).map((c) => c.getBoundingClientRect().left)),
-      };
-    });
-    assert.match(found.brand, new RegExp(BRAND.name), `${name}/${size}: the theme's name`);
-    assert.ok(found.logo, `${name}/${size}: the theme's logo`);
-    if (found.primary) assert.equal(found.primary, BRAND.rgb, `${name}/${size}: the theme's colour`);
-    assert.ok(found.overflow <= 0, `${name}/${size}: ${found.overflow}px wider than the screen`);
-    assert.deepEqual(found.wrapped, [], `${name}/${size}: buttons and badges on one line`);
-    assert.ok(found.cardEdge >= 12, `${name}/${size}: the card keeps off the edges`);
-    if (size === 'phone') {
-      assert.equal(found.unlabelled, 0, `${name}: every card row says what it is`);
-    } else assert.equal(found.cards, false, `${name}: a real table at 1280 px`);
-    await shot(page, `${name}-${size}`);
-  }
 }
 
 async function coffeeClient(over: Record<string, unknown> = {}) {

@@ -93,10 +93,15 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
   if (rawScopes.some((s) => !isScope(s))) errors.scopes = 'Choose among read, receive and write';
   else if (scopes.length === 0) errors.scopes = 'Choose at least one permission';
 
-  const redirectUris = [...new Set(redirectText.split(/\s+/).filter(Boolean))];
+  // One callback URL per line (issue 17 #6): every bad line is named, whole, with its number when there are several.
+  const lines = redirectText.split(/\r?\n/).map((line, i) => ({ line: line.trim(), number: i + 1 })).filter((l) => l.line);
+  const redirectUris = [...new Set(lines.map((l) => l.line))];
   if (redirectUris.length === 0) errors.redirect_uris = 'Enter at least one callback URL';
   else if (redirectUris.length > LIMITS.redirectUris) errors.redirect_uris = `Enter at most ${LIMITS.redirectUris} callback URLs`;
-  else errors.redirect_uris = redirectUris.map(redirectUriProblem).find(Boolean);
+  else {
+    const bad = lines.map((l) => ({ ...l, problem: /\s/.test(l.line) ? `Put one callback URL per line, without spaces: ${l.line}` : redirectUriProblem(l.line) })).filter((l) => l.problem);
+    if (bad.length) errors.redirect_uris = bad.map((l) => (lines.length > 1 ? `Line ${l.number}: ${l.problem}` : l.problem)).join(' · ');
+  }
 
   if (!(AUTH_METHODS as readonly string[]).includes(authMethod)) errors.auth_method = 'Choose how your app authenticates';
 

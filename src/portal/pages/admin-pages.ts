@@ -1,6 +1,8 @@
 // Admin pages: the review queue (every detail of each pending application, approve / reject with a
 // reason), the apps in service (suspend / reactivate), and the audit log.
+import { copyable as copyButton } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
+import { currentWeb } from '../../web/web-context.ts';
 import { AUTH_METHOD_LABELS, changedFields, detailsOf, type Application, type DetailField } from '../domain/application.ts';
 import type { AuditEntry } from '../services/portal-store.ts';
 import { badge } from './apps-pages.ts';
@@ -56,9 +58,9 @@ ${details(a, o.owners.get(a.ownerId) ?? a.ownerId)}
 <h2 id="live-h">Apps in service</h2>
 ${
   o.live.length
-    ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Developer</th><th scope="col">Client ID</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+    ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Developer</th><th scope="col">Client ID</th><th scope="col">Status</th><th scope="col" class="actions-col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${o.live.map(
-  (a) => html`<tr><td>${a.name}</td><td>${o.owners.get(a.ownerId) ?? a.ownerId}</td><td><code>${a.clientId}</code></td><td>${badge(a)}</td><td>${
+  (a) => html`<tr><td data-label="App">${a.name}</td><td data-label="Developer">${o.owners.get(a.ownerId) ?? a.ownerId}</td><td data-label="Client ID">${a.clientId ? copyButton({ id: `live-client-id-${a.id}`, value: a.clientId, what: `${a.name} client ID` }) : ''}</td><td data-label="Status">${badge(a)}</td><td class="actions-col">${
     a.status === 'approved'
       ? html`<a class="button link" href="/admin/apps/${a.id}/suspend" aria-label="Suspend ${a.name}">Suspend</a>`
       : a.status === 'suspended'
@@ -80,7 +82,7 @@ ${
   entries.length
     ? html`<table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead><tbody>
 ${entries.map(
-  (e) => html`<tr><td>${formatDate(e.at)}</td><td>${e.actorEmail}</td><td><code>${e.action}</code></td><td><code>${e.target}</code></td><td>${Object.entries(e.details)
+  (e) => html`<tr><td data-label="When">${formatDate(e.at)}</td><td data-label="Who">${e.actorEmail}</td><td data-label="What"><code>${e.action}</code></td><td data-label="Target"><code>${e.target}</code></td><td data-label="Details">${Object.entries(e.details)
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}`)
     .join('; ')}</td></tr>`,
 )}
@@ -92,10 +94,10 @@ ${entries.map(
 
 export function signInBody(o: { error?: string }): SafeHtml {
   return html`<section class="card" aria-labelledby="signin-h">
-<h1 id="signin-h">Lightgate for developers</h1>
+<h1 id="signin-h">${currentWeb().theme.name} for developers</h1>
 <p class="lead">Register OAuth2 apps, manage your API keys and the apps connected to your wallet.</p>
 ${o.error ? html`<div class="alert error" role="alert">${o.error}</div>` : ''}
-<div class="actions"><a class="button primary" href="/auth/login">Sign in with Lightgate</a></div>
+<div class="actions"><a class="button primary" href="/auth/login">Sign in with ${currentWeb().theme.name}</a></div>
 </section>`;
 }
 

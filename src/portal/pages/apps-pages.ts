@@ -2,7 +2,9 @@
 // its integration guide and the delete confirmation.
 import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
-import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors } from '../domain/application.ts';
+import { currentWeb } from '../../web/web-context.ts';
+import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors, type FieldName } from '../domain/application.ts';
+import { copyable as copyButton, errorSummary } from '../../web/components.ts';
 import { choices, input, textarea } from './form.ts';
 import { nextAuthSnippet } from './nextauth-snippet.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
@@ -19,11 +21,11 @@ export const badge = (app: Pick<Application, 'status' | 'clientId'>): SafeHtml =
 export function appsListBody(apps: Application[]): SafeHtml {
   return html`<section class="card" aria-labelledby="apps-h">
 <h1 id="apps-h">Your OAuth2 apps</h1>
-<p class="lead">Apps sign people in with Lightgate and call the wallet API on their behalf, with the permissions they grant.</p>
+<p class="lead">Apps sign people in with ${currentWeb().theme.name} and call the wallet API on their behalf, with the permissions they grant.</p>
 ${
   apps.length
     ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Status</th><th scope="col">Client ID</th><th scope="col">Applied</th></tr></thead><tbody>
-${apps.map((a) => html`<tr><td><a href="/apps/${a.id}">${a.name}</a></td><td>${badge(a)}</td><td><code>${a.clientId ?? '—'}</code></td><td>${formatDate(a.createdAt)}</td></tr>`)}
+${apps.map((a) => html`<tr><td data-label="App"><a href="/apps/${a.id}">${a.name}</a></td><td data-label="Status">${badge(a)}</td><td data-label="Client ID">${a.clientId ? copyButton({ id: `client-id-${a.id}`, value: a.clientId, what: `${a.name} client ID` }) : '—'}</td><td data-label="Applied">${formatDate(a.createdAt)}</td></tr>`)}
 </tbody></table>`
     : html`<p>You have no apps yet.</p>`
 }
@@ -49,6 +51,19 @@ export const formValues = (a: Application): Record<string, string> => ({
   auth_method: a.authMethod,
 });
 
+/** The form's fields in page order: name, label, and the control the error summary links to (issue 17 #6). */
+const FORM_FIELDS: readonly (readonly [FieldName, string, string])[] = [
+  ['name', 'App name', 'f-name'],
+  ['purpose', 'Purpose', 'f-purpose'],
+  ['website', 'Website', 'f-website'],
+  ['logo_uri', 'Logo URL', 'f-logo_uri'],
+  ['policy_uri', 'Privacy policy URL', 'f-policy_uri'],
+  ['tos_uri', 'Terms of service URL', 'f-tos_uri'],
+  ['scopes', 'Permissions', 'f-scopes-0'],
+  ['redirect_uris', 'Callback URLs', 'f-redirect_uris'],
+  ['auth_method', 'Client type', 'f-auth_method-0'],
+];
+
 export function appFormBody(o: { form: FormToken; state: AppFormState; action: string; editing?: Application }): SafeHtml {
   const v = o.state.values;
   const e = o.state.errors;
@@ -61,6 +76,7 @@ export function appFormBody(o: { form: FormToken; state: AppFormState; action: s
       : 'An operator reviews every application. Once approved you get a client ID and, for confidential clients, a secret.'
   }</p>
 ${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
+${errorSummary(FORM_FIELDS.filter(([name]) => e[name]).map(([name, label, control]) => ({ field: control, message: `${label}: ${e[name]}` })))}
 <form method="post" action="${o.action}" novalidate>
 ${csrfInput(o.form)}
 ${input({ name: 'name', label: 'App name', value: v.name, error: e.name, maxlength: LIMITS.name, required: true })}
@@ -172,7 +188,7 @@ export function integrationBody(o: { app: Application; urls: IntegrationUrls }):
   const authorizeExample = `${urls.authorize}?response_type=code&client_id=${encodeURIComponent(app.clientId ?? '')}&redirect_uri=${encodeURIComponent(app.redirectUris[0] ?? '')}&scope=${encodeURIComponent(scope)}&state=<random>&code_challenge=<S256 challenge>&code_challenge_method=S256`;
   return html`<section class="card" aria-labelledby="int-h">
 <h1 id="int-h">Integrate ${app.name}</h1>
-<p class="lead">Lightgate speaks OAuth 2.0 and OpenID Connect at Ory Hydra's paths. Use the authorization code flow with PKCE.</p>
+<p class="lead">${currentWeb().theme.name} speaks OAuth 2.0 and OpenID Connect at Ory Hydra's paths. Use the authorization code flow with PKCE.</p>
 <dl class="details">
 <dt>Client ID</dt><dd><code>${app.clientId}</code></dd>
 <dt>Discovery URL</dt><dd><code>${urls.discovery}</code></dd>

@@ -15,11 +15,11 @@ export interface KeyFormState {
 
 function table(keys: ApiKey[], o: { form: FormToken; revocable: boolean; caption: string }): SafeHtml {
   if (!keys.length) return html`<p class="muted">None.</p>`;
-  return html`<table class="list"><caption class="visually-hidden">${o.caption}</caption><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th>${o.revocable ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead><tbody>
+  return html`<table class="list"><caption class="visually-hidden">${o.caption}</caption><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th>${o.revocable ? html`<th scope="col" class="actions-col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead><tbody>
 ${keys.map(
-  (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}_…</code></td><td>${k.scopes.join(', ')}</td><td>${formatDate(k.createdAt)}</td><td>${k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td><td>${formatDate(k.lastUsedAt)}</td>${
+  (k) => html`<tr><td data-label="Name">${k.name}</td><td data-label="Key"><code>${k.prefix}_…</code></td><td data-label="Scopes">${k.scopes.join(', ')}</td><td data-label="Created">${formatDate(k.createdAt)}</td><td data-label="Expires">${k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td><td data-label="Last used">${formatDate(k.lastUsedAt)}</td>${
     o.revocable
-      ? html`<td><a class="button link" href="/keys/${k.id}/revoke" aria-label="Revoke ${k.name}">Revoke</a></td>`
+      ? html`<td class="actions-col"><a class="button link" href="/keys/${k.id}/revoke" aria-label="Revoke ${k.name}">Revoke</a></td>`
       : ''
   }</tr>`,
 )}
