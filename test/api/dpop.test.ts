@@ -99,6 +99,10 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     const first = await post({ 'oauth2-token': at, dpop: once });
     assert.equal(first.status, 200, await first.clone().text());
     await refused({ 'oauth2-token': at, dpop: once }, 'invalid_dpop_proof', 'replayed at the same process');
+    // The same proof sent several times at once (one batch of inserts): exactly one is accepted.
+    const twice = await proof();
+    const together = await Promise.all([1, 2, 3].map(() => post({ 'oauth2-token': at, dpop: twice })));
+    assert.deepEqual(together.map((r) => r.status).sort(), [200, 401, 401]);
     // Another API process on the same database refuses the replay too.
     const other = await buildApiServer({ config: h.stack.config, db: h.stack.database.db, hydra: h.stack.stack.hydra!, identity: h.identity });
     try {

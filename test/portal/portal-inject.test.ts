@@ -257,6 +257,30 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
     assert.ok(!gone.ok && gone.error.status === 404);
   });
 
+  test('issue 16: an app asking for DPoP-bound tokens becomes a client with dpop_bound_access_tokens; switching it off waits for review', async () => {
+    const dev = await h.session('dpop-dev@example.com');
+    const admin = await h.session(ADMIN_EMAIL);
+    const form = await h.portal.inject({ method: 'GET', url: '/apps/new', headers: { cookie: dev } });
+    assert.match(form.body, /name="dpop_bound" value="on"/);
+    const applied = await post(dev, '/apps/new', '/apps', { ...VALID, name: 'Bound Shop', dpop_bound: 'on' });
+    assert.equal(applied.statusCode, 303);
+    const appPath = String(applied.headers.location);
+    const id = appPath.split('/')[2]!;
+    assert.match((await h.portal.inject({ method: 'GET', url: '/admin', headers: { cookie: admin } })).body, /DPoP-bound tokens<\/dt><dd>yes/, 'the review queue shows it');
+    assert.equal((await post(admin, '/admin', `/admin/apps/${id}/approve`, {})).statusCode, 303);
+    const shown = await h.portal.inject({ method: 'GET', url: appPath, headers: { cookie: dev } });
+    assert.match(shown.body, /DPoP-bound tokens<\/dt><dd>yes/);
+    const clients = await h.t.stack.admin!.listClients({ owner: await h.user('dpop-dev@example.com') });
+    assert.ok(clients.ok);
+    const clientId = clients.value[0]!.client_id;
+    assert.equal(clients.value[0]!.dpop_bound_access_tokens, true);
+    // Off (every other field the same): the live client stays bound until an admin approves the change.
+    const { dpop_bound: _on, ...unbound } = { ...VALID, name: 'Bound Shop', dpop_bound: 'on' };
+    assert.equal((await post(dev, `${appPath}/edit`, appPath, unbound)).statusCode, 303);
+    const live = await h.t.stack.admin!.getClient(clientId);
+    assert.ok(live.ok && live.value.dpop_bound_access_tokens === true, 'still bound while in review');
+  });
+
   test('a rejected application shows the reason and goes back to review when edited', async () => {
     const dev = await h.session('rejected-dev@example.com');
     const admin = await h.session(ADMIN_EMAIL);

@@ -18,6 +18,8 @@ export interface ApplicationDetails {
   scopes: Scope[];
   redirectUris: string[];
   authMethod: AuthMethod;
+  /** Issue 16: the client's access tokens are all DPoP-bound (RFC 9449 dpop_bound_access_tokens). */
+  dpopBound: boolean;
 }
 
 export interface Application extends ApplicationDetails {
@@ -77,6 +79,7 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
   const rawScopes = list(form.scopes);
   const redirectText = text(Array.isArray(form.redirect_uris) ? form.redirect_uris.join('\n') : form.redirect_uris);
   const authMethod = text(form.auth_method);
+  const dpopBound = text(form.dpop_bound) === 'on';
 
   if (!name) errors.name = 'Enter the name of your app';
   else if (name.length > LIMITS.name) errors.name = `Use at most ${LIMITS.name} characters`;
@@ -107,9 +110,9 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
 
   for (const k of Object.keys(errors) as FieldName[]) if (errors[k] === undefined) delete errors[k];
   if (Object.keys(errors).length > 0) {
-    return err({ errors, values: { name, purpose, website, logo_uri: logoUri, policy_uri: policyUri, tos_uri: tosUri, scopes: rawScopes.join(' '), redirect_uris: redirectText, auth_method: authMethod } });
+    return err({ errors, values: { name, purpose, website, logo_uri: logoUri, policy_uri: policyUri, tos_uri: tosUri, scopes: rawScopes.join(' '), redirect_uris: redirectText, auth_method: authMethod, dpop_bound: dpopBound ? 'on' : '' } });
   }
-  return ok({ name, purpose, website, logoUri, policyUri, tosUri, scopes, redirectUris, authMethod: authMethod as AuthMethod });
+  return ok({ name, purpose, website, logoUri, policyUri, tosUri, scopes, redirectUris, authMethod: authMethod as AuthMethod, dpopBound });
 }
 
 /** The Hydra-style client an approved application becomes: exactly its fields, owned by the developer. */
@@ -125,18 +128,20 @@ export function toClientBody(app: Pick<Application, 'id' | 'ownerId'> & Applicat
     response_types: ['code'],
     scope: [...IDENTITY_SCOPES, ...ALL_SCOPES.filter((s) => scopes.includes(s))].join(' '),
     token_endpoint_auth_method: app.authMethod,
+    dpop_bound_access_tokens: app.dpopBound === true,
     skip_consent: false,
     owner: app.ownerId,
     metadata: { portal_application_id: app.id, purpose: app.purpose },
   };
 }
 
-export const DETAIL_FIELDS = ['name', 'purpose', 'website', 'logoUri', 'policyUri', 'tosUri', 'scopes', 'redirectUris', 'authMethod'] as const;
+export const DETAIL_FIELDS = ['name', 'purpose', 'website', 'logoUri', 'policyUri', 'tosUri', 'scopes', 'redirectUris', 'authMethod', 'dpopBound'] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 
 export const detailsOf = (a: ApplicationDetails): ApplicationDetails => Object.fromEntries(DETAIL_FIELDS.map((f) => [f, a[f]])) as unknown as ApplicationDetails;
 
-const comparable = (v: string | readonly string[]): string => (typeof v === 'string' ? v : JSON.stringify([...v].sort()));
+// Details approved before dpopBound existed lack it: absent is false.
+const comparable = (v: string | boolean | readonly string[] | undefined): string => (typeof v === 'object' ? JSON.stringify([...v].sort()) : String(v ?? false));
 
 /** The fields whose values differ (lists compared as sets). */
 export const changedFields = (from: ApplicationDetails, to: ApplicationDetails): DetailField[] => DETAIL_FIELDS.filter((f) => comparable(from[f]) !== comparable(to[f]));
@@ -148,7 +153,8 @@ export const changedFields = (from: ApplicationDetails, to: ApplicationDetails):
  */
 export function narrowTo(approved: ApplicationDetails, requested: ApplicationDetails): ApplicationDetails {
   const redirectUris = approved.redirectUris.filter((u) => requested.redirectUris.includes(u));
-  return { ...detailsOf(approved), scopes: approved.scopes.filter((s) => requested.scopes.includes(s)), redirectUris: redirectUris.length ? redirectUris : approved.redirectUris };
+  // Binding tokens to a key (DPoP) only restricts the app: it goes live at once; turning it off waits for review.
+  return { ...detailsOf(approved), scopes: approved.scopes.filter((s) => requested.scopes.includes(s)), redirectUris: redirectUris.length ? redirectUris : approved.redirectUris, dpopBound: approved.dpopBound === true || requested.dpopBound };
 }
 
 export const isConfidential = (m: AuthMethod): boolean => m !== 'none';

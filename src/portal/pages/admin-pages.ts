@@ -8,8 +8,8 @@ import type { AuditEntry } from '../services/portal-store.ts';
 import { badge } from './apps-pages.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
-const FIELD_LABELS: Record<DetailField, string> = { name: 'Name', purpose: 'Purpose', website: 'Website', logoUri: 'Logo', policyUri: 'Privacy policy', tosUri: 'Terms', scopes: 'Permissions', redirectUris: 'Callback URLs', authMethod: 'Client type' };
-const shown = (v: string | readonly string[]): string => (typeof v === 'string' ? v || '—' : v.join(', ') || '—');
+const FIELD_LABELS: Record<DetailField, string> = { name: 'Name', purpose: 'Purpose', website: 'Website', logoUri: 'Logo', policyUri: 'Privacy policy', tosUri: 'Terms', scopes: 'Permissions', redirectUris: 'Callback URLs', authMethod: 'Client type', dpopBound: 'DPoP-bound tokens' };
+const shown = (v: string | boolean | readonly string[] | undefined): string => (typeof v === 'object' ? v.join(', ') || '—' : typeof v === 'string' ? v || '—' : v ? 'yes' : 'no');
 
 /** For a change to a live app: what the consent screen and the client show now, next to what is asked. */
 function changes(a: Application): SafeHtml {
@@ -32,6 +32,7 @@ function details(a: Application, owner: string): SafeHtml {
 <dt>Permissions</dt><dd>${a.scopes.join(', ')}${a.approved ? html` (approved now: ${a.approved.scopes.join(', ') || 'none'})` : ''}</dd>
 <dt>Callback URLs</dt><dd>${a.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
 <dt>Client type</dt><dd>${AUTH_METHOD_LABELS[a.authMethod]}</dd>
+<dt>DPoP-bound tokens</dt><dd>${a.dpopBound ? 'yes' : 'no'}</dd>
 <dt>Client ID</dt><dd>${a.clientId ? html`<code>${a.clientId}</code>` : 'created on approval'}</dd>
 <dt>Submitted</dt><dd>${formatDate(a.updatedAt)}</dd>
 </dl>`;

@@ -49,6 +49,7 @@ export const formValues = (a: Application): Record<string, string> => ({
   scopes: a.scopes.join(' '),
   redirect_uris: a.redirectUris.join('\n'),
   auth_method: a.authMethod,
+  dpop_bound: a.dpopBound ? 'on' : '',
 });
 
 /** The form's fields in page order: name, label, and the control the error summary links to (issue 17 #6). */
@@ -92,6 +93,7 @@ ${
     ? html`<div class="field"><span class="label">Client type</span><p>${AUTH_METHOD_LABELS[o.editing!.authMethod]}</p><input type="hidden" name="auth_method" value="${o.editing!.authMethod}">${e.auth_method ? html`<span class="field-error">${e.auth_method}</span>` : ''}</div>`
     : choices({ kind: 'radio', name: 'auth_method', label: 'Client type', options: AUTH_METHODS.map((m) => ({ value: m, label: AUTH_METHOD_LABELS[m] })), selected: [v.auth_method ?? ''], error: e.auth_method, hint: 'Confidential: a server that keeps a secret. Public: a browser or mobile app, which must use PKCE.' })
 }
+${choices({ kind: 'checkbox', name: 'dpop_bound', label: 'Sender-constrained tokens', options: [{ value: 'on', label: 'Bind every access token to a key of my app (DPoP, RFC 9449)' }], selected: [v.dpop_bound ?? ''], hint: 'A stolen token is then useless without the key. Your app must send a DPoP proof with each token request and API call (openid-client and the SDK do).' })}
 <div class="inline-actions"><button class="button primary" type="submit">${o.editing ? 'Save changes' : 'Submit application'}</button><a class="button secondary" href="${o.editing ? `/apps/${o.editing.id}` : '/apps'}">Cancel</a></div>
 </form>
 </section>`;
@@ -150,6 +152,7 @@ ${
 <dt>Permissions</dt><dd>${app.scopes.join(', ')}</dd>
 <dt>Callback URLs</dt><dd>${app.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
 <dt>Client type</dt><dd>${AUTH_METHOD_LABELS[app.authMethod]}</dd>
+<dt>DPoP-bound tokens</dt><dd>${app.dpopBound ? 'yes' : 'no'}</dd>
 <dt>Applied</dt><dd>${formatDate(app.createdAt)}</dd>
 </dl>
 <div class="inline-actions">

@@ -17,6 +17,7 @@ interface ApplicationRow {
   scopes: Scope[];
   redirect_uris: string[];
   auth_method: AuthMethod;
+  dpop_bound: boolean;
   client_id: string | null;
   approved_details: ApplicationDetails | string | null;
   version: number;
@@ -38,6 +39,7 @@ const toApplication = (r: ApplicationRow): Application => ({
   scopes: r.scopes,
   redirectUris: r.redirect_uris,
   authMethod: r.auth_method,
+  dpopBound: r.dpop_bound === true,
   clientId: r.client_id,
   approved: typeof r.approved_details === 'string' ? (JSON.parse(r.approved_details) as ApplicationDetails) : r.approved_details,
   version: Number(r.version),
@@ -51,9 +53,9 @@ export const isUuid = (v: string): boolean => UUID.test(v);
 
 export async function insertApplication(q: Queryable, ownerId: string, d: ApplicationDetails): Promise<Application> {
   const [row] = await q.query<ApplicationRow>(
-    `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, logo_uri, policy_uri, tos_uri, scopes, redirect_uris, auth_method)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-    [randomUUID(), ownerId, d.name, d.purpose, d.website, d.logoUri, d.policyUri, d.tosUri, d.scopes, d.redirectUris, d.authMethod],
+    `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, logo_uri, policy_uri, tos_uri, scopes, redirect_uris, auth_method, dpop_bound)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+    [randomUUID(), ownerId, d.name, d.purpose, d.website, d.logoUri, d.policyUri, d.tosUri, d.scopes, d.redirectUris, d.authMethod, d.dpopBound === true],
   );
   return toApplication(row!);
 }
@@ -110,6 +112,7 @@ export async function updateApplication(q: Queryable, id: string, patch: Applica
     set('scopes', d.scopes);
     set('redirect_uris', d.redirectUris);
     set('auth_method', d.authMethod);
+    set('dpop_bound', d.dpopBound === true);
   }
   if (patch.status !== undefined) set('status', patch.status);
   if (patch.clientId !== undefined) set('client_id', patch.clientId);

@@ -3,7 +3,7 @@
 // headers), iat, ath, the key's thumbprint against the token's cnf.jkt, the server nonce when one is
 // required, and the jti once (replays.ts). Errors are values with RFC 9449's error codes.
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { err, ok, type Result } from '../result.ts';
 import type { DpopNonces } from './nonce.ts';
 import type { DpopReplays } from './replays.ts';
@@ -15,6 +15,8 @@ const IAT_SKEW_SECONDS = 60;
 /** How long a jti is remembered: longer than any proof can be accepted (iat skew or nonce lifetime). */
 const REMEMBER_SECONDS = 6 * 60;
 const MAX_PROOF_LENGTH = 8192;
+/** Public keys imported once per (thumbprint, alg): a client signs many proofs with one key. */
+const MAX_KEYS = 10_000;
 
 export interface DpopProofError {
   error: 'invalid_dpop_proof' | 'use_dpop_nonce';
@@ -54,17 +56,32 @@ function withoutQuery(value: string): string | undefined {
 export function createDpopVerifier(deps: DpopVerifierDeps) {
   const now = deps.now ?? (() => Date.now() / 1000);
   const invalid = (description: string): Result<never, DpopProofError> => err({ error: 'invalid_dpop_proof', description });
+  const keys = new Map<string, CryptoKey>();
+  async function publicKey(jwk: JWK, alg: string, jkt: string): Promise<CryptoKey> {
+    const id = `${jkt}.${alg}`;
+    let key = keys.get(id);
+    if (!key) {
+      const imported = await importJWK(jwk, alg);
+      if (imported instanceof Uint8Array || imported.type !== 'public') throw new Error('not a public key');
+      if (keys.size >= MAX_KEYS) keys.clear();
+      keys.set(id, (key = imported));
+    }
+    return key;
+  }
 
   return async function verify(request: DpopProofRequest): Promise<Result<{ jti: string }, DpopProofError>> {
     if (!request.proof || request.proof.length > MAX_PROOF_LENGTH) return invalid('The DPoP proof is missing or too long');
     let payload: Record<string, unknown>;
-    let jwk: JWK;
     try {
       const header = decodeProtectedHeader(request.proof);
-      if (!header.jwk || typeof header.jwk !== 'object') return invalid('The DPoP proof has no public key');
-      const verified = await jwtVerify(request.proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS });
+      const jwk = header.jwk as JWK | undefined;
+      if (!jwk || typeof jwk !== 'object' || 'd' in jwk || typeof header.alg !== 'string' || !DPOP_ALGORITHMS.includes(header.alg)) {
+        return invalid('The DPoP proof needs an allowed asymmetric alg and a public key in its header');
+      }
+      // The key must be the one the token is bound to; checked first, so a stranger's key is never imported.
+      if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) return invalid('The DPoP proof key is not the key the token is bound to');
+      const verified = await jwtVerify(request.proof, await publicKey(jwk, header.alg, request.jkt), { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS });
       payload = verified.payload as Record<string, unknown>;
-      jwk = verified.protectedHeader.jwk as JWK;
     } catch {
       return invalid('The DPoP proof is not a valid dpop+jwt signed by its embedded public key');
     }
@@ -84,7 +101,6 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
     } else if (iat > t + IAT_SKEW_SECONDS) {
       return invalid('The DPoP proof iat is in the future');
     }
-    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) return invalid('The DPoP proof key is not the key the token is bound to');
     if (!(await deps.replays.first(deps.place, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
     return ok({ jti });
   };
