@@ -22,7 +22,7 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
   let CALLBACK: string;
   let kiosk: Record<string, unknown>;
   before(async () => {
-    [h, browser, callback] = await Promise.all([startPortalHarness({ env: { DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } }), launchBrowser(), startCallbackServer()]);
+    [h, browser, callback] = await Promise.all([startPortalHarness({ env: { LIGHTGATE_SERVICES: 'auth,ui,portal', DCR_ENABLED: 'true', DCR_ADDRESS_LIMIT: '30' } }), launchBrowser(), startCallbackServer()]);
     issuer = h.t.urls.issuer;
     CALLBACK = callback.url;
     kiosk = { client_name: 'Kiosk Reg', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' };
@@ -103,7 +103,11 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
     await queue.getByRole('heading', { name: 'Registered through the API' }).waitFor();
     assert.ok(await queue.getByText(id!).isVisible());
     await shot(queue, 'dcr-review-queue');
-    await queue.getByRole('button', { name: 'Approve registration Kiosk Reg' }).click();
+    await queue.getByRole('link', { name: 'Approve registration Kiosk Reg' }).click();
+    // Issue 17 #5: it asks first, on a page of its own.
+    await queue.getByRole('heading', { name: 'Approve Kiosk Reg?' }).waitFor();
+    await shot(queue, 'dcr-approve-confirm');
+    await queue.getByRole('button', { name: 'Approve', exact: true }).click();
     await queue.getByText('Kiosk Reg was approved.').waitFor();
     await admin.close();
     const got = await h.t.stack.hydra!.getClient(id!);
@@ -161,6 +165,28 @@ describe('dynamic client registration (RFC 7591/7592) into review', () => {
     assert.equal((await manage(uri!, 'GET', token)).status, 401);
     const gone = await h.t.stack.hydra!.getClient(id!);
     assert.ok(!gone.ok && gone.error.status === 404);
+  });
+
+  test('an admin declines a registration in the portal: the client is deleted', async () => {
+    const created = await register({ ...kiosk, client_name: 'Spam Reg' });
+    const id = created.body.client_id as string;
+    const session = (await h.session(ADMIN_EMAIL)).split('=');
+    const admin = await browser.newContext();
+    admin.setDefaultTimeout(8000);
+    await admin.addCookies([{ name: session[0]!, value: session.slice(1).join('='), url: h.t.urls.portal }]);
+    const page = await admin.newPage();
+    try {
+      await page.goto(`${h.t.urls.portal}/admin`);
+      await page.getByRole('link', { name: 'Decline registration Spam Reg' }).click();
+      await page.getByRole('heading', { name: 'Decline Spam Reg?' }).waitFor();
+      await page.getByRole('button', { name: 'Decline and delete' }).click();
+      await page.getByText('Spam Reg was declined.').waitFor();
+    } finally {
+      await admin.close();
+    }
+    const gone = await h.t.stack.hydra!.getClient(id);
+    assert.ok(!gone.ok && gone.error.status === 404);
+    assert.equal((await manage(created.body.registration_client_uri as string, 'GET', created.body.registration_access_token as string)).status, 401);
   });
 
   test('registration is limited per address', async () => {

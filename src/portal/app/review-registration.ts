@@ -13,7 +13,8 @@ export async function pendingRegistrations(ctx: PortalContext): Promise<OAuth2Cl
   return listed.value.filter((c) => c.status === 'pending' && c.metadata?.registration === 'dynamic');
 }
 
-async function pendingRegistration(ctx: PortalContext, clientId: string): Promise<Result<OAuth2Client, PortalError>> {
+/** A registration waiting for review, or why it cannot be reviewed. */
+export async function pendingRegistration(ctx: PortalContext, clientId: string): Promise<Result<OAuth2Client, PortalError>> {
   const found = await ctx.admin.getClient(clientId);
   if (!found.ok) return err(found.error.status === 404 ? notFound() : upstream('read the client', found.error));
   if (found.value.metadata?.registration !== 'dynamic') return err(notFound());

@@ -1,12 +1,12 @@
 // The review queue's part for clients registered through RFC 7591 (issue 16): every detail the registrant
-// chose, approve or decline.
+// chose; approve and decline ask first on a page of their own (issue 17 #5).
 import type { OAuth2Client } from '../../hydra-port/types.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
-import { csrfInput, formatDate, type FormToken } from './shell.ts';
+import { formatDate } from './shell.ts';
 
 const list = (values: readonly string[] | null | undefined): SafeHtml | string => (values?.length ? html`${values.map((v) => html`<div><code>${v}</code></div>`)}` : '—');
 
-export function registrationsSection(o: { clients: OAuth2Client[]; form: FormToken }): SafeHtml {
+export function registrationsSection(o: { clients: OAuth2Client[] }): SafeHtml {
   return html`<section class="card" aria-labelledby="registrations-h">
 <h2 id="registrations-h">Registered through the API</h2>
 <p class="lead">Clients registered with dynamic client registration (RFC 7591). They can start no sign-in until approved.</p>
@@ -27,8 +27,8 @@ ${o.clients.map((c) => {
 <dt>Registered</dt><dd>${formatDate(c.created_at ? new Date(c.created_at) : null)}</dd>
 </dl>
 <div class="inline-actions">
-<form method="post" action="/admin/registrations/${encodeURIComponent(c.client_id)}/approve">${csrfInput(o.form)}<button class="button primary" type="submit" aria-label="Approve registration ${name}">Approve</button></form>
-<form method="post" action="/admin/registrations/${encodeURIComponent(c.client_id)}/decline">${csrfInput(o.form)}<button class="button secondary" type="submit" aria-label="Decline registration ${name}">Decline</button></form>
+<a class="button primary" href="/admin/registrations/${encodeURIComponent(c.client_id)}/approve" aria-label="Approve registration ${name}">Approve</a>
+<a class="button secondary" href="/admin/registrations/${encodeURIComponent(c.client_id)}/decline" aria-label="Decline registration ${name}">Decline</a>
 </div>
 </article>`;
 })}

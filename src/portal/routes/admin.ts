@@ -29,7 +29,7 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
       owners.set(id, user?.email ?? user?.phone ?? id);
     }
     const form = formToken(rc, request, reply);
-    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: html`${adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) })}${registrationsSection({ clients: await pendingRegistrations(ctx), form })}` }, rejectError ? 400 : 200);
+    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: html`${adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) })}${registrationsSection({ clients: await pendingRegistrations(ctx) })}` }, rejectError ? 400 : 200);
   }
 
   app.get('/admin', guard(rc, (request, reply, viewer) => queue(request, reply, viewer), { admin: true }));
