@@ -174,6 +174,9 @@ try {
   with the write minus the same transaction without it).
 - Delivery: a backlog of ${backlog} events drained in ${drainSeconds.toFixed(1)} s by one worker: **${(backlog / drainSeconds).toFixed(0)} events/s**
   (${verified} of ${backlog} verified by the receiver).
+- Reading the ratio: both sides write the same outbox rows in the payment's transaction; the difference is the
+  delivery work (fan-out, signing, HTTP, and the receiver's verification) running in this same process on the
+  same cores while the payments run, i.e. an upper bound of what endpoints cost a co-located API process.
 - The machine is shared by eight people working at once (load average above): re-run on an idle machine before
   reading the absolute numbers; the ratio is from interleaved rounds of one run.
 <!-- webhooks:end -->`;
