@@ -18,7 +18,11 @@ hashes.forEach((hash, i) => {
     {
       next: ({ data }) => {
         const status = data?.lnInvoicePaymentStatusByHash.status;
-        if (status === 'PENDING' && ++ready === hashes.length) port.postMessage({ ready: true });
+        if (status === 'PENDING') {
+          ready += 1;
+          if (ready === hashes.length) port.postMessage({ ready: true });
+          else if (ready % 100 === 0) port.postMessage({ progress: ready });
+        }
         if (status === 'PAID') port.postMessage({ paid: i, at: now() });
       },
       error: (e) => port.postMessage({ error: describe(e) }),

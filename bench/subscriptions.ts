@@ -52,8 +52,11 @@ try {
   let readyResolve!: () => void;
   const ready = new Promise<void>((resolve) => (readyResolve = resolve));
   const errors: string[] = [];
-  worker.on('message', (m: { ready?: boolean; paid?: number; at?: number; error?: string }) => {
+  worker.on('error', (e) => console.error('client worker failed', e));
+  worker.on('message', (m: { ready?: boolean; progress?: number; paid?: number; at?: number; error?: string }) => {
     if (m.ready) readyResolve();
+    if (m.progress) console.log(`${m.progress} subscribed`);
+    if (m.error) console.error('client error', m.error);
     if (m.paid !== undefined) paidAt.get(m.paid)?.(m.at!);
     if (m.error) errors.push(m.error);
   });
