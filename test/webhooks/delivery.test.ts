@@ -1,7 +1,7 @@
 // Delivery behaviour (issue 14) against real receivers: a receiver failing then recovering, retries
 // with backoff until the window ends, the endpoint then disabled with its reason, redirects not
-// followed, slow and oversized answers cut, connect-time SSRF refusal, metrics. On PGlite (the worker's
-// SQL runs on PostgreSQL in the process tests).
+// followed, slow and oversized answers cut, connect-time SSRF refusal, metrics. On PostgreSQL (the worker's
+// SQL runs on PGlite in endpoints-api.test.ts).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,7 +49,7 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
   let receiver: Receiver;
   let services: WebhooksService[] = [];
   before(async () => {
-    t = await createTestDatabase('pglite');
+    t = await createTestDatabase('postgres');
     receiver = await startReceiver();
   });
   after(async () => {
@@ -90,7 +90,6 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     await receiver.waitFor(() => receiver.unique('/flaky').size === 1);
     const deliveries = await s.deliveries(owner, id);
     assert.ok(deliveries.ok);
-    await receiver.waitFor(() => true);
     const [d] = deliveries.value;
     for (let i = 0; i < 50 && d?.status !== 'succeeded'; i++) {
       await new Promise((r) => setTimeout(r, 50));

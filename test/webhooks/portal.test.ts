@@ -13,7 +13,7 @@ describe('portal: callback endpoints', { timeout: 90_000 }, () => {
   let receiver: Receiver;
   let base: string;
   before(async () => {
-    h = await startPortalHarness({ env: { WEBHOOK_POLL_INTERVAL: '50ms', WEBHOOK_RETRY_BASE: '50ms' } });
+    h = await startPortalHarness({ kind: 'postgres', env: { WEBHOOK_POLL_INTERVAL: '50ms', WEBHOOK_RETRY_BASE: '50ms' } });
     base = h.t.urls.portal;
     receiver = await startReceiver();
   });
