@@ -122,8 +122,12 @@ test('add a passkey, sign in with it, no replay, not from another browser, as se
     const cookies = await other.page.context().cookies(`${h.t.urls.ui}/login/passkey`);
     const handleCookie = cookies.find((c) => c.name === 'lg_passkey');
     assert.ok(handleCookie?.httpOnly, 'the challenge handle is in an HttpOnly cookie');
+    await other.page.getByLabel('Keep me signed in on this device').check();
     await other.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await other.page.waitForURL(`${h.t.urls.portal}/apps`);
+    // "Keep me signed in" holds for a passkey sign-in too: the auth server's session cookie outlives the browser session.
+    const session = (await other.page.context().cookies(h.t.urls.issuer)).find((c) => c.name === 'lg_session');
+    assert.ok(session && session.expires > Date.now() / 1000 + 3600, `a remembered session: ${JSON.stringify(session)}`);
     await other.page.getByRole('navigation', { name: 'Portal' }).getByText(EMAIL).waitFor();
     captured = { body: captured!.body, cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
   });
@@ -140,6 +144,8 @@ test('add a passkey, sign in with it, no replay, not from another browser, as se
     await autofill.page.waitForURL(`${h.t.urls.portal}/apps`);
     await autofill.page.getByRole('navigation', { name: 'Portal' }).getByText(EMAIL).waitFor();
   });
+  const transient = (await autofill.page.context().cookies(h.t.urls.issuer)).find((c) => c.name === 'lg_session');
+  assert.ok(!transient || transient.expires === -1, `not remembered when the box was not ticked: ${JSON.stringify(transient)}`);
   credentials[1] = await current(autofill);
 
   // 3. The same assertion, handle and CSRF cookie sent again: the challenge was used, nothing is accepted.

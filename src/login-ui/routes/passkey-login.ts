@@ -89,7 +89,8 @@ export function registerPasskeyLoginRoutes(app: FastifyInstance, ctx: UiContext)
       cookies.setFlash(reply, { error: tp('passkey.invalid') });
       return seeOther(reply, loginPath(challenge));
     }
-    return acceptSignIn(ctx, reply, challenge, { userId: checked.value.userId, remember: false, amr: ['hwk', 'mfa'] });
+    // "Keep me signed in" on the page (the script sends the address form's choice along).
+    return acceptSignIn(ctx, reply, challenge, { userId: checked.value.userId, remember: str(fields(request).remember) === 'true', amr: ['hwk', 'mfa'] });
   });
 
   app.post('/login/passkey/second-factor', async (request, reply) => {

@@ -57,6 +57,15 @@
 
   const send = (form, credential) => {
     form.querySelector('input[name="credential"]').value = JSON.stringify(credential);
+    // A sign-in keeps the page's "Keep me signed in" choice (the box belongs to the address form).
+    const remember = document.querySelector('input[name="remember"]');
+    if (form.getAttribute('data-passkey') === 'sign-in' && remember?.checked && remember.form !== form) {
+      const field = document.createElement('input');
+      field.type = 'hidden';
+      field.name = 'remember';
+      field.value = 'true';
+      form.append(field);
+    }
     form.submit();
   };
   const say = (form, text) => {
