@@ -87,6 +87,7 @@ export function createIdentityService(deps: IdentityDeps) {
       ...deps.throttle,
     },
     sessionTtlSeconds: config.ttl.loginSession,
+    productName: config.brand.name ?? 'Lightgate',
     onUserCreated: deps.onUserCreated,
     webauthn: { rpId: config.webauthnRpId, rpName: config.brand.name ?? 'Lightgate', origins: [...new Set([new URL(config.urls.ui).origin, new URL(config.urls.portal).origin])] },
     ...(deps.logger ? { logger: deps.logger } : {}),

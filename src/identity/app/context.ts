@@ -18,6 +18,8 @@ export interface IdentityContext {
   now: () => Date;
   policy: ThrottlePolicy;
   sessionTtlSeconds: number;
+  /** The operator's product name in the messages sent (BRAND_NAME, issue 17). */
+  productName: string;
   onUserCreated: (tx: Queryable, userId: UserId) => Promise<void>;
   logger?: Logger;
   /** Passkeys (issue 17): the relying party and the origins its pages are served from (login app, portal). */

@@ -46,8 +46,8 @@ export async function initiateEmailRegistration(ctx: IdentityContext, input: { u
     await ctx.sender.send({
       channel: 'email',
       to: email.value,
-      subject: `Your Lightgate code to add this email: ${code}`,
-      text: `Your code to add this email address to your Lightgate account is ${code}. It works once, for ${CODE_TTL_SECONDS / 60} minutes. If you did not ask for it, ignore this message.`,
+      subject: `Your ${ctx.productName} code to add this email: ${code}`,
+      text: `Your code to add this email address to your ${ctx.productName} account is ${code}. It works once, for ${CODE_TTL_SECONDS / 60} minutes. If you did not ask for it, ignore this message.`,
       code,
     });
   } catch (error) {

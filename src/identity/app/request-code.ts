@@ -63,8 +63,8 @@ export async function requestCode(ctx: IdentityContext, input: RequestCodeInput)
     await ctx.sender.send({
       channel: input.via,
       to: input.address,
-      subject: `Your Lightgate sign-in code: ${code}`,
-      text: `Your Lightgate sign-in code is ${code}. It works once, for ${minutes} minutes. If you did not ask for it, ignore this message.`,
+      subject: `Your ${ctx.productName} sign-in code: ${code}`,
+      text: `Your ${ctx.productName} sign-in code is ${code}. It works once, for ${minutes} minutes. If you did not ask for it, ignore this message.`,
       code,
     });
   } catch (error) {
