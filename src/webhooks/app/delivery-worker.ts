@@ -28,7 +28,7 @@ export interface WorkerDeps {
 export interface DeliveryWorker {
   /** Starts a round now (after a new delivery, or on NOTIFY). */
   wake(): void;
-  /** One fan-out and delivery round; resolves to the number of rows it handled. */
+  /** One fan-out and claim round (the claimed attempts run on); resolves to the number of rows it took. */
   runOnce(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -80,6 +80,12 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     }
   }
 
+  // Up to `concurrency` attempts in flight; free slots are filled as attempts end (half the pool at a time,
+  // so a busy worker claims in batches rather than once per completed attempt).
+  let inFlight = 0;
+  const attempts = new Set<Promise<void>>();
+  let woken = false;
+
   async function runOnce(): Promise<number> {
     const dispatched = await dispatchWalletEvents(db, FAN_OUT_BATCH, async (tx, events) => {
       await fanOut(
@@ -87,17 +93,26 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
         events.map((e) => ({ id: e.id, accountId: e.accountId, type: e.type, body: JSON.stringify({ type: e.type, timestamp: e.createdAt.toISOString(), data: e.data }) })),
       );
     });
-    const claimed = await claimDue(db, settings.concurrency, leaseMs(settings));
-    await Promise.all(
-      claimed.map((d) =>
-        attempt(d).catch((error: unknown) => deps.logger?.warn({ err: error, delivery: d.id }, 'webhook delivery round failed; the lease expires and it is tried again')),
-      ),
-    );
+    const free = settings.concurrency - inFlight;
+    if (free <= 0) return dispatched;
+    const claimed = await claimDue(db, free, leaseMs(settings));
+    for (const d of claimed) {
+      inFlight++;
+      const task: Promise<void> = attempt(d)
+        .catch((error: unknown) => deps.logger?.warn({ err: error, delivery: d.id }, 'webhook delivery failed to complete; its lease expires and it is tried again'))
+        .finally(() => {
+          inFlight--;
+          attempts.delete(task);
+          if (inFlight <= settings.concurrency / 2) wake();
+        });
+      attempts.add(task);
+    }
     return dispatched + claimed.length;
   }
 
   async function loop(): Promise<void> {
     while (!stopped) {
+      woken = false;
       let handled = 0;
       try {
         handled = await runOnce();
@@ -105,7 +120,7 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
         deps.logger?.warn({ err: error }, 'webhook worker round failed; retrying at the next poll');
       }
       if (stopped) break;
-      if (handled > 0) continue;
+      if ((handled > 0 && inFlight < settings.concurrency) || woken) continue;
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
         timer = setTimeout(resolve, settings.pollIntervalMs);
@@ -114,10 +129,11 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     }
   }
 
-  const wake = () => {
+  function wake() {
+    woken = true;
     if (timer) clearTimeout(timer);
     wakeUp?.();
-  };
+  }
   let running: Promise<void> = Promise.resolve();
   if (autoStart && settings.concurrency > 0) {
     void db
@@ -136,6 +152,7 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
       stopped = true;
       wake();
       await running;
+      await Promise.all([...attempts]);
       await unlisten?.().catch(() => undefined);
     },
   };
