@@ -53,6 +53,9 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.addHook('onClose', async () => credentials.close());
   app.addHook('onClose', async () => services.events.close());
   // GraphQL subscriptions over WebSocket on the same port and path (issue 13).
+  if (!deps.unsafeFixedPrincipal) attachSubscriptionServer(app, { config, db, schema, services, credentials, logger: deps.logger });
+  app.addHook('onClose', async () => services.events.close());
+  // GraphQL subscriptions over WebSocket on the same port and path (issue 13).
   if (!deps.unsafeFixedPrincipal) attachSubscriptionServer(app, { config, schema, services, credentials, logger: deps.logger });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {

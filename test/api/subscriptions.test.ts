@@ -3,6 +3,7 @@
 // credential kind and scope, the public invoice status, prices, revocation closing the socket, the
 // limits, and bad frames answered with protocol closes while the server keeps serving.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { adminApi } from '../support/clients.ts';
@@ -33,7 +34,7 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
 
   before(async () => {
     h = await startHarness({
-      env: { WS_SUBSCRIPTIONS_PER_CONNECTION: '3', WS_CONNECTIONS_PER_CREDENTIAL: '2', WS_CONNECTION_INIT_TIMEOUT: '1', WS_KEEPALIVE: '1', WS_MAX_MESSAGE_BYTES: '2048' },
+      env: { RATE_LIMIT_IP: '400', WS_SUBSCRIPTIONS_PER_CONNECTION: '3', WS_CONNECTIONS_PER_CREDENTIAL: '2', WS_CONNECTION_INIT_TIMEOUT: '1', WS_KEEPALIVE: '1', WS_MAX_MESSAGE_BYTES: '2048' },
     });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     api = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
@@ -237,6 +238,31 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
     // Not the API's path.
     const other = await fetch(`${api}/elsewhere`, { headers: { connection: 'upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }).catch(() => undefined);
     assert.notEqual(other?.status, 101);
+  });
+
+  // Last: it spends this address's request budget (RATE_LIMIT_IP 400 per window).
+  test('each upgrade counts as a request of its address: past RATE_LIMIT_IP the upgrade gets 429 with Retry-After', async () => {
+    const upgrade = () =>
+      new Promise<{ status: number; retryAfter?: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(`${api}/graphql`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'graphql-transport-ws' } });
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal((await upgrade()).status, 101);
+    let refused: { status: number; retryAfter?: string | undefined } | undefined;
+    for (let i = 0; i < 20 && !refused; i++) refused = (await Promise.all(Array.from({ length: 25 }, upgrade))).find((a) => a.status !== 101);
+    assert.equal(refused?.status, 429);
+    assert.match(refused?.retryAfter ?? '', /^\d+$/);
+    // POST from the same address shares the budget.
+    assert.equal((await graphql(api, {}, '{ globals { network } }')).status, 429);
   });
 });
 

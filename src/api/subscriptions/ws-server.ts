@@ -6,7 +6,8 @@
 //   request's headers. A bad one closes the socket with 4401 Unauthorized; none is anonymous (public
 //   subscriptions only: the resolvers ask for the scope they need, as for queries). A DPoP-bound token
 //   comes with its proof (htm GET) under the `DPoP` key or header; the periodic re-check does not reuse it.
-// - Limits: connections per credential and per client address, subscriptions per connection, the
+// - Limits: each upgrade counts as a request of its address (RATE_LIMIT_IP, 429 before the upgrade),
+//   connections per credential and per client address, subscriptions per connection, the
 //   connection_init timeout (4408), WebSocket ping/pong (no pong: the socket is dropped), the largest
 //   message (1009). Bad frames get graphql-ws's protocol closes (4400, 4409, 4429…), never a crash.
 // - Only subscriptions run here; queries and mutations go over POST (one path for idempotency and limits).
@@ -18,8 +19,9 @@ import { CloseCode, type Context as WsContext, type SubscribePayload } from 'gra
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../../config/config.ts';
-import { DatabaseUnavailableError } from '../../db/database.ts';
+import { DatabaseUnavailableError, type Queryable } from '../../db/database.ts';
 import { addressKey, clientAddress, trustFunction } from '../../shared/limits/client-address.ts';
+import { createCounter } from '../../shared/limits/counter.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CredentialChecker, Principal } from '../credentials.ts';
 import type { ApiContext, ApiServices } from '../graphql/context.ts';
@@ -27,7 +29,9 @@ import { checkLimits, LIMITS } from '../graphql/limits.ts';
 import { createConnectionRegistry } from './connections.ts';
 
 export interface SubscriptionServerDeps {
-  config: Pick<Config, 'subscriptions' | 'trustProxy' | 'env'>;
+  config: Pick<Config, 'subscriptions' | 'trustProxy' | 'env' | 'rateLimits'>;
+  /** Counts each upgrade as one request of its address, on the HTTP requests' own counter (RATE_LIMIT_IP). */
+  db: Queryable;
   schema: GraphQLSchema;
   services: ApiServices;
   credentials: Pick<CredentialChecker, 'check'>;
@@ -86,15 +90,30 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
   });
   const connections = new WeakMap<WebSocket, Connection>();
 
-  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const counter = createCounter(deps.db);
+  const { perIp, windowSeconds } = deps.config.rateLimits;
+  /** Retry-After seconds when the address is over its request rate; a database outage lets it through. */
+  const overRate = async (address: string): Promise<number | undefined> => {
+    if (perIp <= 0) return undefined;
+    const count = await counter.hit(`http:ip:${address}`, windowSeconds).catch(() => undefined);
+    return count && count.hits > perIp ? count.retryAfter : undefined;
+  };
+
+  app.server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/graphql') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    socket.on('error', () => socket.destroy());
+    const address = addressKey(clientAddress(request, trust));
+    const retryAfter = await overRate(address);
+    if (retryAfter !== undefined) {
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    if (socket.destroyed) return;
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const address = addressKey(clientAddress(request, trust));
       if (!registry.admitAddress(address, ws)) {
         ws.close(CloseCode.Forbidden, 'Too many connections from this address');
         return;
