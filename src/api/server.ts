@@ -54,9 +54,6 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.addHook('onClose', async () => services.events.close());
   // GraphQL subscriptions over WebSocket on the same port and path (issue 13).
   if (!deps.unsafeFixedPrincipal) attachSubscriptionServer(app, { config, db, schema, services, credentials, logger: deps.logger });
-  app.addHook('onClose', async () => services.events.close());
-  // GraphQL subscriptions over WebSocket on the same port and path (issue 13).
-  if (!deps.unsafeFixedPrincipal) attachSubscriptionServer(app, { config, schema, services, credentials, logger: deps.logger });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof DatabaseUnavailableError) return reply.code(503).send({ errors: [{ message: 'The service is briefly unavailable', extensions: { code: 'UNAVAILABLE' } }] });
