@@ -109,6 +109,8 @@ test('activity lists sign-ins with how and where, and security changes; Spanish 
   assert.match(es.body, /<html lang="es">/);
   assert.match(es.body, /Inicio de sesión \(otp · Lightning Tips\)/);
   assert.match(es.body, /Tu cuenta de Lightgate/);
+  const security = await get(me, '/account/security', { 'accept-language': 'es-ES,es;q=0.9' });
+  for (const words of ['Verificación en dos pasos', 'Configurar la verificación en dos pasos', 'Llaves de acceso', 'Añadir una llave de acceso', 'Cerrar sesión en todas partes']) assert.ok(security.body.includes(words), words);
 });
 
 test('sign out everywhere: asks first, then ends every session of this person and nobody else’s', async () => {

@@ -1,6 +1,8 @@
 // Security: two-step verification (TOTP) on or off; its setup with the QR code, the key for typing
-// in, and the first code; turning it off with a current code.
+// in, and the first code; turning it off with a current code. In the person's language (the account area).
 import { html, type SafeHtml } from '../../web/html.ts';
+import { currentWeb } from '../../web/web-context.ts';
+import { ta } from '../account-messages.ts';
 import { copyable } from './apps-pages.ts';
 import { csrfInput, type FormToken } from './shell.ts';
 
@@ -9,29 +11,29 @@ function codeInput(o: { id: string; label: string; error?: string | undefined })
   const described = [`${o.id}-hint`, o.error ? `${o.id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field"><label for="${o.id}">${o.label}</label>
 <input id="${o.id}" name="totp_code" type="text" class="totp-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : ''}>
-<span class="hint" id="${o.id}-hint">6 digits, from your authenticator app.</span>
+<span class="hint" id="${o.id}-hint">${ta('totp.hint')}</span>
 ${o.error ? html`<span class="field-error" id="${o.id}-error">${o.error}</span>` : ''}</div>`;
 }
 
 export function securityBody(o: { enabled: boolean; form: FormToken; error?: string | undefined }): SafeHtml {
   return html`<section class="card" aria-labelledby="security-h">
-<h1 id="security-h">Security</h1>
-<h2>Two-step verification</h2>
-<p>Status: ${o.enabled ? html`<span class="badge approved">On</span>` : html`<span class="badge">Off</span>`}</p>
+<h1 id="security-h">${ta('acc.security')}</h1>
+<h2>${ta('totp.heading')}</h2>
+<p>${ta('totp.status')} ${o.enabled ? html`<span class="badge approved">${ta('sec.on')}</span>` : html`<span class="badge">${ta('sec.off')}</span>`}</p>
 ${
   o.enabled
-    ? html`<p>When you sign in to Lightgate, after the code we send you, you also enter a code from your authenticator app. Someone who gets into your email still cannot sign in as you.</p>
-<h3>Turn it off</h3>
-<p>Enter the code your authenticator app shows now, to show it is really you.</p>
+    ? html`<p>${ta('totp.onLead')}</p>
+<h3>${ta('totp.offHeading')}</h3>
+<p>${ta('totp.offLead')}</p>
 <form method="post" action="/account/security/totp/disable" novalidate>
 ${csrfInput(o.form)}
-${codeInput({ id: 'f-disable-code', label: 'Current authenticator code', error: o.error })}
-<div class="inline-actions"><button class="button danger" type="submit">Turn off two-step verification</button></div>
+${codeInput({ id: 'f-disable-code', label: ta('totp.currentCode'), error: o.error })}
+<div class="inline-actions"><button class="button danger" type="submit">${ta('totp.turnOff')}</button></div>
 </form>`
-    : html`<p>Add a second step to signing in: after the code we send you, Lightgate asks for a 6-digit code from an authenticator app on your phone (for example Aegis, Google Authenticator or 1Password). Someone who gets into your email still cannot sign in as you.</p>
+    : html`<p>${ta('totp.offStateLead')}</p>
 <form method="post" action="/account/security/totp/setup">
 ${csrfInput(o.form)}
-<div class="inline-actions"><button class="button primary" type="submit">Set up two-step verification</button></div>
+<div class="inline-actions"><button class="button primary" type="submit">${ta('totp.setUp')}</button></div>
 </form>`
 }
 </section>`;
@@ -44,19 +46,19 @@ export function totpSetupBody(o: { qrSvgDataUrl: string; secret: string; form: F
   // Only our own SVG data URL goes into the img (CSP img-src allows data:).
   const qr = o.qrSvgDataUrl.startsWith('data:image/svg+xml;base64,') ? o.qrSvgDataUrl : '';
   return html`<section class="card" aria-labelledby="setup-h">
-<h1 id="setup-h">Set up two-step verification</h1>
+<h1 id="setup-h">${ta('totp.setUp')}</h1>
 <ol class="setup-steps">
-<li><strong>Scan this QR code</strong> with your authenticator app.
-<div class="qr-box"><img class="qr" src="${qr}" alt="QR code that adds Lightgate to your authenticator app" width="200" height="200"></div></li>
-<li><strong>Cannot scan it?</strong> Choose “enter a setup key” in the app, and type this key (time-based, 6 digits):
-<div class="inline-actions">${copyable('totp-secret', grouped(o.secret), 'setup key')}</div></li>
-<li><strong>Enter the code</strong> the app now shows for Lightgate.
+<li><strong>${ta('totp.scan')}</strong> ${ta('totp.scanWith')}
+<div class="qr-box"><img class="qr" src="${qr}" alt="${ta('totp.qrAlt', { name: currentWeb().theme.name })}" width="200" height="200"></div></li>
+<li><strong>${ta('totp.cannotScan')}</strong> ${ta('totp.typeKey')}
+<div class="inline-actions">${copyable('totp-secret', grouped(o.secret), ta('totp.key'))}</div></li>
+<li><strong>${ta('totp.enterCode')}</strong>
 <form method="post" action="/account/security/totp/confirm" novalidate>
 ${csrfInput(o.form)}
-${codeInput({ id: 'f-confirm-code', label: 'Authenticator code', error: o.error })}
-<div class="inline-actions"><button class="button primary" type="submit">Turn on two-step verification</button><a class="button secondary" href="/account/security">Cancel</a></div>
+${codeInput({ id: 'f-confirm-code', label: ta('totp.code'), error: o.error })}
+<div class="inline-actions"><button class="button primary" type="submit">${ta('totp.turnOn')}</button><a class="button secondary" href="/account/security">${ta('totp.cancel')}</a></div>
 </form></li>
 </ol>
-<p class="small muted">This setup is valid for 15 minutes. Until you enter a code, two-step verification stays off.</p>
+<p class="small muted">${ta('totp.validFor')}</p>
 </section>`;
 }

@@ -84,7 +84,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     }
     const form = formToken(rc, request, reply);
     const body = totpSetupBody({ qrSvgDataUrl: shown.value.qrSvgDataUrl, secret: shown.value.totpSecret, form, error });
-    return accountReply(reply, { title: 'Set up two-step verification', viewer, current: 'security', form, body }, status);
+    return accountReply(reply, { title: ta('totp.setUp'), viewer, current: 'security', form, body }, status);
   }
 
   app.get(`${SECURITY_PATH}/totp`, guard(rc, (request, reply, viewer) => setupPage(request, reply, viewer)));
@@ -113,7 +113,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
       }
       clearSetup(reply);
       // Issue 17 #7: recovery codes come with it, shown once, right here.
-      return showNewCodes(request, reply, viewer, 'Two-step verification is on. From now on, signing in asks for a code from your authenticator app.');
+      return showNewCodes(request, reply, viewer, ta('totp.nowOn'));
     }),
   );
 
@@ -129,7 +129,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
         if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, e);
       }
-      flash.set(reply, { notice: 'Two-step verification is off. Signing in asks only for the code we send you.' });
+      flash.set(reply, { notice: ta('totp.nowOff') });
       return seeOther(reply, SECURITY_PATH);
     }),
   );
