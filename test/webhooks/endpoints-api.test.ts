@@ -114,7 +114,7 @@ describe('callback endpoints over GraphQL', { timeout: 60_000 }, () => {
     assert.equal(over.errors[0]?.code, 'TOO_MANY_ENDPOINTS');
   });
 
-  test('payments reach the receivers signed per Standard Webhooks: payment.sent to the payer, payment.received to the payee', async () => {
+  test('payments reach the receivers signed per Standard Webhooks: payment.sent to the payer, payment.received to the payee, invoice.paid to the invoice owner', async () => {
     const a = (await add(bearer(alice.session), receiver.url('/pay-alice'))).data?.callbackEndpointAdd as { id: string; secret: string };
     const b = (await add(bearer(bob.session), receiver.url('/pay-bob'))).data?.callbackEndpointAdd as { id: string; secret: string };
     receiver.secret('/pay-alice', a.secret);
@@ -133,5 +133,38 @@ describe('callback endpoints over GraphQL', { timeout: 60_000 }, () => {
     const sent = toAlice.find((r) => r.body.type === 'payment.sent')!;
     assert.equal((sent.body.data.transaction as { walletId: string }).walletId, alice.btcWalletId);
     assert.ok(Math.abs(sent.timestamp - Date.now() / 1000) < 60);
+
+    // An invoice of Bob's paid by Alice: invoice.paid (and payment.received) to Bob, payment.sent to Alice.
+    const invoice = await h.gql('mutation($w: WalletId!) { lnInvoiceCreate(input: { walletId: $w, amount: 321 }) { invoice { paymentRequest paymentHash } errors { code } } }', { w: bob.btcWalletId }, bearer(bob.session));
+    const { paymentRequest, paymentHash } = invoice.body.data?.lnInvoiceCreate.invoice as { paymentRequest: string; paymentHash: string };
+    const paid = await h.gql('mutation($w: WalletId!, $r: LnPaymentRequest!) { lnInvoicePaymentSend(input: { walletId: $w, paymentRequest: $r }) { status errors { code } } }', { w: alice.btcWalletId, r: paymentRequest }, bearer(alice.session));
+    assert.equal(paid.body.data?.lnInvoicePaymentSend.status, 'SUCCESS', JSON.stringify(paid.body));
+    await receiver.waitFor(() => [...receiver.unique('/pay-bob').values()].some((r) => r.body.type === 'invoice.paid') && receiver.unique('/pay-alice').size >= 5);
+    const invoicePaid = [...receiver.unique('/pay-bob').values()].find((r) => r.body.type === 'invoice.paid')!;
+    assert.deepEqual(invoicePaid.body.data.invoice, { paymentHash, paymentRequest, walletId: bob.btcWalletId, status: 'PAID' });
+    assert.equal((invoicePaid.body.data.transaction as { settlementAmount: number }).settlementAmount, 321);
+  });
+
+  test('an app whose consent is revoked gets no more events at its endpoint', async () => {
+    const dave = await h.signUp();
+    const app = oauth(await h.oauthToken(dave, ['read', 'write']));
+    const added = (await add(app, receiver.url('/dave-app'))).data?.callbackEndpointAdd as { id: string; secret: string };
+    receiver.secret('/dave-app', added.secret);
+    await h.fund(dave.btcWalletId, 10);
+    await receiver.waitFor(() => receiver.unique('/dave-app').size === 1);
+    const revoked = await fetch(`${h.stack.stack.listening.admin}/admin/oauth2/auth/sessions/consent?subject=${dave.userId}&client=${encodeURIComponent(h.oauthClientId())}`, { method: 'DELETE' });
+    assert.equal(revoked.status, 204);
+    await new Promise((r) => setTimeout(r, 2100)); // the worker's consent answers live 2 s
+    await h.fund(dave.btcWalletId, 20);
+    const owner = { accountId: (await h.stack.database.db.query<{ id: string }>('SELECT account_id AS id FROM wallets WHERE id = $1', [dave.btcWalletId]))[0]!.id, clientId: h.oauthClientId() };
+    let last: { status: string; lastError: string | null } | undefined;
+    for (let i = 0; i < 100 && last?.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const d = await webhooks.deliveries(owner, added.id);
+      last = d.ok ? d.value[0] : undefined;
+    }
+    assert.equal(last?.status, 'failed');
+    assert.match(last!.lastError!, /no longer holds read/);
+    assert.equal(receiver.unique('/dave-app').size, 1, 'nothing after the revocation');
   });
 });
