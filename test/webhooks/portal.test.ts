@@ -55,7 +55,9 @@ describe('portal: callback endpoints', { timeout: 90_000 }, () => {
   test('the owner adds an endpoint (secret shown once, no-store), sees deliveries, sends a test event and replays; another person cannot touch it', async () => {
     const owner = await h.session('hooks-owner@example.com');
     const userId = await h.user('hooks-owner@example.com');
-    assert.match((await get('/callbacks', owner)).body, /No endpoints yet/);
+    const empty = await get('/callbacks', owner);
+    assert.match(empty.body, /No endpoints yet/);
+    assert.match(empty.body, /<a href="\/callbacks" aria-current="page">Callbacks<\/a>/, 'in the portal navigation');
 
     assert.equal((await post(owner, '/callbacks', { url: receiver.url('/portal') }, 'none')).status, 403, 'no CSRF token, nothing changed');
     const refused = await post(owner, '/callbacks', { url: 'https://192.168.1.10/hook' });

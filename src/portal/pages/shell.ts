@@ -16,7 +16,7 @@ export interface Flash {
   error?: string;
 }
 
-export type Section = 'apps' | 'keys' | 'connected' | 'security' | 'admin' | 'audit' | 'none';
+export type Section = 'apps' | 'keys' | 'callbacks' | 'connected' | 'security' | 'admin' | 'audit' | 'none';
 
 export interface FormToken {
   field: string;
@@ -31,7 +31,7 @@ const HEAD = html`<link rel="stylesheet" href="/assets/portal.css">
 function nav(viewer: Viewer, current: Section, form: FormToken): SafeHtml {
   const link = (href: string, section: Section, label: string) => html`<a href="${href}"${current === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<nav class="portal-nav" aria-label="Portal">
-${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/account', 'connected', 'Your account')}
+${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/callbacks', 'callbacks', 'Callbacks')}${link('/account', 'connected', 'Your account')}
 ${viewer.admin ? html`${link('/admin', 'admin', 'Review queue')}${link('/admin/audit', 'audit', 'Audit log')}` : ''}
 <span class="spacer"></span><span class="who-nav">${viewer.label}</span>
 <form method="post" action="/auth/logout">${csrfInput(form)}<button type="submit">Sign out</button></form>

@@ -22,7 +22,7 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
     );
     const form = formToken(rc, request, reply);
     if (extra.secret) reply.header('cache-control', 'no-store');
-    return page(reply, { title: 'Callback endpoints', viewer, current: 'none', form, flash: flash.take(request, reply), body: callbacksBody({ endpoints: withDeliveries, form, ...extra }) }, status);
+    return page(reply, { title: 'Callback endpoints', viewer, current: 'callbacks', form, flash: flash.take(request, reply), body: callbacksBody({ endpoints: withDeliveries, form, ...extra }) }, status);
   }
 
   function failure(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, e: WebhookError) {
