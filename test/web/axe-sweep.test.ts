@@ -28,7 +28,8 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 let h: PortalHarness;
 let browser: Browser;
 let callback: CallbackServer;
-const step = stepper(screenshots('web-axe'));
+const shot = screenshots('web-pages');
+const step = stepper(shot);
 
 before(async () => {
   h = await startPortalHarness({ env: { LIGHTGATE_SERVICES: 'auth,ui,portal' } });
@@ -50,11 +51,12 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
   const found: string[] = [];
   const seen: string[] = [];
   let lang: 'en' | 'es' = 'en';
-  /** axe at both widths on the page as it is now. */
+  /** axe at both widths on the page as it is now; a screenshot of each page at each width (test-artifacts/web-pages/). */
   const analyze = async (name: string, expected: 'en' | 'es' = lang) => {
     assert.equal(await page.locator('html').getAttribute('lang'), expected, `${name}: the page's language`);
     for (const size of SIZES) {
       await page.setViewportSize(size);
+      await shot(page, `${name.replace(/[^a-z0-9]+/gi, '-')}-${expected}-${size.width}`);
       // axe is already in the page (the init script): nothing more to inject.
       const result = await new AxeBuilder({ page: page as never, axeSource: 'void 0' }).setLegacyMode(true).withTags(TAGS).options({ resultTypes: ['violations'] }).analyze();
       for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
