@@ -98,6 +98,8 @@ export const ta = defineMessages(
     'act.recovery-codes': 'New recovery codes made',
     'act.recovery-code-used': 'Signed in with a recovery code',
     'act.signed-out-everywhere': 'Signed out everywhere',
+    'act.totp-on': 'Two-step verification turned on',
+    'act.totp-off': 'Two-step verification turned off',
     'act.other': '{detail}',
   },
   {
@@ -196,6 +198,8 @@ export const ta = defineMessages(
     'act.recovery-codes': 'Nuevos códigos de recuperación',
     'act.recovery-code-used': 'Inicio de sesión con un código de recuperación',
     'act.signed-out-everywhere': 'Sesión cerrada en todas partes',
+    'act.totp-on': 'Verificación en dos pasos activada',
+    'act.totp-off': 'Verificación en dos pasos desactivada',
     'act.other': '{detail}',
   },
 );

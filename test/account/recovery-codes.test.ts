@@ -125,6 +125,8 @@ test('turning TOTP off removes the recovery codes; new codes replace the old set
   assert.equal(left!.n, 0);
   const none = await identity.newRecoveryCodes(userId as never);
   assert.equal(!none.ok && none.error.code, 'totp_not_enabled');
+  const kinds = (await identity.activity(userId as never)).map((x) => x.kind);
+  for (const kind of ['totp-on', 'recovery-codes', 'recovery-code-used', 'totp-off']) assert.ok(kinds.includes(kind), `${kind} in the activity: ${kinds.join(', ')}`);
 });
 
 test('the passkey and recovery steps answer bad input plainly: CSRF, no credential, garbage, no flow state', async () => {

@@ -6,7 +6,7 @@ import { identityError, type IdentityError } from '../domain/errors.ts';
 import { TOTP_REGISTRATION_TTL_SECONDS } from '../domain/policy.ts';
 import { deleteRegistrations, findRegistration, findUserById, insertRegistration, lockRegistration, setTotp } from '../services/identity-store.ts';
 import { matchTotp, newTotpSecret, totpProvisioning } from '../services/totp.ts';
-import { deleteRecoveryCodes } from '../services/account-store.ts';
+import { deleteRecoveryCodes, insertActivity } from '../services/account-store.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
 
 export interface TotpEnrollment {
@@ -58,6 +58,7 @@ export async function confirmTotp(ctx: IdentityContext, input: { userId: UserId;
     if (step === undefined) return err(identityError('totp_invalid'));
     await setTotp(tx, input.userId, registration.secret, step, now);
     await deleteRegistrations(tx, input.userId);
+    await insertActivity(tx, { id: randomUUID(), userId: input.userId, kind: 'totp-on', detail: '', now });
     ctx.logger?.info({ userId: input.userId }, 'two-step verification enabled');
     return ok(undefined);
   });
@@ -81,6 +82,7 @@ export async function disableTotp(ctx: IdentityContext, input: { userId: UserId;
     await setTotp(tx, input.userId, null, null, now);
     // Recovery codes stand in for the authenticator: they go with it (issue 17 #7).
     await deleteRecoveryCodes(tx, input.userId);
+    await insertActivity(tx, { id: randomUUID(), userId: input.userId, kind: 'totp-off', detail: '', now });
     ctx.logger?.info({ userId: input.userId }, 'two-step verification disabled');
     return ok(undefined);
   });

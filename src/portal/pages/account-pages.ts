@@ -128,7 +128,7 @@ export interface ActivityItem {
   at: Date;
 }
 
-const ACTIVITY_KINDS = new Set(['sign-in', 'grant', 'passkey-added', 'passkey-removed', 'recovery-codes', 'recovery-code-used', 'signed-out-everywhere']);
+const ACTIVITY_KINDS = new Set(['sign-in', 'grant', 'passkey-added', 'passkey-removed', 'recovery-codes', 'recovery-code-used', 'signed-out-everywhere', 'totp-on', 'totp-off']);
 
 export function activityBody(items: readonly ActivityItem[]): SafeHtml {
   return html`<section class="card" aria-labelledby="act-h">
