@@ -5,7 +5,7 @@
 //   brand.json           {"name", "operator", "color", "logoUrl", "supportUrl", "supportEmail"}
 //   messages/<locale>.json  any message of any catalog, by key
 //   templates/head.html, templates/footer.html  trusted markup added to <head> and replacing the footer text
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { LOCALES, type Locale } from './locale.ts';
@@ -62,10 +62,12 @@ function strings(record: Record<string, unknown>): Record<string, string> {
 
 export function loadTheme(brand: Config['brand'] | undefined): Theme {
   const dir = brand?.themeDir;
+  // A theme directory that is not there is a mistake to report at start, not a silent default look.
+  if (dir && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`THEME_DIR: ${dir} is not a directory`);
   const file = dir ? readJson(join(dir, 'brand.json')) : {};
   const color = [brand?.color, str(file.color)].find((c) => c && /^#[0-9a-fA-F]{6}$/.test(c)) ?? DEFAULT_COLOR;
   const logoName = dir ? ['logo.svg', 'logo.png'].find((n) => existsSync(join(dir, n))) : undefined;
-  const logoFile = dir && logoName ? { name: `theme-${logoName.replace('logo', 'logo')}`, type: logoName.endsWith('.svg') ? 'image/svg+xml' : 'image/png', body: readFileSync(join(dir, logoName)) } : undefined;
+  const logoFile = dir && logoName ? { name: `theme-${logoName}`, type: logoName.endsWith('.svg') ? 'image/svg+xml' : 'image/png', body: readFileSync(join(dir, logoName)) } : undefined;
   const name = brand?.name ?? str(file.name) ?? 'Lightgate';
   const messages: Partial<Record<Locale, Record<string, string>>> = {};
   if (dir) for (const locale of LOCALES) messages[locale] = strings(readJson(join(dir, 'messages', `${locale}.json`)));

@@ -89,6 +89,8 @@ describe('web kit', () => {
     assert.equal(configured.name, 'Blink');
     assert.equal(configured.logoUrl, 'https://cdn.blink.example/logo.png');
     assert.match(configured.css, /--brand: #222222/);
+    const missing = { name: undefined, operator: undefined, logoUrl: undefined, color: undefined, supportUrl: undefined, supportEmail: undefined, themeDir: join(dir, 'missing') };
+    assert.throws(() => loadTheme(missing), /THEME_DIR: .* is not a directory/, 'a missing theme directory stops the start');
   });
 
   test('GET /lang sets the language cookie and goes back only to a path of the same site', async () => {
