@@ -159,12 +159,16 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     assert.equal(tokens.token_type, 'dpop');
   });
 
-  test('the SDK binds its tokens with openid-client\'s DPoP and calls the wallet API through dpopFetch', async () => {
+  test('the SDK pushes its request (PAR), binds its tokens with openid-client\'s DPoP and calls the wallet API through dpopFetch', async () => {
     const sdk = await discover({ issuer: target.publicUrl, clientId: client.client_id, clientSecret: client.client_secret, dpop: await generateDPoPKeyPair() });
     assert.ok(sdk.ok);
     const lightgate = sdk.value;
     assert.equal(lightgate.server.dpopSupported, true);
-    const { url, pending } = await lightgate.authorizationUrl({ redirectUri: 'http://127.0.0.1:9/cb', scope: 'openid offline_access read write' });
+    // prompt=consent: oidc-provider keeps offline_access in a pushed request only with it (OIDC Core 11).
+    const pushed = await lightgate.pushedAuthorizationUrl({ redirectUri: 'http://127.0.0.1:9/cb', scope: 'openid offline_access read write', prompt: 'consent' });
+    assert.ok(pushed.ok, JSON.stringify(pushed));
+    const { url, pending } = pushed.value;
+    assert.ok(url.searchParams.has('request_uri') && !url.searchParams.has('scope'), 'only client_id and request_uri in the browser');
     const b = createBrowser();
     const atLogin = await leave(b, target, url);
     const login = await admin().acceptOAuth2LoginRequest({ loginChallenge: param(atLogin, 'login_challenge'), acceptOAuth2LoginRequest: { subject: user.userId } });
@@ -174,7 +178,7 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     assert.ok(tokens.ok, JSON.stringify(tokens));
     assert.equal(tokens.value.tokenType.toLowerCase(), 'dpop');
     const refreshed = await lightgate.refresh(tokens.value.refreshToken!);
-    assert.ok(refreshed.ok && refreshed.value.tokenType.toLowerCase() === 'dpop', 'refreshed with a proof, still bound');
+    assert.ok(refreshed.ok && refreshed.value.tokenType.toLowerCase() === 'dpop', `refreshed with a proof, still bound: ${JSON.stringify(refreshed)}`);
 
     const wallet = createWalletClient({ url: apiUrl, accessToken: refreshed.value.accessToken, fetch: lightgate.dpopFetch });
     const me = await wallet.me();

@@ -90,6 +90,8 @@ export interface ServerInfo {
   issParameterSupported: boolean;
   /** RFC 9449: the server binds tokens to a DPoP key on request (`dpop` option). */
   dpopSupported: boolean;
+  /** RFC 9126: the pushed authorization request endpoint, when the server has one. */
+  pushedAuthorizationRequestEndpoint?: string;
 }
 
 export interface LightgateClient {
@@ -97,6 +99,11 @@ export interface LightgateClient {
   readonly clientId: string;
   /** Builds the URL to send the browser to, with a fresh state, PKCE verifier (S256) and, for openid, a nonce. */
   authorizationUrl(options: AuthorizationUrlOptions): Promise<AuthorizationRequest>;
+  /**
+   * The same request pushed first (PAR, RFC 9126: FAPI 2.0's way, and what servers may require, e.g. for
+   * `write`): the parameters go server to server, the browser gets only `client_id` and a `request_uri`.
+   */
+  pushedAuthorizationUrl(options: AuthorizationUrlOptions): Promise<Result<AuthorizationRequest, LightgateError>>;
   /** Validates the callback (state, iss, error) and exchanges the code (with the PKCE verifier) for tokens. */
   handleCallback(callbackUrl: string | URL, pending: PendingAuthorization): Promise<Result<TokenSet, LightgateError>>;
   /** Trades a refresh token for new tokens (the server rotates the refresh token: keep the new one). */
@@ -214,33 +221,46 @@ function createClient(config: oidc.Configuration, clientId: string, dpopKeys?: C
     scopesSupported: metadata.scopes_supported ?? [],
     issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
     dpopSupported: Array.isArray(metadata.dpop_signing_alg_values_supported) && metadata.dpop_signing_alg_values_supported.length > 0,
+    ...(metadata.pushed_authorization_request_endpoint ? { pushedAuthorizationRequestEndpoint: metadata.pushed_authorization_request_endpoint } : {}),
   };
   // Only where the server offers DPoP (a plain Hydra does not): elsewhere the tokens stay Bearer tokens.
   const DPoP = dpopKeys && server.dpopSupported ? oidc.getDPoPHandle(config, dpopKeys) : undefined;
   const withDpop = DPoP ? { DPoP } : undefined;
+
+  async function authorizationRequest({ redirectUri, scope, prompt, extraParams = {} }: AuthorizationUrlOptions, pushed: boolean): Promise<AuthorizationRequest> {
+    const scopeString = toScope(scope);
+    const state = oidc.randomState();
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    // OIDC Core 3.1.2.1: the nonce belongs to OpenID requests; servers refuse it without openid.
+    const nonce = scopeString.split(' ').includes('openid') ? oidc.randomNonce() : undefined;
+    const params = {
+      ...extraParams,
+      redirect_uri: redirectUri,
+      scope: scopeString,
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      ...(nonce ? { nonce } : {}),
+      ...(prompt ? { prompt } : {}),
+    };
+    const url = pushed ? await oidc.buildAuthorizationUrlWithPAR(config, params, withDpop) : oidc.buildAuthorizationUrl(config, params);
+    return { url, pending: { state, codeVerifier, redirectUri, scope: scopeString, ...(nonce ? { nonce } : {}) } };
+  }
 
   return {
     server,
     clientId,
     ...(DPoP ? { dpopFetch: dpopFetchOf(config, DPoP) } : {}),
 
-    async authorizationUrl({ redirectUri, scope, prompt, extraParams = {} }) {
-      const scopeString = toScope(scope);
-      const state = oidc.randomState();
-      const codeVerifier = oidc.randomPKCECodeVerifier();
-      // OIDC Core 3.1.2.1: the nonce belongs to OpenID requests; servers refuse it without openid.
-      const nonce = scopeString.split(' ').includes('openid') ? oidc.randomNonce() : undefined;
-      const url = oidc.buildAuthorizationUrl(config, {
-        ...extraParams,
-        redirect_uri: redirectUri,
-        scope: scopeString,
-        state,
-        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        ...(nonce ? { nonce } : {}),
-        ...(prompt ? { prompt } : {}),
-      });
-      return { url, pending: { state, codeVerifier, redirectUri, scope: scopeString, ...(nonce ? { nonce } : {}) } };
+    authorizationUrl: (options) => authorizationRequest(options, false),
+
+    async pushedAuthorizationUrl(options) {
+      if (!server.pushedAuthorizationRequestEndpoint) return err(lightgateError('invalid_options', 'The issuer has no pushed authorization request endpoint'));
+      try {
+        return ok(await authorizationRequest(options, true));
+      } catch (e) {
+        return err(fromOpenIdError(e, 'authorization_failed'));
+      }
     },
 
     async handleCallback(callbackUrl, pending) {
