@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserId } from '../../shared/brand.ts';
 import { ta } from '../account-messages.ts';
 import { createTwoStep, type TwoStepError } from '../app/two-step.ts';
+import type { AccountKey } from '../account-messages.ts';
 import { recoveryCodesBody, securityExtras } from '../pages/account-pages.ts';
 import { securityBody, totpSetupBody } from '../pages/security-page.ts';
 import { listSessionsOf } from '../services/portal-store.ts';
@@ -18,6 +19,10 @@ export const SECURITY_PATH = '/account/security';
 const SETUP_COOKIE = 'lg_portal_totp';
 /** The identity service keeps a registration 15 minutes (TOTP_REGISTRATION_TTL_SECONDS). */
 const SETUP_SECONDS = 15 * 60;
+
+/** The reason in the person's language. */
+const said = (e: TwoStepError): string =>
+  e.reason === 'too-many' ? ta(e.minutes === 1 ? 'two.too-many-1' : 'two.too-many', { n: e.minutes ?? 15 }) : ta(`two.${e.reason}` as AccountKey);
 
 const statusOf = (e: TwoStepError): number => (e.kind === 'FIELD' ? 400 : e.kind === 'TOO_MANY' ? 429 : e.kind === 'UNAVAILABLE' ? 503 : 409);
 
@@ -55,7 +60,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
 
   /** A state problem (expired setup, already on or off) goes back to the Security page with the reason. */
   function backToSecurity(reply: FastifyReply, e: TwoStepError) {
-    flash.set(reply, { error: e.message });
+    flash.set(reply, { error: said(e) });
     return seeOther(reply, SECURITY_PATH);
   }
 
@@ -67,7 +72,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     guard(rc, async (request, reply, viewer) => {
       const started = await twoStep.start(viewer.userId);
       if (!started.ok) {
-        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', started.error.message, { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(started.error), { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, started.error);
       }
       reply.setCookie(SETUP_COOKIE, started.value, { path: SECURITY_PATH, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: SETUP_SECONDS });
@@ -80,7 +85,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     const shown = id ? await twoStep.pending(viewer.userId, id) : undefined;
     if (!shown?.ok) {
       clearSetup(reply);
-      return backToSecurity(reply, shown && shown.error.kind === 'STATE' ? shown.error : { kind: 'EXPIRED', message: 'This setup expired. Start the setup again to get a new QR code.' });
+      return backToSecurity(reply, shown && shown.error.kind === 'STATE' ? shown.error : { kind: 'EXPIRED', reason: 'expired', message: 'This setup expired. Start the setup again to get a new QR code.' });
     }
     const form = formToken(rc, request, reply);
     const body = totpSetupBody({ qrSvgDataUrl: shown.value.qrSvgDataUrl, secret: shown.value.totpSecret, form, error });
@@ -92,7 +97,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
   /** Ten new recovery codes, shown once: this answer only (no-store), the identity module keeps only hashes. */
   async function showNewCodes(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, notice?: string) {
     const codes = await rc.identity.newRecoveryCodes(viewer.userId as UserId);
-    if (!codes.ok) return backToSecurity(reply, { kind: 'STATE', message: 'Two-step verification is off: there are no recovery codes to make.' });
+    if (!codes.ok) return backToSecurity(reply, { kind: 'STATE', reason: 'no-codes', message: 'Two-step verification is off: there are no recovery codes to make.' });
     const form = formToken(rc, request, reply);
     reply.header('cache-control', 'no-store');
     return accountReply(reply, { title: ta('sec.recoveryTitle'), viewer, current: 'security', form, flash: notice ? { notice } : {}, body: recoveryCodesBody(codes.value) });
@@ -106,9 +111,9 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
       const confirmed = await twoStep.confirm(viewer.userId, id, fields(request).totp_code);
       if (!confirmed.ok) {
         const e = confirmed.error;
-        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return setupPage(request, reply, viewer, e.message, statusOf(e));
+        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return setupPage(request, reply, viewer, said(e), statusOf(e));
         clearSetup(reply);
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(e), { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, e);
       }
       clearSetup(reply);
@@ -125,8 +130,8 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
       const off = await twoStep.turnOff(viewer.userId, fields(request).totp_code);
       if (!off.ok) {
         const e = off.error;
-        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return securityPage(request, reply, viewer, { error: e.message }, statusOf(e));
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', e.message, { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return securityPage(request, reply, viewer, { error: said(e) }, statusOf(e));
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(e), { back: { href: SECURITY_PATH, label: 'Security' } });
         return backToSecurity(reply, e);
       }
       flash.set(reply, { notice: ta('totp.nowOff') });
