@@ -100,7 +100,8 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     assert.ok(d!.attempts >= 4, `attempts ${d!.attempts}`);
     assert.equal(d!.lastStatus, 204);
     const gaps = receiver.received.filter((r) => r.path === '/flaky').map((r, i, all) => (i ? r.at - all[i - 1]!.at : 0));
-    assert.ok(gaps[2]! >= 60, `backoff between attempts: ${gaps.join(', ')}`);
+    // Backoff from a 40 ms base, jittered over the upper half: ≥ 20, ≥ 40, then the 600 ms timeout and ≥ 80 ms.
+    assert.ok(gaps[1]! >= 18 && gaps[2]! >= 38 && gaps[3]! >= 600 + 78, `backoff between attempts: ${gaps.join(', ')}`);
     receiver.respond = (_req, res) => res.writeHead(204).end();
     await stop();
   });
