@@ -47,7 +47,7 @@ export function registerAccountRoutes(app: FastifyInstance, rc: RouteContext, fl
       const listed = await listConnectedApps(ctx, viewer.userId, hide);
       const found = listed.ok ? listed.value.find((a) => a.clientId === clientId) : undefined;
       const form = formToken(rc, request, reply);
-      if (!found) return messagePage(reply, 404, 'Not found', 'This app is not connected to your account.', { viewer, form, back: { href: '/account/apps', label: ta('acc.apps') } });
+      if (!found) return messagePage(reply, 404, ta('acc.notFound'), ta('acc.appNotConnected'), { viewer, form, back: { href: '/account/apps', label: ta('acc.apps') } });
       return accountConfirm(reply, {
         viewer,
         current: 'apps',
@@ -112,7 +112,7 @@ export function registerAccountRoutes(app: FastifyInstance, rc: RouteContext, fl
       const userId = viewer.userId as UserId;
       // The authorization server first: if it cannot be reached, nothing is half done and the person can retry.
       const ended = await ctx.admin.revokeLoginSessions(userId);
-      if (!ended.ok) return messagePage(reply, 503, 'Try again in a moment', 'Signing out everywhere did not work just now. Nothing was changed; try again.', { viewer, form: formToken(rc, request, reply), back: { href: '/account/security', label: ta('acc.security') } });
+      if (!ended.ok) return messagePage(reply, 503, ta('acc.tryAgain'), ta('acc.everywhereFailed'), { viewer, form: formToken(rc, request, reply), back: { href: '/account/security', label: ta('acc.security') } });
       await rc.identity.revokeAllSessions(userId);
       await deleteSessionsOf(ctx.db, { sub: userId });
       await rc.identity.recordActivity(userId, 'signed-out-everywhere');

@@ -54,7 +54,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, rc: RouteContext, fl
       const id = (request as FastifyRequest<{ Params: { id: string } }>).params.id;
       const passkey = (await rc.identity.listPasskeys(viewer.userId as UserId)).find((p) => p.id === id);
       const form = formToken(rc, request, reply);
-      if (!passkey) return messagePage(reply, 404, 'Not found', 'There is no such passkey on your account.', { viewer, form, back: { href: '/account/security', label: ta('acc.security') } });
+      if (!passkey) return messagePage(reply, 404, ta('acc.notFound'), ta('acc.noSuchPasskey'), { viewer, form, back: { href: '/account/security', label: ta('acc.security') } });
       return accountConfirm(reply, {
         viewer,
         current: 'security',
@@ -75,7 +75,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, rc: RouteContext, fl
     `${PATH}/:id/remove`,
     guard(rc, async (request, reply, viewer) => {
       const removed = await rc.identity.removePasskey(viewer.userId as UserId, (request as FastifyRequest<{ Params: { id: string } }>).params.id);
-      if (!removed.ok) return messagePage(reply, 404, 'Not found', 'There is no such passkey on your account.', { viewer, form: formToken(rc, request, reply), back: { href: '/account/security', label: ta('acc.security') } });
+      if (!removed.ok) return messagePage(reply, 404, ta('acc.notFound'), ta('acc.noSuchPasskey'), { viewer, form: formToken(rc, request, reply), back: { href: '/account/security', label: ta('acc.security') } });
       flash.set(reply, { notice: ta('sec.passkeyRemoved') });
       return seeOther(reply, '/account/security');
     }),
