@@ -110,16 +110,29 @@ const MY_UPDATES = `subscription MyUpdates { myUpdates { errors { code message }
   ... on LnUpdate { status paymentHash walletId ${UPDATE_TX} }
   ... on RealtimePrice { btcSatPrice { base offset } denominatorCurrency } } } }`;
 
-/** Maps each ok value of a subscription; payload errors become an err. */
-async function* mapped<T, U>(source: AsyncIterableIterator<Result<T, LightgateError>>, map: (value: T) => Result<U, LightgateError> | undefined): AsyncGenerator<Result<U, LightgateError>> {
-  try {
-    for await (const r of source) {
-      const out = r.ok ? map(r.value) : r;
-      if (out) yield out;
-    }
-  } finally {
-    await source.return?.();
-  }
+/**
+ * Maps each ok value of a subscription (undefined skips it). Not an async generator: return() must stop the
+ * source at once, also while a next() waits for the server (a generator would wait for that next first).
+ */
+function mapped<T, U>(source: AsyncIterableIterator<Result<T, LightgateError>>, map: (value: T) => Result<U, LightgateError> | undefined): AsyncIterableIterator<Result<U, LightgateError>> {
+  const iterator: AsyncIterableIterator<Result<U, LightgateError>> = {
+    async next() {
+      for (;;) {
+        const n = await source.next();
+        if (n.done) return { value: undefined, done: true };
+        const out = n.value.ok ? map(n.value.value) : n.value;
+        if (out) return { value: out, done: false };
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 const ME = /* GraphQL */ `
@@ -195,7 +208,8 @@ export function createWalletClient(options: WalletClientOptions): WalletClient {
   /** PAID, EXPIRED, an error, or undefined when the subscription ended without a final status. */
   async function watchUntilFinal(paymentRequest: string, signal: AbortSignal): Promise<Result<InvoicePaymentStatus, LightgateError> | undefined> {
     const updates = invoiceStatusUpdates(paymentRequest);
-    const stop = () => void updates.return(undefined);
+    const stop = () => void updates.return!();
+    if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
       for await (const r of updates) if (!r.ok || r.value !== 'PENDING') return r;
