@@ -11,6 +11,11 @@ import { adminApi, createClient, failure, relyingParty, type TestClient } from '
 import { dpopKey, dpopProof, type DpopKey } from '../support/dpop.ts';
 import { createBrowser, introspect, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
 import { createWalletClient, discover, generateDPoPKeyPair } from '../../packages/sdk/src/index.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runClientsCommand } from '../../src/cli/commands/clients.ts';
+import { createHttpHydraAdmin } from '../../src/hydra-port/http-adapter.ts';
 import { startHarness, type Harness, type TestUser } from './harness.ts';
 
 describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
@@ -149,6 +154,23 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     assert.equal(((await admin().getOAuth2Client({ id: plain.client_id })).data as { dpop_bound_access_tokens?: boolean }).dpop_bound_access_tokens, false);
     const bad = await failure(admin().createOAuth2Client({ oAuth2Client: { dpop_bound_access_tokens: 'yes' } as never }));
     assert.equal(bad.status, 400);
+
+    // `lightgate clients apply` sets it too (a Lightgate field beside Hydra's), and plans no change after.
+    const dir = mkdtempSync(join(tmpdir(), 'dpop-clients-'));
+    try {
+      const file = join(dir, 'clients.json');
+      writeFileSync(file, JSON.stringify([{ client_id: 'dpop-as-code', client_name: 'Bound as code', grant_types: ['authorization_code'], redirect_uris: ['https://app.example/cb'], scope: 'openid read', dpop_bound_access_tokens: true }]));
+      const hydra = createHttpHydraAdmin(target.adminUrl);
+      const lines: string[] = [];
+      assert.equal(await runClientsCommand(['apply', file], { hydra, out: (l) => lines.push(l) }), 0, lines.join('\n'));
+      const applied = await hydra.getClient('dpop-as-code');
+      assert.ok(applied.ok && applied.value.dpop_bound_access_tokens === true, lines.join('\n'));
+      const again: string[] = [];
+      await runClientsCommand(['plan', file], { hydra, out: (l) => again.push(l) });
+      assert.match(again.join('\n'), /Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged\./, again.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     const boundRp = await relyingParty(target, bound);
     const flow = await runFlow(createBrowser(), target, admin(), boundRp, { subject: user.userId, scope: 'openid read' });
