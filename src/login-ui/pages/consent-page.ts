@@ -27,11 +27,10 @@ function trustSignals(request: ConsentRequest): SafeHtml {
   const site = hostOf(safeUrl(client.client_uri));
   const back = redirectHost(request);
   const developer = client.contacts?.find((c) => c.trim()) ?? undefined;
-  const badge = reviewed(client)
-    ? html`<span class="badge ok">✓ ${t('consent.reviewed', { operator })}</span>`
-    : html`<span class="badge warning">${t('consent.notReviewed', { operator })}</span>`;
+  // The badge only where the operator did review (the portal's queue); the operator's own clients get none.
+  const badge = reviewed(client) ? html`<li><span class="badge ok">✓ ${t('consent.reviewed', { operator })}</span></li>` : '';
   return html`<ul class="trust">
-<li>${badge}</li>
+${badge}
 ${site ? html`<li>${t('consent.site')} <strong class="breakable">${site}</strong></li>` : ''}
 ${back ? html`<li>${t('consent.returnsTo')} <strong class="breakable">${back}</strong></li>` : ''}
 ${developer ? html`<li>${t('consent.developer')} <strong class="breakable">${developer}</strong></li>` : ''}
