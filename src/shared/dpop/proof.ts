@@ -101,7 +101,8 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
     } else if (iat > t + IAT_SKEW_SECONDS) {
       return invalid('The DPoP proof iat is in the future');
     }
-    if (!(await deps.replays.first(deps.place, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
+    // Keyed by the key as well: nobody can spend a jti that another key's holder will use.
+    if (!(await deps.replays.first(`${deps.place}\n${request.jkt}`, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
     return ok({ jti });
   };
 }
