@@ -99,8 +99,15 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
     return count && count.hits > perIp ? count.retryAfter : undefined;
   };
 
-  app.server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    upgrade(request, socket, head).catch((error: unknown) => {
+      deps.logger?.error({ err: error }, 'websocket upgrade failed');
+      socket.destroy();
+    });
+  });
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/graphql') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -130,7 +137,7 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
       ws.once('close', () => registry.release(address, ws));
       wss.emit('connection', ws, request);
     });
-  });
+  }
 
   const socketOf = (ctx: WsContext<Record<string, unknown>, Extra>) => ctx.extra.socket;
 
