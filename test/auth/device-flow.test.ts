@@ -262,7 +262,8 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
         const answer = await b.fetch(`${s.urls.ui}/device`, {
           method: 'POST',
           redirect: 'manual',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          // A forged X-Forwarded-For changes nothing: TRUST_PROXY is off, the one resolver counts the peer.
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250) + 1}` },
           body: formBody({ _csrf: csrf, device_challenge: challenge, user_code: userCode }),
         });
         await answer.arrayBuffer();
@@ -271,7 +272,7 @@ describe('device authorization grant (RFC 8628) on Hydra API', () => {
       return { challenge, submit };
     }
 
-    test('per device challenge, per requester address and over all challenges', async () => {
+    test('per device challenge, per requester address (forwarded headers ignored) and over all challenges', async () => {
       // 3 tries per challenge: the 4th is refused and the challenge is gone.
       const one = await openVerification();
       for (let i = 0; i < 3; i += 1) assert.equal(await one.submit('BBBB-BBBB'), 400, `try ${i}`);
