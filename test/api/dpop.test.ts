@@ -199,6 +199,10 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     const tokens = await lightgate.handleCallback(await leave(b, target, consent.data.redirect_to), pending);
     assert.ok(tokens.ok, JSON.stringify(tokens));
     assert.equal(tokens.value.tokenType.toLowerCase(), 'dpop');
+    const info = await lightgate.userinfo(tokens.value.accessToken, user.userId);
+    assert.ok(info.ok, `userinfo with a bound token sends its proof: ${JSON.stringify(info)}`);
+    const asBearer = await fetch(`${target.publicUrl}/userinfo`, { headers: { authorization: `Bearer ${tokens.value.accessToken}` } });
+    assert.equal(asBearer.status, 401, 'the auth server\'s userinfo refuses a bound token without its proof too');
     const refreshed = await lightgate.refresh(tokens.value.refreshToken!);
     assert.ok(refreshed.ok && refreshed.value.tokenType.toLowerCase() === 'dpop', `refreshed with a proof, still bound: ${JSON.stringify(refreshed)}`);
 

@@ -315,7 +315,7 @@ function createClient(config: oidc.Configuration, clientId: string, dpopKeys?: C
 
     async userinfo(accessToken, expectedSubject) {
       try {
-        const info = await oidc.fetchUserInfo(config, accessToken, expectedSubject ?? oidc.skipSubjectCheck);
+        const info = await oidc.fetchUserInfo(config, accessToken, expectedSubject ?? oidc.skipSubjectCheck, withDpop);
         return ok(info as UserInfo);
       } catch (e) {
         return err(fromOpenIdError(e, 'invalid_response'));
