@@ -1,6 +1,7 @@
 // Issue 17, accessibility: axe-core (@axe-core/playwright, WCAG 2.1 A and AA rules) on every page people see —
 // the login app's steps and errors, the auth server's own pages, the portal's pages (and the account area's,
-// found from the navigation) — at 390 and 1280 px, in English and in Spanish: no serious or critical violation.
+// found from the navigation) — at 390 and 1280 px, in English and in Spanish: no serious or critical violation,
+// and each page fits the phone (no sideways scrolling, buttons and badges on one line, card rows labelled).
 // One browser, one walk: at each page axe runs in the language of the moment, then the language cookie flips
 // and the page is loaded again (or, for a state a form made, like a wrong code, made again) for the other one.
 // axe-core is loaded into every document once (an init script) and @axe-core/playwright runs it at each width:
@@ -43,7 +44,7 @@ after(async () => {
   await h?.close();
 });
 
-test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious or critical violation', async () => {
+test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious or critical violation, and each fits the phone', async () => {
   const context = await browser.newContext({ locale: 'en-US' });
   context.setDefaultTimeout(10_000);
   await context.addInitScript({ content: AXE_SOURCE });
@@ -57,6 +58,22 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
     for (const size of SIZES) {
       await page.setViewportSize(size);
       await shot(page, `${name.replace(/[^a-z0-9]+/gi, '-')}-${expected}-${size.width}`);
+      const layout = await page.evaluate(() => {
+        const lines = (el: Element) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+        };
+        return {
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          wrapped: Array.from(document.querySelectorAll('.button, .badge')).filter((el) => (el as HTMLElement).offsetParent && lines(el) > 1).map((el) => el.textContent?.trim()),
+          unlabelled: Array.from(document.querySelectorAll('table.list td')).filter((td) => getComputedStyle(td).display === 'grid' && !td.getAttribute('data-label') && !td.classList.contains('actions-col')).length,
+        };
+      });
+      // Phone first (issue 17 #1): nothing wider than the screen, buttons and badges on one line, card rows labelled.
+      if (layout.overflow > 0) found.push(`${name} (${expected}) @${size.width}: ${layout.overflow}px wider than the screen`);
+      if (layout.wrapped.length) found.push(`${name} (${expected}) @${size.width}: wrapped ${layout.wrapped.join(', ')}`);
+      if (layout.unlabelled) found.push(`${name} (${expected}) @${size.width}: ${layout.unlabelled} unlabelled card cells`);
       // axe is already in the page (the init script): nothing more to inject.
       const result = await new AxeBuilder({ page: page as never, axeSource: 'void 0' }).setLegacyMode(true).withTags(TAGS).options({ resultTypes: ['violations'] }).analyze();
       for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
@@ -210,5 +227,5 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
     await context.close();
   }
   assert.ok(seen.length >= 36, `pages swept: ${seen.join(', ')}`);
-  assert.deepEqual(found, [], 'serious or critical axe violations');
+  assert.deepEqual(found, [], 'serious or critical axe violations, or a page that does not fit the phone');
 });
