@@ -226,4 +226,36 @@ describe('login & consent app pages', () => {
     assert.equal(logged.statusCode, 200);
     assert.match(logged.body, /signed out/);
   });
+  test('issue 17 #4 without JavaScript: asking again during the cooldown keeps the code that works, says when a new one can come, sends nothing', async () => {
+    const challenge = await loginChallenge();
+    const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}`, headers: { 'accept-language': 'es-SV,es;q=0.9' } });
+    // A cookie jar by name: the flash cookie is set by a POST and cleared by the GET after it.
+    const jar = new Map<string, string>();
+    const keep = (res: LightMyRequestResponse) => res.cookies.forEach((c) => (c.value ? jar.set(c.name, c.value) : jar.delete(c.name)));
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    keep(page);
+    const post = async (url: string, fields: Record<string, string>) => {
+      const res = await ui.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'es' }, payload: new URLSearchParams({ login_challenge: challenge, _csrf: csrfOf(page.body), ...fields }).toString() });
+      keep(res);
+      return res;
+    };
+    const get = async (url: string) => {
+      const res = await ui.inject({ method: 'GET', url, headers: { cookie: cookie(), 'accept-language': 'es' } });
+      keep(res);
+      return res;
+    };
+    const sent = await post('/login', { method: 'email', email: 'nojs@example.com' });
+    assert.equal(sent.statusCode, 303);
+    const before = readOutbox(stack.dataDir).length;
+    const resend = await post('/login/resend', {});
+    assert.equal(resend.statusCode, 303);
+    const codePage = await get(resend.headers.location as string);
+    assert.match(codePage.body, /Tu código todavía sirve\. Puedes pedir uno nuevo en \d+ segundos\./);
+    assert.doesNotMatch(codePage.body, /Demasiados intentos/);
+    assert.match(codePage.body, /<button type="submit" class="button link" disabled data-wait="\d+"/);
+    assert.match(codePage.body, /<noscript>/, 'the wait is said without the script too');
+    const again = await post('/login', { method: 'email', email: 'nojs@example.com' });
+    assert.match((await get(again.headers.location as string)).body, /Hace un momento enviamos un código a nojs@example\.com y todavía sirve\./);
+    assert.equal(readOutbox(stack.dataDir).length, before, 'nothing sent during the cooldown');
+  });
 });
