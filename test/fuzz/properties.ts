@@ -237,6 +237,44 @@ define('revocation endpoint (POST /oauth2/revoke)', (t) =>
   ),
 );
 
+// Issue 16: pushed authorization requests, with and without client authentication and a DPoP header.
+define('pushed authorization requests (POST /oauth2/par)', (t) =>
+  fc.asyncProperty(
+    fc.tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: mutated([['client_id', t.client.client_id], ['response_type', 'code'], ['redirect_uri', CALLBACK], ['scope', 'openid read'], ['state', 'fuzz-state-123'], ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], ['code_challenge_method', 'S256']], { client_id: [t.client.client_id, 'x'], response_type: ['code', 'token', 'id_token'], redirect_uri: [CALLBACK, 'https://evil.example/cb'], scope: ['openid read', 'write', 'admin'], request_uri: ['urn:ietf:params:oauth:request_uri:x'], request: ['a.b.c'], prompt: ['none', 'consent'] }).map((p) => ({ payload: qs(p), contentType: 'application/x-www-form-urlencoded' })) },
+        { weight: 1, arbitrary: body(params({ client_id: [t.client.client_id], response_type: ['code'], redirect_uri: [CALLBACK], scope: ['openid read'] })) },
+      ),
+      fc.oneof({ weight: 3, arbitrary: fc.constant<string | undefined>(basic(t.client.client_id, t.client.client_secret)) }, { weight: 1, arbitrary: authorizationHeader(t) }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant<string | undefined>(undefined) }, { weight: 1, arbitrary: fc.oneof(text, fc.constant('eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0In0.e30.x')) }),
+    ),
+    async ([b, authorization, dpop]) => {
+      const headers: Record<string, string> = {};
+      if (b.contentType) headers['content-type'] = b.contentType;
+      if (authorization !== undefined) headers.authorization = authorization;
+      if (dpop !== undefined && /^[\t\x20-\x7e]*$/.test(dpop)) headers.dpop = dpop;
+      const res = await send(t.public, { method: 'POST', url: '/oauth2/par', headers, payload: b.payload });
+      wellFormed(res, 'json', 'par');
+    },
+  ),
+);
+
+// Issue 16: DPoP at the wallet API: the DPoP scheme and the DPoP header with junk (a bad credential is a 401, never a 5xx).
+define('GraphQL with DPoP (POST /graphql)', (t) =>
+  fc.asyncProperty(
+    fc.tuple(
+      fc.constantFrom<Record<string, string>>({ authorization: 'DPoP junk' }, { 'oauth2-token': 'ory_at_junk' }, { authorization: `DPoP ${t.session}` }, { authorization: 'DPoP' }),
+      fc.oneof(text, fc.constant('eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0IiwiandrIjp7fX0.e30.x'), fc.constant('')),
+    ),
+    async ([credentials, dpop]) => {
+      const headers: Record<string, string> = { ...credentials, 'content-type': 'application/json' };
+      if (/^[\t\x20-\x7e]*$/.test(dpop)) headers.dpop = dpop;
+      const res = await send(t.api, { method: 'POST', url: '/graphql', headers, payload: JSON.stringify({ query: '{ me { id } }' }) });
+      wellFormed(res, 'json', 'graphql-dpop');
+    },
+  ),
+);
+
 const ADMIN_ROUTES: [string, string][] = [
   ['GET', '/admin/clients'],
   ['POST', '/admin/clients'],
