@@ -1,8 +1,9 @@
 // Durable, at least once, one attempt at a time (issue 14), with real `lightgate start` processes on one
-// PostgreSQL database: the delivering process killed with SIGKILL in the middle of a burst and started
-// again delivers every event (none lost); two processes delivering together never have one message in
-// flight twice. Payments are made in this process on the same database (the outbox is written in their
-// transaction); receivers verify every request with `standardwebhooks`.
+// PostgreSQL database (a cluster of the test's own, so that it can be stopped): the delivering process
+// killed with SIGKILL in the middle of a burst and started again delivers every event (none lost); two
+// processes delivering together never have one message in flight twice; the database going down in the
+// middle of a burst and coming back loses no event either. Payments are made in this process on the same
+// database (the outbox is written in their transaction); receivers verify every request with `standardwebhooks`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.ts';
@@ -11,14 +12,16 @@ import { openPostgres } from '../../src/db/postgres.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
 import { createWebhooksService, type WebhooksService } from '../../src/webhooks/webhooks-service.ts';
-import { createPostgresDatabase } from '../support/databases.ts';
+import pg from 'pg';
+import { createPgCluster, type PgCluster } from '../production/support/pg-cluster.ts';
 import { SHARED_SECRETS, startLightgate, type LightgateProcess } from '../production/support/lightgate-process.ts';
 import { newAccount, walletDeps, type TestAccount } from '../wallet/helpers.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
 describe('webhook delivery across processes on PostgreSQL', { timeout: 150_000 }, () => {
-  let database: { url: string; drop(): Promise<void> };
+  let cluster: PgCluster;
+  let database: { url: string };
   let db: Database;
   let receiver: Receiver;
   let face: WebhooksService;
@@ -41,7 +44,12 @@ describe('webhook delivery across processes on PostgreSQL', { timeout: 150_000 }
   };
 
   before(async () => {
-    database = await createPostgresDatabase();
+    cluster = await createPgCluster();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE lightgate');
+    await admin.end();
+    database = { url: cluster.url.replace(/\/postgres$/, '/lightgate') };
     db = await openPostgres(database.url, 4);
     await migrate(db);
     receiver = await startReceiver();
@@ -63,7 +71,7 @@ describe('webhook delivery across processes on PostgreSQL', { timeout: 150_000 }
     await face?.close();
     await receiver?.close();
     await db?.close();
-    await database?.drop();
+    cluster?.destroy();
   });
 
   async function burst(n: number): Promise<void> {
@@ -88,7 +96,8 @@ describe('webhook delivery across processes on PostgreSQL', { timeout: 150_000 }
     assert.equal(expected.size, 81, 'the funding and 40 payments × 2 events');
     assert.ok(before < expected.size, `killed mid-burst (${before} of ${expected.size} delivered)`);
     // Restarted, with a second process beside it (both deliver from here on).
-    await Promise.all([start(), start()]);
+    await start();
+    await start();
     await receiver.waitFor(() => delivered().size === expected.size, 60_000);
     assert.deepEqual([...delivered()].sort(), [...expected].sort());
     assert.ok(receiver.received.every((r) => r.verified));
@@ -117,5 +126,24 @@ describe('webhook delivery across processes on PostgreSQL', { timeout: 150_000 }
     assert.ok(receiver.received.slice(before).every((r) => r.verified));
     const metrics = await Promise.all(processes.slice(-2).map(async (p) => (await (await fetch(`${p.urls.admin}/metrics`)).text()).match(/lightgate_webhook_deliveries_total\{outcome="success"\} (\d+)/)?.[1]));
     assert.ok(metrics.every((m) => Number(m) > 0), `both processes delivered: ${metrics.join(', ')}`);
+  });
+
+  test('the database going down in the middle of a burst and coming back loses no event', async () => {
+    const known = delivered().size;
+    receiver.respond = (_req, res) => void setTimeout(() => res.writeHead(204).end(), 150);
+    await burst(30);
+    const expected = await eventIds();
+    await receiver.waitFor(() => delivered().size >= known + 4, 30_000);
+    cluster.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(delivered().size < expected.size, `the outage came mid-burst (${delivered().size} of ${expected.size})`);
+    cluster.start();
+    await receiver.waitFor(() => [...expected].every((id) => delivered().has(id)), 60_000).catch(async (error: unknown) => {
+      const missing = [...expected].filter((id) => !delivered().has(id));
+      const rows = await db.query('SELECT status, attempts, last_error, lease_until FROM webhook_deliveries WHERE event_id = ANY($1::uuid[])', [missing]).catch((e: Error) => e.message);
+      const events = await db.query('SELECT id, dispatched_at FROM wallet_events WHERE id = ANY($1::uuid[])', [missing]).catch((e: Error) => e.message);
+      throw new Error(`${String(error)}: ${missing.length} missing; deliveries ${JSON.stringify(rows)}; events ${JSON.stringify(events)}; logs ${processes.map((p) => p.logs.slice(-5).join('\n')).join('\n---\n')}`);
+    });
+    assert.ok(receiver.received.every((r) => r.verified));
   });
 });
