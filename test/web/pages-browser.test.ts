@@ -4,9 +4,7 @@
 // signals on consent and the Spanish catalog end to end. Every page is looked at 390 and 1280 px wide
 // (screenshots in test-artifacts/web/). One browser for the file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshots, startCallbackServer, stepper, type CallbackServer } from '../support/browser.ts';
@@ -15,23 +13,21 @@ import { authorizationUrl } from '../support/tokens.ts';
 import { lastCode, readOutbox, wrongCode } from '../support/users.ts';
 import { ADMIN_EMAIL, startPortalHarness, type PortalHarness } from '../portal/harness.ts';
 import { SESSION_COOKIE } from '../../src/portal/routes/support.ts';
-import { BRAND, SIZES, looksRight as checkPage } from './page-checks.ts';
+import { SIZES, looksRight as checkPage } from './page-checks.ts';
 
 const looksRight = (page: Page, name: string) => checkPage(page, name, shot);
 
 let h: PortalHarness;
 let browser: Browser;
 let callback: CallbackServer;
-let themeDir: string;
+// The example theme (examples/theme): brand.json, logo.svg, theme.css, a message in each language, a footer.
+const THEME_DIR = fileURLToPath(new URL('../../examples/theme', import.meta.url));
 const contexts: BrowserContext[] = [];
 const shot = screenshots('web');
 const step = stepper(shot);
 
 before(async () => {
-  themeDir = mkdtempSync(join(tmpdir(), 'lightgate-theme-'));
-  writeFileSync(join(themeDir, 'brand.json'), JSON.stringify({ name: BRAND.name, operator: BRAND.operator, color: BRAND.color }));
-  writeFileSync(join(themeDir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#0b5fff"/></svg>');
-  h = await startPortalHarness({ env: { LIGHTGATE_SERVICES: 'auth,ui,portal', THEME_DIR: themeDir } });
+  h = await startPortalHarness({ env: { LIGHTGATE_SERVICES: 'auth,ui,portal', THEME_DIR } });
   callback = await startCallbackServer();
   browser = await launchBrowser();
 });
@@ -41,7 +37,6 @@ after(async () => {
   await browser?.close();
   await callback?.close();
   await h?.close();
-  rmSync(themeDir, { recursive: true, force: true });
 });
 
 async function newPage(locale = 'en-US'): Promise<Page> {
@@ -81,17 +76,21 @@ test('#4 #8 #3, consent trust: cooldown and lockout keep a way to a working code
   const loginUrl = await step(page, 'login page', async () => {
     await page.goto(auth.url.href);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The theme's own words (messages/en.json) and footer (templates/footer.html).
+    await page.getByRole('button', { name: 'Email me a code' }).waitFor();
+    assert.match(await page.locator('footer').innerText(), /Cafetera · San Salvador/);
+    assert.equal(await page.getByRole('link', { name: 'Help and support' }).getAttribute('href'), 'https://help.cafetera.example');
     await looksRight(page, '01-login');
     return page.url();
   });
   await step(page, '#4 the same address again within the cooldown: back to the code already sent', async () => {
     await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByRole('button', { name: 'Email me a code' }).click();
     await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
     const sent = readOutbox(h.t.dataDir).length;
     await page.goto(loginUrl);
     await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByRole('button', { name: 'Email me a code' }).click();
     await page.getByText('We already sent a code to cooldown@example.com a moment ago, and it still works.').waitFor();
     assert.equal(await page.getByText('Too many attempts').count(), 0);
     assert.equal(readOutbox(h.t.dataDir).length, sent, 'nothing sent again');
@@ -216,7 +215,7 @@ test('the Spanish catalog end to end, by keyboard only: sign-in, consent and the
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'remember');
     await page.keyboard.press('Space');
-    await tabTo(/^Enviarme un código$/);
+    await tabTo(/^Envíame un código por correo$/);
     await page.getByRole('heading', { name: 'Escribe tu código' }).waitFor();
     await looksRight(page, '09-es-code');
     await page.keyboard.type(codeOf(email));
