@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { adminApi } from '../support/clients.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { dpopKey, dpopProof } from '../support/dpop.ts';
 import { graphql } from '../support/graphql.ts';
 import { collect, rawSocket, subscriber, type TestSubscriber } from '../support/subscriptions.ts';
+import { createBrowser, oidc, runFlow } from '../support/tokens.ts';
 import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
 const MY_UPDATES = `subscription { myUpdates { errors { code message } me { id defaultAccount { id } }
@@ -36,7 +39,8 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
     h = await startHarness({
       env: { RATE_LIMIT_IP: '400', WS_SUBSCRIPTIONS_PER_CONNECTION: '3', WS_CONNECTIONS_PER_CREDENTIAL: '2', WS_CONNECTION_INIT_TIMEOUT: '1', WS_KEEPALIVE: '1', WS_MAX_MESSAGE_BYTES: '2048' },
     });
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    // On its configured URL (URLS_API), which a DPoP proof's htu names.
+    await h.app.listen({ host: '127.0.0.1', port: Number(new URL(h.stack.config.urls.api).port) });
     api = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
     alice = await h.signUp();
     bob = await h.signUp();
@@ -164,6 +168,24 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
     } finally {
       await h.stack.stack.admin!.setClientStatus(h.oauthClientId(), 'active');
     }
+  });
+
+  test('a DPoP-bound token: its proof (htm GET) in connection_init opens the socket and the re-checks keep it open; without a proof 4401', async () => {
+    const target: AuthTarget = { kind: 'lightgate', name: 'Lightgate', ...UNREACHABLE_UI, publicUrl: h.stack.urls.issuer, adminUrl: h.stack.stack.listening.admin!, stop: async () => {} };
+    const admin = adminApi(target);
+    const rp = await relyingParty(target, await createClient(admin, { scope: 'openid read' }));
+    const key = await dpopKey();
+    const flow = await runFlow(createBrowser(), target, admin, rp, { subject: alice.userId, scope: 'openid read', grantScope: ['openid', 'read'] });
+    const tokens = await oidc.authorizationCodeGrant(rp, flow.callback, { pkceCodeVerifier: flow.auth.codeVerifier, expectedState: flow.auth.state, expectedNonce: flow.auth.nonce }, undefined, { DPoP: oidc.getDPoPHandle(rp, key) });
+    assert.equal(tokens.token_type, 'dpop');
+    const proof = await dpopProof(key, { htm: 'GET', htu: `${h.stack.config.urls.api}/graphql`, accessToken: tokens.access_token });
+    const bound = connect({ connectionParams: { Authorization: `DPoP ${tokens.access_token}`, DPoP: proof } });
+    assert.equal((await collect(bound.client, MY_UPDATES).nth(1)).data?.myUpdates.me.id, alice.userId);
+    // Two re-checks later (each second) the socket is still open: the single-use proof is not asked again.
+    const stillOpen = await Promise.race([bound.closed.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 2500))]);
+    assert.ok(stillOpen, 'the socket stays open');
+    const unproven = connect({ connectionParams: { 'Oauth2-Token': tokens.access_token } });
+    assert.deepEqual(await unproven.closed, { code: 4401, reason: 'Unauthorized' });
   });
 
   test('limits: subscriptions per connection, connections per credential, the init timeout, ping/pong, the message size', async () => {
