@@ -199,4 +199,23 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     assert.match(metrics, /lightgate_webhook_oldest_pending_age_seconds [\d.]+/);
     await stop();
   });
+
+  test('finished deliveries older than 30 days are pruned; recent and pending ones stay', async () => {
+    const s = service({ concurrency: 1 });
+    const { id } = await endpoint(s, '/retention');
+    const insert = (status: string, daysAgo: number | null) =>
+      t.db.query(
+        `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, type, payload, status, completed_at, next_attempt_at)
+         VALUES (gen_random_uuid(), gen_random_uuid()::text, $1, 'webhook.test', '{}', $2, now() - $3 * interval '1 day', now() + interval '1 day') RETURNING id`,
+        [id, status, daysAgo],
+      );
+    await insert('succeeded', 31);
+    await insert('failed', 45);
+    await insert('succeeded', 29);
+    await insert('pending', null);
+    assert.equal(await s.worker!.prune(), 2);
+    const left = await t.db.query<{ status: string }>('SELECT status FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY status', [id]);
+    assert.deepEqual(left.map((r) => r.status), ['pending', 'succeeded']);
+    await stop();
+  });
 });

@@ -11,8 +11,8 @@ import type { SecretBox } from '../../shared/secret-box.ts';
 import { recordWebhookDelivery } from '../../observability/metrics.ts';
 import { dispatchWalletEvents } from '../../wallet/wallet-service.ts';
 import { retryDelayMs } from '../domain/retry.ts';
-import { leaseMs, type WebhookSettings } from '../domain/settings.ts';
-import { claimDue, fanOut, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
+import { DELIVERY_RETENTION_DAYS, leaseMs, type WebhookSettings } from '../domain/settings.ts';
+import { claimDue, fanOut, pruneDeliveries, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
 import { postJson } from '../services/safe-http.ts';
 import { signedHeaders } from '../services/signing.ts';
 
@@ -30,10 +30,14 @@ export interface DeliveryWorker {
   wake(): void;
   /** One fan-out and claim round (the claimed attempts run on); resolves to the number of rows it took. */
   runOnce(): Promise<number>;
+  /** Deletes finished deliveries older than the retention (done every 10 minutes); resolves to how many. */
+  prune(): Promise<number>;
   stop(): Promise<void>;
 }
 
 const FAN_OUT_BATCH = 200;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_BATCH = 1000;
 
 export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {}): DeliveryWorker {
   const { db, settings } = deps;
@@ -134,8 +138,18 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     if (timer) clearTimeout(timer);
     wakeUp?.();
   }
+  const prune = async () => {
+    let total = 0;
+    for (;;) {
+      const n = await pruneDeliveries(db, DELIVERY_RETENTION_DAYS, PRUNE_BATCH);
+      total += n;
+      if (n < PRUNE_BATCH || stopped) return total;
+    }
+  };
+  let pruning: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   if (autoStart && settings.concurrency > 0) {
+    pruning = setInterval(() => void prune().catch((error: unknown) => deps.logger?.warn({ err: error }, 'pruning old webhook deliveries failed')), PRUNE_EVERY_MS).unref();
     void db
       .listen('wallet_events', wake)
       .then(async (u) => {
@@ -148,8 +162,10 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
   return {
     wake,
     runOnce,
+    prune,
     async stop() {
       stopped = true;
+      clearInterval(pruning);
       wake();
       await running;
       await Promise.all([...attempts]);

@@ -18,3 +18,6 @@ export interface WebhookSettings extends RetryPolicy {
 
 /** How long a claimed delivery stays leased: longer than any attempt can take, so never two at once. */
 export const leaseMs = (s: Pick<WebhookSettings, 'totalTimeoutMs'>) => 2 * s.totalTimeoutMs + 1000;
+
+/** Finished deliveries are kept this long (portal history and replays), then pruned by the workers. */
+export const DELIVERY_RETENTION_DAYS = 30;

@@ -228,3 +228,14 @@ export async function queueStats(db: Queryable): Promise<{ depth: number; oldest
   );
   return { depth: row?.depth ?? 0, oldestAgeSeconds: row?.oldest ?? 0 };
 }
+
+/** Deletes up to `limit` deliveries finished more than `days` ago (succeeded or failed); returns how many. */
+export async function pruneDeliveries(db: Queryable, days: number, limit: number): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < now() - $1 * interval '1 day' ORDER BY completed_at LIMIT $2)
+     RETURNING id`,
+    [days, limit],
+  );
+  return rows.length;
+}
