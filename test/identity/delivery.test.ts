@@ -114,16 +114,22 @@ test('production refuses to start the API or the login app without an email tran
   assert.doesNotThrow(() => loadConfig({ ...base, LIGHTGATE_SERVICES: 'ui', SMTP_URL: 'smtp://mail.example:587' }));
 });
 
-test('issue 17: the codes people receive carry the operator\'s product name (BRAND_NAME), not Lightgate', async () => {
+test('issue 17: the codes people receive and the authenticator app carry the operator\'s product name (BRAND_NAME), not Lightgate', async () => {
   const { db, drop } = await createTestDatabase('pglite');
   try {
     const config = testConfig({ BRAND_NAME: 'Cafetera' });
     const identity = createIdentityService({ db, config, onUserCreated: async () => {} });
-    assert.ok((await identity.requestEmailCode({ email: 'brand@example.com' })).ok);
+    const sent = await identity.requestEmailCode({ email: 'brand@example.com' });
+    assert.ok(sent.ok);
     const line = readOutbox(config.dataDir).at(-1)!;
     assert.equal(line.subject, `Your Cafetera sign-in code: ${line.code}`);
     assert.match(line.text, /^Your Cafetera sign-in code is \d{6}\./);
     assert.doesNotMatch(`${line.subject} ${line.text}`, /Lightgate/);
+    const login = await identity.loginWithEmail({ emailLoginId: sent.value.emailLoginId, code: line.code });
+    assert.ok(login.ok);
+    const enrollment = await identity.initiateTotp(login.value.userId);
+    assert.ok(enrollment.ok);
+    assert.match(enrollment.value.totpUri, /^otpauth:\/\/totp\/Cafetera:brand%40example\.com\?.*issuer=Cafetera/);
   } finally {
     await drop();
   }

@@ -26,7 +26,7 @@ export async function initiateTotp(ctx: IdentityContext, userId: UserId): Promis
   const secret = newTotpSecret();
   const id = randomUUID();
   await insertRegistration(ctx.db, { id, user_id: userId, secret: ctx.box.seal(secret), expires_at: addSeconds(ctx.now(), TOTP_REGISTRATION_TTL_SECONDS) });
-  const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? userId);
+  const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? userId, ctx.productName);
   return ok({ totpRegistrationId: id, totpSecret: secret, totpUri: uri, qrSvgDataUrl });
 }
 
@@ -41,7 +41,7 @@ export async function pendingTotp(ctx: IdentityContext, input: { userId: UserId;
   const registration = await findRegistration(ctx.db, input.totpRegistrationId, input.userId);
   const secret = registration && new Date(registration.expires_at) > ctx.now() ? ctx.box.open(registration.secret) : undefined;
   if (!registration || !secret) return err(identityError('registration_invalid'));
-  const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? input.userId);
+  const { uri, qrSvgDataUrl } = await totpProvisioning(secret, user.email ?? user.phone ?? input.userId, ctx.productName);
   return ok({ totpRegistrationId: registration.id, totpSecret: secret, totpUri: uri, qrSvgDataUrl });
 }
 

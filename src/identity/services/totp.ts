@@ -4,8 +4,8 @@ import QRCode from 'qrcode';
 
 export const TOTP_ISSUER = 'Lightgate';
 
-const totpFor = (base32: string, label = 'account') =>
-  new TOTP({ issuer: TOTP_ISSUER, label, secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: 6, period: 30 });
+const totpFor = (base32: string, label = 'account', issuer = TOTP_ISSUER) =>
+  new TOTP({ issuer, label, secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: 6, period: 30 });
 
 /** A fresh 160-bit secret (RFC 4226 section 4 recommends 160 bits), base32. */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;
@@ -26,8 +26,9 @@ export function matchTotp(base32: string, code: string, now: Date): number | und
 export const totpCodeAt = (base32: string, now: Date): string => totpFor(base32).generate({ timestamp: now.getTime() });
 
 /** otpauth:// key URI (Google Authenticator key URI format) and the same as a QR code (SVG data URL). */
-export async function totpProvisioning(base32: string, label: string): Promise<{ uri: string; qrSvgDataUrl: string }> {
-  const uri = totpFor(base32, label).toString();
+/** `issuer` names the service in the authenticator app: the operator's product name (BRAND_NAME, issue 17). */
+export async function totpProvisioning(base32: string, label: string, issuer = TOTP_ISSUER): Promise<{ uri: string; qrSvgDataUrl: string }> {
+  const uri = totpFor(base32, label, issuer).toString();
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { uri, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }
