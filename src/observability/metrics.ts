@@ -118,6 +118,35 @@ export function watchWebhookQueue(read: () => Promise<QueueStats>): () => void {
   };
 }
 
+// Subscriptions (issue 13): open WebSockets and subscriptions of every API server in the process, and
+// sockets closed (by either side), by close code (a fixed set: refusals, limits, protocol errors).
+const subscriptionServers = new Set<() => { sockets: number; subscriptions: number }>();
+const subscriptionGauge = (name: string, help: string, pick: (s: { sockets: number; subscriptions: number }) => number) =>
+  new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      let total = 0;
+      for (const stats of subscriptionServers) total += pick(stats());
+      this.set(total);
+    },
+  });
+subscriptionGauge('lightgate_ws_connections', 'GraphQL subscription WebSockets open', (s) => s.sockets);
+subscriptionGauge('lightgate_ws_subscriptions', 'GraphQL subscriptions running on the open WebSockets', (s) => s.subscriptions);
+const WS_CLOSE_CODES = new Set(['1000', '1001', '1002', '1006', '1007', '1009', '1011', '1013', '4400', '4401', '4403', '4406', '4408', '4409', '4429', '4500']);
+const wsClosed = counter('lightgate_ws_closed_total', 'GraphQL subscription WebSockets closed (by either side), by close code (4401 refused or revoked credential, 4403 limits, 4400/4409/4429 protocol errors, 1009 too large)', ['code']);
+
+/** Reports one subscription server's open sockets and subscriptions until the returned function is called. */
+export function watchSubscriptions(stats: () => { sockets: number; subscriptions: number }): () => void {
+  subscriptionServers.add(stats);
+  return () => void subscriptionServers.delete(stats);
+}
+
+export function recordWebSocketClosed(code: number): void {
+  wsClosed.inc({ code: bounded(String(code), WS_CLOSE_CODES) });
+}
+
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

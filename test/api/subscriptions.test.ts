@@ -202,6 +202,11 @@ describe('GraphQL subscriptions over WebSocket', { timeout: 60_000 }, () => {
     await collect(second.client, 'subscription { realtimePrice(input: {}) { errors { code } } }').nth(1);
     const third = connect({ connectionParams: { Authorization: `Bearer ${bob.session}` } });
     assert.deepEqual(await third.closed, { code: 4403, reason: 'Too many connections for this credential' });
+    // The open sockets and subscriptions are on /metrics (admin port).
+    const metrics = await (await fetch(`${h.stack.stack.listening.admin}/metrics`)).text();
+    assert.match(metrics, /^lightgate_ws_connections [1-9]/m);
+    assert.match(metrics, /^lightgate_ws_subscriptions ([4-9]|\d\d)/m, 'at least the four of the first socket');
+    assert.match(metrics, /^lightgate_ws_closed_total\{code="4403"\} [1-9]/m);
     // No connection_init within WS_CONNECTION_INIT_TIMEOUT (1 s); a client that answers no WebSocket ping
     // is dropped after WS_KEEPALIVE (1 s to ping, 1 s for the pong). Both at once.
     const [silent, deaf] = await Promise.all([rawSocket(api), rawSocket(api, { autoPong: false })]);

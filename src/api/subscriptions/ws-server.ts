@@ -22,6 +22,7 @@ import type { Config } from '../../config/config.ts';
 import { DatabaseUnavailableError, type Queryable } from '../../db/database.ts';
 import { addressKey, clientAddress, trustFunction } from '../../shared/limits/client-address.ts';
 import { createCounter } from '../../shared/limits/counter.ts';
+import { recordWebSocketClosed, watchSubscriptions } from '../../observability/metrics.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CredentialChecker, Principal } from '../credentials.ts';
 import type { ApiContext, ApiServices } from '../graphql/context.ts';
@@ -134,12 +135,20 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
         return true;
       };
       connections.set(ws, { address, principal: undefined });
-      ws.once('close', () => registry.release(address, ws));
+      ws.once('close', (code) => {
+        registry.release(address, ws);
+        recordWebSocketClosed(code);
+      });
       wss.emit('connection', ws, request);
     });
   }
 
   const socketOf = (ctx: WsContext<Record<string, unknown>, Extra>) => ctx.extra.socket;
+  const acknowledged = new Set<WsContext<Record<string, unknown>, Extra>>();
+  const unwatch = watchSubscriptions(() => ({
+    sockets: wss.clients.size,
+    subscriptions: [...acknowledged].reduce((n, ctx) => n + Object.keys(ctx.subscriptions).length, 0),
+  }));
 
   const server = useServer(
     {
@@ -165,8 +174,10 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
           return false;
         }
         connection.principal = checked.value;
+        acknowledged.add(ctx);
         return true;
       },
+      onClose: (ctx) => void acknowledged.delete(ctx),
       onSubscribe: (ctx, _id, payload: SubscribePayload) => {
         const connection = connections.get(socketOf(ctx));
         if (Object.keys(ctx.subscriptions).length > limits.perConnection) {
@@ -201,6 +212,7 @@ export function attachSubscriptionServer(app: FastifyInstance, deps: Subscriptio
   // Closing: every socket is told 1001 Going away; one that does not answer within a second is dropped.
   app.addHook('preClose', async () => {
     registry.close();
+    unwatch();
     for (const ws of wss.clients) ws.close(1001, 'Going away');
     if (wss.clients.size) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
     for (const ws of wss.clients) ws.terminate();
