@@ -186,8 +186,7 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
     assert.ok(sdk.ok);
     const lightgate = sdk.value;
     assert.equal(lightgate.server.dpopSupported, true);
-    // prompt=consent: oidc-provider keeps offline_access in a pushed request only with it (OIDC Core 11).
-    const pushed = await lightgate.pushedAuthorizationUrl({ redirectUri: 'http://127.0.0.1:9/cb', scope: 'openid offline_access read write', prompt: 'consent' });
+    const pushed = await lightgate.pushedAuthorizationUrl({ redirectUri: 'http://127.0.0.1:9/cb', scope: 'openid offline_access read write' });
     assert.ok(pushed.ok, JSON.stringify(pushed));
     const { url, pending } = pushed.value;
     assert.ok(url.searchParams.has('request_uri') && !url.searchParams.has('scope'), 'only client_id and request_uri in the browser');

@@ -42,11 +42,11 @@ describe('pushed authorization requests', () => {
   });
 
   it('end to end with openid-client: the request_uri starts the flow, which ends with tokens', async () => {
-    const c = await createClient(admin, { scope: 'openid read write' });
+    const c = await createClient(admin, { scope: 'openid offline_access read write' });
     const rp = await relyingParty(t, c);
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const url = await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: CALLBACK, scope: 'openid read write', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: CALLBACK, scope: 'openid offline_access read write', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
     assert.deepEqual([...url.searchParams.keys()].sort(), ['client_id', 'request_uri']);
     assert.match(url.searchParams.get('request_uri')!, /^urn:ietf:params:oauth:request_uri:/);
     const b = createBrowser();
@@ -56,11 +56,13 @@ describe('pushed authorization requests', () => {
     const atConsent = await leave(b, t, login.data.redirect_to);
     const consentChallenge = param(atConsent, 'consent_challenge');
     const consent = await admin.getOAuth2ConsentRequest({ consentChallenge });
-    assert.deepEqual(consent.data.requested_scope, ['openid', 'read', 'write'], 'the pushed scope reaches the consent app');
-    const accepted = await admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'] } });
+    // offline_access without prompt=consent is kept, as at the plain endpoint (Hydra's rule).
+    assert.deepEqual(consent.data.requested_scope, ['openid', 'offline_access', 'read', 'write'], 'the pushed scope reaches the consent app');
+    const accepted = await admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'offline_access', 'read', 'write'] } });
     const callback = await leave(b, t, accepted.data.redirect_to);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
-    assert.equal(tokens.scope, 'openid read write');
+    assert.equal(tokens.scope, 'openid offline_access read write');
+    assert.ok(tokens.refresh_token, 'a refresh token, as Hydra gives for offline_access');
     // A request_uri is used once.
     const again = await leave(createBrowser(), t, url).catch((e: Error) => e);
     assert.ok(again instanceof Error || param(again, 'error') === 'invalid_request_uri', 'a used request_uri does not start a second flow');

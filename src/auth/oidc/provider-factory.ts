@@ -13,7 +13,7 @@ import type { LogoutRequests } from './logout-requests.ts';
 import { useMiddleware } from './middleware.ts';
 import { applyPatches, type RotatedSecrets } from './patches.ts';
 import { HYDRA_ROUTES } from './routes.ts';
-import { applyDpopRules } from './sender-constraints.ts';
+import { applyDpopRules, useParHydraCompat } from './sender-constraints.ts';
 
 export { HYDRA_ROUTES };
 
@@ -35,6 +35,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   applyPatches(provider, deps);
   applyDpopRules(provider, deps);
   useMiddleware(provider, deps);
+  useParHydraCompat(provider, deps.config);
   return provider;
 }
 

@@ -3,6 +3,8 @@
 // - features(): what configuration.ts turns on; discovery then advertises exactly that (oidc-provider
 //   lists dpop_signing_alg_values_supported and pushed_authorization_request_endpoint only when enabled).
 // - parForWrite(): the authorization endpoint refuses a `write` request that was not pushed.
+// - useParHydraCompat(): a pushed request gets the plain endpoint's Hydra rule (hydra-compat.ts): offline_access
+//   yields a refresh token without prompt=consent.
 // - applyDpopRules(): overrides of oidc-provider statics, checked against oidc-provider 9.13.3
 //   (lib/models/replay_detection.js, lib/models/base_model.js find, lib/models/client_credentials.js):
 //   * ReplayDetection.unique: a proof's jti is stored with one unique insert (../../shared/dpop/replays.ts)
@@ -16,6 +18,7 @@ import { DatabaseUnavailableError, type Database } from '../../db/database.ts';
 import { dpopNonceKey } from '../../shared/dpop/nonce.ts';
 import { createDpopReplays } from '../../shared/dpop/replays.ts';
 import { unavailable } from './error-map.ts';
+import { HYDRA_ROUTES } from './routes.ts';
 
 type Features = NonNullable<Configuration['features']>;
 
@@ -87,4 +90,38 @@ export function applyDpopRules(provider: Provider, { config, db }: { config: Con
     if (holdsWrite(this.scope) && !this.jkt) throw refuse();
     return save.call(this);
   };
+}
+
+const MAX_PAR_BODY = 64 * 1024;
+
+/**
+ * Hydra's rule for a pushed request, as hydra-compat.ts applies it at /oauth2/auth: oidc-provider drops
+ * offline_access unless prompt=consent, so the prompt is added and the client's own kept in lg_prompt ('-' for
+ * none). The form body is read here and handed to oidc-provider as `req.body`, which it reads instead of the
+ * stream (lib/shared/selective_body.js, oidc-provider 9.13.3; it warns once per process that it did).
+ */
+export function useParHydraCompat(provider: Provider, config: Config): void {
+  if (!config.oauth2.par) return;
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== HYDRA_ROUTES.pushed_authorization_request || !ctx.is('application/x-www-form-urlencoded')) return next();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_PAR_BODY) throw new errors.InvalidRequest('the request body is too large');
+      chunks.push(chunk);
+    }
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    form.delete('lg_prompt');
+    form.delete('lg_url');
+    const scopes = (form.get('scope') ?? '').split(' ');
+    const prompt = form.get('prompt') ?? '';
+    const prompts = prompt.split(' ').filter(Boolean);
+    if (form.getAll('prompt').length <= 1 && scopes.includes('offline_access') && !prompts.includes('consent') && !prompts.includes('none')) {
+      form.set('lg_prompt', prompt || '-');
+      form.set('prompt', [...prompts, 'consent'].join(' '));
+    }
+    (ctx.req as { body?: string }).body = form.toString();
+    return next();
+  });
 }
