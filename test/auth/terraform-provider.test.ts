@@ -2,8 +2,10 @@
 // (test/hydra/terraform-provider-suite.ts, also run against a real Ory Hydra by `npm run test:hydra`), and what
 // Lightgate refuses where Hydra would store a value Lightgate cannot honour. One engine: nothing here is SQL.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
+import { migrate } from '../../src/db/migrate.ts';
 import { terraformProviderSuite } from '../hydra/terraform-provider-suite.ts';
+import { createTestDatabase } from '../support/databases.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { lightgateTarget } from './lightgate-target.ts';
 
@@ -65,4 +67,18 @@ describe('admin API: the values Lightgate cannot honour are refused, never dropp
     assert.equal(put.status, 200);
     assert.equal(((await put.json()) as { client_name: string }).client_name, 'gen 2');
   });
+});
+
+test('migration 0010 unsets the "opaque" access_token_strategy every client stored before it carried', async () => {
+  const { db, drop } = await createTestDatabase('pglite');
+  try {
+    const client = (id: string, extra: Record<string, unknown>) => JSON.stringify({ client_id: id, client_name: id, grant_types: [], scope: 'read', ...extra });
+    await db.query('INSERT INTO oauth2_clients (client_id, metadata) VALUES ($1, $2::jsonb), ($3, $4::jsonb)', ['old', client('old', { access_token_strategy: 'opaque' }), 'other', client('other', {})]);
+    await db.query("DELETE FROM schema_migrations WHERE name = '0010-auth-client-access-token-strategy.sql'");
+    assert.deepEqual(await migrate(db), ['0010-auth-client-access-token-strategy.sql']);
+    const rows = await db.query<{ client_id: string; metadata: Record<string, unknown> }>('SELECT client_id, metadata FROM oauth2_clients ORDER BY client_id');
+    assert.deepEqual(rows.map((r) => [r.client_id, 'access_token_strategy' in r.metadata, r.metadata.scope]), [['old', false, 'read'], ['other', false, 'read']]);
+  } finally {
+    await drop();
+  }
 });
