@@ -23,7 +23,6 @@ type AuthHandler = (p: { req: Record<string, unknown>; options: unknown }) => Pr
 
 const APP_ORIGIN = 'http://localhost:3999';
 const CALLBACK = `${APP_ORIGIN}/api/auth/callback/blink`;
-const EMAIL = 'snippet-user@example.com';
 let h: PortalHarness;
 let dir: string;
 
@@ -48,16 +47,17 @@ async function post(session: string, page: string, url: string, fields: Record<s
   return h.portal.inject({ method: 'POST', url, headers: { cookie: `${session}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ ...(version ? { version } : {}), ...fields, _csrf: token }) });
 }
 
-test("the integration page's NextAuth snippet is the guide's, filled in, and signs a user in with next-auth", { timeout: 120_000 }, async () => {
+/** Applies for an app with this client type, approves it, copies its snippet and signs a new user in with it. */
+async function signInWithTheSnippet(authMethod: 'client_secret_basic' | 'none', email: string): Promise<void> {
   const dev = await h.session('snippet-dev@example.com');
   const admin = await h.session(ADMIN_EMAIL);
   const applied = await post(dev, '/apps/new', '/apps', {
-    name: 'Snippet Shop',
+    name: `Snippet Shop (${authMethod})`,
     purpose: 'Run the integration snippet',
     website: 'https://snippet.example',
     scopes: ['read', 'receive'],
     redirect_uris: CALLBACK,
-    auth_method: 'client_secret_basic',
+    auth_method: authMethod,
   });
   assert.equal(applied.statusCode, 303, applied.body.slice(0, 300));
   const appPath = String(applied.headers.location);
@@ -65,7 +65,7 @@ test("the integration page's NextAuth snippet is the guide's, filled in, and sig
   assert.equal(approved.statusCode, 303, approved.body.slice(0, 300));
   const appPage = await h.portal.inject({ method: 'GET', url: appPath, headers: { cookie: dev } });
   const secret = /<code id="client-secret">([^<]+)<\/code>/.exec(appPage.body)?.[1];
-  assert.ok(secret, 'the secret is shown once');
+  assert.equal(Boolean(secret), authMethod !== 'none', 'a confidential client\'s secret is shown once');
 
   const page = await h.portal.inject({ method: 'GET', url: `${appPath}/integration`, headers: { cookie: dev } });
   assert.equal(page.statusCode, 200);
@@ -83,12 +83,15 @@ test("the integration page's NextAuth snippet is the guide's, filled in, and sig
     'session.accessToken = token.accessToken',
     'session.userData = res.data',
   ]) assert.ok(snippet.includes(line), `snippet has ${line}`);
+  if (authMethod === 'none') {
+    assert.ok(snippet.includes('CLIENT_SECRET: undefined,') && snippet.includes('client: { token_endpoint_auth_method: "none" },') && snippet.includes('checks: ["pkce", "state"],'), 'a public client: no secret, PKCE');
+  }
 
   // The developer's lib/auth.ts: the snippet as copied, with the secret in the environment.
-  process.env.CLIENT_SECRET = secret;
+  if (secret) process.env.CLIENT_SECRET = secret;
   process.env.NEXTAUTH_SECRET = 'a-nextauth-secret-for-the-test-only';
   process.env.NEXTAUTH_URL = APP_ORIGIN; // the app's own address, as a NextAuth app is configured
-  const file = join(dir, 'auth.ts');
+  const file = join(dir, `auth-${authMethod}.ts`);
   writeFileSync(file, snippet);
   const { authOptions } = (await import(pathToFileURL(file).href)) as { authOptions: unknown };
   const { AuthHandler } = (await import(NEXT_AUTH_CORE)) as { AuthHandler: AuthHandler };
@@ -104,16 +107,20 @@ test("the integration page's NextAuth snippet is the guide's, filled in, and sig
   assert.ok(signIn.redirect?.startsWith(`${h.t.urls.issuer}/oauth2/auth?`), `redirected to the authorization endpoint: ${signIn.redirect}`);
 
   const same = (u: URL) => u;
-  const back = await signInThroughLoginUi(createBrowser(), { via: { start: same, afterLogin: same }, authorizeUrl: new URL(signIn.redirect!), redirectUri: CALLBACK, email: EMAIL, outboxes: [h.t.dataDir] });
+  const back = await signInThroughLoginUi(createBrowser(), { via: { start: same, afterLogin: same }, authorizeUrl: new URL(signIn.redirect!), redirectUri: CALLBACK, email, outboxes: [h.t.dataDir] });
   const callback = await handle('callback', { providerId: 'blink', query: Object.fromEntries(back.searchParams) });
   assert.equal(callback.redirect, APP_ORIGIN, `next-auth finished the sign-in: ${JSON.stringify(callback)}`);
   assert.ok(jar['next-auth.session-token'], 'a session cookie');
 
   const { body } = await handle('session');
   const session = body as { sub?: string; accessToken?: string; userData?: { me?: { id: string; defaultAccount: { wallets: unknown[] } } } };
-  assert.equal(session.sub, await h.user(EMAIL), 'session.sub is the user');
+  assert.equal(session.sub, await h.user(email), 'session.sub is the user');
   assert.ok(session.userData?.me, `session.userData is the wallet API's me: ${JSON.stringify(session)}`);
   assert.ok(session.userData.me.defaultAccount.wallets.length >= 1);
   const me = await fetch(`${h.t.urls.api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'Oauth2-Token': session.accessToken ?? '' }, body: JSON.stringify({ query: '{ me { id } }' }) });
   assert.deepEqual(((await me.json()) as { data?: unknown }).data, { me: { id: session.userData.me.id } }, 'session.accessToken works on the wallet API');
-});
+}
+
+test("a confidential app's integration snippet is the guide's, filled in, and signs a user in with next-auth", { timeout: 120_000 }, () => signInWithTheSnippet('client_secret_basic', 'snippet-user@example.com'));
+
+test("a public app's snippet adds no secret and PKCE, and signs a user in with next-auth", { timeout: 120_000 }, () => signInWithTheSnippet('none', 'snippet-public@example.com'));
