@@ -479,6 +479,8 @@ const UI_ROUTES: [string, string][] = [
   ['POST', '/logout'],
   ['GET', '/'],
   ['GET', '/nope'],
+  // The language switch (issue 17): a cookie and a way back to a path of this site only.
+  ['GET', '/lang'],
 ];
 
 define('login & consent forms (port 3000)', (t) =>
@@ -500,6 +502,8 @@ define('login & consent forms (port 3000)', (t) =>
         scope: ['openid', 'read', 'write'],
         _csrf: ['junk'],
         csrf: ['junk'],
+        to: ['en', 'es', 'xx'],
+        next: ['/login', '//evil.example/x', 'https://evil.example/', '/\\evil.example'],
       }),
       fc.option(text, { nil: undefined }),
       fc.oneof(
@@ -525,6 +529,11 @@ define('login & consent forms (port 3000)', (t) =>
         payload = contentType === 'application/json' ? JSON.stringify(Object.fromEntries(pairs)) : qs(pairs);
       }
       const res = await send(t.ui, { method: method as 'GET', url, headers, payload });
+      if (path === '/lang') {
+        const location = String(res.headers.location ?? '');
+        assert.ok(res.statusCode === 303 && /^\/(?![/\\])/.test(location), `/lang goes back to this site only: ${res.statusCode} ${location}`);
+        return;
+      }
       wellFormed(res, 'html', `ui ${method} ${path}`);
     },
   ),
