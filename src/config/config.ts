@@ -356,6 +356,12 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     production && e.WEBHOOK_ALLOW_LOOPBACK && 'WEBHOOK_ALLOW_LOOPBACK: cannot be true in production (webhooks must not reach this machine)',
   ].filter(Boolean);
   if (adminProblems.length) throw new ConfigError(`invalid configuration:\n${adminProblems.map((p) => `  ${p}`).join('\n')}`);
+  // Issue 16: a requirement set explicitly needs its feature on (never silently dropped).
+  const requirementProblems = [
+    e.REQUIRE_DPOP_FOR_WRITE === true && !e.OAUTH2_DPOP_ENABLED && 'REQUIRE_DPOP_FOR_WRITE: needs OAUTH2_DPOP_ENABLED=true',
+    e.REQUIRE_PAR_FOR_WRITE && !e.OAUTH2_PAR_ENABLED && 'REQUIRE_PAR_FOR_WRITE: needs OAUTH2_PAR_ENABLED=true',
+  ].filter(Boolean);
+  if (requirementProblems.length) throw new ConfigError(`invalid configuration:\n${requirementProblems.map((p) => `  ${p}`).join('\n')}`);
   const dataDir = resolve(e.LIGHTGATE_DATA_DIR);
   const generated = !e.SECRETS_SYSTEM || !e.SECRETS_COOKIE;
   const dev = generated ? developmentSecrets(dataDir) : undefined;

@@ -3,7 +3,12 @@
 // with require_pushed_authorization_requests is refused on the plain authorization endpoint; with
 // REQUIRE_PAR_FOR_WRITE a `write` request must be pushed. Discovery advertises DPoP and PAR only when on.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/config.ts';
 import type { OAuth2Api } from '@ory/hydra-client';
 import { CALLBACK, UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
@@ -160,4 +165,17 @@ describe('discovery advertises exactly what is enabled', () => {
       await t.stop();
     }
   });
+});
+
+it('REQUIRE_DPOP_FOR_WRITE is on by default in production only (off when DPoP is); an explicit requirement without its feature is refused', () => {
+  const base = { LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-dpop-config-')), LIGHTGATE_SERVICES: 'auth' };
+  const production = { ...base, NODE_ENV: 'production', SECRETS_SYSTEM: randomBytes(32).toString('base64url'), SECRETS_COOKIE: randomBytes(32).toString('base64url'), URLS_SELF_ISSUER: 'https://auth.example.com' };
+  assert.equal(loadConfig(production).oauth2.requireDpopForWrite, true);
+  assert.equal(loadConfig({ ...production, REQUIRE_DPOP_FOR_WRITE: 'false' }).oauth2.requireDpopForWrite, false);
+  assert.equal(loadConfig({ ...production, OAUTH2_DPOP_ENABLED: 'false' }).oauth2.requireDpopForWrite, false);
+  assert.equal(loadConfig({ ...base, NODE_ENV: 'test' }).oauth2.requireDpopForWrite, false);
+  // An explicit requirement without its feature is a configuration error, never silently dropped.
+  assert.throws(() => loadConfig({ ...base, REQUIRE_PAR_FOR_WRITE: 'true', OAUTH2_PAR_ENABLED: 'false' }), /REQUIRE_PAR_FOR_WRITE: needs OAUTH2_PAR_ENABLED/);
+  assert.throws(() => loadConfig({ ...production, REQUIRE_DPOP_FOR_WRITE: 'true', OAUTH2_DPOP_ENABLED: 'false' }), /REQUIRE_DPOP_FOR_WRITE: needs OAUTH2_DPOP_ENABLED/);
+  assert.throws(() => loadConfig({ ...base, REQUIRE_DPOP_FOR_WRITE: 'maybe' }), /REQUIRE_DPOP_FOR_WRITE/);
 });
