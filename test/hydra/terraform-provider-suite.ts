@@ -139,6 +139,17 @@ export function terraformProviderSuite(label: string, start: TargetFactory): voi
       }
     });
 
+    it('empty values mean "unset", as the SDKs send them: the server generates or defaults each', async () => {
+      const created = await call(t, 'POST', '', JSON.stringify({ client_id: '', client_secret: '', client_name: '', scope: '', token_endpoint_auth_method: '', subject_type: '', owner: '', grant_types: [], response_types: [], redirect_uris: [], audience: [], contacts: [], metadata: {} }));
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      assert.ok(String(created.json.client_id).length > 0 && String(created.json.client_secret).length >= 26);
+      assert.equal(created.json.scope, 'offline_access offline openid', "Hydra's default scope");
+      assert.equal(created.json.token_endpoint_auth_method, 'client_secret_basic');
+      assert.equal(created.json.subject_type, 'public');
+      for (const field of ['grant_types', 'response_types', 'redirect_uris', 'audience']) assert.deepEqual(created.json[field] ?? [], [], `${field} stays empty`);
+      assert.equal((await call(t, 'DELETE', `/${encodeURIComponent(String(created.json.client_id))}`)).status, 204);
+    });
+
     it('importing a client created elsewhere (`terraform import`) plans no change for the matching configuration', async () => {
       const created = await call(t, 'POST', '', JSON.stringify({ client_name: 'Imported', redirect_uris: ['https://i.example.com/cb'], scope: 'read', skip_consent: true }));
       assert.equal(created.status, 201);

@@ -151,7 +151,8 @@ export function normalizeClient(
   }
   const subjectType = input.subject_type || 'public';
   if (subjectType !== 'public') return invalid('Field subject_type must be "public"');
-  const scope = input.scope === undefined ? DEFAULT_CLIENT_SCOPE : input.scope.split(/\s+/).filter(Boolean).join(' ');
+  // An empty scope is unset, as in Hydra (its validator applies the default scope to "").
+  const scope = !input.scope ? DEFAULT_CLIENT_SCOPE : input.scope.split(/\s+/).filter(Boolean).join(' ');
   if (/[^\x21\x23-\x5b\x5d-\x7e ]/.test(scope)) return invalid('Field scope contains characters not allowed by RFC 6749 section 3.3');
 
   const existing = context.existing;
