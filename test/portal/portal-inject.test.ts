@@ -208,7 +208,7 @@ for (const kind of DATABASE_KINDS) describe(`developer portal (inject, ${kind})`
 
     // Integration page with the app's own values.
     const integration = await h.portal.inject({ method: 'GET', url: `${appPath}/integration`, headers: { cookie: dev } });
-    for (const value of [`${h.t.urls.issuer}/.well-known/openid-configuration`, `${h.t.urls.issuer}/oauth2/auth`, `${h.t.urls.issuer}/oauth2/token`, `clientId: &quot;${client.client_id}&quot;`, 'Oauth2-Token', `${h.t.urls.api}/graphql`]) {
+    for (const value of [`${h.t.urls.issuer}/.well-known/openid-configuration`, `${h.t.urls.issuer}/oauth2/auth`, `${h.t.urls.issuer}/oauth2/token`, `CLIENT_ID: &quot;${client.client_id}&quot;`, 'Oauth2-Token', `${h.t.urls.api}/graphql`]) {
       assert.ok(integration.body.includes(value), value);
     }
 
