@@ -15,8 +15,11 @@ const IAT_SKEW_SECONDS = 60;
 /** How long a jti is remembered: longer than any proof can be accepted (iat skew or nonce lifetime). */
 const REMEMBER_SECONDS = 6 * 60;
 const MAX_PROOF_LENGTH = 8192;
-/** Public keys imported once per (thumbprint, alg): a client signs many proofs with one key. */
-const MAX_KEYS = 10_000;
+/** A client signs many proofs with one key and one header: each distinct header is decoded, its key's
+ * thumbprint computed and the key imported once (the encoded header determines all three). */
+const MAX_HEADERS = 2000;
+/** Only headers of this size are kept (an EC, OKP or RSA-4096 public key fits): at most ~4 MB in all. */
+const MAX_CACHED_HEADER = 2048;
 
 export interface DpopProofError {
   error: 'invalid_dpop_proof' | 'use_dpop_nonce';
@@ -56,31 +59,33 @@ function withoutQuery(value: string): string | undefined {
 export function createDpopVerifier(deps: DpopVerifierDeps) {
   const now = deps.now ?? (() => Date.now() / 1000);
   const invalid = (description: string): Result<never, DpopProofError> => err({ error: 'invalid_dpop_proof', description });
-  const keys = new Map<string, CryptoKey>();
-  async function publicKey(jwk: JWK, alg: string, jkt: string): Promise<CryptoKey> {
-    const id = `${jkt}.${alg}`;
-    let key = keys.get(id);
-    if (!key) {
-      const imported = await importJWK(jwk, alg);
-      if (imported instanceof Uint8Array || imported.type !== 'public') throw new Error('not a public key');
-      if (keys.size >= MAX_KEYS) keys.clear();
-      keys.set(id, (key = imported));
+  const headers = new Map<string, { jkt: string; key: CryptoKey }>();
+  /** The encoded protected header → its key's thumbprint and the imported public key ('invalid' if unusable). */
+  async function headerOf(encoded: string, proof: string): Promise<{ jkt: string; key: CryptoKey } | 'invalid'> {
+    const cached = headers.get(encoded);
+    if (cached) return cached;
+    const header = decodeProtectedHeader(proof);
+    const jwk = header.jwk as JWK | undefined;
+    if (!jwk || typeof jwk !== 'object' || 'd' in jwk || typeof header.alg !== 'string' || !DPOP_ALGORITHMS.includes(header.alg)) return 'invalid';
+    const imported = await importJWK(jwk, header.alg);
+    if (imported instanceof Uint8Array || imported.type !== 'public') return 'invalid';
+    const known = { jkt: await calculateJwkThumbprint(jwk, 'sha256'), key: imported };
+    if (encoded.length <= MAX_CACHED_HEADER) {
+      if (headers.size >= MAX_HEADERS) headers.clear();
+      headers.set(encoded, known);
     }
-    return key;
+    return known;
   }
 
   return async function verify(request: DpopProofRequest): Promise<Result<{ jti: string }, DpopProofError>> {
     if (!request.proof || request.proof.length > MAX_PROOF_LENGTH) return invalid('The DPoP proof is missing or too long');
     let payload: Record<string, unknown>;
     try {
-      const header = decodeProtectedHeader(request.proof);
-      const jwk = header.jwk as JWK | undefined;
-      if (!jwk || typeof jwk !== 'object' || 'd' in jwk || typeof header.alg !== 'string' || !DPOP_ALGORITHMS.includes(header.alg)) {
-        return invalid('The DPoP proof needs an allowed asymmetric alg and a public key in its header');
-      }
-      // The key must be the one the token is bound to; checked first, so a stranger's key is never imported.
-      if ((await calculateJwkThumbprint(jwk, 'sha256')) !== request.jkt) return invalid('The DPoP proof key is not the key the token is bound to');
-      const verified = await jwtVerify(request.proof, await publicKey(jwk, header.alg, request.jkt), { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS });
+      const known = await headerOf(request.proof.slice(0, request.proof.indexOf('.')), request.proof);
+      if (known === 'invalid') return invalid('The DPoP proof needs an allowed asymmetric alg and a public key in its header');
+      // The key must be the one the token is bound to, before the signature is checked.
+      if (known.jkt !== request.jkt) return invalid('The DPoP proof key is not the key the token is bound to');
+      const verified = await jwtVerify(request.proof, known.key, { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS });
       payload = verified.payload as Record<string, unknown>;
     } catch {
       return invalid('The DPoP proof is not a valid dpop+jwt signed by its embedded public key');
