@@ -61,15 +61,3 @@ export function errorSummary(errors: readonly { field: string; message: string }
 export function copyable(o: { id: string; value: string; what: string; block?: boolean }): SafeHtml {
   return html`<span class="copyable${o.block ? ' block' : ''}"><code class="breakable" id="${o.id}">${o.value}</code><button type="button" class="button copy" data-copy="${o.id}" data-copied="${tKit('kit.copied')}" data-copy-fallback="${tKit('kit.copyFallback')}" aria-label="${tKit('kit.copyLabel', { what: o.what })}">${tKit('kit.copy')}</button><span class="visually-hidden" id="${o.id}-status" role="status"></span></span>`;
 }
-
-/**
- * A table that becomes cards below 640 px (lightgate.css): each cell carries its column's name (data-label).
- * Cells are text or SafeHtml; a column may be marked actions (right-aligned, never wrapping).
- */
-export function dataTable(o: { caption?: string; className?: string; columns: readonly (string | { label: string; actions?: boolean })[]; rows: readonly (readonly (SafeHtml | string | number)[])[] }): SafeHtml {
-  const cols = o.columns.map((c) => (typeof c === 'string' ? { label: c, actions: false } : { label: c.label, actions: c.actions ?? false }));
-  return html`<table class="list cards${o.className ? ` ${o.className}` : ''}">${o.caption ? html`<caption class="visually-hidden">${o.caption}</caption>` : ''}
-<thead><tr>${cols.map((c) => html`<th scope="col"${c.actions ? html` class="actions-col"` : ''}>${c.label}</th>`)}</tr></thead>
-<tbody>${o.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${cols[i]?.label ?? ''}"${cols[i]?.actions ? html` class="actions-col"` : ''}>${cell}</td>`)}</tr>`)}</tbody>
-</table>`;
-}
