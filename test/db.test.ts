@@ -30,3 +30,26 @@ for (const kind of DATABASE_KINDS) {
     }
   });
 }
+
+test('postgres: a connection lost between two statements of a transaction fails that transaction, never the process', async () => {
+  const { db, drop } = await createTestDatabase('postgres');
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        const [me] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // Another connection ends this one while the transaction waits between statements (as a server stop does).
+        await db.query('SELECT pg_terminate_backend($1)', [me!.pid]);
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.query('SELECT 1');
+      }),
+    );
+    assert.deepEqual(uncaught, [], 'no unhandled error event');
+    assert.equal((await db.query<{ n: number }>('SELECT 1 AS n'))[0]!.n, 1, 'the pool still serves');
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    await drop();
+  }
+});

@@ -75,6 +75,12 @@ export async function openPostgres(connectionString: string, poolSize: number): 
         },
       };
       let broken = false;
+      // A checked-out client has no pool listener: a connection lost between two statements (the server
+      // stopping) would be an unhandled 'error' event and end the process. The next statement fails instead.
+      const onLost = () => {
+        broken = true;
+      };
+      client.on('error', onLost);
       try {
         await tx.query('BEGIN');
         const result = await fn(tx);
@@ -88,6 +94,7 @@ export async function openPostgres(connectionString: string, poolSize: number): 
         }
         throw wrap(error);
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },
