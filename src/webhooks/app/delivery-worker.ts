@@ -1,8 +1,8 @@
 // The delivery worker, one per process that runs it (any number of processes on one database):
 // 1. fan-out: outbox events not yet dispatched become one delivery per enabled endpoint of their account;
 // 2. delivery: due deliveries are leased (FOR UPDATE SKIP LOCKED, committed), signed and POSTed, and the
-//    result recorded by the lease holder only. A NOTIFY on `wallet_events` (or a local wake) starts a
-//    round at once; otherwise the worker polls, so missed notices (or CockroachDB, which has none) only
+//    result recorded by the lease holder only. A NOTIFY on `wallet_events` starts a round 20 ms later (a local
+//    wake at once); otherwise the worker polls, so missed notices (or CockroachDB, which has none) only
 //    delay. A round that fails on the database (an outage) is retried at the next poll: nothing is lost,
 //    the rows wait in the database.
 import type { Database } from '../../db/database.ts';
@@ -36,6 +36,11 @@ export interface DeliveryWorker {
 }
 
 const FAN_OUT_BATCH = 200;
+/**
+ * A NOTIFY starts a round this much later, so that a burst of payments is fanned out in one round: without
+ * it every payment cost the process a round of its own (five statements), a third of a payment's work.
+ */
+const NOTICE_BATCH_MS = 20;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1000;
 
@@ -150,8 +155,15 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
   let running: Promise<void> = Promise.resolve();
   if (autoStart && settings.concurrency > 0) {
     pruning = setInterval(() => void prune().catch((error: unknown) => deps.logger?.warn({ err: error }, 'pruning old webhook deliveries failed')), PRUNE_EVERY_MS).unref();
+    let noticed: NodeJS.Timeout | undefined;
+    const onNotice = () => {
+      noticed ??= setTimeout(() => {
+        noticed = undefined;
+        wake();
+      }, NOTICE_BATCH_MS);
+    };
     void db
-      .listen('wallet_events', wake)
+      .listen('wallet_events', onNotice)
       .then(async (u) => {
         if (stopped) await u();
         else unlisten = u;
