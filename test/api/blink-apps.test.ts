@@ -2,12 +2,14 @@
 // (apps/dashboard), kept in fixtures/blink-apps-operations.ts, validates against the schema Lightgate serves
 // (introspected over HTTP) and runs with the credential it is meant for, without an error: the apps' OAuth
 // tokens (with their clients' scopes), no credential for the POS's public pages, and the account holder's
-// session for what Lightgate keeps first-party. Pay's three subscriptions are validated here (they run over
-// WebSocket in the subscriptions' tests).
+// session for what Lightgate keeps first-party. Pay's three subscriptions run over WebSocket (graphql-ws), as
+// the POS opens them: no credential.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildClientSchema, getIntrospectionQuery, parse, validate, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { Secret, TOTP } from 'otpauth';
+import type { AddressInfo } from 'node:net';
+import { collect, subscriber } from '../support/subscriptions.ts';
 import { BLINK_APP_OPERATIONS, type BlinkAppOperation } from './fixtures/blink-apps-operations.ts';
 import { bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
@@ -138,6 +140,34 @@ describe("issue 13: the operations of Blink's POS and API dashboard", () => {
       assert.equal(ran, app === 'dashboard' ? 19 : 11);
     });
   }
+
+  test("Pay's subscriptions run over WebSocket without a credential and answer without an error", async () => {
+    const made = await h.gql(BLINK_APP_OPERATIONS.find((o) => o.name === 'lnInvoiceCreateOnBehalfOfRecipients')!.document, { input: { recipientWalletId: merchant.btcWalletId, amount: 1_200, memo: 'ws' } });
+    const paymentRequest = made.body.data?.lnInvoiceCreateOnBehalfOfRecipient.invoice.paymentRequest as string;
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const ws = subscriber(`http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`);
+    try {
+      const vars: Record<string, Record<string, unknown>> = {
+        lnInvoicePaymentStatus: { input: { paymentRequest } },
+        realtimePriceWs: { currency: 'USD' },
+        price: { amount: 1_000, amountCurrencyUnit: 'BTCSAT', priceCurrencyUnit: 'USDCENT' },
+      };
+      const ops = BLINK_APP_OPERATIONS.filter((o) => o.credential === 'subscription');
+      assert.deepEqual(ops.map((o) => o.name).sort(), Object.keys(vars).sort());
+      for (const op of ops) {
+        const sub = collect(ws.client, op.document, vars[op.name]);
+        const first = await sub.nth(1);
+        const where = `${op.name}: ${JSON.stringify(first).slice(0, 400)}`;
+        assert.equal(first.errors, undefined, where);
+        const payload = Object.values(first.data ?? {})[0] as { errors?: unknown[] } | undefined;
+        assert.ok(payload, where);
+        assert.deepEqual(payload.errors, [], where);
+        sub.stop();
+      }
+    } finally {
+      await ws.dispose();
+    }
+  });
 
   test('what the dashboard shows after its operations: language, the portal page, the new email, payments', async () => {
     const me = await h.gql(BLINK_APP_OPERATIONS.find((o) => o.app === 'dashboard' && o.name === 'me')!.document, {}, oauth(await h.oauthToken(developer, ['read'])));
