@@ -42,7 +42,7 @@ export { DISPLAY_CURRENCIES, type DisplayCurrency } from './domain/currencies.ts
 export { walletError } from './domain/errors.ts';
 export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
 // The wallet events outbox (issue 14): the webhook dispatcher's claim step, and one event by id.
-export { dispatchWalletEvents, findWalletEvent } from './services/wallet-events.ts';
+export { dispatchWalletEvents, findWalletEvent, pruneWalletEvents } from './services/wallet-events.ts';
 export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, LightningAddressSend, PayableInput, PayRequest, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
 
 export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits' | 'urls'>>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {

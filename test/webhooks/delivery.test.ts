@@ -200,7 +200,7 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     await stop();
   });
 
-  test('finished deliveries older than 30 days are pruned; recent and pending ones stay', async () => {
+  test('finished deliveries and fanned-out events older than 30 days are pruned; recent and pending ones stay', async () => {
     const s = service({ concurrency: 1 });
     const { id } = await endpoint(s, '/retention');
     const insert = (status: string, daysAgo: number | null) =>
@@ -213,9 +213,22 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     await insert('failed', 45);
     await insert('succeeded', 29);
     await insert('pending', null);
+    // Outbox events: fanned out 31 days ago (pruned), fanned out recently, and one not yet fanned out (kept).
+    const [w] = await t.db.query<{ account_id: string; id: string }>('SELECT account_id, id FROM wallets LIMIT 1');
+    const event = (createdDaysAgo: number, dispatched: boolean) =>
+      t.db.query<{ id: string }>(
+        `INSERT INTO wallet_events (id, account_id, wallet_id, type, payload, created_at, dispatched_at)
+         VALUES (gen_random_uuid(), $1, $2, 'payment.received', '{}', now() - $3 * interval '1 day', CASE WHEN $4::boolean THEN now() END) RETURNING id`,
+        [w!.account_id, w!.id, createdDaysAgo, dispatched],
+      );
+    const [old] = await event(31, true);
+    const [recent] = await event(1, true);
+    const [waiting] = await event(40, false);
     assert.equal(await s.worker!.prune(), 2);
     const left = await t.db.query<{ status: string }>('SELECT status FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY status', [id]);
     assert.deepEqual(left.map((r) => r.status), ['pending', 'succeeded']);
+    const events = await t.db.query<{ id: string }>('SELECT id FROM wallet_events WHERE id = ANY($1::uuid[])', [[old!.id, recent!.id, waiting!.id]]);
+    assert.deepEqual(new Set(events.map((e) => e.id)), new Set([recent!.id, waiting!.id]));
     await stop();
   });
 });

@@ -88,3 +88,17 @@ export async function dispatchWalletEvents(db: Database, limit: number, fanOut: 
     return events.length;
   });
 }
+
+/**
+ * Deletes up to `limit` events fanned out more than `days` ago (their deliveries keep their own payload, and
+ * subscriptions read an event within seconds of its notice); returns how many. The outbox stays small.
+ */
+export async function pruneWalletEvents(db: Queryable, days: number, limit: number): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM wallet_events WHERE id IN (
+       SELECT id FROM wallet_events WHERE dispatched_at IS NOT NULL AND created_at < now() - $1 * interval '1 day' LIMIT $2)
+     RETURNING id`,
+    [days, limit],
+  );
+  return rows.length;
+}

@@ -9,7 +9,7 @@ import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { SecretBox } from '../../shared/secret-box.ts';
 import { recordWebhookDelivery } from '../../observability/metrics.ts';
-import { dispatchWalletEvents } from '../../wallet/wallet-service.ts';
+import { dispatchWalletEvents, pruneWalletEvents } from '../../wallet/wallet-service.ts';
 import { retryDelayMs } from '../domain/retry.ts';
 import { DELIVERY_RETENTION_DAYS, leaseMs, type WebhookSettings } from '../domain/settings.ts';
 import { claimDue, fanOut, pruneDeliveries, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
@@ -30,7 +30,7 @@ export interface DeliveryWorker {
   wake(): void;
   /** One fan-out and claim round (the claimed attempts run on); resolves to the number of rows it took. */
   runOnce(): Promise<number>;
-  /** Deletes finished deliveries older than the retention (done every 10 minutes); resolves to how many. */
+  /** Deletes finished deliveries and fanned-out events older than the retention (every 10 minutes); resolves to the deliveries deleted. */
   prune(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -143,13 +143,16 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     if (timer) clearTimeout(timer);
     wakeUp?.();
   }
+  // Deliveries, then the outbox events already fanned out, past the retention; resolves to the deliveries deleted.
   const prune = async () => {
     let total = 0;
     for (;;) {
       const n = await pruneDeliveries(db, DELIVERY_RETENTION_DAYS, PRUNE_BATCH);
       total += n;
-      if (n < PRUNE_BATCH || stopped) return total;
+      if (n < PRUNE_BATCH || stopped) break;
     }
+    while (!stopped && (await pruneWalletEvents(db, DELIVERY_RETENTION_DAYS, PRUNE_BATCH)) === PRUNE_BATCH);
+    return total;
   };
   let pruning: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
