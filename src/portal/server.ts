@@ -33,6 +33,7 @@ import { registerHealthRoutes } from '../shared/health-routes.ts';
 import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
+import { tq } from './portal-admin-messages.ts';
 import { createFormServer } from '../web/form-server.ts';
 
 
@@ -61,8 +62,8 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   const app = createFormServer({ service: 'portal', config, maxBodyBytes: 32 * 1024, logger: deps.logger, db: deps.db });
   // Sign-out passes through the authorization server and the logout page of the login app (form-action).
   addSecurityHeaders(app, { scriptSelf: true, hsts: config.hsts, formTargets: [config.urls.issuer, config.urls.logout, config.urls.postLogoutRedirect] });
-  // The developer portal's own pages are in English; the account area (/account…) speaks the person's language.
-  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure, englishOnly: (path) => !path.startsWith('/account') });
+  // Every page speaks the person's language (issue 17): the switch's cookie, else Accept-Language.
+  registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
   registerPortalAssets(app);
 
   registerPasskeyScript(app);
@@ -103,7 +104,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerPasskeyRoutes(app, rc, flash);
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);
-    return page(reply, { title: 'Sign in', body: signInBody({}) });
+    return page(reply, { title: tq('signin.title'), body: signInBody({}) });
   });
   registerHealthRoutes(app, deps.db, VERSION);
 

@@ -23,8 +23,7 @@ export interface PageOptions {
 
 /** Links to the page in the other languages (GET /lang sets the cookie and comes back). */
 function languageSwitch(): SafeHtml {
-  const { locale, path, fixed } = currentWeb();
-  if (fixed) return html``;
+  const { locale, path } = currentWeb();
   const links = LOCALES.filter((l) => l !== locale).map(
     (l) => html`<a href="/lang?to=${l}&amp;next=${encodeURIComponent(path)}" lang="${l}" hreflang="${l}">${LANGUAGE_NAMES[l]}</a>`,
   );

@@ -13,8 +13,6 @@ export interface WebContext {
   readonly theme: Theme;
   /** Path and query of the page (the language switch comes back here). */
   readonly path: string;
-  /** The page exists in one language only (the developer portal's pages): no language switch. */
-  readonly fixed?: boolean;
 }
 
 const storage = new AsyncLocalStorage<WebContext>();
@@ -31,9 +29,8 @@ export function languageCookie(cookieHeader: string | undefined): Locale | undef
   return isLocale(match?.[1]) ? match[1] : undefined;
 }
 
-/** The context of a request: the switch's cookie, else Accept-Language; English where the pages are English only. */
-export function webContextOf(request: Pick<FastifyRequest, 'headers' | 'url'>, theme: Theme, englishOnly?: (path: string) => boolean): WebContext {
-  if (englishOnly?.(request.url.split('?')[0] ?? '/')) return { locale: 'en', theme, path: request.url, fixed: true };
+/** The context of a request: the switch's cookie, else Accept-Language, else English. */
+export function webContextOf(request: Pick<FastifyRequest, 'headers' | 'url'>, theme: Theme): WebContext {
   const accept = request.headers['accept-language'];
   return { locale: negotiateLocale(typeof accept === 'string' ? accept : undefined, languageCookie(request.headers.cookie)), theme, path: request.url };
 }
@@ -48,14 +45,12 @@ export interface WebKitOptions {
   theme: Theme;
   /** The language cookie's Secure flag (config.cookiesSecure). */
   secureCookies: boolean;
-  /** Paths whose pages exist in English only (the developer portal): always English, without a switch. */
-  englishOnly?: (path: string) => boolean;
 }
 
 /** Web context on every request of this server, and GET /lang?to=es&next=/path (sets the language cookie, 303 back). */
 export function registerWebContext(app: FastifyInstance, options: WebKitOptions): void {
   app.addHook('onRequest', (request, _reply, next) => {
-    const context = webContextOf(request, options.theme, options.englishOnly);
+    const context = webContextOf(request, options.theme);
     (request as WithContext)[KEY] = context;
     storage.run(context, next);
   });

@@ -3,33 +3,41 @@
 import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
 import { currentWeb } from '../../web/web-context.ts';
-import { AUTH_METHOD_LABELS, AUTH_METHODS, IDENTITY_SCOPES, LIMITS, STATUS_LABELS, isConfidential, type Application, type FieldErrors, type FieldName } from '../domain/application.ts';
+import { AUTH_METHODS, IDENTITY_SCOPES, LIMITS, isConfidential, type AuthMethod, type Application, type FieldErrors, type FieldName } from '../domain/application.ts';
 import { copyable as copyButton, errorSummary } from '../../web/components.ts';
 import { choices, input, textarea } from './form.ts';
 import { nextAuthSnippet } from './nextauth-snippet.ts';
+import { tp } from '../portal-messages.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
-export const SCOPE_LABELS: Record<Scope, string> = {
-  read: 'read — see balances and transactions',
-  receive: 'receive — create invoices and addresses',
-  write: 'write — send payments and change settings',
-};
+/** A permission with what it allows, in the request's language ("read — see balances and transactions"). */
+export const scopeLabel = (s: Scope): string => tp(`scope.${s}`);
+
+/** A client type in words; the token endpoint auth method keeps its API name. */
+export const authMethodLabel = (m: AuthMethod): string => (m === 'none' ? tp('method.public') : tp('method.confidential', { method: m }));
+
+/** A translated sentence with elements in the place of its {placeholders} (code elements: API names stay as they are). */
+export const withElements = (text: string, elements: Readonly<Record<string, SafeHtml>>): SafeHtml =>
+  html`${text.split(/(\{\w+\})/).map((part) => elements[part.slice(1, -1)] ?? part)}`;
+export const withElement = (text: string, placeholder: string, element: SafeHtml): SafeHtml => withElements(text, { [placeholder]: element });
+
+export const yesNo = (v: boolean): string => tp(v ? 'yes' : 'no');
 
 export const badge = (app: Pick<Application, 'status' | 'clientId'>): SafeHtml =>
-  html`<span class="badge ${app.status}">${app.status === 'pending' && app.clientId ? 'Change in review' : STATUS_LABELS[app.status]}</span>`;
+  html`<span class="badge ${app.status}">${app.status === 'pending' && app.clientId ? tp('status.changeInReview') : tp(`status.${app.status}`)}</span>`;
 
 export function appsListBody(apps: Application[]): SafeHtml {
   return html`<section class="card" aria-labelledby="apps-h">
-<h1 id="apps-h">Your OAuth2 apps</h1>
-<p class="lead">Apps sign people in with ${currentWeb().theme.name} and call the wallet API on their behalf, with the permissions they grant.</p>
+<h1 id="apps-h">${tp('apps.heading')}</h1>
+<p class="lead">${tp('apps.lead', { name: currentWeb().theme.name })}</p>
 ${
   apps.length
-    ? html`<table class="list"><thead><tr><th scope="col">App</th><th scope="col">Status</th><th scope="col">Client ID</th><th scope="col">Applied</th></tr></thead><tbody>
-${apps.map((a) => html`<tr><td data-label="App"><a href="/apps/${a.id}">${a.name}</a></td><td data-label="Status">${badge(a)}</td><td data-label="Client ID">${a.clientId ? copyButton({ id: `client-id-${a.id}`, value: a.clientId, what: `${a.name} client ID` }) : '—'}</td><td data-label="Applied">${formatDate(a.createdAt)}</td></tr>`)}
+    ? html`<table class="list"><thead><tr><th scope="col">${tp('apps.app')}</th><th scope="col">${tp('apps.status')}</th><th scope="col">${tp('apps.clientId')}</th><th scope="col">${tp('apps.applied')}</th></tr></thead><tbody>
+${apps.map((a) => html`<tr><td data-label="${tp('apps.app')}"><a href="/apps/${a.id}">${a.name}</a></td><td data-label="${tp('apps.status')}">${badge(a)}</td><td data-label="${tp('apps.clientId')}">${a.clientId ? copyButton({ id: `client-id-${a.id}`, value: a.clientId, what: tp('apps.clientIdOf', { name: a.name }) }) : '—'}</td><td data-label="${tp('apps.applied')}">${formatDate(a.createdAt)}</td></tr>`)}
 </tbody></table>`
-    : html`<p>You have no apps yet.</p>`
+    : html`<p>${tp('apps.none')}</p>`
 }
-<div class="inline-actions"><a class="button primary" href="/apps/new">Apply for an app</a></div>
+<div class="inline-actions"><a class="button primary" href="/apps/new">${tp('apps.apply')}</a></div>
 </section>`;
 }
 
@@ -53,48 +61,48 @@ export const formValues = (a: Application): Record<string, string> => ({
 });
 
 /** The form's fields in page order: name, label, and the control the error summary links to (issue 17 #6). */
-const FORM_FIELDS: readonly (readonly [FieldName, string, string])[] = [
-  ['name', 'App name', 'f-name'],
-  ['purpose', 'Purpose', 'f-purpose'],
-  ['website', 'Website', 'f-website'],
-  ['logo_uri', 'Logo URL', 'f-logo_uri'],
-  ['policy_uri', 'Privacy policy URL', 'f-policy_uri'],
-  ['tos_uri', 'Terms of service URL', 'f-tos_uri'],
-  ['scopes', 'Permissions', 'f-scopes-0'],
-  ['redirect_uris', 'Callback URLs', 'f-redirect_uris'],
-  ['auth_method', 'Client type', 'f-auth_method-0'],
-];
+const FORM_FIELDS = [
+  ['name', 'form.name', 'f-name'],
+  ['purpose', 'form.purpose', 'f-purpose'],
+  ['website', 'form.website', 'f-website'],
+  ['logo_uri', 'form.logo', 'f-logo_uri'],
+  ['policy_uri', 'form.policy', 'f-policy_uri'],
+  ['tos_uri', 'form.tos', 'f-tos_uri'],
+  ['scopes', 'form.permissions', 'f-scopes-0'],
+  ['redirect_uris', 'form.callbacks', 'f-redirect_uris'],
+  ['auth_method', 'form.clientType', 'f-auth_method-0'],
+] as const satisfies readonly (readonly [FieldName, string, string])[];
 
 export function appFormBody(o: { form: FormToken; state: AppFormState; action: string; editing?: Application }): SafeHtml {
   const v = o.state.values;
   const e = o.state.errors;
   const locked = Boolean(o.editing?.clientId);
   return html`<section class="card" aria-labelledby="form-h">
-<h1 id="form-h">${o.editing ? html`Edit ${o.editing.name}` : 'Apply for an OAuth2 app'}</h1>
+<h1 id="form-h">${o.editing ? tp('form.editHeading', { name: o.editing.name }) : tp('form.heading')}</h1>
 <p class="lead">${
     o.editing?.clientId
-      ? 'Changes go to review: the app keeps working with its approved details (name, logo, links, callback URLs, permissions) until an operator approves them. Removing permissions or callback URLs applies at once.'
-      : 'An operator reviews every application. Once approved you get a client ID and, for confidential clients, a secret.'
+      ? tp('form.leadEdit')
+      : tp('form.lead')
   }</p>
 ${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
-${errorSummary(FORM_FIELDS.filter(([name]) => e[name]).map(([name, label, control]) => ({ field: control, message: `${label}: ${e[name]}` })))}
+${errorSummary(FORM_FIELDS.filter(([name]) => e[name]).map(([name, label, control]) => ({ field: control, message: `${tp(label)}: ${e[name]}` })))}
 <form method="post" action="${o.action}" novalidate>
 ${csrfInput(o.form)}
-${input({ name: 'name', label: 'App name', value: v.name, error: e.name, maxlength: LIMITS.name, required: true })}
-${textarea({ name: 'purpose', label: 'Purpose', value: v.purpose, error: e.purpose, hint: 'What the app does, and why it needs these permissions.', maxlength: LIMITS.purpose, required: true })}
-${input({ name: 'website', label: 'Website', type: 'url', value: v.website, error: e.website, hint: 'https://…', required: true })}
-${input({ name: 'logo_uri', label: 'Logo URL (optional)', type: 'url', value: v.logo_uri, error: e.logo_uri, hint: 'A square image over https, shown on the consent screen.' })}
-${input({ name: 'policy_uri', label: 'Privacy policy URL (optional)', type: 'url', value: v.policy_uri, error: e.policy_uri })}
-${input({ name: 'tos_uri', label: 'Terms of service URL (optional)', type: 'url', value: v.tos_uri, error: e.tos_uri })}
-${choices({ kind: 'checkbox', name: 'scopes', label: 'Permissions', options: ALL_SCOPES.map((s) => ({ value: s, label: SCOPE_LABELS[s] })), selected: (v.scopes ?? '').split(' '), error: e.scopes, hint: `Every app also gets ${IDENTITY_SCOPES.join(' and ')} (sign-in and refresh tokens).` })}
-${textarea({ name: 'redirect_uris', label: 'Callback URLs', value: v.redirect_uris, error: e.redirect_uris, rows: 3, hint: 'One per line. https, or http only on localhost or 127.0.0.1.', required: true })}
+${input({ name: 'name', label: tp('form.name'), value: v.name, error: e.name, maxlength: LIMITS.name, required: true })}
+${textarea({ name: 'purpose', label: tp('form.purpose'), value: v.purpose, error: e.purpose, hint: tp('form.purposeHint'), maxlength: LIMITS.purpose, required: true })}
+${input({ name: 'website', label: tp('form.website'), type: 'url', value: v.website, error: e.website, hint: 'https://…', required: true })}
+${input({ name: 'logo_uri', label: tp('form.logoOptional'), type: 'url', value: v.logo_uri, error: e.logo_uri, hint: tp('form.logoHint') })}
+${input({ name: 'policy_uri', label: tp('form.policyOptional'), type: 'url', value: v.policy_uri, error: e.policy_uri })}
+${input({ name: 'tos_uri', label: tp('form.tosOptional'), type: 'url', value: v.tos_uri, error: e.tos_uri })}
+${choices({ kind: 'checkbox', name: 'scopes', label: tp('form.permissions'), options: ALL_SCOPES.map((s) => ({ value: s, label: scopeLabel(s) })), selected: (v.scopes ?? '').split(' '), error: e.scopes, hint: tp('form.permissionsHint', { scopes: IDENTITY_SCOPES.join(' + ') }) })}
+${textarea({ name: 'redirect_uris', label: tp('form.callbacks'), value: v.redirect_uris, error: e.redirect_uris, rows: 3, hint: tp('form.callbacksHint'), required: true })}
 ${
   locked
-    ? html`<div class="field"><span class="label">Client type</span><p>${AUTH_METHOD_LABELS[o.editing!.authMethod]}</p><input type="hidden" name="auth_method" value="${o.editing!.authMethod}">${e.auth_method ? html`<span class="field-error">${e.auth_method}</span>` : ''}</div>`
-    : choices({ kind: 'radio', name: 'auth_method', label: 'Client type', options: AUTH_METHODS.map((m) => ({ value: m, label: AUTH_METHOD_LABELS[m] })), selected: [v.auth_method ?? ''], error: e.auth_method, hint: 'Confidential: a server that keeps a secret. Public: a browser or mobile app, which must use PKCE.' })
+    ? html`<div class="field"><span class="label">${tp('form.clientType')}</span><p>${authMethodLabel(o.editing!.authMethod)}</p><input type="hidden" name="auth_method" value="${o.editing!.authMethod}">${e.auth_method ? html`<span class="field-error">${e.auth_method}</span>` : ''}</div>`
+    : choices({ kind: 'radio', name: 'auth_method', label: tp('form.clientType'), options: AUTH_METHODS.map((m) => ({ value: m, label: authMethodLabel(m) })), selected: [v.auth_method ?? ''], error: e.auth_method, hint: tp('form.clientTypeHint') })
 }
-${choices({ kind: 'checkbox', name: 'dpop_bound', label: 'Sender-constrained tokens', options: [{ value: 'on', label: 'Bind every access token to a key of my app (DPoP, RFC 9449)' }], selected: [v.dpop_bound ?? ''], hint: 'A stolen token is then useless without the key. Your app must send a DPoP proof with each token request and API call (openid-client and the SDK do).' })}
-<div class="inline-actions"><button class="button primary" type="submit">${o.editing ? 'Save changes' : 'Submit application'}</button><a class="button secondary" href="${o.editing ? `/apps/${o.editing.id}` : '/apps'}">Cancel</a></div>
+${choices({ kind: 'checkbox', name: 'dpop_bound', label: tp('form.dpop'), options: [{ value: 'on', label: tp('form.dpopOption') }], selected: [v.dpop_bound ?? ''], hint: tp('form.dpopHint') })}
+<div class="inline-actions"><button class="button primary" type="submit">${tp(o.editing ? 'form.save' : 'form.submit')}</button><a class="button secondary" href="${o.editing ? `/apps/${o.editing.id}` : '/apps'}">${tp('form.cancel')}</a></div>
 </form>
 </section>`;
 }
@@ -103,19 +111,19 @@ function statusNote(app: Application): SafeHtml {
   switch (app.status) {
     case 'pending':
       return app.clientId
-        ? html`<div class="alert info" role="status">Your changes are waiting for review. Until then people see the approved name ${app.approved?.name ?? app.name}, and the app keeps working with: ${app.approved?.scopes.join(', ') || 'no wallet permissions'}.</div>`
-        : html`<div class="alert info" role="status">Your application is waiting for review. You will find your credentials here once it is approved.</div>`;
+        ? html`<div class="alert info" role="status">${tp('app.changesWaiting', { name: app.approved?.name ?? app.name, scopes: app.approved?.scopes.join(', ') || tp('app.noPermissions') })}</div>`
+        : html`<div class="alert info" role="status">${tp('app.waiting')}</div>`;
     case 'rejected':
-      return html`<div class="alert error" role="alert">Rejected: ${app.rejectionReason ?? 'no reason given'}. You can edit the application and submit it again.</div>`;
+      return html`<div class="alert error" role="alert">${tp('app.rejected', { reason: app.rejectionReason ?? tp('app.noReason') })}</div>`;
     case 'suspended':
-      return html`<div class="alert error" role="alert">This app is suspended: its tokens were revoked and it cannot sign anyone in. Contact the operators.</div>`;
+      return html`<div class="alert error" role="alert">${tp('app.suspended')}</div>`;
     case 'approved':
-      return app.rejectionReason ? html`<div class="alert info" role="status">Your last change was declined: ${app.rejectionReason}</div>` : html``;
+      return app.rejectionReason ? html`<div class="alert info" role="status">${tp('app.declined', { reason: app.rejectionReason })}</div>` : html``;
   }
 }
 
 export function copyable(id: string, value: string, label: string): SafeHtml {
-  return html`<code id="${id}">${value}</code><button type="button" class="button secondary" data-copy="${id}" aria-label="Copy ${label}">Copy</button> <span id="${id}-status" class="small muted" role="status"></span>`;
+  return html`<code id="${id}">${value}</code><button type="button" class="button secondary" data-copy="${id}" aria-label="${tp('copyLabel', { what: label })}">${tp('copy')}</button> <span id="${id}-status" class="small muted" role="status"></span>`;
 }
 
 export function appBody(o: { app: Application; secret?: string | undefined; form: FormToken }): SafeHtml {
@@ -126,49 +134,49 @@ export function appBody(o: { app: Application; secret?: string | undefined; form
 ${statusNote(app)}
 ${
   o.secret
-    ? html`<div class="secret-box" role="region" aria-label="Client secret"><strong>Your client secret — copy it now. It is shown only this once.</strong>
-<div class="inline-actions">${copyable('client-secret', o.secret, 'client secret')}</div>
-<span class="small muted">Store it in your server's secret store. If you lose it, rotate it to get a new one.</span></div>`
+    ? html`<div class="secret-box" role="region" aria-label="${tp('app.secretRegion')}"><strong>${tp('app.secretOnce')}</strong>
+<div class="inline-actions">${copyable('client-secret', o.secret, tp('app.secretWhat'))}</div>
+<span class="small muted">${tp('app.secretStore')}</span></div>`
     : ''
 }
 ${
   app.clientId
-    ? html`<h2>Credentials</h2><dl class="details"><dt>Client ID</dt><dd><div class="inline-actions">${copyable('client-id', app.clientId, 'client ID')}</div></dd>
-<dt>Client secret</dt><dd>${isConfidential(app.authMethod) ? (o.secret ? 'shown above, only this once' : 'hidden (shown once after approval or rotation)') : 'none: a public client uses PKCE'}</dd></dl>
+    ? html`<h2>${tp('app.credentials')}</h2><dl class="details"><dt>${tp('apps.clientId')}</dt><dd><div class="inline-actions">${copyable('client-id', app.clientId, tp('app.clientIdWhat'))}</div></dd>
+<dt>${tp('app.secretRegion')}</dt><dd>${isConfidential(app.authMethod) ? tp(o.secret ? 'app.secretAbove' : 'app.secretHidden') : tp('app.secretNone')}</dd></dl>
 ${
   isConfidential(app.authMethod) && (app.status === 'approved' || app.status === 'pending')
-    ? html`<div class="inline-actions"><a class="button secondary" href="/apps/${app.id}/rotate">Rotate secret</a></div>`
+    ? html`<div class="inline-actions"><a class="button secondary" href="/apps/${app.id}/rotate">${tp('app.rotate')}</a></div>`
     : ''
 }`
     : ''
 }
-<h2>Details</h2>
+<h2>${tp('app.details')}</h2>
 <dl class="details">
-<dt>Purpose</dt><dd>${app.purpose}</dd>
-<dt>Website</dt><dd>${app.website}</dd>
-<dt>Logo</dt><dd>${app.logoUri || '—'}</dd>
-<dt>Privacy policy</dt><dd>${app.policyUri || '—'}</dd>
-<dt>Terms</dt><dd>${app.tosUri || '—'}</dd>
-<dt>Permissions</dt><dd>${app.scopes.join(', ')}</dd>
-<dt>Callback URLs</dt><dd>${app.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
-<dt>Client type</dt><dd>${AUTH_METHOD_LABELS[app.authMethod]}</dd>
-<dt>DPoP-bound tokens</dt><dd>${app.dpopBound ? 'yes' : 'no'}</dd>
-<dt>Applied</dt><dd>${formatDate(app.createdAt)}</dd>
+<dt>${tp('form.purpose')}</dt><dd>${app.purpose}</dd>
+<dt>${tp('form.website')}</dt><dd>${app.website}</dd>
+<dt>${tp('app.logo')}</dt><dd>${app.logoUri || '—'}</dd>
+<dt>${tp('app.policy')}</dt><dd>${app.policyUri || '—'}</dd>
+<dt>${tp('app.terms')}</dt><dd>${app.tosUri || '—'}</dd>
+<dt>${tp('form.permissions')}</dt><dd>${app.scopes.join(', ')}</dd>
+<dt>${tp('form.callbacks')}</dt><dd>${app.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
+<dt>${tp('form.clientType')}</dt><dd>${authMethodLabel(app.authMethod)}</dd>
+<dt>${tp('app.dpop')}</dt><dd>${yesNo(app.dpopBound)}</dd>
+<dt>${tp('apps.applied')}</dt><dd>${formatDate(app.createdAt)}</dd>
 </dl>
 <div class="inline-actions">
-${app.clientId ? html`<a class="button primary" href="/apps/${app.id}/integration">Integration guide</a>` : ''}
-${app.status !== 'suspended' ? html`<a class="button secondary" href="/apps/${app.id}/edit">Edit</a>` : ''}
-<a class="button secondary" href="/apps/${app.id}/delete">Delete</a>
+${app.clientId ? html`<a class="button primary" href="/apps/${app.id}/integration">${tp('app.integration')}</a>` : ''}
+${app.status !== 'suspended' ? html`<a class="button secondary" href="/apps/${app.id}/edit">${tp('app.edit')}</a>` : ''}
+<a class="button secondary" href="/apps/${app.id}/delete">${tp('app.delete')}</a>
 </div>
 </section>`;
 }
 
 export function deleteBody(o: { app: Application; form: FormToken }): SafeHtml {
   return html`<section class="card" aria-labelledby="del-h">
-<h1 id="del-h">Delete ${o.app.name}?</h1>
-<p>${o.app.clientId ? 'Its client is deleted and every token it holds is revoked at once: people signed in through it are signed out of the app.' : 'The application is withdrawn.'} This cannot be undone.</p>
+<h1 id="del-h">${tp('del.heading', { name: o.app.name })}</h1>
+<p>${tp(o.app.clientId ? 'del.client' : 'del.withdrawn')} ${tp('del.final')}</p>
 <form method="post" action="/apps/${o.app.id}/delete">${csrfInput(o.form)}
-<div class="inline-actions"><button class="button danger" type="submit">Delete the app</button><a class="button secondary" href="/apps/${o.app.id}">Keep it</a></div></form>
+<div class="inline-actions"><button class="button danger" type="submit">${tp('del.confirm')}</button><a class="button secondary" href="/apps/${o.app.id}">${tp('del.keep')}</a></div></form>
 </section>`;
 }
 
@@ -190,24 +198,24 @@ export function integrationBody(o: { app: Application; urls: IntegrationUrls }):
   -d '{"query":"query { me { id defaultAccount { id wallets { id walletCurrency balance } } } }"}'`;
   const authorizeExample = `${urls.authorize}?response_type=code&client_id=${encodeURIComponent(app.clientId ?? '')}&redirect_uri=${encodeURIComponent(app.redirectUris[0] ?? '')}&scope=${encodeURIComponent(scope)}&state=<random>&code_challenge=<S256 challenge>&code_challenge_method=S256`;
   return html`<section class="card" aria-labelledby="int-h">
-<h1 id="int-h">Integrate ${app.name}</h1>
-<p class="lead">${currentWeb().theme.name} speaks OAuth 2.0 and OpenID Connect at Ory Hydra's paths. Use the authorization code flow with PKCE.</p>
+<h1 id="int-h">${tp('int.heading', { name: app.name })}</h1>
+<p class="lead">${tp('int.lead', { name: currentWeb().theme.name })}</p>
 <dl class="details">
-<dt>Client ID</dt><dd><code>${app.clientId}</code></dd>
-<dt>Discovery URL</dt><dd><code>${urls.discovery}</code></dd>
-<dt>Authorize endpoint</dt><dd><code>${urls.authorize}</code></dd>
-<dt>Token endpoint</dt><dd><code>${urls.token}</code></dd>
-<dt>Token auth</dt><dd><code>${app.authMethod}</code></dd>
-<dt>Scopes</dt><dd><code>${scope}</code> (add <code>offline_access</code> for a refresh token)</dd>
-<dt>Wallet API</dt><dd><code>${urls.api}/graphql</code> with the header <code>Oauth2-Token</code></dd>
+<dt>${tp('apps.clientId')}</dt><dd><code>${app.clientId}</code></dd>
+<dt>${tp('int.discovery')}</dt><dd><code>${urls.discovery}</code></dd>
+<dt>${tp('int.authorize')}</dt><dd><code>${urls.authorize}</code></dd>
+<dt>${tp('int.token')}</dt><dd><code>${urls.token}</code></dd>
+<dt>${tp('int.tokenAuth')}</dt><dd><code>${app.authMethod}</code></dd>
+<dt>${tp('int.scopes')}</dt><dd><code>${scope}</code> ${withElement(tp('int.offline'), 'scope', html`<code>offline_access</code>`)}</dd>
+<dt>${tp('int.api')}</dt><dd><code>${urls.api}/graphql</code> ${withElement(tp('int.header'), 'header', html`<code>Oauth2-Token</code>`)}</dd>
 </dl>
-<h2>Authorization request</h2>
+<h2>${tp('int.request')}</h2>
 <pre class="code wrap" id="authorize-example">${authorizeExample}</pre>
-<h2>NextAuth provider</h2>
+<h2>${tp('int.nextauth')}</h2>
 <pre class="code" id="nextauth-snippet">${nextAuth}</pre>
-<div class="inline-actions"><button type="button" class="button secondary" data-copy="nextauth-snippet">Copy snippet</button><span id="nextauth-snippet-status" class="small muted" role="status"></span></div>
-<h2>Call the API</h2>
+<div class="inline-actions"><button type="button" class="button secondary" data-copy="nextauth-snippet">${tp('int.copySnippet')}</button><span id="nextauth-snippet-status" class="small muted" role="status"></span></div>
+<h2>${tp('int.callApi')}</h2>
 <pre class="code" id="curl-snippet">${curl}</pre>
-<div class="inline-actions"><button type="button" class="button secondary" data-copy="curl-snippet">Copy curl</button><span id="curl-snippet-status" class="small muted" role="status"></span><a class="button secondary" href="/apps/${app.id}">Back to the app</a></div>
+<div class="inline-actions"><button type="button" class="button secondary" data-copy="curl-snippet">${tp('int.copyCurl')}</button><span id="curl-snippet-status" class="small muted" role="status"></span><a class="button secondary" href="/apps/${app.id}">${tp('int.back')}</a></div>
 </section>`;
 }

@@ -2,6 +2,7 @@
 // button on the list is a link here; this page's form is the one that POSTs (with its CSRF token), and
 // "Cancel" goes back without changing anything.
 import { html, type SafeHtml } from '../../web/html.ts';
+import { tq } from '../portal-admin-messages.ts';
 import { csrfInput, type FormToken } from './shell.ts';
 
 export interface Confirmation {
@@ -29,9 +30,9 @@ export function confirmBody(c: Confirmation, form: FormToken): SafeHtml {
 </section>`;
 }
 
-/** A grace period in words: "7 days", "1 hour", "90 seconds". */
+/** A grace period in words, in the request's language: "7 days", "1 hour", "90 seconds" / "7 días"… */
 export function graceWords(seconds: number): string {
-  const unit = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const unit = (n: number, one: 'day' | 'hour' | 'minute' | 'second') => tq(n === 1 ? `grace.${one}` : `grace.${one}s`, { n });
   if (seconds >= 86400 && seconds % 86400 === 0) return unit(seconds / 86400, 'day');
   if (seconds >= 3600 && seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
   if (seconds >= 60 && seconds % 60 === 0) return unit(seconds / 60, 'minute');

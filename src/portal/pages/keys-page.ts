@@ -3,7 +3,8 @@ import type { ApiKey } from '../../api-keys/domain/api-key.ts';
 import { ALL_SCOPES } from '../../api/scopes.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { KeyField, KeyLists } from '../app/api-keys.ts';
-import { copyable, SCOPE_LABELS } from './apps-pages.ts';
+import { tq } from '../portal-admin-messages.ts';
+import { copyable, scopeLabel, withElement } from './apps-pages.ts';
 import { choices, input } from './form.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
@@ -14,12 +15,12 @@ export interface KeyFormState {
 }
 
 function table(keys: ApiKey[], o: { form: FormToken; revocable: boolean; caption: string }): SafeHtml {
-  if (!keys.length) return html`<p class="muted">None.</p>`;
-  return html`<table class="list"><caption class="visually-hidden">${o.caption}</caption><thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th>${o.revocable ? html`<th scope="col" class="actions-col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead><tbody>
+  if (!keys.length) return html`<p class="muted">${tq('keys.none')}</p>`;
+  return html`<table class="list"><caption class="visually-hidden">${o.caption}</caption><thead><tr><th scope="col">${tq('keys.name')}</th><th scope="col">${tq('keys.key')}</th><th scope="col">${tq('keys.scopes')}</th><th scope="col">${tq('keys.created')}</th><th scope="col">${tq('keys.expires')}</th><th scope="col">${tq('keys.lastUsed')}</th>${o.revocable ? html`<th scope="col" class="actions-col"><span class="visually-hidden">${tq('keys.actions')}</span></th>` : ''}</tr></thead><tbody>
 ${keys.map(
-  (k) => html`<tr><td data-label="Name">${k.name}</td><td data-label="Key"><code>${k.prefix}_…</code></td><td data-label="Scopes">${k.scopes.join(', ')}</td><td data-label="Created">${formatDate(k.createdAt)}</td><td data-label="Expires">${k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td><td data-label="Last used">${formatDate(k.lastUsedAt)}</td>${
+  (k) => html`<tr><td data-label="${tq('keys.name')}">${k.name}</td><td data-label="${tq('keys.key')}"><code>${k.prefix}_…</code></td><td data-label="${tq('keys.scopes')}">${k.scopes.join(', ')}</td><td data-label="${tq('keys.created')}">${formatDate(k.createdAt)}</td><td data-label="${tq('keys.expires')}">${k.expiresAt ? formatDate(k.expiresAt) : tq('keys.never')}</td><td data-label="${tq('keys.lastUsed')}">${formatDate(k.lastUsedAt)}</td>${
     o.revocable
-      ? html`<td class="actions-col"><a class="button link" href="/keys/${k.id}/revoke" aria-label="Revoke ${k.name}">Revoke</a></td>`
+      ? html`<td class="actions-col"><a class="button link" href="/keys/${k.id}/revoke" aria-label="${tq('keys.revokeName', { name: k.name })}">${tq('keys.revoke')}</a></td>`
       : ''
   }</tr>`,
 )}
@@ -31,41 +32,41 @@ export function keysBody(o: { lists: KeyLists; form: FormToken; state: KeyFormSt
   const e = o.state.errors;
   const fresh = [...o.lists.fresh.entries()];
   return html`<section class="card" aria-labelledby="keys-h">
-<h1 id="keys-h">API keys</h1>
-<p class="lead">Use a key with the <code>X-API-KEY</code> header to call the wallet API as yourself, with the scopes you give it.</p>
+<h1 id="keys-h">${tq('keys.heading')}</h1>
+<p class="lead">${withElement(tq('keys.lead'), 'header', html`<code>X-API-KEY</code>`)}</p>
 ${fresh.map(
-  ([id, key], i) => html`<div class="secret-box" role="region" aria-label="New API key"><strong>New key ${o.keysById.get(id)?.name ?? ''} — copy it now. It is shown only this once.</strong>
-<div class="inline-actions">${copyable(`new-key-${i}`, key, 'API key')}</div></div>`,
+  ([id, key], i) => html`<div class="secret-box" role="region" aria-label="${tq('keys.newRegion')}"><strong>${tq('keys.newOnce', { name: o.keysById.get(id)?.name ?? '' })}</strong>
+<div class="inline-actions">${copyable(`new-key-${i}`, key, tq('keys.what'))}</div></div>`,
 )}
-<h2>Active</h2>
-${table(o.lists.active, { form: o.form, revocable: true, caption: 'Active keys' })}
-<h2>Expired</h2>
-${table(o.lists.expired, { form: o.form, revocable: false, caption: 'Expired keys' })}
-<h2>Revoked</h2>
-${table(o.lists.revoked, { form: o.form, revocable: false, caption: 'Revoked keys' })}
+<h2>${tq('keys.active')}</h2>
+${table(o.lists.active, { form: o.form, revocable: true, caption: tq('keys.activeCaption') })}
+<h2>${tq('keys.expired')}</h2>
+${table(o.lists.expired, { form: o.form, revocable: false, caption: tq('keys.expiredCaption') })}
+<h2>${tq('keys.revoked')}</h2>
+${table(o.lists.revoked, { form: o.form, revocable: false, caption: tq('keys.revokedCaption') })}
 </section>
 <section class="card" aria-labelledby="new-key-h">
-<h2 id="new-key-h">Create a key</h2>
+<h2 id="new-key-h">${tq('keys.create')}</h2>
 ${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
 <form method="post" action="/keys" novalidate>
 ${csrfInput(o.form)}
-${input({ name: 'name', label: 'Name', value: v.name, error: e.name, maxlength: 100, required: true, hint: 'Where you use it, e.g. "point of sale".' })}
+${input({ name: 'name', label: tq('keys.name'), value: v.name, error: e.name, maxlength: 100, required: true, hint: tq('keys.nameHint') })}
 ${choices({
   kind: 'radio',
   name: 'expiry',
-  label: 'Expires',
+  label: tq('keys.expires'),
   options: [
-    { value: '30', label: 'in 30 days' },
-    { value: '90', label: 'in 90 days' },
-    { value: 'custom', label: 'after a number of days' },
-    { value: 'never', label: 'never' },
+    { value: '30', label: tq('keys.in30') },
+    { value: '90', label: tq('keys.in90') },
+    { value: 'custom', label: tq('keys.custom') },
+    { value: 'never', label: tq('keys.never') },
   ],
   selected: [v.expiry ?? '30'],
   error: e.expiry,
 })}
-${input({ name: 'custom_days', label: 'Days (for a custom expiry)', type: 'number', value: v.custom_days, error: e.custom_days, min: 1, max: 3650 })}
-${choices({ kind: 'checkbox', name: 'scopes', label: 'Scopes', options: ALL_SCOPES.map((s) => ({ value: s, label: SCOPE_LABELS[s] })), selected: (v.scopes ?? 'read').split(' '), error: e.scopes })}
-<div class="inline-actions"><button class="button primary" type="submit">Create key</button></div>
+${input({ name: 'custom_days', label: tq('keys.customDays'), type: 'number', value: v.custom_days, error: e.custom_days, min: 1, max: 3650 })}
+${choices({ kind: 'checkbox', name: 'scopes', label: tq('keys.scopes'), options: ALL_SCOPES.map((s) => ({ value: s, label: scopeLabel(s) })), selected: (v.scopes ?? 'read').split(' '), error: e.scopes })}
+<div class="inline-actions"><button class="button primary" type="submit">${tq('keys.submit')}</button></div>
 </form>
 </section>`;
 }

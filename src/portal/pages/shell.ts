@@ -3,7 +3,9 @@ import { alert } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { renderPage } from '../../web/layout.ts';
 import { tKit } from '../../web/messages.ts';
+import { formatDateTime } from '../../web/format.ts';
 import { currentWeb } from '../../web/web-context.ts';
+import { tp } from '../portal-messages.ts';
 
 export interface Viewer {
   userId: string;
@@ -30,11 +32,11 @@ const HEAD = html`<link rel="stylesheet" href="/assets/portal.css">
 
 function nav(viewer: Viewer, current: Section, form: FormToken): SafeHtml {
   const link = (href: string, section: Section, label: string) => html`<a href="${href}"${current === section ? html` aria-current="page"` : ''}>${label}</a>`;
-  return html`<nav class="portal-nav" aria-label="Portal">
-${link('/apps', 'apps', 'Apps')}${link('/keys', 'keys', 'API keys')}${link('/callbacks', 'callbacks', 'Callbacks')}${link('/account', 'connected', 'Your account')}
-${viewer.admin ? html`${link('/admin', 'admin', 'Review queue')}${link('/admin/audit', 'audit', 'Audit log')}` : ''}
+  return html`<nav class="portal-nav" aria-label="${tp('nav.label')}">
+${link('/apps', 'apps', tp('nav.apps'))}${link('/keys', 'keys', tp('nav.keys'))}${link('/callbacks', 'callbacks', tp('nav.callbacks'))}${link('/account', 'connected', tp('nav.account'))}
+${viewer.admin ? html`${link('/admin', 'admin', tp('nav.queue'))}${link('/admin/audit', 'audit', tp('nav.audit'))}` : ''}
 <span class="spacer"></span><span class="who-nav">${viewer.label}</span>
-<form method="post" action="/auth/logout">${csrfInput(form)}<button type="submit">Sign out</button></form>
+<form method="post" action="/auth/logout">${csrfInput(form)}<button type="submit">${tp('nav.signOut')}</button></form>
 </nav>`;
 }
 
@@ -50,4 +52,5 @@ export function portalPage(o: { title: string; viewer?: Viewer; current?: Sectio
   });
 }
 
-export const formatDate = (d: Date | null | undefined): string => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+/** A date and time in the request's language, in UTC (the kit's formatter). */
+export const formatDate = (d: Date | null | undefined): string => formatDateTime(d);
