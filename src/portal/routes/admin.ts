@@ -8,6 +8,8 @@ import { registrationsSection } from '../pages/registrations-section.ts';
 import { html } from '../../web/html.ts';
 import { listApplicationsByStatus, listAudit } from '../services/portal-store.ts';
 import { actorOf, errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { tr } from '../portal-route-messages.ts';
+import { tq } from '../portal-admin-messages.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
@@ -29,14 +31,14 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
       owners.set(id, user?.email ?? user?.phone ?? id);
     }
     const form = formToken(rc, request, reply);
-    return page(reply, { title: 'Review queue', viewer, current: 'admin', form, flash: flash.take(request, reply), body: html`${adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) })}${registrationsSection({ clients: await pendingRegistrations(ctx) })}` }, rejectError ? 400 : 200);
+    return page(reply, { title: tq('adm.queue'), viewer, current: 'admin', form, flash: flash.take(request, reply), body: html`${adminQueueBody({ pending, live, owners, form, ...(rejectError ? { rejectError } : {}) })}${registrationsSection({ clients: await pendingRegistrations(ctx) })}` }, rejectError ? 400 : 200);
   }
 
   app.get('/admin', guard(rc, (request, reply, viewer) => queue(request, reply, viewer), { admin: true }));
 
   app.get(
     '/admin/audit',
-    guard(rc, async (request, reply, viewer) => page(reply, { title: 'Audit log', viewer, current: 'audit', form: formToken(rc, request, reply), body: auditBody(await listAudit(ctx.db, 500)) }), { admin: true }),
+    guard(rc, async (request, reply, viewer) => page(reply, { title: tq('audit.heading'), viewer, current: 'audit', form: formToken(rc, request, reply), body: auditBody(await listAudit(ctx.db, 500)) }), { admin: true }),
   );
 
   app.post(
@@ -45,8 +47,8 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
       rc,
       async (request, reply, viewer) => {
         const approved = await approveApplication(ctx, actorOf(viewer), (request as WithId).params.id, reviewedVersion(request));
-        if (!approved.ok) return errorPage(reply, approved.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
-        flash.set(reply, { notice: `${approved.value.name} was approved.` });
+        if (!approved.ok) return errorPage(reply, approved.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: tq('adm.queue') } });
+        flash.set(reply, { notice: tr('notice.approved', { name: approved.value.name }) });
         return seeOther(reply, '/admin');
       },
       { admin: true },
@@ -62,9 +64,9 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
         const rejected = await rejectApplication(ctx, actorOf(viewer), id, str(fields(request).reason), reviewedVersion(request));
         if (!rejected.ok) {
           if (rejected.error.code === 'INVALID_INPUT') return queue(request, reply, viewer, { id, message: rejected.error.message });
-          return errorPage(reply, rejected.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
+          return errorPage(reply, rejected.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: tq('adm.queue') } });
         }
-        flash.set(reply, { notice: `${rejected.value.name} was rejected.` });
+        flash.set(reply, { notice: tr('notice.rejected', { name: rejected.value.name }) });
         return seeOther(reply, '/admin');
       },
       { admin: true },
@@ -78,8 +80,8 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
         rc,
         async (request, reply, viewer) => {
           const done = await setApplicationSuspended(ctx, actorOf(viewer), (request as WithId).params.id, suspend);
-          if (!done.ok) return errorPage(reply, done.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: 'Review queue' } });
-          flash.set(reply, { notice: `${done.value.name} was ${suspend ? 'suspended' : 'reactivated'}.` });
+          if (!done.ok) return errorPage(reply, done.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: tq('adm.queue') } });
+          flash.set(reply, { notice: tr(suspend ? 'notice.suspended' : 'notice.reactivated', { name: done.value.name }) });
           return seeOther(reply, '/admin');
         },
         { admin: true },

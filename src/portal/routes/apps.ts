@@ -11,6 +11,8 @@ import { appBody, appFormBody, appsListBody, deleteBody, formValues, integration
 import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
 import type { FormToken } from '../pages/shell.ts';
 import { actorOf, errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { tr } from '../portal-route-messages.ts';
+import { tp } from '../portal-messages.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
@@ -24,7 +26,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     const found = await findApplication(ctx.db, id);
     return found && found.ownerId === viewer.userId ? found : undefined;
   };
-  const notFound = { code: 'NOT_FOUND' as const, message: 'There is no such app among yours.' };
+  const notFound = () => ({ code: 'NOT_FOUND' as const, message: tr('err.noSuchApp') });
   /** A page of one of the viewer's own apps; any other id gets the same not-found page. */
   const ownAppPage = (path: string, render: (o: { found: Application; form: FormToken; request: FastifyRequest; reply: FastifyReply; viewer: SignedIn }) => unknown) =>
     app.get(
@@ -32,7 +34,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
       guard(rc, async (request, reply, viewer) => {
         const found = await own(viewer, (request as WithId).params.id);
         const form = formToken(rc, request, reply);
-        if (!found) return errorPage(reply, notFound, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+        if (!found) return errorPage(reply, notFound(), { viewer, form, back: { href: '/apps', label: tr('back.apps') } });
         return render({ found, form, request, reply, viewer });
       }),
     );
@@ -40,7 +42,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
   app.get(
     '/apps',
     guard(rc, async (request, reply, viewer) =>
-      page(reply, { title: 'Your apps', viewer, current: 'apps', form: formToken(rc, request, reply), flash: flash.take(request, reply), body: appsListBody(await listApplicationsOf(ctx.db, viewer.userId)) }),
+      page(reply, { title: tp('apps.title'), viewer, current: 'apps', form: formToken(rc, request, reply), flash: flash.take(request, reply), body: appsListBody(await listApplicationsOf(ctx.db, viewer.userId)) }),
     ),
   );
 
@@ -48,7 +50,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     '/apps/new',
     guard(rc, async (request, reply, viewer) => {
       const form = formToken(rc, request, reply);
-      return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: { values: { auth_method: 'client_secret_basic', scopes: 'read' }, errors: {} } }) });
+      return page(reply, { title: tp('apps.apply'), viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: { values: { auth_method: 'client_secret_basic', scopes: 'read' }, errors: {} } }) });
     }),
   );
 
@@ -60,9 +62,9 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
         const e = submitted.error;
         const form = formToken(rc, request, reply);
         const state = { values: e.code === 'INVALID_INPUT' ? (e.values ?? {}) : {}, errors: e.code === 'INVALID_INPUT' ? (e.fields ?? {}) : {}, message: e.message };
-        return page(reply, { title: 'Apply for an app', viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: e.code === 'INVALID_INPUT' ? state : { ...state, values: formValuesOf(fields(request)) } }) }, e.code === 'INVALID_INPUT' ? 400 : 409);
+        return page(reply, { title: tp('apps.apply'), viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: e.code === 'INVALID_INPUT' ? state : { ...state, values: formValuesOf(fields(request)) } }) }, e.code === 'INVALID_INPUT' ? 400 : 409);
       }
-      flash.set(reply, { notice: 'Application submitted. An operator will review it.' });
+      flash.set(reply, { notice: tr('notice.submitted') });
       return seeOther(reply, `/apps/${submitted.value.id}`);
     }),
   );
@@ -73,7 +75,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
   });
 
   ownAppPage('/apps/:id/edit', ({ found, form, reply, viewer }) =>
-    page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${found.id}`, editing: found, state: { values: formValues(found), errors: {} } }) }),
+    page(reply, { title: tp('form.editHeading', { name: found.name }), viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${found.id}`, editing: found, state: { values: formValues(found), errors: {} } }) }),
   );
 
   app.post(
@@ -85,12 +87,12 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
         const e = edited.error;
         const form = formToken(rc, request, reply);
         const found = await own(viewer, id);
-        if (e.code !== 'INVALID_INPUT' || !found) return errorPage(reply, e, { viewer, form, back: { href: `/apps/${id}`, label: 'Back to the app' } });
+        if (e.code !== 'INVALID_INPUT' || !found) return errorPage(reply, e, { viewer, form, back: { href: `/apps/${id}`, label: tr('back.app') } });
         const state = { values: e.values ?? formValues(found), errors: e.fields ?? {}, message: e.message };
-        return page(reply, { title: `Edit ${found.name}`, viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${id}`, editing: found, state }) }, 400);
+        return page(reply, { title: tp('form.editHeading', { name: found.name }), viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${id}`, editing: found, state }) }, 400);
       }
       const a = edited.value;
-      flash.set(reply, { notice: a.status === 'pending' ? (a.clientId ? 'Saved. Your changes wait for review; the app keeps its approved details meanwhile.' : 'Saved and sent for review.') : 'Saved.' });
+      flash.set(reply, { notice: a.status === 'pending' ? tr(a.clientId ? 'notice.savedReview' : 'notice.savedSent') : tr('notice.saved') });
       return seeOther(reply, `/apps/${id}`);
     }),
   );
@@ -100,27 +102,27 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     guard(rc, async (request, reply, viewer) => {
       const id = (request as WithId).params.id;
       const rotated = await rotateClientSecret(ctx, viewer.userId, id);
-      if (!rotated.ok) return errorPage(reply, rotated.error, { viewer, form: formToken(rc, request, reply), back: { href: `/apps/${id}`, label: 'Back to the app' } });
-      flash.set(reply, { notice: `The secret was rotated. The old one keeps working for ${graceWords(ctx.config.clientSecretRotationGrace)}, so you can switch your app over without downtime.` });
+      if (!rotated.ok) return errorPage(reply, rotated.error, { viewer, form: formToken(rc, request, reply), back: { href: `/apps/${id}`, label: tr('back.app') } });
+      flash.set(reply, { notice: tr('notice.rotated', { grace: graceWords(ctx.config.clientSecretRotationGrace) }) });
       return seeOther(reply, `/apps/${id}`);
     }),
   );
 
   ownAppPage('/apps/:id/integration', ({ found, form, reply, viewer }) => {
-    if (!found.clientId) return errorPage(reply, { code: 'INVALID_STATE', message: 'The integration guide is ready once the app is approved.' }, { viewer, form, back: { href: '/apps', label: 'Your apps' } });
+    if (!found.clientId) return errorPage(reply, { code: 'INVALID_STATE', message: tr('err.notApproved') }, { viewer, form, back: { href: '/apps', label: tr('back.apps') } });
     const issuer = ctx.config.urls.issuer;
     const urls = { issuer, discovery: `${issuer}/.well-known/openid-configuration`, authorize: `${issuer}${HYDRA_PATHS.authorize}`, token: `${issuer}${HYDRA_PATHS.token}`, api: ctx.config.urls.api };
-    return page(reply, { title: `Integrate ${found.name}`, viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });
+    return page(reply, { title: tp('int.heading', { name: found.name }), viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });
   });
 
-  ownAppPage('/apps/:id/delete', ({ found, form, reply, viewer }) => page(reply, { title: `Delete ${found.name}`, viewer, current: 'apps', form, body: deleteBody({ app: found, form }) }));
+  ownAppPage('/apps/:id/delete', ({ found, form, reply, viewer }) => page(reply, { title: tp('del.heading', { name: found.name }), viewer, current: 'apps', form, body: deleteBody({ app: found, form }) }));
 
   app.post(
     '/apps/:id/delete',
     guard(rc, async (request, reply, viewer) => {
       const deleted = await deleteApplication(ctx, viewer.userId, (request as WithId).params.id);
-      if (!deleted.ok) return errorPage(reply, deleted.error, { viewer, form: formToken(rc, request, reply), back: { href: '/apps', label: 'Your apps' } });
-      flash.set(reply, { notice: 'The app was deleted and its tokens revoked.' });
+      if (!deleted.ok) return errorPage(reply, deleted.error, { viewer, form: formToken(rc, request, reply), back: { href: '/apps', label: tr('back.apps') } });
+      flash.set(reply, { notice: tr('notice.deleted') });
       return seeOther(reply, '/apps');
     }),
   );

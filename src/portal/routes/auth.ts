@@ -9,6 +9,8 @@ import { InvalidLogoutToken } from '../services/logout-token.ts';
 import { BACKCHANNEL_LOGOUT_PATH } from '../app/ensure-portal-client.ts';
 import { signInBody } from '../pages/admin-pages.ts';
 import { csrfRejected, fields, hashToken, localPath, page, SESSION_COOKIE, seeOther, type RouteContext } from './support.ts';
+import { tr } from '../portal-route-messages.ts';
+import { tq } from '../portal-admin-messages.ts';
 
 const FLOW_COOKIE = 'lg_portal_flow';
 /** A portal session lasts a working day at most (shorter than the auth server's login session). */
@@ -20,17 +22,17 @@ interface FlowState extends LoginChecks {
 
 export function registerAuthRoutes(app: FastifyInstance, rc: RouteContext): void {
   const secure = rc.ctx.config.cookiesSecure;
-  const signInPage = (reply: FastifyReply, status: number, error: string) => page(reply, { title: 'Sign in', body: signInBody({ error }) }, status);
+  const signInPage = (reply: FastifyReply, status: number, error: string) => page(reply, { title: tq('signin.title'), body: signInBody({ error }) }, status);
 
   app.get('/auth/login', async (request: FastifyRequest<{ Querystring: { return_to?: string } }>, reply) => {
     const client = await rc.portalClient();
-    if (!client.ok) return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+    if (!client.ok) return signInPage(reply, 503, tr('signin.unavailable'));
     let started;
     try {
       started = await rc.login.start(client.value);
     } catch (error) {
       request.log.warn({ err: error }, 'portal sign-in could not start');
-      return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+      return signInPage(reply, 503, tr('signin.unavailable'));
     }
     const flow: FlowState = { ...started.checks, returnTo: localPath(request.query.return_to) ?? '/apps' };
     reply.setCookie(FLOW_COOKIE, Buffer.from(JSON.stringify(flow)).toString('base64url'), { path: '/auth', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: 600 });
@@ -48,19 +50,19 @@ export function registerAuthRoutes(app: FastifyInstance, rc: RouteContext): void
       flow = undefined;
     }
     if (!flow || typeof flow.state !== 'string' || typeof flow.verifier !== 'string' || typeof flow.nonce !== 'string') {
-      return signInPage(reply, 400, 'This sign-in link has expired or was opened in another browser. Please sign in again.');
+      return signInPage(reply, 400, tr('signin.expired'));
     }
     const query = new URL(request.url, 'http://portal.invalid').search;
-    if (new URLSearchParams(query).get('error') === 'access_denied') return signInPage(reply, 400, 'Sign-in was cancelled.');
+    if (new URLSearchParams(query).get('error') === 'access_denied') return signInPage(reply, 400, tr('signin.cancelled'));
     const client = await rc.portalClient();
-    if (!client.ok) return signInPage(reply, 503, 'Sign-in is unavailable right now. Please try again in a moment.');
+    if (!client.ok) return signInPage(reply, 503, tr('signin.unavailable'));
     let signedIn: Awaited<ReturnType<typeof rc.login.finish>>;
     try {
       // The callback as registered (the public portal URL), with the query the auth server sent.
       signedIn = await rc.login.finish(client.value, new URL(`${client.value.redirectUri}${query}`), flow);
     } catch (error) {
       request.log.warn({ err: error }, 'portal sign-in failed');
-      return signInPage(reply, 400, 'Sign-in did not complete. Please try again.');
+      return signInPage(reply, 400, tr('signin.incomplete'));
     }
     const token = newSessionToken();
     await insertSession(rc.ctx.db, { tokenHash: hashToken(token), userId: signedIn.sub, ttlSeconds: PORTAL_SESSION_SECONDS, sid: signedIn.sid, idTokenSealed: rc.ctx.box.seal(signedIn.idToken) });

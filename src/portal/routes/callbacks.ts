@@ -7,6 +7,8 @@ import type { Result } from '../../shared/result.ts';
 import { WEBHOOK_ERROR_MESSAGES, type EndpointOwner, type WebhookError, type WebhooksService } from '../../webhooks/webhooks-service.ts';
 import { callbacksBody, type CallbacksView } from '../pages/callbacks-page.ts';
 import { fields, formToken, guard, messagePage, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { tr } from '../portal-route-messages.ts';
+import { tq } from '../portal-admin-messages.ts';
 
 type IdParams = FastifyRequest<{ Params: { id: string } }>;
 
@@ -22,11 +24,11 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
     );
     const form = formToken(rc, request, reply);
     if (extra.secret) reply.header('cache-control', 'no-store');
-    return page(reply, { title: 'Callback endpoints', viewer, current: 'callbacks', form, flash: flash.take(request, reply), body: callbacksBody({ endpoints: withDeliveries, form, ...extra }) }, status);
+    return page(reply, { title: tq('cb.heading'), viewer, current: 'callbacks', form, flash: flash.take(request, reply), body: callbacksBody({ endpoints: withDeliveries, form, ...extra }) }, status);
   }
 
   function failure(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, e: WebhookError) {
-    return messagePage(reply, WEBHOOK_ERROR_MESSAGES[e.code].status, 'That cannot be done', e.message, { viewer, form: formToken(rc, request, reply), back: { href: '/callbacks', label: 'Callback endpoints' } });
+    return messagePage(reply, WEBHOOK_ERROR_MESSAGES[e.code].status, tr('err.cannot'), e.message, { viewer, form: formToken(rc, request, reply), back: { href: '/callbacks', label: tq('cb.heading') } });
   }
 
   /** The signed-in person's owner, or a 404 page when they have no wallet account yet (nothing of theirs exists). */

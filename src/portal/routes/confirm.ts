@@ -7,6 +7,8 @@ import { isConfidential } from '../domain/application.ts';
 import { confirmBody, graceWords, type Confirmation } from '../pages/confirm-page.ts';
 import { findApplication } from '../services/portal-store.ts';
 import { formToken, guard, messagePage, page, str, type RouteContext, type SignedIn } from './support.ts';
+import { tr } from '../portal-route-messages.ts';
+import { tq } from '../portal-admin-messages.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
@@ -18,20 +20,20 @@ export function confirmPage(rc: RouteContext, request: FastifyRequest, reply: Fa
 export function registerConfirmRoutes(app: FastifyInstance, rc: RouteContext): void {
   const ctx = rc.ctx;
   const gone = (reply: FastifyReply, viewer: SignedIn, request: FastifyRequest, back: { href: string; label: string }) =>
-    messagePage(reply, 404, 'Not found', 'There is nothing to confirm here: it does not exist, or it is not yours.', { viewer, form: formToken(rc, request, reply), back });
+    messagePage(reply, 404, tr('conf.goneTitle'), tr('conf.gone'), { viewer, form: formToken(rc, request, reply), back });
 
   app.get(
     '/apps/:id/rotate',
     guard(rc, async (request, reply, viewer) => {
       const found = await findApplication(ctx.db, (request as WithId).params.id);
-      if (!found || found.ownerId !== viewer.userId || !found.clientId || !isConfidential(found.authMethod)) return gone(reply, viewer, request, { href: '/apps', label: 'Your apps' });
+      if (!found || found.ownerId !== viewer.userId || !found.clientId || !isConfidential(found.authMethod)) return gone(reply, viewer, request, { href: '/apps', label: tr('back.apps') });
       const grace = graceWords(ctx.config.clientSecretRotationGrace);
       return confirmPage(rc, request, reply, viewer, {
-        title: `Rotate the secret of ${found.name}?`,
-        consequences: `You get a new client secret, shown once. The current secret keeps working for ${grace} beside the new one, so you can switch your app over without downtime; after that only the new secret works.`,
+        title: tr('conf.rotateTitle', { name: found.name }),
+        consequences: tr('conf.rotateWhat', { grace }),
         action: `/apps/${found.id}/rotate`,
-        confirmLabel: 'Rotate the secret',
-        cancel: { href: `/apps/${found.id}`, label: 'Keep the current secret' },
+        confirmLabel: tr('conf.rotate'),
+        cancel: { href: `/apps/${found.id}`, label: tr('conf.rotateKeep') },
       }, 'apps');
     }),
   );
@@ -41,13 +43,13 @@ export function registerConfirmRoutes(app: FastifyInstance, rc: RouteContext): v
     guard(rc, async (request, reply, viewer) => {
       const lists = await listPortalApiKeys(ctx, viewer.userId);
       const key = lists.active.find((k) => k.id === (request as WithId).params.id);
-      if (!key) return gone(reply, viewer, request, { href: '/keys', label: 'API keys' });
+      if (!key) return gone(reply, viewer, request, { href: '/keys', label: tq('keys.heading') });
       return confirmPage(rc, request, reply, viewer, {
-        title: `Revoke the key “${key.name}”?`,
-        consequences: `Anything using the key ${key.prefix}_… stops working at once. This cannot be undone: you would create a new key instead.`,
+        title: tr('conf.revokeTitle', { name: key.name }),
+        consequences: tr('conf.revokeWhat', { prefix: key.prefix }),
         action: `/keys/${key.id}/revoke`,
-        confirmLabel: 'Revoke the key',
-        cancel: { href: '/keys', label: 'Keep the key' },
+        confirmLabel: tr('conf.revoke'),
+        cancel: { href: '/keys', label: tr('conf.revokeKeep') },
         danger: true,
       }, 'keys');
     }),
@@ -59,13 +61,13 @@ export function registerConfirmRoutes(app: FastifyInstance, rc: RouteContext): v
       rc,
       async (request, reply, viewer) => {
         const found = await findApplication(ctx.db, (request as WithId).params.id);
-        if (!found || found.status !== 'approved') return gone(reply, viewer, request, { href: '/admin', label: 'Review queue' });
+        if (!found || found.status !== 'approved') return gone(reply, viewer, request, { href: '/admin', label: tq('adm.queue') });
         return confirmPage(rc, request, reply, viewer, {
-          title: `Suspend ${found.name}?`,
-          consequences: 'Every token of the app is revoked at once and nobody can sign in to it until it is reactivated. People who connected it will have to allow it again.',
+          title: tr('conf.suspendTitle', { name: found.name }),
+          consequences: tr('conf.suspendWhat'),
           action: `/admin/apps/${found.id}/suspend`,
-          confirmLabel: 'Suspend the app',
-          cancel: { href: '/admin', label: 'Keep it running' },
+          confirmLabel: tr('conf.suspend'),
+          cancel: { href: '/admin', label: tr('conf.suspendKeep') },
           danger: true,
         }, 'admin');
       },
@@ -79,15 +81,15 @@ export function registerConfirmRoutes(app: FastifyInstance, rc: RouteContext): v
       rc,
       async (request, reply, viewer) => {
         const found = await findApplication(ctx.db, (request as WithId).params.id);
-        if (!found || found.status !== 'pending') return gone(reply, viewer, request, { href: '/admin', label: 'Review queue' });
+        if (!found || found.status !== 'pending') return gone(reply, viewer, request, { href: '/admin', label: tq('adm.queue') });
         const version = str((request as WithId).query.version);
         return confirmPage(rc, request, reply, viewer, {
-          title: `Approve ${found.name}?`,
-          consequences: `${found.name} gets (or keeps) a client and may ask people for: ${found.scopes.join(', ')}. Its developer sees the client secret once.`,
+          title: tr('conf.approveTitle', { name: found.name }),
+          consequences: tr('conf.approveWhat', { name: found.name, scopes: found.scopes.join(', ') }),
           action: `/admin/apps/${found.id}/approve`,
           fields: { version: /^[0-9]{1,9}$/.test(version) ? version : '' },
-          confirmLabel: 'Approve',
-          cancel: { href: '/admin', label: 'Back to the queue' },
+          confirmLabel: tr('conf.approve'),
+          cancel: { href: '/admin', label: tr('conf.approveBack') },
         }, 'admin');
       },
       { admin: true },

@@ -12,6 +12,7 @@ import { messageBody } from '../pages/admin-pages.ts';
 import { portalPage, type Flash, type FormToken, type Section, type Viewer } from '../pages/shell.ts';
 import type { OidcLogin } from '../services/oidc-login.ts';
 import { findSession } from '../services/portal-store.ts';
+import { tr } from '../portal-route-messages.ts';
 
 export const SESSION_COOKIE = 'lg_portal_session';
 
@@ -107,13 +108,13 @@ const STATUS: Record<PortalError['code'], number> = { NOT_FOUND: 404, INVALID_ST
 
 /** A use case's error value as a page: 404, 409, 400 or 503 in plain words. */
 export function errorPage(reply: FastifyReply, e: PortalError, extra: { viewer?: SignedIn; form?: FormToken; back?: { href: string; label: string } } = {}) {
-  const title = e.code === 'NOT_FOUND' ? 'Not found' : e.code === 'UPSTREAM' ? 'Try again in a moment' : e.code === 'CHANGED' ? 'This application changed' : 'That cannot be done';
+  const title = tr(e.code === 'NOT_FOUND' ? 'err.notFound' : e.code === 'UPSTREAM' ? 'err.later' : e.code === 'CHANGED' ? 'err.changed' : 'err.cannot');
   return messagePage(reply, STATUS[e.code], title, e.message, extra);
 }
 
 export function csrfRejected(reply: FastifyReply) {
-  return messagePage(reply, 403, 'This form has expired', 'For your safety we could not accept this form. It may have been open too long, or sent from another site. Nothing was changed.', {
-    back: { href: '/', label: 'Start again' },
+  return messagePage(reply, 403, tr('err.expiredTitle'), tr('err.expired'), {
+    back: { href: '/', label: tr('err.startAgain') },
   });
 }
 
@@ -133,12 +134,12 @@ export function guard(rc: RouteContext, handler: Handler, options: { admin?: boo
     const viewer = await viewerOf(rc, request);
     const post = request.method === 'POST';
     if (!viewer) {
-      if (post) return messagePage(reply, 401, 'You are signed out', 'Sign in again, then repeat what you were doing. Nothing was changed.', { back: { href: '/', label: 'Sign in' } });
+      if (post) return messagePage(reply, 401, tr('err.signedOutTitle'), tr('err.signedOut'), { back: { href: '/', label: tr('err.signIn') } });
       return reply.redirect(`/auth/login?return_to=${encodeURIComponent(request.url)}`, 302);
     }
     if (post && !rc.csrf.verify(request, fields(request)[rc.csrf.field])) return csrfRejected(reply);
     if (options.admin && !viewer.admin) {
-      return messagePage(reply, 403, 'Admins only', 'This page is for the operators who review applications.', { viewer, form: formToken(rc, request, reply), back: { href: '/apps', label: 'Back to your apps' } });
+      return messagePage(reply, 403, tr('err.adminsTitle'), tr('err.admins'), { viewer, form: formToken(rc, request, reply), back: { href: '/apps', label: tr('back.yourApps') } });
     }
     return handler(request, reply, viewer);
   };

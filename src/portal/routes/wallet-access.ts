@@ -5,6 +5,7 @@ import { revokeConnectedApp } from '../app/connected-apps.ts';
 import { keysBody, type KeyFormState } from '../pages/keys-page.ts';
 import { errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 import type { FastifyReply } from 'fastify';
+import { tq } from '../portal-admin-messages.ts';
 
 export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
   const ctx = rc.ctx;
@@ -13,7 +14,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     const lists = await listPortalApiKeys(ctx, viewer.userId);
     const keysById = new Map([...lists.active, ...lists.expired, ...lists.revoked].map((k) => [k.id, k]));
     const form = formToken(rc, request, reply);
-    return page(reply, { title: 'API keys', viewer, current: 'keys', form, flash: flash.take(request, reply), body: keysBody({ lists, form, state, keysById }) }, status);
+    return page(reply, { title: tq('keys.heading'), viewer, current: 'keys', form, flash: flash.take(request, reply), body: keysBody({ lists, form, state, keysById }) }, status);
   }
 
   app.get('/keys', guard(rc, (request, reply, viewer) => keysPage(request, reply, viewer, { values: {}, errors: {} })));
@@ -36,7 +37,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     '/keys/:id/revoke',
     guard(rc, async (request, reply, viewer) => {
       const revoked = await revokePortalApiKey(ctx, viewer.userId, (request as FastifyRequest<{ Params: { id: string } }>).params.id);
-      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/keys', label: 'API keys' } });
+      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/keys', label: tq('keys.heading') } });
       flash.set(reply, { notice: 'The key was revoked.' });
       return seeOther(reply, '/keys');
     }),

@@ -1,0 +1,78 @@
+// Issue 17: the developer portal's own pages follow the person's language (Accept-Language, the switch's
+// cookie), like the account area. For each catalog (portal-messages, portal-admin-messages) a Spanish page
+// shows its Spanish headings and buttons and none of the English ones; snippets and API names stay as they are.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { formBody as form } from '../support/forms.ts';
+import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
+
+let h: PortalHarness;
+before(async () => {
+  h = await startPortalHarness();
+});
+after(() => h?.close());
+
+const get = (session: string, url: string, language: { accept?: string; cookie?: string } = {}) =>
+  h.portal.inject({ method: 'GET', url, headers: { cookie: [session, language.cookie].filter(Boolean).join('; '), ...(language.accept ? { 'accept-language': language.accept } : {}) } });
+
+/** Text of the page without tags (attribute values such as aria-label included separately by the caller). */
+const text = (body: string) => body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+function assertSpanish(body: string, spanish: string[], english: string[], where: string) {
+  assert.match(body, /<html lang="es">/, `${where}: lang="es"`);
+  const words = text(body);
+  for (const s of spanish) assert.ok(words.includes(s), `${where}: shows “${s}”`);
+  for (const e of english) assert.ok(!words.includes(e) && !body.includes(`"${e}"`), `${where}: no English “${e}”`);
+}
+
+async function apply(dev: string) {
+  const page = await get(dev, '/apps/new');
+  const { cookie, token } = csrfFrom(page);
+  const applied = await h.portal.inject({
+    method: 'POST', url: '/apps', headers: { cookie: `${dev}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ _csrf: token, name: 'Café Lightning', purpose: 'Pay for coffee', website: 'https://cafe.example', scopes: ['read'], redirect_uris: 'https://cafe.example/cb', auth_method: 'client_secret_basic' }),
+  });
+  assert.equal(applied.statusCode, 303);
+  return String(applied.headers.location).split('/').pop()!;
+}
+
+test('portal catalog: the apps list, the form, an app and its guide in Spanish by Accept-Language, no English heading or button', async () => {
+  const dev = await h.session('i18n-dev@example.com');
+  const id = await apply(dev);
+  const es = { accept: 'es-MX,es;q=0.9,en;q=0.5' };
+  const list = await get(dev, '/apps', es);
+  assertSpanish(list.body, ['Tus apps OAuth2', 'Solicitar una app', 'Pendiente de revisión', 'Claves de API', 'Cerrar sesión'], ['Your OAuth2 apps', 'Apply for an app', 'Pending review', 'API keys', 'Sign out'], '/apps');
+  assert.match(list.body, /<a href="\/lang\?to=en&amp;next=%2Fapps" lang="en" hreflang="en">English<\/a>/, 'the language switch is shown');
+  const newForm = await get(dev, '/apps/new', es);
+  assertSpanish(newForm.body, ['Solicitar una app OAuth2', 'Nombre de la app', 'Enviar solicitud', 'Tipo de cliente', 'Confidencial (client_secret_basic)'], ['Apply for an OAuth2 app', 'App name', 'Submit application', 'Client type'], '/apps/new');
+  const app = await get(dev, `/apps/${id}`, es);
+  assertSpanish(app.body, ['Tu solicitud espera revisión', 'Datos', 'Propósito', 'Eliminar'], ['Your application is waiting for review', 'Details', 'Purpose', 'Delete'], '/apps/:id');
+  // The English page is unchanged without Accept-Language, and dates follow the language.
+  const en = await get(dev, `/apps/${id}`);
+  assert.match(en.body, /<html lang="en">/);
+  assert.match(en.body, /Your application is waiting for review/);
+  const year = String(new Date().getUTCFullYear());
+  assert.match(en.body, new RegExp(`<dd>[A-Z][a-z]{2} \\d{1,2}, ${year}, \\d{2}:\\d{2} UTC</dd>`), 'English date');
+  assert.match(app.body, new RegExp(`<dd>\\d{1,2} [a-z]{3}\\.? ${year}, \\d{2}:\\d{2} UTC</dd>`), 'Spanish date');
+});
+
+test('portal admin catalog: keys, review queue (with the registrations), audit log and a confirmation page in Spanish by the switch cookie', async () => {
+  const admin = await h.session(ADMIN_EMAIL);
+  const dev = await h.session('i18n-dev2@example.com');
+  await apply(dev);
+  const es = { cookie: 'lg_lang=es' };
+  const keys = await get(admin, '/keys', es);
+  assertSpanish(keys.body, ['Claves de API', 'Crear una clave', 'Crear la clave', 'en 30 días'], ['Create a key', 'Create key', 'in 30 days', 'Revoked keys'], '/keys');
+  assert.match(keys.body, /<code>X-API-KEY<\/code>/, 'the header name stays');
+  const queue = await get(admin, '/admin', es);
+  assertSpanish(queue.body, ['Cola de revisión', 'Apps en servicio', 'Aprobar', 'Rechazar', 'Desarrollador', 'Registrados por la API'], ['Review queue', 'Apps in service', 'Approve', 'Reject', 'Developer', 'Registered through the API'], '/admin');
+  const audit = await get(admin, '/admin/audit', es);
+  assertSpanish(audit.body, ['Registro de auditoría', 'Aún no hay acciones de administración'], ['Audit log', 'No admin action yet', 'Every admin action'], '/admin/audit');
+  const approveHref = /href="(\/admin\/apps\/[^/]+\/approve\?version=[0-9]+)"/.exec(queue.body)?.[1];
+  assert.ok(approveHref);
+  const confirm = await get(admin, approveHref.replace(/&amp;/g, '&'), es);
+  assertSpanish(confirm.body, ['¿Aprobar Café Lightning?', 'Volver a la cola'], ['Approve Café Lightning?', 'Back to the queue'], 'approve confirmation');
+  // The Accept-Language of a browser set to English does not override the switch's choice.
+  const chosen = await get(admin, '/keys', { cookie: 'lg_lang=es', accept: 'en-US' });
+  assert.match(chosen.body, /Crear una clave/);
+});
