@@ -260,3 +260,43 @@ test('apply → approve → copy the secret → authorization code flow → API 
   });
   assert.ok((await refusedWithin({ 'Oauth2-Token': secondToken }, 5000)) <= 5000);
 });
+
+test('issue 17: in Spanish by the language switch — apply, the app page, an API key; the choice holds from page to page', async () => {
+  const dev = await newPage();
+  await step(dev, 'es: switch', async () => {
+    await signInToPortal(dev, 'dev-es@example.com');
+    await dev.getByRole('navigation', { name: 'Language' }).getByRole('link', { name: 'Español' }).click();
+    await dev.waitForURL(`${h.t.urls.portal}/apps`);
+    assert.equal(await dev.locator('html').getAttribute('lang'), 'es');
+    await dev.getByRole('heading', { name: 'Tus apps OAuth2' }).waitFor();
+  });
+  const appUrl = await step(dev, 'es: apply', async () => {
+    await dev.getByRole('link', { name: 'Solicitar una app' }).click();
+    await dev.getByLabel('Nombre de la app').fill('Propinas Lightning');
+    await dev.getByLabel('Propósito').fill('Propinas para quienes escriben');
+    await dev.getByLabel('Sitio web').fill('https://propinas.example');
+    await dev.getByLabel(/^read — ver saldos/).check();
+    await dev.getByLabel('URL de callback').fill(callbackUrl);
+    await dev.getByLabel('Confidencial (client_secret_basic)').check();
+    await dev.getByRole('button', { name: 'Enviar solicitud' }).click();
+    await dev.getByText('Solicitud enviada. Un operador la revisará.').waitFor();
+    await dev.getByText('Tu solicitud espera revisión.').waitFor();
+    await dev.getByText('Pendiente de revisión').waitFor();
+    await shot(dev, '20-es-app-pending');
+    return dev.url();
+  });
+  await step(dev, 'es: keys', async () => {
+    await dev.getByRole('link', { name: 'Claves de API' }).click();
+    await dev.getByRole('heading', { name: 'Claves de API', level: 1 }).waitFor();
+    await dev.getByLabel('Nombre', { exact: true }).fill('caja');
+    await dev.getByLabel('en 90 días').check();
+    await dev.getByRole('button', { name: 'Crear la clave' }).click();
+    await dev.getByText('Nueva clave caja: cópiala ahora. Solo se muestra esta vez.').waitFor();
+    assert.equal(await dev.getByText('Create a key').count(), 0, 'no English heading');
+    await shot(dev, '21-es-key-created');
+    // Back to English by the switch: the same page, in English.
+    await dev.goto(appUrl);
+    await dev.getByRole('navigation', { name: 'Idioma' }).getByRole('link', { name: 'English' }).click();
+    await dev.getByText('Your application is waiting for review.').waitFor();
+  });
+});

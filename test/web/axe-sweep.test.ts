@@ -1,6 +1,7 @@
 // Issue 17, accessibility: axe-core (@axe-core/playwright, WCAG 2.1 A and AA rules) on every page people see —
-// the login app's steps and errors, the auth server's own pages, the portal's pages (and the account area's,
-// found from the navigation) — at 390 and 1280 px, in English and in Spanish: no serious or critical violation,
+// the login app's steps and errors, the auth server's own pages, the developer portal's pages (the form with
+// errors, an app, its integration guide, a confirmation page, and every page of the navigation, the account
+// area's included) — at 390 and 1280 px, in English and in Spanish: no serious or critical violation,
 // and each page fits the phone (no sideways scrolling, buttons and badges on one line, card rows labelled).
 // One browser, one walk: at each page axe runs in the language of the moment, then the language cookie flips
 // and the page is loaded again (or, for a state a form made, like a wrong code, made again) for the other one.
@@ -85,8 +86,6 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
     seen.push(`${name} (${expected})`);
     shotsTaken.add(name);
   };
-  /** The developer portal's own pages are English only (whatever the language cookie says). */
-  const sweepEnglish = (name: string) => analyze(name, 'en');
   /** Both languages: this one, then the other (the language cookie holds for every port of the host). */
   const sweep = async (name: string, again?: () => Promise<void>) => {
     await analyze(name);
@@ -194,7 +193,7 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
 
     await step(page, 'the portal', async () => {
       await page.goto(t.urls.portal);
-      await sweepEnglish('portal: sign in');
+      await sweep('portal: sign in');
       const signIn = async (who: string) => {
         const value = (await h.session(who)).split('=')[1]!;
         await context.addCookies([{ name: SESSION_COOKIE, value, url: t.urls.portal }]);
@@ -206,7 +205,10 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
         await page.locator('.error-summary').waitFor();
       };
       await emptyForm();
-      await sweepEnglish('portal: application form with errors');
+      await sweep('portal: application form with errors', async () => {
+        await page.reload();
+        await emptyForm();
+      });
       await page.locator('#f-name').fill('Axe Shop POS');
       await page.locator('#f-purpose').fill('Payments at the counter');
       await page.locator('#f-website').fill('https://shop.example');
@@ -215,15 +217,24 @@ test('axe: every page at 390 and 1280 px, in English and in Spanish, no serious 
       await page.locator('#f-auth_method-0').check();
       await page.locator('.card form[method=post] button[type=submit]').first().click();
       await page.waitForURL((u) => /\/apps\/[^/]+$/.test(u.pathname));
-      await sweepEnglish('portal: app');
+      const appUrl = page.url();
+      await sweep('portal: app');
+      await signIn(ADMIN_EMAIL);
+      await page.goto(`${t.urls.portal}/admin`);
+      await page.locator('a[href*="/approve?version="]').first().click();
+      await sweep('portal: approve confirmation');
+      await page.locator('.card.confirm button[type=submit]').click();
+      await page.waitForURL((u) => u.pathname === '/admin');
+      await signIn('dev@example.com');
+      await page.goto(`${appUrl}/integration`);
+      await sweep('portal: integration guide');
       await signIn(ADMIN_EMAIL);
       const pages = new Set(['/apps', '/keys', '/admin', '/admin/audit', '/account/apps', '/account/security', '/account/activity']);
       await page.goto(`${t.urls.portal}/apps`);
       for (const href of await page.locator('nav.portal-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) if (href.startsWith('/')) pages.add(href);
       for (const path of pages) {
         await page.goto(`${t.urls.portal}${path}`);
-        if (path.startsWith('/account')) await sweep(`portal: ${path}`);
-        else await sweepEnglish(`portal: ${path}`);
+        await sweep(`portal: ${path}`);
       }
     });
   } finally {

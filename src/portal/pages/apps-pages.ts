@@ -212,10 +212,10 @@ export function integrationBody(o: { app: Application; urls: IntegrationUrls }):
 <h2>${tp('int.request')}</h2>
 <pre class="code wrap" id="authorize-example">${authorizeExample}</pre>
 <h2>${tp('int.nextauth')}</h2>
-<pre class="code" id="nextauth-snippet">${nextAuth}</pre>
+<pre class="code" id="nextauth-snippet" tabindex="0">${nextAuth}</pre>
 <div class="inline-actions"><button type="button" class="button secondary" data-copy="nextauth-snippet">${tp('int.copySnippet')}</button><span id="nextauth-snippet-status" class="small muted" role="status"></span></div>
 <h2>${tp('int.callApi')}</h2>
-<pre class="code" id="curl-snippet">${curl}</pre>
+<pre class="code" id="curl-snippet" tabindex="0">${curl}</pre>
 <div class="inline-actions"><button type="button" class="button secondary" data-copy="curl-snippet">${tp('int.copyCurl')}</button><span id="curl-snippet-status" class="small muted" role="status"></span><a class="button secondary" href="/apps/${app.id}">${tp('int.back')}</a></div>
 </section>`;
 }

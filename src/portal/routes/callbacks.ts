@@ -38,13 +38,13 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
     return owner;
   }
 
-  const action = (run: (owner: EndpointOwner, id: string) => Promise<Result<unknown, WebhookError>>, notice: string) =>
+  const action = (run: (owner: EndpointOwner, id: string) => Promise<Result<unknown, WebhookError>>, notice: 'notice.testSent' | 'notice.enabled' | 'notice.endpointDeleted' | 'notice.replayed') =>
     guard(rc, async (request, reply, viewer) => {
       const owner = await ownerOr404(request, reply, viewer);
       if (!owner) return reply;
       const done = await run(owner, (request as IdParams).params.id);
       if (!done.ok) return failure(request, reply, viewer, done.error);
-      flash.set(reply, { notice });
+      flash.set(reply, { notice: tr(notice) });
       return seeOther(reply, '/callbacks');
     });
 
@@ -73,8 +73,8 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
     }),
   );
 
-  app.post('/callbacks/:id/test', action((owner, id) => webhooks.sendTestEvent(owner, id), 'A test event is on its way.'));
-  app.post('/callbacks/:id/enable', action((owner, id) => webhooks.enable(owner, id), 'The endpoint is enabled again.'));
-  app.post('/callbacks/:id/delete', action((owner, id) => webhooks.remove(owner, id), 'The endpoint was deleted.'));
-  app.post('/callbacks/deliveries/:id/replay', action((owner, id) => webhooks.replay(owner, id), 'The delivery is sent again (same webhook-id).'));
+  app.post('/callbacks/:id/test', action((owner, id) => webhooks.sendTestEvent(owner, id), 'notice.testSent'));
+  app.post('/callbacks/:id/enable', action((owner, id) => webhooks.enable(owner, id), 'notice.enabled'));
+  app.post('/callbacks/:id/delete', action((owner, id) => webhooks.remove(owner, id), 'notice.endpointDeleted'));
+  app.post('/callbacks/deliveries/:id/replay', action((owner, id) => webhooks.replay(owner, id), 'notice.replayed'));
 }

@@ -6,6 +6,7 @@ import { keysBody, type KeyFormState } from '../pages/keys-page.ts';
 import { errorPage, fields, formToken, guard, page, seeOther, str, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 import type { FastifyReply } from 'fastify';
 import { tq } from '../portal-admin-messages.ts';
+import { tr } from '../portal-route-messages.ts';
 
 export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
   const ctx = rc.ctx;
@@ -38,7 +39,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     guard(rc, async (request, reply, viewer) => {
       const revoked = await revokePortalApiKey(ctx, viewer.userId, (request as FastifyRequest<{ Params: { id: string } }>).params.id);
       if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/keys', label: tq('keys.heading') } });
-      flash.set(reply, { notice: 'The key was revoked.' });
+      flash.set(reply, { notice: tr('notice.keyRevoked') });
       return seeOther(reply, '/keys');
     }),
   );
@@ -50,7 +51,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     guard(rc, async (request, reply, viewer) => {
       const revoked = await revokeConnectedApp(ctx, viewer.userId, str(fields(request).client_id));
       if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/account/apps', label: 'Connected apps' } });
-      flash.set(reply, { notice: 'Access revoked: the app can no longer use your wallet.' });
+      flash.set(reply, { notice: tr('notice.accessRevoked') });
       return seeOther(reply, '/account/apps');
     }),
   );
