@@ -17,6 +17,7 @@ import * as passkeys from './app/passkeys.ts';
 import { newRecoveryCodes, recoveryCodesLeft, signInWithRecoveryCode } from './app/recovery-codes.ts';
 import { countLiveSessionsOf, insertActivity, listActivity, revokeSessionsOf } from './services/account-store.ts';
 import { normalizeEmail, normalizePhone, parsePhoneChannel } from './domain/address.ts';
+import { codeLocaleOf } from './domain/code-message.ts';
 import { supportedCountries, type SupportedCountry } from './domain/countries.ts';
 import { deleteEmail, initiateEmailRegistration, validateEmailRegistration } from './app/email-registration.ts';
 import { identityError, type IdentityError } from './domain/errors.ts';
@@ -110,10 +111,11 @@ export function createIdentityService(deps: IdentityDeps) {
     /** Removes the user's email address while a phone number remains to sign in with. */
     deleteEmail: (userId: UserId): Out<void> => deleteEmail(ctx, userId),
 
-    async requestEmailCode(input: { email: unknown; ip?: string }): Out<{ emailLoginId: string }> {
+    /** locale: the language of the request (the code's e-mail is written in it), else English. */
+    async requestEmailCode(input: { email: unknown; ip?: string; locale?: unknown }): Out<{ emailLoginId: string }> {
       const email = normalizeEmail(input.email);
       if (!email.ok) return err(identityError(email.error));
-      const sent = await requestCode(ctx, { channel: 'email', address: email.value, via: 'email', ...ip(input.ip) });
+      const sent = await requestCode(ctx, { channel: 'email', address: email.value, via: 'email', locale: codeLocaleOf(input.locale), ...ip(input.ip) });
       return sent.ok ? ok({ emailLoginId: sent.value.loginId }) : sent;
     },
 
@@ -122,13 +124,13 @@ export function createIdentityService(deps: IdentityDeps) {
       return loginWithCode(ctx, { channel: 'email', loginId: input.emailLoginId, code: input.code, ...ip(input.ip) });
     },
 
-    async requestPhoneCode(input: { phone: unknown; channel?: unknown; ip?: string }): Out<void> {
+    async requestPhoneCode(input: { phone: unknown; channel?: unknown; ip?: string; locale?: unknown }): Out<void> {
       if (!phoneEnabled) return err(identityError('phone_unavailable'));
       const phone = normalizePhone(input.phone);
       if (!phone.ok) return err(identityError(phone.error));
       const via = parsePhoneChannel(input.channel);
       if (!via.ok) return err(identityError(via.error));
-      const sent = await requestCode(ctx, { channel: 'phone', address: phone.value, via: via.value, ...ip(input.ip) });
+      const sent = await requestCode(ctx, { channel: 'phone', address: phone.value, via: via.value, locale: codeLocaleOf(input.locale), ...ip(input.ip) });
       return sent.ok ? ok(undefined) : sent;
     },
 

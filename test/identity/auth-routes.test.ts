@@ -79,6 +79,20 @@ test('POST /auth/email/code and /auth/email/login in Blink shapes; the token wor
   }
 });
 
+test('issue 17: POST /auth/email/code writes the code in the app\'s Accept-Language (Spanish), English without one', async () => {
+  const t = await setup();
+  try {
+    const es = await t.app.inject({ method: 'POST', url: '/auth/email/code', payload: { email: 'lang-es@example.com' }, headers: { 'accept-language': 'es-AR,es;q=0.9,en;q=0.8' } });
+    assert.equal(es.statusCode, 200);
+    assert.match(readOutbox(t.config.dataDir).at(-1)!.subject, /^Tu código de inicio de sesión de /);
+    const en = await t.post('/auth/email/code', { email: 'lang-en@example.com' });
+    assert.equal(en.statusCode, 200);
+    assert.match(readOutbox(t.config.dataDir).at(-1)!.subject, /^Your .+ sign-in code: \d{6}$/);
+  } finally {
+    await t.drop();
+  }
+});
+
 test('answers do not reveal whether an account exists', async () => {
   const t = await setup();
   try {

@@ -63,6 +63,26 @@ test('with SMTP_URL the code goes out by SMTP, and in development also to the ou
   }
 });
 
+test('issue 17: the code goes out in the language the request asked in (Spanish or English), the brand name as configured', async () => {
+  const { db, drop } = await createTestDatabase('pglite');
+  try {
+    const config = testConfig({ BRAND_NAME: 'Cafetera' });
+    const identity = createIdentityService({ db, config, onUserCreated: async () => {} });
+    assert.ok((await identity.requestEmailCode({ email: 'es@example.com', locale: 'es' })).ok);
+    const es = readOutbox(config.dataDir).at(-1)!;
+    assert.equal(es.subject, `Tu código de inicio de sesión de Cafetera: ${es.code}`);
+    assert.match(es.text, new RegExp(`^Tu código de inicio de sesión de Cafetera es ${es.code}\\. Sirve una vez, durante 10 minutos\\.`));
+    assert.ok((await identity.requestEmailCode({ email: 'en@example.com', locale: 'xx' })).ok, 'an unknown locale is English, not an error');
+    const en = readOutbox(config.dataDir).at(-1)!;
+    assert.equal(en.subject, `Your Cafetera sign-in code: ${en.code}`);
+    assert.ok((await identity.requestPhoneCode({ phone: '+12025550177', locale: 'es' })).ok);
+    const sms = readOutbox(config.dataDir).at(-1)!;
+    assert.match(sms.text, /^Tu código de inicio de sesión de Cafetera es \d{6}\./);
+  } finally {
+    await drop();
+  }
+});
+
 test('production: e-mail only by SMTP (no outbox); phone codes without an SMS sender fail and never reach the outbox (issue 11 #5)', async () => {
   const smtp = await startSmtp();
   try {

@@ -203,6 +203,23 @@ describe('login & consent app pages', () => {
     assert.match(done.headers.location as string, /login_verifier=/);
   });
 
+  test('issue 17: the code e-mail is in the language of the page that asked for it (the switch cookie or Accept-Language)', async () => {
+    const challenge = await loginChallenge();
+    const headers = { 'accept-language': 'es-ES,es;q=0.9' };
+    const page = await ui.inject({ method: 'GET', url: `/login?login_challenge=${encodeURIComponent(challenge)}`, headers });
+    assert.match(page.body, /<html lang="es">/);
+    const res = await ui.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { ...headers, cookie: cookieHeader(page), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ login_challenge: challenge, _csrf: csrfOf(page.body), method: 'email', email: 'lang@example.com' }).toString(),
+    });
+    assert.equal(res.statusCode, 303);
+    const line = readOutbox(stack.dataDir).at(-1)!;
+    assert.equal(line.to, 'lang@example.com');
+    assert.match(line.subject, /^Tu código de inicio de sesión de .+: \d{6}$/);
+  });
+
   test('missing, bogus and unknown challenges are clear 4xx pages, not 500', async () => {
     const cases: [string, number, RegExp][] = [
       ['/login', 400, /This link is incomplete/],

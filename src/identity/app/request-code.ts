@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Channel } from '../domain/address.ts';
+import { codeMessage, type CodeLocale } from '../domain/code-message.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { CODE_DIGITS, CODE_TTL_SECONDS } from '../domain/policy.ts';
 import { codeHash, newNumericCode } from '../services/crypto.ts';
@@ -17,6 +18,8 @@ export interface RequestCodeInput {
   address: string;
   via: MessageChannel;
   ip?: string;
+  /** The language of the request that asked for the code (English by default). */
+  locale?: CodeLocale;
 }
 
 export async function requestCode(ctx: IdentityContext, input: RequestCodeInput): Promise<Result<{ loginId: string }, IdentityError>> {
@@ -63,8 +66,7 @@ export async function requestCode(ctx: IdentityContext, input: RequestCodeInput)
     await ctx.sender.send({
       channel: input.via,
       to: input.address,
-      subject: `Your ${ctx.productName} sign-in code: ${code}`,
-      text: `Your ${ctx.productName} sign-in code is ${code}. It works once, for ${minutes} minutes. If you did not ask for it, ignore this message.`,
+      ...codeMessage(input.locale ?? 'en', ctx.productName, code, minutes),
       code,
     });
   } catch (error) {

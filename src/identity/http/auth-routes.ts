@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseUnavailableError } from '../../db/database.ts';
 import type { Result } from '../../shared/result.ts';
+import { negotiateLocale } from '../../web/locale.ts';
 import { IDENTITY_ERROR_MESSAGES, type IdentityError, type IdentityErrorCode } from '../domain/errors.ts';
 import type { IdentityService, LoginSuccess } from '../identity-service.ts';
 
@@ -59,6 +60,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** The language the code's message is written in: the app's Accept-Language (Blink's apps send it), else English. */
+const localeOf = (request: FastifyRequest) => negotiateLocale(typeof request.headers['accept-language'] === 'string' ? request.headers['accept-language'] : undefined);
+
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
   const { identity } = options;
 
@@ -81,9 +85,9 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   const route = <T>(path: string, run: (b: Record<string, unknown>, request: FastifyRequest) => Promise<Result<T, IdentityError>>, shape: (value: T) => unknown) =>
     app.post(path, async (request, res) => reply(res, await run(body(request), request), shape));
 
-  route('/auth/email/code', (b, request) => identity.requestEmailCode({ email: b.email, ip: request.ip }), (v) => ({ result: v.emailLoginId }));
+  route('/auth/email/code', (b, request) => identity.requestEmailCode({ email: b.email, ip: request.ip, locale: localeOf(request) }), (v) => ({ result: v.emailLoginId }));
   route('/auth/email/login', (b, request) => identity.loginWithEmail({ emailLoginId: b.emailLoginId, code: b.code, ip: request.ip }), loginAnswer);
-  route('/auth/phone/code', (b, request) => identity.requestPhoneCode({ phone: b.phone, channel: b.channel, ip: request.ip }), () => ({ success: true }));
+  route('/auth/phone/code', (b, request) => identity.requestPhoneCode({ phone: b.phone, channel: b.channel, ip: request.ip, locale: localeOf(request) }), () => ({ success: true }));
   route('/auth/phone/login', (b, request) => identity.loginWithPhone({ phone: b.phone, code: b.code, ip: request.ip }), loginAnswer);
   route(
     '/auth/totp/validate',

@@ -4,6 +4,7 @@ import { normalizeEmail, normalizePhone, type Channel } from '../../identity/dom
 import type { IdentityError } from '../../identity/domain/errors.ts';
 import { CODE_TTL_SECONDS, DEFAULT_THROTTLE } from '../../identity/domain/policy.ts';
 import { t } from '../messages.ts';
+import { currentLocale } from '../../web/i18n.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/login-pages.ts';
 import type { LoginState } from '../state.ts';
@@ -128,7 +129,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     }
     const sentAt = Date.now();
     if (method === 'email') {
-      const sent = await identity.requestEmailCode({ email: typed, ip: request.ip });
+      const sent = await identity.requestEmailCode({ email: typed, ip: request.ip, locale: currentLocale() });
       if (!sent.ok) {
         cookies.setFlash(reply, { ...explain(sent.error), value: typed });
         return seeOther(reply, back);
@@ -136,7 +137,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
       cookies.setLoginState(reply, { challenge, channel: 'email', address: normalized.ok ? normalized.value : typed, emailLoginId: sent.value.emailLoginId, remember, sentAt });
     } else {
       const via = str(body.channel) || 'sms';
-      const sent = await identity.requestPhoneCode({ phone: typed, channel: via, ip: request.ip });
+      const sent = await identity.requestPhoneCode({ phone: typed, channel: via, ip: request.ip, locale: currentLocale() });
       if (!sent.ok) {
         cookies.setFlash(reply, { ...explain(sent.error), value: typed });
         return seeOther(reply, back);
@@ -199,8 +200,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
     }
     const sent =
       state.channel === 'email'
-        ? await identity.requestEmailCode({ email: state.address, ip: request.ip })
-        : await identity.requestPhoneCode({ phone: state.address, channel: state.phoneVia ?? 'sms', ip: request.ip });
+        ? await identity.requestEmailCode({ email: state.address, ip: request.ip, locale: currentLocale() })
+        : await identity.requestPhoneCode({ phone: state.address, channel: state.phoneVia ?? 'sms', ip: request.ip, locale: currentLocale() });
     if (sent.ok) {
       const emailLoginId = sent.value && typeof sent.value === 'object' && 'emailLoginId' in sent.value ? sent.value.emailLoginId : state.emailLoginId;
       cookies.setLoginState(reply, { ...state, ...(emailLoginId ? { emailLoginId } : {}), sentAt: Date.now(), locked: false });
