@@ -1,7 +1,8 @@
 // NextAuth (v4) with the Blink provider exactly as in Blink's OAuth2 guide, pointed at Lightgate: the same
 // Hydra discovery document, scope "read", no ID token; PKCE and state on top. The session has what the guide's
 // session callback puts there: `sub`, `accessToken` and `userData` (the wallet API's `me`, read with the token).
-// The refresh token never leaves the server (lib/token-store.ts: the JWT cookie holds only a session id), and
+// No token leaves the server: the refresh token is in lib/token-store.ts (the JWT cookie holds only a session id),
+// the browser's copy of the session omits the access token (app/api/auth/[...nextauth]/route.ts), and
 // signing out revokes the tokens at the authorization server, so a copied session is worth nothing afterwards.
 import type { NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";

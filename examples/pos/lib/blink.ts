@@ -31,21 +31,6 @@ async function graphql<T>(query: string, variables: Record<string, unknown>, acc
   return (await response.json()) as GraphQLAnswer<T>;
 }
 
-export async function fetchMerchant(accessToken: string): Promise<Merchant | undefined> {
-  try {
-    const answer = await graphql<{ me: { username: string | null; defaultAccount: { defaultWalletId: string; wallets: Wallet[] } } | null }>(
-      "query Me { me { username defaultAccount { defaultWalletId wallets { id walletCurrency balance } } } }",
-      {},
-      accessToken,
-    );
-    const me = answer.data?.me;
-    if (!me) return undefined;
-    return { username: me.username, defaultWalletId: me.defaultAccount.defaultWalletId, wallets: me.defaultAccount.wallets };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The wallet that receives the POS payments: the default wallet when it holds bitcoin, else the BTC wallet. */
 export function receivingWallet(merchant: Merchant): Wallet | undefined {
   const byId = merchant.wallets.find((w) => w.id === merchant.defaultWalletId);

@@ -1,20 +1,23 @@
 // POST /api/invoice {amount, memo}: an invoice paid straight into the signed-in merchant's wallet
 // (lnInvoiceCreateOnBehalfOfRecipient), with its QR code and where the browser watches its status (the API's
-// WebSocket). The wallet comes from the session, never the browser.
+// WebSocket). The wallet comes from the server's session (the guide's: its accessToken and userData), never
+// the browser.
+import { getServerSession } from "next-auth";
 import { NextResponse, type NextRequest } from "next/server";
 import QRCode from "qrcode";
-import { createInvoice, fetchMerchant, receivingWallet, SUBSCRIPTIONS_URL } from "../../../lib/blink";
-import { merchantAccessToken } from "../../../lib/merchant-token";
+import { authOptions, type PosSession } from "../../../lib/auth";
+import { createInvoice, receivingWallet, SUBSCRIPTIONS_URL } from "../../../lib/blink";
 
 export async function POST(req: NextRequest) {
-  const accessToken = await merchantAccessToken(req);
-  if (!accessToken) return NextResponse.json({ error: "Your session has ended: sign in again." }, { status: 401 });
+  const session = (await getServerSession(authOptions)) as PosSession | null;
+  if (!session?.accessToken || session.error === "RefreshAccessTokenError") return NextResponse.json({ error: "Your session has ended: sign in again." }, { status: 401 });
   const body = (await req.json().catch(() => ({}))) as { amount?: unknown; memo?: unknown };
   const amount = Number(body.amount);
   if (!Number.isSafeInteger(amount) || amount <= 0) return NextResponse.json({ error: "Enter a whole number of sats above zero." }, { status: 400 });
   const memo = typeof body.memo === "string" ? body.memo.slice(0, 200) : "";
 
-  const merchant = await fetchMerchant(accessToken);
+  // The session callback read the wallet API's `me` with session.accessToken just now.
+  const merchant = session.merchant;
   if (!merchant) return NextResponse.json({ error: "The wallet could not be read: sign in again." }, { status: 401 });
   if (!merchant.username) return NextResponse.json({ error: "Set a username first." }, { status: 403 });
   const wallet = receivingWallet(merchant);
