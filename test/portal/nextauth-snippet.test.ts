@@ -69,7 +69,7 @@ async function signInWithTheSnippet(authMethod: 'client_secret_basic' | 'none', 
 
   const page = await h.portal.inject({ method: 'GET', url: `${appPath}/integration`, headers: { cookie: dev } });
   assert.equal(page.statusCode, 200);
-  const snippet = unescape(/<pre class="code" id="nextauth-snippet">([^]*?)<\/pre>/.exec(page.body)?.[1] ?? '');
+  const snippet = unescape(/<pre class="code" id="nextauth-snippet"[^>]*>([^]*?)<\/pre>/.exec(page.body)?.[1] ?? '');
   const clientId = /CLIENT_ID: "([^"]+)"/.exec(snippet)?.[1];
   assert.ok(clientId, snippet);
   // The guide's provider and callbacks, with the app's values.
