@@ -56,6 +56,24 @@ test('portal catalog: the apps list, the form, an app and its guide in Spanish b
   assert.match(app.body, new RegExp(`<dd>\\d{1,2} [a-z]{3}\\.? ${year}, \\d{2}:\\d{2} UTC</dd>`), 'Spanish date');
 });
 
+test('portal catalog: the form’s errors in Spanish (each field, the summary), the bad callback URL shown whole', async () => {
+  const dev = await h.session('i18n-dev3@example.com');
+  const headers = { 'accept-language': 'es' };
+  const page = await get(dev, '/apps/new', { accept: 'es' });
+  const { cookie, token } = csrfFrom(page);
+  const res = await h.portal.inject({
+    method: 'POST', url: '/apps', headers: { ...headers, cookie: `${dev}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form({ _csrf: token, name: '', purpose: 'x', website: 'ftp://x', scopes: [], redirect_uris: 'https://ok.example/cb\nhttp://example.com/cb', auth_method: 'client_secret_basic' }),
+  });
+  assert.equal(res.statusCode, 400);
+  assertSpanish(
+    res.body,
+    ['Corrige los campos marcados abajo.', 'Hay un problema', 'Escribe el nombre de tu app', 'Escribe una dirección completa que empiece por https://', 'Elige al menos un permiso', 'Línea 2: Usa https, o http solo en localhost o 127.0.0.1: http://example.com/cb'],
+    ['Please correct the fields marked below.', 'There is a problem', 'Enter the name of your app', 'Choose at least one permission', 'Line 2'],
+    'POST /apps with errors',
+  );
+});
+
 test('portal admin catalog: keys, review queue (with the registrations), audit log and a confirmation page in Spanish by the switch cookie', async () => {
   const admin = await h.session(ADMIN_EMAIL);
   const dev = await h.session('i18n-dev2@example.com');

@@ -6,6 +6,7 @@ import { ALL_SCOPES, isScope } from '../../api/scopes.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { insertReveal, takeReveals } from '../services/portal-store.ts';
+import type { Problem } from '../domain/application.ts';
 import type { PortalContext, PortalError } from './context.ts';
 
 export type KeyField = 'name' | 'expiry' | 'custom_days' | 'scopes';
@@ -17,23 +18,23 @@ export async function createPortalApiKey(
   ctx: PortalContext,
   userId: string,
   form: Record<string, unknown>,
-): Promise<Result<ApiKey, PortalError & { keyFields?: Partial<Record<KeyField, string>> }>> {
-  const fields: Partial<Record<KeyField, string>> = {};
+): Promise<Result<ApiKey, PortalError & { keyFields?: Partial<Record<KeyField, readonly Problem[]>> }>> {
+  const fields: Partial<Record<KeyField, readonly Problem[]>> = {};
   const name = text(form.name);
-  if (!name) fields.name = 'Give the key a name';
-  else if (name.length > 100) fields.name = 'Use at most 100 characters';
+  if (!name) fields.name = [{ code: 'keyNameMissing' }];
+  else if (name.length > 100) fields.name = [{ code: 'tooLong', limit: 100 }];
   const expiry = text(form.expiry);
   let days: number | null = null;
   if (expiry === '30' || expiry === '90') days = Number(expiry);
   else if (expiry === 'custom') {
     const custom = text(form.custom_days);
     days = /^\d{1,5}$/.test(custom) ? Number(custom) : NaN;
-    if (!Number.isSafeInteger(days) || days < 1 || days > MAX_EXPIRE_DAYS) fields.custom_days = `Enter a number of days from 1 to ${MAX_EXPIRE_DAYS}`;
-  } else if (expiry !== 'never') fields.expiry = 'Choose when the key expires';
+    if (!Number.isSafeInteger(days) || days < 1 || days > MAX_EXPIRE_DAYS) fields.custom_days = [{ code: 'daysRange', limit: MAX_EXPIRE_DAYS }];
+  } else if (expiry !== 'never') fields.expiry = [{ code: 'expiryMissing' }];
   const raw = list(form.scopes);
   const scopes = ALL_SCOPES.filter((s) => raw.includes(s));
-  if (raw.some((s) => !isScope(s))) fields.scopes = 'Choose among read, receive and write';
-  else if (scopes.length === 0) fields.scopes = 'Choose at least one permission';
+  if (raw.some((s) => !isScope(s))) fields.scopes = [{ code: 'scopesUnknown' }];
+  else if (scopes.length === 0) fields.scopes = [{ code: 'scopesNone' }];
   if (Object.keys(fields).length) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', keyFields: fields });
 
   const created = await createApiKey(ctx.db, { userId: userId as UserId, name, scopes, expireInDays: days, callerScopes: new Set(ALL_SCOPES) });

@@ -25,7 +25,7 @@ export async function editApplication(ctx: PortalContext, owner: Actor, id: stri
   }
   if (details.authMethod !== app.authMethod) {
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v.join(k === 'scopes' ? ' ' : '\n') : String(v ?? '')]));
-    return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: { auth_method: 'The client type cannot change after approval; create a new app instead' }, values });
+    return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: { auth_method: [{ code: 'authMethodLocked' }] }, values });
   }
   const approved = app.approved ?? detailsOf(app);
   const live = narrowTo(approved, details);

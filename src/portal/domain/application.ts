@@ -37,7 +37,20 @@ export interface Application extends ApplicationDetails {
 }
 
 export type FieldName = 'name' | 'purpose' | 'website' | 'logo_uri' | 'policy_uri' | 'tos_uri' | 'scopes' | 'redirect_uris' | 'auth_method';
-export type FieldErrors = Partial<Record<FieldName, string>>;
+/** What is wrong with a field, without words (the page says it in the person's language, issue 17). */
+export type ProblemCode =
+  | 'tooLong' | 'notUrl' | 'userinfo' | 'httpsOrLoopback' | 'https' | 'fragment' | 'nameMissing' | 'nameControl' | 'purposeMissing' | 'websiteMissing'
+  | 'scopesUnknown' | 'scopesNone' | 'redirectMissing' | 'redirectTooMany' | 'redirectSpaces' | 'authMethodMissing' | 'authMethodLocked'
+  | 'keyNameMissing' | 'daysRange' | 'expiryMissing';
+export interface Problem {
+  readonly code: ProblemCode;
+  /** The offending value (a callback URL), shown whole. */
+  readonly value?: string;
+  readonly limit?: number;
+  /** Its line among several callback URLs. */
+  readonly line?: number;
+}
+export type FieldErrors = Partial<Record<FieldName, readonly Problem[]>>;
 
 export const LIMITS = { name: 80, purpose: 2000, url: 2048, redirectUris: 10 } as const;
 /** Scopes every portal client gets besides the wallet scopes asked for: OIDC sign-in and refresh tokens. */
@@ -49,22 +62,22 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ?
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** An absolute http(s) URL without credentials or fragment; http only when `allowHttp`. */
-function urlProblem(value: string, { httpOnLoopback }: { httpOnLoopback: boolean }): string | undefined {
-  if (value.length > LIMITS.url) return `Use at most ${LIMITS.url} characters`;
+function urlProblem(value: string, { httpOnLoopback }: { httpOnLoopback: boolean }): ProblemCode | undefined {
+  if (value.length > LIMITS.url) return 'tooLong';
   const url = URL.parse(value);
-  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) return 'Enter a full address starting with https://';
-  if (url.username || url.password) return 'The address must not contain a user name or password';
-  if (url.protocol === 'http:' && !(httpOnLoopback && LOOPBACK.has(url.hostname))) {
-    return httpOnLoopback ? 'Use https, or http only on localhost or 127.0.0.1' : 'Use an https address';
-  }
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) return 'notUrl';
+  if (url.username || url.password) return 'userinfo';
+  if (url.protocol === 'http:' && !(httpOnLoopback && LOOPBACK.has(url.hostname))) return httpOnLoopback ? 'httpsOrLoopback' : 'https';
   return undefined;
 }
 
+const one = (code: ProblemCode | undefined, extra: Omit<Problem, 'code'> = {}): readonly Problem[] | undefined => (code ? [{ code, ...extra, ...(code === 'tooLong' ? { limit: LIMITS.url } : {}) }] : undefined);
+
 /** Callback URLs: https, or http on localhost/127.0.0.1 (RFC 8252 section 8.3); no fragment (RFC 6749 section 3.1.2). */
-export function redirectUriProblem(value: string): string | undefined {
-  if (value.includes('#')) return `Callback URLs must not contain a fragment (#): ${value}`;
-  const problem = urlProblem(value, { httpOnLoopback: true });
-  return problem && `${problem}: ${value}`;
+export function redirectUriProblem(value: string): Problem | undefined {
+  if (value.includes('#')) return { code: 'fragment', value };
+  const code = urlProblem(value, { httpOnLoopback: true });
+  return code && { code, value, ...(code === 'tooLong' ? { limit: LIMITS.url } : {}) };
 }
 
 /** Parses and checks the application form. Errors are keyed by field so the page can show each next to its input. */
@@ -81,32 +94,35 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
   const authMethod = text(form.auth_method);
   const dpopBound = text(form.dpop_bound) === 'on';
 
-  if (!name) errors.name = 'Enter the name of your app';
-  else if (name.length > LIMITS.name) errors.name = `Use at most ${LIMITS.name} characters`;
-  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = 'The name must not contain control characters';
-  if (!purpose) errors.purpose = 'Tell us what your app does with the wallet';
-  else if (purpose.length > LIMITS.purpose) errors.purpose = `Use at most ${LIMITS.purpose} characters`;
-  if (!website) errors.website = 'Enter the address of your website';
-  else errors.website = urlProblem(website, { httpOnLoopback: false });
-  if (logoUri) errors.logo_uri = urlProblem(logoUri, { httpOnLoopback: false });
-  if (policyUri) errors.policy_uri = urlProblem(policyUri, { httpOnLoopback: false });
-  if (tosUri) errors.tos_uri = urlProblem(tosUri, { httpOnLoopback: false });
+  if (!name) errors.name = one('nameMissing');
+  else if (name.length > LIMITS.name) errors.name = [{ code: 'tooLong', limit: LIMITS.name }];
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = one('nameControl');
+  if (!purpose) errors.purpose = one('purposeMissing');
+  else if (purpose.length > LIMITS.purpose) errors.purpose = [{ code: 'tooLong', limit: LIMITS.purpose }];
+  if (!website) errors.website = one('websiteMissing');
+  else errors.website = one(urlProblem(website, { httpOnLoopback: false }));
+  if (logoUri) errors.logo_uri = one(urlProblem(logoUri, { httpOnLoopback: false }));
+  if (policyUri) errors.policy_uri = one(urlProblem(policyUri, { httpOnLoopback: false }));
+  if (tosUri) errors.tos_uri = one(urlProblem(tosUri, { httpOnLoopback: false }));
 
   const scopes = ALL_SCOPES.filter((s) => rawScopes.includes(s));
-  if (rawScopes.some((s) => !isScope(s))) errors.scopes = 'Choose among read, receive and write';
-  else if (scopes.length === 0) errors.scopes = 'Choose at least one permission';
+  if (rawScopes.some((s) => !isScope(s))) errors.scopes = one('scopesUnknown');
+  else if (scopes.length === 0) errors.scopes = one('scopesNone');
 
   // One callback URL per line (issue 17 #6): every bad line is named, whole, with its number when there are several.
   const lines = redirectText.split(/\r?\n/).map((line, i) => ({ line: line.trim(), number: i + 1 })).filter((l) => l.line);
   const redirectUris = [...new Set(lines.map((l) => l.line))];
-  if (redirectUris.length === 0) errors.redirect_uris = 'Enter at least one callback URL';
-  else if (redirectUris.length > LIMITS.redirectUris) errors.redirect_uris = `Enter at most ${LIMITS.redirectUris} callback URLs`;
+  if (redirectUris.length === 0) errors.redirect_uris = one('redirectMissing');
+  else if (redirectUris.length > LIMITS.redirectUris) errors.redirect_uris = [{ code: 'redirectTooMany', limit: LIMITS.redirectUris }];
   else {
-    const bad = lines.map((l) => ({ ...l, problem: /\s/.test(l.line) ? `Put one callback URL per line, without spaces: ${l.line}` : redirectUriProblem(l.line) })).filter((l) => l.problem);
-    if (bad.length) errors.redirect_uris = bad.map((l) => (lines.length > 1 ? `Line ${l.number}: ${l.problem}` : l.problem)).join(' · ');
+    const bad = lines.flatMap((l): Problem[] => {
+      const problem: Problem | undefined = /\s/.test(l.line) ? { code: 'redirectSpaces', value: l.line } : redirectUriProblem(l.line);
+      return problem ? [lines.length > 1 ? { ...problem, line: l.number } : problem] : [];
+    });
+    if (bad.length) errors.redirect_uris = bad;
   }
 
-  if (!(AUTH_METHODS as readonly string[]).includes(authMethod)) errors.auth_method = 'Choose how your app authenticates';
+  if (!(AUTH_METHODS as readonly string[]).includes(authMethod)) errors.auth_method = one('authMethodMissing');
 
   for (const k of Object.keys(errors) as FieldName[]) if (errors[k] === undefined) delete errors[k];
   if (Object.keys(errors).length > 0) {
@@ -159,15 +175,4 @@ export function narrowTo(approved: ApplicationDetails, requested: ApplicationDet
 
 export const isConfidential = (m: AuthMethod): boolean => m !== 'none';
 
-export const AUTH_METHOD_LABELS: Record<AuthMethod, string> = {
-  client_secret_basic: 'Confidential (client_secret_basic)',
-  client_secret_post: 'Confidential (client_secret_post)',
-  none: 'Public with PKCE (no secret)',
-};
 
-export const STATUS_LABELS: Record<ApplicationStatus, string> = {
-  pending: 'Pending review',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  suspended: 'Suspended',
-};

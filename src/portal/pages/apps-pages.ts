@@ -3,7 +3,7 @@
 import { ALL_SCOPES, type Scope } from '../../api/scopes.ts';
 import { html, safeUrl, type SafeHtml } from '../../web/html.ts';
 import { currentWeb } from '../../web/web-context.ts';
-import { AUTH_METHODS, IDENTITY_SCOPES, LIMITS, isConfidential, type AuthMethod, type Application, type FieldErrors, type FieldName } from '../domain/application.ts';
+import { AUTH_METHODS, IDENTITY_SCOPES, LIMITS, isConfidential, type AuthMethod, type Application, type FieldErrors, type FieldName, type Problem } from '../domain/application.ts';
 import { copyable as copyButton, errorSummary } from '../../web/components.ts';
 import { choices, input, textarea } from './form.ts';
 import { nextAuthSnippet } from './nextauth-snippet.ts';
@@ -22,6 +22,22 @@ export const withElements = (text: string, elements: Readonly<Record<string, Saf
 export const withElement = (text: string, placeholder: string, element: SafeHtml): SafeHtml => withElements(text, { [placeholder]: element });
 
 export const yesNo = (v: boolean): string => tp(v ? 'yes' : 'no');
+
+/** A field's problems in the request's language: "Line 2: Use an https address: http://x" · … */
+export function problemText(problems: readonly Problem[] | undefined): string | undefined {
+  if (!problems?.length) return undefined;
+  return problems
+    .map((p) => {
+      const said = tp(`v.${p.code}`, p.limit === undefined ? undefined : { limit: String(p.limit) });
+      const whole = p.value === undefined ? said : tp('v.withValue', { problem: said, value: p.value });
+      return p.line === undefined ? whole : tp('v.line', { n: p.line, problem: whole });
+    })
+    .join(' · ');
+}
+
+/** Every field's problems as text, for the form (each next to its input). */
+export const problemTexts = <F extends string>(errors: Partial<Record<F, readonly Problem[]>>): Partial<Record<F, string>> =>
+  Object.fromEntries(Object.entries(errors).map(([field, problems]) => [field, problemText(problems as readonly Problem[])])) as Partial<Record<F, string>>;
 
 export const badge = (app: Pick<Application, 'status' | 'clientId'>): SafeHtml =>
   html`<span class="badge ${app.status}">${app.status === 'pending' && app.clientId ? tp('status.changeInReview') : tp(`status.${app.status}`)}</span>`;
@@ -75,7 +91,7 @@ const FORM_FIELDS = [
 
 export function appFormBody(o: { form: FormToken; state: AppFormState; action: string; editing?: Application }): SafeHtml {
   const v = o.state.values;
-  const e = o.state.errors;
+  const e = problemTexts(o.state.errors);
   const locked = Boolean(o.editing?.clientId);
   return html`<section class="card" aria-labelledby="form-h">
 <h1 id="form-h">${o.editing ? tp('form.editHeading', { name: o.editing.name }) : tp('form.heading')}</h1>
@@ -84,7 +100,7 @@ export function appFormBody(o: { form: FormToken; state: AppFormState; action: s
       ? tp('form.leadEdit')
       : tp('form.lead')
   }</p>
-${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
+${o.state.message ? html`<div class="alert error" role="alert">${Object.keys(e).length ? tp('v.correct') : o.state.message}</div>` : ''}
 ${errorSummary(FORM_FIELDS.filter(([name]) => e[name]).map(([name, label, control]) => ({ field: control, message: `${tp(label)}: ${e[name]}` })))}
 <form method="post" action="${o.action}" novalidate>
 ${csrfInput(o.form)}

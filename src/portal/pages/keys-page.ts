@@ -4,13 +4,15 @@ import { ALL_SCOPES } from '../../api/scopes.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { KeyField, KeyLists } from '../app/api-keys.ts';
 import { tq } from '../portal-admin-messages.ts';
-import { copyable, scopeLabel, withElement } from './apps-pages.ts';
+import type { Problem } from '../domain/application.ts';
+import { tp } from '../portal-messages.ts';
+import { copyable, problemTexts, scopeLabel, withElement } from './apps-pages.ts';
 import { choices, input } from './form.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
 export interface KeyFormState {
   values: Record<string, string>;
-  errors: Partial<Record<KeyField, string>>;
+  errors: Partial<Record<KeyField, readonly Problem[]>>;
   message?: string;
 }
 
@@ -29,7 +31,7 @@ ${keys.map(
 
 export function keysBody(o: { lists: KeyLists; form: FormToken; state: KeyFormState; keysById: Map<string, ApiKey> }): SafeHtml {
   const v = o.state.values;
-  const e = o.state.errors;
+  const e = problemTexts(o.state.errors);
   const fresh = [...o.lists.fresh.entries()];
   return html`<section class="card" aria-labelledby="keys-h">
 <h1 id="keys-h">${tq('keys.heading')}</h1>
@@ -47,7 +49,7 @@ ${table(o.lists.revoked, { form: o.form, revocable: false, caption: tq('keys.rev
 </section>
 <section class="card" aria-labelledby="new-key-h">
 <h2 id="new-key-h">${tq('keys.create')}</h2>
-${o.state.message ? html`<div class="alert error" role="alert">${o.state.message}</div>` : ''}
+${o.state.message ? html`<div class="alert error" role="alert">${Object.keys(e).length ? tp('v.correct') : o.state.message}</div>` : ''}
 <form method="post" action="/keys" novalidate>
 ${csrfInput(o.form)}
 ${input({ name: 'name', label: tq('keys.name'), value: v.name, error: e.name, maxlength: 100, required: true, hint: tq('keys.nameHint') })}
