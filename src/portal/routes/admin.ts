@@ -1,6 +1,6 @@
 // Admin routes: the review queue (approve, reject with a reason), suspend and reactivate, the audit log.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { approveApplication, rejectApplication } from '../app/review-application.ts';
+import { approveApplication, MAX_REASON, rejectApplication } from '../app/review-application.ts';
 import { setApplicationSuspended } from '../app/suspend-application.ts';
 import { adminQueueBody, auditBody } from '../pages/admin-pages.ts';
 import { pendingRegistrations } from '../app/review-registration.ts';
@@ -63,7 +63,7 @@ export function registerAdminRoutes(app: FastifyInstance, rc: RouteContext, flas
         const id = (request as WithId).params.id;
         const rejected = await rejectApplication(ctx, actorOf(viewer), id, str(fields(request).reason), reviewedVersion(request));
         if (!rejected.ok) {
-          if (rejected.error.code === 'INVALID_INPUT') return queue(request, reply, viewer, { id, message: rejected.error.message });
+          if (rejected.error.code === 'INVALID_INPUT') return queue(request, reply, viewer, { id, message: tr('err.reason', { max: String(MAX_REASON) }) });
           return errorPage(reply, rejected.error, { viewer, form: formToken(rc, request, reply), back: { href: '/admin', label: tq('adm.queue') } });
         }
         flash.set(reply, { notice: tr('notice.rejected', { name: rejected.value.name }) });
