@@ -94,3 +94,32 @@ test('portal admin catalog: keys, review queue (with the registrations), audit l
   const chosen = await get(admin, '/keys', { cookie: 'lg_lang=es', accept: 'en-US' });
   assert.match(chosen.body, /Crear una clave/);
 });
+
+// The use cases' refusals are values worded by the page (issue 17): a Spanish page shows them in Spanish.
+test('portal catalog: a use case’s refusals in Spanish (no secret to rotate, suspended app, app limit), no English', async () => {
+  const email = 'i18n-states@example.com';
+  const dev = await h.session(email);
+  const id = await apply(dev);
+  const postEs = async (from: string, url: string, fields: Record<string, string | string[]>) => {
+    const { cookie, token } = csrfFrom(await get(dev, from, { accept: 'es' }));
+    return h.portal.inject({ method: 'POST', url, headers: { 'accept-language': 'es', cookie: `${dev}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: token, ...fields }) });
+  };
+  const rotate = await postEs(`/apps/${id}`, `/apps/${id}/rotate`, {});
+  assert.equal(rotate.statusCode, 409);
+  assertSpanish(rotate.body, ['Eso no se puede hacer', 'Solo una app aprobada tiene un secreto que rotar.'], ['Only an approved app', 'That cannot be done'], 'rotate a pending app');
+
+  await h.t.stack.db.query(`UPDATE portal_applications SET status = 'suspended' WHERE id = $1`, [id]);
+  const edit = await postEs(`/apps/${id}`, `/apps/${id}`, { name: 'Café', purpose: 'p', website: 'https://cafe.example', scopes: ['read'], redirect_uris: 'https://cafe.example/cb', auth_method: 'client_secret_basic' });
+  assert.equal(edit.statusCode, 409);
+  assertSpanish(edit.body, ['Una app suspendida no se puede editar. Contacta a los operadores.'], ['A suspended app cannot be edited'], 'edit a suspended app');
+
+  const userId = await h.user(email);
+  await h.t.stack.db.query(
+    `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, scopes, redirect_uris, auth_method)
+     SELECT gen_random_uuid(), $1, 'pending', 'App ' || i, 'p', 'https://x.example', '{read}', '{https://x.example/cb}', 'none' FROM generate_series(1, 24) AS i`,
+    [userId],
+  );
+  const limit = await postEs('/apps/new', '/apps', { name: 'Otra', purpose: 'p', website: 'https://otra.example', scopes: ['read'], redirect_uris: 'https://otra.example/cb', auth_method: 'none' });
+  assert.equal(limit.statusCode, 409);
+  assertSpanish(limit.body, ['Tienes 25 apps, el máximo para una cuenta. Elimina una que ya no necesites.'], ['the most one account may have', 'You have 25 apps'], 'the app limit');
+});

@@ -35,10 +35,10 @@ export async function createPortalApiKey(
   const scopes = ALL_SCOPES.filter((s) => raw.includes(s));
   if (raw.some((s) => !isScope(s))) fields.scopes = [{ code: 'scopesUnknown' }];
   else if (scopes.length === 0) fields.scopes = [{ code: 'scopesNone' }];
-  if (Object.keys(fields).length) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', keyFields: fields });
+  if (Object.keys(fields).length) return err({ code: 'INVALID_INPUT', problem: { is: 'fields' }, keyFields: fields });
 
   const created = await createApiKey(ctx.db, { userId: userId as UserId, name, scopes, expireInDays: days, callerScopes: new Set(ALL_SCOPES) });
-  if (!created.ok) return err({ code: 'INVALID_INPUT', message: created.error.message });
+  if (!created.ok) return err({ code: 'INVALID_INPUT', problem: { is: 'keyRefused' } });
   await insertReveal(ctx.db, { userId, kind: 'api_key', ref: created.value.apiKey.id, sealed: ctx.box.seal(created.value.secret) });
   return ok(created.value.apiKey);
 }
@@ -68,5 +68,5 @@ export async function listPortalApiKeys(ctx: PortalContext, userId: string, now 
 
 export async function revokePortalApiKey(ctx: PortalContext, userId: string, id: string): Promise<Result<void, PortalError>> {
   const revoked = await revokeApiKey(ctx.db, userId as UserId, id);
-  return revoked.ok ? ok(undefined) : err({ code: 'NOT_FOUND', message: revoked.error.message });
+  return revoked.ok ? ok(undefined) : err({ code: 'NOT_FOUND', problem: { is: 'noSuchKey' } });
 }

@@ -18,11 +18,11 @@ export async function takeClientSecret(ctx: PortalContext, ownerId: string, appl
 export async function rotateClientSecret(ctx: PortalContext, ownerId: string, id: string): Promise<Result<void, PortalError>> {
   const app = await findApplication(ctx.db, id);
   if (!app || app.ownerId !== ownerId) return err(notFound());
-  if (!app.clientId || app.status === 'suspended' || app.status === 'rejected') return err(invalidState('Only an approved app has a secret to rotate.'));
-  if (!isConfidential(app.authMethod)) return err(invalidState('A public client has no secret.'));
+  if (!app.clientId || app.status === 'suspended' || app.status === 'rejected') return err(invalidState({ is: 'onlyApprovedRotate' }));
+  if (!isConfidential(app.authMethod)) return err(invalidState({ is: 'publicNoSecret' }));
   const rotated = await ctx.admin.rotateClientSecret(app.clientId);
-  if (!rotated.ok) return err(upstream('rotate the secret', rotated.error));
-  if (!rotated.value.client_secret) return err({ code: 'UPSTREAM', message: 'The authorization server did not return a new secret.' });
+  if (!rotated.ok) return err(upstream('rotate', rotated.error));
+  if (!rotated.value.client_secret) return err({ code: 'UPSTREAM', problem: { is: 'noNewSecret' } });
   await keepSecretForOwner(ctx, ownerId, id, rotated.value.client_secret);
   return ok(undefined);
 }

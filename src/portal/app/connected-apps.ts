@@ -14,7 +14,7 @@ export interface ConnectedApp {
 
 export async function listConnectedApps(ctx: PortalContext, userId: string, hide: readonly string[]): Promise<Result<ConnectedApp[], PortalError>> {
   const sessions = await ctx.admin.listConsentSessions(userId);
-  if (!sessions.ok) return err(upstream('list your connected apps', sessions.error));
+  if (!sessions.ok) return err(upstream('listConnected', sessions.error));
   const byClient = new Map<string, ConnectedApp>();
   for (const s of sessions.value) {
     const client = s.consent_request?.client;
@@ -32,8 +32,8 @@ export async function listConnectedApps(ctx: PortalContext, userId: string, hide
 }
 
 export async function revokeConnectedApp(ctx: PortalContext, userId: string, clientId: string): Promise<Result<void, PortalError>> {
-  if (!clientId || clientId.length > 255) return err({ code: 'NOT_FOUND', message: 'There is no such connected app' });
+  if (!clientId || clientId.length > 255) return err({ code: 'NOT_FOUND', problem: { is: 'noSuchConnectedApp' } });
   const revoked = await ctx.admin.revokeConsentSessions(userId, clientId);
-  if (!revoked.ok) return err(upstream('revoke the app', revoked.error));
+  if (!revoked.ok) return err(upstream('revokeConnected', revoked.error));
   return ok(undefined);
 }

@@ -20,22 +20,44 @@ export interface Actor {
   email: string;
 }
 
+/** What a use case tried when the authorization server failed it (the page words it, issue 17). */
+export type PortalAction =
+  | 'update' | 'rotate' | 'suspend' | 'reactivate' | 'listConnected' | 'revokeConnected' | 'register' | 'delete'
+  | 'approveChange' | 'approve' | 'readClient' | 'approveClient' | 'declineClient';
+
+/**
+ * What went wrong, as a value: the pages word it from the catalog in the person's language (portal-route-messages,
+ * `pe.<is>`); nothing here is English for people. Details that are data (a status, a limit, the authorization
+ * server's own description) travel as values.
+ */
+export type PortalProblem =
+  | { is: 'noSuchApp' } | { is: 'noSuchConnectedApp' } | { is: 'noSuchKey' } | { is: 'fields' } | { is: 'keyRefused' }
+  | { is: 'suspendedNoEdit' } | { is: 'appChanged' } | { is: 'reviewChanged' }
+  | { is: 'onlyApprovedRotate' } | { is: 'publicNoSecret' } | { is: 'noNewSecret' }
+  | { is: 'onlyApprovedSuspend' } | { is: 'onlySuspendedReactivate' }
+  | { is: 'onlyPendingApprove' | 'onlyPendingReject' | 'onlyPendingRegistration'; status: string }
+  | { is: 'appLimit'; max: number }
+  | { is: 'reasonLength'; max: number }
+  | { is: 'refused'; detail: string }
+  | { is: 'unsupported' | 'unavailable'; action: PortalAction; status: number }
+  | { is: 'portalSecret' };
+
 export type PortalError =
-  | { code: 'NOT_FOUND'; message: string }
-  | { code: 'INVALID_STATE'; message: string }
+  | { code: 'NOT_FOUND'; problem: PortalProblem }
+  | { code: 'INVALID_STATE'; problem: PortalProblem }
   /** What an admin reviewed is not what is there now (issue 11 #5: approve what was reviewed). */
-  | { code: 'CHANGED'; message: string }
-  | { code: 'INVALID_INPUT'; message: string; fields?: FieldErrors; values?: Record<string, string> }
-  | { code: 'UPSTREAM'; message: string };
+  | { code: 'CHANGED'; problem: PortalProblem }
+  | { code: 'INVALID_INPUT'; problem: PortalProblem; fields?: FieldErrors; values?: Record<string, string> }
+  | { code: 'UPSTREAM'; problem: PortalProblem };
 
-export const notFound = (): PortalError => ({ code: 'NOT_FOUND', message: 'There is no such app' });
-export const invalidState = (message: string): PortalError => ({ code: 'INVALID_STATE', message });
-export const changed = (): PortalError => ({ code: 'CHANGED', message: 'This application changed since you opened it. Nothing was approved or rejected; review it again.' });
+export const notFound = (): PortalError => ({ code: 'NOT_FOUND', problem: { is: 'noSuchApp' } });
+export const invalidState = (problem: PortalProblem): PortalError => ({ code: 'INVALID_STATE', problem });
+export const changed = (): PortalError => ({ code: 'CHANGED', problem: { is: 'reviewChanged' } });
 
-/** The authorization server's answer in plain words for the page (never its internals). */
-export function upstream(what: string, e: HydraError): PortalError {
-  if (e.status === 400) return { code: 'INVALID_INPUT', message: `The authorization server refused the app: ${e.error_description}` };
+/** The authorization server's answer as a value for the page (never its internals beyond its description). */
+export function upstream(action: PortalAction, e: HydraError): PortalError {
+  if (e.status === 400) return { code: 'INVALID_INPUT', problem: { is: 'refused', detail: e.error_description || e.error } };
   // A real Ory Hydra has no approval state (the port's EXTENSION_UNAVAILABLE), or no such client.
-  if (e.error === EXTENSION_UNAVAILABLE || e.status === 404 || e.status === 405) return { code: 'INVALID_STATE', message: `Could not ${what}: the authorization server does not know this client or does not offer this action.` };
-  return { code: 'UPSTREAM', message: `Could not ${what}: the authorization server is unavailable (${e.status}). Nothing was changed; try again.` };
+  if (e.error === EXTENSION_UNAVAILABLE || e.status === 404 || e.status === 405) return { code: 'INVALID_STATE', problem: { is: 'unsupported', action, status: e.status } };
+  return { code: 'UPSTREAM', problem: { is: 'unavailable', action, status: e.status } };
 }

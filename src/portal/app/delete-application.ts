@@ -11,7 +11,7 @@ export async function deleteApplication(ctx: PortalContext, ownerId: string, id:
     await ctx.admin.revokeClientTokens(app.clientId);
     const deleted = await ctx.admin.deleteClient(app.clientId);
     // Gone already is fine; anything else leaves the app in place so nothing is half-deleted.
-    if (!deleted.ok && deleted.error.status !== 404) return err(upstream('delete the app', deleted.error));
+    if (!deleted.ok && deleted.error.status !== 404) return err(upstream('delete', deleted.error));
   }
   await deleteRow(ctx.db, id);
   return ok(undefined);

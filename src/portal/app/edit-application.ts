@@ -10,22 +10,22 @@ import { invalidState, notFound, upstream, type Actor, type PortalContext, type 
 export async function editApplication(ctx: PortalContext, owner: Actor, id: string, form: Record<string, unknown>): Promise<Result<Application, PortalError>> {
   const app = await findApplication(ctx.db, id);
   if (!app || app.ownerId !== owner.id) return err(notFound());
-  if (app.status === 'suspended') return err(invalidState('A suspended app cannot be edited. Contact the operators.'));
+  if (app.status === 'suspended') return err(invalidState({ is: 'suspendedNoEdit' }));
   const parsed = parseApplicationForm(form);
-  if (!parsed.ok) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: parsed.error.errors, values: parsed.error.values });
+  if (!parsed.ok) return err({ code: 'INVALID_INPUT', problem: { is: 'fields' }, fields: parsed.error.errors, values: parsed.error.values });
   const details = parsed.value;
   const audit = (extra: Record<string, unknown>) =>
     recordAudit(ctx.db, { actorId: owner.id, actorEmail: owner.email, action: 'application.edit', target: id, details: { name: app.name, changed: changedFields(detailsOf(app), details), ...extra } });
 
   if (!app.clientId) {
     const updated = await updateApplication(ctx.db, id, { details, status: 'pending', rejectionReason: null }, { version: app.version });
-    if (!updated) return err(invalidState('The app changed meanwhile; reload and try again.'));
+    if (!updated) return err(invalidState({ is: 'appChanged' }));
     await audit({ in_review: true });
     return ok(updated);
   }
   if (details.authMethod !== app.authMethod) {
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v.join(k === 'scopes' ? ' ' : '\n') : String(v ?? '')]));
-    return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: { auth_method: [{ code: 'authMethodLocked' }] }, values });
+    return err({ code: 'INVALID_INPUT', problem: { is: 'fields' }, fields: { auth_method: [{ code: 'authMethodLocked' }] }, values });
   }
   const approved = app.approved ?? detailsOf(app);
   const live = narrowTo(approved, details);
@@ -33,7 +33,7 @@ export async function editApplication(ctx: PortalContext, owner: Actor, id: stri
   const appliedNow = changedFields(approved, live);
   if (appliedNow.length) {
     const replaced = await ctx.admin.replaceClient(app.clientId, toClientBody({ ...app, ...live }));
-    if (!replaced.ok) return err(upstream('update the app', replaced.error));
+    if (!replaced.ok) return err(upstream('update', replaced.error));
   }
   const updated = await updateApplication(
     ctx.db,
@@ -41,7 +41,7 @@ export async function editApplication(ctx: PortalContext, owner: Actor, id: stri
     { details, approved: live, status: inReview.length ? 'pending' : 'approved', ...(inReview.length ? { rejectionReason: null } : {}) },
     { version: app.version },
   );
-  if (!updated) return err(invalidState('The app changed meanwhile; reload and try again.'));
+  if (!updated) return err(invalidState({ is: 'appChanged' }));
   await audit({ applied_now: appliedNow, in_review: inReview });
   return ok(updated);
 }

@@ -50,13 +50,13 @@ export function portalClientBody(portalUrl: string, secret: string): Partial<OAu
 export async function ensurePortalClient(ctx: PortalContext): Promise<Result<PortalClient, PortalError>> {
   const sealed = await putSettingOnce(ctx.db, SECRET_SETTING, ctx.box.seal(generateSecret(32)));
   const secret = ctx.box.open(sealed);
-  if (!secret) return err({ code: 'UPSTREAM', message: 'The portal secret cannot be opened with SECRETS_SYSTEM (was it changed without keeping the old one?)' });
+  if (!secret) return err({ code: 'UPSTREAM', problem: { is: 'portalSecret' } });
   const body = portalClientBody(ctx.config.urls.portal, secret);
   const existing = await ctx.admin.getClient(PORTAL_CLIENT_ID);
-  if (!existing.ok && existing.error.status !== 404) return err(upstream('register the portal', existing.error));
+  if (!existing.ok && existing.error.status !== 404) return err(upstream('register', existing.error));
   let saved = existing.ok ? await ctx.admin.replaceClient(PORTAL_CLIENT_ID, body) : await ctx.admin.createClient(body);
   // Another process created it between our read and write.
   if (!saved.ok && saved.error.status === 409) saved = await ctx.admin.replaceClient(PORTAL_CLIENT_ID, body);
-  if (!saved.ok) return err(upstream('register the portal', saved.error));
+  if (!saved.ok) return err(upstream('register', saved.error));
   return ok({ clientId: PORTAL_CLIENT_ID, clientSecret: secret, redirectUri: `${ctx.config.urls.portal}/auth/callback` });
 }

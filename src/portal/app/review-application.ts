@@ -10,10 +10,10 @@ import { changed, invalidState, notFound, upstream, type Actor, type PortalConte
 export const MAX_REASON = 500;
 
 /** Why a claim on (pending, version) failed: the app moved on, or it is no longer in review. */
-async function whyNotClaimed(ctx: PortalContext, id: string, verb: string): Promise<PortalError> {
+async function whyNotClaimed(ctx: PortalContext, id: string, verb: 'approved' | 'rejected'): Promise<PortalError> {
   const now = await findApplication(ctx.db, id);
   if (!now) return notFound();
-  return now.status === 'pending' ? changed() : invalidState(`Only a pending app can be ${verb}; this one is ${now.status}.`);
+  return now.status === 'pending' ? changed() : invalidState({ is: verb === 'approved' ? 'onlyPendingApprove' : 'onlyPendingReject', status: now.status });
 }
 
 export async function approveApplication(ctx: PortalContext, actor: Actor, id: string, reviewedVersion: number): Promise<Result<Application, PortalError>> {
@@ -30,7 +30,7 @@ export async function approveApplication(ctx: PortalContext, actor: Actor, id: s
     const replaced = await ctx.admin.replaceClient(claimed.clientId, toClientBody(claimed));
     if (!replaced.ok) {
       await undo();
-      return err(upstream('approve the change', replaced.error));
+      return err(upstream('approveChange', replaced.error));
     }
     const updated = await updateApplication(ctx.db, id, { approved: details, rejectionReason: null });
     const fields = claimed.approved ? changedFields(claimed.approved, details) : [];
@@ -41,7 +41,7 @@ export async function approveApplication(ctx: PortalContext, actor: Actor, id: s
   const created = await ctx.admin.createClient(toClientBody(claimed));
   if (!created.ok) {
     await undo();
-    return err(upstream('approve the app', created.error));
+    return err(upstream('approve', created.error));
   }
   const updated = await updateApplication(ctx.db, id, { clientId: created.value.client_id, approved: details, rejectionReason: null });
   if (created.value.client_secret) await keepSecretForOwner(ctx, app.ownerId, id, created.value.client_secret);
@@ -51,7 +51,7 @@ export async function approveApplication(ctx: PortalContext, actor: Actor, id: s
 
 export async function rejectApplication(ctx: PortalContext, actor: Actor, id: string, reasonInput: string, reviewedVersion: number): Promise<Result<Application, PortalError>> {
   const reason = reasonInput.trim();
-  if (!reason || reason.length > MAX_REASON) return err({ code: 'INVALID_INPUT', message: `Give the developer a reason (1 to ${MAX_REASON} characters).` });
+  if (!reason || reason.length > MAX_REASON) return err({ code: 'INVALID_INPUT', problem: { is: 'reasonLength', max: MAX_REASON } });
   const app = await findApplication(ctx.db, id);
   if (!app) return err(notFound());
   // A declined change leaves the app approved with the details its client has.

@@ -16,9 +16,9 @@ export async function pendingRegistrations(ctx: PortalContext): Promise<OAuth2Cl
 /** A registration waiting for review, or why it cannot be reviewed. */
 export async function pendingRegistration(ctx: PortalContext, clientId: string): Promise<Result<OAuth2Client, PortalError>> {
   const found = await ctx.admin.getClient(clientId);
-  if (!found.ok) return err(found.error.status === 404 ? notFound() : upstream('read the client', found.error));
+  if (!found.ok) return err(found.error.status === 404 ? notFound() : upstream('readClient', found.error));
   if (found.value.metadata?.registration !== 'dynamic') return err(notFound());
-  if (found.value.status !== 'pending') return err(invalidState(`Only a pending registration can be reviewed; this one is ${found.value.status ?? 'active'}.`));
+  if (found.value.status !== 'pending') return err(invalidState({ is: 'onlyPendingRegistration', status: found.value.status ?? 'active' }));
   return ok(found.value);
 }
 
@@ -26,7 +26,7 @@ export async function approveRegistration(ctx: PortalContext, actor: Actor, clie
   const found = await pendingRegistration(ctx, clientId);
   if (!found.ok) return found;
   const done = await ctx.admin.setClientStatus(clientId, 'active');
-  if (!done.ok) return err(upstream('approve the client', done.error));
+  if (!done.ok) return err(upstream('approveClient', done.error));
   await recordAudit(ctx.db, { actorId: actor.id, actorEmail: actor.email, action: 'registration.approve', target: clientId, details: { redirect_uris: found.value.redirect_uris, scope: found.value.scope } });
   return ok({ name: found.value.client_name || clientId });
 }
@@ -35,7 +35,7 @@ export async function declineRegistration(ctx: PortalContext, actor: Actor, clie
   const found = await pendingRegistration(ctx, clientId);
   if (!found.ok) return found;
   const done = await ctx.admin.deleteClient(clientId);
-  if (!done.ok) return err(upstream('decline the client', done.error));
+  if (!done.ok) return err(upstream('declineClient', done.error));
   await recordAudit(ctx.db, { actorId: actor.id, actorEmail: actor.email, action: 'registration.decline', target: clientId });
   return ok({ name: found.value.client_name || clientId });
 }

@@ -9,9 +9,9 @@ export const MAX_APPLICATIONS_PER_OWNER = 25;
 
 export async function submitApplication(ctx: PortalContext, ownerId: string, form: Record<string, unknown>): Promise<Result<Application, PortalError>> {
   const parsed = parseApplicationForm(form);
-  if (!parsed.ok) return err({ code: 'INVALID_INPUT', message: 'Please correct the fields marked below.', fields: parsed.error.errors, values: parsed.error.values });
+  if (!parsed.ok) return err({ code: 'INVALID_INPUT', problem: { is: 'fields' }, fields: parsed.error.errors, values: parsed.error.values });
   if ((await countApplicationsOf(ctx.db, ownerId)) >= MAX_APPLICATIONS_PER_OWNER) {
-    return err({ code: 'INVALID_STATE', message: `You have ${MAX_APPLICATIONS_PER_OWNER} apps, the most one account may have. Delete one you no longer need.` });
+    return err({ code: 'INVALID_STATE', problem: { is: 'appLimit', max: MAX_APPLICATIONS_PER_OWNER } });
   }
   return ok(await insertApplication(ctx.db, ownerId, parsed.value));
 }

@@ -9,13 +9,13 @@ export async function setApplicationSuspended(ctx: PortalContext, actor: Actor, 
   const app = await findApplication(ctx.db, id);
   if (!app) return err(notFound());
   const from = suspend ? 'approved' : 'suspended';
-  if (app.status !== from || !app.clientId) return err(invalidState(suspend ? 'Only an approved app can be suspended.' : 'Only a suspended app can be reactivated.'));
+  if (app.status !== from || !app.clientId) return err(invalidState({ is: suspend ? 'onlyApprovedSuspend' : 'onlySuspendedReactivate' }));
   const claimed = await updateApplication(ctx.db, id, { status: suspend ? 'suspended' : 'approved' }, from);
-  if (!claimed) return err(invalidState('The app changed meanwhile; reload and try again.'));
+  if (!claimed) return err(invalidState({ is: 'appChanged' }));
   const set = await ctx.admin.setClientStatus(app.clientId, suspend ? 'suspended' : 'active');
   if (!set.ok) {
     await updateApplication(ctx.db, id, { status: from });
-    return err(upstream(suspend ? 'suspend the app' : 'reactivate the app', set.error));
+    return err(upstream(suspend ? 'suspend' : 'reactivate', set.error));
   }
   await recordAudit(ctx.db, { actorId: actor.id, actorEmail: actor.email, action: suspend ? 'application.suspend' : 'application.reactivate', target: id, details: { name: app.name, client_id: app.clientId } });
   return ok(claimed);

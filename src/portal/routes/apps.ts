@@ -10,8 +10,9 @@ import { graceWords } from '../pages/confirm-page.ts';
 import { appBody, appFormBody, appsListBody, deleteBody, formValues, integrationBody } from '../pages/apps-pages.ts';
 import { findApplication, listApplicationsOf } from '../services/portal-store.ts';
 import type { FormToken } from '../pages/shell.ts';
-import { actorOf, errorPage, fields, formToken, guard, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
+import { actorOf, errorPage, fields, formToken, guard, messagePage, page, seeOther, type FlashCookies, type RouteContext, type SignedIn } from './support.ts';
 import { tr } from '../portal-route-messages.ts';
+import { problemText } from './problem-words.ts';
 import { tp } from '../portal-messages.ts';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
@@ -26,7 +27,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
     const found = await findApplication(ctx.db, id);
     return found && found.ownerId === viewer.userId ? found : undefined;
   };
-  const notFound = () => ({ code: 'NOT_FOUND' as const, message: tr('err.noSuchApp') });
+  const notFound = () => ({ code: 'NOT_FOUND' as const, problem: { is: 'noSuchApp' as const } });
   /** A page of one of the viewer's own apps; any other id gets the same not-found page. */
   const ownAppPage = (path: string, render: (o: { found: Application; form: FormToken; request: FastifyRequest; reply: FastifyReply; viewer: SignedIn }) => unknown) =>
     app.get(
@@ -61,7 +62,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
       if (!submitted.ok) {
         const e = submitted.error;
         const form = formToken(rc, request, reply);
-        const state = { values: e.code === 'INVALID_INPUT' ? (e.values ?? {}) : {}, errors: e.code === 'INVALID_INPUT' ? (e.fields ?? {}) : {}, message: e.message };
+        const state = { values: e.code === 'INVALID_INPUT' ? (e.values ?? {}) : {}, errors: e.code === 'INVALID_INPUT' ? (e.fields ?? {}) : {}, message: problemText(e.problem) };
         return page(reply, { title: tp('apps.apply'), viewer, current: 'apps', form, body: appFormBody({ form, action: '/apps', state: e.code === 'INVALID_INPUT' ? state : { ...state, values: formValuesOf(fields(request)) } }) }, e.code === 'INVALID_INPUT' ? 400 : 409);
       }
       flash.set(reply, { notice: tr('notice.submitted') });
@@ -88,7 +89,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
         const form = formToken(rc, request, reply);
         const found = await own(viewer, id);
         if (e.code !== 'INVALID_INPUT' || !found) return errorPage(reply, e, { viewer, form, back: { href: `/apps/${id}`, label: tr('back.app') } });
-        const state = { values: e.values ?? formValues(found), errors: e.fields ?? {}, message: e.message };
+        const state = { values: e.values ?? formValues(found), errors: e.fields ?? {}, message: problemText(e.problem) };
         return page(reply, { title: tp('form.editHeading', { name: found.name }), viewer, current: 'apps', form, body: appFormBody({ form, action: `/apps/${id}`, editing: found, state }) }, 400);
       }
       const a = edited.value;
@@ -109,7 +110,7 @@ export function registerAppRoutes(app: FastifyInstance, rc: RouteContext, flash:
   );
 
   ownAppPage('/apps/:id/integration', ({ found, form, reply, viewer }) => {
-    if (!found.clientId) return errorPage(reply, { code: 'INVALID_STATE', message: tr('err.notApproved') }, { viewer, form, back: { href: '/apps', label: tr('back.apps') } });
+    if (!found.clientId) return messagePage(reply, 409, tr('err.cannot'), tr('err.notApproved'), { viewer, form, back: { href: '/apps', label: tr('back.apps') } });
     const issuer = ctx.config.urls.issuer;
     const urls = { issuer, discovery: `${issuer}/.well-known/openid-configuration`, authorize: `${issuer}${HYDRA_PATHS.authorize}`, token: `${issuer}${HYDRA_PATHS.token}`, api: ctx.config.urls.api };
     return page(reply, { title: tp('int.heading', { name: found.name }), viewer, current: 'apps', form, body: integrationBody({ app: found, urls }) });

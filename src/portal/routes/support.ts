@@ -13,6 +13,7 @@ import { portalPage, type Flash, type FormToken, type Section, type Viewer } fro
 import type { OidcLogin } from '../services/oidc-login.ts';
 import { findSession } from '../services/portal-store.ts';
 import { tr } from '../portal-route-messages.ts';
+import { problemText } from './problem-words.ts';
 
 export const SESSION_COOKIE = 'lg_portal_session';
 
@@ -109,7 +110,7 @@ const STATUS: Record<PortalError['code'], number> = { NOT_FOUND: 404, INVALID_ST
 /** A use case's error value as a page: 404, 409, 400 or 503 in plain words. */
 export function errorPage(reply: FastifyReply, e: PortalError, extra: { viewer?: SignedIn; form?: FormToken; back?: { href: string; label: string } } = {}) {
   const title = tr(e.code === 'NOT_FOUND' ? 'err.notFound' : e.code === 'UPSTREAM' ? 'err.later' : e.code === 'CHANGED' ? 'err.changed' : 'err.cannot');
-  return messagePage(reply, STATUS[e.code], title, e.message, extra);
+  return messagePage(reply, STATUS[e.code], title, problemText(e.problem), extra);
 }
 
 export function csrfRejected(reply: FastifyReply) {

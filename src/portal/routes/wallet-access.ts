@@ -7,6 +7,7 @@ import { errorPage, fields, formToken, guard, page, seeOther, str, type FlashCoo
 import type { FastifyReply } from 'fastify';
 import { tq } from '../portal-admin-messages.ts';
 import { tr } from '../portal-route-messages.ts';
+import { problemText } from './problem-words.ts';
 
 export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
   const ctx = rc.ctx;
@@ -28,7 +29,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
       if (!created.ok) {
         const scopes = Array.isArray(body.scopes) ? body.scopes.map(str).join(' ') : str(body.scopes);
         const values = { name: str(body.name), expiry: str(body.expiry), custom_days: str(body.custom_days), scopes };
-        return keysPage(request, reply, viewer, { values, errors: created.error.keyFields ?? {}, message: created.error.message }, 400);
+        return keysPage(request, reply, viewer, { values, errors: created.error.keyFields ?? {}, message: problemText(created.error.problem) }, 400);
       }
       return seeOther(reply, '/keys');
     }),
