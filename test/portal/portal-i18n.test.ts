@@ -123,3 +123,19 @@ test('portal catalog: a use case’s refusals in Spanish (no secret to rotate, s
   assert.equal(limit.statusCode, 409);
   assertSpanish(limit.body, ['Tienes 25 apps, el máximo para una cuenta. Elimina una que ya no necesites.'], ['the most one account may have', 'You have 25 apps'], 'the app limit');
 });
+
+test('account catalog: two-step refusals in Spanish, as the Security page shows them after the redirect', async () => {
+  const dev = await h.session('i18n-two-step@example.com');
+  const { cookie, token } = csrfFrom(await get(dev, '/account/security', { accept: 'es' }));
+  const headers = { 'accept-language': 'es', cookie: `${dev}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' };
+  const followed = async (url: string) => {
+    const res = await h.portal.inject({ method: 'POST', url, headers, payload: form({ _csrf: token, totp_code: '123456' }) });
+    assert.equal(res.statusCode, 303, url);
+    const flash = [res.headers['set-cookie']].flat().filter((c): c is string => typeof c === 'string').map((c) => c.split(';')[0]);
+    return get([dev, ...flash].join('; '), '/account/security', { accept: 'es' });
+  };
+  // A confirmation without a setup in progress: the setup expired.
+  assertSpanish((await followed('/account/security/totp/confirm')).body, ['Esta configuración caducó'], ['This setup expired'], 'confirm without a setup');
+  // Recovery codes while two-step verification is off.
+  assertSpanish((await followed('/account/security/recovery-codes/new')).body, ['La verificación en dos pasos está desactivada: no hay códigos de recuperación que crear.'], ['there are no recovery codes'], 'recovery codes while off');
+});

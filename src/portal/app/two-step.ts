@@ -15,8 +15,7 @@ export type TwoStepReason = 'format' | 'wrong' | 'expired' | 'already-on' | 'alr
 export interface TwoStepError {
   /** FIELD: a problem with the code typed (shown next to it); the others are about the state. */
   kind: 'FIELD' | 'TOO_MANY' | 'EXPIRED' | 'STATE' | 'UNAVAILABLE';
-  /** In English; the account area says it in the person's language from `reason` (and `minutes`). */
-  message: string;
+  /** What is wrong, as a value: the account area says it in the person's language (account catalog `two.<reason>`). */
   reason: TwoStepReason;
   /** Minutes to wait (TOO_MANY). */
   minutes?: number;
@@ -32,15 +31,15 @@ const normalizeCode = (value: unknown): string => (typeof value === 'string' ? v
 function fromIdentity(e: IdentityError): TwoStepError {
   switch (e.code) {
     case 'totp_invalid':
-      return { kind: 'FIELD', reason: 'wrong', message: 'That code is not right. Enter the code your authenticator app shows now.' };
+      return { kind: 'FIELD', reason: 'wrong' };
     case 'registration_invalid':
-      return { kind: 'EXPIRED', reason: 'expired', message: 'This setup expired. Start the setup again to get a new QR code.' };
+      return { kind: 'EXPIRED', reason: 'expired' };
     case 'totp_already_enabled':
-      return { kind: 'STATE', reason: 'already-on', message: 'Two-step verification is already on.' };
+      return { kind: 'STATE', reason: 'already-on' };
     case 'totp_not_enabled':
-      return { kind: 'STATE', reason: 'already-off', message: 'Two-step verification is already off.' };
+      return { kind: 'STATE', reason: 'already-off' };
     default:
-      return { kind: 'UNAVAILABLE', reason: 'unavailable', message: 'Two-step verification could not be changed just now. Nothing was changed; try again.' };
+      return { kind: 'UNAVAILABLE', reason: 'unavailable' };
   }
 }
 
@@ -49,7 +48,7 @@ export function createTwoStep(ctx: PortalContext, identity: TwoStepIdentity) {
 
   /** Refuses before asking the identity service when the person used up their tries; counts a wrong code. */
   async function withTries(userId: string, code: string, run: () => Promise<Result<void, IdentityError>>): Promise<Result<void, TwoStepError>> {
-    if (!CODE.test(code)) return err({ kind: 'FIELD', reason: 'format', message: 'Enter the 6-digit code from your authenticator app.' });
+    if (!CODE.test(code)) return err({ kind: 'FIELD', reason: 'format' });
     const wait = await wrongCodes.retryAfter(userId);
     if (wait > 0) return err(tooMany(wait));
     const done = await run();
@@ -97,5 +96,5 @@ export type TwoStep = ReturnType<typeof createTwoStep>;
 
 function tooMany(retryAfterSeconds: number): TwoStepError {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return { kind: 'TOO_MANY', reason: 'too-many', minutes, message: `Too many wrong codes. For your safety, try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` };
+  return { kind: 'TOO_MANY', reason: 'too-many', minutes };
 }

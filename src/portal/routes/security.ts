@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserId } from '../../shared/brand.ts';
 import { ta } from '../account-messages.ts';
+import { tr } from '../portal-route-messages.ts';
 import { createTwoStep, type TwoStepError } from '../app/two-step.ts';
 import type { AccountKey } from '../account-messages.ts';
 import { recoveryCodesBody, securityExtras } from '../pages/account-pages.ts';
@@ -72,7 +73,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     guard(rc, async (request, reply, viewer) => {
       const started = await twoStep.start(viewer.userId);
       if (!started.ok) {
-        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(started.error), { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (started.error.kind === 'UNAVAILABLE') return messagePage(reply, 503, tr('err.later'), said(started.error), { back: { href: SECURITY_PATH, label: ta('acc.security') } });
         return backToSecurity(reply, started.error);
       }
       reply.setCookie(SETUP_COOKIE, started.value, { path: SECURITY_PATH, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: SETUP_SECONDS });
@@ -85,7 +86,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
     const shown = id ? await twoStep.pending(viewer.userId, id) : undefined;
     if (!shown?.ok) {
       clearSetup(reply);
-      return backToSecurity(reply, shown && shown.error.kind === 'STATE' ? shown.error : { kind: 'EXPIRED', reason: 'expired', message: 'This setup expired. Start the setup again to get a new QR code.' });
+      return backToSecurity(reply, shown && shown.error.kind === 'STATE' ? shown.error : { kind: 'EXPIRED', reason: 'expired' });
     }
     const form = formToken(rc, request, reply);
     const body = totpSetupBody({ qrSvgDataUrl: shown.value.qrSvgDataUrl, secret: shown.value.totpSecret, form, error });
@@ -97,7 +98,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
   /** Ten new recovery codes, shown once: this answer only (no-store), the identity module keeps only hashes. */
   async function showNewCodes(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, notice?: string) {
     const codes = await rc.identity.newRecoveryCodes(viewer.userId as UserId);
-    if (!codes.ok) return backToSecurity(reply, { kind: 'STATE', reason: 'no-codes', message: 'Two-step verification is off: there are no recovery codes to make.' });
+    if (!codes.ok) return backToSecurity(reply, { kind: 'STATE', reason: 'no-codes' });
     const form = formToken(rc, request, reply);
     reply.header('cache-control', 'no-store');
     return accountReply(reply, { title: ta('sec.recoveryTitle'), viewer, current: 'security', form, flash: notice ? { notice } : {}, body: recoveryCodesBody(codes.value) });
@@ -113,7 +114,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
         const e = confirmed.error;
         if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return setupPage(request, reply, viewer, said(e), statusOf(e));
         clearSetup(reply);
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(e), { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, tr('err.later'), said(e), { back: { href: SECURITY_PATH, label: ta('acc.security') } });
         return backToSecurity(reply, e);
       }
       clearSetup(reply);
@@ -131,7 +132,7 @@ export function registerSecurityRoutes(app: FastifyInstance, rc: RouteContext, f
       if (!off.ok) {
         const e = off.error;
         if (e.kind === 'FIELD' || e.kind === 'TOO_MANY') return securityPage(request, reply, viewer, { error: said(e) }, statusOf(e));
-        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, 'Try again in a moment', said(e), { back: { href: SECURITY_PATH, label: 'Security' } });
+        if (e.kind === 'UNAVAILABLE') return messagePage(reply, 503, tr('err.later'), said(e), { back: { href: SECURITY_PATH, label: ta('acc.security') } });
         return backToSecurity(reply, e);
       }
       flash.set(reply, { notice: ta('totp.nowOff') });
