@@ -29,7 +29,8 @@ export interface PortalHarness {
 export async function startPortalHarness(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<PortalHarness> {
   const t = await startTestStack({ kind: options.kind ?? 'pglite', env: { ADMIN_EMAILS: ADMIN_EMAIL, ...options.env } });
   const { stack } = t;
-  const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity! });
+  // The callbacks page (/callbacks) too: the stack's webhooks service, as main/stack.ts gives the portal.
+  const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity!, webhooks: stack.webhooks });
   await portal.ready();
   const users = new Map<string, string>();
   const user = async (email: string) => {

@@ -8,7 +8,7 @@ import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from '.
 
 let h: PortalHarness;
 before(async () => {
-  h = await startPortalHarness();
+  h = await startPortalHarness({ env: { WEBHOOK_MAX_ENDPOINTS: '1' } });
 });
 after(() => h?.close());
 
@@ -138,4 +138,22 @@ test('account catalog: two-step refusals in Spanish, as the Security page shows 
   assertSpanish((await followed('/account/security/totp/confirm')).body, ['Esta configuración caducó'], ['This setup expired'], 'confirm without a setup');
   // Recovery codes while two-step verification is off.
   assertSpanish((await followed('/account/security/recovery-codes/new')).body, ['La verificación en dos pasos está desactivada: no hay códigos de recuperación que crear.'], ['there are no recovery codes'], 'recovery codes while off');
+});
+
+test('callbacks page in Spanish: the webhooks module’s refusals (URL not allowed, too many endpoints) worded from the catalog', async () => {
+  const dev = await h.session('i18n-hooks@example.com');
+  const es = { accept: 'es' };
+  const empty = await get(dev, '/callbacks', es);
+  assertSpanish(empty.body, ['Endpoints de callback', 'Añadir el endpoint'], ['Callback endpoints', 'Add endpoint'], '/callbacks');
+  const add = async (url: string) => {
+    const { cookie, token } = csrfFrom(await get(dev, '/callbacks', es));
+    return h.portal.inject({ method: 'POST', url: '/callbacks', headers: { 'accept-language': 'es', cookie: `${dev}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: token, url }) });
+  };
+  const refused = await add('https://192.168.1.10/hook');
+  assert.equal(refused.statusCode, 400);
+  assertSpanish(refused.body, ['Esta dirección no está permitida'], ['The URL points to', 'is not allowed', 'This address'], 'a private address');
+  assert.equal((await add('http://127.0.0.1:9/one')).statusCode, 200);
+  const over = await add('http://127.0.0.1:9/two');
+  assert.equal(over.statusCode, 409);
+  assertSpanish(over.body, ['Tu cuenta tiene el máximo de endpoints de callback.'], ['at most', 'callback endpoints it may have'], 'too many endpoints');
 });

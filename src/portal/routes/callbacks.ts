@@ -27,14 +27,17 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
     return page(reply, { title: tq('cb.heading'), viewer, current: 'callbacks', form, flash: flash.take(request, reply), body: callbacksBody({ endpoints: withDeliveries, form, ...extra }) }, status);
   }
 
-  function failure(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, e: WebhookError) {
-    return messagePage(reply, WEBHOOK_ERROR_MESSAGES[e.code].status, tr('err.cannot'), e.message, { viewer, form: formToken(rc, request, reply), back: { href: '/callbacks', label: tq('cb.heading') } });
+  /** The webhooks module's error code in the person's language (its English messages are GraphQL's). */
+  const said = (code: WebhookError['code']): string => tr(`cbErr.${code}`);
+
+  function failure(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, code: WebhookError['code']) {
+    return messagePage(reply, WEBHOOK_ERROR_MESSAGES[code].status, tr('err.cannot'), said(code), { viewer, form: formToken(rc, request, reply), back: { href: '/callbacks', label: tq('cb.heading') } });
   }
 
   /** The signed-in person's owner, or a 404 page when they have no wallet account yet (nothing of theirs exists). */
   async function ownerOr404(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn): Promise<EndpointOwner | undefined> {
     const owner = await webhooks.ownerOfUser(viewer.userId);
-    if (!owner) void failure(request, reply, viewer, { code: 'ENDPOINT_NOT_FOUND', message: 'No such callback endpoint' });
+    if (!owner) void failure(request, reply, viewer, 'ENDPOINT_NOT_FOUND');
     return owner;
   }
 
@@ -43,7 +46,7 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
       const owner = await ownerOr404(request, reply, viewer);
       if (!owner) return reply;
       const done = await run(owner, (request as IdParams).params.id);
-      if (!done.ok) return failure(request, reply, viewer, done.error);
+      if (!done.ok) return failure(request, reply, viewer, done.error.code);
       flash.set(reply, { notice: tr(notice) });
       return seeOther(reply, '/callbacks');
     });
@@ -57,7 +60,7 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
       if (!owner) return reply;
       const url = str(fields(request).url).trim();
       const added = await webhooks.add(owner, url);
-      if (!added.ok) return show(request, reply, viewer, { url, error: added.error.message }, WEBHOOK_ERROR_MESSAGES[added.error.code].status);
+      if (!added.ok) return show(request, reply, viewer, { url, error: said(added.error.code) }, WEBHOOK_ERROR_MESSAGES[added.error.code].status);
       return show(request, reply, viewer, { secret: { endpointId: added.value.endpoint.id, value: added.value.secret } });
     }),
   );
@@ -68,7 +71,7 @@ export function registerCallbackRoutes(app: FastifyInstance, rc: RouteContext, f
       const owner = await ownerOr404(request, reply, viewer);
       if (!owner) return reply;
       const rotated = await webhooks.rotateSecret(owner, (request as IdParams).params.id);
-      if (!rotated.ok) return failure(request, reply, viewer, rotated.error);
+      if (!rotated.ok) return failure(request, reply, viewer, rotated.error.code);
       return show(request, reply, viewer, { secret: { endpointId: rotated.value.id, value: rotated.value.secret } });
     }),
   );
