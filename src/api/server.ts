@@ -19,6 +19,7 @@ import type { ApiContext } from './graphql/context.ts';
 import { buildWalletSchema, runGraphQL } from './graphql/executor.ts';
 import { CREDENTIAL_CACHE_SECONDS } from './subscriptions/connections.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
+import { negotiateLocale } from '../web/locale.ts';
 import { registerServerPlugins } from '../web/server-plugins.ts';
 import { fastifyTrustProxy } from '../shared/limits/client-address.ts';
 import { addHsts } from '../web/security-headers.ts';
@@ -86,7 +87,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
       return reply.code(400).send({ errors: [{ message: 'Idempotency-Key must be 1 to 100 visible ASCII characters', extensions: { code: 'BAD_REQUEST' } }] });
     }
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-    const context: ApiContext = { principal, services, idempotencyKey: idempotencyHeader, memo: {} };
+    const language = request.headers['accept-language'];
+    const context: ApiContext = { principal, services, idempotencyKey: idempotencyHeader, locale: negotiateLocale(typeof language === 'string' ? language : undefined), memo: {} };
     const result = await runGraphQL(schema, body, context);
     return reply.code(result.status).send(result.body);
   });

@@ -103,7 +103,9 @@ export function createIdentityService(deps: IdentityDeps) {
     supportedCountries: (): SupportedCountry[] => supportedCountries(phoneEnabled),
 
     /** Adds an email address to a signed-in user (Blink's userEmailRegistration*): a code to the address, then the code. */
-    initiateEmailRegistration: (input: { userId: UserId; email: unknown }): Out<{ emailRegistrationId: string }> => initiateEmailRegistration(ctx, input),
+    /** `locale`: the request's language (Accept-Language), for the code's message; anything else is English. */
+    initiateEmailRegistration: (input: { userId: UserId; email: unknown; locale?: unknown }): Out<{ emailRegistrationId: string }> =>
+      initiateEmailRegistration(ctx, { userId: input.userId, email: input.email, locale: codeLocaleOf(input.locale) }),
     async validateEmailRegistration(input: { userId: UserId; emailRegistrationId: unknown; code: unknown }): Out<void> {
       if (typeof input.emailRegistrationId !== 'string' || typeof input.code !== 'string') return err(identityError('invalid_request'));
       return validateEmailRegistration(ctx, { userId: input.userId, emailRegistrationId: input.emailRegistrationId, code: input.code });

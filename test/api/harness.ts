@@ -26,6 +26,8 @@ export interface Harness {
   signUp(email?: string): Promise<TestUser>;
   /** The last one-time code the identity service sent to this address. */
   lastCode(to: string): string | undefined;
+  /** The last message sent to this address (subject and text included). */
+  lastMessage(to: string): OutgoingMessage | undefined;
   fund(walletId: string, amount: number): Promise<void>;
   /** A real access token from the auth server for this user, with exactly these granted scopes. */
   oauthToken(user: TestUser, scopes: string[]): Promise<string>;
@@ -44,9 +46,11 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
   const { config } = stack;
   const db = stack.database.db;
   const codes = new Map<string, string>();
+  const messages = new Map<string, OutgoingMessage>();
   const sender: MessageSender = {
     async send(message: OutgoingMessage) {
       codes.set(message.to, message.code);
+      messages.set(message.to, message);
     },
   };
   const identity = createIdentityService({ db, config, sender, onUserCreated: createAccountForUser });
@@ -76,6 +80,7 @@ export async function startHarness(options: { kind?: DatabaseKind; env?: Record<
     gql,
     signUp: (email = uniqueEmail()) => signUpWithWallets(identity, db, email, (to) => codes.get(to)),
     lastCode: (to) => codes.get(to),
+    lastMessage: (to) => messages.get(to),
     async fund(walletId, amount) {
       const funded = await fundWallet(db, { walletId, amount });
       assert.ok(funded.ok, JSON.stringify(funded));

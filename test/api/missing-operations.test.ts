@@ -247,6 +247,23 @@ describe('issue 13: the operations third-party apps use', () => {
     assert.ok((await h.identity.requestEmailCode({ email: victim, ip: '192.0.2.7' })).ok, "the address's own sign-in codes are counted apart");
   });
 
+  test('issue 17: the code to add an e-mail address goes out in the language of the request (Accept-Language), else English', async () => {
+    const INITIATE = 'mutation($e: EmailAddress!) { userEmailRegistrationInitiate(input: { email: $e }) { errors { code } } }';
+    const asker = await h.signUp();
+    await h.stack.database.db.query('UPDATE users SET phone = $2, email = NULL WHERE id = $1', [asker.userId, `+5037${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`]);
+    const ask = async (e: string, language?: string) => {
+      const res = await h.gql(INITIATE, { e }, { ...bearer(asker.session), ...(language ? { 'accept-language': language } : {}) });
+      assert.deepEqual(res.body.data?.userEmailRegistrationInitiate.errors, []);
+      return h.lastMessage(e)!;
+    };
+    const es = await ask('nuevo@example.com', 'es-MX,es;q=0.9,en;q=0.5');
+    assert.equal(es.subject, `Tu código de Lightgate para añadir este correo: ${es.code}`);
+    assert.match(es.text, new RegExp(`^Tu código para añadir esta dirección de correo a tu cuenta de Lightgate es ${es.code}\\. Sirve una vez`));
+    const en = await ask('new@example.com');
+    assert.equal(en.subject, `Your Lightgate code to add this email: ${en.code}`);
+    assert.equal((await ask('other@example.com', 'fr-FR')).subject.startsWith('Your Lightgate code'), true, 'an unsupported language is English');
+  });
+
   test("the dashboard's fields: language, callbackPortalUrl, supportedCountries; no limits set is empty lists", async () => {
     const res = await h.gql('{ me { language defaultAccount { callbackPortalUrl limits { convert { totalLimit } internalSend { totalLimit } withdrawal { totalLimit } } } } }', {}, oauth(await h.oauthToken(alice, ['read'])));
     assert.deepEqual(res.body.data?.me, {

@@ -40,6 +40,8 @@ export interface ApiContext {
   services: ApiServices;
   /** From the Idempotency-Key header: applies to the send mutations of this request. */
   idempotencyKey: string | undefined;
+  /** The request's language from Accept-Language (issue 17: the e-mail code's message); undefined over WebSocket. */
+  locale?: string | undefined;
   memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]>; user?: ReturnType<IdentityService['getUser']> };
 }
 

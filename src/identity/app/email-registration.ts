@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/database.ts';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { normalizeEmail } from '../domain/address.ts';
+import { emailRegistrationMessage, type CodeLocale } from '../domain/code-message.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
 import { CODE_DIGITS, CODE_TTL_SECONDS, MAX_CODE_ATTEMPTS } from '../domain/policy.ts';
 import { codeHash, newNumericCode, safeEqual } from '../services/crypto.ts';
@@ -25,7 +26,7 @@ const PER_USER_HOURLY = 5;
 const PER_USER_DAILY = 20;
 const PER_ADDRESS_HOURLY = 5;
 
-export async function initiateEmailRegistration(ctx: IdentityContext, input: { userId: UserId; email: unknown }): Promise<Result<{ emailRegistrationId: string }, IdentityError>> {
+export async function initiateEmailRegistration(ctx: IdentityContext, input: { userId: UserId; email: unknown; locale?: CodeLocale }): Promise<Result<{ emailRegistrationId: string }, IdentityError>> {
   const email = normalizeEmail(input.email);
   if (!email.ok) return err(identityError(email.error));
   const user = await findUserById(ctx.db, input.userId);
@@ -46,8 +47,7 @@ export async function initiateEmailRegistration(ctx: IdentityContext, input: { u
     await ctx.sender.send({
       channel: 'email',
       to: email.value,
-      subject: `Your ${ctx.productName} code to add this email: ${code}`,
-      text: `Your code to add this email address to your ${ctx.productName} account is ${code}. It works once, for ${CODE_TTL_SECONDS / 60} minutes. If you did not ask for it, ignore this message.`,
+      ...emailRegistrationMessage(input.locale ?? 'en', ctx.productName, code, CODE_TTL_SECONDS / 60),
       code,
     });
   } catch (error) {

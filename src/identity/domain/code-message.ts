@@ -20,3 +20,17 @@ export function codeMessage(locale: CodeLocale, productName: string, code: strin
     text: `Your ${productName} sign-in code is ${code}. It works once, for ${minutes} minutes. If you did not ask for it, ignore this message.`,
   };
 }
+
+/** The code that proves a new e-mail address (GraphQL userEmailRegistrationInitiate), in the request's language. */
+export function emailRegistrationMessage(locale: CodeLocale, productName: string, code: string, minutes: number): { subject: string; text: string } {
+  if (locale === 'es') {
+    return {
+      subject: `Tu código de ${productName} para añadir este correo: ${code}`,
+      text: `Tu código para añadir esta dirección de correo a tu cuenta de ${productName} es ${code}. Sirve una vez, durante ${minutes} minutos. Si no lo pediste, ignora este mensaje.`,
+    };
+  }
+  return {
+    subject: `Your ${productName} code to add this email: ${code}`,
+    text: `Your code to add this email address to your ${productName} account is ${code}. It works once, for ${minutes} minutes. If you did not ask for it, ignore this message.`,
+  };
+}

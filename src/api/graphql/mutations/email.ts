@@ -25,7 +25,7 @@ function freshMe(ctx: ApiContext, c: Awaited<ReturnType<typeof firstPartyCaller>
 const Mutation: FieldMap = {
   userEmailRegistrationInitiate: async (_r: unknown, { input }: InputArgs<{ email: string }>, ctx) => {
     const c = await firstPartyCaller(ctx, WHAT);
-    const started = await ctx.services.identity.initiateEmailRegistration({ userId: c.principal.userId, email: input.email });
+    const started = await ctx.services.identity.initiateEmailRegistration({ userId: c.principal.userId, email: input.email, locale: ctx.locale });
     if (!started.ok) return { ...identityFailure(started.error), emailRegistrationId: null, me: null };
     return { errors: [], emailRegistrationId: started.value.emailRegistrationId, me: freshMe(ctx, c) };
   },
