@@ -8,7 +8,7 @@ import { ADMIN_EMAIL, csrfFrom, startPortalHarness, type PortalHarness } from '.
 
 let h: PortalHarness;
 before(async () => {
-  h = await startPortalHarness({ env: { WEBHOOK_MAX_ENDPOINTS: '1' } });
+  h = await startPortalHarness({ env: { WEBHOOK_MAX_ENDPOINTS: '1', DCR_ENABLED: 'true' } });
 });
 after(() => h?.close());
 
@@ -156,4 +156,28 @@ test('callbacks page in Spanish: the webhooks module’s refusals (URL not allow
   const over = await add('http://127.0.0.1:9/two');
   assert.equal(over.statusCode, 409);
   assertSpanish(over.body, ['Tu cuenta tiene el máximo de endpoints de callback.'], ['at most', 'callback endpoints it may have'], 'too many endpoints');
+});
+
+test('registration review in Spanish: the approve and decline confirmations and the notice after declining', async () => {
+  const registered = await fetch(`${h.t.urls.issuer}/oauth2/register`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'Quiosco', redirect_uris: ['https://quiosco.example/cb'], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid read', token_endpoint_auth_method: 'client_secret_basic' }),
+  });
+  assert.equal(registered.status, 201);
+  const id = ((await registered.json()) as { client_id: string }).client_id;
+  const admin = await h.session(ADMIN_EMAIL);
+  const es = { accept: 'es' };
+  const approve = await get(admin, `/admin/registrations/${id}/approve`, es);
+  assertSpanish(approve.body, ['¿Aprobar Quiosco?', 'El cliente pasa a estar activo', 'Volver a la cola de revisión'], ['Approve Quiosco?', 'The client becomes active', 'Back to the review queue'], 'approve a registration');
+  const decline = await get(admin, `/admin/registrations/${id}/decline`, es);
+  assertSpanish(decline.body, ['¿Rechazar Quiosco?', 'Rechazar y eliminar', 'Dejarlo en la cola'], ['Decline Quiosco?', 'Decline and delete', 'Keep it in the queue'], 'decline a registration');
+  const { cookie, token } = csrfFrom(decline);
+  const declined = await h.portal.inject({ method: 'POST', url: `/admin/registrations/${id}/decline`, headers: { 'accept-language': 'es', cookie: `${admin}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: token }) });
+  assert.equal(declined.statusCode, 303);
+  const flash = [declined.headers['set-cookie']].flat().filter((c): c is string => typeof c === 'string').map((c) => c.split(';')[0]);
+  const queue = await get([admin, ...flash].join('; '), '/admin', es);
+  assertSpanish(queue.body, ['Quiosco se rechazó.'], ['was declined'], 'the notice');
+  const again = await h.portal.inject({ method: 'POST', url: `/admin/registrations/${id}/decline`, headers: { 'accept-language': 'es', cookie: `${admin}; ${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: token }) });
+  assert.equal(again.statusCode, 404);
+  assertSpanish(again.body, ['No encontrado', 'No hay tal app entre las tuyas.'], ['Not found', 'There is no such'], 'declined twice');
 });
