@@ -48,12 +48,12 @@ export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: {
   // address gets 429 for its wrong tries (client-auth-throttle.ts).
   client.compareClientSecret = async function compareClientSecret(actual: string) {
     if (verifySecret(actual, this.clientSecret)) return true;
-    const ctx = Provider.ctx;
-    // An outage while counting is not a reason to refuse with 429: the wrong secret is refused anyway.
-    const retryAfter = await throttle.recordFailure(this.clientId, ctx?.ip ?? '').catch(() => 0);
     // Issue 17 #5: a rotated secret works until its grace ends (Hydra's zero-downtime rotation). Asked only
     // when the current secret did not match, so the usual request pays nothing.
     if (rotatedSecrets && (await rotatedSecrets(this.clientId)).some((hash) => verifySecret(actual, hash))) return true;
+    const ctx = Provider.ctx;
+    // An outage while counting is not a reason to refuse with 429: the wrong secret is refused anyway.
+    const retryAfter = await throttle.recordFailure(this.clientId, ctx?.ip ?? '').catch(() => 0);
     if (retryAfter > 0) {
       if (ctx) ctx.state.retryAfter = retryAfter;
       throw tooManyFailures();
