@@ -138,6 +138,17 @@ const envSchema = z.object({
   LIMIT_WITHDRAWAL_DAILY_CENTS: z.coerce.number().int().min(0).default(0),
   // Issue 13: requests to /.well-known/lnurlp/<username> (LNURL-pay) per client address and window (0 turns it off).
   RATE_LIMIT_LNURLP: z.coerce.number().int().min(0).default(60),
+  // Issue 13: GraphQL subscriptions over WebSocket (graphql-transport-ws, ws://…:4002/graphql). Counts are per API process.
+  WS_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
+  WS_CONNECTIONS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(10),
+  // Connections without a credential (the public invoice-status subscriptions), per client address.
+  WS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_CONNECTION_INIT_TIMEOUT: duration.pipe(z.number().min(1)).default(3),
+  // A WebSocket ping this often; no pong within the same time closes the socket (0 turns pings off).
+  WS_KEEPALIVE: duration.default(12),
+  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+  // How often price subscriptions (realtimePrice, price, myUpdates) ask the price provider for a change.
+  WS_PRICE_INTERVAL: duration.pipe(z.number().min(1)).default(30),
   // Issue 16, RFC 8628: user and device code lifetime, the polling interval (slow_down adds 5 s each time), and
   // the user-code guessing limits: tries per device challenge, per address and in all (wrong codes per window).
   TTL_DEVICE_USER_CODE: duration.default(600),
@@ -150,17 +161,6 @@ const envSchema = z.object({
   DCR_ENABLED: bool.default(false),
   DCR_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(10),
   DCR_WINDOW: duration.default(3600),
-  // Issue 13: GraphQL subscriptions over WebSocket (graphql-transport-ws, ws://…:4002/graphql). Counts are per API process.
-  WS_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
-  WS_CONNECTIONS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(10),
-  // Connections without a credential (the public invoice-status subscriptions), per client address.
-  WS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
-  WS_CONNECTION_INIT_TIMEOUT: duration.pipe(z.number().min(1)).default(3),
-  // A WebSocket ping this often; no pong within the same time closes the socket (0 turns pings off).
-  WS_KEEPALIVE: duration.default(12),
-  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
-  // How often price subscriptions (realtimePrice, price, myUpdates) ask the price provider for a change.
-  WS_PRICE_INTERVAL: duration.pipe(z.number().min(1)).default(30),
   // Issue 17: the operator's brand on every page (login app, portal, the auth server's own pages) and a theme
   // directory (theme.css, logo.svg|png, brand.json, messages/<locale>.json, templates/*.html) that overrides them.
   BRAND_NAME: z.string().trim().min(1).max(60).optional(),
@@ -244,6 +244,16 @@ export interface Config {
   readonly accountLimits: { readonly internalSendCents: number; readonly convertCents: number; readonly withdrawalCents: number };
   /** LNURL-pay requests per client address per RATE_LIMIT_WINDOW (0: off). */
   readonly lnurlpRateLimit: number;
+  /** Issue 13: GraphQL subscriptions over WebSocket (limits per API process). */
+  readonly subscriptions: {
+    readonly perConnection: number;
+    readonly connectionsPerCredential: number;
+    readonly connectionsPerAddress: number;
+    readonly initTimeoutSeconds: number;
+    readonly keepAliveSeconds: number;
+    readonly maxMessageBytes: number;
+    readonly priceIntervalSeconds: number;
+  };
   /** Device authorization grant (RFC 8628, issue 16): pages, lifetimes and the user-code guessing limits. */
   readonly device: {
     readonly verificationUrl: string;
@@ -257,16 +267,6 @@ export interface Config {
   };
   /** Dynamic client registration (RFC 7591/7592, issue 16): off unless DCR_ENABLED; per-address limit. */
   readonly dcr: { readonly enabled: boolean; readonly addressLimit: number; readonly windowSeconds: number };
-  /** Issue 13: GraphQL subscriptions over WebSocket (limits per API process). */
-  readonly subscriptions: {
-    readonly perConnection: number;
-    readonly connectionsPerCredential: number;
-    readonly connectionsPerAddress: number;
-    readonly initTimeoutSeconds: number;
-    readonly keepAliveSeconds: number;
-    readonly maxMessageBytes: number;
-    readonly priceIntervalSeconds: number;
-  };
   /** Issue 17: brand settings (each unset one comes from the theme directory's brand.json, else Lightgate's). */
   readonly brand: {
     readonly name: string | undefined;
@@ -440,6 +440,15 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     recipientInvoiceLimit: { perWindow: e.RATE_LIMIT_RECIPIENT_INVOICES, windowSeconds: e.RATE_LIMIT_RECIPIENT_WINDOW },
     accountLimits: { internalSendCents: e.LIMIT_INTERNAL_SEND_DAILY_CENTS, convertCents: e.LIMIT_CONVERT_DAILY_CENTS, withdrawalCents: e.LIMIT_WITHDRAWAL_DAILY_CENTS },
     lnurlpRateLimit: e.RATE_LIMIT_LNURLP,
+    subscriptions: {
+      perConnection: e.WS_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerCredential: e.WS_CONNECTIONS_PER_CREDENTIAL,
+      connectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
+      initTimeoutSeconds: e.WS_CONNECTION_INIT_TIMEOUT,
+      keepAliveSeconds: e.WS_KEEPALIVE,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      priceIntervalSeconds: e.WS_PRICE_INTERVAL,
+    },
     device: {
       verificationUrl: e.URLS_DEVICE_VERIFICATION ?? `${ui}/device`,
       successUrl: e.URLS_DEVICE_SUCCESS ?? `${ui}/device/done`,
@@ -451,15 +460,6 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
       windowSeconds: e.DEVICE_CODE_WINDOW,
     },
     dcr: { enabled: e.DCR_ENABLED, addressLimit: e.DCR_ADDRESS_LIMIT, windowSeconds: e.DCR_WINDOW },
-    subscriptions: {
-      perConnection: e.WS_SUBSCRIPTIONS_PER_CONNECTION,
-      connectionsPerCredential: e.WS_CONNECTIONS_PER_CREDENTIAL,
-      connectionsPerAddress: e.WS_CONNECTIONS_PER_ADDRESS,
-      initTimeoutSeconds: e.WS_CONNECTION_INIT_TIMEOUT,
-      keepAliveSeconds: e.WS_KEEPALIVE,
-      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
-      priceIntervalSeconds: e.WS_PRICE_INTERVAL,
-    },
     brand: {
       name: e.BRAND_NAME,
       operator: e.BRAND_OPERATOR,

@@ -65,8 +65,8 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   // Every page speaks the person's language (issue 17): the switch's cookie, else Accept-Language.
   registerWebKit(app, { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure });
   registerPortalAssets(app);
-
   registerPasskeyScript(app);
+
   const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
   // Registered once per process; a failure (auth server not up yet) is retried at the next sign-in.
   let registered: Promise<Result<PortalClient, PortalError>> | undefined;
@@ -99,9 +99,9 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerRegistrationReviewRoutes(app, rc, flash);
   registerConfirmRoutes(app, rc);
   if (deps.webhooks) registerCallbackRoutes(app, rc, flash, deps.webhooks);
-
   registerAccountRoutes(app, rc, flash);
   registerPasskeyRoutes(app, rc, flash);
+
   app.get('/', async (request, reply) => {
     if (await viewerOf(rc, request)) return reply.redirect('/apps', 302);
     return page(reply, { title: tq('signin.title'), body: signInBody({}) });

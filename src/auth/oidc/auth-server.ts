@@ -42,8 +42,8 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
   const verifiers = createFlowVerifiers(db);
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
-  const tokenIds = createTokenIds(config.secrets.system);
   const rotatedSecrets = (clientId: string) => clients.rotatedSecretHashes(clientId, new Date());
+  const tokenIds = createTokenIds(config.secrets.system);
   const rehashed = await hashLegacyPayloadIds(db, tokenIds);
   if (rehashed) logger.info({ rows: rehashed }, 'tokens and sessions from before hashing at rest stored under their keyed hash');
 

@@ -22,9 +22,9 @@ export interface ProviderDeps {
   db: Database;
   keys: JWK[];
   throttle: ClientAuthThrottle;
-  logoutRequests: LogoutRequests;
   /** Rotated client secrets in their grace period (issue 17 #5). */
   rotatedSecrets?: RotatedSecrets;
+  logoutRequests: LogoutRequests;
   consentSessions: ConsentSessions;
   handled: HandledChallenges;
   verifiers: FlowVerifiers;
