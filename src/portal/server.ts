@@ -34,6 +34,7 @@ import { VERSION } from '../shared/version.ts';
 import type { Result } from '../shared/result.ts';
 import type { PortalError } from './app/context.ts';
 import { tq } from './portal-admin-messages.ts';
+import { tr } from './portal-route-messages.ts';
 import { createFormServer } from '../web/form-server.ts';
 
 
@@ -108,12 +109,12 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   });
   registerHealthRoutes(app, deps.db, VERSION);
 
-  app.setNotFoundHandler((_request, reply) => messagePage(reply, 404, 'Page not found', 'There is nothing at this address.', { back: { href: '/', label: 'Go to the portal' } }));
+  app.setNotFoundHandler((_request, reply) => messagePage(reply, 404, tr('err.pageNotFound'), tr('err.nothingHere'), { back: { href: '/', label: tr('err.toPortal') } }));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status < 500) return messagePage(reply, status, 'Something was wrong with that request', 'The form could not be read. Go back and try again.', { back: { href: '/', label: 'Go to the portal' } });
+    if (status < 500) return messagePage(reply, status, tr('err.badRequestTitle'), tr('err.badRequest'), { back: { href: '/', label: tr('err.toPortal') } });
     request.log.error({ err: error }, 'portal request failed');
-    return messagePage(reply, 500, 'Something went wrong', 'Something went wrong on our side. Please try again in a moment.');
+    return messagePage(reply, 500, tr('err.serverTitle'), tr('err.server'));
   });
   return app;
 }

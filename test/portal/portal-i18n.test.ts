@@ -181,3 +181,9 @@ test('registration review in Spanish: the approve and decline confirmations and 
   assert.equal(again.statusCode, 404);
   assertSpanish(again.body, ['No encontrado', 'No hay tal app entre las tuyas.'], ['Not found', 'There is no such'], 'declined twice');
 });
+
+test('portal catalog: the 404 page in Spanish', async () => {
+  const missing = await get('', '/nothing-here', { accept: 'es' });
+  assert.equal(missing.statusCode, 404);
+  assertSpanish(missing.body, ['Página no encontrada', 'No hay nada en esta dirección.', 'Ir al portal'], ['Page not found', 'There is nothing at this address', 'Go to the portal'], '404');
+});

@@ -7,6 +7,7 @@ import { errorPage, fields, formToken, guard, page, seeOther, str, type FlashCoo
 import type { FastifyReply } from 'fastify';
 import { tq } from '../portal-admin-messages.ts';
 import { tr } from '../portal-route-messages.ts';
+import { ta } from '../account-messages.ts';
 import { problemText } from './problem-words.ts';
 
 export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContext, flash: FlashCookies): void {
@@ -51,7 +52,7 @@ export function registerWalletAccessRoutes(app: FastifyInstance, rc: RouteContex
     '/connected/revoke',
     guard(rc, async (request, reply, viewer) => {
       const revoked = await revokeConnectedApp(ctx, viewer.userId, str(fields(request).client_id));
-      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/account/apps', label: 'Connected apps' } });
+      if (!revoked.ok) return errorPage(reply, revoked.error, { viewer, form: formToken(rc, request, reply), back: { href: '/account/apps', label: ta('acc.apps') } });
       flash.set(reply, { notice: tr('notice.accessRevoked') });
       return seeOther(reply, '/account/apps');
     }),
