@@ -10,9 +10,8 @@ import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/logi
 import type { LoginState } from '../state.ts';
 import { acceptSignIn } from './accept-login.ts';
 import { passkeySecondFactorOptions, passkeySignInOptions } from './passkey-login.ts';
-import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, fields, formContext, hydraErrorPage, loginPath, loginPostChallenge, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
-const loginPath = (challenge: string, extra = '') => pathWith('/login', 'login_challenge', challenge, extra);
 const codePath = (challenge: string) => pathWith('/login/code', 'login_challenge', challenge);
 const totpPath = (challenge: string) => pathWith('/login/totp', 'login_challenge', challenge);
 
@@ -53,20 +52,7 @@ const codeAlive = (state: LoginState, now = Date.now()): boolean => !state.locke
 export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { hydra, identity, cookies, csrf } = ctx;
 
-  /** The POST's challenge and CSRF check; answers the request itself when they fail. */
-  const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
-    const body = fields(request);
-    const challenge = challengeOf(body.login_challenge);
-    if (!challenge) {
-      missingChallenge(reply, 'login');
-      return undefined;
-    }
-    if (!csrf.verify(request, body[csrf.field])) {
-      csrfRejected(reply, loginPath(challenge));
-      return undefined;
-    }
-    return challenge;
-  };
+  const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => loginPostChallenge(csrf, request, reply);
 
   async function finish(reply: FastifyReply, challenge: string, state: LoginState, userId: UserId, authToken: string, amr: string[]) {
     // The API session made by the code sign-in is not needed: the authorization server keeps the login session.

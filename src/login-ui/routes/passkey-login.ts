@@ -13,11 +13,10 @@ import { renderRecoveryPage } from '../pages/second-factor-pages.ts';
 import { tp } from '../passkey-messages.ts';
 import { t } from '../messages.ts';
 import { acceptSignIn } from './accept-login.ts';
-import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, fields, formContext, hydraErrorPage, loginPath, loginPostChallenge, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const HANDLE_COOKIE = 'lg_passkey';
 const HANDLE_SECONDS = 600;
-const loginPath = (challenge: string) => pathWith('/login', 'login_challenge', challenge);
 const totpPath = (challenge: string) => pathWith('/login/totp', 'login_challenge', challenge);
 const recoveryPath = (challenge: string) => pathWith('/login/recovery', 'login_challenge', challenge);
 
@@ -53,20 +52,7 @@ export async function passkeySecondFactorOptions(ctx: UiContext, reply: FastifyR
 export function registerPasskeyLoginRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { hydra, identity, cookies, csrf, config } = ctx;
 
-  /** The POST's challenge and CSRF check; answers the request itself when they fail. */
-  const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
-    const body = fields(request);
-    const challenge = challengeOf(body.login_challenge);
-    if (!challenge) {
-      missingChallenge(reply, 'login');
-      return undefined;
-    }
-    if (!csrf.verify(request, body[csrf.field])) {
-      csrfRejected(reply, loginPath(challenge));
-      return undefined;
-    }
-    return challenge;
-  };
+  const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => loginPostChallenge(csrf, request, reply);
   /** The handle of this browser's last ceremony; it is cleared: a challenge is tried once. */
   const takeHandle = (request: FastifyRequest, reply: FastifyReply): string => {
     const raw = request.cookies[HANDLE_COOKIE];

@@ -94,3 +94,21 @@ export function hydraErrorPage(reply: FastifyReply, kind: Kind, error: HydraErro
   if (error.status === 400 || error.status === 409) return sendError(reply, { status: error.status, title: t('flow.invalidTitle'), message: t('flow.invalid', { noun: noun(kind) }) });
   return sendError(reply, { status: 503, title: t('flow.unavailableTitle'), message: t('flow.unavailable') });
 }
+
+/** The login page of this challenge (`extra`: more query, starting with `&`). */
+export const loginPath = (challenge: string, extra = ''): string => pathWith('/login', 'login_challenge', challenge, extra);
+
+/** A login step's POST: its challenge, after the CSRF check; answers the request itself when either fails. */
+export function loginPostChallenge(csrf: Csrf, request: FastifyRequest, reply: FastifyReply): string | undefined {
+  const body = fields(request);
+  const challenge = challengeOf(body.login_challenge);
+  if (!challenge) {
+    missingChallenge(reply, 'login');
+    return undefined;
+  }
+  if (!csrf.verify(request, body[csrf.field])) {
+    csrfRejected(reply, loginPath(challenge));
+    return undefined;
+  }
+  return challenge;
+}
