@@ -10,7 +10,7 @@ import { renderAddressPage, renderCodePage, renderTotpPage } from '../pages/logi
 import type { LoginState } from '../state.ts';
 import { acceptSignIn } from './accept-login.ts';
 import { passkeySecondFactorOptions, passkeySignInOptions } from './passkey-login.ts';
-import { allowAppTargets, challengeOf, fields, formContext, hydraErrorPage, loginPath, loginPostChallenge, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { allowAppTargets, challengeOf, fields, formContext, hydraErrorPage, loginPath, loginPostChallenge, missingChallenge, pathWith, secondStepPage, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const codePath = (challenge: string) => pathWith('/login/code', 'login_challenge', challenge);
 const totpPath = (challenge: string) => pathWith('/login/totp', 'login_challenge', challenge);
@@ -201,15 +201,10 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: UiContext): void 
   });
 
   app.get('/login/totp', async (request, reply) => {
-    const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
-    if (!challenge) return missingChallenge(reply, 'login');
-    const state = cookies.loginState(request, challenge);
-    if (!state?.totpToken) return reply.redirect(loginPath(challenge), 302);
-    const login = await hydra.getLoginRequest(challenge);
-    if (!login.ok) return hydraErrorPage(reply, 'login', login.error, hydra);
-    allowAppTargets(reply, login.value.client);
-    const passkeyOptions = await passkeySecondFactorOptions(ctx, reply, state.totpToken);
-    return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge, client: login.value.client, flash: cookies.takeFlash(request, reply), passkeyOptions }));
+    const step = await secondStepPage(ctx, request, reply);
+    if (!step) return reply;
+    const passkeyOptions = await passkeySecondFactorOptions(ctx, reply, step.state.totpToken);
+    return sendHtml(reply, renderTotpPage({ form: formContext(ctx, request, reply), challenge: step.challenge, client: step.client, flash: cookies.takeFlash(request, reply), passkeyOptions }));
   });
 
   app.post('/login/totp', async (request, reply) => {

@@ -13,7 +13,7 @@ import { renderRecoveryPage } from '../pages/second-factor-pages.ts';
 import { tp } from '../passkey-messages.ts';
 import { t } from '../messages.ts';
 import { acceptSignIn } from './accept-login.ts';
-import { allowAppTargets, challengeOf, fields, formContext, hydraErrorPage, loginPath, loginPostChallenge, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
+import { fields, formContext, loginPath, loginPostChallenge, pathWith, secondStepPage, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const HANDLE_COOKIE = 'lg_passkey';
 const HANDLE_SECONDS = 600;
@@ -50,7 +50,7 @@ export async function passkeySecondFactorOptions(ctx: UiContext, reply: FastifyR
 }
 
 export function registerPasskeyLoginRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { hydra, identity, cookies, csrf, config } = ctx;
+  const { identity, cookies, csrf, config } = ctx;
 
   const guard = (request: FastifyRequest, reply: FastifyReply): string | undefined => loginPostChallenge(csrf, request, reply);
   /** The handle of this browser's last ceremony; it is cleared: a challenge is tried once. */
@@ -105,14 +105,9 @@ export function registerPasskeyLoginRoutes(app: FastifyInstance, ctx: UiContext)
   });
 
   app.get('/login/recovery', async (request, reply) => {
-    const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
-    if (!challenge) return missingChallenge(reply, 'login');
-    const state = cookies.loginState(request, challenge);
-    if (!state?.totpToken) return reply.redirect(loginPath(challenge), 302);
-    const login = await hydra.getLoginRequest(challenge);
-    if (!login.ok) return hydraErrorPage(reply, 'login', login.error, hydra);
-    allowAppTargets(reply, login.value.client);
-    return sendHtml(reply, renderRecoveryPage({ form: formContext(ctx, request, reply), challenge, flash: cookies.takeFlash(request, reply) }));
+    const step = await secondStepPage(ctx, request, reply);
+    if (!step) return reply;
+    return sendHtml(reply, renderRecoveryPage({ form: formContext(ctx, request, reply), challenge: step.challenge, flash: cookies.takeFlash(request, reply) }));
   });
 
   app.post('/login/recovery', async (request, reply) => {

@@ -8,7 +8,7 @@ import type { Csrf } from '../../web/csrf.ts';
 import { allowFormTargets } from '../../web/security-headers.ts';
 import type { FormContext } from '../pages/common.ts';
 import { renderErrorPage, type ErrorPage } from '../pages/error-page.ts';
-import type { FlowCookies } from '../state.ts';
+import type { FlowCookies, LoginState } from '../state.ts';
 import { safeUrl } from '../../web/html.ts';
 import { t } from '../messages.ts';
 import { appName } from '../pages/common.ts';
@@ -111,4 +111,34 @@ export function loginPostChallenge(csrf: Csrf, request: FastifyRequest, reply: F
     return undefined;
   }
   return challenge;
+}
+
+/**
+ * A second step's page (authenticator code, recovery code): the login challenge, this browser's state past the
+ * first step and the login request's client, its redirect URIs allowed as form targets. Answers the request
+ * itself (and gives undefined) when any of them is missing.
+ */
+export async function secondStepPage(
+  ctx: UiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ challenge: string; state: LoginState & { totpToken: string }; client: OAuth2Client } | undefined> {
+  const challenge = challengeOf((request.query as Record<string, unknown>).login_challenge);
+  if (!challenge) {
+    await missingChallenge(reply, 'login');
+    return undefined;
+  }
+  const state = ctx.cookies.loginState(request, challenge);
+  const totpToken = state?.totpToken;
+  if (!state || !totpToken) {
+    await reply.redirect(loginPath(challenge), 302);
+    return undefined;
+  }
+  const login = await ctx.hydra.getLoginRequest(challenge);
+  if (!login.ok) {
+    await hydraErrorPage(reply, 'login', login.error, ctx.hydra);
+    return undefined;
+  }
+  allowAppTargets(reply, login.value.client);
+  return { challenge, state: { ...state, totpToken }, client: login.value.client };
 }
