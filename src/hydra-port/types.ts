@@ -1,5 +1,6 @@
 // Shapes of Ory Hydra's admin API (Ory Hydra's OpenAPI spec, ory/hydra `spec/api.json`), the subset Lightgate speaks.
 // The login & consent app, the wallet API and the portal see the auth server only through these.
+import type { WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 export type ClientStatus = 'pending' | 'active' | 'suspended';
 
@@ -95,6 +96,8 @@ export interface ConsentRequest {
   request_url: string;
   requested_access_token_audience: string[];
   requested_scope: string[];
+  /** Lightgate extension (issue 15, RFC 9396): the budget asked with `write` ([] when none). */
+  requested_authorization_details?: WalletSpendDetail[];
   skip: boolean;
   subject: string;
 }
@@ -129,6 +132,8 @@ export interface AcceptConsent {
   remember_for?: number;
   session?: { access_token?: Record<string, unknown>; id_token?: Record<string, unknown> };
   context?: unknown;
+  /** Lightgate extension (issue 15): within the requested details; absent means the requested as they are. */
+  grant_authorization_details?: WalletSpendDetail[];
 }
 
 /** Hydra's acceptDeviceUserCodeRequest: the user code entered on the device verification page. */
