@@ -1,0 +1,233 @@
+// Issue 18's payments goal: intraledger payments/s over HTTP on PostgreSQL ≥ 1.0× the tps of pgbench's
+// built-in TPC-B-like script with the same number of clients, on the same server, in the same run.
+//   npx node bench/payments-vs-pgbench.ts [--clients 48] [--rounds 5] [--duration 5] [--scale 1] [--pool 20] [--write]
+// Rounds interleave the two (pgbench then Lightgate, then Lightgate then pgbench, …). Lightgate is one
+// `lightgate start` (api) child process on its own database (200 funded accounts with API keys; every payment
+// 1 sat between two of them, a fresh Idempotency-Key each); pgbench runs `-c N -j 2 -T t` on its own database
+// after `pgbench -i -s scale`. Both ledgers are checked after every run. Before the rounds, an in-process API
+// on a counting Database says how many statements a payment sends (bench/statement-counter.ts).
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApiKey } from '../src/api-keys/app/create-api-key.ts';
+import { ALL_SCOPES } from '../src/api/scopes.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openPostgres } from '../src/db/postgres.ts';
+import { startStack } from '../src/main/stack.ts';
+import type { UserId } from '../src/shared/brand.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { fundWallet } from '../src/wallet/app/fund-wallet.ts';
+import { createPostgresDatabase } from '../test/support/databases.ts';
+import { startLightgate } from '../test/production/support/lightgate-process.ts';
+import { loopbackEnv } from '../test/support/stack.ts';
+import { assertLedgerConsistent, newAccount } from '../test/wallet/helpers.ts';
+import { countingDatabase } from './statement-counter.ts';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '48' },
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '5' },
+    scale: { type: 'string', default: '1' },
+    pool: { type: 'string', default: '20' },
+    accounts: { type: 'string', default: '200' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const CLIENTS = Number(values.clients);
+const ROUNDS = Number(values.rounds);
+const SECONDS = Math.max(1, Math.round(Number(values.duration)));
+const ACCOUNTS = Number(values.accounts);
+const FUNDS = 100_000_000;
+const GOAL = 1.0;
+const PGBENCH = globSync('/usr/lib/postgresql/*/bin/pgbench').sort().at(-1) ?? 'pgbench';
+const PAY = 'mutation($w: WalletId!, $r: WalletId!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: 1 }) { status errors { code } } }';
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const cpuTicks = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+interface Payer {
+  btc: string;
+  apiKey: string;
+}
+
+/** Pays for `seconds` with `clients` concurrent HTTP clients; resolves to successful payments and failures. */
+async function payFor(api: string, accounts: Payer[], clients: number, ms: number): Promise<{ ok: number; failed: number; seconds: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const pay = () =>
+    new Promise<boolean>((resolve) => {
+      const a = Math.floor(Math.random() * accounts.length);
+      let b = Math.floor(Math.random() * (accounts.length - 1));
+      if (b >= a) b++;
+      const body = JSON.stringify({ query: PAY, variables: { w: accounts[a]!.btc, r: accounts[b]!.btc } });
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': accounts[a]!.apiKey, 'idempotency-key': randomUUID() };
+      const req = request(`${api}/graphql`, { method: 'POST', agent, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(res.statusCode === 200 && text.includes('"SUCCESS"')));
+      });
+      req.on('error', () => resolve(false));
+      req.end(body);
+    });
+  let ok = 0;
+  let failed = 0;
+  const started = performance.now();
+  const end = started + ms;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < end) {
+      if (await pay()) ok++;
+      else failed++;
+    }
+  }));
+  agent.destroy();
+  return { ok, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+const pgbench = (url: string, args: string[]) => execFileSync(PGBENCH, [...args, url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const pgbenchDb = await createPostgresDatabase();
+const ledgerDb = await createPostgresDatabase();
+const db = await openPostgres(ledgerDb.url, 5);
+const bankDb = await openPostgres(pgbenchDb.url, 2);
+const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-pgbench-'));
+let child: Awaited<ReturnType<typeof startLightgate>> | undefined;
+try {
+  pgbench(pgbenchDb.url, ['-i', '-q', '-s', String(values.scale)]);
+  await migrate(db);
+  const accounts: Payer[] = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const a = await newAccount(db);
+    const f = await fundWallet(db, { walletId: a.btc, amount: FUNDS });
+    if (!f.ok) throw new Error(f.error.message);
+    const key = await createApiKey(db, { userId: a.userId as UserId, name: 'pgbench', scopes: ['read', 'write'], callerScopes: new Set(ALL_SCOPES) });
+    if (!key.ok) throw new Error(key.error.message);
+    accounts.push({ btc: a.btc, apiKey: key.value.secret });
+  }
+  const checkLedger = async () => {
+    const c = await assertLedgerConsistent(db);
+    if (c.unbalancedJournals || c.driftingWallets || c.negativeUserEntries) throw new Error(`ledger inconsistent: ${JSON.stringify(c)}`);
+    const [row] = await db.query<{ total: number }>('SELECT sum(balance)::bigint AS total FROM wallets WHERE id = ANY($1::uuid[])', [accounts.map((a) => a.btc)]);
+    if (row!.total !== FUNDS * accounts.length) throw new Error(`sats created or lost: ${row!.total}`);
+  };
+  // TPC-B's own invariant: the account, teller and branch totals agree, and moved by the run's history
+  // (pgbench empties pgbench_history before each run).
+  const bankTotals = async () =>
+    (await bankDb.query<Record<string, number>>(
+      'SELECT (SELECT sum(abalance) FROM pgbench_accounts)::bigint AS a, (SELECT sum(tbalance) FROM pgbench_tellers)::bigint AS t, (SELECT sum(bbalance) FROM pgbench_branches)::bigint AS b, (SELECT coalesce(sum(delta), 0) FROM pgbench_history)::bigint AS h',
+    ))[0]!;
+  const checkBank = async (before: Record<string, number>) => {
+    const r = await bankTotals();
+    if (!(r.a === r.t && r.t === r.b && r.a! - before.a! === r.h)) throw new Error(`pgbench totals differ: ${JSON.stringify({ before, after: r })}`);
+  };
+  const env = { DATABASE_URL: ledgerDb.url, LIGHTGATE_SERVICES: 'api', LOG_LEVEL: 'warn', RATE_LIMIT_IP: '100000000', RATE_LIMIT_CLIENT: '100000000', DATABASE_POOL_SIZE: String(values.pool) };
+
+  // Statements per payment, counted in an in-process API (same code, same settings): one payment at a time,
+  // then CLIENTS at once (requests share the rate-limit statement and the webhook worker's rounds).
+  const counter = countingDatabase(await openPostgres(ledgerDb.url, Number(values.pool)));
+  const config = loadConfig({ ...(await loopbackEnv(dataDir)), ...env, LOG_LEVEL: 'silent' });
+  const stack = await startStack(config, { db: counter.db, logger: createLogger('silent') });
+  const perPayment: Record<string, { payments: number; total: number; byLabel: [string, number][] }> = {};
+  for (const [name, clients] of [['1 client', 1], [`${CLIENTS} clients`, CLIENTS]] as const) {
+    await payFor(config.urls.api, accounts, clients, 500);
+    await new Promise((r) => setTimeout(r, 100));
+    counter.reset();
+    const r = await payFor(config.urls.api, accounts, clients, 1500);
+    await new Promise((r) => setTimeout(r, 100)); // the worker's round after the last payment
+    const c = counter.counts();
+    perPayment[name] = { payments: r.ok, total: c.total / r.ok, byLabel: c.byLabel };
+    console.log(`statements per payment, ${name}: ${(c.total / r.ok).toFixed(2)} (${r.ok} payments)\n${c.byLabel.map(([l, n]) => `  ${(n / r.ok).toFixed(2)}  ${l}`).join('\n')}`);
+  }
+  await stack.close();
+  await counter.db.close();
+  await checkLedger();
+
+  child = await startLightgate({ env: process.env.PROF_DIR ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PROF_DIR}` } : env });
+  const api = child.urls.api;
+  const pid = child.child.pid!;
+  await payFor(api, accounts, CLIENTS, 1000); // warm-up
+  pgbench(pgbenchDb.url, ['-c', String(CLIENTS), '-j', '2', '-T', '1']);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const cpuPerPayment: number[] = [];
+  let failed = 0;
+  const runOurs = async () => {
+    const c0 = cpuTicks(pid);
+    const r = await payFor(api, accounts, CLIENTS, SECONDS * 1000);
+    cpuPerPayment.push(((cpuTicks(pid) - c0) * 10_000) / r.ok);
+    failed += r.failed;
+    ours.push(r.ok / r.seconds);
+    await checkLedger();
+  };
+  const runTheirs = async () => {
+    const before = await bankTotals();
+    const out = pgbench(pgbenchDb.url, ['-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)]);
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1];
+    if (!tps) throw new Error(`no tps in pgbench's output:\n${out}`);
+    theirs.push(Number(tps));
+    await checkBank(before);
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const run of round % 2 ? [runOurs, runTheirs] : [runTheirs, runOurs]) await run();
+    console.log(`round ${round + 1}: pgbench ${theirs.at(-1)!.toFixed(0)} tps, Lightgate ${ours.at(-1)!.toFixed(0)} payments/s, ratio ${(ours.at(-1)! / theirs.at(-1)!).toFixed(2)}, API CPU ${cpuPerPayment.at(-1)!.toFixed(0)} µs/payment, load ${load()}`);
+  }
+  const ratios = ours.map((o, i) => o / theirs[i]!);
+  const spread = (xs: number[], d = 0) => `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}`;
+  const [pgVersion] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion!.v} on the same machine (shared by pgbench, the load generator and the API); ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, pgbench scale ${values.scale}, API pool ${values.pool}; load average ${load()} at the end; ${new Date().toISOString().slice(0, 16)} UTC`;
+  const count = (name: string) => perPayment[name]!.total.toFixed(1);
+  const table = [
+    '| | median | spread (min–max) |',
+    '| --- | ---: | --- |',
+    `| pgbench tpcb-like, transactions/s | ${median(theirs).toFixed(0)} | ${spread(theirs)} |`,
+    `| Lightgate \`intraLedgerPaymentSend\` over HTTP, payments/s | ${median(ours).toFixed(0)} | ${spread(ours)} |`,
+    `| **ratio** (per round; goal ≥ ${GOAL.toFixed(1)}) | **${median(ratios).toFixed(2)}** | ${spread(ratios, 2)} |`,
+    `| API process CPU per payment | ${median(cpuPerPayment).toFixed(0)} µs | ${spread(cpuPerPayment)} µs |`,
+    `| statements per payment (1 client / ${CLIENTS} clients) | ${count('1 client')} / ${count(`${CLIENTS} clients`)} | pgbench: 7 (BEGIN, 5, END) |`,
+  ].join('\n');
+  const detail = perPayment[`${CLIENTS} clients`]!;
+  const statements = detail.byLabel.map(([l, n]) => `\`${l}\` ${(n / detail.payments).toFixed(2)}`).join(', ');
+  console.log(`\n${table}\n\nrefused payments: ${failed}\n${machine}\nmeasured ${median(ratios).toFixed(2)}× vs goal ≥ ${GOAL.toFixed(1)}× — ${median(ratios) >= GOAL ? 'met' : 'NOT met'}`);
+  if (values.write) {
+    writeSection(`<!-- payments-vs-pgbench:begin -->
+## Payments vs pgbench's TPC-B-like transaction (issue 18, bench/payments-vs-pgbench.ts)
+
+\`npx node bench/payments-vs-pgbench.ts --write\` — goal: payments/s ≥ ${GOAL.toFixed(1)}× pgbench's tps at the same clients.
+
+${table}
+
+Machine: ${machine}. Refused payments: ${failed}. Both ledgers checked after every run (journals balance, wallets
+equal their entries, no sat created or lost; pgbench's account, teller, branch and history totals equal).
+
+Statements per payment at ${CLIENTS} clients, by kind: ${statements}.
+<!-- payments-vs-pgbench:end -->`);
+  }
+} finally {
+  await child?.stop();
+  await db.close();
+  await bankDb.close();
+  await ledgerDb.drop();
+  await pgbenchDb.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+function writeSection(section: string) {
+  const file = new URL('../docs/benchmarks.md', import.meta.url);
+  const text = readFileSync(file, 'utf8');
+  const [begin, end] = ['<!-- payments-vs-pgbench:begin -->', '<!-- payments-vs-pgbench:end -->'];
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  writeFileSync(file, a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + end.length) : `${text.trimEnd()}\n\n${section}\n`);
+}

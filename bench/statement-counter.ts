@@ -1,0 +1,48 @@
+// Bench-only: a Database that counts the statements (round trips) it sends, by their first words, so a
+// bench can say how many a payment costs without log_statement or pg_stat_statements on a shared server.
+// A transaction counts its BEGIN and COMMIT (the engine sends them as statements of their own).
+import type { Database, Queryable } from '../src/db/database.ts';
+
+export interface StatementCounts {
+  total: number;
+  /** By a short label of the statement (its first words), most frequent first. */
+  byLabel: [string, number][];
+}
+
+const label = (sql: string) =>
+  sql
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^WITH (\w+) AS \(\s*(\w+ \w+ \w+).*/i, 'WITH $1: $2')
+    .split(' ')
+    .slice(0, 4)
+    .join(' ')
+    .slice(0, 60);
+
+export function countingDatabase(db: Database): { db: Database; reset(): void; counts(): StatementCounts } {
+  const seen = new Map<string, number>();
+  const note = (sql: string) => seen.set(label(sql), (seen.get(label(sql)) ?? 0) + 1);
+  const wrap = (q: Queryable): Queryable => ({
+    query: (sql, params) => (note(sql), q.query(sql, params)),
+    exec: (sql) => (note(sql), q.exec(sql)),
+  });
+  const counted: Database = {
+    ...db,
+    ...wrap(db),
+    transaction: (fn) => {
+      note('BEGIN');
+      return db.transaction(async (tx) => {
+        const result = await fn(wrap(tx));
+        note('COMMIT');
+        return result;
+      });
+    },
+    notify: (channel, payload) => (note('SELECT pg_notify'), db.notify(channel, payload)),
+    ping: () => (note('SELECT 1'), db.ping()),
+  };
+  return {
+    db: counted,
+    reset: () => seen.clear(),
+    counts: () => ({ total: [...seen.values()].reduce((a, b) => a + b, 0), byLabel: [...seen].sort((a, b) => b[1] - a[1]) }),
+  };
+}
