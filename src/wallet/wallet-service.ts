@@ -33,8 +33,12 @@ import type { Account, Wallet } from './services/accounts.ts';
 import { deriveNodeKey, type LightningNetwork } from './services/bolt11.ts';
 import { noLightningBackend } from './services/lightning.ts';
 import { fixedPriceProvider } from './services/price.ts';
+import type { WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 export { createAccountForUser } from './app/create-account.ts';
+// Grant budgets (issue 15): the face the auth server, API and portal share; the charge is inside every send.
+export { createGrantBudgets, type BudgetView, type GrantBudgets } from './app/grant-budgets.ts';
+export type { SendGrant } from './app/charge-budget.ts';
 export { fundTarget, fundWallet, type Funded } from './app/fund-wallet.ts';
 export type { WalletTarget } from './app/find-wallet.ts';
 export { seedDemoUser } from './app/seed-demo-user.ts';
@@ -45,7 +49,10 @@ export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
 export { dispatchWalletEvents, findWalletEvent, pruneWalletEvents } from './services/wallet-events.ts';
 export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, LightningAddressSend, PayableInput, PayRequest, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
 
-export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits' | 'urls'>>, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
+/** WRITE_BUDGET_DEFAULT (issue 15), when the configuration has it: the budget of a legacy `write` grant. */
+type BudgetConfig = { writeBudgetDefault?: WalletSpendDetail | null | undefined };
+
+export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCents'> & Partial<Pick<Config, 'accountLimits' | 'urls'>> & BudgetConfig, db: Database, network: LightningNetwork = 'regtest'): WalletDeps {
   const limits = config.accountLimits;
   const apiUrl = config.urls?.api ?? 'http://localhost:4002';
   const key = deriveNodeKey(config.secrets.system[0]!);
@@ -56,6 +63,7 @@ export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCen
     node: { secretKey: key.secretKey, publicKeyHex: key.publicKeyHex, network },
     limits: { internalSend: limits?.internalSendCents ?? 0, convert: limits?.convertCents ?? 0, withdrawal: limits?.withdrawalCents ?? 0 },
     lnurl: { apiUrl, domain: new URL(apiUrl).hostname },
+    budgets: { writeDefault: config.writeBudgetDefault ?? null },
   };
 }
 

@@ -1,8 +1,9 @@
 // The shared frame of every send (intraledger, invoice): one transaction that answers a repeated
 // Idempotency-Key with the first result, runs the use case's posting, and records the key; when a
 // concurrent send with the same key commits first, the whole transaction is retried and finds it.
+// A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts).
 import type { Queryable } from '../../db/database.ts';
-import type { WalletId } from '../../shared/brand.ts';
+import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { LedgerTransaction } from '../domain/transaction.ts';
@@ -11,6 +12,7 @@ import { inTransaction } from '../services/in-transaction.ts';
 import { recordWalletEvents } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
+import { chargeGrant, NO_BUDGET_DEFAULT, type BudgetCharge } from './charge-budget.ts';
 
 export interface PaymentOutcome {
   status: 'SUCCESS' | 'ALREADY_PAID';
@@ -34,12 +36,14 @@ export interface SendFrame {
   idempotency: Idempotency | undefined;
   /** Runs inside the transaction, after the idempotency check. */
   post(tx: Queryable): Promise<Result<Posting, WalletError>>;
+  /** A send made with an OAuth token (issue 15): its grant's budget is charged right after the posting. */
+  budget?: (BudgetCharge & { accountId: AccountId }) | undefined;
 }
 
 const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
 const MAX_RETRIES = 3;
 
-export async function executeSend(deps: Pick<WalletDeps, 'db'>, send: SendFrame): Promise<Result<PaymentOutcome, WalletError>> {
+export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send: SendFrame): Promise<Result<PaymentOutcome, WalletError>> {
   const outcome = (status: PaymentOutcome['status'], journalId: string, transaction?: LedgerTransaction): PaymentOutcome => ({
     status,
     journalId,
@@ -59,8 +63,15 @@ export async function executeSend(deps: Pick<WalletDeps, 'db'>, send: SendFrame)
       if (!posting.ok) return posting;
       const p = posting.value;
       if (!p.posted) return ok(outcome(p.status, p.journalId));
+      let events = p.events;
+      if (send.budget) {
+        // Issue 15: after the posting, so a refused charge rolls it back and a payment that moved nothing costs nothing.
+        const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId: p.journalId, walletId: send.walletId });
+        if (!charged.ok) return charged;
+        if (charged.value.length > 0) events = [...events, ...charged.value];
+      }
       // The outbox (issue 14): the payment's events commit or roll back with it.
-      await recordWalletEvents(tx, p.events);
+      await recordWalletEvents(tx, events);
       if (idem && !(await recordIdempotent(tx, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
       return ok(outcome('SUCCESS', p.journalId, p.transaction));
     });

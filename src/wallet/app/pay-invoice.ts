@@ -17,6 +17,7 @@ import { executeSend, type PaymentOutcome } from './execute-send.ts';
 import { payableInvoice } from './payable-invoice.ts';
 import { checkSendLimit } from './account-limits.ts';
 import { sendKind } from '../domain/limits.ts';
+import type { SendGrant } from './charge-budget.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 
 export interface PayInvoiceInput {
@@ -31,6 +32,8 @@ export interface PayInvoiceInput {
   idempotencyKey?: string | undefined;
   /** What names the attempt for the Idempotency-Key, when not this invoice (a Lightning address issues a new one per try). */
   fingerprint?: readonly unknown[] | undefined;
+  /** The OAuth grant the send is made under (issue 15): its budget is charged; absent for API keys and sessions. */
+  grant?: SendGrant | undefined;
 }
 
 export async function payInvoice(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<PaymentOutcome, WalletError>> {
@@ -75,6 +78,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
     idempotency: input.idempotencyKey
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(input.fingerprint ?? ['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
       : undefined,
+    budget: input.grant && { ...input.grant, accountId: input.accountId, amount: debit, currency: sender.currency },
     async post(tx) {
       const invoice = await lockInvoice(tx, known.paymentHash);
       if (!invoice) return err(walletError('INVOICE_NOT_FOUND', 'Unknown invoice'));

@@ -14,6 +14,7 @@ import type { WalletDeps } from './deps.ts';
 import type { PaymentOutcome } from './execute-send.ts';
 import { lnurlInvoice } from './lnurl-pay.ts';
 import { payInvoice } from './pay-invoice.ts';
+import type { SendGrant } from './charge-budget.ts';
 
 export interface LightningAddressSend {
   accountId: AccountId;
@@ -22,6 +23,8 @@ export interface LightningAddressSend {
   amount: number;
   to: { lnAddress: string } | { lnurl: string };
   idempotencyKey?: string | undefined;
+  /** The OAuth grant the send is made under (issue 15): its budget is charged; absent for API keys and sessions. */
+  grant?: SendGrant | undefined;
 }
 
 export async function payLightningAddress(deps: WalletDeps, input: LightningAddressSend): Promise<Result<PaymentOutcome, WalletError>> {
@@ -45,6 +48,7 @@ export async function payLightningAddress(deps: WalletDeps, input: LightningAddr
     walletId: input.walletId,
     paymentRequest: invoice.value.paymentRequest,
     idempotencyKey: input.idempotencyKey,
+    grant: input.grant,
     // A retried request issues a new invoice: the attempt is named by whom and how much, not by that invoice.
     fingerprint: ['lnaddress', sender.id, target.username.toLowerCase(), input.amount],
   });

@@ -15,6 +15,7 @@ import { recordPayment } from '../../observability/metrics.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
 import { checkSendLimit } from './account-limits.ts';
 import { sendKind } from '../domain/limits.ts';
+import type { SendGrant } from './charge-budget.ts';
 
 export type { PaymentOutcome };
 
@@ -27,6 +28,8 @@ export interface IntraLedgerSend {
   currency: WalletCurrency;
   memo?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** The OAuth grant the send is made under (issue 15): its budget is charged; absent for API keys and sessions. */
+  grant?: SendGrant | undefined;
 }
 
 export { creditFor };
@@ -67,6 +70,7 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
     idempotency: input.idempotencyKey
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
       : undefined,
+    budget: input.grant && { ...input.grant, accountId: input.accountId, amount: input.amount, currency: sender.currency },
     async post(tx) {
       const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind: sendKind(sender.accountId, recipient.accountId), amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);

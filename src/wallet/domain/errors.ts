@@ -23,7 +23,10 @@ export type WalletErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'TOO_MANY_REQUESTS'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  // Issue 15: an OAuth app's grant budget (spent, per-payment maximum, amount 0, or ended) / paused by the user.
+  | 'BUDGET_EXCEEDED'
+  | 'SENDING_PAUSED';
 
 export interface WalletError {
   readonly code: WalletErrorCode;

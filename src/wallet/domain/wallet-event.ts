@@ -6,7 +6,8 @@ import type { WalletCurrency } from './money.ts';
 import type { PostedEntry } from './transaction.ts';
 import type { TransferInput } from './transfer.ts';
 
-export const WALLET_EVENT_TYPES = ['payment.received', 'payment.sent', 'invoice.paid'] as const;
+// budget.threshold (issue 15): an app's spending budget reached 80% or 100% (once per period).
+export const WALLET_EVENT_TYPES = ['payment.received', 'payment.sent', 'invoice.paid', 'budget.threshold'] as const;
 export type WalletEventType = (typeof WALLET_EVENT_TYPES)[number];
 
 export function isWalletEventType(value: string): value is WalletEventType {

@@ -1,0 +1,73 @@
+// The budget charge of a send made with an OAuth token (issue 15), run by executeSend inside the payment's
+// transaction right after its posting: a refused charge rolls the posting back (nothing moves), and a
+// posting that moved nothing (an invoice another payment paid) is never charged.
+import type { Queryable } from '../../db/database.ts';
+import type { AccountId, WalletId } from '../../shared/brand.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { SpendCurrency, WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
+import { budgetThresholdEvent, chargeAmounts, periodStarts } from '../domain/budget.ts';
+import { walletError, type WalletError } from '../domain/errors.ts';
+import type { WalletCurrency } from '../domain/money.ts';
+import type { NewWalletEvent } from '../domain/wallet-event.ts';
+import { chargeBudget, insertBudgetIfMissing, readBudget, type BudgetRow } from '../services/grant-budgets.ts';
+
+/** The grant an OAuth send is made under (API keys and sessions have none). */
+export interface SendGrant {
+  userId: string;
+  clientId: string;
+}
+
+export interface BudgetCharge extends SendGrant {
+  /** The debit, in the sending wallet's currency. */
+  amount: number;
+  currency: WalletCurrency;
+}
+
+export interface BudgetSettings {
+  /** WRITE_BUDGET_DEFAULT: the budget of a `write` grant made without one (null: unlimited). */
+  writeDefault: WalletSpendDetail | null;
+  /** The clock of the periods (tests move it). */
+  now?: () => Date;
+}
+
+export const NO_BUDGET_DEFAULT: BudgetSettings = { writeDefault: null };
+
+/** Charges the grant for a posted payment; the events it crossed (80%, 100%) for the sender's account. */
+export async function chargeGrant(
+  tx: Queryable,
+  settings: BudgetSettings,
+  c: BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId },
+): Promise<Result<NewWalletEvent[], WalletError>> {
+  const input = { userId: c.userId, clientId: c.clientId, journalId: c.journalId, amounts: chargeAmounts(c.amount, c.currency, c.priceCents), starts: periodStarts(settings.now?.() ?? new Date()) };
+  let charged = await chargeBudget(tx, input);
+  if (!charged) {
+    let row = await readBudget(tx, c.userId, c.clientId);
+    if (row === undefined) {
+      // A grant made before budgets (or without one): the operator's default, created on its first send.
+      await insertBudgetIfMissing(tx, c.userId, c.clientId, settings.writeDefault);
+      charged = await chargeBudget(tx, input);
+      if (!charged) row = await readBudget(tx, c.userId, c.clientId);
+    }
+    if (!charged) return err(refusal(row, input.amounts));
+  }
+  if (charged.crossed === 0 || charged.amount === null) return ok([]);
+  return ok([
+    budgetThresholdEvent(
+      { clientId: c.clientId, percent: charged.crossed, spent: charged.spent, limit: charged.amount, currency: charged.currency, period: charged.period, periodStart: charged.periodStart },
+      c.accountId,
+      c.walletId,
+    ),
+  ]);
+}
+
+const periodWord = (p: string): string => (p === 'P1D' ? 'day' : p === 'P1W' ? 'week' : 'month');
+
+/** Why the grant's row refused the payment. An ended budget (the app was disconnected) is BUDGET_EXCEEDED. */
+function refusal(row: BudgetRow | undefined, amounts: Record<SpendCurrency, number>): WalletError {
+  if (!row || row.ended) return walletError('BUDGET_EXCEEDED', "This app's spending budget has ended (the app was disconnected); the user must authorize it again");
+  if (row.paused) return walletError('SENDING_PAUSED', 'The user has paused sending for this app');
+  const unit = row.currency === 'USD' ? 'US cents' : 'sats';
+  const max = row.per_payment_max === null ? null : Number(row.per_payment_max);
+  if (max !== null && amounts[row.currency] > max) return walletError('BUDGET_EXCEEDED', `This payment passes the app's per-payment maximum of ${max} ${unit}`);
+  return walletError('BUDGET_EXCEEDED', `This payment passes the app's spending budget (${Number(row.amount ?? 0)} ${unit}${row.period ? ` per ${periodWord(row.period)}` : ''})`);
+}

@@ -1,0 +1,151 @@
+// The SQL of grant budgets (issue 15, table grant_budgets, migration 0420). The charge is ONE statement:
+// the UPDATE locks the grant's row, rolls its period over, checks the budget and adds the payment, and a
+// data-modifying CTE logs the spend for the chart. Concurrent sends of one grant queue on the row lock; in
+// READ COMMITTED the waiting UPDATE re-checks its WHERE against the committed row, so they can never
+// together pass the budget.
+import type { Queryable } from '../../db/database.ts';
+import type { SpendCurrency, SpendPeriod, WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
+
+export interface BudgetRow {
+  user_id: string;
+  client_id: string;
+  currency: SpendCurrency;
+  amount: string | number | null;
+  period: SpendPeriod;
+  per_payment_max: string | number | null;
+  ceiling: WalletSpendDetail | string | null;
+  paused: boolean;
+  ended: boolean;
+  period_start: Date | string | null;
+  spent: string | number;
+}
+
+export const BUDGET_COLUMNS = 'user_id, client_id, currency, amount, period, per_payment_max, ceiling, paused, ended, period_start, spent';
+
+export interface ChargeInput {
+  userId: string;
+  clientId: string;
+  journalId: string;
+  /** The payment in each budget currency (rounded up). */
+  amounts: Record<SpendCurrency, number>;
+  starts: { day: Date; week: Date; month: Date };
+}
+
+export interface Charged {
+  currency: SpendCurrency;
+  amount: number | null;
+  period: SpendPeriod;
+  periodStart: Date | null;
+  spent: number;
+  crossed: 0 | 80 | 100;
+}
+
+// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the journal.
+const AMOUNT = "(CASE currency WHEN 'USD' THEN $4::bigint ELSE $3::bigint END)";
+const START = "(CASE period WHEN 'P1D' THEN $5::timestamptz WHEN 'P1W' THEN $6::timestamptz WHEN 'P1M' THEN $7::timestamptz END)";
+const ROLLS = `(period_start IS DISTINCT FROM ${START})`;
+const BEFORE = `(CASE WHEN ${ROLLS} THEN 0 ELSE spent END)`;
+const AFTER = `(${BEFORE} + ${AMOUNT})`;
+const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
+// 100 at or past the budget, 80 at or past four fifths of it (integers: no rounding), else 0.
+const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
+
+const CHARGE_SQL = `
+WITH charged AS (
+  UPDATE grant_budgets SET
+    spent = ${AFTER},
+    period_start = ${START},
+    crossed = CASE WHEN ${THRESHOLD} > ${TOLD} THEN ${THRESHOLD} ELSE 0 END,
+    notified = GREATEST(${TOLD}, ${THRESHOLD}),
+    updated_at = now()
+  WHERE user_id = $1 AND client_id = $2 AND NOT paused AND NOT ended
+    AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))
+  RETURNING user_id, client_id, currency, amount, period, period_start, spent, crossed, ${AMOUNT} AS charged
+), logged AS (
+  INSERT INTO grant_budget_spends (user_id, client_id, journal_id, amount, currency)
+  SELECT user_id, client_id, $8::uuid, charged, currency FROM charged
+  RETURNING id
+)
+SELECT currency, amount, period, period_start, spent, crossed, (SELECT count(*) FROM logged) AS logged FROM charged`;
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+/** Charges the grant; undefined when its row refused the payment or does not exist (see readBudget). */
+export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<Charged | undefined> {
+  const [row] = await tx.query<{ currency: SpendCurrency; amount: string | null; period: SpendPeriod; period_start: Date | string | null; spent: string; crossed: number }>(CHARGE_SQL, [
+    c.userId,
+    c.clientId,
+    c.amounts.BTC,
+    c.amounts.USD,
+    c.starts.day.toISOString(),
+    c.starts.week.toISOString(),
+    c.starts.month.toISOString(),
+    c.journalId,
+  ]);
+  if (!row) return undefined;
+  const crossed = Number(row.crossed);
+  return { currency: row.currency, amount: num(row.amount), period: row.period, periodStart: date(row.period_start), spent: Number(row.spent), crossed: crossed === 100 ? 100 : crossed === 80 ? 80 : 0 };
+}
+
+export async function readBudget(q: Queryable, userId: string, clientId: string): Promise<BudgetRow | undefined> {
+  const [row] = await q.query<BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM grant_budgets WHERE user_id = $1 AND client_id = $2`, [userId, clientId]);
+  return row;
+}
+
+export async function readBudgets(q: Queryable, userId: string): Promise<BudgetRow[]> {
+  return q.query<BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM grant_budgets WHERE user_id = $1 AND NOT ended ORDER BY created_at`, [userId]);
+}
+
+const detailColumns = (d: WalletSpendDetail | null) => [d?.limit.currency ?? 'BTC', d?.limit.amount ?? null, d?.period ?? null, d?.per_payment_max ?? null];
+
+/** A legacy grant's first send: the operator's default budget, unless a row appeared meanwhile. */
+export async function insertBudgetIfMissing(q: Queryable, userId: string, clientId: string, budget: WalletSpendDetail | null): Promise<void> {
+  await q.query(
+    `INSERT INTO grant_budgets (user_id, client_id, currency, amount, period, per_payment_max, ceiling) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+     ON CONFLICT (user_id, client_id) DO NOTHING`,
+    [userId, clientId, ...detailColumns(budget), budget && JSON.stringify(budget)],
+  );
+}
+
+/**
+ * What the user granted at consent. A new consent (not remembered) sets the budget and re-activates an ended
+ * one; the spend of the current period is kept (same currency and period) or starts again (changed).
+ */
+export async function upsertGranted(q: Queryable, g: { userId: string; clientId: string; budget: WalletSpendDetail | null; ceiling: WalletSpendDetail | null; remembered: boolean }): Promise<void> {
+  const ceiling = g.ceiling && JSON.stringify(g.ceiling);
+  const onConflict = g.remembered
+    ? 'DO NOTHING'
+    : `DO UPDATE SET amount = EXCLUDED.amount, per_payment_max = EXCLUDED.per_payment_max, ceiling = EXCLUDED.ceiling, ended = false, paused = false,
+         spent = CASE WHEN grant_budgets.currency = EXCLUDED.currency AND grant_budgets.period IS NOT DISTINCT FROM EXCLUDED.period THEN grant_budgets.spent ELSE 0 END,
+         notified = CASE WHEN grant_budgets.currency = EXCLUDED.currency AND grant_budgets.period IS NOT DISTINCT FROM EXCLUDED.period THEN grant_budgets.notified ELSE 0 END,
+         currency = EXCLUDED.currency, period = EXCLUDED.period, updated_at = now()`;
+  await q.query(
+    `INSERT INTO grant_budgets (user_id, client_id, currency, amount, period, per_payment_max, ceiling) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+     ON CONFLICT (user_id, client_id) ${onConflict}`,
+    [g.userId, g.clientId, ...detailColumns(g.budget), ceiling],
+  );
+}
+
+/** The portal's change (already checked against the ceiling); undefined when there is no live budget. */
+export async function updateBudget(q: Queryable, userId: string, clientId: string, c: { amount: number | null; perPaymentMax: number | null; paused: boolean }): Promise<BudgetRow | undefined> {
+  const [row] = await q.query<BudgetRow>(
+    `UPDATE grant_budgets SET amount = $3, per_payment_max = $4, paused = $5, updated_at = now() WHERE user_id = $1 AND client_id = $2 AND NOT ended RETURNING ${BUDGET_COLUMNS}`,
+    [userId, clientId, c.amount, c.perPaymentMax, c.paused],
+  );
+  return row;
+}
+
+export async function endBudgetRow(q: Queryable, userId: string, clientId: string): Promise<void> {
+  await q.query('UPDATE grant_budgets SET ended = true, updated_at = now() WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
+}
+
+/** Spend per UTC day since `since`, per client of the user. */
+export async function dailySpends(q: Queryable, userId: string, since: Date, clientId?: string): Promise<{ client_id: string; day: string; amount: string }[]> {
+  return q.query(
+    `SELECT client_id, to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, sum(amount)::text AS amount
+     FROM grant_budget_spends WHERE user_id = $1 AND created_at >= $2 AND ($3::text IS NULL OR client_id = $3)
+     GROUP BY 1, 2 ORDER BY 2`,
+    [userId, since.toISOString(), clientId ?? null],
+  );
+}
