@@ -22,6 +22,7 @@ import { registerLogoutRoutes } from './routes/logout.ts';
 import { sendHtml, type UiContext } from './routes/support.ts';
 import { createFlowCookies } from './state.ts';
 import type { Queryable } from '../db/database.ts';
+import type { BtcPrice } from './budget.ts';
 import { createFormServer } from '../web/form-server.ts';
 
 export interface LoginUiDeps {
@@ -31,6 +32,8 @@ export interface LoginUiDeps {
   logger?: Logger;
   /** For the request-rate limits shared across processes (off without it). */
   db?: Queryable;
+  /** US cents per bitcoin, to show a budget in sats also in dollars (issue 15); the app has no wallet access. */
+  price?: BtcPrice;
 }
 
 export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
@@ -48,6 +51,7 @@ export function buildLoginUiServer(deps: LoginUiDeps): FastifyInstance {
     identity: deps.identity,
     csrf: createCsrf({ secrets: config.secrets.cookie, secure: config.cookiesSecure, cookieName: 'lg_ui_csrf' }),
     cookies: createFlowCookies({ secure: config.cookiesSecure, maxAgeSeconds: config.ttl.interaction }),
+    ...(deps.price ? { price: deps.price } : {}),
   };
   registerLoginRoutes(app, ctx);
   registerPasskeyLoginRoutes(app, ctx);

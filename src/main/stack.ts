@@ -116,7 +116,8 @@ export async function startStack(config: Config, options: { db?: Database; logge
       listening.api = await listen(apiApp, config.listen.api.host, config.listen.api.port);
     }
     if (config.services.includes('ui')) {
-      const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger, db });
+      // The consent page's "≈ $" next to a budget in sats: the configured price, as the wallet's fixed provider has it.
+      const uiApp = buildLoginUiServer({ config, hydra, identity: identity!, logger, db, price: async () => config.priceBtcUsdCents });
       servers.push(uiApp);
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }

@@ -42,7 +42,7 @@ export async function startHarness(adapter: AdapterKind, kind: DatabaseKind = 'p
   const hydra: HydraAdmin = adapter === 'http' ? createHttpHydraAdmin(stack.stack.listening.admin ?? stack.urls.admin) : inProcess;
   // The resend throttle is tested on its own; here one person signs in several times in a row.
   const identity = createIdentityService({ db: stack.database.db, config: stack.config, onUserCreated: async () => {}, throttle: { resendLimit: 50 } });
-  const ui = buildLoginUiServer({ config: stack.config, hydra, identity });
+  const ui = buildLoginUiServer({ config: stack.config, hydra, identity, price: async () => stack.config.priceBtcUsdCents });
   await ui.listen({ host: '127.0.0.1', port: stack.config.listen.ui.port });
 
   const callbackServer = await startCallbackServer();

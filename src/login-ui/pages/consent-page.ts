@@ -9,6 +9,7 @@ import { t } from '../messages.ts';
 import { describeScope } from '../scopes.ts';
 import type { Flash } from '../state.ts';
 import { appHeader, appName, csrfInput, type FormContext } from './common.ts';
+import { BUDGET_FIELD_IDS, budgetFieldset, type BudgetView } from './consent-budget.ts';
 
 const hostOf = (url: string | undefined): string | undefined => (url ? (URL.parse(url)?.host ?? undefined) : undefined);
 
@@ -37,7 +38,16 @@ ${developer ? html`<li>${t('consent.developer')} <strong class="breakable">${dev
 </ul>`;
 }
 
-export function renderConsentPage(o: { form: FormContext; request: ConsentRequest; userLabel: string | undefined; flash: Flash }): string {
+export function renderConsentPage(o: {
+  form: FormContext;
+  request: ConsentRequest;
+  userLabel: string | undefined;
+  flash: Flash;
+  /** The spending limit asked with `write` (issue 15), with what the person typed on a page shown again. */
+  budget?: Omit<BudgetView, 'app'>;
+  /** The scopes ticked on a page shown again (else all). */
+  ticked?: ReadonlySet<string>;
+}): string {
   const { form, request, flash } = o;
   const name = appName(request.client);
   const items = request.requested_scope.map((scope, i) => {
@@ -45,26 +55,31 @@ export function renderConsentPage(o: { form: FormContext; request: ConsentReques
     const label = html`<span class="scope-name">${text.title}${text.money ? html` <span class="badge warning">⚠ ${t('consent.moneyBadge')}</span>` : ''}</span>${text.detail ? html`<span class="scope-detail">${text.detail}</span>` : ''}`;
     const cls = text.money ? html` class="money"` : '';
     if (text.fixed) return html`<li${cls}><div class="fixed">${hidden('scope', scope)}<span aria-hidden="true">✓</span><span>${label}</span></div></li>`;
-    return html`<li${cls}>${checkbox({ id: `scope-${i}`, name: 'scope', value: scope, label, checked: true })}</li>`;
+    return html`<li${cls}>${checkbox({ id: `scope-${i}`, name: 'scope', value: scope, label, checked: o.ticked?.has(scope) ?? true })}</li>`;
   });
   const firstBox = request.requested_scope.findIndex((s) => !describeScope(s).fixed);
+  const errors = [
+    ...(flash.error ? [{ field: firstBox >= 0 ? `scope-${firstBox}` : 'remember', message: flash.error }] : []),
+    ...(o.budget?.problems ?? []).map((p) => ({ field: BUDGET_FIELD_IDS[p.field], message: p.message })),
+  ];
   return renderPage({
     title: t('consent.title', { app: name }),
     body: html`<section class="card" aria-labelledby="app-title">
 ${appHeader(request.client, 'app-title', name)}
 ${trustSignals(request)}
 ${o.userLabel ? html`<p class="who">${t('consent.signedInAs')}<strong class="breakable">${o.userLabel}</strong></p>` : ''}
-${flash.error ? errorSummary([{ field: firstBox >= 0 ? `scope-${firstBox}` : 'remember', message: flash.error }]) : ''}
+${errorSummary(errors)}
 <form method="post" action="/consent">
 ${csrfInput(form)}${hidden('consent_challenge', request.challenge)}
 <fieldset class="plain">
 <legend><h2>${t('consent.wants', { app: name })}</h2></legend>
 <ul class="scopes">${items}</ul>
 </fieldset>
+${o.budget ? budgetFieldset({ ...o.budget, app: name }) : ''}
 ${checkbox({ id: 'remember', name: 'remember', label: t('consent.remember', { app: name }) })}
 <p class="muted small">${t('consent.takeBack')} <a href="/account">${t('consent.accountSettings')}</a>.</p>
 <div class="actions two">
-<button type="submit" name="action" value="deny" class="button secondary">${t('consent.deny')}</button>
+<button type="submit" name="action" value="deny" class="button secondary" formnovalidate>${t('consent.deny')}</button>
 <button type="submit" name="action" value="allow" class="button primary">${t('consent.allow')}</button>
 </div>
 </form>

@@ -1,13 +1,19 @@
 // /consent: show what the app asks for, then accept (with the scopes the person kept) or reject.
-// A grant with no scope is refused: an empty grant must never mean full access.
-import type { FastifyInstance } from 'fastify';
+// A grant with no scope is refused: an empty grant must never mean full access. A spending budget asked with
+// `write` (issue 15) may be lowered here, never raised; the auth server checks the same again.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcceptConsent, ConsentRequest } from '../../hydra-port/types.ts';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
+import { askedBudget, priceOrNone, readBudgetForm, type BudgetInput, type BudgetProblem } from '../budget.ts';
 import { renderConsentPage } from '../pages/consent-page.ts';
 import { t } from '../messages.ts';
 import { describeScope } from '../scopes.ts';
 import { allowAppTargets, challengeOf, csrfRejected, fields, formContext, hydraErrorPage, missingChallenge, pathWith, seeOther, sendHtml, str, type UiContext } from './support.ts';
 
 const consentPath = (challenge: string) => pathWith('/consent', 'consent_challenge', challenge);
+
+/** A form field's text; undefined when the field was not sent at all. */
+const optional = (value: unknown): string | undefined => (value === undefined ? undefined : str(value));
 
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
 
@@ -25,10 +31,12 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
     return { id_token: idToken };
   }
 
-  async function accept(request: ConsentRequest, granted: string[], remember: boolean) {
+  /** `details` undefined: none sent (a skipped consent: the server keeps what was granted before). */
+  async function accept(request: ConsentRequest, granted: string[], remember: boolean, details?: WalletSpendDetail[]) {
     const session = await sessionFor(request, granted);
     return hydra.acceptConsentRequest(request.challenge, {
       grant_scope: granted,
+      ...(details ? { grant_authorization_details: details } : {}),
       grant_access_token_audience: request.requested_access_token_audience ?? [],
       remember,
       // 0: remembered until revoked (Hydra's meaning of remember_for = 0).
@@ -55,13 +63,28 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
       const accepted = await accept(consent, requested, false);
       return accepted.ok ? reply.redirect(accepted.value.redirect_to, 302) : hydraErrorPage(reply, 'consent', accepted.error, hydra);
     }
+    return showPage(request, reply, consent);
+  });
+
+  /** The consent page; again after a refused budget, with what the person typed and chose (400). */
+  async function showPage(request: FastifyRequest, reply: FastifyReply, consent: ConsentRequest, again?: { typed: BudgetInput; problems: BudgetProblem[]; ticked: Set<string> }) {
     const user = await identity.getUser(consent.subject);
+    const asked = askedBudget(consent);
+    const budget = asked && { asked, centsPerBtc: await priceOrNone(ctx.price), ...(again ? { typed: again.typed, problems: again.problems } : {}) };
     allowAppTargets(reply, consent.client);
     return sendHtml(
       reply,
-      renderConsentPage({ form: formContext(ctx, request, reply), request: consent, userLabel: user?.email ?? user?.phone, flash: cookies.takeFlash(request, reply) }),
+      renderConsentPage({
+        form: formContext(ctx, request, reply),
+        request: consent,
+        userLabel: user?.email ?? user?.phone,
+        flash: again ? {} : cookies.takeFlash(request, reply),
+        ...(budget ? { budget } : {}),
+        ...(again ? { ticked: again.ticked } : {}),
+      }),
+      again ? 400 : 200,
     );
-  });
+  }
 
   app.post('/consent', async (request, reply) => {
     const body = fields(request);
@@ -89,7 +112,17 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
       cookies.setFlash(reply, { error: t('consent.chooseOne'), field: true });
       return seeOther(reply, consentPath(challenge));
     }
-    const accepted = await accept(consent, granted, str(body.remember) === 'true');
+    // The budget goes with `write` only: unticked, none is granted ([] rather than absent, which keeps the asked one).
+    const asked = askedBudget(consent);
+    let details: WalletSpendDetail[] | undefined;
+    if (asked && !granted.includes('write')) details = [];
+    else if (asked) {
+      const typed: BudgetInput = { amount: optional(body.budget_amount), perPayment: optional(body.budget_per_payment) };
+      const read = readBudgetForm(asked, typed);
+      if (!read.ok) return showPage(request, reply, consent, { typed, problems: read.error, ticked });
+      details = [read.value];
+    }
+    const accepted = await accept(consent, granted, str(body.remember) === 'true', details);
     return seeOther(reply, accepted.ok ? accepted.value.redirect_to : consentPath(challenge));
   });
 }

@@ -9,6 +9,7 @@ import { allowFormTargets } from '../../web/security-headers.ts';
 import type { FormContext } from '../pages/common.ts';
 import { renderErrorPage, type ErrorPage } from '../pages/error-page.ts';
 import type { FlowCookies, LoginState } from '../state.ts';
+import type { BtcPrice } from '../budget.ts';
 import { safeUrl } from '../../web/html.ts';
 import { t } from '../messages.ts';
 import { appName } from '../pages/common.ts';
@@ -19,6 +20,8 @@ export interface UiContext {
   identity: IdentityService;
   csrf: Csrf;
   cookies: FlowCookies;
+  /** The display currency's price for the consent page's budget (issue 15); without it, sats only. */
+  price?: BtcPrice;
 }
 
 export type Kind = 'login' | 'consent' | 'logout' | 'device';
