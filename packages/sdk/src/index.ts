@@ -13,6 +13,8 @@ export type {
   TokenSet,
   UserInfo,
 } from './oauth.ts';
+export { grantedBudget, walletSpend } from './budget.ts';
+export type { AuthorizationDetail, SpendCurrency, SpendPeriod, WalletSpendDetail, WalletSpendOptions } from './budget.ts';
 export { createWalletClient } from './wallet.ts';
 export type { InvoicePaymentStatus, LnInvoice, Me, MyUpdate, PaymentSendResult, UpdateTransaction, Wallet, WalletClient, WalletClientOptions, WalletCurrency } from './wallet.ts';
 export { isLightgateError, lightgateError } from './errors.ts';

@@ -4,6 +4,7 @@
 import * as oidc from 'openid-client';
 import { fromOpenIdError, lightgateError, type LightgateError } from './errors.ts';
 import { err, ok, type Result } from './result.ts';
+import type { AuthorizationDetail } from './budget.ts';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -59,6 +60,11 @@ export interface AuthorizationUrlOptions {
   prompt?: string;
   /** Extra authorization parameters. */
   extraParams?: Record<string, string>;
+  /**
+   * RFC 9396 Rich Authorization Requests, e.g. `[walletSpend({ amount: 5000, period: 'day' })]` with scope
+   * `write`: a spending budget the person sees, may lower, and the ledger enforces (Lightgate, issue 15).
+   */
+  authorizationDetails?: readonly AuthorizationDetail[];
 }
 
 export interface TokenSet {
@@ -72,6 +78,8 @@ export interface TokenSet {
   scope: string[];
   /** The user id (`sub`) from the ID token, when openid was granted. */
   subject?: string;
+  /** What was granted of the requested `authorizationDetails` (RFC 9396 section 7), e.g. a lowered budget. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 export interface UserInfo {
@@ -154,6 +162,7 @@ function toTokenSet(response: oidc.TokenEndpointResponse & oidc.TokenEndpointRes
     // RFC 6749 section 5.1: no scope in the response means the requested scope was granted.
     scope: (response.scope ?? requestedScope ?? '').split(' ').filter(Boolean),
     ...(claims?.sub ? { subject: claims.sub } : {}),
+    ...(response.authorization_details ? { authorizationDetails: response.authorization_details.map((d) => ({ ...d })) } : {}),
   };
 }
 
@@ -227,7 +236,7 @@ function createClient(config: oidc.Configuration, clientId: string, dpopKeys?: C
   const DPoP = dpopKeys && server.dpopSupported ? oidc.getDPoPHandle(config, dpopKeys) : undefined;
   const withDpop = DPoP ? { DPoP } : undefined;
 
-  async function authorizationRequest({ redirectUri, scope, prompt, extraParams = {} }: AuthorizationUrlOptions, pushed: boolean): Promise<AuthorizationRequest> {
+  async function authorizationRequest({ redirectUri, scope, prompt, extraParams = {}, authorizationDetails }: AuthorizationUrlOptions, pushed: boolean): Promise<AuthorizationRequest> {
     const scopeString = toScope(scope);
     const state = oidc.randomState();
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -242,6 +251,8 @@ function createClient(config: oidc.Configuration, clientId: string, dpopKeys?: C
       code_challenge_method: 'S256',
       ...(nonce ? { nonce } : {}),
       ...(prompt ? { prompt } : {}),
+      // A JSON array on the URL, or in the pushed request's body (RFC 9396 section 2).
+      ...(authorizationDetails?.length ? { authorization_details: JSON.stringify(authorizationDetails) } : {}),
     };
     const url = pushed ? await oidc.buildAuthorizationUrlWithPAR(config, params, withDpop) : oidc.buildAuthorizationUrl(config, params);
     return { url, pending: { state, codeVerifier, redirectUri, scope: scopeString, ...(nonce ? { nonce } : {}) } };
