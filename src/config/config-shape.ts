@@ -11,6 +11,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** The embedded engine's settings, when DATABASE_URL is not set. */
+  readonly pglite: { readonly sharedBuffers: string };
   readonly services: readonly ServiceName[];
   readonly listen: Readonly<Record<'public' | 'admin' | 'ui' | 'portal' | 'api', { host: string; port: number }>>;
   readonly urls: {

@@ -3,13 +3,14 @@ import type { Config } from '../config/config.ts';
 import { tightenTree } from '../config/data-dir.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in <data dir>/pglite. Migrations run before use. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>, options: { migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize' | 'pglite'>, options: { migrate?: boolean } = {}): Promise<Database> {
   const pgliteDir = config.databaseUrl ? undefined : join(config.dataDir, 'pglite');
-  const db = pgliteDir ? await openPglite(pgliteDir) : await openPostgres(config.databaseUrl!, config.databasePoolSize);
+  // Only the engine in use is loaded (issue 18: pg or PGlite's WASM glue, not both).
+  const db = pgliteDir
+    ? await (await import('./pglite.ts')).openPglite(pgliteDir, config.pglite)
+    : await (await import('./postgres.ts')).openPostgres(config.databaseUrl!, config.databasePoolSize);
   if (options.migrate !== false) await migrate(db);
   // Migrations create tables, and PGlite rewrites its relcache file 0644: private again (issue 19 #4).
   if (pgliteDir) tightenTree(pgliteDir);

@@ -1,15 +1,36 @@
 import { PGlite } from '@electric-sql/pglite';
 import { preparePrivateDir, tightenTree, withPrivateUmask } from '../config/data-dir.ts';
 import type { Database, Queryable } from './database.ts';
+import { defaultTemplateRoot, seedFromTemplate } from './pglite-template.ts';
 import { safeParams } from './text-params.ts';
 
+export interface PgliteSettings {
+  /** PostgreSQL's shared_buffers (PGLITE_SHARED_BUFFERS). */
+  readonly sharedBuffers: string;
+  /** Where the initdb template is kept (default node_modules/.cache/lightgate); false: initdb in place. */
+  readonly templateRoot?: string | false;
+}
+
+// The config's default. PGlite starts PostgreSQL with shared_buffers=128MB, all of it touched (RSS) in the
+// WASM heap; an embedded single-connection database of this size lives in the OS page cache anyway (issue 18).
+const DEFAULT_SETTINGS: PgliteSettings = { sharedBuffers: '16MB' };
+
 /** The embedded engine: PostgreSQL compiled to WASM, one connection, data in a directory (or memory). */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(dataDir: string | undefined, settings: PgliteSettings = DEFAULT_SETTINGS): Promise<Database> {
+  const create = (dir: string | undefined) =>
+    new PGlite(dir, { parsers: { 20: (value: string) => Number(value) }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${settings.sharedBuffers}`] });
   // Private files (issue 19 #4): umask 077 while PGlite creates its files, then 0600/0700 over the tree,
   // because PGlite's initdb and relcache files are chmod'ed 0666/0644 explicitly, past the umask.
   if (dataDir) preparePrivateDir(dataDir);
   const db = await withPrivateUmask(async () => {
-    const opened = new PGlite(dataDir, { parsers: { 20: (value: string) => Number(value) } });
+    const templateRoot = settings.templateRoot ?? defaultTemplateRoot();
+    const initdb = async (dir: string) => {
+      const fresh = create(dir);
+      await fresh.waitReady;
+      await fresh.close();
+    };
+    if (dataDir && templateRoot !== false) await seedFromTemplate(dataDir, templateRoot, initdb);
+    const opened = create(dataDir);
     await opened.waitReady;
     return opened;
   });

@@ -1,0 +1,69 @@
+// Issue 18: a fresh PGlite data directory starts from a copy of a cluster initialised once (no initdb per
+// data directory), an existing one is never touched, and PGlite's memory settings come from the config.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../src/config/config.ts';
+import { openDatabase } from '../src/db/open-database.ts';
+import { openPglite } from '../src/db/pglite.ts';
+
+const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+const systemId = async (db: Awaited<ReturnType<typeof openPglite>>) => String((await db.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))[0]!.id);
+
+test('a fresh data directory is a copy of the template, built once; an existing one keeps its data', async () => {
+  const templateRoot = temp('lg-template-');
+  const [a, b] = [temp('lg-data-a-'), temp('lg-data-b-')];
+  try {
+    const first = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    const idA = await systemId(first);
+    await first.exec('CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
+    await first.close();
+    const [template] = (await import('node:fs')).readdirSync(templateRoot).filter((n) => n.startsWith('pglite-'));
+    assert.ok(template && existsSync(join(templateRoot, template, 'PG_VERSION')), 'the template is kept for the next data directory');
+
+    const second = await openPglite(join(b, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    assert.equal(await systemId(second), idA, 'same cluster identifier: copied, not initialised again');
+    assert.deepEqual(await second.query("SELECT to_regclass('kept') AS t"), [{ t: null }], 'nothing of the other data directory');
+    await second.close();
+
+    const again = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    assert.deepEqual(await again.query('SELECT n FROM kept'), [{ n: 7 }], 'a restart keeps the data');
+    await again.close();
+    assert.equal(statSync(join(b, 'pglite', 'PG_VERSION')).mode & 0o777, 0o600, 'the copy is private like the rest of the data directory');
+  } finally {
+    for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('without a usable template place the data directory is initialised in place', async () => {
+  const blocker = join(temp('lg-template-blocked-'), 'file');
+  writeFileSync(blocker, 'not a directory');
+  const dir = temp('lg-data-c-');
+  try {
+    const db = await openPglite(join(dir, 'pglite'), { sharedBuffers: '16MB', templateRoot: join(blocker, 'cache') });
+    assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('PGLITE_SHARED_BUFFERS is parsed by the config and reaches the engine (16MB by default)', async () => {
+  const dir = temp('lg-data-d-');
+  try {
+    assert.equal(loadConfig({ LIGHTGATE_DATA_DIR: dir }).pglite.sharedBuffers, '16MB');
+    assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: 'lots' }), /PGLITE_SHARED_BUFFERS/);
+    assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: '64kB' }), /PGLITE_SHARED_BUFFERS/, 'below 1MB PostgreSQL would not start');
+    const config = loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: '24MB' });
+    const db = await openDatabase(config, { migrate: false });
+    try {
+      assert.deepEqual(await db.query('SHOW shared_buffers'), [{ shared_buffers: '24MB' }]);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
