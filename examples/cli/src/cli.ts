@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWalletClient, discover, generateDPoPKeyPair, type LightgateError, type Me, type TokenSet } from '@lightgate/sdk';
+import { createWalletClient, discover, generateDPoPKeyPair, grantedBudget, walletSpend, type LightgateError, type Me, type TokenSet } from '@lightgate/sdk';
 
 export interface CliOptions {
   /** The authorization server, e.g. http://localhost:4444. */
@@ -13,6 +13,8 @@ export interface CliOptions {
   /** A public client (token_endpoint_auth_method "none") with redirect URI http://127.0.0.1/callback. */
   clientId: string;
   scope: string;
+  /** Ask for a spending budget (with `write`): at most this many sats per day; the person may lower it. */
+  budgetSatsPerDay?: number;
   /** Try to open the system browser (otherwise only print the URL). */
   openBrowser: boolean;
   /** Give up waiting for the browser after this many seconds. */
@@ -83,6 +85,8 @@ export function formatWallets(me: Me): string[] {
   return lines;
 }
 
+const PERIOD_WORDS = { P1D: 'per day', P1W: 'per week', P1M: 'per month', total: 'in total' } as const;
+
 /** Signs in and prints the balances; returns the exit code. */
 export async function runCli(o: CliOptions): Promise<number> {
   const discovered = await discover({ issuer: o.issuer, clientId: o.clientId, dpop: await generateDPoPKeyPair() });
@@ -93,7 +97,8 @@ export async function runCli(o: CliOptions): Promise<number> {
   const client = discovered.value;
   const loopback = await loopbackServer();
   try {
-    const { url, pending } = await client.authorizationUrl({ redirectUri: loopback.redirectUri, scope: o.scope });
+    const authorizationDetails = o.budgetSatsPerDay === undefined ? undefined : [walletSpend({ amount: o.budgetSatsPerDay, period: 'day' })];
+    const { url, pending } = await client.authorizationUrl({ redirectUri: loopback.redirectUri, scope: o.scope, ...(authorizationDetails ? { authorizationDetails } : {}) });
     loopback.expectState(pending.state);
     o.out('Open this URL in your browser to sign in:');
     o.out(`  ${url.href}`);
@@ -116,6 +121,8 @@ export async function runCli(o: CliOptions): Promise<number> {
     callback.respond(200, 'Signed in', 'You are signed in. You can close this tab and go back to the terminal.');
     const tokens: TokenSet = exchanged.value;
     o.out(`Signed in. Granted scope: ${tokens.scope.join(' ')}`);
+    const budget = grantedBudget(tokens.authorizationDetails);
+    if (budget) o.out(`Spending budget granted: ${budget.limit.amount} ${budget.limit.currency === 'BTC' ? 'sats' : 'US cents'} ${PERIOD_WORDS[budget.period ?? 'total']}`);
 
     const me = await createWalletClient({ url: o.api, accessToken: tokens.accessToken, fetch: client.dpopFetch }).me();
     if (!me.ok) {

@@ -86,6 +86,26 @@ async function refreshAccessToken(tokens: StoredTokens): Promise<StoredTokens | 
   }
 }
 
+/**
+ * A spending budget (Lightgate, issue 15: RFC 9396 `authorization_details`, type `wallet_spend`), for a POS that
+ * asks for `write` (refunds, payouts): POS_BUDGET_SATS_PER_DAY=5000 and POS_BUDGET_SATS_PER_PAYMENT=1000 ask for
+ * "up to 5,000 sats per day, at most 1,000 sats per payment". The merchant sees it on the consent page and may
+ * lower it; the wallet refuses sends beyond what was granted (BUDGET_EXCEEDED). Amounts are whole sats ("BTC")
+ * or cents ("USD"); period P1D, P1W, P1M, or none for a lifetime budget.
+ */
+function budgetParams(): { authorization_details?: string } {
+  const perDay = Number(process.env.POS_BUDGET_SATS_PER_DAY ?? "");
+  if (!process.env.POS_BUDGET_SATS_PER_DAY || !Number.isSafeInteger(perDay) || perDay < 0) return {};
+  const perPayment = Number(process.env.POS_BUDGET_SATS_PER_PAYMENT ?? "");
+  const detail = {
+    type: "wallet_spend",
+    limit: { amount: perDay, currency: "BTC" },
+    period: "P1D",
+    per_payment_max: Number.isSafeInteger(perPayment) && perPayment >= 1 ? perPayment : null,
+  };
+  return { authorization_details: JSON.stringify([detail]) };
+}
+
 export const authOptions: NextAuthOptions = {
   providers: [
     {
@@ -95,8 +115,9 @@ export const authOptions: NextAuthOptions = {
       clientId: process.env.CLIENT_ID,
       clientSecret: process.env.CLIENT_SECRET,
       wellKnown: `${HYDRA_PUBLIC}/.well-known/openid-configuration`,
-      // Blink's guide asks for "read". BLINK_SCOPE="read offline_access" also gets a refresh token.
-      authorization: { params: { scope: process.env.BLINK_SCOPE ?? "read" } },
+      // Blink's guide asks for "read". BLINK_SCOPE="read offline_access" also gets a refresh token; with
+      // "read write", ask for a budget too (budgetParams above).
+      authorization: { params: { scope: process.env.BLINK_SCOPE ?? "read", ...budgetParams() } },
       idToken: false,
       checks: ["pkce", "state"],
       // Hydra's (and Lightgate's) userinfo endpoint from the discovery document answers { sub } for this token.

@@ -8,12 +8,12 @@ export type SpendCurrency = 'BTC' | 'USD';
 export type SpendPeriod = 'P1D' | 'P1W' | 'P1M' | null;
 
 /** The `wallet_spend` authorization detail as it goes on the wire and comes back in the token response. */
-export interface WalletSpendDetail {
+export type WalletSpendDetail = {
   type: 'wallet_spend';
   limit: { amount: number; currency: SpendCurrency };
   period: SpendPeriod;
   per_payment_max: number | null;
-}
+};
 
 /** Any RFC 9396 authorization detail (the server answers only the types it supports). */
 export interface AuthorizationDetail {
