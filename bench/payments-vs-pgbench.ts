@@ -5,7 +5,7 @@
 // `lightgate start` (api) child process on its own database (200 funded accounts with API keys; every payment
 // 1 sat between two of them, a fresh Idempotency-Key each); pgbench runs `-c N -j 2 -T t` on its own database
 // after `pgbench -i -s scale`. Both ledgers are checked after every run. Before the rounds, an in-process API
-// on a counting Database says how many statements a payment sends (bench/statement-counter.ts).
+// on a counting Database says how many statements a payment sends (test/support/counting-database.ts).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { createPostgresDatabase } from '../test/support/databases.ts';
 import { startLightgate } from '../test/production/support/lightgate-process.ts';
 import { loopbackEnv } from '../test/support/stack.ts';
 import { assertLedgerConsistent, newAccount } from '../test/wallet/helpers.ts';
-import { countingDatabase } from './statement-counter.ts';
+import { countingDatabase } from '../test/support/counting-database.ts';
 
 const { values } = parseArgs({
   options: {

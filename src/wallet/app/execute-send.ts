@@ -7,9 +7,9 @@ import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { LedgerTransaction } from '../domain/transaction.ts';
-import { findIdempotent, recordIdempotent, type Idempotency } from '../services/idempotency.ts';
+import { findIdempotent, type Idempotency } from '../services/idempotency.ts';
 import { inTransaction } from '../services/in-transaction.ts';
-import { recordWalletEvents } from '../services/wallet-events.ts';
+import { recordSendOutcome } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
 import { chargeGrant, NO_BUDGET_DEFAULT, type BudgetCharge } from './charge-budget.ts';
@@ -71,8 +71,8 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
         if (charged.value.length > 0) events = [...events, ...charged.value];
       }
       // The outbox (issue 14): the payment's events commit or roll back with it.
-      await recordWalletEvents(tx, events);
-      if (idem && !(await recordIdempotent(tx, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
+      // With the key's record, in one round trip (issue 18).
+      if (!(await recordSendOutcome(tx, events, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
       return ok(outcome('SUCCESS', p.journalId, p.transaction));
     });
     if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < MAX_RETRIES) continue;

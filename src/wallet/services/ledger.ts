@@ -112,8 +112,67 @@ export async function postJournal(
 /** Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal. */
 export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>): Promise<Result<PostedJournal, WalletError>> {
   const legs = transferLegs(t);
-  const posted = await postJournal(tx, locked ?? (await lockWallets(tx, legs.map((l) => l.walletId))), t, legs);
+  const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs);
   return posted.ok ? posted : err(walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
+}
+
+/**
+ * lockWallets and postJournal in one round trip (issue 18): the wallets are locked in id order (the lock is
+ * taken above the sort), the balances and the overdraft check are computed from the locked rows, and the
+ * journal, its entries and the new balances are written only when every user wallet stays at or above zero.
+ */
+async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[]): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE'>> {
+  const sums = new Map<string, number>();
+  for (const leg of legs) {
+    if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error('leg amounts are non-zero integers');
+    sums.set(leg.currency, (sums.get(leg.currency) ?? 0) + leg.amount);
+  }
+  for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
+  const journalId = randomUUID();
+  const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
+  const rows = await tx.query<{ known: boolean; funded: boolean; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
+    `WITH locked AS MATERIALIZED (
+       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($8::uuid[]) ORDER BY id FOR UPDATE
+     ), legs AS MATERIALIZED (
+       SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b,
+              l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final
+       FROM unnest($9::uuid[], $10::text[], $11::bigint[]) WITH ORDINALITY AS t(w, c, a, o) JOIN locked l ON l.id = t.w
+     ), verdict AS MATERIALIZED (
+       SELECT (SELECT count(*) FROM legs WHERE c = wc) = $12 AS known,
+              NOT EXISTS (SELECT 1 FROM legs WHERE kind = 'user' AND final < 0) AS funded
+     ), journal AS (
+       INSERT INTO ledger_journals (id, kind, memo, sender_wallet_id, recipient_wallet_id, payment_hash, payment_request)
+       SELECT $1, $2, $3, $4, $5, $6, $7 FROM verdict WHERE known AND funded
+     ), balances AS (
+       UPDATE wallets w SET balance = f.final FROM (SELECT DISTINCT w, final FROM legs) f, verdict v WHERE w.id = f.w AND v.known AND v.funded
+     ), entries AS (
+       INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
+       SELECT $1, l.w, l.c, l.a, l.b FROM legs l, verdict v WHERE v.known AND v.funded ORDER BY l.o
+       RETURNING id, wallet_id, amount, balance_after, created_at
+     )
+     SELECT v.known, v.funded, e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
+    [
+      journalId,
+      journal.kind,
+      journal.memo ?? null,
+      journal.senderWalletId,
+      journal.recipientWalletId,
+      journal.paymentHash ?? null,
+      journal.paymentRequest ?? null,
+      wallets,
+      legs.map((l) => l.walletId),
+      legs.map((l) => l.currency),
+      legs.map((l) => l.amount),
+      legs.length,
+    ],
+  );
+  const [first] = rows;
+  if (!first?.known) throw new Error('a leg names an unknown wallet or another currency than its wallet');
+  if (!first.funded) return err('INSUFFICIENT_BALANCE');
+  return ok({
+    journalId,
+    entries: rows.map((r) => ({ id: r.id!, walletId: r.wallet_id, amount: r.amount, balanceAfter: r.balance_after, createdAt: new Date(r.created_at) })),
+  });
 }
 
 /** The user wallets among these that have no ledger entry yet (the development seed funds only those). */

@@ -5,36 +5,54 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
+import { recordIdempotent, type Idempotency } from './idempotency.ts';
 import { noticeOf, WALLET_EVENTS_CHANNEL, type NewWalletEvent, type WalletEvent, type WalletEventType } from '../domain/wallet-event.ts';
 
 /** Writes the events and their notices (one statement) inside tx; returns them stored. */
 export async function recordWalletEvents(tx: Queryable, events: readonly NewWalletEvent[]): Promise<WalletEvent[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => randomUUID());
-  const notices = events.map((e, i) => JSON.stringify(noticeOf({ ...e, id: ids[i]!, createdAt: new Date(0) })));
-  // The rows and their notices in one round trip (the notices go out on commit only).
-  const rows = await tx.query<{ id: string; created_at: Date }>(
-    `WITH stored AS (
+  const rows = await tx.query<{ id: string; created_at: Date }>(`WITH ${STORED_EVENTS} SELECT s.id, s.created_at, pg_notify($8, n.notice) FROM ${NOTICES}`, eventParams(events, ids));
+  const createdAt = new Map(rows.map((r) => [r.id, new Date(r.created_at)]));
+  return events.map((e, i) => ({ ...e, id: ids[i]!, createdAt: createdAt.get(ids[i]!) ?? new Date() }));
+}
+
+/**
+ * A send's last write (issue 18): its events with their notices and its Idempotency-Key's record in one round
+ * trip; false when a concurrent send with the same key committed first (the caller rolls back and retries).
+ */
+export async function recordSendOutcome(tx: Queryable, events: readonly NewWalletEvent[], idem: Idempotency | undefined, journalId: string): Promise<boolean> {
+  if (events.length === 0) return idem ? recordIdempotent(tx, idem, journalId) : true;
+  const [row] = await tx.query<{ recorded: number }>(
+    `WITH ${STORED_EVENTS},
+     key AS (INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) SELECT $10::uuid, $11::text, $12::text, $13::uuid WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING key)
+     SELECT (SELECT count(*) FROM key)::int AS recorded, pg_notify($8, n.notice) FROM ${NOTICES}`,
+    [...eventParams(events, events.map(() => randomUUID())), idem?.accountId ?? null, idem?.key ?? null, idem?.fingerprint ?? null, journalId],
+  );
+  return !idem || row!.recorded === 1;
+}
+
+// The rows and their notices in one round trip (the notices go out on commit only).
+const STORED_EVENTS = `stored AS (
        INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
        SELECT i, a, w, t, x, h, p::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(i, a, w, t, x, h, p)
        RETURNING id, created_at
-     )
-     SELECT s.id, s.created_at, pg_notify($8, n.notice) FROM stored s JOIN unnest($1::uuid[], $9::text[]) AS n(i, notice) ON n.i = s.id`,
-    [
-      ids,
-      events.map((e) => e.accountId),
-      events.map((e) => e.walletId),
-      events.map((e) => e.type),
-      events.map((e) => e.transactionId),
-      events.map((e) => e.paymentHash),
-      events.map((e) => JSON.stringify(e.data)),
-      WALLET_EVENTS_CHANNEL,
-      notices,
-    ],
-  );
-  const createdAt = new Map(rows.map((r) => [r.id, new Date(r.created_at)]));
-  const stored = events.map((e, i) => ({ ...e, id: ids[i]!, createdAt: createdAt.get(ids[i]!) ?? new Date() }));
-  return stored;
+     )`;
+const NOTICES = 'stored s JOIN unnest($1::uuid[], $9::text[]) AS n(i, notice) ON n.i = s.id';
+
+function eventParams(events: readonly NewWalletEvent[], ids: string[]): unknown[] {
+  const notices = events.map((e, i) => JSON.stringify(noticeOf({ ...e, id: ids[i]!, createdAt: new Date(0) })));
+  return [
+    ids,
+    events.map((e) => e.accountId),
+    events.map((e) => e.walletId),
+    events.map((e) => e.type),
+    events.map((e) => e.transactionId),
+    events.map((e) => e.paymentHash),
+    events.map((e) => JSON.stringify(e.data)),
+    WALLET_EVENTS_CHANNEL,
+    notices,
+  ];
 }
 
 interface EventRow {

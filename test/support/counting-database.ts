@@ -1,7 +1,7 @@
-// Bench-only: a Database that counts the statements (round trips) it sends, by their first words, so a
-// bench can say how many a payment costs without log_statement or pg_stat_statements on a shared server.
+// A Database that counts the statements (round trips) it sends, by their first words: tests pin how many a
+// payment costs, benches report it, without log_statement or pg_stat_statements on a shared server.
 // A transaction counts its BEGIN and COMMIT (the engine sends them as statements of their own).
-import type { Database, Queryable } from '../src/db/database.ts';
+import type { Database, Queryable } from '../../src/db/database.ts';
 
 export interface StatementCounts {
   total: number;
