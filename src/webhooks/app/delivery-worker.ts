@@ -13,6 +13,7 @@ import { dispatchWalletEvents, pruneWalletEvents } from '../../wallet/wallet-ser
 import { retryDelayMs } from '../domain/retry.ts';
 import { DELIVERY_RETENTION_DAYS, leaseMs, type WebhookSettings } from '../domain/settings.ts';
 import { claimDue, fanOut, pruneDeliveries, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
+import { anyEnabledEndpoint } from '../services/endpoints.ts';
 import { postJson } from '../services/safe-http.ts';
 import { signedHeaders } from '../services/signing.ts';
 
@@ -159,10 +160,23 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
   if (autoStart && settings.concurrency > 0) {
     pruning = setInterval(() => void prune().catch((error: unknown) => deps.logger?.warn({ err: error }, 'pruning old webhook deliveries failed')), PRUNE_EVERY_MS).unref();
     let noticed: NodeJS.Timeout | undefined;
-    const onNotice = () => {
+    // The accounts of the batch's notices (undefined: a notice without one, so wake whatever). A batch whose
+    // accounts have no enabled endpoint wakes nothing (issue 18): one indexed check instead of a round; its
+    // events are marked fanned out at the next poll.
+    let accounts: Set<string> | undefined = new Set();
+    const onNotice = (payload: string) => {
+      const accountId = noticedAccount(payload);
+      if (accountId) accounts?.add(accountId);
+      else accounts = undefined;
       noticed ??= setTimeout(() => {
         noticed = undefined;
-        wake();
+        const batch = accounts;
+        accounts = new Set();
+        if (!batch) return wake();
+        void anyEnabledEndpoint(db, [...batch]).then(
+          (any) => any && wake(),
+          () => wake(),
+        );
       }, NOTICE_BATCH_MS);
     };
     void db
@@ -187,4 +201,13 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
       await unlisten?.().catch(() => undefined);
     },
   };
+}
+
+function noticedAccount(payload: string): string | undefined {
+  try {
+    const accountId = (JSON.parse(payload) as { accountId?: unknown }).accountId;
+    return typeof accountId === 'string' && /^[0-9a-f-]{36}$/i.test(accountId) ? accountId : undefined;
+  } catch {
+    return undefined;
+  }
 }

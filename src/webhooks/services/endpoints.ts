@@ -94,3 +94,9 @@ export async function accountOfUser(db: Queryable, userId: string): Promise<stri
   const rows = await db.query<{ id: string }>('SELECT id FROM wallet_accounts WHERE user_id = $1', [userId]);
   return rows[0]?.id;
 }
+
+/** Whether any of these accounts has an enabled endpoint (the worker's check before a fan-out round, issue 18). */
+export async function anyEnabledEndpoint(db: Queryable, accountIds: readonly string[]): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM webhook_endpoints WHERE account_id = ANY($1::uuid[]) AND disabled_at IS NULL LIMIT 1', [accountIds]);
+  return rows.length > 0;
+}
