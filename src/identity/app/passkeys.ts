@@ -6,16 +6,7 @@
 // and is single use: finishing records the handle's hash, and a second finish finds it there. Starting
 // writes nothing, so a page can carry its options (no fetch: the pages' CSP has no connect-src).
 import { createHmac, randomUUID } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { UserId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { identityError, type IdentityError } from '../domain/errors.ts';
@@ -25,6 +16,8 @@ import { safeEqual, sha256 } from '../services/crypto.ts';
 import { completeSessionTotp, findUserById, lockSession, recordSessionTotpFailure, revokeSessionById } from '../services/identity-store.ts';
 import { addSeconds, type IdentityContext } from './context.ts';
 
+// Loaded at the first ceremony, not at start-up (issue 18: ~0.1 s of CPU and 15 MB a process may never use).
+const webauthn = () => import('@simplewebauthn/server');
 const CHALLENGE_SECONDS = 600;
 const MAX_PASSKEYS = 10;
 
@@ -84,7 +77,7 @@ export async function startRegistration(ctx: IdentityContext, userId: UserId): O
   const user = await findUserById(ctx.db, userId);
   if (!user) return err(identityError('user_not_found'));
   const existing = await listPasskeysOf(ctx.db, userId);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: ctx.webauthn.rpName,
     rpID: ctx.webauthn.rpId,
     userName: user.email ?? user.phone ?? userId,
@@ -103,7 +96,7 @@ export async function finishRegistration(ctx: IdentityContext, input: { userId: 
   if ((await listPasskeysOf(ctx.db, input.userId)).length >= MAX_PASSKEYS) return err(identityError('rate_limited'));
   let verified;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await webauthn()).verifyRegistrationResponse({
       response: input.response as RegistrationResponseJSON,
       expectedChallenge: row.challenge,
       expectedOrigin: [...ctx.webauthn.origins],
@@ -126,7 +119,7 @@ export async function finishRegistration(ctx: IdentityContext, input: { userId: 
 
 /** A sign-in with any passkey of this site (the browser offers the person's own), bound to `binding` (e.g. the login challenge). */
 export async function startSignIn(ctx: IdentityContext, binding: string): Promise<Ceremony<PublicKeyCredentialRequestOptionsJSON>> {
-  const options = await generateAuthenticationOptions({ rpID: ctx.webauthn.rpId, userVerification: 'required' });
+  const options = await (await webauthn()).generateAuthenticationOptions({ rpID: ctx.webauthn.rpId, userVerification: 'required' });
   return begin(ctx, 'sign-in', null, `sign-in:${binding}`, options);
 }
 
@@ -138,7 +131,7 @@ async function verifyAssertion(ctx: IdentityContext, challenge: string, response
   if (!passkey || (onlyUser && passkey.user_id !== onlyUser)) return err(identityError('passkey_invalid'));
   let verified;
   try {
-    verified = await verifyAuthenticationResponse({
+    verified = await (await webauthn()).verifyAuthenticationResponse({
       response: response as AuthenticationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: [...ctx.webauthn.origins],
@@ -166,7 +159,7 @@ export async function startSecondFactor(ctx: IdentityContext, authToken: string)
   if (!session || session.revoked_at || new Date(session.expires_at) <= ctx.now() || !session.totp_pending) return err(identityError('session_invalid'));
   const passkeys = await listPasskeysOf(ctx.db, session.user_id);
   if (!passkeys.length) return err(identityError('passkey_not_found'));
-  const options = await generateAuthenticationOptions({ rpID: ctx.webauthn.rpId, userVerification: 'required', allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: p.transports as never })) });
+  const options = await (await webauthn()).generateAuthenticationOptions({ rpID: ctx.webauthn.rpId, userVerification: 'required', allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: p.transports as never })) });
   return ok(begin(ctx, 'second-factor', session.user_id, `second-factor:${session.id}`, options));
 }
 

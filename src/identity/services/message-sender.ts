@@ -3,7 +3,7 @@
 // WhatsApp go through a pluggable sender.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config/config.ts';
 import { preparePrivateDir, PRIVATE_FILE_MODE } from '../../config/data-dir.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -48,12 +48,14 @@ export function createOutboxSender(dataDir: string, logger?: Logger): MessageSen
 }
 
 export function createSmtpSender(url: string, from: string): MessageSender & { close(): void } {
-  const transport = nodemailer.createTransport(url);
+  // nodemailer is loaded at the first message, not at start-up (issue 18).
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      transport ??= import('nodemailer').then((m) => m.default.createTransport(url));
+      await (await transport).sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
 

@@ -1,6 +1,5 @@
 // RFC 6238 TOTP through the otpauth library; QR codes through qrcode.
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 
 export const TOTP_ISSUER = 'Lightgate';
 
@@ -29,6 +28,7 @@ export const totpCodeAt = (base32: string, now: Date): string => totpFor(base32)
 /** `issuer` names the service in the authenticator app: the operator's product name (BRAND_NAME, issue 17). */
 export async function totpProvisioning(base32: string, label: string, issuer = TOTP_ISSUER): Promise<{ uri: string; qrSvgDataUrl: string }> {
   const uri = totpFor(base32, label, issuer).toString();
+  const { default: QRCode } = await import('qrcode'); // at the first enrolment, not at start-up (issue 18)
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { uri, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }
