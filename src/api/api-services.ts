@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import { createLimit } from '../shared/limits/limit.ts';
 import type { Logger } from '../shared/logger.ts';
-import { buildWalletDeps, createWalletService, walletError, type CreateInvoiceInput, type WalletDeps } from '../wallet/wallet-service.ts';
+import { buildWalletDeps, createAppBudgets, createGrantBudgets, createWalletService, walletError, type CreateInvoiceInput, type WalletDeps } from '../wallet/wallet-service.ts';
 import { createWebhooksService, type WebhooksService } from '../webhooks/webhooks-service.ts';
 import type { ApiServices } from './graphql/context.ts';
 import { createWalletEventHub } from './subscriptions/wallet-event-hub.ts';
@@ -37,8 +37,9 @@ function recipientInvoiceLimit(db: Database, { perWindow, windowSeconds }: Confi
 
 export function buildApiServices(deps: ApiServicesDeps): ApiServices {
   const { config, db, identity } = deps;
+  const walletDeps = { ...buildWalletDeps(config, db), ...deps.wallet };
   const wallet = createWalletService(
-    { ...buildWalletDeps(config, db), ...deps.wallet },
+    walletDeps,
     { userExists: async (userId) => (await identity.getUser(userId).catch(() => undefined)) !== undefined },
   );
   return {
@@ -51,6 +52,7 @@ export function buildApiServices(deps: ApiServicesDeps): ApiServices {
       revoke: (userId, id) => revokeApiKey(db, userId, id),
     },
     admitRecipientInvoice: recipientInvoiceLimit(db, config.recipientInvoiceLimit),
+    budgets: createAppBudgets(createGrantBudgets(db), walletDeps.budgets?.writeDefault ?? null),
     webhooks:
       deps.webhooks ??
       createWebhooksService({ db, secrets: config.secrets.system, settings: config.webhooks, appAuthorized: async () => false, runWorker: false, logger: deps.logger }),

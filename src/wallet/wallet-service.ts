@@ -37,7 +37,7 @@ import type { WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 export { createAccountForUser } from './app/create-account.ts';
 // Grant budgets (issue 15): the face the auth server, API and portal share; the charge is inside every send.
-export { createGrantBudgets, type BudgetView, type GrantBudgets } from './app/grant-budgets.ts';
+export { createAppBudgets, createGrantBudgets, type AppBudgets, type BudgetView, type GrantBudgets } from './app/grant-budgets.ts';
 export type { SendGrant } from './app/charge-budget.ts';
 export { fundTarget, fundWallet, type Funded } from './app/fund-wallet.ts';
 export type { WalletTarget } from './app/find-wallet.ts';

@@ -12,8 +12,16 @@ const contracts = new URL('../../../shared/contracts/', import.meta.url);
 
 type Shape = Map<string, { kind: string; fields: Map<string, { type: string; args: Map<string, string> }>; values: Set<string>; members: Set<string> }>;
 
-/** Issue 14: the signing secret of a callback endpoint, shown once, and its rotation. */
-const EXTENSIONS = ['CallbackEndpointAddPayload.secret', 'CallbackEndpointSecretRotateInput', 'CallbackEndpointSecretRotatePayload', 'Mutation.callbackEndpointSecretRotate'];
+/** Issue 14: the signing secret of a callback endpoint, shown once, and its rotation. Issue 15: an app's grant budget. */
+const EXTENSIONS = [
+  'AccountLimits.appBudget',
+  'AppBudget',
+  'Authorization.budget',
+  'CallbackEndpointAddPayload.secret',
+  'CallbackEndpointSecretRotateInput',
+  'CallbackEndpointSecretRotatePayload',
+  'Mutation.callbackEndpointSecretRotate',
+];
 const marked = (node: { description?: { value: string } | undefined }) => node.description?.value.startsWith('Lightgate') ?? false;
 
 /** The definitions and fields marked as Lightgate's extensions, removed from the document. */

@@ -7,7 +7,7 @@ import type { IdentityService } from '../../identity/identity-service.ts';
 import type { UserId } from '../../shared/brand.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
-import type { Account, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
+import type { Account, AppBudgets, BudgetView, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
 import type { Principal } from '../credentials.ts';
 import type { EndpointOwner, WebhooksService } from '../../webhooks/webhooks-service.ts';
 import type { WalletEventHub } from '../subscriptions/wallet-event-hub.ts';
@@ -30,6 +30,8 @@ export interface ApiServices {
   admitRecipientInvoice: CreateInvoiceInput['admit'];
   /** Callback endpoints (issue 14): the process's webhooks face. */
   webhooks: Pick<WebhooksService, 'add' | 'list' | 'remove' | 'rotateSecret'>;
+  /** The calling app's grant budget (issue 15). */
+  budgets: AppBudgets;
   /** Wallet events and prices for the subscriptions (issue 13), one hub per process. */
   events: WalletEventHub;
   logger?: Logger | undefined;
@@ -42,7 +44,7 @@ export interface ApiContext {
   idempotencyKey: string | undefined;
   /** The request's language from Accept-Language (issue 17: the e-mail code's message); undefined over WebSocket. */
   locale?: string | undefined;
-  memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]>; user?: ReturnType<IdentityService['getUser']> };
+  memo: { account?: Promise<Account>; wallets?: Promise<Wallet[]>; user?: ReturnType<IdentityService['getUser']>; budget?: Promise<BudgetView | undefined> };
 }
 
 /**

@@ -24,6 +24,7 @@ import * as emailTypes from './types/email.ts';
 import * as callbackEndpointTypes from './types/callback-endpoints.ts';
 import * as invoiceTypes from './types/invoices.ts';
 import * as limitTypes from './types/limits.ts';
+import * as budgetTypes from './types/budgets.ts';
 import * as paymentTypes from './types/payments.ts';
 import * as totpTypes from './types/totp.ts';
 import * as walletTypes from './types/wallets.ts';
@@ -100,6 +101,7 @@ const areas: readonly Area[] = [
   paymentTypes,
   invoiceTypes,
   limitTypes,
+  budgetTypes,
   apiKeyTypes,
   callbackEndpointTypes,
   totpTypes,

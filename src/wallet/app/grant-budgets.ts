@@ -55,6 +55,24 @@ function chartDays(rows: readonly { day: string; amount: string }[], now: Date):
 
 const chartStart = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (CHART_DAYS - 1) * DAY_MS);
 
+/** What the API tells an app of its grant's budget (issue 15: `authorization { budget }`, `Account.limits`). */
+export interface AppBudgets {
+  /** `write`: the token may send, so a grant without a row shows WRITE_BUDGET_DEFAULT (its first send makes it). */
+  budgetOf(userId: string, clientId: string, write: boolean): Promise<BudgetView | undefined>;
+}
+
+export function createAppBudgets(budgets: Pick<GrantBudgets, 'budgetOf'>, writeDefault: WalletSpendDetail | null, clock: () => Date = () => new Date()): AppBudgets {
+  return {
+    async budgetOf(userId, clientId, write) {
+      const view = await budgets.budgetOf(userId, clientId);
+      if (view || !write || !writeDefault) return view;
+      const now = clock();
+      const row: BudgetRow = { user_id: userId, client_id: clientId, currency: writeDefault.limit.currency, amount: writeDefault.limit.amount, period: writeDefault.period, per_payment_max: writeDefault.per_payment_max, ceiling: writeDefault, paused: false, ended: false, period_start: null, spent: 0 };
+      return viewOf(row, chartDays([], now), now);
+    },
+  };
+}
+
 export function createGrantBudgets(db: Database, clock: () => Date = () => new Date()): GrantBudgets {
   async function budgetOf(userId: string, clientId: string): Promise<BudgetView | undefined> {
     const row = await readBudget(db, userId, clientId);

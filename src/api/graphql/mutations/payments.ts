@@ -1,8 +1,9 @@
 // Payments area mutations: the sends. Each checks `write`, then calls one use case of the wallet face;
-// the Idempotency-Key header names the attempt.
+// the Idempotency-Key header names the attempt. A send with an OAuth token names its grant (user × client),
+// whose spending budget the ledger charges in the payment's transaction (issue 15); API keys and sessions have none.
 import type { AccountId } from '../../../shared/brand.ts';
 import type { Result } from '../../../shared/result.ts';
-import type { PaymentOutcome, WalletCurrency, WalletError, WalletService } from '../../../wallet/wallet-service.ts';
+import type { PaymentOutcome, SendGrant, WalletCurrency, WalletError, WalletService } from '../../../wallet/wallet-service.ts';
 import { caller, WRITE, type Field, type FieldMap, type InputArgs, type ResolverMap } from '../context.ts';
 import { failed } from '../error-map.ts';
 import type { PaymentPayloadSource } from '../mappers.ts';
@@ -39,13 +40,15 @@ interface SendBase {
   walletId: string;
   memo: string | undefined;
   idempotencyKey: string | undefined;
+  grant: SendGrant | undefined;
 }
 
 /** A send from one of the caller's wallets: `write` scope, then one use case of the wallet face. */
 function send<TInput extends SendInput>(run: (wallet: WalletService, base: SendBase, input: TInput) => Promise<Result<PaymentOutcome, WalletError>>): Field<unknown, InputArgs<TInput>> {
   return async (_root, { input }, ctx) => {
-    const { account } = await caller(ctx, ...WRITE);
-    const base = { accountId: account.id, walletId: input.walletId, memo: input.memo ?? undefined, idempotencyKey: ctx.idempotencyKey };
+    const { principal, account } = await caller(ctx, ...WRITE);
+    const grant = principal.kind === 'oauth2' && principal.clientId ? { userId: principal.userId, clientId: principal.clientId } : undefined;
+    const base = { accountId: account.id, walletId: input.walletId, memo: input.memo ?? undefined, idempotencyKey: ctx.idempotencyKey, grant };
     return paymentPayload(await run(ctx.services.wallet, base, input));
   };
 }
