@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AdminApiCredentials } from './admin-credentials.ts';
 import type { envSchema, ServiceName } from './env-schema.ts';
 import type { TrustProxy } from './trust-proxy.ts';
+import type { WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   readonly webauthnRpId: string;
   readonly cacheTtlSeconds: number;
   /** Issue 16: sender-constrained tokens (DPoP) and pushed authorization requests, and when they are required. */
+  /** Issue 15: the budget of a `write` grant when neither the app nor its client set one; null: none. */
+  readonly writeBudgetDefault: WalletSpendDetail | null;
   readonly oauth2: { readonly dpop: boolean; readonly dpopRequireNonce: boolean; readonly par: boolean; readonly requireDpopForWrite: boolean; readonly requireParForWrite: boolean };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   readonly sms: { readonly webhookUrl: string | undefined; readonly webhookToken: string | undefined };

@@ -139,6 +139,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     clientSecretRotationGrace: e.CLIENT_SECRET_ROTATION_GRACE,
     webauthnRpId: (e.WEBAUTHN_RP_ID ?? new URL(ui).hostname).toLowerCase(),
     cacheTtlSeconds: e.CACHE_TTL,
+    writeBudgetDefault: e.WRITE_BUDGET_DEFAULT,
     oauth2: {
       dpop: e.OAUTH2_DPOP_ENABLED,
       dpopRequireNonce: e.OAUTH2_DPOP_ENABLED && e.OAUTH2_DPOP_REQUIRE_NONCE,

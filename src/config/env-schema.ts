@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { adminApiEnv } from './admin-credentials.ts';
 import { trustProxySchema } from './trust-proxy.ts';
+import { parseSpendDetail, type WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 export const SERVICE_NAMES = ['auth', 'api', 'ui', 'portal'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -31,6 +32,23 @@ const millis = z.string().transform((value, ctx) => {
 });
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+// "none", or one wallet_spend detail (RFC 9396) as JSON, parsed strictly (src/shared/wallet-spend).
+const writeBudget = z.string().transform((value, ctx): WalletSpendDetail | null => {
+  if (value.trim() === 'none') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be "none" or a wallet_spend detail as JSON' });
+    return z.NEVER;
+  }
+  const detail = parseSpendDetail(json);
+  if (!detail.ok) {
+    ctx.addIssue({ code: 'custom', message: detail.error });
+    return z.NEVER;
+  }
+  return detail.value;
+});
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -100,6 +118,9 @@ export const envSchema = z.object({
   // Every grant holding `write` must be DPoP-bound / pushed through PAR (DPoP: on by default in production).
   REQUIRE_DPOP_FOR_WRITE: bool.optional(),
   REQUIRE_PAR_FOR_WRITE: bool.default(false),
+  // Issue 15: the spending budget of a `write` grant whose app asked none and whose client has no
+  // spend_budget_default: a wallet_spend detail as JSON, or "none" (no budget), the default everywhere.
+  WRITE_BUDGET_DEFAULT: writeBudget.default(null),
 
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().default('Lightgate <no-reply@localhost>'),

@@ -2,9 +2,9 @@
 // both by a real Hydra and by Lightgate's own admin server (port 4445). Every failure comes back as
 // a HydraError value, including an unreachable server (503); nothing here throws.
 import { randomBytes } from 'node:crypto';
-import { err, ok } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/result.ts';
 import { forwardRequestId } from '../shared/request-context.ts';
-import { isRecord, nextPageToken, toHydraError } from './http-responses.ts';
+import { isRecord, nextPageToken, toHydraError, withGrantedDetails, withRequestedDetails, withTokenDetails } from './http-responses.ts';
 import { EXTENSION_UNAVAILABLE, type HydraResult, type LightgatePort } from './port.ts';
 import type { ConsentRequest, ConsentSession, HydraError, IntrospectedToken, LoginRequest, LogoutRequest, OAuth2Client, RedirectTo } from './types.ts';
 
@@ -95,6 +95,8 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
   }
 
   const isError = (r: RawResponse | HydraError): r is HydraError => 'error' in r;
+  // Issue 15: the Lightgate extensions' authorization details, parsed on the way in (http-responses.ts).
+  const mapOk = <T, U>(r: Result<T, HydraError>, f: (value: T) => U): Result<U, HydraError> => (r.ok ? ok(f(r.value)) : r);
 
   async function call<T>(spec: RequestSpec, accept: (body: unknown) => body is T, what: string): HydraResult<T> {
     const r = await send(spec);
@@ -150,11 +152,10 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     rejectLoginRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('login', 'reject'), query: challengeQuery('login', challenge), json: body }, redirect, 'redirect'),
 
-    getConsentRequest: (challenge) =>
-      call(
-        { method: 'GET', path: challengePath('consent'), query: challengeQuery('consent', challenge) },
-        anObject<ConsentRequest>,
-        'consent request',
+    getConsentRequest: async (challenge) =>
+      mapOk(
+        await call({ method: 'GET', path: challengePath('consent'), query: challengeQuery('consent', challenge) }, anObject<ConsentRequest>, 'consent request'),
+        withRequestedDetails,
       ),
     acceptConsentRequest: (challenge, body) =>
       call({ method: 'PUT', path: challengePath('consent', 'accept'), query: challengeQuery('consent', challenge), json: body }, redirect, 'redirect'),
@@ -171,8 +172,8 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
     acceptUserCodeRequest: (challenge, body) =>
       call({ method: 'PUT', path: '/admin/oauth2/auth/requests/device/accept', query: { device_challenge: challenge }, json: body }, redirect, 'redirect'),
 
-    listConsentSessions: (subject) =>
-      list('/admin/oauth2/auth/sessions/consent', { subject }, anObject<ConsentSession>, 'consent session'),
+    listConsentSessions: async (subject) =>
+      mapOk(await list('/admin/oauth2/auth/sessions/consent', { subject }, anObject<ConsentSession>, 'consent session'), (sessions) => sessions.map(withGrantedDetails)),
     revokeConsentSessions: (subject, clientId) =>
       callVoid({
         method: 'DELETE',
@@ -181,8 +182,8 @@ export function createHttpHydraAdmin(adminUrl: string, options: HttpHydraAdminOp
       }),
     revokeLoginSessions: (subject) => callVoid({ method: 'DELETE', path: '/admin/oauth2/auth/sessions/login', query: { subject } }),
 
-    introspect: (token, scope) =>
-      call({ method: 'POST', path: '/admin/oauth2/introspect', form: { token, scope } }, introspection, 'introspection'),
+    introspect: async (token, scope) =>
+      mapOk(await call({ method: 'POST', path: '/admin/oauth2/introspect', form: { token, scope } }, introspection, 'introspection'), withTokenDetails),
     revokeClientTokens: (clientId) => callVoid({ method: 'DELETE', path: '/admin/oauth2/tokens', query: { client_id: clientId } }),
 
     listClients: (filter = {}) =>

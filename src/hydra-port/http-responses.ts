@@ -1,6 +1,7 @@
 // Answers of Hydra's admin API as values: a non-2xx body (errorOAuth2, genericError or anything else) as a
 // HydraError, and the next page of a list from the Link header.
-import type { HydraError } from './types.ts';
+import { parseAuthorizationDetails, type WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
+import type { ConsentRequest, ConsentSession, HydraError, IntrospectedToken } from './types.ts';
 
 const STATUS_ERRORS: Record<number, string> = {
   400: 'invalid_request',
@@ -41,6 +42,29 @@ export function toHydraError(status: number, body: unknown): HydraError {
     out.error_description = body.trim().slice(0, 500);
   }
   return out;
+}
+
+/**
+ * Issue 15 (RFC 9396): a Lightgate extension's authorization details, strictly parsed; [] when absent (a real
+ * Hydra sends none) or unreadable, so a page never shows or compares a budget it could not read.
+ */
+export function authorizationDetailsOf(value: unknown): WalletSpendDetail[] {
+  const parsed = parseAuthorizationDetails(value ?? []);
+  return parsed.ok ? parsed.value : [];
+}
+
+export const withRequestedDetails = (r: ConsentRequest): ConsentRequest => ({ ...r, requested_authorization_details: authorizationDetailsOf(r.requested_authorization_details) });
+
+export const withGrantedDetails = (s: ConsentSession): ConsentSession => ({
+  ...s,
+  consent_request: isRecord(s.consent_request) ? withRequestedDetails(s.consent_request) : s.consent_request,
+  grant_authorization_details: authorizationDetailsOf(s.grant_authorization_details),
+});
+
+export function withTokenDetails(t: IntrospectedToken): IntrospectedToken {
+  const { authorization_details: details, ...rest } = t;
+  const parsed = authorizationDetailsOf(details);
+  return parsed.length ? { ...rest, authorization_details: parsed } : rest;
 }
 
 /** rel="next" page token from Hydra's Link header (RFC 8288), if any. */

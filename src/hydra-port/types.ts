@@ -44,6 +44,10 @@ export interface OAuth2Client {
   dpop_bound_access_tokens?: boolean;
   /** Lightgate extension (issue 16, RFC 9126 section 6): the client may only start flows through /oauth2/par. */
   require_pushed_authorization_requests?: boolean;
+  /** Lightgate extension (issue 15, RFC 9396): the budget of a `write` grant whose app asked none; null: none. */
+  spend_budget_default?: WalletSpendDetail | null;
+  /** Lightgate extension (issue 15): the most the app may ask (and the user may raise to); null: no cap. */
+  spend_budget_max?: WalletSpendDetail | null;
   audience: string[];
   metadata: Record<string, unknown>;
   owner: string;
@@ -161,6 +165,8 @@ export interface ConsentSession {
   remember_for: number;
   handled_at: string;
   session: { access_token: Record<string, unknown>; id_token: Record<string, unknown> };
+  /** Lightgate extension (issue 15): the budget this consent granted ([] for none). */
+  grant_authorization_details?: WalletSpendDetail[];
 }
 
 export interface IntrospectedToken {
@@ -180,6 +186,8 @@ export interface IntrospectedToken {
   obfuscated_subject?: string;
   /** RFC 9449 section 6.2 (a Lightgate extension of Hydra's answer): the key a DPoP-bound token is bound to. */
   cnf?: { jkt?: string };
+  /** RFC 9396 section 9.1 (issue 15): the token's granted authorization details (its spending budget). */
+  authorization_details?: WalletSpendDetail[];
 }
 
 /** Hydra's error body (errorOAuth2 / genericError flattened): what the admin API answers on 4xx. */

@@ -31,7 +31,7 @@ const fail = (status: number, error: string, error_description: string) => err<H
 /** Hydra always returns these; SDKs generated from its OpenAPI read them. Lifespans come from config, not per client. */
 const HYDRA_CONSTANT_FIELDS = { allowed_cors_origins: [], jwks: {}, userinfo_signed_response_alg: 'none', ...Object.fromEntries(CLIENT_LIFESPAN_FIELDS.map((k) => [k, null])) };
 /** Hydra's defaults of fields that clients stored before they existed lack. */
-const HYDRA_DEFAULTS = { backchannel_logout_uri: '', backchannel_logout_session_required: false, dpop_bound_access_tokens: false, require_pushed_authorization_requests: false };
+const HYDRA_DEFAULTS = { backchannel_logout_uri: '', backchannel_logout_session_required: false, dpop_bound_access_tokens: false, require_pushed_authorization_requests: false, spend_budget_default: null, spend_budget_max: null };
 
 export const publicView = (stored: StoredClient, secret?: string): OAuth2Client => ({
   ...HYDRA_CONSTANT_FIELDS,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CLIENT_LIFESPAN_FIELDS, type ClientStatus, type OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { parseClientBudgets } from './grant-budget.ts';
 
 export const SUPPORTED_SCOPES = ['openid', 'offline', 'offline_access', 'read', 'receive', 'write'] as const;
 // The device authorization grant (RFC 8628) for terminals and CLIs without a browser (issue 16).
@@ -40,6 +41,9 @@ export const clientInputSchema = z.object({
   // Issue 16, Lightgate extensions (Hydra has neither): RFC 9449 section 5.2 and RFC 9126 section 6.
   dpop_bound_access_tokens: z.boolean().nullable().optional(),
   require_pushed_authorization_requests: z.boolean().nullable().optional(),
+  // Issue 15, Lightgate extensions: wallet_spend details (RFC 9396), parsed strictly in normalizeClient.
+  spend_budget_default: z.unknown().optional(),
+  spend_budget_max: z.unknown().optional(),
   audience: z.array(z.string().max(2048)).max(50).nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   owner: z.string().max(255).optional(),
@@ -121,6 +125,8 @@ export function normalizeClient(
   const input = parsed.data;
   const unsupported = unsupportedField(raw as Record<string, unknown>);
   if (unsupported) return invalid(unsupported);
+  const budgets = parseClientBudgets(input);
+  if (!budgets.ok) return invalid(budgets.error);
   if (input.access_token_strategy === 'jwt') return invalid('Field access_token_strategy "jwt" is not supported: Lightgate issues opaque access tokens');
   // Stored as given (Hydra keeps [] and answers []), so a client reads back as written; the defaults of an
   // empty list apply where the client is used (effectiveGrantTypes, effectiveResponseTypes).
@@ -177,6 +183,8 @@ export function normalizeClient(
     backchannel_logout_session_required: input.backchannel_logout_session_required ?? false,
     dpop_bound_access_tokens: input.dpop_bound_access_tokens ?? false,
     require_pushed_authorization_requests: input.require_pushed_authorization_requests ?? false,
+    spend_budget_default: budgets.value.spend_budget_default,
+    spend_budget_max: budgets.value.spend_budget_max,
     audience: input.audience ?? [],
     metadata: input.metadata ?? {},
     owner: input.owner ?? '',

@@ -1,6 +1,7 @@
 // Request bodies of the admin API's accept/reject calls, strict like Hydra's: an unknown field is a 400, so a
 // misspelt `remember_for` is caught instead of silently ignored.
 import { z } from 'zod';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 
 const claims = z.record(z.string(), z.unknown());
 
@@ -24,6 +25,8 @@ export const acceptConsentSchema = z.strictObject({
   session: z.strictObject({ access_token: claims.optional(), id_token: claims.optional() }).optional(),
   context: z.unknown().optional(),
   handled_at: z.string().optional(),
+  // Issue 15 (Lightgate extension): wallet_spend details, parsed strictly by the consent flow (a 400 names the problem).
+  grant_authorization_details: z.array(z.custom<WalletSpendDetail>(() => true)).max(8).optional(),
 });
 
 /** Hydra's acceptDeviceUserCodeRequest (issue 16). */

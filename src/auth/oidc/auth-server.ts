@@ -6,6 +6,7 @@ import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import type { LightgatePort } from '../../hydra-port/port.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { GrantBudgetRecorder } from '../../shared/wallet-spend/grant-budgets.ts';
 import { createClientAdmin, publicView } from '../app/client-admin.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { createClientRepository } from '../services/client-repository.ts';
@@ -35,7 +36,7 @@ export interface AuthServer {
   close(): Promise<void>;
 }
 
-export async function createAuthServer({ config, db, logger }: { config: Config; db: Database; logger: Logger }): Promise<AuthServer> {
+export async function createAuthServer({ config, db, logger, budgets }: { config: Config; db: Database; logger: Logger; budgets?: GrantBudgetRecorder }): Promise<AuthServer> {
   const consentSessions = createConsentSessions(db);
   const logoutRequests = createLogoutRequests(db, config.ttl.interaction);
   const handled = createHandledChallenges(db);
@@ -87,7 +88,7 @@ export async function createAuthServer({ config, db, logger }: { config: Config;
     const stored = await clients.find(id);
     return stored && publicView(stored);
   };
-  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers, deviceChallenges: createDeviceChallenges(db, deviceLimits(config)) });
+  const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers, deviceChallenges: createDeviceChallenges(db, deviceLimits(config)), writeBudgetDefault: config.writeBudgetDefault, budgets });
 
   return {
     hydra: { ...flows, ...clientAdmin },

@@ -1,4 +1,5 @@
 // Hydra client (as stored) → oidc-provider client metadata.
+import { WALLET_SPEND_TYPE } from '../../shared/wallet-spend/spend-detail.ts';
 import { effectiveGrantTypes, effectiveResponseTypes, type StoredClient } from '../domain/client.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -49,5 +50,7 @@ export function toProviderMetadata(stored: StoredClient): Record<string, unknown
     // Issue 16: only when set (oidc-provider knows these fields only with DPoP / PAR enabled).
     ...(client.dpop_bound_access_tokens ? { dpop_bound_access_tokens: true } : {}),
     ...(client.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
+    // Issue 15: every client may ask a spending budget (RFC 9396); rich-authorization.ts checks scope and maximum.
+    authorization_details_types: [WALLET_SPEND_TYPE],
   };
 }

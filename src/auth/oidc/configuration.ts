@@ -13,6 +13,8 @@ import { ownServicesFetch } from './own-fetch.ts';
 import { errorDetailsOf, renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { parForWrite, senderConstraintFeatures } from './sender-constraints.ts';
+import { richAuthorizationFeatures } from './rich-authorization.ts';
+import { requestedBudget } from '../domain/grant-budget.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
@@ -32,6 +34,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
   const cookieBase = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookiesSecure };
   // The error pages link a client to its developer portal page (its stored Hydra metadata, issue 17 #2).
   const clientRepository = createClientRepository(db);
+  // Issue 15: a client's registered budgets (spend_budget_default, spend_budget_max) from its Hydra JSON.
+  const budgetsOf = async (id: string) => (await clientRepository.find(id))?.client;
   return {
     adapter: createAdapterClass(db, createTokenIds(config.secrets.system)),
     jwks: { keys: keys as never },
@@ -60,6 +64,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       devInteractions: { enabled: false },
       // DPoP-bound tokens and pushed authorization requests (issue 16), as configured.
       ...senderConstraintFeatures(config),
+      // Spending budgets as RFC 9396 authorization_details of type wallet_spend (issue 15): rich-authorization.ts.
+      ...richAuthorizationFeatures(config, budgetsOf),
       // Machine-to-machine tokens, as in Hydra (sub = client_id). The wallet API refuses them: it acts for users.
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
@@ -70,7 +76,6 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: false },
-      resourceIndicators: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
         // Hydra's logout flow: hand the browser to the logout app with a challenge instead of a built-in page.
@@ -130,7 +135,9 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       };
     },
     interactions: {
-      policy: hydraPolicy(consentSessions),
+      policy: hydraPolicy(consentSessions, async (ctx, scopes) =>
+        requestedBudget(scopes, ctx.oidc.params?.authorization_details, (await budgetsOf(ctx.oidc.client!.clientId)) ?? {}, config.writeBudgetDefault),
+      ),
       url(_ctx, interaction) {
         const challenge = encodeURIComponent(interaction.uid);
         return interaction.prompt.name === 'login' ? `${config.urls.login}?login_challenge=${challenge}` : `${config.urls.consent}?consent_challenge=${challenge}`;

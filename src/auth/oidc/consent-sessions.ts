@@ -1,6 +1,8 @@
 // Hydra's consent sessions: what a subject granted a client, per grant, and whether it is remembered.
 import type { Database } from '../../db/database.ts';
 import type { ConsentRequest, ConsentSession } from '../../hydra-port/types.ts';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
+import { budgetCovers } from '../domain/grant-budget.ts';
 
 export interface ConsentRecord {
   grantId: string;
@@ -12,6 +14,13 @@ export interface ConsentRecord {
   rememberFor: number;
   session: { access_token: Record<string, unknown>; id_token: Record<string, unknown> };
   consentRequest: ConsentRequest;
+  /** Issue 15: the granted spending budget (null: none, or no `write`). */
+  grantedDetails: WalletSpendDetail[] | null;
+}
+
+/** A remembered consent that covers a request: what it granted (issue 15: its budget is kept on a skip). */
+export interface RememberedConsent {
+  grantedDetails: WalletSpendDetail[] | null;
 }
 
 interface Row {
@@ -22,13 +31,17 @@ interface Row {
   remember_until: Date | null;
   session_claims: ConsentRecord['session'];
   consent_request: ConsentRequest;
+  granted_authorization_details: WalletSpendDetail[] | null;
   handled_at: Date;
 }
 
 export interface ConsentSessions {
   save(record: ConsentRecord): Promise<void>;
-  /** A remembered, unexpired, unrevoked consent covering every requested scope and audience. */
-  findRemembered(subject: string, clientId: string, scopes: readonly string[], audience: readonly string[]): Promise<boolean>;
+  /**
+   * The newest remembered, unexpired, unrevoked consent covering every requested scope and audience and (issue 15)
+   * the requested budget: a consent that granted less than is asked now is not remembered for it.
+   */
+  findRemembered(subject: string, clientId: string, scopes: readonly string[], audience: readonly string[], requestedDetails?: readonly WalletSpendDetail[]): Promise<RememberedConsent | undefined>;
   idTokenClaims(grantId: string): Promise<Record<string, unknown>>;
   list(subject: string): Promise<ConsentSession[]>;
   /** Marks the subject's consents (for one client, or all) revoked; resolves to their grant ids. */
@@ -40,21 +53,22 @@ export function createConsentSessions(db: Database): ConsentSessions {
   return {
     async save(r) {
       await db.query(
-        `INSERT INTO consent_sessions (grant_id, subject, client_id, granted_scope, granted_audience, remember, remember_until, session_claims, consent_request)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 AND $7::int > 0 THEN now() + make_interval(secs => $7::int) END, $8, $9)`,
-        [r.grantId, r.subject, r.clientId, r.grantedScope, r.grantedAudience, r.remember, r.rememberFor, JSON.stringify(r.session), JSON.stringify(r.consentRequest)],
+        `INSERT INTO consent_sessions (grant_id, subject, client_id, granted_scope, granted_audience, remember, remember_until, session_claims, consent_request, granted_authorization_details)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 AND $7::int > 0 THEN now() + make_interval(secs => $7::int) END, $8, $9, $10)`,
+        [r.grantId, r.subject, r.clientId, r.grantedScope, r.grantedAudience, r.remember, r.rememberFor, JSON.stringify(r.session), JSON.stringify(r.consentRequest), r.grantedDetails ? JSON.stringify(r.grantedDetails) : null],
       );
     },
-    async findRemembered(subject, clientId, scopes, audience) {
-      const [row] = await db.query(
-        `SELECT 1 FROM consent_sessions
+    async findRemembered(subject, clientId, scopes, audience, requestedDetails = []) {
+      const rows = await db.query<{ granted_authorization_details: WalletSpendDetail[] | null }>(
+        `SELECT granted_authorization_details FROM consent_sessions
           WHERE subject = $1 AND client_id = $2 AND remember AND revoked_at IS NULL
             AND (remember_until IS NULL OR remember_until > now())
             AND granted_scope @> $3::text[] AND granted_audience @> $4::text[]
-          LIMIT 1`,
+          ORDER BY handled_at DESC LIMIT 20`,
         [subject, clientId, scopes, audience],
       );
-      return Boolean(row);
+      const row = rows.find((r) => budgetCovers(r.granted_authorization_details, requestedDetails));
+      return row && { grantedDetails: row.granted_authorization_details };
     },
     async idTokenClaims(grantId) {
       const [row] = await db.query<{ claims: Record<string, unknown> | null }>(`SELECT session_claims->'id_token' AS claims FROM consent_sessions WHERE grant_id = $1`, [grantId]);
@@ -82,6 +96,7 @@ export function createConsentSessions(db: Database): ConsentSessions {
         remember_for: row.remember_until ? Math.max(0, Math.round((row.remember_until.getTime() - row.handled_at.getTime()) / 1000)) : 0,
         handled_at: row.handled_at.toISOString(),
         session: { access_token: row.session_claims.access_token ?? {}, id_token: row.session_claims.id_token ?? {} },
+        grant_authorization_details: row.granted_authorization_details ?? [],
       }));
     },
     async revoke(subject, clientId) {

@@ -2,7 +2,11 @@
 // app (each may be skipped by the app when the request says `skip`). prompt=none never leaves the server:
 // it succeeds only with a remembered login and a remembered consent covering the request (OIDC Core 3.1.2.1).
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
+
+/** Issue 15: the budget a request asks (its details, the client's default, the operator's), for prompt=none. */
+export type RequestedBudgetOf = (ctx: KoaContextWithOIDC, scopes: readonly string[]) => Promise<WalletSpendDetail[]>;
 
 const { Prompt, Check } = interactionPolicy;
 
@@ -30,7 +34,7 @@ export function originalPrompts(ctx: KoaContextWithOIDC): Set<string> {
   return ctx.oidc.prompts;
 }
 
-export function hydraPolicy(consentSessions: ConsentSessions) {
+export function hydraPolicy(consentSessions: ConsentSessions, requestedBudgetOf: RequestedBudgetOf) {
   const login = new Prompt(
     { name: 'login', requestable: true },
     // The session is not stored before a login is accepted (issue 19 #16); patches.ts (loginAccount) gives this id to the
@@ -53,7 +57,10 @@ export function hydraPolicy(consentSessions: ConsentSessions) {
         const granted = new Set(oidc.grant.getOIDCScopeEncountered().split(' '));
         const scopes = [...oidc.requestParamOIDCScopes];
         const audience = String(oidc.params?.audience ?? '').split(' ').filter(Boolean);
-        if (scopes.every((s) => granted.has(s)) && (await consentSessions.findRemembered(accountId, oidc.client.clientId, scopes, audience))) return Check.NO_NEED_TO_PROMPT;
+        if (!scopes.every((s) => granted.has(s))) return Check.REQUEST_PROMPT;
+        // The grant's budget stays as it is (issue 15), so the remembered consent must cover the requested one.
+        const requested = await requestedBudgetOf(ctx, scopes);
+        if (await consentSessions.findRemembered(accountId, oidc.client.clientId, scopes, audience, requested)) return Check.NO_NEED_TO_PROMPT;
       }
       return Check.REQUEST_PROMPT;
     }),

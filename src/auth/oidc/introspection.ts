@@ -3,6 +3,7 @@
 import type { HydraAdmin } from '../../hydra-port/port.ts';
 import type { IntrospectedToken } from '../../hydra-port/types.ts';
 import { ok } from '../../shared/result.ts';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import { fail, guarded } from './error-map.ts';
 import type { FlowDeps } from './flows/interactions.ts';
 import { deleteClientPayloads, findLiveToken, TOKEN_MODELS } from './sql-adapter.ts';
@@ -35,6 +36,8 @@ export function createTokenAdmin({ db, issuer, tokenIds }: Pick<FlowDeps, 'db' |
           ...(row.claims && Object.keys(row.claims).length ? { ext: row.claims } : {}),
           // RFC 9449 section 6.2: a DPoP-bound token says so and names its key (issue 16).
           ...(typeof p.jkt === 'string' ? { token_type: 'DPoP', cnf: { jkt: p.jkt } } : {}),
+          // RFC 9396 section 9.1 (issue 15): the granted spending budget the token carries (the grant's rar).
+          ...(Array.isArray(p.rar) && p.rar.length ? { authorization_details: p.rar as WalletSpendDetail[] } : {}),
         };
         return ok(result);
       }),

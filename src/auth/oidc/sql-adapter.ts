@@ -241,7 +241,7 @@ export async function deleteClientPayloads(db: Sql, clientId: string, models?: r
 export interface LiveToken {
   model: string;
   /** jkt: the DPoP key's thumbprint of a DPoP-bound token (RFC 9449). */
-  payload: { scope?: string; clientId: string; accountId?: string; exp: number; iat: number; jkt?: string };
+  payload: { scope?: string; clientId: string; accountId?: string; exp: number; iat: number; jkt?: string; rar?: unknown[] };
   /** The client's status (only 'active' tokens are active). */
   status: string | null;
   /** The consent's session.access_token claims (Hydra's `ext`). */

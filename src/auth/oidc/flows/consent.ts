@@ -4,6 +4,8 @@
 import type { HydraAdmin } from '../../../hydra-port/port.ts';
 import type { AcceptConsent, ConsentRequest, OAuth2Client, RejectRequest } from '../../../hydra-port/types.ts';
 import { ok } from '../../../shared/result.ts';
+import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
+import { grantedBudget, holdsWrite, requestedBudget } from '../../domain/grant-budget.ts';
 import { SESSION_CLAIMS } from '../configuration.ts';
 import { fail, guarded } from '../error-map.ts';
 import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
@@ -14,14 +16,17 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
   const { provider, consentSessions } = deps;
   const { pending, pendingWithClient, finish, reject } = interactions;
 
-  async function consentRequestOf(interaction: InteractionLike, client: OAuth2Client): Promise<ConsentRequest> {
+  /** The consent request, and the remembered consent that lets it skip (issue 15: its budget is kept). */
+  async function describe(interaction: InteractionLike, client: OAuth2Client): Promise<{ request: ConsentRequest; remembered: WalletSpendDetail[] | null }> {
     const login = (interaction.lastSubmission?.login ?? {}) as { accountId?: string; acr?: string; amr?: string[]; context?: unknown; challenge?: string };
     const subject = login.accountId ?? interaction.session?.accountId ?? '';
     const scopes = split(interaction.params.scope);
     const audience = split(interaction.params.audience);
     const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt).filter((p) => p !== '-');
-    const skip = !prompts.includes('consent') && (await consentSessions.findRemembered(subject, client.client_id, scopes, audience));
-    return {
+    // Issue 15 (RFC 9396): the budget asked for a `write` grant, already validated at the authorization endpoint.
+    const requestedDetails = requestedBudget(scopes, interaction.params.authorization_details, client, deps.writeBudgetDefault);
+    const remembered = prompts.includes('consent') ? undefined : await consentSessions.findRemembered(subject, client.client_id, scopes, audience, requestedDetails);
+    const request: ConsentRequest = {
       challenge: interaction.uid,
       acr: login.acr ?? '',
       amr: login.amr ?? [],
@@ -33,9 +38,11 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
       request_url: requestUrl(deps.issuer, interaction.params),
       requested_access_token_audience: audience,
       requested_scope: scopes,
-      skip,
+      requested_authorization_details: requestedDetails,
+      skip: Boolean(remembered),
       subject,
     };
+    return { request, remembered: remembered?.grantedDetails ?? null };
   }
 
   return {
@@ -43,7 +50,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
       guarded(async () => {
         const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
-        return ok(await consentRequestOf(found.value.interaction, found.value.client));
+        return ok((await describe(found.value.interaction, found.value.client)).request);
       }),
 
     acceptConsentRequest: (challenge, body: AcceptConsent) =>
@@ -51,8 +58,13 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
         const { interaction, client } = found.value;
-        const request = await consentRequestOf(interaction, client);
+        const { request, remembered } = await describe(interaction, client);
         if (body?.grant_scope !== undefined && !Array.isArray(body.grant_scope)) return fail(400, 'invalid_request', 'Field grant_scope must be an array of strings');
+        // Issue 15: never above the requested budget; a skipped consent keeps the remembered grant's budget.
+        const requestedDetails = request.requested_authorization_details ?? [];
+        const asked = body?.grant_authorization_details;
+        const budget = request.skip && asked === undefined ? ok(remembered?.[0] ?? null) : grantedBudget(asked, requestedDetails);
+        if (!budget.ok) return fail(400, 'invalid_request', budget.error);
         // Only what was requested can be granted.
         const requested = new Set(request.requested_scope);
         const scopes = (body?.grant_scope ?? []).filter((s) => typeof s === 'string' && requested.has(s));
@@ -60,8 +72,22 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         const audience = (body?.grant_access_token_audience ?? []).filter((a) => requestedAudience.has(a));
         const session = { access_token: body?.session?.access_token ?? {}, id_token: body?.session?.id_token ?? {} };
 
+        // A budget applies only to a grant holding `write`.
+        const granted = holdsWrite(scopes) ? budget.value : null;
+        if (holdsWrite(scopes) && deps.budgets) {
+          // Before the grant exists, so a budget the wallet could not record never leaves a grant without one.
+          const ceiling = client.spend_budget_max ?? requestedDetails[0] ?? null;
+          const recorded = await deps.budgets.recordGranted({ userId: request.subject, clientId: client.client_id, budget: granted, ceiling, remembered: request.skip }).then(
+            () => true,
+            () => false,
+          );
+          if (!recorded) return fail(503, 'temporarily_unavailable', 'The spending budget of the grant could not be recorded; try again');
+        }
+
         const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.client_id });
         if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+        // RFC 9396: the Grant's rar reaches the code, every access token and the token response (rich-authorization.ts).
+        if (granted) grant.addRar(granted as unknown as Parameters<typeof grant.addRar>[0]);
         const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
         if (claims.length) grant.addOIDCClaims(claims);
         const grantId = await grant.save();
@@ -75,7 +101,9 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
           rememberFor: body?.remember_for ?? 0,
           session,
           consentRequest: request,
+          grantedDetails: granted ? [granted] : null,
         });
+
         return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } });
       }),
 

@@ -4,6 +4,8 @@ import type Provider from 'oidc-provider';
 import type { Database } from '../../../db/database.ts';
 import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
+import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
+import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
 import type { ConsentSessions } from '../consent-sessions.ts';
 import type { DeviceChallenges } from '../device-challenges.ts';
 import { fail, notFound } from '../error-map.ts';
@@ -28,6 +30,10 @@ export interface FlowDeps {
   tokenIds: TokenIds;
   /** Device challenges and their guessing limits (RFC 8628, issue 16). */
   deviceChallenges: DeviceChallenges;
+  /** Issue 15: the budget of a `write` grant when neither the app nor its client set one (WRITE_BUDGET_DEFAULT). */
+  writeBudgetDefault: WalletSpendDetail | null;
+  /** Issue 15: the wallet's record of granted budgets (its ledger enforces them); absent: not recorded. */
+  budgets?: GrantBudgetRecorder;
 }
 
 export type InteractionLike = {
