@@ -1,6 +1,7 @@
 // The Hydra OAuth2Client fields clients-as-code manages, by kind, and the desired-client shape that
 // every input format (JSON, YAML, Terraform) is read into.
 import type { OAuth2Client } from '../hydra-port/types.ts';
+import { parseSpendDetail, type WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 
 export const STRING_FIELDS = [
   'access_token_strategy',
@@ -42,6 +43,18 @@ export const BOOL_FIELDS = [
   'skip_consent',
   'skip_logout_consent',
 ] as const;
+
+/**
+ * Lightgate's spending budgets (issue 15): one wallet_spend detail object each (RFC 9396), read in its canonical
+ * form (src/shared/wallet-spend) so a file compares equal to what the server stores.
+ */
+export const BUDGET_FIELDS = ['spend_budget_default', 'spend_budget_max'] as const;
+
+/** One budget field's value, or the sentence saying what is wrong with it. */
+export function readBudget(field: string, value: unknown): { ok: true; value: WalletSpendDetail } | { ok: false; error: string } {
+  const parsed = parseSpendDetail(value);
+  return parsed.ok ? parsed : { ok: false, error: `${field}: ${parsed.error}` };
+}
 
 /** Output-only fields of Hydra's client: accepted in JSON/YAML (e.g. a saved `GET /admin/clients`) and ignored. */
 export const READ_ONLY_FIELDS = [

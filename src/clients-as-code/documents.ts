@@ -4,10 +4,12 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import {
   BOOL_FIELDS,
+  BUDGET_FIELDS,
   type ClientFields,
   type DesiredClient,
   LIST_FIELDS,
   READ_ONLY_FIELDS,
+  readBudget,
   RESOURCE_KEY,
   STRING_FIELDS,
 } from './client-fields.ts';
@@ -18,6 +20,7 @@ const STRINGS = new Set<string>([...STRING_FIELDS, 'scope']);
 const LISTS = new Set<string>(LIST_FIELDS);
 const BOOLS = new Set<string>(BOOL_FIELDS);
 const IGNORED = new Set<string>(READ_ONLY_FIELDS);
+const BUDGETS = new Set<string>(BUDGET_FIELDS);
 
 /** Reads the desired clients of one JSON/YAML file. Throws SourceError (caught by ./load.ts). */
 export function readDocuments(file: string, src: string): DesiredClient[] {
@@ -68,6 +71,10 @@ function readClient(raw: Record<string, unknown>, fail: (field: string, msg: str
     } else if (BOOLS.has(k)) {
       if (typeof v !== 'boolean') fail(k, `${k} must be true or false`);
       fields[k] = v;
+    } else if (BUDGETS.has(k)) {
+      const budget = readBudget(k, v);
+      if (!budget.ok) fail(k, budget.error);
+      else fields[k] = budget.value;
     } else if (k === 'metadata') {
       if (typeof v !== 'object' || Array.isArray(v)) fail(k, 'metadata must be an object');
       fields.metadata = v as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Terraform files: `resource "hydra_oauth2_client" "<name>" { ... }` blocks with the attributes of
 // the ory/hydra Terraform provider, plus `variable` and `locals` blocks. `terraform`, `provider`
 // and `output` blocks are accepted and ignored; anything else is an error with its line.
-import { BOOL_FIELDS, type ClientFields, type DesiredClient, LIST_FIELDS, STRING_FIELDS } from './client-fields.ts';
+import { BOOL_FIELDS, BUDGET_FIELDS, readBudget, type ClientFields, type DesiredClient, LIST_FIELDS, STRING_FIELDS } from './client-fields.ts';
 import { SourceError } from './source-error.ts';
 import { CLIENT_LIFESPAN_FIELDS } from '../hydra-port/types.ts';
 import { Evaluator } from './hcl/evaluate.ts';
@@ -19,6 +19,7 @@ const UNSUPPORTED_PROVIDER_ATTRIBUTES = new Set<string>(['jwk', ...CLIENT_LIFESP
 const STRINGS = new Set<string>(STRING_FIELDS);
 const LISTS = new Set<string>(LIST_FIELDS);
 const BOOLS = new Set<string>(BOOL_FIELDS);
+const BUDGETS = new Set<string>(BUDGET_FIELDS);
 
 /**
  * Reads the desired clients of one Terraform file. `vars` are the `--var name=value` strings;
@@ -113,6 +114,13 @@ function readResource(file: string, block: Block, ev: Evaluator): ClientFields {
     else if (LISTS.has(a.name)) fields[a.name] = stringList(file, ev, v, a);
     else if (BOOLS.has(a.name)) fields[a.name] = ev.bool(v, a.line, a.name);
     else if (a.name === 'scopes') fields.scope = stringList(file, ev, v, a).join(' ');
+    else if (BUDGETS.has(a.name)) {
+      // Issue 15, a Lightgate extension (the hydra provider has no such attribute): an HCL object, e.g.
+      // spend_budget_max = { type = "wallet_spend", limit = { amount = 5000, currency = "BTC" }, period = "P1D" }.
+      const budget = readBudget(a.name, v);
+      if (!budget.ok) fail(a.line, budget.error);
+      else fields[a.name] = budget.value;
+    }
     else if (a.name === 'metadata') {
       if (typeof v !== 'object' || Array.isArray(v)) fail(a.line, `metadata must be a map, not ${typeName(v)}`);
       fields.metadata = { ...(fields.metadata ?? {}), ...(v as Record<string, Value>) };
