@@ -12,6 +12,8 @@ import { loadTheme } from '../web/theme.ts';
 import { createCsrf } from '../web/csrf.ts';
 import { addSecurityHeaders } from '../web/security-headers.ts';
 import type { PortalContext } from './app/context.ts';
+import type { GrantBudgets } from '../shared/wallet-spend/grant-budgets.ts';
+import { registerAppBudgetRoutes } from './routes/app-budgets.ts';
 import { ensurePortalClient, type PortalClient } from './app/ensure-portal-client.ts';
 import { signInBody } from './pages/admin-pages.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -50,6 +52,10 @@ export interface PortalServerDeps {
   login?: OidcLogin;
   /** Callback endpoints (issue 14): /callbacks is served when given (the composition root shares the API's). */
   webhooks?: WebhooksService | undefined;
+  /** The connected apps' spending budgets (issue 15): the wallet's GrantBudgets face (main/stack.ts). */
+  budgets?: GrantBudgets | undefined;
+  /** US cents per bitcoin, for "≈ $" next to sats (default: the configured PRICE_BTC_USD_CENTS). */
+  price?: (() => Promise<number>) | undefined;
 }
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
@@ -69,6 +75,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerPasskeyScript(app);
 
   const ctx: PortalContext = { config, db: deps.db, admin: deps.admin, box: createPortalSecretBox(config.secrets.system) };
+  if (deps.budgets) ctx.budgets = { grants: deps.budgets, priceCents: deps.price ?? (async () => config.priceBtcUsdCents) };
   // Registered once per process; a failure (auth server not up yet) is retried at the next sign-in.
   let registered: Promise<Result<PortalClient, PortalError>> | undefined;
   const portalClient = () => {
@@ -101,6 +108,7 @@ export function buildPortalServer(deps: PortalServerDeps): FastifyInstance {
   registerConfirmRoutes(app, rc);
   if (deps.webhooks) registerCallbackRoutes(app, rc, flash, deps.webhooks);
   registerAccountRoutes(app, rc, flash);
+  registerAppBudgetRoutes(app, rc, flash);
   registerPasskeyRoutes(app, rc, flash);
 
   app.get('/', async (request, reply) => {

@@ -30,7 +30,8 @@ export async function startPortalHarness(options: { kind?: DatabaseKind; env?: R
   const t = await startTestStack({ kind: options.kind ?? 'pglite', env: { ADMIN_EMAILS: ADMIN_EMAIL, ...options.env } });
   const { stack } = t;
   // The callbacks page (/callbacks) too: the stack's webhooks service, as main/stack.ts gives the portal.
-  const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity!, webhooks: stack.webhooks });
+  // The connected apps' budgets (issue 15) too, as main/stack.ts gives the portal.
+  const portal = buildPortalServer({ config: t.config, db: stack.db, admin: stack.admin!, identity: stack.identity!, webhooks: stack.webhooks, budgets: stack.budgets });
   await portal.ready();
   const users = new Map<string, string>();
   const user = async (email: string) => {

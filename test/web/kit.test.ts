@@ -12,6 +12,7 @@ import { ta } from '../../src/portal/account-messages.ts';
 import { tq } from '../../src/portal/portal-admin-messages.ts';
 import { tp } from '../../src/portal/portal-messages.ts';
 import { tr } from '../../src/portal/portal-route-messages.ts';
+import { tb } from '../../src/portal/budget-messages.ts';
 import { formatAmount, formatDateTime } from '../../src/web/format.ts';
 import { negotiateLocale, type Translator } from '../../src/web/i18n.ts';
 import { renderPage } from '../../src/web/layout.ts';
@@ -40,7 +41,7 @@ describe('web kit', () => {
 
   test('every catalog is complete in Spanish, with the same placeholders as in English', () => {
     const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const [name, t] of Object.entries({ kit: tKit, login: tLogin, auth: tAuth, account: ta, portal: tp, portalAdmin: tq, portalRoutes: tr }) as [string, Translator<string>][]) {
+    for (const [name, t] of Object.entries({ kit: tKit, login: tLogin, auth: tAuth, account: ta, portal: tp, portalAdmin: tq, portalRoutes: tr, budgets: tb }) as [string, Translator<string>][]) {
       const { en, es } = t.catalogs;
       assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort(), `${name}: the same keys`);
       for (const key of Object.keys(en)) {

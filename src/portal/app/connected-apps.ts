@@ -1,5 +1,6 @@
 // The apps a user has granted access to (their consent sessions), and revoking one: the grant and
-// every token issued from it are revoked, so the API refuses the app within its cache TTL (≤ 5 s).
+// every token issued from it are revoked, so the API refuses the app within its cache TTL (≤ 5 s), and its
+// spending budget ends (issue 15).
 import { err, ok, type Result } from '../../shared/result.ts';
 import { upstream, type PortalContext, type PortalError } from './context.ts';
 
@@ -35,5 +36,7 @@ export async function revokeConnectedApp(ctx: PortalContext, userId: string, cli
   if (!clientId || clientId.length > 255) return err({ code: 'NOT_FOUND', problem: { is: 'noSuchConnectedApp' } });
   const revoked = await ctx.admin.revokeConsentSessions(userId, clientId);
   if (!revoked.ok) return err(upstream('revokeConnected', revoked.error));
+  // Issue 15: the grant's spending budget ends with it (a later consent starts a new one).
+  await ctx.budgets?.grants.endBudget(userId, clientId);
   return ok(undefined);
 }

@@ -5,6 +5,7 @@ import { EXTENSION_UNAVAILABLE, type LightgatePort } from '../../hydra-port/port
 import type { HydraError } from '../../hydra-port/types.ts';
 import type { FieldErrors } from '../domain/application.ts';
 import type { SecretBox } from '../services/secret-box.ts';
+import type { PortalBudgets } from './app-budgets.ts';
 
 export interface PortalContext {
   config: Config;
@@ -12,6 +13,8 @@ export interface PortalContext {
   /** The auth server, only through the port (in-process or HTTP: main/stack.ts picks). */
   admin: LightgatePort;
   box: SecretBox;
+  /** The connected apps' spending budgets (issue 15); absent where the wallet's face is not given. */
+  budgets?: PortalBudgets | undefined;
 }
 
 /** The signed-in person (or the CLI) doing something; the audit log records actorEmail. */

@@ -49,17 +49,19 @@ const SCOPE_WORDS: Record<string, AccountKey> = { read: 'scope.read', receive: '
 /** Plain words for what an app may do; scope names the person would not understand are left out. */
 const scopeWords = (scopes: readonly string[]): string[] => [...new Set(scopes.flatMap((s) => (SCOPE_WORDS[s] ? [ta(SCOPE_WORDS[s])] : [])))];
 
-export function appsBody(o: { apps: ConnectedApp[] }): SafeHtml {
+/** `budget`: an app's spending budget part (issue 15, pages/budget-section.ts), when the portal has budgets. */
+export function appsBody(o: { apps: ConnectedApp[]; budget?: (app: ConnectedApp, n: number) => SafeHtml | '' }): SafeHtml {
   return html`<section class="card" aria-labelledby="apps-h">
 <h1 id="apps-h">${ta('acc.apps')}</h1>
 <p class="lead">${ta('acc.appsLead')}</p>
 ${
   o.apps.length
-    ? html`<ul class="connected-apps">${o.apps.map((a) => {
+    ? html`<ul class="connected-apps">${o.apps.map((a, n) => {
         const site = safeUrl(a.website);
         return html`<li class="connected-app"><h2>${site ? html`<a href="${site}" rel="noopener noreferrer">${a.name}</a>` : a.name}</h2>
 <p class="muted small">${ta('acc.allowedOn', { date: formatDateTime(a.grantedAt) })}</p>
 <p>${ta('acc.canDo')}</p><ul>${scopeWords(a.scopes).map((w) => html`<li>${w}</li>`)}</ul>
+${o.budget?.(a, n) ?? ''}
 <a class="button secondary" href="/account/apps/remove?client_id=${encodeURIComponent(a.clientId)}" aria-label="${ta('acc.remove')}: ${a.name}">${ta('acc.remove')}</a></li>`;
       })}</ul>`
     : html`<p>${ta('acc.appsNone')}</p>`

@@ -10,6 +10,7 @@ import { PORTAL_CLIENT_ID } from '../app/ensure-portal-client.ts';
 import { activityBody, appsBody, overviewBody, type ActivityItem } from '../pages/account-pages.ts';
 import { deleteSessionsOf } from '../services/portal-store.ts';
 import { accountConfirm, accountReply } from './account-support.ts';
+import { budgetExtras } from './app-budgets.ts';
 import { errorPage, fields, formToken, guard, messagePage, SESSION_COOKIE, seeOther, str, type FlashCookies, type RouteContext } from './support.ts';
 
 const ACTIVITY_SHOWN = 50;
@@ -36,7 +37,8 @@ export function registerAccountRoutes(app: FastifyInstance, rc: RouteContext, fl
       const listed = await listConnectedApps(ctx, viewer.userId, hide);
       const form = formToken(rc, request, reply);
       if (!listed.ok) return errorPage(reply, listed.error, { viewer, form, back: { href: '/account', label: ta('acc.overview') } });
-      return accountReply(reply, { title: ta('acc.apps'), viewer, current: 'apps', form, flash: flash.take(request, reply), body: appsBody({ apps: listed.value }) });
+      const budget = await budgetExtras(rc, viewer, form);
+      return accountReply(reply, { title: ta('acc.apps'), viewer, current: 'apps', form, flash: flash.take(request, reply), body: appsBody({ apps: listed.value, ...(budget ? { budget } : {}) }) });
     }),
   );
 

@@ -23,6 +23,8 @@ export type PortalIdentity = Pick<
   | 'getUser' | 'initiateTotp' | 'pendingTotp' | 'confirmTotp' | 'disableTotp'
   | 'newRecoveryCodes' | 'recoveryCodesLeft' | 'startPasskeyRegistration' | 'finishPasskeyRegistration' | 'listPasskeys' | 'removePasskey'
   | 'activity' | 'recordActivity' | 'revokeAllSessions' | 'liveSessionCount'
+  // Issue 15: a fresh one-time code before raising an app's budget (app/fresh-code.ts).
+  | 'requestEmailCode' | 'loginWithEmail' | 'requestPhoneCode' | 'loginWithPhone' | 'logout' | 'phoneEnabled'
 >;
 const FLASH_COOKIE = 'lg_portal_flash';
 

@@ -1,0 +1,56 @@
+// Setup for the connected apps' budgets tests (issue 15): a person with a funded wallet, an app (OAuth client with
+// `write`) they granted through the real code flow, its budget recorded through the wallet's GrantBudgets face (as
+// the auth server does at consent), and sends made through the wallet API with the app's token.
+import assert from 'node:assert/strict';
+import { fundWallet } from '../../src/wallet/wallet-service.ts';
+import type { GrantBudgets } from '../../src/shared/wallet-spend/grant-budgets.ts';
+import type { WalletSpendDetail } from '../../src/shared/wallet-spend/spend-detail.ts';
+import { adminApi, createClient, type TestClient } from '../support/clients.ts';
+import type { AuthTarget } from '../support/auth-target.ts';
+import { graphql } from '../support/graphql.ts';
+import { userAccessToken } from '../support/tokens.ts';
+import { walletIdsOf } from '../support/users.ts';
+import type { PortalHarness } from './harness.ts';
+
+export const perDay = (amount: number, perPayment: number | null = null): WalletSpendDetail => ({ type: 'wallet_spend', limit: { amount, currency: 'BTC' }, period: 'P1D', per_payment_max: perPayment });
+
+export interface GrantedApp {
+  userId: string;
+  client: TestClient;
+  token: string;
+  btcWalletId: string;
+}
+
+/** The wallet's face the stack gives its portal. */
+export const budgetsOf = (h: PortalHarness): GrantBudgets => h.t.stack.budgets;
+
+/** `email` signs in, gets 100,000 sats, grants a new app `read write` with `budget` (raisable up to `ceiling`). */
+export async function grantedApp(h: PortalHarness, email: string, name: string, budget: WalletSpendDetail, ceiling: WalletSpendDetail | null): Promise<GrantedApp> {
+  const userId = await h.user(email);
+  const { btcWalletId } = await walletIdsOf(h.t.stack.db, userId);
+  const funded = await fundWallet(h.t.stack.db, { walletId: btcWalletId, amount: 100_000 });
+  assert.ok(funded.ok);
+  const { login, consent, logout } = h.t.config.urls;
+  const target: AuthTarget = { kind: 'lightgate', name: 'Lightgate', loginUrl: login, consentUrl: consent, logoutUrl: logout, publicUrl: h.t.urls.issuer, adminUrl: h.t.stack.listening.admin!, stop: async () => {} };
+  const admin = adminApi(target);
+  const client = await createClient(admin, { client_name: name, scope: 'openid offline_access read write' });
+  const token = await userAccessToken(target, admin, client, userId, ['read', 'write']);
+  await budgetsOf(h).recordGranted({ userId, clientId: client.client_id, budget, ceiling, remembered: false });
+  return { userId, client, token, btcWalletId };
+}
+
+/** An intraledger send with the app's token; the payload's status and first error code. */
+export async function send(h: PortalHarness, app: GrantedApp, to: string, amount: number): Promise<{ status: string; code: string | undefined }> {
+  const answer = await graphql(
+    h.t.urls.api,
+    { 'oauth2-token': app.token },
+    'mutation($w: WalletId!, $r: WalletId!, $a: SatAmount!) { intraLedgerPaymentSend(input: { walletId: $w, recipientWalletId: $r, amount: $a }) { status errors { code } } }',
+    { w: app.btcWalletId, r: to, a: amount },
+  );
+  const payload = answer.body.data?.intraLedgerPaymentSend;
+  assert.ok(payload, JSON.stringify(answer.body));
+  return { status: payload.status, code: payload.errors?.[0]?.code };
+}
+
+/** The identity module lets one code per address and requester each 30 s: move that window back. */
+export const letTimePassForResend = (h: PortalHarness) => h.t.stack.db.query("UPDATE rate_limits SET window_start = window_start - interval '1 minute' WHERE key LIKE 'identity:code-resend:%'");
