@@ -1,6 +1,7 @@
 // The budget charge of a send made with an OAuth token (issue 15), run by executeSend inside the payment's
-// transaction right after its posting: a refused charge rolls the posting back (nothing moves), and a
-// posting that moved nothing (an invoice another payment paid) is never charged.
+// transaction before its posting (with the journal id the posting will use): a refused charge ends the
+// payment before any wallet is locked, a failed posting rolls the charge back, and a posting that moved
+// nothing (an invoice another payment paid) rolls it back too.
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';

@@ -1,7 +1,10 @@
 // The shared frame of every send (intraledger, invoice): one transaction that answers a repeated
 // Idempotency-Key with the first result, runs the use case's posting, and records the key; when a
 // concurrent send with the same key commits first, the whole transaction is retried and finds it.
-// A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts).
+// A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts): after
+// the idempotency check (a repeat is not charged twice) and before the posting, so an over-budget send is
+// refused without touching the wallets and a failed posting rolls the charge back.
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
@@ -34,13 +37,23 @@ export interface SendFrame {
   walletId: WalletId;
   priceCents: number;
   idempotency: Idempotency | undefined;
-  /** Runs inside the transaction, after the idempotency check. */
-  post(tx: Queryable): Promise<Result<Posting, WalletError>>;
-  /** A send made with an OAuth token (issue 15): its grant's budget is charged right after the posting. */
+  /** Runs inside the transaction, after the idempotency check; `journalId`: the id to post the journal with. */
+  post(tx: Queryable, journalId: string): Promise<Result<Posting, WalletError>>;
+  /** A send made with an OAuth token (issue 15): its grant's budget is charged right before the posting. */
   budget?: (BudgetCharge & { accountId: AccountId }) | undefined;
 }
 
 const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
+
+/** A charged send whose posting moved nothing (an invoice already paid): rolled back, answered as the posting said. */
+class Unposted {
+  readonly status: PaymentOutcome['status'];
+  readonly journalId: string;
+  constructor(status: PaymentOutcome['status'], journalId: string) {
+    this.status = status;
+    this.journalId = journalId;
+  }
+}
 const MAX_RETRIES = 3;
 
 export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send: SendFrame): Promise<Result<PaymentOutcome, WalletError>> {
@@ -52,30 +65,33 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
     transaction,
   });
   for (let attempt = 0; ; attempt++) {
-    const result = await inTransaction<PaymentOutcome, WalletError>(deps.db, async (tx) => {
+    const result = await inTransaction<PaymentOutcome, WalletError | Unposted>(deps.db, async (tx) => {
       const idem = send.idempotency;
       if (idem) {
         const earlier = await findIdempotent(tx, idem);
         if (!earlier.ok) return earlier;
         if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
       }
-      const posting = await send.post(tx);
+      const journalId = randomUUID();
+      let crossed: readonly NewWalletEvent[] = [];
+      if (send.budget) {
+        const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId });
+        if (!charged.ok) return charged;
+        crossed = charged.value;
+      }
+      const posting = await send.post(tx, journalId);
       if (!posting.ok) return posting;
       const p = posting.value;
-      if (!p.posted) return ok(outcome(p.status, p.journalId));
-      let events = p.events;
-      if (send.budget) {
-        // Issue 15: after the posting, so a refused charge rolls it back and a payment that moved nothing costs nothing.
-        const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId: p.journalId, walletId: send.walletId });
-        if (!charged.ok) return charged;
-        if (charged.value.length > 0) events = [...events, ...charged.value];
-      }
+      if (!p.posted) return send.budget ? err(new Unposted(p.status, p.journalId)) : ok(outcome(p.status, p.journalId));
+      const events = crossed.length > 0 ? [...p.events, ...crossed] : p.events;
       // The outbox (issue 14): the payment's events commit or roll back with it.
       // With the key's record, in one round trip (issue 18).
       if (!(await recordSendOutcome(tx, events, idem, p.journalId))) return err(IDEMPOTENCY_RACE);
       return ok(outcome('SUCCESS', p.journalId, p.transaction));
     });
-    if (!result.ok && result.error === IDEMPOTENCY_RACE && attempt < MAX_RETRIES) continue;
-    return result;
+    if (result.ok) return result;
+    if (result.error instanceof Unposted) return ok(outcome(result.error.status, result.error.journalId));
+    if (result.error === IDEMPOTENCY_RACE && attempt < MAX_RETRIES) continue;
+    return err(result.error);
   }
 }

@@ -71,10 +71,10 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
       : undefined,
     budget: input.grant && { ...input.grant, accountId: input.accountId, amount: input.amount, currency: sender.currency },
-    async post(tx) {
+    async post(tx, journalId) {
       const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind: sendKind(sender.accountId, recipient.accountId), amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);
-      const posted = await postTransfer(tx, transfer);
+      const posted = await postTransfer(tx, { ...transfer, journalId });
       if (!posted.ok) return posted;
       return ok({
         posted: true,

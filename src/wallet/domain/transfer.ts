@@ -24,6 +24,8 @@ export interface TransferInput {
   memo?: string | undefined;
   paymentHash?: string | undefined;
   paymentRequest?: string | undefined;
+  /** Chosen before the posting by executeSend (issue 15: the budget's spend log names it). */
+  journalId?: string | undefined;
 }
 
 export function transferLegs(t: TransferInput): Leg[] {

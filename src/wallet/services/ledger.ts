@@ -19,6 +19,8 @@ export interface JournalInput {
   recipientWalletId: WalletId;
   paymentHash?: string | undefined;
   paymentRequest?: string | undefined;
+  /** The journal's id when the caller chose it first (a budget charge names it before the posting, issue 15). */
+  journalId?: string | undefined;
 }
 
 export interface PostedJournal {
@@ -66,7 +68,7 @@ export async function postJournal(
     const wallet = locked.get(id)!;
     if (wallet.kind === 'user' && wallet.balance + delta < 0) return err('INSUFFICIENT_BALANCE');
   }
-  const journalId = randomUUID();
+  const journalId = journal.journalId ?? randomUUID();
   const running = new Map<WalletId, number>();
   const balances: number[] = [];
   for (const leg of legs) {
@@ -128,7 +130,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
     sums.set(leg.currency, (sums.get(leg.currency) ?? 0) + leg.amount);
   }
   for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
-  const journalId = randomUUID();
+  const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
   const rows = await tx.query<{ known: boolean; funded: boolean; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH locked AS MATERIALIZED (
