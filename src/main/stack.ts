@@ -15,7 +15,7 @@ import type { LightgatePort } from '../hydra-port/port.ts';
 import { createHttpHydraAdmin } from '../hydra-port/http-adapter.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { walletAdminRoutes } from '../wallet/http/admin-routes.ts';
-import { createAccountForUser, seedDemoUser } from '../wallet/wallet-service.ts';
+import { createAccountForUser, createGrantBudgets, seedDemoUser, type GrantBudgets } from '../wallet/wallet-service.ts';
 import { buildApiServer } from '../api/server.ts';
 import { buildLoginUiServer } from '../login-ui/server.ts';
 import { buildPortalServer } from '../portal/server.ts';
@@ -33,6 +33,8 @@ export interface Stack {
   /** The one port the other services use: HTTP when HYDRA_ADMIN_URL is set, else in-process. */
   readonly hydra: LightgatePort | undefined;
   readonly identity: IdentityService | undefined;
+  /** Grant budgets (issue 15): the wallet's face the auth server records consents with and the portal edits. */
+  readonly budgets: GrantBudgets;
   /** Callback endpoints and their delivery worker (issue 14): in processes running api or portal. */
   readonly webhooks: WebhooksService | undefined;
   /** Base URLs of the servers actually listening, by name. */
@@ -61,9 +63,11 @@ export async function startStack(config: Config, options: { db?: Database; logge
   let hydra: LightgatePort | undefined;
   let identity: IdentityService | undefined;
   let webhooks: WebhooksService | undefined;
+  // One face over the wallet's grant_budgets table; the ledger charges the same rows inside each send.
+  const budgets = createGrantBudgets(db);
   try {
     if (config.services.includes('auth')) {
-      auth = await createAuthServer({ config, db, logger });
+      auth = await createAuthServer({ config, db, logger, budgets });
       const publicApp = buildPublicServer({ auth, db, logger, rateLimits: config.rateLimits, trustProxy: config.trustProxy, hsts: config.hsts, web: { theme: loadTheme(config.brand), secureCookies: config.cookiesSecure } });
       // RFC 7591/7592 at Hydra's /oauth2/register when DCR_ENABLED (issue 16): clients land pending, in the portal's review queue.
       useDynamicRegistration(publicApp, { config, db, clients: auth.hydra });
@@ -122,7 +126,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
       listening.ui = await listen(uiApp, config.listen.ui.host, config.listen.ui.port);
     }
     if (config.services.includes('portal')) {
-      const portalApp = buildPortalServer({ config, db, admin: hydra, identity: identity!, logger, webhooks });
+      const portalApp = buildPortalServer({ config, db, admin: hydra, identity: identity!, logger, webhooks, budgets });
       servers.push(portalApp);
       listening.portal = await listen(portalApp, config.listen.portal.host, config.listen.portal.port);
     }
@@ -150,6 +154,7 @@ export async function startStack(config: Config, options: { db?: Database; logge
     hydra,
     identity,
     webhooks,
+    budgets,
     listening,
     async close() {
       clearInterval(purge);
