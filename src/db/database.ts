@@ -1,6 +1,12 @@
 // The storage port: one SQL dialect (PostgreSQL), two engines (PGlite embedded, PostgreSQL server).
+export interface QueryOptions {
+  /** A named (prepared) statement on PostgreSQL: parsed and planned once per connection, for hot statements
+   *  (one name per SQL text). PGlite ignores it. */
+  name?: string;
+}
+
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

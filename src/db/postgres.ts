@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DatabaseUnavailableError, isConnectionError, type Database, type Queryable } from './database.ts';
+import { DatabaseUnavailableError, isConnectionError, type Database, type Queryable, type QueryOptions } from './database.ts';
 import { safeParams } from './text-params.ts';
 
 // int8 and numeric come back as numbers: money is integer sats/cents, far below 2^53.
@@ -18,9 +18,10 @@ export async function openPostgres(connectionString: string, poolSize: number): 
   const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 2000, types, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
-  const query = async <Row,>(sql: string, params?: readonly unknown[]): Promise<Row[]> => {
+  const query = async <Row,>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]> => {
     try {
-      const result = await pool.query(sql, safeParams(params));
+      const values = safeParams(params);
+      const result = options?.name ? await pool.query({ name: options.name, text: sql, ...(values ? { values } : {}) }) : await pool.query(sql, values);
       return result.rows as Row[];
     } catch (error) {
       throw wrap(error);

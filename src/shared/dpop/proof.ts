@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { err, ok, type Result } from '../result.ts';
 import type { DpopNonces } from './nonce.ts';
-import type { DpopReplays } from './replays.ts';
+import type { DpopReplays, DpopReplayTicket } from './replays.ts';
 
 /** Asymmetric algorithms only (RFC 9449 section 4.2), none FAPI 2.0 section 5.4 rules out (no RS256). */
 export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256'];
@@ -16,7 +16,8 @@ const IAT_SKEW_SECONDS = 60;
 const REMEMBER_SECONDS = 6 * 60;
 const MAX_PROOF_LENGTH = 8192;
 /** A client signs many proofs with one key and one header: each distinct header is decoded, its key's
- * thumbprint computed and the key imported once (the encoded header determines all three). */
+ * thumbprint computed and the key imported once (the encoded header determines all three). The least recently
+ * used header goes first (a full cache no longer drops every key at once). */
 const MAX_HEADERS = 2000;
 /** Only headers of this size are kept (an EC, OKP or RSA-4096 public key fits): at most ~4 MB in all. */
 const MAX_CACHED_HEADER = 2048;
@@ -63,7 +64,11 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
   /** The encoded protected header → its key's thumbprint and the imported public key ('invalid' if unusable). */
   async function headerOf(encoded: string, proof: string): Promise<{ jkt: string; key: CryptoKey } | 'invalid'> {
     const cached = headers.get(encoded);
-    if (cached) return cached;
+    if (cached) {
+      headers.delete(encoded);
+      headers.set(encoded, cached);
+      return cached;
+    }
     const header = decodeProtectedHeader(proof);
     const jwk = header.jwk as JWK | undefined;
     if (!jwk || typeof jwk !== 'object' || 'd' in jwk || typeof header.alg !== 'string' || !DPOP_ALGORITHMS.includes(header.alg)) return 'invalid';
@@ -71,13 +76,23 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
     if (imported instanceof Uint8Array || imported.type !== 'public') return 'invalid';
     const known = { jkt: await calculateJwkThumbprint(jwk, 'sha256'), key: imported };
     if (encoded.length <= MAX_CACHED_HEADER) {
-      if (headers.size >= MAX_HEADERS) headers.clear();
+      if (headers.size >= MAX_HEADERS) headers.delete(headers.keys().next().value!);
       headers.set(encoded, known);
     }
     return known;
   }
 
   return async function verify(request: DpopProofRequest): Promise<Result<{ jti: string }, DpopProofError>> {
+    // Announced before the signature check, so that proofs checked at the same time share one insert.
+    const ticket = deps.replays.expect();
+    try {
+      return await check(request, ticket);
+    } finally {
+      ticket.cancel();
+    }
+  };
+
+  async function check(request: DpopProofRequest, ticket: DpopReplayTicket): Promise<Result<{ jti: string }, DpopProofError>> {
     if (!request.proof || request.proof.length > MAX_PROOF_LENGTH) return invalid('The DPoP proof is missing or too long');
     let payload: Record<string, unknown>;
     try {
@@ -107,9 +122,9 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
       return invalid('The DPoP proof iat is in the future');
     }
     // Keyed by the key as well: nobody can spend a jti that another key's holder will use.
-    if (!(await deps.replays.first(`${deps.place}\n${request.jkt}`, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
+    if (!(await ticket.first(`${deps.place}\n${request.jkt}`, jti, new Date((t + REMEMBER_SECONDS) * 1000)))) return invalid('The DPoP proof was already used');
     return ok({ jti });
-  };
+  }
 }
 
 export type DpopVerifier = ReturnType<typeof createDpopVerifier>;
