@@ -26,7 +26,11 @@ export const budgetsOf = (h: PortalHarness): GrantBudgets => h.t.stack.budgets;
 
 /** `email` signs in, gets 100,000 sats, grants a new app `read write` with `budget` (raisable up to `ceiling`). */
 export async function grantedApp(h: PortalHarness, email: string, name: string, budget: WalletSpendDetail, ceiling: WalletSpendDetail | null): Promise<GrantedApp> {
-  const userId = await h.user(email);
+  return grantedAppOf(h, await h.user(email), name, budget, ceiling);
+}
+
+/** The same for a person already signed up (`userId`), e.g. one who signs in by phone. */
+export async function grantedAppOf(h: PortalHarness, userId: string, name: string, budget: WalletSpendDetail, ceiling: WalletSpendDetail | null): Promise<GrantedApp> {
   const { btcWalletId } = await walletIdsOf(h.t.stack.db, userId);
   const funded = await fundWallet(h.t.stack.db, { walletId: btcWalletId, amount: 100_000 });
   assert.ok(funded.ok);

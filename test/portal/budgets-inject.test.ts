@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formBody as form } from '../support/forms.ts';
 import { lastCode, readOutbox, wrongCode } from '../support/users.ts';
-import { budgetsOf, grantedApp, letTimePassForResend, perDay, send, type GrantedApp } from './budget-fixtures.ts';
+import { randomBytes } from 'node:crypto';
+import { hashToken, SESSION_COOKIE } from '../../src/portal/routes/support.ts';
+import { insertSession } from '../../src/portal/services/portal-store.ts';
+import { budgetsOf, grantedApp, grantedAppOf, letTimePassForResend, perDay, send, type GrantedApp } from './budget-fixtures.ts';
 import { csrfFrom, startPortalHarness, type PortalHarness } from './harness.ts';
 
 /** The cookies a browser would keep for the portal (name → value). */
@@ -199,6 +202,24 @@ describe('Connected apps: spending budgets (inject)', () => {
     let last = 0;
     for (let i = 0; i < 21; i++) last = (await post(jar, '/account/apps/budget/pause', { client_id: other.client.client_id, paused: i % 2 ? 'false' : 'true' })).statusCode;
     assert.equal(last, 429);
+  });
+
+  test('a person who signs in by phone gets the raise code by SMS', async () => {
+    const phone = '+12025550148';
+    assert.ok((await h.t.stack.identity!.requestPhoneCode({ phone })).ok);
+    const signedIn = await h.t.stack.identity!.loginWithPhone({ phone, code: lastCode(h.t.dataDir, phone) });
+    assert.ok(signedIn.ok);
+    const byPhone = await grantedAppOf(h, signedIn.value.userId, 'Phone App', perDay(100), perDay(500));
+    const token = randomBytes(32).toString('base64url');
+    await insertSession(h.t.stack.db, { tokenHash: hashToken(token), userId: byPhone.userId, ttlSeconds: 3600 });
+    const jar = new Jar(`${SESSION_COOKIE}=${token}`);
+    await letTimePassForResend(h);
+    assert.equal((await post(jar, '/account/apps/budget', { client_id: byPhone.client.client_id, amount: '400' })).statusCode, 303);
+    const confirm = await get(jar, '/account/apps/budget/confirm');
+    assert.match(confirm.body, /•••48/);
+    const res = await h.portal.inject({ method: 'POST', url: '/account/apps/budget/confirm', headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ code: lastCode(h.t.dataDir, phone), _csrf: csrfFrom(confirm).token }) });
+    assert.equal(res.statusCode, 303);
+    assert.equal(await amountOf(byPhone), 400);
   });
 
   test('removing access ends the budget', async () => {
