@@ -1,14 +1,14 @@
 // Setup for the connected apps' budgets tests (issue 15): a person with a funded wallet, an app (OAuth client with
-// `write`) they granted through the real code flow, its budget recorded through the wallet's GrantBudgets face (as
-// the auth server does at consent), and sends made through the wallet API with the app's token.
+// `write`) that asked for a budget (RFC 9396 authorization_details) and was granted one through the real code flow
+// and consent (the auth server records it with the wallet), and sends made through the wallet API with its token.
 import assert from 'node:assert/strict';
 import { fundWallet } from '../../src/wallet/wallet-service.ts';
 import type { GrantBudgets } from '../../src/shared/wallet-spend/grant-budgets.ts';
 import type { WalletSpendDetail } from '../../src/shared/wallet-spend/spend-detail.ts';
-import { adminApi, createClient, type TestClient } from '../support/clients.ts';
+import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
 import type { AuthTarget } from '../support/auth-target.ts';
 import { graphql } from '../support/graphql.ts';
-import { userAccessToken } from '../support/tokens.ts';
+import { authorizationUrl, createBrowser, leave, oidc, param } from '../support/tokens.ts';
 import { walletIdsOf } from '../support/users.ts';
 import type { PortalHarness } from './harness.ts';
 
@@ -38,9 +38,27 @@ export async function grantedAppOf(h: PortalHarness, userId: string, name: strin
   const target: AuthTarget = { kind: 'lightgate', name: 'Lightgate', loginUrl: login, consentUrl: consent, logoutUrl: logout, publicUrl: h.t.urls.issuer, adminUrl: h.t.stack.listening.admin!, stop: async () => {} };
   const admin = adminApi(target);
   const client = await createClient(admin, { client_name: name, scope: 'openid offline_access read write' });
-  const token = await userAccessToken(target, admin, client, userId, ['read', 'write']);
-  await budgetsOf(h).recordGranted({ userId, clientId: client.client_id, budget, ceiling, remembered: false });
+  const token = await grantThroughConsent(target, admin, client, userId, ceiling ?? budget, budget);
   return { userId, client, token, btcWalletId };
+}
+
+/**
+ * The app asks for `asked` (RFC 9396 authorization_details) with `read write`; the login & consent app's part is
+ * played on the admin API (Hydra's accept calls) and grants `granted`, which the auth server records as the grant's
+ * budget (its ceiling: what the app asked). The access token of the code flow.
+ */
+async function grantThroughConsent(target: AuthTarget, admin: ReturnType<typeof adminApi>, client: TestClient, userId: string, asked: WalletSpendDetail, granted: WalletSpendDetail): Promise<string> {
+  const rp = await relyingParty(target, client);
+  const auth = await authorizationUrl(rp, 'openid read write', { authorization_details: JSON.stringify([asked]) });
+  const browser = createBrowser();
+  const atLogin = await leave(browser, target, auth.url);
+  const login = await admin.acceptOAuth2LoginRequest({ loginChallenge: param(atLogin, 'login_challenge'), acceptOAuth2LoginRequest: { subject: userId } });
+  const atConsent = await leave(browser, target, login.data.redirect_to);
+  const accept = { grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [granted] };
+  const consent = await admin.acceptOAuth2ConsentRequest({ consentChallenge: param(atConsent, 'consent_challenge'), acceptOAuth2ConsentRequest: accept as never });
+  const callback = await leave(browser, target, consent.data.redirect_to);
+  const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: auth.codeVerifier, expectedState: auth.state, expectedNonce: auth.nonce });
+  return tokens.access_token;
 }
 
 /** An intraledger send with the app's token; the payload's status and first error code. */
