@@ -47,6 +47,7 @@ export { walletError } from './domain/errors.ts';
 export { MAX_CENTS, MAX_SATS } from './domain/money.ts';
 // The wallet events outbox (issue 14): the webhook dispatcher's claim step, and one event by id.
 export { dispatchWalletEvents, findWalletEvent, pruneWalletEvents } from './services/wallet-events.ts';
+export { eventClientId } from './domain/wallet-event.ts';
 export type { Account, AccountLimit, CreateInvoiceInput, Invoice, InvoicePage, LightningAddressSend, PayableInput, PayRequest, InvoiceStatus, LedgerTransaction, PaymentOutcome, TransactionPage, Wallet, WalletCurrency, WalletDeps, WalletError };
 
 /** WRITE_BUDGET_DEFAULT (issue 15), when the configuration has it: the budget of a legacy `write` grant. */

@@ -14,6 +14,16 @@ export function isWalletEventType(value: string): value is WalletEventType {
   return (WALLET_EVENT_TYPES as readonly string[]).includes(value);
 }
 
+/**
+ * The app an event is about, if any: a `budget.threshold` concerns one app's grant, so it is delivered only
+ * to that app's endpoints and the account holder's own, never to another app of the account (issue 15).
+ */
+export function eventClientId(event: { type: string; data: Record<string, unknown> }): string | null {
+  if (event.type !== 'budget.threshold') return null;
+  const budget = event.data.budget as { clientId?: unknown } | undefined;
+  return typeof budget?.clientId === 'string' ? budget.clientId : null;
+}
+
 /** One event before it is stored: the outbox gives it its id and time. */
 export interface NewWalletEvent {
   type: WalletEventType;

@@ -9,7 +9,7 @@ import type { Database } from '../../db/database.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { SecretBox } from '../../shared/secret-box.ts';
 import { recordWebhookDelivery } from '../../observability/metrics.ts';
-import { dispatchWalletEvents, pruneWalletEvents } from '../../wallet/wallet-service.ts';
+import { dispatchWalletEvents, eventClientId, pruneWalletEvents } from '../../wallet/wallet-service.ts';
 import { retryDelayMs } from '../domain/retry.ts';
 import { DELIVERY_RETENTION_DAYS, leaseMs, type WebhookSettings } from '../domain/settings.ts';
 import { claimDue, fanOut, pruneDeliveries, recordFailure, recordSuccess, type ClaimedDelivery } from '../services/deliveries.ts';
@@ -100,7 +100,7 @@ export function startDeliveryWorker(deps: WorkerDeps, { autoStart = true } = {})
     const dispatched = await dispatchWalletEvents(db, FAN_OUT_BATCH, async (tx, events) => {
       await fanOut(
         tx,
-        events.map((e) => ({ id: e.id, accountId: e.accountId, type: e.type, body: JSON.stringify({ type: e.type, timestamp: e.createdAt.toISOString(), data: e.data }) })),
+        events.map((e) => ({ id: e.id, accountId: e.accountId, type: e.type, clientId: eventClientId(e), body: JSON.stringify({ type: e.type, timestamp: e.createdAt.toISOString(), data: e.data }) })),
       );
     });
     const free = settings.concurrency - inFlight;

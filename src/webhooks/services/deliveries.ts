@@ -11,19 +11,25 @@ export interface OutboxEvent {
   type: string;
   /** The JSON body sent: {type, timestamp, data}. */
   body: string;
+  /** An event about one app (a budget threshold, issue 15): only its endpoints and the account holder's get it. */
+  clientId?: string | null;
 }
 
-/** Inside the outbox's transaction: one pending delivery per (event, enabled endpoint of its account). */
+/**
+ * Inside the outbox's transaction: one pending delivery per (event, enabled endpoint of its account), an
+ * app's event only to that app's endpoints and to those the account holder added (client_id NULL).
+ */
 export async function fanOut(tx: Queryable, events: readonly OutboxEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const rows = await tx.query(
     `INSERT INTO webhook_deliveries (id, message_id, event_id, endpoint_id, type, payload)
      SELECT gen_random_uuid(), e.id::text, e.id, ep.id, e.type, e.body::jsonb
-     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS e(id, account_id, type, body)
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS e(id, account_id, type, body, client_id)
      JOIN webhook_endpoints ep ON ep.account_id = e.account_id AND ep.disabled_at IS NULL
+       AND (e.client_id IS NULL OR ep.client_id IS NULL OR ep.client_id = e.client_id)
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [events.map((e) => e.id), events.map((e) => e.accountId), events.map((e) => e.type), events.map((e) => e.body)],
+    [events.map((e) => e.id), events.map((e) => e.accountId), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.clientId ?? null)],
   );
   return rows.length;
 }
