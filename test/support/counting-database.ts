@@ -19,9 +19,13 @@ const label = (sql: string) =>
     .join(' ')
     .slice(0, 60);
 
-export function countingDatabase(db: Database): { db: Database; reset(): void; counts(): StatementCounts } {
+export function countingDatabase(db: Database): { db: Database; reset(): void; counts(): StatementCounts; /** The statements sent since the last reset, in order. */ log(): string[] } {
   const seen = new Map<string, number>();
-  const note = (sql: string) => seen.set(label(sql), (seen.get(label(sql)) ?? 0) + 1);
+  const sent: string[] = [];
+  const note = (sql: string) => {
+    seen.set(label(sql), (seen.get(label(sql)) ?? 0) + 1);
+    if (sent.length < 10_000) sent.push(sql);
+  };
   const wrap = (q: Queryable): Queryable => ({
     query: (sql, params) => (note(sql), q.query(sql, params)),
     exec: (sql) => (note(sql), q.exec(sql)),
@@ -42,7 +46,11 @@ export function countingDatabase(db: Database): { db: Database; reset(): void; c
   };
   return {
     db: counted,
-    reset: () => seen.clear(),
+    reset: () => {
+      seen.clear();
+      sent.length = 0;
+    },
+    log: () => [...sent],
     counts: () => ({ total: [...seen.values()].reduce((a, b) => a + b, 0), byLabel: [...seen].sort((a, b) => b[1] - a[1]) }),
   };
 }

@@ -3,7 +3,7 @@
 // one is seen. And the folded statements still refuse an overdraft and a reused key without writing.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
 import { countingDatabase } from '../support/counting-database.ts';
@@ -11,60 +11,65 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../suppor
 import { assertLedgerConsistent, balance, newAccount, walletDeps } from './helpers.ts';
 
 for (const kind of DATABASE_KINDS) {
-  let database: TestDatabase;
-  before(async () => {
-    database = await createTestDatabase(kind);
-  });
-  after(() => database.drop());
+  describe(kind, () => {
+    let database: TestDatabase;
+    before(async () => {
+      database = await createTestDatabase(kind);
+    });
+    after(() => database.drop());
 
-  test(`${kind}: an intraledger payment with an Idempotency-Key is 6 statements, its transaction 5`, async () => {
-    const { db } = database;
-    const [a, b] = [await newAccount(db), await newAccount(db)];
-    assert.ok((await fundWallet(db, { walletId: a.btc, amount: 1000 })).ok);
-    const counter = countingDatabase(db);
-    const deps = walletDeps(counter.db);
-    const input = { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 10, currency: 'BTC' as const, idempotencyKey: randomUUID() };
-    const sent = await sendIntraLedger(deps, input);
-    assert.equal(sent.ok && sent.value.status, 'SUCCESS');
-    // Both wallets; BEGIN, the key's lookup, the wallets' locks with the journal, its entries and balances,
-    // the outbox rows with their NOTIFY and the key's record, COMMIT.
-    const counts = counter.counts();
-    assert.equal(counts.total, 6, JSON.stringify(counts.byLabel));
-    assert.equal(counts.byLabel.find(([l]) => l === 'BEGIN')?.[1], 1);
+    test(`${kind}: an intraledger payment with an Idempotency-Key is 7 statements, its transaction 5`, async () => {
+      const { db } = database;
+      const [a, b] = [await newAccount(db), await newAccount(db)];
+      assert.ok((await fundWallet(db, { walletId: a.btc, amount: 1000 })).ok);
+      const counter = countingDatabase(db);
+      const deps = walletDeps(counter.db);
+      const input = { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 10, currency: 'BTC' as const, idempotencyKey: randomUUID() };
+      const sent = await sendIntraLedger(deps, input);
+      assert.equal(sent.ok && sent.value.status, 'SUCCESS');
+      await new Promise((r) => setTimeout(r, 50)); // the notices, sent after the commit
+      // Before: both wallets. The transaction: BEGIN, the key's lookup, the wallets' locks with the journal, its
+      // entries and balances, the outbox rows and the key's record, COMMIT. After: the notices (one statement,
+      // shared by the payments that commit meanwhile).
+      const log = counter.log();
+      const [begin, commit] = [log.indexOf('BEGIN'), log.indexOf('COMMIT')];
+      assert.deepEqual([begin, commit - begin + 1, log.length - commit - 1], [1, 5, 1], log.join('\n'));
+      assert.match(log.at(-1)!, /pg_notify/);
 
-    // The same key again answers the first payment and moves nothing.
-    const again = await sendIntraLedger(deps, input);
-    assert.equal(again.ok && again.value.journalId, sent.ok && sent.value.journalId);
-    const reused = await sendIntraLedger(deps, { ...input, amount: 11 });
-    assert.equal(!reused.ok && reused.error.code, 'IDEMPOTENCY_KEY_REUSED');
-    assert.equal(await balance(db, a.btc), 990);
-    assert.equal(await balance(db, b.btc), 10);
-  });
+      // The same key again answers the first payment and moves nothing.
+      const again = await sendIntraLedger(deps, input);
+      assert.equal(again.ok && again.value.journalId, sent.ok && sent.value.journalId);
+      const reused = await sendIntraLedger(deps, { ...input, amount: 11 });
+      assert.equal(!reused.ok && reused.error.code, 'IDEMPOTENCY_KEY_REUSED');
+      assert.equal(await balance(db, a.btc), 990);
+      assert.equal(await balance(db, b.btc), 10);
+    });
 
-  test(`${kind}: the one-statement post refuses an overdraft and writes nothing`, async () => {
-    const { db } = database;
-    const [a, b] = [await newAccount(db), await newAccount(db)];
-    assert.ok((await fundWallet(db, { walletId: a.btc, amount: 100 })).ok);
-    const deps = walletDeps(db);
-    const key = randomUUID();
-    const refused = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 101, currency: 'BTC', idempotencyKey: key });
-    assert.equal(!refused.ok && refused.error.code, 'INSUFFICIENT_BALANCE');
-    assert.equal(await balance(db, a.btc), 100);
-    assert.equal(await balance(db, b.btc), 0);
-    const [journals] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journals WHERE sender_wallet_id = $1', [a.btc]);
-    assert.equal(journals!.n, 0);
-    // The refused send recorded no key: the same key can pay once the wallet holds enough.
-    assert.ok((await fundWallet(db, { walletId: a.btc, amount: 1 })).ok);
-    const paid = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 101, currency: 'BTC', idempotencyKey: key });
-    assert.equal(paid.ok && paid.value.status, 'SUCCESS');
-    assert.equal(await balance(db, a.btc), 0);
-    // A USD wallet paying a BTC wallet (through the dealer's wallets): four legs, two per currency.
-    assert.ok((await fundWallet(db, { walletId: a.usd, amount: 500 })).ok);
-    const converted = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.usd, recipientWalletId: b.btc, amount: 500, currency: 'USD' });
-    assert.ok(converted.ok, JSON.stringify(converted));
-    assert.equal(await balance(db, a.usd), 0);
-    const over = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.usd, recipientWalletId: b.btc, amount: 1, currency: 'USD' });
-    assert.equal(!over.ok && over.error.code, 'INSUFFICIENT_BALANCE');
-    assert.deepEqual(await assertLedgerConsistent(db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
+    test(`${kind}: the one-statement post refuses an overdraft and writes nothing`, async () => {
+      const { db } = database;
+      const [a, b] = [await newAccount(db), await newAccount(db)];
+      assert.ok((await fundWallet(db, { walletId: a.btc, amount: 100 })).ok);
+      const deps = walletDeps(db);
+      const key = randomUUID();
+      const refused = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 101, currency: 'BTC', idempotencyKey: key });
+      assert.equal(!refused.ok && refused.error.code, 'INSUFFICIENT_BALANCE');
+      assert.equal(await balance(db, a.btc), 100);
+      assert.equal(await balance(db, b.btc), 0);
+      const [journals] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journals WHERE sender_wallet_id = $1', [a.btc]);
+      assert.equal(journals!.n, 0);
+      // The refused send recorded no key: the same key can pay once the wallet holds enough.
+      assert.ok((await fundWallet(db, { walletId: a.btc, amount: 1 })).ok);
+      const paid = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 101, currency: 'BTC', idempotencyKey: key });
+      assert.equal(paid.ok && paid.value.status, 'SUCCESS');
+      assert.equal(await balance(db, a.btc), 0);
+      // A USD wallet paying a BTC wallet (through the dealer's wallets): four legs, two per currency.
+      assert.ok((await fundWallet(db, { walletId: a.usd, amount: 500 })).ok);
+      const converted = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.usd, recipientWalletId: b.btc, amount: 500, currency: 'USD' });
+      assert.ok(converted.ok, JSON.stringify(converted));
+      assert.equal(await balance(db, a.usd), 0);
+      const over = await sendIntraLedger(deps, { accountId: a.accountId, walletId: a.usd, recipientWalletId: b.btc, amount: 1, currency: 'USD' });
+      assert.equal(!over.ok && over.error.code, 'INSUFFICIENT_BALANCE');
+      assert.deepEqual(await assertLedgerConsistent(db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
+    });
   });
 }

@@ -1,5 +1,5 @@
-// One API process's fan-out of wallet events to its subscriptions (issue 13). The payment's transaction
-// NOTIFYs channel `wallet_events` on commit (src/wallet/services/wallet-events.ts, PostgreSQL or PGlite);
+// One API process's fan-out of wallet events to its subscriptions (issue 13). A payment NOTIFYs channel
+// `wallet_events` right after its commit (src/wallet/services/wallet-events.ts, PostgreSQL or PGlite);
 // this process LISTENs once, on the first subscription, and hands each notice to the subscriptions of its
 // account and of its payment hash, so a payment settled by any process reaches a subscriber on any other.
 // Prices are polled once per process (only while someone watches) and pushed when they change.

@@ -1,35 +1,85 @@
 // The wallet events outbox (issues 13 and 14): recordWalletEvents writes the events of a payment in the
-// payment's own transaction and, in that transaction, NOTIFYs channel `wallet_events` (delivered on
-// commit only, so listeners never hear of a rolled-back payment). NOTIFY is only a wake-up: the rows
+// payment's own transaction and NOTIFYs channel `wallet_events` once it has committed (issue 18; in the
+// transaction when it is not an inTransaction), so listeners never hear of a rolled-back payment. NOTIFY is only a wake-up: the rows
 // are the truth, and readers that missed a notice (another process, CockroachDB) find them by polling.
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { recordIdempotent, type Idempotency } from './idempotency.ts';
+import { afterCommit } from './in-transaction.ts';
 import { noticeOf, WALLET_EVENTS_CHANNEL, type NewWalletEvent, type WalletEvent, type WalletEventType } from '../domain/wallet-event.ts';
 
-/** Writes the events and their notices (one statement) inside tx; returns them stored. */
+/** Writes the events inside tx and sends their notices once it commits (see NOTICES_AFTER_COMMIT); returns them stored. */
 export async function recordWalletEvents(tx: Queryable, events: readonly NewWalletEvent[]): Promise<WalletEvent[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => randomUUID());
-  const rows = await tx.query<{ id: string; created_at: Date }>(`WITH ${STORED_EVENTS} SELECT s.id, s.created_at, pg_notify($8, n.notice) FROM ${NOTICES}`, eventParams(events, ids));
+  const params = eventParams(events, ids);
+  const rows = noticeAfterCommit(tx, params)
+    ? await tx.query<{ id: string; created_at: Date }>(`WITH ${STORED_EVENTS} SELECT id, created_at FROM stored`, params.slice(0, 7))
+    : await tx.query<{ id: string; created_at: Date }>(`WITH ${STORED_EVENTS} SELECT s.id, s.created_at, pg_notify($8, n.notice) FROM ${NOTICES}`, params);
   const createdAt = new Map(rows.map((r) => [r.id, new Date(r.created_at)]));
   return events.map((e, i) => ({ ...e, id: ids[i]!, createdAt: createdAt.get(ids[i]!) ?? new Date() }));
 }
 
 /**
- * A send's last write (issue 18): its events with their notices and its Idempotency-Key's record in one round
- * trip; false when a concurrent send with the same key committed first (the caller rolls back and retries).
+ * A send's last write (issue 18): its events and its Idempotency-Key's record in one round trip, the notices
+ * after the commit; false when a concurrent send with the same key committed first (the caller rolls back
+ * and retries).
  */
 export async function recordSendOutcome(tx: Queryable, events: readonly NewWalletEvent[], idem: Idempotency | undefined, journalId: string): Promise<boolean> {
   if (events.length === 0) return idem ? recordIdempotent(tx, idem, journalId) : true;
+  const params = eventParams(events, events.map(() => randomUUID()));
+  // The key's parameters follow the events' ($1–$7) and, when notified in the statement, the notices' ($8, $9).
+  const later = noticeAfterCommit(tx, params);
+  const k = later ? 8 : 10;
   const [row] = await tx.query<{ recorded: number }>(
     `WITH ${STORED_EVENTS},
-     key AS (INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) SELECT $10::uuid, $11::text, $12::text, $13::uuid WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING key)
-     SELECT (SELECT count(*) FROM key)::int AS recorded, pg_notify($8, n.notice) FROM ${NOTICES}`,
-    [...eventParams(events, events.map(() => randomUUID())), idem?.accountId ?? null, idem?.key ?? null, idem?.fingerprint ?? null, journalId],
+     key AS (INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) SELECT $${k}::uuid, $${k + 1}::text, $${k + 2}::text, $${k + 3}::uuid WHERE $${k + 1}::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING key)
+     SELECT (SELECT count(*) FROM key)::int AS recorded${later ? '' : `, pg_notify($8, n.notice) FROM ${NOTICES}`}`,
+    [...(later ? params.slice(0, 7) : params), idem?.accountId ?? null, idem?.key ?? null, idem?.fingerprint ?? null, journalId],
   );
   return !idem || row!.recorded === 1;
+}
+
+/**
+ * NOTICES_AFTER_COMMIT (issue 18): PostgreSQL serialises the commits of all transactions that NOTIFY (a
+ * database-wide lock held through the commit's WAL flush), which capped payments at one flush each (a tenth
+ * of the rate without it, measured with pgbench). Inside an inTransaction the notices are sent once it has
+ * committed, batched with other payments' (one statement, no WAL flush); they are wake-ups only (readers
+ * poll the rows), so a notice lost to a crash right after the commit only delays. Elsewhere: in the statement.
+ */
+function noticeAfterCommit(tx: Queryable, params: unknown[]): boolean {
+  const notices = params[8] as string[];
+  return afterCommit(tx, (db) => noticePump(db).send(notices));
+}
+
+const pumps = new WeakMap<Database, { send(notices: readonly string[]): void }>();
+
+/** One per database: notices queued while a batch is in flight go out together in the next one. */
+function noticePump(db: Database) {
+  let pump = pumps.get(db);
+  if (pump) return pump;
+  const queue: string[] = [];
+  let flushing = false;
+  const flush = async () => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, 1000);
+      const notify = () => db.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [WALLET_EVENTS_CHANNEL, batch]);
+      // Once more after a second (a dropped connection); then the readers' polls find the rows.
+      await notify().catch(() => new Promise((r) => setTimeout(r, 1000)).then(notify).catch(() => undefined));
+    }
+    flushing = false;
+  };
+  pump = {
+    send(notices) {
+      queue.push(...notices);
+      if (flushing) return;
+      flushing = true;
+      void flush();
+    },
+  };
+  pumps.set(db, pump);
+  return pump;
 }
 
 // The rows and their notices in one round trip (the notices go out on commit only).
