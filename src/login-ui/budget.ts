@@ -2,7 +2,7 @@
 // asks, and what the person typed read back into a budget that is never above the asked one.
 import type { ConsentRequest } from '../hydra-port/types.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import { lowered, WALLET_SPEND_TYPE, type SpendCurrency, type WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
+import { lowered, parseSpendDetail, type SpendCurrency, type WalletSpendDetail } from '../shared/wallet-spend/spend-detail.ts';
 import { formatAmount } from '../web/format.ts';
 import { tb } from './budget-messages.ts';
 
@@ -11,10 +11,17 @@ export type BtcPrice = () => Promise<number>;
 
 const SATS_PER_BTC = 100_000_000;
 
-/** The budget the app asks for: only with `write` (the only scope that moves money out). */
+/**
+ * The budget the app asks for: only with `write` (the only scope that moves money out). Parsed again, strictly:
+ * the page words only a well-formed detail, whatever the admin API sent.
+ */
 export function askedBudget(request: ConsentRequest): WalletSpendDetail | undefined {
   if (!(request.requested_scope ?? []).includes('write')) return undefined;
-  return request.requested_authorization_details?.find((d) => d.type === WALLET_SPEND_TYPE);
+  for (const detail of request.requested_authorization_details ?? []) {
+    const parsed = parseSpendDetail(detail);
+    if (parsed.ok) return parsed.value;
+  }
+  return undefined;
 }
 
 /** The price, or undefined when it cannot be had: the page then shows sats alone. */

@@ -152,6 +152,42 @@ describe('CLI example: loopback redirect and PKCE, then the balances', () => {
     }
   });
 
+  test('issue 15: --budget asks for a spending budget with write; the consent page words it, the person lowers it, the CLI prints what was granted', { timeout: 60_000 }, async () => {
+    const client = await h.createClient({
+      client_name: 'CLI with a budget',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      scope: 'read write',
+    });
+    const email = `cli-budget-${Date.now()}@example.com`;
+    const cli = run(process.execPath, [MAIN, '--no-browser', '--client-id', client.client_id, '--issuer', h.issuer, '--api', h.graphqlUrl, '--timeout', '60', '--scope', 'read write', '--budget', '5000']);
+    try {
+      const [, printed] = await cli.waitFor(/^\s+(http\S+)$/m, 15_000);
+      const url = new URL(printed!);
+      assert.deepEqual(JSON.parse(url.searchParams.get('authorization_details') ?? 'null'), [{ type: 'wallet_spend', limit: { amount: 5000, currency: 'BTC' }, period: 'P1D', per_payment_max: null }]);
+      const context = await browser.newContext();
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      try {
+        await page.goto(url.href);
+        await signInThroughPages(page, h.stack.dataDir, email, undefined, { consent: false });
+        await page.getByRole('button', { name: 'Allow' }).waitFor();
+        assert.match(await page.locator('main').innerText(), /up to 5,000 sats \(≈ \$5\.00\) per day/);
+        await page.getByLabel(/Most it may send per day/).fill('2000');
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+      } finally {
+        await context.close();
+      }
+      assert.equal(await cli.exited, 0, cli.output());
+      assert.match(cli.output(), /Spending budget granted: 2000 sats per day/);
+    } finally {
+      await cli.stop();
+    }
+  });
+
   test('a wrong client id or an unreachable server fails with a message, not a stack trace', { timeout: 30_000 }, async () => {
     const unknown = run(process.execPath, [MAIN, '--no-browser', '--client-id', 'no-such-client', '--issuer', h.issuer, '--api', h.graphqlUrl, '--timeout', '20']);
     try {

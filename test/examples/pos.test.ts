@@ -51,7 +51,7 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
   const started: Proc[] = [];
 
   /** Serves the build on a free port with a client registered for it: from client.tf, or a copy of it. */
-  async function startPos(register: 'client.tf' | 'copy', env: Record<string, string> = {}): Promise<{ url: string; proc: Proc; clientId: string }> {
+  async function startPos(register: 'client.tf' | 'copy', env: Record<string, string> = {}, scope = 'read offline_access'): Promise<{ url: string; proc: Proc; clientId: string }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let client: { client_id: string; client_secret?: string | undefined } | undefined;
@@ -66,7 +66,7 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'read offline_access',
+        scope,
         redirect_uris: [`${url}/api/auth/callback/blink`],
       });
     }
@@ -309,6 +309,30 @@ describe('POS example: NextAuth with the Blink provider, invoices paid through t
       await shot(page, 'pos-07-session-ended');
       // An expired token is refused by the invoice route as well.
       assert.equal((await page.request.post(`${url}/api/invoice`, { data: { amount: 10 } })).status(), 401);
+    }, proc);
+  });
+
+  test('issue 15: with BLINK_SCOPE="read write" and POS_BUDGET_SATS_PER_DAY the POS asks for a budget; the consent page words it, the merchant lowers it, the grant keeps the lowered one', { timeout: 60_000 }, async () => {
+    const { url, proc } = await startPos('copy', { BLINK_SCOPE: 'read write', POS_BUDGET_SATS_PER_DAY: '5000', POS_BUDGET_SATS_PER_PAYMENT: '1000' }, 'read write');
+    const email = `budget-${Date.now()}@example.com`;
+    await withPage('budget', async (page) => {
+      await page.goto(url);
+      await page.getByRole('button', { name: 'Sign in with Blink' }).click();
+      await page.waitForURL((u) => u.origin === h.stack.urls.ui);
+      await signInThroughPages(page, h.stack.dataDir, email, undefined, { consent: false });
+      await page.getByRole('button', { name: 'Allow' }).waitFor();
+      assert.match(await page.locator('main').innerText(), /up to 5,000 sats \(≈ \$5\.00\) per day, at most 1,000 sats per payment/);
+      await page.getByLabel(/Most it may send per day/).fill('2000');
+      await shot(page, 'pos-budget-consent');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((u) => u.origin === url);
+      const { userId } = await h.accountOf(email);
+      const sessions = await h.stack.stack.hydra!.listConsentSessions(userId);
+      assert.ok(sessions.ok);
+      assert.deepEqual(
+        sessions.value.map((s) => (s as unknown as { grant_authorization_details?: unknown }).grant_authorization_details),
+        [[{ type: 'wallet_spend', limit: { amount: 2000, currency: 'BTC' }, period: 'P1D', per_payment_max: 1000 }]],
+      );
     }, proc);
   });
 

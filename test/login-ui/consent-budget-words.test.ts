@@ -32,6 +32,8 @@ describe('consent budget: words', () => {
     assert.deepEqual(askedBudget(request(['openid', 'write'])), detail);
     assert.equal(askedBudget(request(['openid', 'read'])), undefined);
     assert.equal(askedBudget({ requested_scope: ['write'] } as unknown as ConsentRequest), undefined, 'a Hydra without the extension sends none');
+    const malformed = { requested_scope: ['write'], requested_authorization_details: [{ type: 'wallet_spend', limit: { amount: -5, currency: 'BTC' } }] };
+    assert.equal(askedBudget(malformed as unknown as ConsentRequest), undefined, 'a malformed detail is not worded (never a 500)');
   });
 });
 

@@ -45,8 +45,9 @@ export function renderConsentPage(o: {
   flash: Flash;
   /** The spending limit asked with `write` (issue 15), with what the person typed on a page shown again. */
   budget?: Omit<BudgetView, 'app'>;
-  /** The scopes ticked on a page shown again (else all). */
+  /** The scopes ticked and "don't ask again" on a page shown again (else all, and not remembered). */
   ticked?: ReadonlySet<string>;
+  remember?: boolean;
 }): string {
   const { form, request, flash } = o;
   const name = appName(request.client);
@@ -76,7 +77,7 @@ ${csrfInput(form)}${hidden('consent_challenge', request.challenge)}
 <ul class="scopes">${items}</ul>
 </fieldset>
 ${o.budget ? budgetFieldset({ ...o.budget, app: name }) : ''}
-${checkbox({ id: 'remember', name: 'remember', label: t('consent.remember', { app: name }) })}
+${checkbox({ id: 'remember', name: 'remember', label: t('consent.remember', { app: name }), checked: o.remember === true })}
 <p class="muted small">${t('consent.takeBack')} <a href="/account">${t('consent.accountSettings')}</a>.</p>
 <div class="actions two">
 <button type="submit" name="action" value="deny" class="button secondary" formnovalidate>${t('consent.deny')}</button>

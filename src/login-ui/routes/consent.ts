@@ -67,7 +67,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
   });
 
   /** The consent page; again after a refused budget, with what the person typed and chose (400). */
-  async function showPage(request: FastifyRequest, reply: FastifyReply, consent: ConsentRequest, again?: { typed: BudgetInput; problems: BudgetProblem[]; ticked: Set<string> }) {
+  async function showPage(request: FastifyRequest, reply: FastifyReply, consent: ConsentRequest, again?: { typed: BudgetInput; problems: BudgetProblem[]; ticked: Set<string>; remember: boolean }) {
     const user = await identity.getUser(consent.subject);
     const asked = askedBudget(consent);
     const budget = asked && { asked, centsPerBtc: await priceOrNone(ctx.price), ...(again ? { typed: again.typed, problems: again.problems } : {}) };
@@ -80,7 +80,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
         userLabel: user?.email ?? user?.phone,
         flash: again ? {} : cookies.takeFlash(request, reply),
         ...(budget ? { budget } : {}),
-        ...(again ? { ticked: again.ticked } : {}),
+        ...(again ? { ticked: again.ticked, remember: again.remember } : {}),
       }),
       again ? 400 : 200,
     );
@@ -119,7 +119,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: UiContext): voi
     else if (asked) {
       const typed: BudgetInput = { amount: optional(body.budget_amount), perPayment: optional(body.budget_per_payment) };
       const read = readBudgetForm(asked, typed);
-      if (!read.ok) return showPage(request, reply, consent, { typed, problems: read.error, ticked });
+      if (!read.ok) return showPage(request, reply, consent, { typed, problems: read.error, ticked, remember: str(body.remember) === 'true' });
       details = [read.value];
     }
     const accepted = await accept(consent, granted, str(body.remember) === 'true', details);
