@@ -4,6 +4,7 @@
 // introspection; a tampered POST from the same browser (its CSRF token and cookies) is refused without a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import * as oidc from 'openid-client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signInOnLoginPage } from '../support/browser.ts';
@@ -39,6 +40,14 @@ describe('consent: a spending budget in plain words, lowered by the person', () 
     return oidc.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: auth.codeVerifier, expectedState: auth.state, expectedNonce: auth.nonce });
   }
 
+  /** axe (WCAG 2.1 A and AA) at phone width: no serious or critical violation, nothing wider than the screen. */
+  async function accessible(page: Page) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const axe = await new AxeBuilder({ page: page as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), []);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, 'fits the phone');
+  }
+
   /** What the browser would POST for Allow, with `over` on top (the person's own CSRF token and cookies). */
   async function tamperedPost(page: Page, over: Record<string, string>) {
     const form = await page.evaluate(() =>
@@ -63,6 +72,7 @@ describe('consent: a spending budget in plain words, lowered by the person', () 
       assert.equal(await amount.getAttribute('max'), '5000', 'the browser never offers more than asked');
       assert.equal(await perPayment.inputValue(), '1000');
       assert.equal(await perPayment.getAttribute('max'), '1000');
+      await accessible(page);
       await amount.fill('2000');
       await shot(page, 'consent-budget-lowered');
       await page.getByRole('button', { name: 'Allow' }).click();
@@ -103,6 +113,7 @@ describe('consent: a spending budget in plain words, lowered by the person', () 
       assert.match(await page.getByRole('alert').innerText(), /lower it, not raise it/);
       assert.equal(await amount.inputValue(), '7000');
       assert.equal(await amount.getAttribute('aria-invalid'), 'true');
+      await accessible(page);
       // The page still works after the refusals: 0 is "no sending", and that is what the token carries.
       await amount.fill('0');
       await page.getByRole('button', { name: 'Allow' }).click();
