@@ -114,6 +114,10 @@ export const ta = defineMessages(
     'act.signed-out-everywhere': 'Signed out everywhere',
     'act.totp-on': 'Two-step verification turned on',
     'act.totp-off': 'Two-step verification turned off',
+    'act.budget-lowered': 'Spending budget of {detail} lowered',
+    'act.budget-raised': 'Spending budget of {detail} raised (with a code)',
+    'act.budget-paused': 'Sending paused for {detail}',
+    'act.budget-resumed': 'Sending resumed for {detail}',
     'act.other': '{detail}',
   },
   {
@@ -228,6 +232,10 @@ export const ta = defineMessages(
     'act.signed-out-everywhere': 'Sesión cerrada en todas partes',
     'act.totp-on': 'Verificación en dos pasos activada',
     'act.totp-off': 'Verificación en dos pasos desactivada',
+    'act.budget-lowered': 'Presupuesto de gasto de {detail} reducido',
+    'act.budget-raised': 'Presupuesto de gasto de {detail} aumentado (con un código)',
+    'act.budget-paused': 'Envíos en pausa para {detail}',
+    'act.budget-resumed': 'Envíos reanudados para {detail}',
     'act.other': '{detail}',
   },
 );

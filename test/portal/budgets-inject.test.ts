@@ -222,6 +222,11 @@ describe('Connected apps: spending budgets (inject)', () => {
     assert.equal(await amountOf(byPhone), 400);
   });
 
+  test('the account\'s Activity lists the budget changes', async () => {
+    const text = (await get(victim, '/account/activity')).body;
+    for (const line of ['Spending budget of Coffee Shop lowered', 'Spending budget of Coffee Shop raised (with a code)', 'Sending paused for Coffee Shop', 'Sending resumed for Coffee Shop']) assert.ok(text.includes(line), line);
+  });
+
   test('removing access ends the budget', async () => {
     const removed = await post(victim, '/account/apps/remove', { client_id: app.client.client_id });
     assert.equal(removed.statusCode, 303);

@@ -130,7 +130,7 @@ export interface ActivityItem {
   at: Date;
 }
 
-const ACTIVITY_KINDS = new Set(['sign-in', 'grant', 'passkey-added', 'passkey-removed', 'recovery-codes', 'recovery-code-used', 'signed-out-everywhere', 'totp-on', 'totp-off']);
+const ACTIVITY_KINDS = new Set(['sign-in', 'grant', 'passkey-added', 'passkey-removed', 'recovery-codes', 'recovery-code-used', 'signed-out-everywhere', 'totp-on', 'totp-off', 'budget-lowered', 'budget-raised', 'budget-paused', 'budget-resumed']);
 
 export function activityBody(items: readonly ActivityItem[]): SafeHtml {
   return html`<section class="card" aria-labelledby="act-h">

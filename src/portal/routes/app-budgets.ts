@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentLocale } from '../../web/i18n.ts';
 import { formatAmount } from '../../web/format.ts';
 import type { SafeHtml } from '../../web/html.ts';
+import type { UserId } from '../../shared/brand.ts';
 import type { BudgetView } from '../../shared/wallet-spend/grant-budgets.ts';
 import { ta } from '../account-messages.ts';
 import { createAppBudgets, planChange, type AppBudgets, type BudgetProblem } from '../app/app-budgets.ts';
@@ -112,6 +113,9 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
     return (listed.ok ? listed.value.find((a) => a.clientId === clientId)?.name : undefined) ?? clientId;
   }
 
+  /** The account's Activity shows budget changes (a raise by a stolen session would be seen there). */
+  const record = async (viewer: SignedIn, kind: string, clientId: string) => rc.identity.recordActivity(viewer.userId as UserId, kind, await appName(viewer.userId, clientId));
+
   async function confirmPage(request: FastifyRequest, reply: FastifyReply, viewer: SignedIn, pending: PendingRaise, o: { error?: string; status?: number } = {}) {
     const found = await budgets.find(viewer.userId, pending.c);
     if (!found.ok || !found.value.budget) {
@@ -137,6 +141,7 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
       if (plan.value.kind !== 'raise') {
         const lowered = await budgets.lower(viewer.userId, clientId, plan.value.amount);
         if (!lowered.ok) return refuseProblem(request, reply, viewer, lowered.error);
+        if (plan.value.kind === 'lower') await record(viewer, 'budget-lowered', clientId);
         flash.set(reply, { notice: tb(plan.value.kind === 'same' ? 'b.same' : 'b.lowered', { words: await wordsOf(lowered.value) }) });
         return seeOther(reply, '/account/apps');
       }
@@ -174,6 +179,7 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
       clearPending(reply);
       const raised = await budgets.raise(viewer.userId, pending.c, pending.a);
       if (!raised.ok) return refuseProblem(request, reply, viewer, raised.error);
+      await record(viewer, 'budget-raised', pending.c);
       flash.set(reply, { notice: tb('b.raised', { words: await wordsOf(raised.value) }) });
       return seeOther(reply, '/account/apps');
     }),
@@ -187,6 +193,7 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
       if (paused !== 'true' && paused !== 'false') return refuseProblem(request, reply, viewer, { is: 'input' });
       const changed = await budgets.pause(viewer.userId, str(body.client_id), paused === 'true');
       if (!changed.ok) return refuseProblem(request, reply, viewer, changed.error);
+      await record(viewer, paused === 'true' ? 'budget-paused' : 'budget-resumed', str(body.client_id));
       flash.set(reply, { notice: tb(paused === 'true' ? 'b.pausedNotice' : 'b.resumedNotice') });
       return seeOther(reply, '/account/apps');
     }),
