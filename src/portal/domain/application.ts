@@ -3,6 +3,7 @@
 import { ALL_SCOPES, isScope, type Scope } from '../../api/scopes.ts';
 import type { OAuth2Client } from '../../hydra-port/types.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { isWithin, parseSpendDetail, type WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -20,6 +21,9 @@ export interface ApplicationDetails {
   authMethod: AuthMethod;
   /** Issue 16: the client's access tokens are all DPoP-bound (RFC 9449 dpop_bound_access_tokens). */
   dpopBound: boolean;
+  /** Issue 15: the budget of a `write` grant that asks none, and the most the app may ask (wallet_spend, RFC 9396). */
+  spendBudgetDefault?: WalletSpendDetail | null;
+  spendBudgetMax?: WalletSpendDetail | null;
 }
 
 export interface Application extends ApplicationDetails {
@@ -36,12 +40,12 @@ export interface Application extends ApplicationDetails {
   updatedAt: Date;
 }
 
-export type FieldName = 'name' | 'purpose' | 'website' | 'logo_uri' | 'policy_uri' | 'tos_uri' | 'scopes' | 'redirect_uris' | 'auth_method';
+export type FieldName = 'name' | 'purpose' | 'website' | 'logo_uri' | 'policy_uri' | 'tos_uri' | 'scopes' | 'redirect_uris' | 'auth_method' | 'spend_budget_default' | 'spend_budget_max';
 /** What is wrong with a field, without words (the page says it in the person's language, issue 17). */
 export type ProblemCode =
   | 'tooLong' | 'notUrl' | 'userinfo' | 'httpsOrLoopback' | 'https' | 'fragment' | 'nameMissing' | 'nameControl' | 'purposeMissing' | 'websiteMissing'
   | 'scopesUnknown' | 'scopesNone' | 'redirectMissing' | 'redirectTooMany' | 'redirectSpaces' | 'authMethodMissing' | 'authMethodLocked'
-  | 'keyNameMissing' | 'daysRange' | 'expiryMissing';
+  | 'keyNameMissing' | 'daysRange' | 'expiryMissing' | 'budgetInvalid' | 'budgetAboveMax';
 export interface Problem {
   readonly code: ProblemCode;
   /** The offending value (a callback URL), shown whole. */
@@ -80,6 +84,19 @@ export function redirectUriProblem(value: string): Problem | undefined {
   return code && { code, value, ...(code === 'tooLong' ? { limit: LIMITS.url } : {}) };
 }
 
+/** An optional budget field: empty is none; else one wallet_spend detail as JSON (the shared strict parser). */
+function budgetField(raw: string): Result<WalletSpendDetail | null, ProblemCode> {
+  if (!raw) return ok(null);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return err('budgetInvalid');
+  }
+  const parsed = parseSpendDetail(json);
+  return parsed.ok ? parsed : err('budgetInvalid');
+}
+
 /** Parses and checks the application form. Errors are keyed by field so the page can show each next to its input. */
 export function parseApplicationForm(form: Record<string, unknown>): Result<ApplicationDetails, { errors: FieldErrors; values: Record<string, string> }> {
   const errors: FieldErrors = {};
@@ -93,6 +110,10 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
   const redirectText = text(Array.isArray(form.redirect_uris) ? form.redirect_uris.join('\n') : form.redirect_uris);
   const authMethod = text(form.auth_method);
   const dpopBound = text(form.dpop_bound) === 'on';
+  const budgetDefaultText = text(form.spend_budget_default);
+  const budgetMaxText = text(form.spend_budget_max);
+  const budgetDefault = budgetField(budgetDefaultText);
+  const budgetMax = budgetField(budgetMaxText);
 
   if (!name) errors.name = one('nameMissing');
   else if (name.length > LIMITS.name) errors.name = [{ code: 'tooLong', limit: LIMITS.name }];
@@ -123,12 +144,17 @@ export function parseApplicationForm(form: Record<string, unknown>): Result<Appl
   }
 
   if (!(AUTH_METHODS as readonly string[]).includes(authMethod)) errors.auth_method = one('authMethodMissing');
+  if (!budgetDefault.ok) errors.spend_budget_default = one(budgetDefault.error);
+  if (!budgetMax.ok) errors.spend_budget_max = one(budgetMax.error);
+  if (budgetDefault.ok && budgetMax.ok && budgetDefault.value && budgetMax.value && !isWithin(budgetDefault.value, budgetMax.value)) errors.spend_budget_default = one('budgetAboveMax');
 
   for (const k of Object.keys(errors) as FieldName[]) if (errors[k] === undefined) delete errors[k];
   if (Object.keys(errors).length > 0) {
-    return err({ errors, values: { name, purpose, website, logo_uri: logoUri, policy_uri: policyUri, tos_uri: tosUri, scopes: rawScopes.join(' '), redirect_uris: redirectText, auth_method: authMethod, dpop_bound: dpopBound ? 'on' : '' } });
+    return err({ errors, values: { name, purpose, website, logo_uri: logoUri, policy_uri: policyUri, tos_uri: tosUri, scopes: rawScopes.join(' '), redirect_uris: redirectText, auth_method: authMethod, dpop_bound: dpopBound ? 'on' : '', spend_budget_default: budgetDefaultText, spend_budget_max: budgetMaxText } });
   }
-  return ok({ name, purpose, website, logoUri, policyUri, tosUri, scopes, redirectUris, authMethod: authMethod as AuthMethod, dpopBound });
+  const spendBudgetDefault = budgetDefault.ok ? budgetDefault.value : null;
+  const spendBudgetMax = budgetMax.ok ? budgetMax.value : null;
+  return ok({ name, purpose, website, logoUri, policyUri, tosUri, scopes, redirectUris, authMethod: authMethod as AuthMethod, dpopBound, spendBudgetDefault, spendBudgetMax });
 }
 
 /** The Hydra-style client an approved application becomes: exactly its fields, owned by the developer. */
@@ -145,19 +171,22 @@ export function toClientBody(app: Pick<Application, 'id' | 'ownerId'> & Applicat
     scope: [...IDENTITY_SCOPES, ...ALL_SCOPES.filter((s) => scopes.includes(s))].join(' '),
     token_endpoint_auth_method: app.authMethod,
     dpop_bound_access_tokens: app.dpopBound === true,
+    spend_budget_default: app.spendBudgetDefault ?? null,
+    spend_budget_max: app.spendBudgetMax ?? null,
     skip_consent: false,
     owner: app.ownerId,
     metadata: { portal_application_id: app.id, purpose: app.purpose },
   };
 }
 
-export const DETAIL_FIELDS = ['name', 'purpose', 'website', 'logoUri', 'policyUri', 'tosUri', 'scopes', 'redirectUris', 'authMethod', 'dpopBound'] as const;
+export const DETAIL_FIELDS = ['name', 'purpose', 'website', 'logoUri', 'policyUri', 'tosUri', 'scopes', 'redirectUris', 'authMethod', 'dpopBound', 'spendBudgetDefault', 'spendBudgetMax'] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 
 export const detailsOf = (a: ApplicationDetails): ApplicationDetails => Object.fromEntries(DETAIL_FIELDS.map((f) => [f, a[f]])) as unknown as ApplicationDetails;
 
-// Details approved before dpopBound existed lack it: absent is false.
-const comparable = (v: string | boolean | readonly string[] | undefined): string => (typeof v === 'object' ? JSON.stringify([...v].sort()) : String(v ?? false));
+// Details approved before dpopBound existed lack it: absent is false (and an absent budget, issue 15, is none).
+const comparable = (v: string | boolean | readonly string[] | WalletSpendDetail | null | undefined): string =>
+  Array.isArray(v) ? JSON.stringify([...v].sort()) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? false);
 
 /** The fields whose values differ (lists compared as sets). */
 export const changedFields = (from: ApplicationDetails, to: ApplicationDetails): DetailField[] => DETAIL_FIELDS.filter((f) => comparable(from[f]) !== comparable(to[f]));

@@ -3,15 +3,16 @@
 import { copyable as copyButton } from '../../web/components.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import { currentWeb } from '../../web/web-context.ts';
-import { changedFields, detailsOf, type Application, type DetailField } from '../domain/application.ts';
+import { changedFields, detailsOf, type Application, type ApplicationDetails, type DetailField } from '../domain/application.ts';
 import type { AuditEntry } from '../services/portal-store.ts';
 import { tp } from '../portal-messages.ts';
 import { tq } from '../portal-admin-messages.ts';
-import { authMethodLabel, badge, yesNo } from './apps-pages.ts';
+import { authMethodLabel, badge, budgetJson, budgetShown, yesNo } from './apps-pages.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
 
-const FIELD_LABELS = { name: 'form.name', purpose: 'form.purpose', website: 'form.website', logoUri: 'app.logo', policyUri: 'app.policy', tosUri: 'app.terms', scopes: 'form.permissions', redirectUris: 'form.callbacks', authMethod: 'form.clientType', dpopBound: 'app.dpop' } as const satisfies Record<DetailField, string>;
-const shown = (v: string | boolean | readonly string[] | undefined): string => (typeof v === 'object' ? v.join(', ') || '—' : typeof v === 'string' ? v || '—' : yesNo(Boolean(v)));
+const FIELD_LABELS = { name: 'form.name', purpose: 'form.purpose', website: 'form.website', logoUri: 'app.logo', policyUri: 'app.policy', tosUri: 'app.terms', scopes: 'form.permissions', redirectUris: 'form.callbacks', authMethod: 'form.clientType', dpopBound: 'app.dpop', spendBudgetDefault: 'app.budgetDefault', spendBudgetMax: 'app.budgetMax' } as const satisfies Record<DetailField, string>;
+const shown = (v: ApplicationDetails[DetailField]): string =>
+  Array.isArray(v) ? v.join(', ') || '—' : typeof v === 'object' ? budgetJson(v) || '—' : typeof v === 'string' ? v || '—' : yesNo(Boolean(v));
 
 /** For a change to a live app: what the consent screen and the client show now, next to what is asked. */
 function changes(a: Application): SafeHtml {
@@ -35,6 +36,8 @@ function details(a: Application, owner: string): SafeHtml {
 <dt>${tp('form.callbacks')}</dt><dd>${a.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
 <dt>${tp('form.clientType')}</dt><dd>${authMethodLabel(a.authMethod)}</dd>
 <dt>${tp('app.dpop')}</dt><dd>${yesNo(a.dpopBound)}</dd>
+<dt>${tp('app.budgetDefault')}</dt><dd>${budgetShown(a.spendBudgetDefault)}</dd>
+<dt>${tp('app.budgetMax')}</dt><dd>${budgetShown(a.spendBudgetMax)}</dd>
 <dt>${tp('apps.clientId')}</dt><dd>${a.clientId ? html`<code>${a.clientId}</code>` : tq('adm.onApproval')}</dd>
 <dt>${tq('adm.submitted')}</dt><dd>${formatDate(a.updatedAt)}</dd>
 </dl>`;

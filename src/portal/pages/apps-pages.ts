@@ -9,6 +9,7 @@ import { choices, input, textarea } from './form.ts';
 import { nextAuthSnippet } from './nextauth-snippet.ts';
 import { tp } from '../portal-messages.ts';
 import { csrfInput, formatDate, type FormToken } from './shell.ts';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 
 /** A permission with what it allows, in the request's language ("read — see balances and transactions"). */
 export const scopeLabel = (s: Scope): string => tp(`scope.${s}`);
@@ -22,6 +23,9 @@ export const withElements = (text: string, elements: Readonly<Record<string, Saf
 export const withElement = (text: string, placeholder: string, element: SafeHtml): SafeHtml => withElements(text, { [placeholder]: element });
 
 export const yesNo = (v: boolean): string => tp(v ? 'yes' : 'no');
+/** A registered spending budget (issue 15) as the JSON the form takes; '' for none. */
+export const budgetJson = (d: WalletSpendDetail | null | undefined): string => (d ? JSON.stringify(d) : '');
+export const budgetShown = (d: WalletSpendDetail | null | undefined): SafeHtml => (d ? html`<code>${budgetJson(d)}</code>` : html`—`);
 
 /** A field's problems in the request's language: "Line 2: Use an https address: http://x" · … */
 export function problemText(problems: readonly Problem[] | undefined): string | undefined {
@@ -74,6 +78,8 @@ export const formValues = (a: Application): Record<string, string> => ({
   redirect_uris: a.redirectUris.join('\n'),
   auth_method: a.authMethod,
   dpop_bound: a.dpopBound ? 'on' : '',
+  spend_budget_default: budgetJson(a.spendBudgetDefault),
+  spend_budget_max: budgetJson(a.spendBudgetMax),
 });
 
 /** The form's fields in page order: name, label, and the control the error summary links to (issue 17 #6). */
@@ -87,6 +93,8 @@ const FORM_FIELDS = [
   ['scopes', 'form.permissions', 'f-scopes-0'],
   ['redirect_uris', 'form.callbacks', 'f-redirect_uris'],
   ['auth_method', 'form.clientType', 'f-auth_method-0'],
+  ['spend_budget_default', 'form.budgetDefault', 'f-spend_budget_default'],
+  ['spend_budget_max', 'form.budgetMax', 'f-spend_budget_max'],
 ] as const satisfies readonly (readonly [FieldName, string, string])[];
 
 export function appFormBody(o: { form: FormToken; state: AppFormState; action: string; editing?: Application }): SafeHtml {
@@ -118,6 +126,8 @@ ${
     : choices({ kind: 'radio', name: 'auth_method', label: tp('form.clientType'), options: AUTH_METHODS.map((m) => ({ value: m, label: authMethodLabel(m) })), selected: [v.auth_method ?? ''], error: e.auth_method, hint: tp('form.clientTypeHint') })
 }
 ${choices({ kind: 'checkbox', name: 'dpop_bound', label: tp('form.dpop'), options: [{ value: 'on', label: tp('form.dpopOption') }], selected: [v.dpop_bound ?? ''], hint: tp('form.dpopHint') })}
+${input({ name: 'spend_budget_default', label: tp('form.budgetDefault'), value: v.spend_budget_default, error: e.spend_budget_default, hint: tp('form.budgetHint'), maxlength: 512 })}
+${input({ name: 'spend_budget_max', label: tp('form.budgetMax'), value: v.spend_budget_max, error: e.spend_budget_max, maxlength: 512 })}
 <div class="inline-actions"><button class="button primary" type="submit">${tp(o.editing ? 'form.save' : 'form.submit')}</button><a class="button secondary" href="${o.editing ? `/apps/${o.editing.id}` : '/apps'}">${tp('form.cancel')}</a></div>
 </form>
 </section>`;
@@ -177,6 +187,8 @@ ${
 <dt>${tp('form.callbacks')}</dt><dd>${app.redirectUris.map((u) => html`<div><code>${u}</code></div>`)}</dd>
 <dt>${tp('form.clientType')}</dt><dd>${authMethodLabel(app.authMethod)}</dd>
 <dt>${tp('app.dpop')}</dt><dd>${yesNo(app.dpopBound)}</dd>
+<dt>${tp('app.budgetDefault')}</dt><dd>${budgetShown(app.spendBudgetDefault)}</dd>
+<dt>${tp('app.budgetMax')}</dt><dd>${budgetShown(app.spendBudgetMax)}</dd>
 <dt>${tp('apps.applied')}</dt><dd>${formatDate(app.createdAt)}</dd>
 </dl>
 <div class="inline-actions">

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { Scope } from '../../api/scopes.ts';
 import type { Application, ApplicationDetails, ApplicationStatus, AuthMethod } from '../domain/application.ts';
+import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 
 interface ApplicationRow {
   id: string;
@@ -18,6 +19,8 @@ interface ApplicationRow {
   redirect_uris: string[];
   auth_method: AuthMethod;
   dpop_bound: boolean;
+  spend_budget_default: WalletSpendDetail | string | null;
+  spend_budget_max: WalletSpendDetail | string | null;
   client_id: string | null;
   approved_details: ApplicationDetails | string | null;
   version: number;
@@ -25,6 +28,10 @@ interface ApplicationRow {
   created_at: Date;
   updated_at: Date;
 }
+
+/** A jsonb column (issue 15's budgets): an object from both engines, a string from some drivers. */
+const jsonColumn = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const budgetParam = (d: WalletSpendDetail | null | undefined): string | null => (d ? JSON.stringify(d) : null);
 
 const toApplication = (r: ApplicationRow): Application => ({
   id: r.id,
@@ -40,6 +47,8 @@ const toApplication = (r: ApplicationRow): Application => ({
   redirectUris: r.redirect_uris,
   authMethod: r.auth_method,
   dpopBound: r.dpop_bound === true,
+  spendBudgetDefault: jsonColumn(r.spend_budget_default),
+  spendBudgetMax: jsonColumn(r.spend_budget_max),
   clientId: r.client_id,
   approved: typeof r.approved_details === 'string' ? (JSON.parse(r.approved_details) as ApplicationDetails) : r.approved_details,
   version: Number(r.version),
@@ -53,9 +62,9 @@ export const isUuid = (v: string): boolean => UUID.test(v);
 
 export async function insertApplication(q: Queryable, ownerId: string, d: ApplicationDetails): Promise<Application> {
   const [row] = await q.query<ApplicationRow>(
-    `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, logo_uri, policy_uri, tos_uri, scopes, redirect_uris, auth_method, dpop_bound)
-     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-    [randomUUID(), ownerId, d.name, d.purpose, d.website, d.logoUri, d.policyUri, d.tosUri, d.scopes, d.redirectUris, d.authMethod, d.dpopBound === true],
+    `INSERT INTO portal_applications (id, owner_id, status, name, purpose, website, logo_uri, policy_uri, tos_uri, scopes, redirect_uris, auth_method, dpop_bound, spend_budget_default, spend_budget_max)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+    [randomUUID(), ownerId, d.name, d.purpose, d.website, d.logoUri, d.policyUri, d.tosUri, d.scopes, d.redirectUris, d.authMethod, d.dpopBound === true, budgetParam(d.spendBudgetDefault), budgetParam(d.spendBudgetMax)],
   );
   return toApplication(row!);
 }
@@ -113,6 +122,8 @@ export async function updateApplication(q: Queryable, id: string, patch: Applica
     set('redirect_uris', d.redirectUris);
     set('auth_method', d.authMethod);
     set('dpop_bound', d.dpopBound === true);
+    set('spend_budget_default', budgetParam(d.spendBudgetDefault));
+    set('spend_budget_max', budgetParam(d.spendBudgetMax));
   }
   if (patch.status !== undefined) set('status', patch.status);
   if (patch.clientId !== undefined) set('client_id', patch.clientId);
