@@ -242,6 +242,17 @@ describe('rich authorization requests: wallet_spend budgets', () => {
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_authorization_details');
   });
 
+  it('the device authorization endpoint refuses details (a device grant gets its budget at consent)', async () => {
+    const device = await newClient({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'none' });
+    const res = await fetch(`${t.publicUrl}/oauth2/device/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: device.client_id, scope: 'read write', authorization_details: JSON.stringify([detail(100)]) }),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_authorization_details');
+  });
+
   it('a remembered consent is skipped only for a budget it covers, and a skip keeps its budget', async () => {
     const c = await newClient();
     const first = await authorization(c, FULL, [detail(3000, { per_payment_max: 300 })]);
