@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config/config.ts';
+import { migrate, migrationFiles, migrationsDigest } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite.ts';
 
@@ -37,6 +38,27 @@ test('a fresh data directory is a copy of the template, built once; an existing 
   }
 });
 
+test('the template carries the migrations (named by their digest): a new data directory is up to date at once', async () => {
+  const templateRoot = temp('lg-template-');
+  const [a, b] = [temp('lg-data-e-'), temp('lg-data-f-')];
+  try {
+    const first = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: a, PGLITE_TEMPLATE_DIR: templateRoot }));
+    await first.close();
+    const names = (await import('node:fs')).readdirSync(templateRoot);
+    assert.ok(names.some((n) => n.endsWith(`-${migrationsDigest()}`)), names.join());
+    const second = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: b, PGLITE_TEMPLATE_DIR: templateRoot }), { migrate: false });
+    try {
+      assert.deepEqual((await second.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name), migrationFiles());
+      assert.deepEqual(await migrate(second), [], 'nothing left to apply');
+      assert.deepEqual(await second.query('SELECT count(*)::int AS n FROM users'), [{ n: 0 }], 'the schema only: no rows of another data directory');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('without a usable template place the data directory is initialised in place', async () => {
   const blocker = join(temp('lg-template-blocked-'), 'file');
   writeFileSync(blocker, 'not a directory');
@@ -50,12 +72,14 @@ test('without a usable template place the data directory is initialised in place
   }
 });
 
-test('PGLITE_SHARED_BUFFERS is parsed by the config and reaches the engine (16MB by default)', async () => {
+test('PGLITE_SHARED_BUFFERS and PGLITE_TEMPLATE_DIR are parsed by the config and reach the engine (16MB by default)', async () => {
   const dir = temp('lg-data-d-');
   try {
     assert.equal(loadConfig({ LIGHTGATE_DATA_DIR: dir }).pglite.sharedBuffers, '16MB');
     assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: 'lots' }), /PGLITE_SHARED_BUFFERS/);
     assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: '64kB' }), /PGLITE_SHARED_BUFFERS/, 'below 1MB PostgreSQL would not start');
+    assert.equal(loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_TEMPLATE_DIR: 'off' }).pglite.templateRoot, false, 'off: initdb in each new data directory');
+    assert.equal(loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_TEMPLATE_DIR: 'rel/cache' }).pglite.templateRoot, join(process.cwd(), 'rel/cache'));
     const config = loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_SHARED_BUFFERS: '24MB' });
     const db = await openDatabase(config, { migrate: false });
     try {

@@ -1,5 +1,6 @@
 // Versioned migrations: src/db/migrations/NNNN-<module>-<what>.sql, applied in file-name order, once each,
 // under an advisory lock so that processes starting together do not race.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,13 @@ const LOCK_KEY = 4_444_4445;
 
 export function migrationFiles(): string[] {
   return readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}-[a-z0-9-]+\.sql$/.test(f)).sort();
+}
+
+/** Names the schema the migrations build (their names and contents): the key of PGlite's template (issue 18). */
+export function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of migrationFiles()) hash.update(`${file}\0${readFileSync(join(MIGRATIONS_DIR, file), 'utf8')}\0`);
+  return hash.digest('hex').slice(0, 16);
 }
 
 export async function migrate(db: Database): Promise<string[]> {

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { tightenTree } from '../config/data-dir.ts';
 import type { Database } from './database.ts';
-import { migrate } from './migrate.ts';
+import { migrate, migrationsDigest } from './migrate.ts';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in <data dir>/pglite. Migrations run before use. */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize' | 'pglite'>, options: { migrate?: boolean } = {}): Promise<Database> {
   const pgliteDir = config.databaseUrl ? undefined : join(config.dataDir, 'pglite');
   // Only the engine in use is loaded (issue 18: pg or PGlite's WASM glue, not both).
   const db = pgliteDir
-    ? await (await import('./pglite.ts')).openPglite(pgliteDir, config.pglite)
+    ? await (await import('./pglite.ts')).openPglite(pgliteDir, { ...config.pglite, prepare: { digest: migrationsDigest(), run: async (fresh) => void (await migrate(fresh)) } })
     : await (await import('./postgres.ts')).openPostgres(config.databaseUrl!, config.databasePoolSize);
   if (options.migrate !== false) await migrate(db);
   // Migrations create tables, and PGlite rewrites its relcache file 0644: private again (issue 19 #4).

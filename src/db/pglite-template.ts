@@ -1,9 +1,12 @@
-// initdb once per installation, not once per data directory (issue 18). PGlite's initdb (a second WASM
-// instance running PostgreSQL's bootstrap) is most of a first start: ~4 s of CPU against ~0.5 s to open an
-// existing cluster. Its result depends only on the PGlite version, so the first initdb is kept, closed, in
-// node_modules/.cache/lightgate/pglite-<version>/ and every fresh data directory starts as a copy of it (as a
-// distribution's PostgreSQL package runs initdb once at install). Without a writable cache: initdb in place.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// initdb and the migrations once per installation, not once per data directory (issue 18). PGlite's initdb
+// (a second WASM instance running PostgreSQL's bootstrap) and the schema's migrations are most of a first
+// start: ~4 s and ~1.5 s of CPU against ~0.5 s to open an existing cluster. Their result depends only on the
+// PGlite version and the migration files, so it is kept, closed, in
+// node_modules/.cache/lightgate/pglite-<version>-<digest of the migrations>/ and every fresh data directory
+// starts as a copy of it (as a distribution's PostgreSQL package runs initdb once at install). It holds the
+// schema only: secrets, signing keys and users are made in the data directory after the copy. Without a
+// writable cache: initdb and migrations in the data directory, as before.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,13 +26,14 @@ function pgliteVersion(): string {
 const isCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
 
 /**
- * Seeds `dataDir` (missing or empty) from the template, building the template first with `initdb(dir)`
- * (open and close PGlite on `dir`). Returns false when `dataDir` already holds a cluster or no template can
- * be kept (the caller's PGlite then runs initdb in place, as before).
+ * Seeds `dataDir` (missing or empty) from the template named by `digest` (what `build` puts in a cluster),
+ * building it first with `build(dir)` (a new cluster in `dir`, closed). Returns false when `dataDir` already
+ * holds a cluster or no template can be kept (the caller then initialises `dataDir` itself, as before).
  */
-export async function seedFromTemplate(dataDir: string, templateRoot: string, initdb: (dir: string) => Promise<void>): Promise<boolean> {
+export async function seedFromTemplate(dataDir: string, templateRoot: string, digest: string, build: (dir: string) => Promise<void>): Promise<boolean> {
   if (isCluster(dataDir)) return false;
-  const template = join(templateRoot, `pglite-${pgliteVersion()}`);
+  const name = `pglite-${pgliteVersion()}-${digest}`;
+  const template = join(templateRoot, name);
   if (!isCluster(template)) {
     let building: string;
     try {
@@ -39,15 +43,28 @@ export async function seedFromTemplate(dataDir: string, templateRoot: string, in
       return false; // read-only install: initdb in the data directory itself
     }
     try {
-      await initdb(building);
+      await build(building);
       // Atomic: a concurrent start that built one too keeps its own, and this one is dropped.
       renameSync(building, template);
+      // Templates of older versions or migrations are not used again: renamed away first (atomic), so a
+      // start copying one at this moment fails its copy (and initialises its data directory) rather than
+      // copying half of it.
+      for (const old of readdirSync(templateRoot).filter((n) => n.startsWith('pglite-') && n !== name)) {
+        const trash = join(templateRoot, `trash-${old}-${process.pid}`);
+        renameSync(join(templateRoot, old), trash);
+        rmSync(trash, { recursive: true, force: true });
+      }
     } catch {
       if (!isCluster(template)) return false;
     } finally {
       rmSync(building, { recursive: true, force: true });
     }
   }
-  cpSync(template, dataDir, { recursive: true });
+  try {
+    cpSync(template, dataDir, { recursive: true, errorOnExist: true, force: false });
+  } catch {
+    for (const partial of readdirSync(dataDir)) rmSync(join(dataDir, partial), { recursive: true, force: true });
+    return false;
+  }
   return true;
 }

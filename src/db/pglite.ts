@@ -9,6 +9,8 @@ export interface PgliteSettings {
   readonly sharedBuffers: string;
   /** Where the initdb template is kept (default node_modules/.cache/lightgate); false: initdb in place. */
   readonly templateRoot?: string | false;
+  /** What a new cluster gets before it becomes the template (the migrations), named by a digest. */
+  readonly prepare?: { readonly digest: string; run(db: Database): Promise<void> };
 }
 
 // The config's default. PGlite starts PostgreSQL with shared_buffers=128MB, all of it touched (RSS) in the
@@ -24,12 +26,15 @@ export async function openPglite(dataDir: string | undefined, settings: PgliteSe
   if (dataDir) preparePrivateDir(dataDir);
   const db = await withPrivateUmask(async () => {
     const templateRoot = settings.templateRoot ?? defaultTemplateRoot();
-    const initdb = async (dir: string) => {
-      const fresh = create(dir);
-      await fresh.waitReady;
-      await fresh.close();
+    const build = async (dir: string) => {
+      const fresh = await openPglite(dir, { ...settings, templateRoot: false });
+      try {
+        await settings.prepare?.run(fresh);
+      } finally {
+        await fresh.close();
+      }
     };
-    if (dataDir && templateRoot !== false) await seedFromTemplate(dataDir, templateRoot, initdb);
+    if (dataDir && templateRoot !== false) await seedFromTemplate(dataDir, templateRoot, settings.prepare?.digest ?? 'initdb', build);
     const opened = create(dataDir);
     await opened.waitReady;
     return opened;
