@@ -64,9 +64,11 @@ export async function openPostgres(connectionString: string, poolSize: number): 
         throw wrap(error);
       }
       const tx: Queryable = {
-        async query<Row,>(sql: string, params?: readonly unknown[]) {
+        async query<Row,>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
           try {
-            return (await client.query(sql, safeParams(params))).rows as Row[];
+            const values = safeParams(params);
+            // Named: prepared once per connection, as the pool's query above (issue 18: the payment's statements).
+            return (options?.name ? await client.query({ name: options.name, text: sql, ...(values ? { values } : {}) }) : await client.query(sql, values)).rows as Row[];
           } catch (error) {
             throw wrap(error);
           }

@@ -27,7 +27,7 @@ export function countingDatabase(db: Database): { db: Database; reset(): void; c
     if (sent.length < 10_000) sent.push(sql);
   };
   const wrap = (q: Queryable): Queryable => ({
-    query: (sql, params) => (note(sql), q.query(sql, params)),
+    query: (sql, params, options) => (note(sql), q.query(sql, params, options)),
     exec: (sql) => (note(sql), q.exec(sql)),
   });
   const counted: Database = {

@@ -41,7 +41,7 @@ const toAccount = (r: AccountRow): Account => ({
 const ACCOUNT_COLUMNS = 'id, user_id, username, default_wallet_id, display_currency, created_at';
 
 export async function findAccountByUser(db: Queryable, userId: UserId): Promise<Account | undefined> {
-  const [row] = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM wallet_accounts WHERE user_id = $1`, [userId]);
+  const [row] = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM wallet_accounts WHERE user_id = $1`, [userId], { name: 'lightgate_wallet_account_by_user' });
   return row && toAccount(row);
 }
 
@@ -69,6 +69,7 @@ export async function findUserWallets(db: Queryable, ids: readonly string[]): Pr
     `SELECT w.id, w.account_id, w.currency, w.balance, a.username, a.user_id FROM wallets w JOIN wallet_accounts a ON a.id = w.account_id
      WHERE w.id = ANY($1::uuid[]) AND w.kind = 'user'`,
     [ids],
+    { name: 'lightgate_wallet_user_wallets' },
   );
   return new Map(rows.map((row) => [row.id, { id: row.id, accountId: row.account_id, currency: row.currency, balance: row.balance, username: row.username, userId: row.user_id }]));
 }

@@ -167,6 +167,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
       legs.map((l) => l.amount),
       legs.length,
     ],
+    { name: 'lightgate_wallet_lock_and_post' },
   );
   const [first] = rows;
   if (!first?.known) throw new Error('a leg names an unknown wallet or another currency than its wallet');

@@ -37,6 +37,7 @@ export async function recordSendOutcome(tx: Queryable, events: readonly NewWalle
      key AS (INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id) SELECT $${k}::uuid, $${k + 1}::text, $${k + 2}::text, $${k + 3}::uuid WHERE $${k + 1}::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING key)
      SELECT (SELECT count(*) FROM key)::int AS recorded${later ? '' : `, pg_notify($8, n.notice) FROM ${NOTICES}`}`,
     [...(later ? params.slice(0, 7) : params), idem?.accountId ?? null, idem?.key ?? null, idem?.fingerprint ?? null, journalId],
+    { name: later ? 'lightgate_wallet_send_outcome' : 'lightgate_wallet_send_outcome_notify' },
   );
   return !idem || row!.recorded === 1;
 }
@@ -64,7 +65,7 @@ function noticePump(db: Database) {
   const flush = async () => {
     while (queue.length > 0) {
       const batch = queue.splice(0, 1000);
-      const notify = () => db.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [WALLET_EVENTS_CHANNEL, batch]);
+      const notify = () => db.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [WALLET_EVENTS_CHANNEL, batch], { name: 'lightgate_wallet_notices' });
       // Once more after a second (a dropped connection); then the readers' polls find the rows.
       await notify().catch(() => new Promise((r) => setTimeout(r, 1000)).then(notify).catch(() => undefined));
     }
