@@ -14,6 +14,7 @@ import { updateUsername } from '../../src/wallet/app/update-username.ts';
 import type { WalletDeps } from '../../src/wallet/app/deps.ts';
 import { periodStart } from '../../src/wallet/domain/budget.ts';
 import type { WalletSpendDetail } from '../../src/shared/wallet-spend/spend-detail.ts';
+import { countingDatabase } from '../support/counting-database.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { assertLedgerConsistent, balance, newAccount, walletDeps, type TestAccount } from './helpers.ts';
 
@@ -134,7 +135,10 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await send(undefined, 5000)).ok, true, 'an API key or session send has no budget');
       const key = randomUUID();
       assert.equal((await send(g, 70, 'BTC', key)).ok, true);
-      assert.equal((await send(g, 70, 'BTC', key)).ok, true, 'the repeat answers the first result');
+      const repeat = await send(g, 70, 'BTC', key);
+      assert.equal(repeat.ok && repeat.value.transaction, undefined, 'the repeat answers the first result');
+      const reused = await send(g, 71, 'BTC', key);
+      assert.equal(!reused.ok && reused.error.code, 'IDEMPOTENCY_KEY_REUSED');
       assert.equal((await budgets().budgetOf(g.userId, g.clientId))?.spent, 70);
       // A legacy grant: no row; WRITE_BUDGET_DEFAULT applies on its first send.
       const legacy = { userId: payer.userId, clientId: `legacy-${randomUUID()}` };
@@ -151,6 +155,21 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(view?.budget, null);
       assert.equal(view?.remaining, null);
       assert.equal(view?.spent, 7000, 'spend still counted for the chart');
+    });
+
+    test('with an Idempotency-Key a budgeted payment takes as many round trips as one without a budget', async () => {
+      const g = await grant(spend(1000, 'BTC', 'P1D'));
+      const spans: number[] = [];
+      for (const withGrant of [false, true]) {
+        const counter = countingDatabase(t.db);
+        const counted = { ...deps, db: counter.db };
+        const r = await sendIntraLedger(counted, { accountId: payer.accountId, walletId: payer.btc, recipientWalletId: payee.btc, amount: 10, currency: 'BTC', idempotencyKey: randomUUID(), grant: withGrant ? g : undefined });
+        assert.equal(r.ok, true);
+        const log = counter.log();
+        spans.push(log.indexOf('COMMIT') - log.indexOf('BEGIN') + 1);
+      }
+      assert.equal(spans[1], spans[0], 'the key lookup and the charge are one statement');
+      assert.equal((await budgets().budgetOf(g.userId, g.clientId))?.spent, 10);
     });
 
     test('invoice sends (amount, no-amount USD, ALREADY_PAID) and a Lightning address send are charged', async () => {

@@ -11,6 +11,7 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import { chargeBudget, insertBudgetIfMissing, readBudget, type BudgetRow } from '../services/grant-budgets.ts';
+import { earlierPayment, type Idempotency } from '../services/idempotency.ts';
 
 /** The grant an OAuth send is made under (API keys and sessions have none). */
 export interface SendGrant {
@@ -33,32 +34,46 @@ export interface BudgetSettings {
 
 export const NO_BUDGET_DEFAULT: BudgetSettings = { writeDefault: null };
 
-/** Charges the grant for a posted payment; the events it crossed (80%, 100%) for the sender's account. */
+/** What the charge found: the journal of an earlier send with the same Idempotency-Key, or the events it crossed. */
+export type GrantCharge = { earlier: string; events?: undefined } | { earlier?: undefined; events: NewWalletEvent[] };
+
+/**
+ * Charges the grant for the payment about to be posted, looking its Idempotency-Key up in the same statement
+ * (a repeat answers the earlier journal and is not charged); the events it crossed (80%, 100%) for the sender.
+ */
 export async function chargeGrant(
   tx: Queryable,
   settings: BudgetSettings,
-  c: BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId },
-): Promise<Result<NewWalletEvent[], WalletError>> {
-  const input = { userId: c.userId, clientId: c.clientId, journalId: c.journalId, amounts: chargeAmounts(c.amount, c.currency, c.priceCents), starts: periodStarts(settings.now?.() ?? new Date()) };
-  let charged = await chargeBudget(tx, input);
+  c: BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId; idempotency: Idempotency | undefined },
+): Promise<Result<GrantCharge, WalletError>> {
+  const input = {
+    userId: c.userId,
+    clientId: c.clientId,
+    journalId: c.journalId,
+    amounts: chargeAmounts(c.amount, c.currency, c.priceCents),
+    starts: periodStarts(settings.now?.() ?? new Date()),
+    idempotency: c.idempotency,
+  };
+  const first = await chargeBudget(tx, input);
+  if (c.idempotency && first.earlier) {
+    const earlier = earlierPayment(first.earlier, c.idempotency);
+    if (!earlier.ok) return earlier;
+    return ok({ earlier: earlier.value! });
+  }
+  let charged = first.charged;
   if (!charged) {
     let row = await readBudget(tx, c.userId, c.clientId);
     if (row === undefined) {
       // A grant made before budgets (or without one): the operator's default, created on its first send.
       await insertBudgetIfMissing(tx, c.userId, c.clientId, settings.writeDefault);
-      charged = await chargeBudget(tx, input);
+      charged = (await chargeBudget(tx, input)).charged;
       if (!charged) row = await readBudget(tx, c.userId, c.clientId);
     }
     if (!charged) return err(refusal(row, input.amounts));
   }
-  if (charged.crossed === 0 || charged.amount === null) return ok([]);
-  return ok([
-    budgetThresholdEvent(
-      { clientId: c.clientId, percent: charged.crossed, spent: charged.spent, limit: charged.amount, currency: charged.currency, period: charged.period, periodStart: charged.periodStart },
-      c.accountId,
-      c.walletId,
-    ),
-  ]);
+  if (charged.crossed === 0 || charged.amount === null) return ok({ events: [] });
+  const crossing = { clientId: c.clientId, percent: charged.crossed, spent: charged.spent, limit: charged.amount, currency: charged.currency, period: charged.period, periodStart: charged.periodStart };
+  return ok({ events: [budgetThresholdEvent(crossing, c.accountId, c.walletId)] });
 }
 
 const periodWord = (p: string): string => (p === 'P1D' ? 'day' : p === 'P1W' ? 'week' : 'month');

@@ -1,9 +1,9 @@
 // The shared frame of every send (intraledger, invoice): one transaction that answers a repeated
 // Idempotency-Key with the first result, runs the use case's posting, and records the key; when a
 // concurrent send with the same key commits first, the whole transaction is retried and finds it.
-// A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts): after
-// the idempotency check (a repeat is not charged twice) and before the posting, so an over-budget send is
-// refused without touching the wallets and a failed posting rolls the charge back.
+// A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts): in the
+// Idempotency-Key's lookup statement (a repeat is found and not charged twice) and before the posting, so an
+// over-budget send is refused without touching the wallets and a failed posting rolls the charge back.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
@@ -67,17 +67,18 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
   for (let attempt = 0; ; attempt++) {
     const result = await inTransaction<PaymentOutcome, WalletError | Unposted>(deps.db, async (tx) => {
       const idem = send.idempotency;
-      if (idem) {
-        const earlier = await findIdempotent(tx, idem);
-        if (!earlier.ok) return earlier;
-        if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
-      }
       const journalId = randomUUID();
       let crossed: readonly NewWalletEvent[] = [];
       if (send.budget) {
-        const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId });
+        // The key's lookup and the charge in one statement: a repeat is found there and not charged twice.
+        const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId, idempotency: idem });
         if (!charged.ok) return charged;
-        crossed = charged.value;
+        if (charged.value.earlier !== undefined) return ok(outcome('SUCCESS', charged.value.earlier));
+        crossed = charged.value.events;
+      } else if (idem) {
+        const earlier = await findIdempotent(tx, idem);
+        if (!earlier.ok) return earlier;
+        if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
       }
       const posting = await send.post(tx, journalId);
       if (!posting.ok) return posting;

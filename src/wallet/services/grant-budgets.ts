@@ -29,6 +29,8 @@ export interface ChargeInput {
   /** The payment in each budget currency (rounded up). */
   amounts: Record<SpendCurrency, number>;
   starts: { day: Date; week: Date; month: Date };
+  /** The send's Idempotency-Key: looked up in the same statement, and a known key is not charged again. */
+  idempotency?: { accountId: string; key: string } | undefined;
 }
 
 export interface Charged {
@@ -40,7 +42,9 @@ export interface Charged {
   crossed: 0 | 80 | 100;
 }
 
-// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the journal.
+// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the journal, $9/$10 the Idempotency-Key (or null).
+// A key already recorded (a repeat) is found in the same round trip and the grant is not charged: a send with
+// a key costs no more round trips with a budget than without.
 const AMOUNT = "(CASE currency WHEN 'USD' THEN $4::bigint ELSE $3::bigint END)";
 const START = "(CASE period WHEN 'P1D' THEN $5::timestamptz WHEN 'P1W' THEN $6::timestamptz WHEN 'P1M' THEN $7::timestamptz END)";
 const ROLLS = `(period_start IS DISTINCT FROM ${START})`;
@@ -51,7 +55,9 @@ const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
 const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
 
 const CHARGE_SQL = `
-WITH charged AS (
+WITH earlier AS (
+  SELECT journal_id, fingerprint FROM payment_idempotency WHERE $10::text IS NOT NULL AND account_id = $9::uuid AND key = $10::text
+), charged AS (
   UPDATE grant_budgets SET
     spent = ${AFTER},
     period_start = ${START},
@@ -60,20 +66,34 @@ WITH charged AS (
     updated_at = now()
   WHERE user_id = $1 AND client_id = $2 AND NOT paused AND NOT ended
     AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))
+    AND NOT EXISTS (SELECT 1 FROM earlier)
   RETURNING user_id, client_id, currency, amount, period, period_start, spent, crossed, ${AMOUNT} AS charged
 ), logged AS (
   INSERT INTO grant_budget_spends (user_id, client_id, journal_id, amount, currency)
   SELECT user_id, client_id, $8::uuid, charged, currency FROM charged
   RETURNING id
 )
-SELECT currency, amount, period, period_start, spent, crossed, (SELECT count(*) FROM logged) AS logged FROM charged`;
+SELECT c.currency, c.amount, c.period, c.period_start, c.spent, c.crossed, (SELECT count(*) FROM logged) AS logged, e.journal_id AS earlier_journal, e.fingerprint AS earlier_fingerprint
+FROM (SELECT 1) AS one LEFT JOIN charged c ON true LEFT JOIN earlier e ON true`;
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
-/** Charges the grant; undefined when its row refused the payment or does not exist (see readBudget). */
-export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<Charged | undefined> {
-  const [row] = await tx.query<{ currency: SpendCurrency; amount: string | null; period: SpendPeriod; period_start: Date | string | null; spent: string; crossed: number }>(CHARGE_SQL, [
+/**
+ * Charges the grant: `charged` undefined when its row refused the payment or does not exist (see readBudget);
+ * `earlier` the payment_idempotency row of a known key (then nothing was charged).
+ */
+export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<{ charged: Charged | undefined; earlier: { journal_id: string; fingerprint: string } | undefined }> {
+  const [row] = await tx.query<{
+    currency: SpendCurrency | null;
+    amount: string | null;
+    period: SpendPeriod;
+    period_start: Date | string | null;
+    spent: string | null;
+    crossed: number | null;
+    earlier_journal: string | null;
+    earlier_fingerprint: string | null;
+  }>(CHARGE_SQL, [
     c.userId,
     c.clientId,
     c.amounts.BTC,
@@ -82,10 +102,14 @@ export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<Charg
     c.starts.week.toISOString(),
     c.starts.month.toISOString(),
     c.journalId,
+    c.idempotency?.accountId ?? null,
+    c.idempotency?.key ?? null,
   ]);
-  if (!row) return undefined;
+  const earlier = row?.earlier_journal ? { journal_id: row.earlier_journal, fingerprint: row.earlier_fingerprint ?? '' } : undefined;
+  if (!row?.currency) return { charged: undefined, earlier };
   const crossed = Number(row.crossed);
-  return { currency: row.currency, amount: num(row.amount), period: row.period, periodStart: date(row.period_start), spent: Number(row.spent), crossed: crossed === 100 ? 100 : crossed === 80 ? 80 : 0 };
+  const charged: Charged = { currency: row.currency, amount: num(row.amount), period: row.period, periodStart: date(row.period_start), spent: Number(row.spent), crossed: crossed === 100 ? 100 : crossed === 80 ? 80 : 0 };
+  return { charged, earlier };
 }
 
 export async function readBudget(q: Queryable, userId: string, clientId: string): Promise<BudgetRow | undefined> {

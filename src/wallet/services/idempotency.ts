@@ -20,6 +20,11 @@ export async function findIdempotent(tx: Queryable, idem: Idempotency): Promise<
     'SELECT journal_id, fingerprint FROM payment_idempotency WHERE account_id = $1 AND key = $2',
     [idem.accountId, idem.key],
   );
+  return earlierPayment(row, idem);
+}
+
+/** The earlier send's journal from its payment_idempotency row (also read by the budget charge's statement). */
+export function earlierPayment(row: { journal_id: string; fingerprint: string } | undefined, idem: Idempotency): Result<string | undefined, WalletError> {
   if (!row) return ok(undefined);
   if (row.fingerprint !== idem.fingerprint) return err(walletError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different payment'));
   return ok(row.journal_id);
