@@ -167,7 +167,7 @@ export async function endBudgetRow(q: Queryable, userId: string, clientId: strin
 /** Spend per UTC day since `since`, per client of the user. */
 export async function dailySpends(q: Queryable, userId: string, since: Date, clientId?: string): Promise<{ client_id: string; day: string; amount: string }[]> {
   return q.query(
-    `SELECT client_id, to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, sum(amount)::text AS amount
+    `SELECT client_id, ((created_at AT TIME ZONE 'UTC')::date)::text AS day, sum(amount)::text AS amount
      FROM grant_budget_spends WHERE user_id = $1 AND created_at >= $2 AND ($3::text IS NULL OR client_id = $3)
      GROUP BY 1, 2 ORDER BY 2`,
     [userId, since.toISOString(), clientId ?? null],
