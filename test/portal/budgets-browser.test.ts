@@ -71,9 +71,26 @@ test('see the budget and the chart, lower it, raise it with a fresh code, pause 
     await card.locator('summary', { hasText: 'Spend per day (days with spending)' }).click();
     await card.getByRole('cell', { name: '1,500 sats' }).waitFor();
     await shot(page, '01-apps');
-    const axe = await new AxeBuilder({ page: page as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+    // axe (WCAG 2.1 A and AA) and the phone's width, in English and in Spanish (the chart's words included).
+    for (const lang of ['en', 'es'] as const) {
+      if (lang === 'es') {
+        await page.context().addCookies([{ name: 'lg_lang', value: 'es', url: h.t.urls.portal }]);
+        await page.reload();
+        await page.getByText(/^Hasta 5.000 sats/).waitFor();
+      }
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: 844 });
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${lang} @${width}: fits the screen`);
+        // axe once per language (English wide, Spanish on the phone): each run costs seconds on a busy machine.
+        if ((lang === 'en') !== (width === 1280)) continue;
+        const axe = await new AxeBuilder({ page: page as never }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(serious.map((v) => `${lang} @${width} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+      }
+    }
+    await shot(page, '01-apps-es-390');
+    await page.context().addCookies([{ name: 'lg_lang', value: 'en', url: h.t.urls.portal }]);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   await step(page, 'lower', async () => {
