@@ -104,7 +104,7 @@ export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<{ cha
     c.journalId,
     c.idempotency?.accountId ?? null,
     c.idempotency?.key ?? null,
-  ]);
+  ], { name: 'lightgate_wallet_budget_charge' });
   const earlier = row?.earlier_journal ? { journal_id: row.earlier_journal, fingerprint: row.earlier_fingerprint ?? '' } : undefined;
   if (!row?.currency) return { charged: undefined, earlier };
   const crossed = Number(row.crossed);
