@@ -8,7 +8,7 @@ import { createGrantBudgets } from '../../src/wallet/wallet-service.ts';
 import type { WalletSpendDetail } from '../../src/shared/wallet-spend/spend-detail.ts';
 import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
-import { createBrowser, exchange, runFlow, tokenRequest } from '../support/tokens.ts';
+import { authorizationUrl, createBrowser, exchange, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
 import { apiKey, bearer, oauth, startHarness, type Harness, type TestUser } from './harness.ts';
 
 const SEND = 'mutation($i: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $i) { status errors { code message } } }';
@@ -109,6 +109,28 @@ describe('grant budgets through the API', () => {
       assert.equal((limits.body.data as { me: { defaultAccount: { limits: { appBudget: unknown } } } }).me.defaultAccount.limits.appBudget, null);
     }
     assert.equal((await budgets.budgetOf(payer.userId, client.client_id))?.spent, 1000, 'their sends were not charged to the app');
+  });
+
+  test('through the real consent: the app asks 2,000 a day, the person lowers it to 300, the ledger enforces 300', async () => {
+    const app = await createClient(adminApi(target), { scope: 'openid offline_access read write' });
+    const rp = await relyingParty(target, app);
+    const auth = await authorizationUrl(rp, 'openid read write', { authorization_details: JSON.stringify([daily(2000, 500)]) });
+    const browser = createBrowser();
+    const atLogin = await leave(browser, target, auth.url);
+    const login = await adminApi(target).acceptOAuth2LoginRequest({ loginChallenge: param(atLogin, 'login_challenge'), acceptOAuth2LoginRequest: { subject: payer.userId } });
+    const atConsent = await leave(browser, target, login.data.redirect_to);
+    const accept = { grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [daily(300, 200)] };
+    const consent = await adminApi(target).acceptOAuth2ConsentRequest({ consentChallenge: param(atConsent, 'consent_challenge'), acceptOAuth2ConsentRequest: accept as never });
+    const callback = await leave(browser, target, consent.data.redirect_to);
+    const token = (await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: auth.codeVerifier, expectedState: auth.state, expectedNonce: auth.nonce })).access_token;
+    const authz = await h.gql(AUTHZ, {}, oauth(token));
+    const budget = (authz.body.data as { authorization: { budget: Record<string, unknown> } }).authorization.budget;
+    assert.deepEqual([budget.limit, budget.perPaymentMax, budget.spent, budget.clientId], [300, 200, 0, app.client_id]);
+    const code = async (amount: number) => ((await send(oauth(token), amount)).body.data as { intraLedgerPaymentSend: { status: string; errors: { code: string }[] } }).intraLedgerPaymentSend;
+    assert.equal((await code(201)).errors[0]?.code, 'BUDGET_EXCEEDED', 'above the lowered per-payment maximum');
+    assert.equal((await code(200)).status, 'SUCCESS');
+    assert.equal((await code(100)).status, 'SUCCESS');
+    assert.equal((await code(1)).errors[0]?.code, 'BUDGET_EXCEEDED', 'the lowered budget is spent');
   });
 
   test('another app of the same user has its own grant: the first app cannot see or spend it', async () => {
