@@ -222,6 +222,17 @@ describe('Connected apps: spending budgets (inject)', () => {
     assert.equal(await amountOf(byPhone), 400);
   });
 
+  test('a write grant made before budgets (no row yet) shows the operator\'s default and can be paused', async () => {
+    const legacy = await grantedApp(h, 'budget-legacy@example.com', 'Old App', perDay(100), null);
+    await h.t.stack.db.query('DELETE FROM grant_budgets WHERE user_id = $1 AND client_id = $2', [legacy.userId, legacy.client.client_id]);
+    const jar = new Jar(await h.session('budget-legacy@example.com'));
+    const page = await get(jar, '/account/apps');
+    assert.match(page.body, /No limit \(this app may send any amount your wallet holds\)/, 'WRITE_BUDGET_DEFAULT=none');
+    assert.equal((await post(jar, '/account/apps/budget/pause', { client_id: legacy.client.client_id, paused: 'true' })).statusCode, 303);
+    assert.equal((await budgetsOf(h).budgetOf(legacy.userId, legacy.client.client_id))?.paused, true);
+    assert.deepEqual(await send(h, legacy, other.btcWalletId, 10), { status: 'FAILURE', code: 'SENDING_PAUSED' });
+  });
+
   test('the account\'s Activity lists the budget changes', async () => {
     const text = (await get(victim, '/account/activity')).body;
     for (const line of ['Spending budget of Coffee Shop lowered', 'Spending budget of Coffee Shop raised (with a code)', 'Sending paused for Coffee Shop', 'Sending resumed for Coffee Shop']) assert.ok(text.includes(line), line);

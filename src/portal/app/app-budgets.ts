@@ -3,7 +3,7 @@
 // is scoped to the signed-in person: GrantBudgets is asked for (userId, clientId), so another person's client id
 // finds nothing. Changes are counted per person (a stolen session cannot flip a budget thousands of times).
 import type { BudgetChange, BudgetView, GrantBudgets } from '../../shared/wallet-spend/grant-budgets.ts';
-import type { SpendCurrency } from '../../shared/wallet-spend/spend-detail.ts';
+import type { SpendCurrency, WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import { createLimit } from '../../shared/limits/limit.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { PortalContext } from './context.ts';
@@ -62,6 +62,15 @@ export function planChange(view: BudgetView, raw: unknown): Result<Plan, BudgetP
   return ok({ kind: 'raise', amount: amount.value });
 }
 
+/**
+ * A `write` grant made before budgets has no row until its first send, when the ledger gives it the operator's
+ * default (WRITE_BUDGET_DEFAULT); the page shows it so, and a change first creates that same row (`adopt`).
+ */
+export function legacyView(clientId: string, writeDefault: WalletSpendDetail | null): BudgetView {
+  const remaining = writeDefault ? writeDefault.limit.amount : null;
+  return { clientId, budget: writeDefault, ceiling: writeDefault, paused: false, spent: 0, remaining, currency: writeDefault?.limit.currency ?? null, periodStart: null, resetsAt: null, daily: [] };
+}
+
 const validId = (clientId: string) => clientId.length > 0 && clientId.length <= 255;
 
 export function createAppBudgets(ctx: PortalContext, budgets: PortalBudgets) {
@@ -116,6 +125,12 @@ export function createAppBudgets(ctx: PortalContext, budgets: PortalBudgets) {
       const allowed = await counted(userId);
       if (!allowed.ok) return allowed;
       return change(userId, clientId, { paused });
+    },
+
+    /** A legacy `write` grant (the caller checked it is the person's): its row with the operator's default. */
+    async adopt(userId: string, clientId: string): Promise<void> {
+      const d = ctx.config.writeBudgetDefault ?? null;
+      await budgets.grants.recordGranted({ userId, clientId, budget: d, ceiling: d, remembered: true });
     },
 
     /** The grant was revoked: its budget ends too. */

@@ -9,7 +9,7 @@ import type { SafeHtml } from '../../web/html.ts';
 import type { UserId } from '../../shared/brand.ts';
 import type { BudgetView } from '../../shared/wallet-spend/grant-budgets.ts';
 import { ta } from '../account-messages.ts';
-import { createAppBudgets, planChange, type AppBudgets, type BudgetProblem } from '../app/app-budgets.ts';
+import { createAppBudgets, legacyView, planChange, type AppBudgets, type BudgetProblem } from '../app/app-budgets.ts';
 import type { ConnectedApp } from '../app/connected-apps.ts';
 import { listConnectedApps } from '../app/connected-apps.ts';
 import { PORTAL_CLIENT_ID } from '../app/ensure-portal-client.ts';
@@ -75,8 +75,9 @@ export async function budgetExtras(rc: RouteContext, viewer: SignedIn, form: For
   const byClient = new Map((await budgets.grants.budgetsOf(viewer.userId)).map((v) => [v.clientId, v]));
   const priceCents = await budgets.priceCents().catch(() => undefined);
   return (app, n) => {
-    const view = byClient.get(app.clientId);
-    return view && app.scopes.includes('write') ? budgetSection({ view, clientId: app.clientId, appName: app.name, n, form, priceCents }) : '';
+    if (!app.scopes.includes('write')) return '';
+    const view = byClient.get(app.clientId) ?? legacyView(app.clientId, rc.ctx.config.writeBudgetDefault ?? null);
+    return budgetSection({ view, clientId: app.clientId, appName: app.name, n, form, priceCents });
   };
 }
 
@@ -113,6 +114,16 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
     return (listed.ok ? listed.value.find((a) => a.clientId === clientId)?.name : undefined) ?? clientId;
   }
 
+  /** The person's budget for this app; a legacy `write` grant of theirs (no row yet) gets its default row first. */
+  async function findOrAdopt(viewer: SignedIn, clientId: string) {
+    const found = await budgets.find(viewer.userId, clientId);
+    if (found.ok || found.error.is !== 'notFound' || !clientId || clientId.length > 255) return found;
+    const listed = await listConnectedApps(ctx, viewer.userId, [PORTAL_CLIENT_ID]);
+    if (!listed.ok || !listed.value.some((a) => a.clientId === clientId && a.scopes.includes('write'))) return found;
+    await budgets.adopt(viewer.userId, clientId);
+    return budgets.find(viewer.userId, clientId);
+  }
+
   /** The account's Activity shows budget changes (a raise by a stolen session would be seen there). */
   const record = async (viewer: SignedIn, kind: string, clientId: string) => rc.identity.recordActivity(viewer.userId as UserId, kind, await appName(viewer.userId, clientId));
 
@@ -134,7 +145,7 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
     guard(rc, async (request, reply, viewer) => {
       const body = fields(request);
       const clientId = str(body.client_id);
-      const found = await budgets.find(viewer.userId, clientId);
+      const found = await findOrAdopt(viewer, clientId);
       if (!found.ok) return refuseProblem(request, reply, viewer, found.error);
       const plan = planChange(found.value, body.amount);
       if (!plan.ok) return refuseProblem(request, reply, viewer, plan.error);
@@ -191,6 +202,8 @@ export function registerAppBudgetRoutes(app: FastifyInstance, rc: RouteContext, 
       const body = fields(request);
       const paused = str(body.paused);
       if (paused !== 'true' && paused !== 'false') return refuseProblem(request, reply, viewer, { is: 'input' });
+      const found = await findOrAdopt(viewer, str(body.client_id));
+      if (!found.ok) return refuseProblem(request, reply, viewer, found.error);
       const changed = await budgets.pause(viewer.userId, str(body.client_id), paused === 'true');
       if (!changed.ok) return refuseProblem(request, reply, viewer, changed.error);
       await record(viewer, paused === 'true' ? 'budget-paused' : 'budget-resumed', str(body.client_id));
