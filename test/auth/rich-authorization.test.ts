@@ -279,6 +279,25 @@ describe('rich authorization requests: wallet_spend budgets', () => {
     assert.deepEqual(sessions.value.map((s) => s.grant_authorization_details), [[detail(2000, { per_payment_max: 300 })]], 'the skip is not listed; the remembered grant is');
   });
 
+  it('prompt=none: a remembered consent answers silently only for a budget it covers', async () => {
+    const c = await newClient();
+    const subject = randomUUID();
+    const b = createBrowser();
+    const first = await authorization(c, FULL, [detail(3000)]);
+    const atLogin = await leave(b, t, first.url);
+    const login = await admin('PUT', `/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(param(atLogin, 'login_challenge'))}`, { subject, remember: true, remember_for: 3600 });
+    const challenge = param(await leave(b, t, login.body.redirect_to), 'consent_challenge');
+    const accepted = await accept(challenge, { grant_scope: FULL.split(' '), remember: true, remember_for: 3600, grant_authorization_details: [detail(2000)] });
+    await leave(b, t, accepted.body.redirect_to);
+
+    const silent = async (amount: number) => leave(b, t, (await authorization(c, FULL, [detail(amount)])).url.href + '&prompt=none');
+    const covered = await silent(1500);
+    assert.equal(covered.origin + covered.pathname, CALLBACK);
+    assert.ok(covered.searchParams.get('code'), `a covered budget: ${covered.href}`);
+    const bigger = await silent(2500);
+    assert.equal(bigger.searchParams.get('error'), 'consent_required', 'a bigger budget is never granted silently');
+  });
+
   it('admin API: spend_budget_default and spend_budget_max round trip; bad values are 400', async () => {
     const max = detail(50_000, { per_payment_max: 5000 });
     const created = await newClient({ spend_budget_default: { type: 'wallet_spend', limit: { amount: 5000, currency: 'BTC' }, period: 'P7D', per_payment_max: 1000 }, spend_budget_max: { ...max, period: 'P1W' } });
