@@ -6,10 +6,11 @@
 // per round, and each goal of issue 18 as measured vs goal.
 //
 //   npx node bench/hydra-compare.ts [--rounds=5] [--concurrency=1,8] [--quick] [--write] [--count-sql]
-//                                   [--rev=<git rev>]… [--tuned]
+//                                   [--rev=<git rev>]… [--tree=<dir>]… [--no-checkout] [--tuned]
 //
 // --rev adds Lightgate at that commit (git archive beside this checkout, its node_modules) as another
-// target, for before/after in one run; --tuned adds Hydra with BCrypt cost 4 and an RSA-2048 ID token key.
+// target, for before/after in one run; --tree a source tree as it is; --no-checkout leaves this working tree
+// out (it holds other people's unfinished work while they edit); --tuned adds Hydra with BCrypt cost 4 and an RSA-2048 ID token key.
 // --count-sql first counts the SQL round trips of each step (bench/pg-wire-counter.ts, a separate pair of
 // servers, so the timed run goes straight to PostgreSQL). HC_PROF=<dir> writes a --cpu-prof of every
 // Lightgate process. --write replaces the section between the hydra-compare markers of docs/benchmarks.md.
@@ -27,7 +28,7 @@ import { codeFlow, createClient, exchange, introspect, lapsInto, STEPS, token, t
 import { pgWireCounter } from './pg-wire-counter.ts';
 import { goalLines, medianOf, report, type Round } from './hydra-report.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '1,8' }, quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, 'count-sql': { type: 'boolean', default: false }, rev: { type: 'string', multiple: true, default: [] }, tuned: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '1,8' }, quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, 'count-sql': { type: 'boolean', default: false }, rev: { type: 'string', multiple: true, default: [] }, tree: { type: 'string', multiple: true, default: [] }, 'no-checkout': { type: 'boolean', default: false }, tuned: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds);
 const LEVELS = values.concurrency.split(',').map(Number);
 const N = values.quick ? 16 : 48; // flows, and again codes to exchange and refresh, per target, level and round
@@ -93,7 +94,7 @@ async function rsa2048IdTokenKey(t: AuthTarget): Promise<void> {
 
 /** The Lightgate trees: this checkout, then each --rev exported beside it. */
 const work = mkdtempSync(join(tmpdir(), 'lightgate-hc-'));
-const trees = [{ dir: REPO, label: 'Lightgate' }, ...values.rev.map((rev, i) => {
+const trees = [...(values['no-checkout'] ? [] : [{ dir: REPO, label: 'Lightgate' }]), ...values.tree.map((dir) => ({ dir, label: `Lightgate ${dir}` })), ...values.rev.map((rev, i) => {
   const dir = join(work, String(i));
   execSync(`mkdir -p ${dir} && git -C ${REPO} archive ${rev} | tar -x -C ${dir}`);
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));

@@ -3,6 +3,7 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { HYDRA_ROUTES } from './routes.ts';
+import { storedClientOf, usableClient } from './sql-adapter.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 type Next = () => Promise<unknown>;
@@ -77,9 +78,10 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;
     const scopes = typeof query.scope === 'string' ? query.scope.split(' ').filter(Boolean) : [];
     if (clientId && scopes.length) {
-      const client = await provider.Client.find(clientId);
-      if (client) {
-        const registered = new Set((client.scope ?? '').split(' '));
+      // The stored client, read once for this request: oidc-provider's own lookup follows (sql-adapter.ts).
+      const stored = await storedClientOf(clientId, ctx);
+      if (stored && usableClient(stored)) {
+        const registered = new Set((stored.client.scope ?? '').split(' '));
         const extra = scopes.filter((s) => !registered.has(s));
         if (extra.length) return redirectError(provider, ctx, query, 'invalid_scope', `The client is not allowed to request scope "${extra[0]}"`, next);
       }

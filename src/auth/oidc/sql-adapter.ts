@@ -35,13 +35,41 @@ async function checkClientCredentialsScope(payload: Payload) {
   const asked = (Provider.ctx?.oidc as { body?: { scope?: unknown } } | undefined)?.body?.scope ?? payload.scope ?? '';
   const requested = String(asked).split(' ').filter(Boolean);
   if (!requested.length) return;
-  const stored = await guard(() => clientsOf(payload.clientId!));
+  const stored = await guard(() => storedClientOf(payload.clientId!));
   const registered = new Set((stored?.client.scope ?? '').split(' '));
   const extra = requested.find((s) => !registered.has(s));
   if (extra) throw new errors.InvalidScope('requested scope is not allowed', extra);
 }
 
-let clientsOf: (id: string) => ReturnType<ReturnType<typeof createClientRepository>['find']>;
+type StoredClientOf = (id: string) => ReturnType<ReturnType<typeof createClientRepository>['find']>;
+let clientsOf: StoredClientOf;
+
+/** Whether oidc-provider sees the stored client at all. */
+export function usableClient(stored: NonNullable<Awaited<ReturnType<StoredClientOf>>>): boolean {
+  // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
+  if (stored.status !== 'active') return false;
+  // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
+  return !(effectiveGrantTypes(stored.client).includes('authorization_code') && stored.client.redirect_uris.length === 0);
+}
+
+/**
+ * The stored client, read once per request: oidc-provider's Client model and Lightgate's own hooks (Hydra's
+ * scope rule, grant budgets) each ask for it (issue 18). Keyed by the request's Koa context (oidc-provider's
+ * Provider.ctx inside its routes; middleware before them passes its ctx), so nothing outlives the request:
+ * a suspension is seen by the next one, and token writes still lock the client row (upsert below).
+ */
+const perRequest = new WeakMap<object, Map<string, ReturnType<StoredClientOf>>>();
+export function storedClientOf(id: string, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
+  if (!ctx) return clientsOf(id);
+  let known = perRequest.get(ctx);
+  if (!known) perRequest.set(ctx, (known = new Map()));
+  let found = known.get(id);
+  if (!found) {
+    known.set(id, (found = clientsOf(id)));
+    found.catch(() => known.delete(id));
+  }
+  return found;
+}
 
 export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
 
@@ -85,45 +113,37 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // A device flow's user code is a bearer value for its lifetime too: kept only keyed-hashed (issue 16).
       if (this.model === 'DeviceCode' && typeof payload.userCode === 'string') payload = { ...payload, userCode: hashedUserCode(ids, payload.userCode) };
       const [rowId, ...older] = this.rowIds(id);
+      const params = [this.model, rowId, JSON.stringify(atRest(this.model, payload)), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null, older];
       // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
-      const write = (q: Queryable) =>
-        q.query(
-          `WITH moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) RETURNING consumed_at)
-           INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
-             (SELECT max(consumed_at) FROM moved))
-           ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
-             user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`,
-          [this.model, rowId, JSON.stringify(atRest(this.model, payload)), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null, older],
-        );
-      if (!TOKEN_MODELS.includes(this.model) || !payload.clientId) {
-        await guard(() => write(db));
-        return;
-      }
       // Issue 11 #5: a token is stored only while its client is active, with the client row share-locked
       // until it is. A concurrent move away from active (UPDATE status, then delete every token) either
       // comes first, and this token is refused, or waits, and then deletes it: none survives to come back
-      // to life when the client is reactivated.
-      const clientId = payload.clientId;
-      await guard(() =>
-        db.transaction(async (tx) => {
-          const live = await tx.query("SELECT 1 FROM oauth2_clients WHERE client_id = $1 AND status = 'active' FOR SHARE", [clientId]);
-          if (!live.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
-          await write(tx);
-        }),
+      // to life when the client is reactivated. One statement is one transaction, so the lock (`live`) and
+      // the write go in one round trip instead of BEGIN, lock, write, COMMIT (issue 18).
+      const token = TOKEN_MODELS.includes(this.model) && payload.clientId;
+      const rows = await guard(() =>
+        db.query(
+          `WITH ${token ? `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE),` : ''}
+           moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)
+           INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
+           SELECT $1, $2, $3::jsonb, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
+             (SELECT max(consumed_at) FROM moved)
+           ${token ? 'WHERE EXISTS (SELECT 1 FROM live)' : ''}
+           ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
+             user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
+           RETURNING 1`,
+          params,
+        ),
       );
+      if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
     }
 
     async find(id: string): Promise<Payload | undefined> {
       if (this.model === 'Client') {
-        const stored = await guard(() => clients.find(id));
+        const stored = await guard(() => storedClientOf(id));
         // Kept to report a later database outage to the client's redirect URI (outage-redirect.ts).
         rememberRedirectUris(id, stored?.status === 'active' ? stored.client.redirect_uris : undefined);
-        // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
-        if (!stored || stored.status !== 'active') return undefined;
-        // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
-        if (effectiveGrantTypes(stored.client).includes('authorization_code') && stored.client.redirect_uris.length === 0) return undefined;
-        return toProviderMetadata(stored);
+        return stored && usableClient(stored) ? toProviderMetadata(stored) : undefined;
       }
       if (typeof id !== 'string' || !id) return undefined;
       const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', this.rowIds(id));
