@@ -7,7 +7,7 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { AccountId, UserId, WalletId } from '../shared/brand.ts';
 import type { Result } from '../shared/result.ts';
-import { accountOfUser, defaultWalletOf, walletsOfAccount } from './app/accounts.ts';
+import { accountIdCache, accountOfUser, defaultWalletOf, walletsOfAccount } from './app/accounts.ts';
 import { cancelInvoice } from './app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput } from './app/create-invoice.ts';
 import { limitsOfAccount, type AccountLimit } from './app/account-limits.ts';
@@ -74,6 +74,8 @@ export interface WalletService {
   priceCents(): Promise<number>;
   /** The user's account, opened on first use. */
   accountOfUser(userId: UserId): Promise<Result<Account, WalletError>>;
+  /** Only its id (what a send needs): it never changes, so each process reads it once (issue 18). */
+  accountIdOfUser(userId: UserId): Promise<Result<AccountId, WalletError>>;
   walletsOf(accountId: AccountId): Promise<Wallet[]>;
   defaultWalletOf(username: string, currency: WalletCurrency | undefined): Promise<Result<Wallet, WalletError>>;
   usernameAvailable(username: string): Promise<boolean>;
@@ -115,10 +117,12 @@ export interface WalletServicePorts {
 
 export function createWalletService(deps: WalletDeps, ports: WalletServicePorts): WalletService {
   const { db } = deps;
+  const accountIdOf = accountIdCache((userId) => accountOfUser(db, userId, ports.userExists));
   return {
     node: { network: deps.node.network, publicKeyHex: deps.node.publicKeyHex },
     priceCents: () => deps.price.btcUsdCents(),
     accountOfUser: (userId) => accountOfUser(db, userId, ports.userExists),
+    accountIdOfUser: accountIdOf,
     walletsOf: (accountId) => walletsOfAccount(db, accountId),
     defaultWalletOf: (username, currency) => defaultWalletOf(db, username, currency),
     usernameAvailable: (username) => usernameAvailable(db, username),

@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ApiKey } from '../../api-keys/api-keys-service.ts';
 import type { Config } from '../../config/config.ts';
 import type { IdentityService } from '../../identity/identity-service.ts';
-import type { UserId } from '../../shared/brand.ts';
+import type { AccountId, UserId } from '../../shared/brand.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Result } from '../../shared/result.ts';
 import type { Account, AppBudgets, BudgetView, CreateInvoiceInput, Wallet, WalletService } from '../../wallet/wallet-service.ts';
@@ -92,6 +92,12 @@ export function firstPartyPrincipal(ctx: ApiContext, scope: Scope, what: string)
 export function accountOf(ctx: ApiContext, principal: Principal): Promise<Account> {
   ctx.memo.account ??= ctx.services.wallet.accountOfUser(principal.userId).then(valueOrThrow);
   return ctx.memo.account;
+}
+
+/** Only the caller's account id (a send's need): from this request's account if read, else the wallet face's memory. */
+export async function accountIdOf(ctx: ApiContext, principal: Principal): Promise<AccountId> {
+  if (ctx.memo.account) return (await ctx.memo.account).id;
+  return valueOrThrow(await ctx.services.wallet.accountIdOfUser(principal.userId));
 }
 
 /** Forgets the account read in this request (after a change to it). */

@@ -23,6 +23,23 @@ export async function accountOfUser(db: Database, userId: UserId, userExists: (u
   return opened ? ok(opened) : err(NO_ACCOUNT);
 }
 
+/**
+ * userId → account id, remembered by the process (issue 18): an account is never deleted nor given to another
+ * user, so a remembered id cannot go stale. Refusals are not remembered (the account may be opened later).
+ */
+export function accountIdCache(read: (userId: UserId) => Promise<Result<Account, WalletError>>, maxEntries = 50_000): (userId: UserId) => Promise<Result<AccountId, WalletError>> {
+  const ids = new Map<UserId, AccountId>();
+  return async (userId) => {
+    const known = ids.get(userId);
+    if (known) return ok(known);
+    const account = await read(userId);
+    if (!account.ok) return account;
+    if (ids.size >= maxEntries) ids.clear();
+    ids.set(userId, account.value.id);
+    return ok(account.value.id);
+  };
+}
+
 /** accountDefaultWallet (public): the wallet others pay a username at, by currency or the account's default. */
 export async function defaultWalletOf(db: Database, username: string, currency: WalletCurrency | undefined): Promise<Result<Wallet, WalletError>> {
   const account = await findAccountByUsername(db, username);

@@ -4,7 +4,7 @@
 import type { AccountId } from '../../../shared/brand.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { PaymentOutcome, SendGrant, WalletCurrency, WalletError, WalletService } from '../../../wallet/wallet-service.ts';
-import { caller, WRITE, type Field, type FieldMap, type InputArgs, type ResolverMap } from '../context.ts';
+import { accountIdOf, caller, requireScope, WRITE, type Field, type FieldMap, type InputArgs, type ResolverMap } from '../context.ts';
 import { failed } from '../error-map.ts';
 import type { PaymentPayloadSource } from '../mappers.ts';
 
@@ -46,9 +46,9 @@ interface SendBase {
 /** A send from one of the caller's wallets: `write` scope, then one use case of the wallet face. */
 function send<TInput extends SendInput>(run: (wallet: WalletService, base: SendBase, input: TInput) => Promise<Result<PaymentOutcome, WalletError>>): Field<unknown, InputArgs<TInput>> {
   return async (_root, { input }, ctx) => {
-    const { principal, account } = await caller(ctx, ...WRITE);
+    const principal = requireScope(ctx, ...WRITE);
     const grant = principal.kind === 'oauth2' && principal.clientId ? { userId: principal.userId, clientId: principal.clientId } : undefined;
-    const base = { accountId: account.id, walletId: input.walletId, memo: input.memo ?? undefined, idempotencyKey: ctx.idempotencyKey, grant };
+    const base = { accountId: await accountIdOf(ctx, principal), walletId: input.walletId, memo: input.memo ?? undefined, idempotencyKey: ctx.idempotencyKey, grant };
     return paymentPayload(await run(ctx.services.wallet, base, input));
   };
 }
