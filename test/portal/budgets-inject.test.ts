@@ -55,7 +55,7 @@ describe('Connected apps: spending budgets (inject)', () => {
     jar.take(res);
     return res;
   }
-  async function post(jar: Jar, url: string, fields: Record<string, string>, csrf: 'ok' | 'none' = 'ok') {
+  async function post(jar: Jar, url: string, fields: Record<string, string | string[]>, csrf: 'ok' | 'none' = 'ok') {
     const page = await get(jar, '/account/apps');
     const { token } = csrfFrom(page);
     const res = await h.portal.inject({ method: 'POST', url, headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(csrf === 'ok' ? { ...fields, _csrf: token } : fields) });
@@ -180,6 +180,9 @@ describe('Connected apps: spending budgets (inject)', () => {
     assert.equal(await amountOf(other), 4000);
     assert.equal((await budgetsOf(h).budgetOf(other.userId, other.client.client_id))?.paused, false);
     assert.equal((await post(victim, '/account/apps/budget/pause', { client_id: id, paused: 'maybe' })).statusCode, 400);
+    // Repeated fields (arrays) are not values.
+    assert.equal((await post(victim, '/account/apps/budget', { client_id: id, amount: ['1', '2'] })).statusCode, 400);
+    assert.equal((await post(victim, '/account/apps/budget', { client_id: [id, id], amount: '1' })).statusCode, 404);
     // No CSRF token; signed out.
     assert.equal((await post(victim, '/account/apps/budget', { client_id: id, amount: '1' }, 'none')).statusCode, 403);
     const signedOut = await h.portal.inject({ method: 'POST', url: '/account/apps/budget', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ client_id: id, amount: '1' }) });
