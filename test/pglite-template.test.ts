@@ -1,7 +1,7 @@
 // Issue 18: a fresh PGlite data directory starts from a copy of a cluster initialised once (no initdb per
 // data directory), an existing one is never touched, and PGlite's memory settings come from the config.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -21,7 +21,7 @@ test('a fresh data directory is a copy of the template, built once; an existing 
     const idA = await systemId(first);
     await first.exec('CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
     await first.close();
-    const [template] = (await import('node:fs')).readdirSync(templateRoot).filter((n) => n.startsWith('pglite-'));
+    const [template] = readdirSync(templateRoot).filter((n) => n.startsWith('pglite-'));
     assert.ok(template && existsSync(join(templateRoot, template, 'PG_VERSION')), 'the template is kept for the next data directory');
 
     const second = await openPglite(join(b, 'pglite'), { sharedBuffers: '16MB', templateRoot });
@@ -44,7 +44,7 @@ test('the template carries the migrations (named by their digest): a new data di
   try {
     const first = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: a, PGLITE_TEMPLATE_DIR: templateRoot }));
     await first.close();
-    const names = (await import('node:fs')).readdirSync(templateRoot);
+    const names = readdirSync(templateRoot);
     assert.ok(names.some((n) => n.endsWith(`-${migrationsDigest()}`)), names.join());
     const second = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: b, PGLITE_TEMPLATE_DIR: templateRoot }), { migrate: false });
     try {
@@ -54,6 +54,23 @@ test('the template carries the migrations (named by their digest): a new data di
     } finally {
       await second.close();
     }
+  } finally {
+    for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a template others can write to is not used: the data directory is initialised in place', async () => {
+  const templateRoot = temp('lg-template-');
+  const [a, b] = [temp('lg-data-g-'), temp('lg-data-h-')];
+  try {
+    const first = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    const idA = await systemId(first);
+    await first.close();
+    const [template] = readdirSync(templateRoot).filter((n) => n.startsWith('pglite-'));
+    chmodSync(join(templateRoot, template!), 0o777); // as if another local user could have swapped its files
+    const second = await openPglite(join(b, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    assert.notEqual(await systemId(second), idA, 'initialised, not copied');
+    await second.close();
   } finally {
     for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
   }

@@ -4,9 +4,11 @@
 // PGlite version and the migration files, so it is kept, closed, in
 // node_modules/.cache/lightgate/pglite-<version>-<digest of the migrations>/ and every fresh data directory
 // starts as a copy of it (as a distribution's PostgreSQL package runs initdb once at install). It holds the
-// schema only: secrets, signing keys and users are made in the data directory after the copy. Without a
-// writable cache: initdb and migrations in the data directory, as before.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// schema only: secrets, signing keys and users are made in the data directory after the copy, so a migration
+// must never insert a secret or a random value (every data directory of the installation would share it).
+// A template others could have written is not used (it becomes the database). Without a writable cache:
+// initdb and migrations in the data directory, as before.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +26,12 @@ function pgliteVersion(): string {
 }
 
 const isCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
+
+/** Owned by this user and writable by no one else (as the data directory itself must be, issue 19 #4). */
+function isOwnAndClosed(dir: string): boolean {
+  const st = statSync(dir);
+  return (st.mode & 0o022) === 0 && (process.getuid === undefined || st.uid === process.getuid());
+}
 
 /**
  * Seeds `dataDir` (missing or empty) from the template named by `digest` (what `build` puts in a cluster),
@@ -61,6 +69,7 @@ export async function seedFromTemplate(dataDir: string, templateRoot: string, di
     }
   }
   try {
+    if (!isOwnAndClosed(templateRoot) || !isOwnAndClosed(template)) return false;
     cpSync(template, dataDir, { recursive: true, errorOnExist: true, force: false });
   } catch {
     for (const partial of readdirSync(dataDir)) rmSync(join(dataDir, partial), { recursive: true, force: true });
