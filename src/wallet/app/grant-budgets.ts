@@ -6,6 +6,7 @@ import { err, ok } from '../../shared/result.ts';
 import type { BudgetView, GrantBudgets } from '../../shared/wallet-spend/grant-budgets.ts';
 import { isWithin, WALLET_SPEND_TYPE, type WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import { periodEnd, periodStart } from '../domain/budget.ts';
+import { isUuid } from '../domain/ids.ts';
 import { dailySpends, endBudgetRow, readBudget, readBudgets, updateBudget, upsertGranted, type BudgetRow } from '../services/grant-budgets.ts';
 
 const CHART_DAYS = 30;
@@ -82,6 +83,9 @@ export function createGrantBudgets(db: Database, clock: () => Date = () => new D
   }
   return {
     async recordGranted(granted) {
+      // Hydra's subjects are any string; only a user id can own a wallet (the API refuses other subjects'
+      // tokens), so another subject's grant has nothing to budget.
+      if (!isUuid(granted.userId)) return;
       await upsertGranted(db, granted);
     },
     budgetOf,
