@@ -125,6 +125,15 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await budgets().budgetOf(g.userId, g.clientId))?.spent, 200, 'the period spend is kept');
       assert.equal((await send(g, 100)).ok, true);
       assert.equal((await send(g, 1)).ok, false);
+      // A remembered consent keeps a live budget as the person left it (paused here) ...
+      assert.ok((await budgets().changeBudget(g.userId, g.clientId, { paused: true })).ok);
+      await budgets().recordGranted({ ...g, budget: spend(900, 'BTC', 'P1D'), ceiling: spend(900, 'BTC', 'P1D'), remembered: true });
+      assert.deepEqual([(await budgets().budgetOf(g.userId, g.clientId))?.budget?.limit.amount, (await budgets().budgetOf(g.userId, g.clientId))?.paused], [300, true]);
+      // ... and starts an ended one again with what it grants.
+      await budgets().endBudget(g.userId, g.clientId);
+      await budgets().recordGranted({ ...g, budget: spend(900, 'BTC', 'P1D'), ceiling: spend(900, 'BTC', 'P1D'), remembered: true });
+      const again = await budgets().budgetOf(g.userId, g.clientId);
+      assert.deepEqual([again?.budget?.limit.amount, again?.paused, again?.spent], [900, false, 300]);
       const zero = await grant(spend(0, 'BTC', 'P1D'));
       const r = await send(zero, 1);
       assert.equal(!r.ok && r.error.code, 'BUDGET_EXCEEDED');

@@ -133,17 +133,17 @@ export async function insertBudgetIfMissing(q: Queryable, userId: string, client
 }
 
 /**
- * What the user granted at consent. A new consent (not remembered) sets the budget and re-activates an ended
- * one; the spend of the current period is kept (same currency and period) or starts again (changed).
+ * What the user granted at consent. A new consent sets the budget and re-activates an ended one; the spend of
+ * the current period is kept (same currency and period) or starts again (changed).
  */
 export async function upsertGranted(q: Queryable, g: { userId: string; clientId: string; budget: WalletSpendDetail | null; ceiling: WalletSpendDetail | null; remembered: boolean }): Promise<void> {
   const ceiling = g.ceiling && JSON.stringify(g.ceiling);
-  const onConflict = g.remembered
-    ? 'DO NOTHING'
-    : `DO UPDATE SET amount = EXCLUDED.amount, per_payment_max = EXCLUDED.per_payment_max, ceiling = EXCLUDED.ceiling, ended = false, paused = false,
+  // Remembered: a live budget stays as it is (the person may have lowered or paused it); an ended one (the app
+  // was disconnected) starts again with what this consent grants, as a new consent would.
+  const onConflict = `DO UPDATE SET amount = EXCLUDED.amount, per_payment_max = EXCLUDED.per_payment_max, ceiling = EXCLUDED.ceiling, ended = false, paused = false,
          spent = CASE WHEN grant_budgets.currency = EXCLUDED.currency AND grant_budgets.period IS NOT DISTINCT FROM EXCLUDED.period THEN grant_budgets.spent ELSE 0 END,
          notified = CASE WHEN grant_budgets.currency = EXCLUDED.currency AND grant_budgets.period IS NOT DISTINCT FROM EXCLUDED.period THEN grant_budgets.notified ELSE 0 END,
-         currency = EXCLUDED.currency, period = EXCLUDED.period, updated_at = now()`;
+         currency = EXCLUDED.currency, period = EXCLUDED.period, updated_at = now()${g.remembered ? ' WHERE grant_budgets.ended' : ''}`;
   await q.query(
     `INSERT INTO grant_budgets (user_id, client_id, currency, amount, period, per_payment_max, ceiling) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
      ON CONFLICT (user_id, client_id) ${onConflict}`,
