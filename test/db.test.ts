@@ -53,3 +53,24 @@ test('postgres: a connection lost between two statements of a transaction fails 
     await drop();
   }
 });
+
+test('postgres: a transaction that finds no free pool connection in time is DatabaseUnavailableError (a 503), not an internal error', async () => {
+  const { openPostgres } = await import('../src/db/postgres.ts');
+  const { DatabaseUnavailableError } = await import('../src/db/database.ts');
+  const t = await createTestDatabase('postgres');
+  const db = await openPostgres(t.url!, 1);
+  try {
+    // The pool's one connection is held by an open transaction; the next waits 2 s for it and gives up.
+    let release!: () => void;
+    const held = db.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    await assert.rejects(
+      db.transaction(async () => undefined),
+      (e) => e instanceof DatabaseUnavailableError,
+    );
+    release();
+    await held;
+  } finally {
+    await db.close();
+    await t.drop();
+  }
+});

@@ -42,5 +42,6 @@ export function isConnectionError(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   if (!e) return false;
   if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(e.message ?? '');
+  // 'timeout exceeded when trying to connect': pg's pool found no free connection in time (a burst), a 503 too.
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(e.message ?? '');
 }
