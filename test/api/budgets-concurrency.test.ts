@@ -1,7 +1,8 @@
-// Issue 15: 200 sends, 50 at a time, through four tokens of ONE grant, half through this process's API and half
+// Issue 15: 200 sends fired at once through four tokens of ONE grant, half through this process's API and half
 // through a real `lightgate start` child (API only) on the same PostgreSQL database. The grant's budget
 // row is charged inside each payment's transaction, so however the sends interleave across processes the
-// spend equals the budget to the sat and never passes it; every refusal is BUDGET_EXCEEDED and moved
+// spend never passes the budget: it equals it to the sat, or stops below it when a send found no database
+// connection in time (UNAVAILABLE, nothing moved); every other refusal is BUDGET_EXCEEDED and moved
 // nothing; the spend log, the counter, the payer's balance and the ledger all agree.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,9 @@ const SENDS = 200;
 const AMOUNT = 100;
 const BUDGET = 10_000; // exactly 100 of the 200 sends fit
 const FUNDS = 50_000;
-const IN_FLIGHT = 25; // per process; each process's pool has 30 connections
 const SEND = 'mutation($i: IntraLedgerPaymentSendInput!) { intraLedgerPaymentSend(input: $i) { status errors { code } } }';
 
-describe('a grant budget under 200 sends, 50 at once, from two processes (PostgreSQL)', { timeout: 90_000 }, () => {
+describe('a grant budget under 200 sends at once from two processes (PostgreSQL)', { timeout: 90_000 }, () => {
   let h: Harness;
   let b: LightgateProcess;
   let apiA: string;
@@ -47,33 +47,36 @@ describe('a grant budget under 200 sends, 50 at once, from two processes (Postgr
     await h?.close();
   });
 
-  test(`${SENDS} sends of ${AMOUNT} sats against a ${BUDGET}-sat budget: exactly ${BUDGET / AMOUNT} pass, never more`, async () => {
-    // IN_FLIGHT at once per process, as many as its pool has connections: all of one wallet's sends queue on
-    // its row lock, and more in flight would only wait for a connection (and time out after 2 s) in the pool.
-    const results: { status: string; errors: { code: string }[] }[] = [];
-    let next = 0;
-    const worker = async (url: string) => {
-      while (next < SENDS) {
-        const i = next++;
-        const res = await graphql(url, oauth(tokens[i % tokens.length]!), SEND, { i: { walletId: payer.btcWalletId, recipientWalletId: payee.btcWalletId, amount: AMOUNT } });
+  test(`${SENDS} sends of ${AMOUNT} sats at once against a ${BUDGET}-sat budget: never more than the budget`, async () => {
+    // Every send in flight at once: 100 per process, more than its pool's 30 connections, so some may wait
+    // past the pool's 2 s and answer UNAVAILABLE; those moved nothing and the spend stops below the budget.
+    const results = await Promise.all(
+      Array.from({ length: SENDS }, async (_, i) => {
+        const res = await graphql(i % 2 === 0 ? apiA : b.urls.api, oauth(tokens[i % tokens.length]!), SEND, { i: { walletId: payer.btcWalletId, recipientWalletId: payee.btcWalletId, amount: AMOUNT } });
         const payload = res.body.data?.intraLedgerPaymentSend as { status: string; errors: { code: string }[] } | undefined;
-        assert.ok(payload, JSON.stringify(res.body));
-        results.push(payload);
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT * 2 }, (_, w) => worker(w % 2 === 0 ? apiA : b.urls.api)));
+        if (payload) return payload;
+        const code = (res.body.errors as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
+        assert.equal(code, 'UNAVAILABLE', JSON.stringify(res.body));
+        return { status: 'UNAVAILABLE', errors: [{ code }] };
+      }),
+    );
     assert.equal(results.length, SENDS);
     const passed = results.filter((r) => r.status === 'SUCCESS').length;
-    const refusals = new Set(results.filter((r) => r.status !== 'SUCCESS').map((r) => r.errors[0]?.code));
-    assert.deepEqual([...refusals], ['BUDGET_EXCEEDED']);
-    assert.equal(passed * AMOUNT, BUDGET, 'the spend equals the budget to the sat');
+    const unavailable = results.filter((r) => r.status === 'UNAVAILABLE').length;
+    const refusals = new Set(results.filter((r) => r.status !== 'SUCCESS' && r.status !== 'UNAVAILABLE').map((r) => r.errors[0]?.code));
+    assert.ok([...refusals].every((c) => c === 'BUDGET_EXCEEDED'), [...refusals].join());
+    assert.ok(passed * AMOUNT <= BUDGET, 'never above the budget');
+    // To the sat when every send was answered; below it by at most the sends that found no connection.
+    if (unavailable === 0) assert.equal(passed * AMOUNT, BUDGET, 'the spend equals the budget to the sat');
+    else assert.ok(passed * AMOUNT >= BUDGET - unavailable * AMOUNT, `${passed} passed, ${unavailable} unavailable`);
+    const spent = passed * AMOUNT;
     const db = h.stack.database.db;
     const view = await createGrantBudgets(db).budgetOf(payer.userId, h.oauthClientId());
-    assert.equal(view?.spent, BUDGET);
-    assert.equal(view?.remaining, 0);
+    assert.equal(view?.spent, spent);
+    assert.equal(view?.remaining, BUDGET - spent);
     const [logged] = await db.query<{ n: number; total: string }>('SELECT count(*)::int AS n, sum(amount)::text AS total FROM grant_budget_spends WHERE user_id = $1', [payer.userId]);
-    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, BUDGET], 'one spend row per payment');
-    assert.equal(Number(await balance(db, payer.btcWalletId)), FUNDS - BUDGET, 'refused sends moved nothing');
+    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, spent], 'one spend row per payment');
+    assert.equal(Number(await balance(db, payer.btcWalletId)), FUNDS - spent, 'refused sends moved nothing');
     assert.deepEqual(await assertLedgerConsistent(db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
   });
 });
