@@ -133,6 +133,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
            RETURNING 1`,
           params,
+          // Prepared once per connection on PostgreSQL (one name per text).
+          { name: token ? 'lightgate_oidc_upsert_token' : 'lightgate_oidc_upsert' },
         ),
       );
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
@@ -146,7 +148,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         return stored && usableClient(stored) ? toProviderMetadata(stored) : undefined;
       }
       if (typeof id !== 'string' || !id) return undefined;
-      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', this.rowIds(id));
+      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', this.rowIds(id), false, 'lightgate_oidc_find');
       return payload && { ...payload, jti: id };
     }
 
@@ -165,12 +167,13 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       return found && { ...found, userCode };
     }
 
-    private async findWhere(condition: string, value: unknown, withReference = false): Promise<Payload | undefined> {
+    private async findWhere(condition: string, value: unknown, withReference = false, name?: string): Promise<Payload | undefined> {
       const [row] = await guard(() =>
         db.query<{ id: string; payload: Payload; consumed_at: Date | null }>(
           // An expired device code is still found until the cleanup: RFC 8628's expired_token, not invalid_grant.
           `SELECT id, payload, consumed_at FROM oidc_payloads WHERE model = $1 AND (expires_at IS NULL OR expires_at > now() OR model = 'DeviceCode') AND ${condition}`,
           [this.model, value],
+          name ? { name } : undefined,
         ),
       );
       if (!row) return undefined;
@@ -184,6 +187,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         db.query<{ grant_id: string | null }>(
           'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = ANY($2::text[]) AND consumed_at IS NULL RETURNING grant_id',
           [this.model, rowIds],
+          { name: 'lightgate_oidc_consume' },
         ),
       );
       if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
@@ -280,6 +284,7 @@ export async function findLiveToken(db: Sql, rowIds: string[]): Promise<LiveToke
         AND p.expires_at > now() AND p.consumed_at IS NULL
       LIMIT 1`,
     [rowIds],
+    { name: 'lightgate_oidc_live_token' },
   );
   return row;
 }
