@@ -223,6 +223,14 @@ function render(results: Record<string, Record<string, Measured>>): string {
       lines.push(`| ${op} | ${name} | ${m.ops.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${(m.ops / baseline[op]!.ops).toFixed(2)} |`);
     }
   }
+  // Issue 18's goals against the bare engine: code exchange and refresh ≥ 0.8× on PostgreSQL, ≥ 0.5× on PGlite.
+  lines.push('', 'Goals of issue 18 (measured vs goal):', '');
+  for (const op of ['code exchange', 'refresh']) {
+    for (const [name, goal] of [['Lightgate on PostgreSQL', 0.8], ['Lightgate on PGlite', 0.5]] as const) {
+      const ratio = results[name]![op]!.ops / baseline[op]!.ops;
+      lines.push(`- ${op}, ${name}: ${ratio.toFixed(2)}× vs goal ≥ ${goal}× — ${ratio >= goal ? 'met' : '**not met**'}`);
+    }
+  }
   return lines.join('\n');
 }
 

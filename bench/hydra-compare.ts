@@ -147,6 +147,7 @@ async function countSql(): Promise<Record<string, Partial<Record<Step, number>>>
   });
 }
 
+const failures: string[] = [];
 /** op(0..count-1) on `c` workers: throughput and latency percentiles. */
 async function measure(c: number, count: number, op: (i: number) => Promise<unknown>): Promise<{ ops: number; p50: number; p95: number }> {
   const lat: number[] = [];
@@ -155,14 +156,20 @@ async function measure(c: number, count: number, op: (i: number) => Promise<unkn
   await Promise.all(Array.from({ length: c }, async () => {
     for (let i = next++; i < count; i = next++) {
       const s = performance.now();
-      await op(i);
-      lat.push(performance.now() - s);
+      // A failed operation is reported and left out (its latency too), not the end of the run.
+      try {
+        await op(i);
+        lat.push(performance.now() - s);
+      } catch (e) {
+        failures.push(String(e).slice(0, 400));
+        process.stderr.write(`failed: ${failures.at(-1)}\n`);
+      }
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return { ops: count / seconds, p50: pct(50), p95: pct(95) };
+  return { ops: lat.length / seconds, p50: pct(50), p95: pct(95) };
 }
 
 let seq = 0;
@@ -201,7 +208,7 @@ const rounds = await withTargets(false, async (ts) => {
 const meta = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${ROUNDS} rounds interleaved (A B …, then … B A); per target, level and round ${N} whole flows, ${N} code exchanges, ${N} refreshes and ${N_INTROSPECT} introspections${values.quick ? ' (--quick)' : ''}; every server its own process and fresh database on one local PostgreSQL, the load generator a third process on the same 2 cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`;
 const md = report(rounds.names, LEVELS, rounds.all, sql);
 const goals = goalLines(rounds.names, LEVELS, rounds.all);
-console.log(`${md}\n\n${goals}\n\n${meta}`);
+console.log(`${md}\n\n${goals}\n\n${meta}${failures.length ? ` ${failures.length} operations failed (left out), e.g. ${failures[0]}` : ''}`);
 
 if (values.write) {
   const file = join(import.meta.dirname, '../docs/benchmarks.md');

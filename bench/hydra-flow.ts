@@ -65,7 +65,7 @@ export async function codeFlow(t: AuthTarget, c: Client, n: number, on?: OnStep)
   const q = new URLSearchParams({ response_type: 'code', client_id: c.id, redirect_uri: CALLBACK, scope: SCOPE, state: `state-${tag}`, nonce: `nonce-${tag}`, code_challenge: CHALLENGE, code_challenge_method: 'S256' });
   const atLogin = await step(on, 'GET /oauth2/auth → login app', () => b.follow(`${t.publicUrl}/oauth2/auth?${q}`, stay));
   const lc = atLogin.url.searchParams.get('login_challenge');
-  if (!lc) throw new Error(`no login challenge: ${atLogin.url.href}`);
+  if (!lc) throw new Error(`no login challenge: ${atLogin.response?.status ?? atLogin.hops.at(-1)?.status} ${atLogin.response?.body.slice(0, 300) ?? atLogin.url.href}`);
   const toVerifier = await step(on, 'PUT accept login', () => put(`${t.adminUrl}/admin/oauth2/auth/requests/login/accept?login_challenge=${encodeURIComponent(lc)}`, { subject: `bench-${n}` }));
   const atConsent = await step(on, 'login verifier → consent app', () => b.follow(toVerifier, stay));
   const cc = atConsent.url.searchParams.get('consent_challenge');
