@@ -28,6 +28,8 @@ export interface SoakSample {
   seconds: number;
   rssMiB: number;
   heapMiB: number;
+  /** V8's committed heap: what the heap holds in RSS between full collections. */
+  heapTotalMiB: number;
   signIns: number;
   payments: number;
 }
@@ -41,7 +43,7 @@ export interface SoakResult {
 }
 
 /** `npm start` of this checkout with `env`, detached (its own process group); resolves once every server answers. */
-export async function launch(env: Record<string, string>): Promise<{ env: Record<string, string>; pid: number; metrics(): Promise<{ rssMiB: number; heapMiB: number }>; stop(): Promise<void> }> {
+export async function launch(env: Record<string, string>): Promise<{ env: Record<string, string>; pid: number; metrics(): Promise<{ rssMiB: number; heapMiB: number; heapTotalMiB: number }>; stop(): Promise<void> }> {
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env } });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const checks = [`${env.URLS_SELF_ISSUER}/health/ready`, `http://127.0.0.1:${env.SERVE_ADMIN_PORT}/health/ready`, `${env.URLS_API}/health/ready`, `${env.URLS_UI}/health/alive`, `${env.URLS_PORTAL}/health/alive`];
@@ -57,7 +59,7 @@ export async function launch(env: Record<string, string>): Promise<{ env: Record
     async metrics() {
       const text = await (await fetch(`http://127.0.0.1:${env.SERVE_ADMIN_PORT}/metrics`)).text();
       const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-      return { rssMiB: gauge('lightgate_process_resident_memory_bytes'), heapMiB: gauge('lightgate_nodejs_heap_size_used_bytes') };
+      return { rssMiB: gauge('lightgate_process_resident_memory_bytes'), heapMiB: gauge('lightgate_nodejs_heap_size_used_bytes'), heapTotalMiB: gauge('lightgate_nodejs_heap_size_total_bytes') };
     },
     async stop() {
       process.kill(-child.pid!, 'SIGTERM');

@@ -25,8 +25,10 @@ export function soakChart(samples: SoakSample[], options: { goalMiB: number; tit
     text(W - R - 4, y(options.goalMiB) - 5, `goal ${options.goalMiB.toFixed(0)} MiB (${Math.round((options.goalMiB * 2 ** 20) / 1e6)} MB)`, 'end'),
     `<polyline fill="none" stroke="#1f6feb" stroke-width="2" points="${line((s) => s.rssMiB)}"/>`,
     `<polyline fill="none" stroke="#2da44e" stroke-width="2" points="${line((s) => s.heapMiB)}"/>`,
+    `<polyline fill="none" stroke="#bf8700" stroke-width="1.5" stroke-dasharray="3 2" points="${line((s) => s.heapTotalMiB)}"/>`,
     `<rect x="${L + 10}" y="${T + 4}" width="10" height="3" fill="#1f6feb"/>${text(L + 26, T + 9, 'RSS (whole process)', 'start')}`,
     `<rect x="${L + 150}" y="${T + 4}" width="10" height="3" fill="#2da44e"/>${text(L + 166, T + 9, 'JS heap used', 'start')}`,
+    `<rect x="${L + 260}" y="${T + 4}" width="10" height="3" fill="#bf8700"/>${text(L + 276, T + 9, 'JS heap committed', 'start')}`,
     '</svg>',
     '',
   ].join('\n');

@@ -83,7 +83,7 @@ const cold = await scenario('PGlite, first start without the initdb template (PG
     rmSync(dir, { recursive: true, force: true });
   }
 });
-const fresh = await scenario('PGlite, first start (empty data dir: copy of the initdb template, migrations, first signing key)', async () => {
+const fresh = await scenario('PGlite, first start (empty data dir: a copy of the template made once — initdb and migrations —, first signing key)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lightgate-bench-'));
   try {
     return await startOnce({ LIGHTGATE_DATA_DIR: dir });
@@ -119,7 +119,7 @@ let soak: SoakResult | undefined;
 if (soakMinutes > 0) {
   const perSecond = Number(values['soak-rate']);
   console.log(`\nsoak: ${values['soak-idle']} s idle, then ${perSecond} sign-ins/s and ${perSecond} payments/s for ${soakMinutes} min`);
-  soak = await runSoak({ minutes: soakMinutes, idleSeconds: Number(values['soak-idle']), perSecond, sampleSeconds: soakMinutes >= 5 ? 10 : 3, target: TARGET, onSample: (x) => console.log(`  ${x.seconds.toFixed(0).padStart(4)} s  RSS ${x.rssMiB.toFixed(0)} MiB  heap ${x.heapMiB.toFixed(0)} MiB  sign-ins ${x.signIns}  payments ${x.payments}`) });
+  soak = await runSoak({ minutes: soakMinutes, idleSeconds: Number(values['soak-idle']), perSecond, sampleSeconds: soakMinutes >= 5 ? 10 : 3, target: TARGET, onSample: (x) => console.log(`  ${x.seconds.toFixed(0).padStart(4)} s  RSS ${x.rssMiB.toFixed(0)} MiB  heap ${x.heapMiB.toFixed(0)} / ${x.heapTotalMiB.toFixed(0)} MiB  sign-ins ${x.signIns}  payments ${x.payments}`) });
 }
 const med = (xs: Sample[], pick: (s: Sample) => number) => median(xs.map(pick));
 const growth = (() => {
