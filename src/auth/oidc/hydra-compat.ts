@@ -3,6 +3,8 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { HYDRA_ROUTES } from './routes.ts';
+import { DatabaseUnavailableError } from '../../db/database.ts';
+import { unavailable } from './error-map.ts';
 import { storedClientOf, usableClient } from './sql-adapter.ts';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -79,7 +81,10 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     const scopes = typeof query.scope === 'string' ? query.scope.split(' ').filter(Boolean) : [];
     if (clientId && scopes.length) {
       // The stored client, read once for this request: oidc-provider's own lookup follows (sql-adapter.ts).
-      const stored = await storedClientOf(clientId, ctx);
+      // An outage is oidc-provider's 503 (outage-redirect.ts reports it to a known client), never a 500.
+      const stored = await storedClientOf(clientId, ctx).catch((error: unknown) => {
+        throw error instanceof DatabaseUnavailableError ? unavailable(error) : error;
+      });
       if (stored && usableClient(stored)) {
         const registered = new Set((stored.client.scope ?? '').split(' '));
         const extra = scopes.filter((s) => !registered.has(s));
