@@ -5,7 +5,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { HYDRA_ROUTES } from './routes.ts';
 import { DatabaseUnavailableError } from '../../db/database.ts';
 import { unavailable } from './error-map.ts';
-import { storedClientOf, usableClient } from './sql-adapter.ts';
+import { storedClientOf, usableClient } from './stored-clients.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 type Next = () => Promise<unknown>;
@@ -80,7 +80,7 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     const clientId = typeof query.client_id === 'string' ? query.client_id : undefined;
     const scopes = typeof query.scope === 'string' ? query.scope.split(' ').filter(Boolean) : [];
     if (clientId && scopes.length) {
-      // The stored client, read once for this request: oidc-provider's own lookup follows (sql-adapter.ts).
+      // The stored client, read once for this request: oidc-provider's own lookup follows (stored-clients.ts).
       // An outage is oidc-provider's 503 (outage-redirect.ts reports it to a known client), never a 500.
       const stored = await storedClientOf(clientId, ctx).catch((error: unknown) => {
         throw error instanceof DatabaseUnavailableError ? unavailable(error) : error;

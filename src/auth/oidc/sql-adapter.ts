@@ -9,7 +9,7 @@
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
-import { effectiveGrantTypes } from '../domain/client.ts';
+import { readClientsWith, storedClientOf, usableClient } from './stored-clients.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
@@ -41,36 +41,6 @@ async function checkClientCredentialsScope(payload: Payload) {
   if (extra) throw new errors.InvalidScope('requested scope is not allowed', extra);
 }
 
-type StoredClientOf = (id: string) => ReturnType<ReturnType<typeof createClientRepository>['find']>;
-let clientsOf: StoredClientOf;
-
-/** Whether oidc-provider sees the stored client at all. */
-export function usableClient(stored: NonNullable<Awaited<ReturnType<StoredClientOf>>>): boolean {
-  // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
-  if (stored.status !== 'active') return false;
-  // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
-  return !(effectiveGrantTypes(stored.client).includes('authorization_code') && stored.client.redirect_uris.length === 0);
-}
-
-/**
- * The stored client, read once per request: oidc-provider's Client model and Lightgate's own hooks (Hydra's
- * scope rule, grant budgets) each ask for it (issue 18). Keyed by the request's Koa context (oidc-provider's
- * Provider.ctx inside its routes; middleware before them passes its ctx), so nothing outlives the request:
- * a suspension is seen by the next one, and token writes still lock the client row (upsert below).
- */
-const perRequest = new WeakMap<object, Map<string, ReturnType<StoredClientOf>>>();
-export function storedClientOf(id: string, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
-  if (!ctx) return clientsOf(id);
-  let known = perRequest.get(ctx);
-  if (!known) perRequest.set(ctx, (known = new Map()));
-  let found = known.get(id);
-  if (!found) {
-    known.set(id, (found = clientsOf(id)));
-    found.catch(() => known.delete(id));
-  }
-  return found;
-}
-
 export const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials'];
 
 /** Marks a stored user code as hashed (a typed code has no '.'), so a device code saved again keeps its hash. */
@@ -93,7 +63,7 @@ function atRest(model: string, payload: Payload): Payload {
 
 export function createAdapterClass(db: Database, ids: TokenIds) {
   const clients = createClientRepository(db);
-  clientsOf = (id) => clients.find(id);
+  readClientsWith((id) => clients.find(id));
   return class SqlAdapter {
     readonly model: string;
     constructor(model: string) {

@@ -1,0 +1,40 @@
+// The stored client (oauth2_clients) as the auth server's hooks and sql-adapter.ts's Client model see it:
+// whether oidc-provider may use it, and one read per request (issue 18).
+import Provider from 'oidc-provider';
+import { effectiveGrantTypes } from '../domain/client.ts';
+import type { ClientRepository } from '../services/client-repository.ts';
+
+type StoredClientOf = ClientRepository['find'];
+let clientsOf: StoredClientOf;
+
+/** The repository the adapter reads clients with (sql-adapter.ts sets it when the provider is built). */
+export function readClientsWith(find: StoredClientOf): void {
+  clientsOf = find;
+}
+
+/** Whether oidc-provider sees the stored client at all. */
+export function usableClient(stored: NonNullable<Awaited<ReturnType<StoredClientOf>>>): boolean {
+  // Only active clients exist for the protocol: pending and suspended ones can neither start a flow nor get tokens.
+  if (stored.status !== 'active') return false;
+  // A code-flow client without redirect URIs is accepted by the admin API (as Hydra does) but cannot be used.
+  return !(effectiveGrantTypes(stored.client).includes('authorization_code') && stored.client.redirect_uris.length === 0);
+}
+
+/**
+ * The stored client, read once per request: oidc-provider's Client model and Lightgate's own hooks (Hydra's
+ * scope rule, grant budgets) each ask for it (issue 18). Keyed by the request's Koa context (oidc-provider's
+ * Provider.ctx inside its routes; middleware before them passes its ctx), so nothing outlives the request:
+ * a suspension is seen by the next one, and token writes still lock the client row (sql-adapter.ts, upsert).
+ */
+const perRequest = new WeakMap<object, Map<string, ReturnType<StoredClientOf>>>();
+export function storedClientOf(id: string, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
+  if (!ctx) return clientsOf(id);
+  let known = perRequest.get(ctx);
+  if (!known) perRequest.set(ctx, (known = new Map()));
+  let found = known.get(id);
+  if (!found) {
+    known.set(id, (found = clientsOf(id)));
+    found.catch(() => known.delete(id));
+  }
+  return found;
+}
