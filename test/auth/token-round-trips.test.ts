@@ -1,7 +1,7 @@
 // Issue 18: the SQL round trips of the token endpoint, counted at the Database port of a real stack on
 // PGlite and PostgreSQL. Storing a token while its client must stay active (issue 11 #5) is one statement,
 // not a transaction of four round trips (BEGIN, lock the client, write, COMMIT); each request reads its
-// client once (a per-request memo in sql-adapter.ts). The client-status tests keep the race's outcome; this file keeps its price.
+// client once (a per-request memo, stored-clients.ts). The client-status tests keep the race's outcome; this file keeps its price.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
