@@ -13,7 +13,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
   /** The embedded engine's settings, when DATABASE_URL is not set. */
-  readonly pglite: { readonly sharedBuffers: string };
+  readonly pglite: { readonly sharedBuffers: string; readonly templateRoot: string | false | undefined };
   readonly services: readonly ServiceName[];
   readonly listen: Readonly<Record<'public' | 'admin' | 'ui' | 'portal' | 'api', { host: string; port: number }>>;
   readonly urls: {

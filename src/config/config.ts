@@ -98,7 +98,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    pglite: { sharedBuffers: e.PGLITE_SHARED_BUFFERS },
+    pglite: { sharedBuffers: e.PGLITE_SHARED_BUFFERS, templateRoot: e.PGLITE_TEMPLATE_DIR === 'off' ? false : e.PGLITE_TEMPLATE_DIR && resolve(e.PGLITE_TEMPLATE_DIR) },
     services: e.LIGHTGATE_SERVICES,
     listen: {
       public: { host: e.SERVE_PUBLIC_HOST, port: e.SERVE_PUBLIC_PORT },

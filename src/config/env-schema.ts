@@ -58,6 +58,8 @@ export const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   // The embedded engine's shared_buffers (issue 18): PostgreSQL's own unit syntax, at least 1MB.
   PGLITE_SHARED_BUFFERS: z.string().regex(/^([1-9]\d*MB|[1-9]\d*GB|\d{4,}kB)$/, 'must be a size such as 16MB').default('16MB'),
+  // Where the initdb template is kept (default node_modules/.cache/lightgate), or `off`: initdb in each new data directory.
+  PGLITE_TEMPLATE_DIR: z.string().min(1).optional(),
   LIGHTGATE_SERVICES: csv.pipe(z.array(z.enum(SERVICE_NAMES)).min(1)).default([...SERVICE_NAMES]),
 
   SERVE_PUBLIC_HOST: z.string().default('0.0.0.0'),
