@@ -49,3 +49,12 @@ test('durations in Hydra style', () => {
   assert.equal(parseDuration('15'), 15);
   assert.equal(parseDuration('1y'), undefined);
 });
+
+test('the embedded engine: PGLITE_SHARED_BUFFERS (16MB by default, a size or refused) and PGLITE_TEMPLATE_DIR (a path, or off)', () => {
+  const defaults = loadConfig({ LIGHTGATE_DATA_DIR: dataDir() });
+  assert.deepEqual(defaults.pglite, { sharedBuffers: '16MB', templateRoot: undefined });
+  const off = loadConfig({ LIGHTGATE_DATA_DIR: dataDir(), PGLITE_TEMPLATE_DIR: 'off', PGLITE_SHARED_BUFFERS: '32MB' });
+  assert.deepEqual(off.pglite, { sharedBuffers: '32MB', templateRoot: false });
+  assert.equal(loadConfig({ LIGHTGATE_DATA_DIR: dataDir(), PGLITE_TEMPLATE_DIR: 'some/dir' }).pglite.templateRoot, join(process.cwd(), 'some/dir'));
+  assert.throws(() => loadConfig({ LIGHTGATE_DATA_DIR: dataDir(), PGLITE_SHARED_BUFFERS: 'lots' }), ConfigError);
+});
