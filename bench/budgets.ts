@@ -5,7 +5,7 @@
 // the median of the rounds' ratios counts. Every payer has its own grant (budgets far above the load); the ledger must balance after each
 // round and the budgets' spend must equal what the budgeted rounds paid.
 // With an Idempotency-Key the charge shares the key's lookup statement (no extra round trip); without one it
-// is one more statement in the transaction. Both pairs are measured.
+// is the first step of the posting's lock statement (no extra round trip either). Both pairs are measured.
 //   npx node bench/budgets.ts [--duration 3] [--workers 32] [--accounts 100] [--rounds 3]
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';

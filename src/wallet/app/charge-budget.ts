@@ -10,7 +10,8 @@ import { budgetThresholdEvent, chargeAmounts, periodStarts } from '../domain/bud
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
-import { chargeBudget, insertBudgetIfMissing, readBudget, type BudgetRow } from '../services/grant-budgets.ts';
+import { chargeBudget, chargedOf, chargeGate, insertBudgetIfMissing, readBudget, type BudgetRow, type Charged, type ChargeInput } from '../services/grant-budgets.ts';
+import type { LockGate } from '../services/ledger.ts';
 import { earlierPayment, type Idempotency } from '../services/idempotency.ts';
 
 /** The grant an OAuth send is made under (API keys and sessions have none). */
@@ -41,26 +42,47 @@ export type GrantCharge = { earlier: string; events?: undefined } | { earlier?: 
  * Charges the grant for the payment about to be posted, looking its Idempotency-Key up in the same statement
  * (a repeat answers the earlier journal and is not charged); the events it crossed (80%, 100%) for the sender.
  */
-export async function chargeGrant(
-  tx: Queryable,
-  settings: BudgetSettings,
-  c: BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId; idempotency: Idempotency | undefined },
-): Promise<Result<GrantCharge, WalletError>> {
-  const input = {
-    userId: c.userId,
-    clientId: c.clientId,
-    journalId: c.journalId,
-    amounts: chargeAmounts(c.amount, c.currency, c.priceCents),
-    starts: periodStarts(settings.now?.() ?? new Date()),
-    idempotency: c.idempotency,
-  };
+type ChargeOf = BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId; idempotency: Idempotency | undefined };
+
+const inputOf = (settings: BudgetSettings, c: ChargeOf): ChargeInput => ({
+  userId: c.userId,
+  clientId: c.clientId,
+  journalId: c.journalId,
+  amounts: chargeAmounts(c.amount, c.currency, c.priceCents),
+  starts: periodStarts(settings.now?.() ?? new Date()),
+  idempotency: c.idempotency,
+});
+
+export async function chargeGrant(tx: Queryable, settings: BudgetSettings, c: ChargeOf): Promise<Result<GrantCharge, WalletError>> {
+  const input = inputOf(settings, c);
   const first = await chargeBudget(tx, input);
   if (c.idempotency && first.earlier) {
     const earlier = earlierPayment(first.earlier, c.idempotency);
     if (!earlier.ok) return earlier;
     return ok({ earlier: earlier.value! });
   }
-  let charged = first.charged;
+  return settle(tx, settings, c, input, first.charged);
+}
+
+/** The charge of a send without an Idempotency-Key, folded into its posting's lock statement (issue 15). */
+export interface FoldedCharge {
+  /** For postTransfer: charges the grant before the wallets are locked, in the same statement. */
+  gate: LockGate;
+  /**
+   * Once the posting ran the gate: the events it crossed; when it refused (nothing locked or written), the
+   * operator's default for a grant without a row, charged here (the caller posts again, without the gate),
+   * or the refusal.
+   */
+  settle(tx: Queryable): Promise<Result<GrantCharge, WalletError>>;
+}
+
+export function foldCharge(settings: BudgetSettings, c: ChargeOf): FoldedCharge {
+  const input = inputOf(settings, { ...c, idempotency: undefined });
+  const gate = chargeGate(input);
+  return { gate, settle: (tx) => settle(tx, settings, c, input, chargedOf(gate.row)) };
+}
+
+async function settle(tx: Queryable, settings: BudgetSettings, c: ChargeOf, input: ChargeInput, charged: Charged | undefined): Promise<Result<GrantCharge, WalletError>> {
   if (!charged) {
     let row = await readBudget(tx, c.userId, c.clientId);
     if (row === undefined) {

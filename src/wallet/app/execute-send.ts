@@ -3,7 +3,9 @@
 // concurrent send with the same key commits first, the whole transaction is retried and finds it.
 // A send made with an OAuth token also charges its grant's budget there (issue 15, charge-budget.ts): in the
 // Idempotency-Key's lookup statement (a repeat is found and not charged twice) and before the posting, so an
-// over-budget send is refused without touching the wallets and a failed posting rolls the charge back.
+// over-budget send is refused without touching the wallets and a failed posting rolls the charge back. Without
+// a key, a posting that locks nothing before its wallets (`gates`) runs the charge as the first step of its
+// lock statement (one round trip fewer); every budgeted send locks the budget row before the wallets.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
@@ -15,7 +17,8 @@ import { inTransaction } from '../services/in-transaction.ts';
 import { recordSendOutcome } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
-import { chargeGrant, NO_BUDGET_DEFAULT, type BudgetCharge } from './charge-budget.ts';
+import { chargeGrant, foldCharge, NO_BUDGET_DEFAULT, type BudgetCharge, type FoldedCharge } from './charge-budget.ts';
+import type { LockGate } from '../services/ledger.ts';
 
 export interface PaymentOutcome {
   status: 'SUCCESS' | 'ALREADY_PAID';
@@ -37,10 +40,20 @@ export interface SendFrame {
   walletId: WalletId;
   priceCents: number;
   idempotency: Idempotency | undefined;
-  /** Runs inside the transaction, after the idempotency check; `journalId`: the id to post the journal with. */
-  post(tx: Queryable, journalId: string): Promise<Result<Posting, WalletError>>;
+  /**
+   * Runs inside the transaction, after the idempotency check; `journalId`: the id to post the journal with;
+   * `gate` (only when `gates`): to pass to postTransfer, which runs it first in its lock statement.
+   */
+  post(tx: Queryable, journalId: string, gate?: LockGate): Promise<Result<Posting, WalletError>>;
   /** A send made with an OAuth token (issue 15): its grant's budget is charged right before the posting. */
   budget?: (BudgetCharge & { accountId: AccountId }) | undefined;
+  /**
+   * The posting locks nothing before postTransfer and passes it the gate: a budgeted send without a key then
+   * charges inside the posting's lock statement (one round trip fewer), still before the wallets are locked.
+   * A posting that locks other rows first (an invoice, the account's limits) must not: the charge would come
+   * after them, against the budget-first order of the other sends (a deadlock).
+   */
+  gates?: boolean | undefined;
 }
 
 const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
@@ -69,7 +82,10 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
       const idem = send.idempotency;
       const journalId = randomUUID();
       let crossed: readonly NewWalletEvent[] = [];
-      if (send.budget) {
+      let folded: FoldedCharge | undefined;
+      if (send.budget && !idem && send.gates) {
+        folded = foldCharge(deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId, idempotency: undefined });
+      } else if (send.budget) {
         // The key's lookup and the charge in one statement: a repeat is found there and not charged twice.
         const charged = await chargeGrant(tx, deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId, idempotency: idem });
         if (!charged.ok) return charged;
@@ -80,7 +96,17 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
         if (!earlier.ok) return earlier;
         if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
       }
-      const posting = await send.post(tx, journalId);
+      let posting = await send.post(tx, journalId, folded?.gate);
+      if (folded) {
+        if (folded.gate.row === undefined && posting.ok) throw new Error('a gated posting did not run its gate');
+        if (folded.gate.row !== undefined) {
+          const charged = await folded.settle(tx);
+          if (!charged.ok) return charged;
+          crossed = charged.value.events ?? [];
+          // The gate refused and settle charged the operator's default (a grant without a row): post now.
+          if (folded.gate.row === null) posting = await send.post(tx, journalId);
+        }
+      }
       if (!posting.ok) return posting;
       const p = posting.value;
       if (!p.posted) return send.budget ? err(new Unposted(p.status, p.journalId)) : ok(outcome(p.status, p.journalId));

@@ -64,6 +64,7 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
     credit,
     memo: input.memo,
   };
+  const kind = sendKind(sender.accountId, recipient.accountId);
   return executeSend(deps, {
     walletId: sender.id,
     priceCents: price,
@@ -71,10 +72,12 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(['intraledger', sender.id, recipient.id, input.amount, input.currency, input.memo ?? null]) }
       : undefined,
     budget: input.grant && { ...input.grant, accountId: input.accountId, amount: input.amount, currency: sender.currency },
-    async post(tx, journalId) {
-      const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind: sendKind(sender.accountId, recipient.accountId), amount: input.amount, currency: sender.currency, priceCents: price });
+    // Without a daily limit nothing is locked before the posting: a budget charge can run in its statement.
+    gates: deps.limits[kind] <= 0,
+    async post(tx, journalId, gate) {
+      const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind, amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);
-      const posted = await postTransfer(tx, { ...transfer, journalId });
+      const posted = await postTransfer(tx, { ...transfer, journalId }, undefined, gate);
       if (!posted.ok) return posted;
       return ok({
         posted: true,

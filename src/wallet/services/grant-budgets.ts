@@ -4,6 +4,7 @@
 // READ COMMITTED the waiting UPDATE re-checks its WHERE against the committed row, so they can never
 // together pass the budget.
 import type { Queryable } from '../../db/database.ts';
+import type { LockGate } from './ledger.ts';
 import type { SpendCurrency, SpendPeriod, WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 
 export interface BudgetRow {
@@ -54,10 +55,8 @@ const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
 // 100 at or past the budget, 80 at or past four fifths of it (integers: no rounding), else 0.
 const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
 
-const CHARGE_SQL = `
-WITH earlier AS (
-  SELECT journal_id, fingerprint FROM payment_idempotency WHERE $10::text IS NOT NULL AND account_id = $9::uuid AND key = $10::text
-), charged AS (
+// The conditional UPDATE and its spend log; `unless`: a further condition (the key's repeat, below).
+const chargeCtes = (unless: string) => `charged AS (
   UPDATE grant_budgets SET
     spent = ${AFTER},
     period_start = ${START},
@@ -65,16 +64,54 @@ WITH earlier AS (
     notified = GREATEST(${TOLD}, ${THRESHOLD}),
     updated_at = now()
   WHERE user_id = $1 AND client_id = $2 AND NOT paused AND NOT ended
-    AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))
-    AND NOT EXISTS (SELECT 1 FROM earlier)
+    AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))${unless}
   RETURNING user_id, client_id, currency, amount, period, period_start, spent, crossed, ${AMOUNT} AS charged
 ), logged AS (
   INSERT INTO grant_budget_spends (user_id, client_id, journal_id, amount, currency)
   SELECT user_id, client_id, $8::uuid, charged, currency FROM charged
   RETURNING id
-)
+)`;
+
+const CHARGE_SQL = `
+WITH earlier AS (
+  SELECT journal_id, fingerprint FROM payment_idempotency WHERE $10::text IS NOT NULL AND account_id = $9::uuid AND key = $10::text
+), ${chargeCtes('\n    AND NOT EXISTS (SELECT 1 FROM earlier)')}
 SELECT c.currency, c.amount, c.period, c.period_start, c.spent, c.crossed, (SELECT count(*) FROM logged) AS logged, e.journal_id AS earlier_journal, e.fingerprint AS earlier_fingerprint
 FROM (SELECT 1) AS one LEFT JOIN charged c ON true LEFT JOIN earlier e ON true`;
+
+const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString(), c.journalId];
+
+/**
+ * The charge of a send without an Idempotency-Key as the first step of its posting's lock statement
+ * (postTransfer's LockGate): the wallets are locked only when it charged, and after it, so every budgeted
+ * send locks the budget row before the wallets, as chargeBudget before the posting does. Its row (`gate`)
+ * is undefined when the grant's row refused the payment or does not exist (see readBudget).
+ */
+export function chargeGate(c: ChargeInput): LockGate {
+  const params = chargeParams(c);
+  return {
+    ctes: (first) => `${chargeCtes('')}, gate AS (SELECT currency, amount, period, period_start, spent, crossed FROM charged)`.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`),
+    params,
+    name: 'budget_charge',
+  };
+}
+
+/** The gate's row as chargeBudget's `charged` (undefined: refused, nothing charged). */
+export function chargedOf(row: unknown): Charged | undefined {
+  const r = row as ChargedRow | null | undefined;
+  if (!r?.currency) return undefined;
+  const crossed = Number(r.crossed);
+  return { currency: r.currency, amount: num(r.amount), period: r.period, periodStart: date(r.period_start), spent: Number(r.spent), crossed: crossed === 100 ? 100 : crossed === 80 ? 80 : 0 };
+}
+
+interface ChargedRow {
+  currency: SpendCurrency | null;
+  amount: string | number | null;
+  period: SpendPeriod;
+  period_start: Date | string | null;
+  spent: string | number | null;
+  crossed: number | string | null;
+}
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
@@ -84,32 +121,13 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : new 
  * `earlier` the payment_idempotency row of a known key (then nothing was charged).
  */
 export async function chargeBudget(tx: Queryable, c: ChargeInput): Promise<{ charged: Charged | undefined; earlier: { journal_id: string; fingerprint: string } | undefined }> {
-  const [row] = await tx.query<{
-    currency: SpendCurrency | null;
-    amount: string | null;
-    period: SpendPeriod;
-    period_start: Date | string | null;
-    spent: string | null;
-    crossed: number | null;
-    earlier_journal: string | null;
-    earlier_fingerprint: string | null;
-  }>(CHARGE_SQL, [
-    c.userId,
-    c.clientId,
-    c.amounts.BTC,
-    c.amounts.USD,
-    c.starts.day.toISOString(),
-    c.starts.week.toISOString(),
-    c.starts.month.toISOString(),
-    c.journalId,
-    c.idempotency?.accountId ?? null,
-    c.idempotency?.key ?? null,
-  ], { name: 'lightgate_wallet_budget_charge' });
+  const [row] = await tx.query<ChargedRow & { earlier_journal: string | null; earlier_fingerprint: string | null }>(
+    CHARGE_SQL,
+    [...chargeParams(c), c.idempotency?.accountId ?? null, c.idempotency?.key ?? null],
+    { name: 'lightgate_wallet_budget_charge' },
+  );
   const earlier = row?.earlier_journal ? { journal_id: row.earlier_journal, fingerprint: row.earlier_fingerprint ?? '' } : undefined;
-  if (!row?.currency) return { charged: undefined, earlier };
-  const crossed = Number(row.crossed);
-  const charged: Charged = { currency: row.currency, amount: num(row.amount), period: row.period, periodStart: date(row.period_start), spent: Number(row.spent), crossed: crossed === 100 ? 100 : crossed === 80 ? 80 : 0 };
-  return { charged, earlier };
+  return { charged: chargedOf(row), earlier };
 }
 
 export async function readBudget(q: Queryable, userId: string, clientId: string): Promise<BudgetRow | undefined> {

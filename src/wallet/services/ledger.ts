@@ -36,6 +36,20 @@ export interface LockedWallet {
   balance: number;
 }
 
+/**
+ * A step that must pass before the wallets are locked, run first in the same statement (issue 15: a budget
+ * charge, chargeGate). `ctes(first)`: CTEs numbering their parameters from $first and ending in one named
+ * `gate`; the wallets are locked (an InitPlan over `gate`, evaluated before the lock scan) and the journal
+ * written only when `gate` has a row. lockAndPost stores that row in `row` (null: the gate refused).
+ */
+export interface LockGate {
+  ctes(first: number): string;
+  params: unknown[];
+  /** Names the prepared statement. */
+  name: string;
+  row?: unknown;
+}
+
 /** Locks the wallets (sorted by id, one statement) and returns them by id. */
 export async function lockWallets(tx: Queryable, ids: readonly WalletId[]): Promise<Map<WalletId, LockedWallet>> {
   const unique = [...new Set(ids)].sort();
@@ -111,11 +125,19 @@ export async function postJournal(
   });
 }
 
-/** Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal. */
-export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>): Promise<Result<PostedJournal, WalletError>> {
+/** What postTransfer answers when its LockGate refused (nothing locked or written); the caller reads gate.row. */
+export const GATE_REFUSED = walletError('INVALID_INPUT', 'the lock gate refused');
+
+/**
+ * Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal;
+ * with a gate (never with `locked`: it must run before the wallets are locked), in the same statement.
+ */
+export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>, gate?: LockGate): Promise<Result<PostedJournal, WalletError>> {
+  if (locked && gate) throw new Error('a lock gate runs before the wallets are locked');
   const legs = transferLegs(t);
-  const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs);
-  return posted.ok ? posted : err(walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
+  const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs, gate);
+  if (posted.ok) return posted;
+  return err(posted.error === 'GATE_REFUSED' ? GATE_REFUSED : walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
 }
 
 /**
@@ -123,7 +145,7 @@ export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map
  * taken above the sort), the balances and the overdraft check are computed from the locked rows, and the
  * journal, its entries and the new balances are written only when every user wallet stays at or above zero.
  */
-async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[]): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE'>> {
+async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[], gate?: LockGate): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE' | 'GATE_REFUSED'>> {
   const sums = new Map<string, number>();
   for (const leg of legs) {
     if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error('leg amounts are non-zero integers');
@@ -132,9 +154,9 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
   const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
-  const rows = await tx.query<{ known: boolean; funded: boolean; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
-    `WITH locked AS MATERIALIZED (
-       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($8::uuid[]) ORDER BY id FOR UPDATE
+  const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
+    `WITH ${gate ? `${gate.ctes(13)},` : ''} locked AS MATERIALIZED (
+       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($8::uuid[])${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
        SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b,
               l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final
@@ -152,7 +174,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
        SELECT $1, l.w, l.c, l.a, l.b FROM legs l, verdict v WHERE v.known AND v.funded ORDER BY l.o
        RETURNING id, wallet_id, amount, balance_after, created_at
      )
-     SELECT v.known, v.funded, e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
+     SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
     [
       journalId,
       journal.kind,
@@ -166,10 +188,15 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
       legs.map((l) => l.currency),
       legs.map((l) => l.amount),
       legs.length,
+      ...(gate?.params ?? []),
     ],
-    { name: 'lightgate_wallet_lock_and_post' },
+    { name: gate ? `lightgate_wallet_lock_and_post_${gate.name}` : 'lightgate_wallet_lock_and_post' },
   );
   const [first] = rows;
+  if (gate) {
+    gate.row = first?.gate ?? null;
+    if (gate.row === null) return err('GATE_REFUSED');
+  }
   if (!first?.known) throw new Error('a leg names an unknown wallet or another currency than its wallet');
   if (!first.funded) return err('INSUFFICIENT_BALANCE');
   return ok({
