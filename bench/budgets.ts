@@ -1,7 +1,7 @@
 // Issue 15: what a grant budget's charge costs a payment. Intraledger payments per second on PostgreSQL
 // through the ledger use case (in process), without a grant (API keys, sessions) and with an OAuth grant whose
-// daily budget is charged in the payment's transaction (one more statement: the conditional UPDATE and its
-// spend-log CTE). The two scenarios are interleaved round by round in one run (alternating which goes first);
+// daily budget is charged in the payment's transaction (the conditional UPDATE and its spend-log CTE, inside a
+// statement the payment sends anyway). The two scenarios are interleaved round by round in one run (alternating which goes first);
 // the median of the rounds' ratios counts. Every payer has its own grant (budgets far above the load); the ledger must balance after each
 // round and the budgets' spend must equal what the budgeted rounds paid.
 // With an Idempotency-Key the charge shares the key's lookup statement (no extra round trip); without one it
@@ -83,7 +83,7 @@ try {
     return { perSecond, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
   };
   // Two pairs: payments with an Idempotency-Key (as the API's clients send them; the charge shares the key's
-  // lookup statement) and without one (the charge is one more statement).
+  // lookup statement) and without one (the charge is the first step of the posting's lock statement).
   const modes = [true, false] as const;
   const perSecond = new Map<string, number[]>();
   const p99 = new Map<string, number[]>();
