@@ -3,7 +3,7 @@
 // row is charged inside each payment's transaction, so however the sends interleave across processes the
 // spend never passes the budget: it equals it to the sat, or stops below it when a send found no database
 // connection in time (UNAVAILABLE, nothing moved); every other refusal is BUDGET_EXCEEDED and moved
-// nothing; the spend log, the counter, the payer's balance and the ledger all agree.
+// nothing; the chart's day, the counter, the payer's balance and the ledger all agree.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -74,8 +74,8 @@ describe('a grant budget under 200 sends at once from two processes (PostgreSQL)
     const view = await createGrantBudgets(db).budgetOf(payer.userId, h.oauthClientId());
     assert.equal(view?.spent, spent);
     assert.equal(view?.remaining, BUDGET - spent);
-    const [logged] = await db.query<{ n: number; total: string }>('SELECT count(*)::int AS n, sum(amount)::text AS total FROM grant_budget_spends WHERE user_id = $1', [payer.userId]);
-    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, spent], 'one spend row per payment');
+    const [logged] = await db.query<{ n: number; total: string }>('SELECT coalesce(sum(payments), 0)::int AS n, coalesce(sum(amount), 0)::text AS total FROM grant_budget_days WHERE user_id = $1', [payer.userId]);
+    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, spent], "the chart's day counts every charged payment");
     assert.equal(Number(await balance(db, payer.btcWalletId)), FUNDS - spent, 'refused sends moved nothing');
     assert.deepEqual(await assertLedgerConsistent(db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
   });

@@ -47,7 +47,6 @@ type ChargeOf = BudgetCharge & { priceCents: number; journalId: string; accountI
 const inputOf = (settings: BudgetSettings, c: ChargeOf): ChargeInput => ({
   userId: c.userId,
   clientId: c.clientId,
-  journalId: c.journalId,
   amounts: chargeAmounts(c.amount, c.currency, c.priceCents),
   starts: periodStarts(settings.now?.() ?? new Date()),
   idempotency: c.idempotency,

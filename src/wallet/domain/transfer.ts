@@ -24,7 +24,7 @@ export interface TransferInput {
   memo?: string | undefined;
   paymentHash?: string | undefined;
   paymentRequest?: string | undefined;
-  /** Chosen before the posting by executeSend (issue 15: the budget's spend log names it). */
+  /** Chosen before the posting by executeSend (so the budget charge can run before the posting). */
   journalId?: string | undefined;
 }
 

@@ -26,7 +26,6 @@ export const BUDGET_COLUMNS = 'user_id, client_id, currency, amount, period, per
 export interface ChargeInput {
   userId: string;
   clientId: string;
-  journalId: string;
   /** The payment in each budget currency (rounded up). */
   amounts: Record<SpendCurrency, number>;
   starts: { day: Date; week: Date; month: Date };
@@ -43,7 +42,7 @@ export interface Charged {
   crossed: 0 | 80 | 100;
 }
 
-// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the journal, $9/$10 the Idempotency-Key (or null).
+// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the UTC day (the chart's row), $9/$10 the Idempotency-Key (or null).
 // A key already recorded (a repeat) is found in the same round trip and the grant is not charged: a send with
 // a key costs no more round trips with a budget than without.
 const AMOUNT = "(CASE currency WHEN 'USD' THEN $4::bigint ELSE $3::bigint END)";
@@ -55,7 +54,7 @@ const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
 // 100 at or past the budget, 80 at or past four fifths of it (integers: no rounding), else 0.
 const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
 
-// The conditional UPDATE and its spend log; `unless`: a further condition (the key's repeat, below).
+// The conditional UPDATE and its day's spend (the chart); `unless`: a further condition (the key's repeat, below).
 const chargeCtes = (unless: string) => `charged AS (
   UPDATE grant_budgets SET
     spent = ${AFTER},
@@ -67,9 +66,10 @@ const chargeCtes = (unless: string) => `charged AS (
     AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))${unless}
   RETURNING user_id, client_id, currency, amount, period, period_start, spent, crossed, ${AMOUNT} AS charged
 ), logged AS (
-  INSERT INTO grant_budget_spends (user_id, client_id, journal_id, amount, currency)
-  SELECT user_id, client_id, $8::uuid, charged, currency FROM charged
-  RETURNING id
+  INSERT INTO grant_budget_days AS d (user_id, client_id, day, currency, amount, payments)
+  SELECT user_id, client_id, $8::date, currency, charged, 1 FROM charged
+  ON CONFLICT (user_id, client_id, day, currency) DO UPDATE SET amount = d.amount + EXCLUDED.amount, payments = d.payments + 1
+  RETURNING d.day
 )`;
 
 const CHARGE_SQL = `
@@ -79,7 +79,7 @@ WITH earlier AS (
 SELECT c.currency, c.amount, c.period, c.period_start, c.spent, c.crossed, (SELECT count(*) FROM logged) AS logged, e.journal_id AS earlier_journal, e.fingerprint AS earlier_fingerprint
 FROM (SELECT 1) AS one LEFT JOIN charged c ON true LEFT JOIN earlier e ON true`;
 
-const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString(), c.journalId];
+const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString(), c.starts.day.toISOString().slice(0, 10)];
 
 /**
  * The charge of a send without an Idempotency-Key as the first step of its posting's lock statement
@@ -185,9 +185,9 @@ export async function endBudgetRow(q: Queryable, userId: string, clientId: strin
 /** Spend per UTC day since `since`, per client of the user. */
 export async function dailySpends(q: Queryable, userId: string, since: Date, clientId?: string): Promise<{ client_id: string; day: string; amount: string }[]> {
   return q.query(
-    `SELECT client_id, ((created_at AT TIME ZONE 'UTC')::date)::text AS day, sum(amount)::text AS amount
-     FROM grant_budget_spends WHERE user_id = $1 AND created_at >= $2 AND ($3::text IS NULL OR client_id = $3)
+    `SELECT client_id, day::text AS day, sum(amount)::text AS amount
+     FROM grant_budget_days WHERE user_id = $1 AND day >= $2::date AND ($3::text IS NULL OR client_id = $3)
      GROUP BY 1, 2 ORDER BY 2`,
-    [userId, since.toISOString(), clientId ?? null],
+    [userId, since.toISOString().slice(0, 10), clientId ?? null],
   );
 }
