@@ -103,13 +103,7 @@ export async function postJournal(
      SELECT $1, w, c, a, b FROM unnest($8::uuid[], $9::text[], $10::bigint[], $11::bigint[]) AS t(w, c, a, b)
      RETURNING id, wallet_id, amount, balance_after, created_at`,
     [
-      journalId,
-      journal.kind,
-      journal.memo ?? null,
-      journal.senderWalletId,
-      journal.recipientWalletId,
-      journal.paymentHash ?? null,
-      journal.paymentRequest ?? null,
+      ...journalParams(journalId, journal),
       legs.map((l) => l.walletId),
       legs.map((l) => l.currency),
       legs.map((l) => l.amount),
@@ -139,6 +133,17 @@ export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map
   if (posted.ok) return posted;
   return err(posted.error === 'GATE_REFUSED' ? GATE_REFUSED : walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
 }
+
+/** $1..$7 of both posting statements: the journal row. */
+const journalParams = (journalId: string, journal: JournalInput): unknown[] => [
+  journalId,
+  journal.kind,
+  journal.memo ?? null,
+  journal.senderWalletId,
+  journal.recipientWalletId,
+  journal.paymentHash ?? null,
+  journal.paymentRequest ?? null,
+];
 
 /**
  * lockWallets and postJournal in one round trip (issue 18): the wallets are locked in id order (the lock is
@@ -176,13 +181,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
      )
      SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
     [
-      journalId,
-      journal.kind,
-      journal.memo ?? null,
-      journal.senderWalletId,
-      journal.recipientWalletId,
-      journal.paymentHash ?? null,
-      journal.paymentRequest ?? null,
+      ...journalParams(journalId, journal),
       wallets,
       legs.map((l) => l.walletId),
       legs.map((l) => l.currency),
