@@ -9,19 +9,11 @@ import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
 import { createWebhooksService, type WebhookSettings, type WebhooksService } from '../../src/webhooks/webhooks-service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { newAccount, walletDeps } from '../wallet/helpers.ts';
-import { startReceiver, type Receiver } from './receiver.ts';
+import { startReceiver, TEST_WEBHOOK_SETTINGS, type Receiver } from './receiver.ts';
 
 const SETTINGS: WebhookSettings = {
-  allowLoopback: true,
-  baseMs: 40,
-  windowMs: 60_000,
-  connectTimeoutMs: 1_000,
-  totalTimeoutMs: 600,
-  maxResponseBytes: 1024,
-  maxEndpointsPerAccount: 10,
-  concurrency: 4,
+  ...TEST_WEBHOOK_SETTINGS,
   pollIntervalMs: 200,
-  manualPerMinute: 3,
 };
 
 let t: TestDatabase;

@@ -13,19 +13,11 @@ import { retryDelayMs } from '../../src/webhooks/domain/retry.ts';
 import { createWebhooksService, type WebhookSettings, type WebhooksService } from '../../src/webhooks/webhooks-service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { newAccount } from '../wallet/helpers.ts';
-import { startReceiver, type Receiver } from './receiver.ts';
+import { startReceiver, TEST_WEBHOOK_SETTINGS, type Receiver } from './receiver.ts';
 
 const SETTINGS: WebhookSettings = {
-  allowLoopback: true,
-  baseMs: 40,
-  windowMs: 60_000,
-  connectTimeoutMs: 1_000,
-  totalTimeoutMs: 600,
-  maxResponseBytes: 1024,
-  maxEndpointsPerAccount: 10,
-  concurrency: 4,
+  ...TEST_WEBHOOK_SETTINGS,
   pollIntervalMs: 30,
-  manualPerMinute: 3,
 };
 const SECRETS = ['webhook-test-secret-0123456789abcdefghijkl'];
 

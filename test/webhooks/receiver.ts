@@ -4,6 +4,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import type { WebhookSettings } from '../../src/webhooks/webhooks-service.ts';
+
+/** Quick retries and small limits for the delivery tests; each test says how often its worker polls. */
+export const TEST_WEBHOOK_SETTINGS: Omit<WebhookSettings, 'pollIntervalMs'> = {
+  allowLoopback: true,
+  baseMs: 40,
+  windowMs: 60_000,
+  connectTimeoutMs: 1_000,
+  totalTimeoutMs: 600,
+  maxResponseBytes: 1024,
+  maxEndpointsPerAccount: 10,
+  concurrency: 4,
+  manualPerMinute: 3,
+};
 
 export interface Received {
   path: string;

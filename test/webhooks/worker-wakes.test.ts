@@ -9,20 +9,12 @@ import { createWebhooksService, type WebhookSettings, type WebhooksService } fro
 import { countingDatabase } from '../support/counting-database.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { newAccount, walletDeps } from '../wallet/helpers.ts';
-import { startReceiver, type Receiver } from './receiver.ts';
+import { startReceiver, TEST_WEBHOOK_SETTINGS, type Receiver } from './receiver.ts';
 
 const SETTINGS: WebhookSettings = {
-  allowLoopback: true,
-  baseMs: 40,
-  windowMs: 60_000,
-  connectTimeoutMs: 1_000,
-  totalTimeoutMs: 600,
-  maxResponseBytes: 1024,
-  maxEndpointsPerAccount: 10,
-  concurrency: 4,
+  ...TEST_WEBHOOK_SETTINGS,
   // Far longer than the test: whatever the worker does here, a NOTIFY started it.
   pollIntervalMs: 600_000,
-  manualPerMinute: 3,
 };
 
 let t: TestDatabase;
