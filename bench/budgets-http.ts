@@ -96,7 +96,7 @@ try {
   }
   const consistent = await assertLedgerConsistent(db);
   if (consistent.unbalancedJournals || consistent.driftingWallets || consistent.negativeUserEntries) throw new Error(`ledger: ${JSON.stringify(consistent)}`);
-  const [spend] = await db.query<{ spent: string; logged: string }>('SELECT (SELECT sum(spent) FROM grant_budgets)::text AS spent, (SELECT sum(payments) FROM grant_budget_days)::text AS logged');
+  const [spend] = await db.query<{ spent: string; logged: string }>('SELECT (SELECT sum(spent) FROM grant_budgets)::text AS spent, (SELECT count(*) FROM ledger_journals WHERE grant_client_id IS NOT NULL)::text AS logged');
   const ratio = median(ratios);
   console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${values.rounds} interleaved rounds of ${values.duration} s, ${values.connections} connections, ${payers.length} payers${values.key ? ', each payment with an Idempotency-Key' : ''}; ledger balanced; budgets charged ${spend!.logged} payments (${spend!.spent} sats today)`);

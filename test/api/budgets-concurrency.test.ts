@@ -74,8 +74,8 @@ describe('a grant budget under 200 sends at once from two processes (PostgreSQL)
     const view = await createGrantBudgets(db).budgetOf(payer.userId, h.oauthClientId());
     assert.equal(view?.spent, spent);
     assert.equal(view?.remaining, BUDGET - spent);
-    const [logged] = await db.query<{ n: number; total: string }>('SELECT coalesce(sum(payments), 0)::int AS n, coalesce(sum(amount), 0)::text AS total FROM grant_budget_days WHERE user_id = $1', [payer.userId]);
-    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, spent], "the chart's day counts every charged payment");
+    const [logged] = await db.query<{ n: number; total: string }>('SELECT count(*)::int AS n, coalesce(sum(j.grant_sats), 0)::text AS total FROM ledger_journals j JOIN wallets w ON w.id = j.sender_wallet_id JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1 AND j.grant_client_id IS NOT NULL', [payer.userId]);
+    assert.deepEqual([logged!.n, Number(logged!.total)], [passed, spent], "the journals (the chart's source) name the grant on every charged payment");
     assert.equal(Number(await balance(db, payer.btcWalletId)), FUNDS - spent, 'refused sends moved nothing');
     assert.deepEqual(await assertLedgerConsistent(db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
   });

@@ -46,7 +46,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(budget?.spent, 80);
       const [told] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_events WHERE account_id = $1 AND type = 'budget.threshold'", [payer.accountId]);
       assert.equal(told!.n, 1, '80 % told once');
-      const [logged] = await t.db.query<{ n: number }>('SELECT coalesce(sum(payments), 0)::int AS n FROM grant_budget_days WHERE user_id = $1 AND client_id = $2', [g.userId, g.clientId]);
+      const [logged] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journals j JOIN wallets w ON w.id = j.sender_wallet_id JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1 AND j.grant_client_id IS NOT NULL AND j.grant_client_id = $2', [g.userId, g.clientId]);
       assert.equal(logged!.n, 2);
     });
 
@@ -63,7 +63,7 @@ for (const kind of DATABASE_KINDS) {
       const paused = await send(1);
       assert.equal(!paused.ok && paused.error.code, 'SENDING_PAUSED');
       assert.equal(await balance(t.db, payer.btc), 50);
-      const [logged] = await t.db.query<{ n: number }>('SELECT coalesce(sum(payments), 0)::int AS n FROM grant_budget_days WHERE user_id = $1', [g.userId]);
+      const [logged] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journals j JOIN wallets w ON w.id = j.sender_wallet_id JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1 AND j.grant_client_id IS NOT NULL', [g.userId]);
       assert.equal(logged!.n, 0);
     });
 

@@ -53,6 +53,26 @@ for (const kind of DATABASE_KINDS) {
     const events = (accountId: string) =>
       t.db.query<{ payload: { budget: { percent: number; spent: number; limit: number; clientId: string } } }>("SELECT payload FROM wallet_events WHERE account_id = $1 AND type = 'budget.threshold' ORDER BY created_at", [accountId]);
 
+    test("the chart reads the ledger: a grant's own sends in its budget's currency, once each; other apps, keys and refusals not", async () => {
+      const g = await grant(spend(50_000, 'USD', 'P1D'));
+      assert.equal((await send(g, 10_000)).ok, true); // BTC paid, charged in cents at the price
+      assert.equal((await send(g, 300, 'USD')).ok, true);
+      assert.equal((await send(g, 2000, 'BTC', 'chart-key')).ok, true);
+      assert.equal((await send(g, 2000, 'BTC', 'chart-key')).ok, true, 'the repeat answers the first');
+      assert.equal(!(await send(g, 10_000_000)).ok, true, 'refused: more than the wallet holds');
+      const other = { userId: payer.userId, clientId: `app-${randomUUID()}` };
+      await budgets().recordGranted({ ...other, budget: spend(5000), ceiling: spend(5000), remembered: false });
+      assert.equal((await send(other, 700)).ok, true);
+      assert.equal((await send(undefined, 900)).ok, true, 'an API key or session send: no grant');
+      const view = await budgets().budgetOf(g.userId, g.clientId);
+      assert.ok(view && view.spent > 300, JSON.stringify(view));
+      assert.equal(view.daily.at(-1)?.amount, view.spent, "today's bar is the budget's spend, in cents");
+      assert.equal(view.daily.slice(0, -1).reduce((sum, d) => sum + d.amount, 0), 0);
+      assert.equal((await budgets().budgetOf(other.userId, other.clientId))?.daily.at(-1)?.amount, 700, 'the other app sees only its own send, in sats');
+      const listed = await budgets().budgetsOf(payer.userId);
+      assert.deepEqual(listed.map((b) => b.daily.at(-1)?.amount).sort((a, b) => (a ?? 0) - (b ?? 0)), [700, view.spent]);
+    });
+
     test('a day budget with a per-payment maximum: spends to the sat, refuses above, nothing moves; 80% and 100% told once', async () => {
       const g = await grant(spend(1000, 'BTC', 'P1D', 400));
       assert.equal((await send(g, 400)).ok, true);

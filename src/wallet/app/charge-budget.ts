@@ -11,7 +11,7 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import { chargeBudget, chargedOf, chargeGate, insertBudgetIfMissing, readBudget, type BudgetRow, type Charged, type ChargeInput } from '../services/grant-budgets.ts';
-import type { LockGate } from '../services/ledger.ts';
+import type { GrantSpend, LockGate } from '../services/ledger.ts';
 import { earlierPayment, type Idempotency } from '../services/idempotency.ts';
 
 /** The grant an OAuth send is made under (API keys and sessions have none). */
@@ -51,6 +51,12 @@ const inputOf = (settings: BudgetSettings, c: ChargeOf): ChargeInput => ({
   starts: periodStarts(settings.now?.() ?? new Date()),
   idempotency: c.idempotency,
 });
+
+/** What the send charges its grant, recorded on its journal (the portal's chart reads the ledger). */
+export function grantSpendOf(c: BudgetCharge, priceCents: number): GrantSpend {
+  const amounts = chargeAmounts(c.amount, c.currency, priceCents);
+  return { clientId: c.clientId, sats: amounts.BTC, cents: amounts.USD };
+}
 
 export async function chargeGrant(tx: Queryable, settings: BudgetSettings, c: ChargeOf): Promise<Result<GrantCharge, WalletError>> {
   const input = inputOf(settings, c);

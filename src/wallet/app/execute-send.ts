@@ -17,8 +17,8 @@ import { inTransaction } from '../services/in-transaction.ts';
 import { recordSendOutcome } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
-import { chargeGrant, foldCharge, NO_BUDGET_DEFAULT, type BudgetCharge, type FoldedCharge } from './charge-budget.ts';
-import type { LockGate } from '../services/ledger.ts';
+import { chargeGrant, foldCharge, grantSpendOf, NO_BUDGET_DEFAULT, type BudgetCharge, type FoldedCharge } from './charge-budget.ts';
+import type { GrantSpend, LockGate } from '../services/ledger.ts';
 
 export interface PaymentOutcome {
   status: 'SUCCESS' | 'ALREADY_PAID';
@@ -36,15 +36,22 @@ export type Posting =
   | { posted: true; journalId: string; transaction: LedgerTransaction | undefined; events: readonly NewWalletEvent[] }
   | { posted: false; status: PaymentOutcome['status']; journalId: string };
 
+/** The journal a send's posting writes: its id, chosen first, and the grant's charge it records (issue 15). */
+export interface JournalStamp {
+  journalId: string;
+  grantSpend: GrantSpend | undefined;
+}
+
 export interface SendFrame {
   walletId: WalletId;
   priceCents: number;
   idempotency: Idempotency | undefined;
   /**
-   * Runs inside the transaction, after the idempotency check; `journalId`: the id to post the journal with;
-   * `gate` (only when `gates`): to pass to postTransfer, which runs it first in its lock statement.
+   * Runs inside the transaction, after the idempotency check; `journal`: the id to post the journal with and
+   * the grant's charge to record on it (spread into postTransfer's input); `gate` (only when `gates`): to pass
+   * to postTransfer, which runs it first in its lock statement.
    */
-  post(tx: Queryable, journalId: string, gate?: LockGate): Promise<Result<Posting, WalletError>>;
+  post(tx: Queryable, journal: JournalStamp, gate?: LockGate): Promise<Result<Posting, WalletError>>;
   /** A send made with an OAuth token (issue 15): its grant's budget is charged right before the posting. */
   budget?: (BudgetCharge & { accountId: AccountId }) | undefined;
   /**
@@ -81,6 +88,7 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
     const result = await inTransaction<PaymentOutcome, WalletError | Unposted>(deps.db, async (tx) => {
       const idem = send.idempotency;
       const journalId = randomUUID();
+      const journal: JournalStamp = { journalId, grantSpend: send.budget && grantSpendOf(send.budget, send.priceCents) };
       let crossed: readonly NewWalletEvent[] = [];
       let folded: FoldedCharge | undefined;
       if (send.budget && !idem && send.gates) {
@@ -96,7 +104,7 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
         if (!earlier.ok) return earlier;
         if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
       }
-      let posting = await send.post(tx, journalId, folded?.gate);
+      let posting = await send.post(tx, journal, folded?.gate);
       if (folded) {
         if (folded.gate.row === undefined && posting.ok) throw new Error('a gated posting did not run its gate');
         if (folded.gate.row !== undefined) {
@@ -104,7 +112,7 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
           if (!charged.ok) return charged;
           crossed = charged.value.events ?? [];
           // The gate refused and settle charged the operator's default (a grant without a row): post now.
-          if (folded.gate.row === null) posting = await send.post(tx, journalId);
+          if (folded.gate.row === null) posting = await send.post(tx, journal);
         }
       }
       if (!posting.ok) return posting;

@@ -79,7 +79,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
       ? { accountId: input.accountId, key: input.idempotencyKey, fingerprint: fingerprint(input.fingerprint ?? ['ln', sender.id, request, input.amount ?? null, input.memo ?? null]) }
       : undefined,
     budget: input.grant && { ...input.grant, accountId: input.accountId, amount: debit, currency: sender.currency },
-    async post(tx, journalId) {
+    async post(tx, journal) {
       const invoice = await lockInvoice(tx, known.paymentHash);
       if (!invoice) return err(walletError('INVOICE_NOT_FOUND', 'Unknown invoice'));
       if (invoice.status === 'PAID') return ok({ posted: false, status: 'ALREADY_PAID', journalId: invoice.journalId! });
@@ -98,7 +98,7 @@ async function pay(deps: WalletDeps, input: PayInvoiceInput): Promise<Result<Pay
         memo: input.memo ?? invoice.memo ?? undefined,
         paymentHash: invoice.paymentHash,
         paymentRequest: invoice.paymentRequest,
-        journalId,
+        ...journal,
       };
       const posted = await postTransfer(tx, transfer);
       if (!posted.ok) return posted;

@@ -74,10 +74,10 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
     budget: input.grant && { ...input.grant, accountId: input.accountId, amount: input.amount, currency: sender.currency },
     // Without a daily limit nothing is locked before the posting: a budget charge can run in its statement.
     gates: deps.limits[kind] <= 0,
-    async post(tx, journalId, gate) {
+    async post(tx, journal, gate) {
       const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind, amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);
-      const posted = await postTransfer(tx, { ...transfer, journalId }, undefined, gate);
+      const posted = await postTransfer(tx, { ...transfer, ...journal }, undefined, gate);
       if (!posted.ok) return posted;
       return ok({
         posted: true,

@@ -26,6 +26,15 @@ export interface TransferInput {
   paymentRequest?: string | undefined;
   /** Chosen before the posting by executeSend (so the budget charge can run before the posting). */
   journalId?: string | undefined;
+  /** A send made under an OAuth grant: its client and what it charged the budget (the portal's chart reads it). */
+  grantSpend?: GrantSpend | undefined;
+}
+
+/** What a budgeted send charged its grant, in both budget currencies (issue 15, migration 0421). */
+export interface GrantSpend {
+  clientId: string;
+  sats: number;
+  cents: number;
 }
 
 export function transferLegs(t: TransferInput): Leg[] {

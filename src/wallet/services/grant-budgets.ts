@@ -1,8 +1,8 @@
 // The SQL of grant budgets (issue 15, table grant_budgets, migration 0420). The charge is ONE statement:
-// the UPDATE locks the grant's row, rolls its period over, checks the budget and adds the payment, and a
-// data-modifying CTE logs the spend for the chart. Concurrent sends of one grant queue on the row lock; in
-// READ COMMITTED the waiting UPDATE re-checks its WHERE against the committed row, so they can never
-// together pass the budget.
+// the UPDATE locks the grant's row, rolls its period over, checks the budget and adds the payment.
+// Concurrent sends of one grant queue on the row lock; in READ COMMITTED the waiting UPDATE re-checks its
+// WHERE against the committed row, so they can never together pass the budget. The chart reads the ledger:
+// the payment's journal row names the grant and its charge (migration 0421), nothing more is written for it.
 import type { Queryable } from '../../db/database.ts';
 import type { LockGate } from './ledger.ts';
 import type { SpendCurrency, SpendPeriod, WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
@@ -42,7 +42,7 @@ export interface Charged {
   crossed: 0 | 80 | 100;
 }
 
-// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8 the UTC day (the chart's row), $9/$10 the Idempotency-Key (or null).
+// $3 sats, $4 cents, $5..$7 the day, week and month starts, $8/$9 the Idempotency-Key (or null).
 // A key already recorded (a repeat) is found in the same round trip and the grant is not charged: a send with
 // a key costs no more round trips with a budget than without.
 const AMOUNT = "(CASE currency WHEN 'USD' THEN $4::bigint ELSE $3::bigint END)";
@@ -54,7 +54,7 @@ const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
 // 100 at or past the budget, 80 at or past four fifths of it (integers: no rounding), else 0.
 const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
 
-// The conditional UPDATE and its day's spend (the chart); `unless`: a further condition (the key's repeat, below).
+// The conditional UPDATE; `unless`: a further condition (the key's repeat, below).
 const chargeCtes = (unless: string) => `charged AS (
   UPDATE grant_budgets SET
     spent = ${AFTER},
@@ -64,22 +64,17 @@ const chargeCtes = (unless: string) => `charged AS (
     updated_at = now()
   WHERE user_id = $1 AND client_id = $2 AND NOT paused AND NOT ended
     AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))${unless}
-  RETURNING user_id, client_id, currency, amount, period, period_start, spent, crossed, ${AMOUNT} AS charged
-), logged AS (
-  INSERT INTO grant_budget_days AS d (user_id, client_id, day, currency, amount, payments)
-  SELECT user_id, client_id, $8::date, currency, charged, 1 FROM charged
-  ON CONFLICT (user_id, client_id, day, currency) DO UPDATE SET amount = d.amount + EXCLUDED.amount, payments = d.payments + 1
-  RETURNING d.day
+  RETURNING currency, amount, period, period_start, spent, crossed
 )`;
 
 const CHARGE_SQL = `
 WITH earlier AS (
-  SELECT journal_id, fingerprint FROM payment_idempotency WHERE $10::text IS NOT NULL AND account_id = $9::uuid AND key = $10::text
+  SELECT journal_id, fingerprint FROM payment_idempotency WHERE $9::text IS NOT NULL AND account_id = $8::uuid AND key = $9::text
 ), ${chargeCtes('\n    AND NOT EXISTS (SELECT 1 FROM earlier)')}
-SELECT c.currency, c.amount, c.period, c.period_start, c.spent, c.crossed, (SELECT count(*) FROM logged) AS logged, e.journal_id AS earlier_journal, e.fingerprint AS earlier_fingerprint
+SELECT c.currency, c.amount, c.period, c.period_start, c.spent, c.crossed, e.journal_id AS earlier_journal, e.fingerprint AS earlier_fingerprint
 FROM (SELECT 1) AS one LEFT JOIN charged c ON true LEFT JOIN earlier e ON true`;
 
-const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString(), c.starts.day.toISOString().slice(0, 10)];
+const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString()];
 
 /**
  * The charge of a send without an Idempotency-Key as the first step of its posting's lock statement
@@ -88,12 +83,19 @@ const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c
  * is undefined when the grant's row refused the payment or does not exist (see readBudget).
  */
 export function chargeGate(c: ChargeInput): LockGate {
-  const params = chargeParams(c);
-  return {
-    ctes: (first) => `${chargeCtes('')}, gate AS (SELECT currency, amount, period, period_start, spent, crossed FROM charged)`.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`),
-    params,
-    name: 'budget_charge',
-  };
+  return { ctes: gateCtes, params: chargeParams(c), name: 'budget_charge' };
+}
+
+// The gate's SQL with its parameters renumbered from `first`: built once per numbering (a payment's hot path).
+const GATE_CTES = `${chargeCtes('')}, gate AS (SELECT currency, amount, period, period_start, spent, crossed FROM charged)`;
+const gateTexts = new Map<number, string>();
+function gateCtes(first: number): string {
+  let text = gateTexts.get(first);
+  if (text === undefined) {
+    text = GATE_CTES.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`);
+    gateTexts.set(first, text);
+  }
+  return text;
 }
 
 /** The gate's row as chargeBudget's `charged` (undefined: refused, nothing charged). */
@@ -182,12 +184,20 @@ export async function endBudgetRow(q: Queryable, userId: string, clientId: strin
   await q.query('UPDATE grant_budgets SET ended = true, updated_at = now() WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
 }
 
-/** Spend per UTC day since `since`, per client of the user. */
+/**
+ * Spend per UTC day since `since`, per client of the user, from the ledger: the journals the user's wallets
+ * sent under a grant (migration 0421's partial index), each counted in its grant's budget currency.
+ */
 export async function dailySpends(q: Queryable, userId: string, since: Date, clientId?: string): Promise<{ client_id: string; day: string; amount: string }[]> {
   return q.query(
-    `SELECT client_id, day::text AS day, sum(amount)::text AS amount
-     FROM grant_budget_days WHERE user_id = $1 AND day >= $2::date AND ($3::text IS NULL OR client_id = $3)
+    `SELECT j.grant_client_id AS client_id, (j.created_at AT TIME ZONE 'UTC')::date::text AS day,
+            sum(CASE b.currency WHEN 'USD' THEN j.grant_cents ELSE j.grant_sats END)::text AS amount
+     FROM wallet_accounts a
+     JOIN wallets w ON w.account_id = a.id
+     JOIN ledger_journals j ON j.sender_wallet_id = w.id AND j.grant_client_id IS NOT NULL AND j.created_at >= $2::timestamptz
+     JOIN grant_budgets b ON b.user_id = a.user_id AND b.client_id = j.grant_client_id
+     WHERE a.user_id = $1 AND ($3::text IS NULL OR j.grant_client_id = $3)
      GROUP BY 1, 2 ORDER BY 2`,
-    [userId, since.toISOString().slice(0, 10), clientId ?? null],
+    [userId, since.toISOString(), clientId ?? null],
   );
 }

@@ -8,9 +8,9 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
 import type { PostedEntry } from '../domain/transaction.ts';
-import { transferLegs, type JournalKind, type Leg, type TransferInput } from '../domain/transfer.ts';
+import { transferLegs, type GrantSpend, type JournalKind, type Leg, type TransferInput } from '../domain/transfer.ts';
 
-export type { JournalKind, Leg, PostedEntry };
+export type { GrantSpend, JournalKind, Leg, PostedEntry };
 
 export interface JournalInput {
   kind: JournalKind;
@@ -21,7 +21,10 @@ export interface JournalInput {
   paymentRequest?: string | undefined;
   /** The journal's id when the caller chose it first (a budget charge names it before the posting, issue 15). */
   journalId?: string | undefined;
+  /** A send made under an OAuth grant: its client and what it charged the budget (the portal's chart reads it). */
+  grantSpend?: GrantSpend | undefined;
 }
+
 
 export interface PostedJournal {
   journalId: string;
@@ -94,13 +97,13 @@ export async function postJournal(
   // are checked at the end of the statement, the balance trigger at commit): 3 statements were 3 round trips.
   const rows = await tx.query<{ id: number; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH journal AS (
-       INSERT INTO ledger_journals (id, kind, memo, sender_wallet_id, recipient_wallet_id, payment_hash, payment_request)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       INSERT INTO ledger_journals (${JOURNAL_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ), balances AS (
-       UPDATE wallets w SET balance = v.b FROM unnest($12::uuid[], $13::bigint[]) AS v(id, b) WHERE w.id = v.id
+       UPDATE wallets w SET balance = v.b FROM unnest($15::uuid[], $16::bigint[]) AS v(id, b) WHERE w.id = v.id
      )
      INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
-     SELECT $1, w, c, a, b FROM unnest($8::uuid[], $9::text[], $10::bigint[], $11::bigint[]) AS t(w, c, a, b)
+     SELECT $1, w, c, a, b FROM unnest($11::uuid[], $12::text[], $13::bigint[], $14::bigint[]) AS t(w, c, a, b)
      RETURNING id, wallet_id, amount, balance_after, created_at`,
     [
       ...journalParams(journalId, journal),
@@ -134,7 +137,8 @@ export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map
   return err(posted.error === 'GATE_REFUSED' ? GATE_REFUSED : walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
 }
 
-/** $1..$7 of both posting statements: the journal row. */
+/** $1..$10 of both posting statements: the journal row. */
+const JOURNAL_COLUMNS = 'id, kind, memo, sender_wallet_id, recipient_wallet_id, payment_hash, payment_request, grant_client_id, grant_sats, grant_cents';
 const journalParams = (journalId: string, journal: JournalInput): unknown[] => [
   journalId,
   journal.kind,
@@ -143,6 +147,9 @@ const journalParams = (journalId: string, journal: JournalInput): unknown[] => [
   journal.recipientWalletId,
   journal.paymentHash ?? null,
   journal.paymentRequest ?? null,
+  journal.grantSpend?.clientId ?? null,
+  journal.grantSpend?.sats ?? null,
+  journal.grantSpend?.cents ?? null,
 ];
 
 /**
@@ -160,18 +167,18 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
   const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
-    `WITH ${gate ? `${gate.ctes(13)},` : ''} locked AS MATERIALIZED (
-       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($8::uuid[])${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
+    `WITH ${gate ? `${gate.ctes(16)},` : ''} locked AS MATERIALIZED (
+       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($11::uuid[])${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
        SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b,
               l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final
-       FROM unnest($9::uuid[], $10::text[], $11::bigint[]) WITH ORDINALITY AS t(w, c, a, o) JOIN locked l ON l.id = t.w
+       FROM unnest($12::uuid[], $13::text[], $14::bigint[]) WITH ORDINALITY AS t(w, c, a, o) JOIN locked l ON l.id = t.w
      ), verdict AS MATERIALIZED (
-       SELECT (SELECT count(*) FROM legs WHERE c = wc) = $12 AS known,
+       SELECT (SELECT count(*) FROM legs WHERE c = wc) = $15 AS known,
               NOT EXISTS (SELECT 1 FROM legs WHERE kind = 'user' AND final < 0) AS funded
      ), journal AS (
-       INSERT INTO ledger_journals (id, kind, memo, sender_wallet_id, recipient_wallet_id, payment_hash, payment_request)
-       SELECT $1, $2, $3, $4, $5, $6, $7 FROM verdict WHERE known AND funded
+       INSERT INTO ledger_journals (${JOURNAL_COLUMNS})
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM verdict WHERE known AND funded
      ), balances AS (
        UPDATE wallets w SET balance = f.final FROM (SELECT DISTINCT w, final FROM legs) f, verdict v WHERE w.id = f.w AND v.known AND v.funded
      ), entries AS (
