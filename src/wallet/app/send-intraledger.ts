@@ -7,9 +7,9 @@ import { creditFor, isValidAmount, type WalletCurrency } from '../domain/money.t
 import { sentTransaction } from '../domain/transaction.ts';
 import { transferEvents } from '../domain/wallet-event.ts';
 import type { TransferInput } from '../domain/transfer.ts';
-import { findUserWallets } from '../services/accounts.ts';
+import { forgetWallets, knownUserWallets } from '../services/known-wallets.ts';
 import { fingerprint } from '../services/idempotency.ts';
-import { postTransfer } from '../services/ledger.ts';
+import { postTransfer, UNKNOWN_WALLET } from '../services/ledger.ts';
 import type { WalletDeps } from './deps.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
@@ -35,7 +35,12 @@ export interface IntraLedgerSend {
 export { creditFor };
 
 export async function sendIntraLedger(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
-  const result = await send(deps, input);
+  let result = await send(deps, input);
+  if (!result.ok && result.error === UNKNOWN_WALLET) {
+    // A remembered wallet the posting's lock did not find (deleted since; nothing was written): read again.
+    forgetWallets(deps.db, [input.walletId, input.recipientWalletId]);
+    result = await send(deps, input);
+  }
   recordPayment('intraledger', result.ok ? 'success' : result.error.code);
   return result;
 }
@@ -43,8 +48,8 @@ export async function sendIntraLedger(deps: WalletDeps, input: IntraLedgerSend):
 async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<PaymentOutcome, WalletError>> {
   if (!isValidAmount(input.currency, input.amount)) return err(walletError('INVALID_AMOUNT', 'The amount must be a positive whole number within limits'));
   if (!isUuid(input.walletId) || !isUuid(input.recipientWalletId)) return err(walletError('INVALID_WALLET_ID', 'Unknown wallet id'));
-  // Both wallets in one round trip; the checks keep their order.
-  const wallets = await findUserWallets(deps.db, [input.walletId, input.recipientWalletId]);
+  // Both wallets in one round trip, none for wallets this process remembers (issue 18); the checks keep their order.
+  const { wallets } = await knownUserWallets(deps.db, [input.walletId, input.recipientWalletId]);
   const sender = wallets.get(input.walletId);
   if (!sender || sender.accountId !== input.accountId) return err(walletError('INVALID_WALLET_ID', 'The wallet does not belong to this account'));
   if (sender.currency !== input.currency) return err(walletError('WRONG_WALLET_CURRENCY', `This operation needs a ${input.currency} wallet`));
@@ -82,7 +87,8 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
       return ok({
         posted: true,
         journalId: posted.value.journalId,
-        transaction: sentTransaction(transfer, posted.value, recipient, null),
+        // A recipient remembered without a username may have one now: the payload reads the transaction if asked.
+        transaction: recipient.username === undefined ? undefined : sentTransaction(transfer, posted.value, { username: recipient.username }, null),
         events: transferEvents(transfer, posted.value, sender, recipient),
       });
     },

@@ -125,6 +125,9 @@ export async function postJournal(
 /** What postTransfer answers when its LockGate refused (nothing locked or written); the caller reads gate.row. */
 export const GATE_REFUSED = walletError('INVALID_INPUT', 'the lock gate refused');
 
+/** A leg names a wallet the lock did not find (deleted after the caller read it, issue 18): nothing written. */
+export const UNKNOWN_WALLET = walletError('INVALID_WALLET_ID', 'Unknown wallet id');
+
 /**
  * Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal;
  * with a gate (never with `locked`: it must run before the wallets are locked), in the same statement.
@@ -134,6 +137,7 @@ export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map
   const legs = transferLegs(t);
   const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs, gate);
   if (posted.ok) return posted;
+  if (posted.error === 'UNKNOWN_WALLET') return err(UNKNOWN_WALLET);
   return err(posted.error === 'GATE_REFUSED' ? GATE_REFUSED : walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
 }
 
@@ -157,7 +161,7 @@ const journalParams = (journalId: string, journal: JournalInput): unknown[] => [
  * taken above the sort), the balances and the overdraft check are computed from the locked rows, and the
  * journal, its entries and the new balances are written only when every user wallet stays at or above zero.
  */
-async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[], gate?: LockGate): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE' | 'GATE_REFUSED'>> {
+async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[], gate?: LockGate): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE' | 'GATE_REFUSED' | 'UNKNOWN_WALLET'>> {
   const sums = new Map<string, number>();
   for (const leg of legs) {
     if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error('leg amounts are non-zero integers');
@@ -203,7 +207,8 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
     gate.row = first?.gate ?? null;
     if (gate.row === null) return err('GATE_REFUSED');
   }
-  if (!first?.known) throw new Error('a leg names an unknown wallet or another currency than its wallet');
+  // A wallet missing from the lock (or of another currency than its leg): nothing was written.
+  if (!first?.known) return err('UNKNOWN_WALLET');
   if (!first.funded) return err('INSUFFICIENT_BALANCE');
   return ok({
     journalId,
