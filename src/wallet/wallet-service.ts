@@ -7,6 +7,8 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { AccountId, UserId, WalletId } from '../shared/brand.ts';
 import type { Result } from '../shared/result.ts';
+import { findWalletEvent } from './services/wallet-events.ts';
+import type { WalletEvent } from './domain/wallet-event.ts';
 import { accountIdCache, accountOfUser, defaultWalletOf, walletsOfAccount } from './app/accounts.ts';
 import { cancelInvoice } from './app/cancel-invoice.ts';
 import { createInvoice, type CreateInvoiceInput } from './app/create-invoice.ts';
@@ -86,6 +88,8 @@ export interface WalletService {
   transactionsByPaymentHash(walletIds: readonly WalletId[], paymentHash: string): Promise<LedgerTransaction[]>;
   /** One transaction by id, only if it belongs to one of these wallets. */
   transactionById(walletIds: readonly WalletId[], id: string): Promise<LedgerTransaction | undefined>;
+  /** One wallet event of the account by id (a subscription's notice names it); undefined for another account's. */
+  walletEvent(accountId: AccountId, id: string): Promise<WalletEvent | undefined>;
   walletInvoice(walletId: WalletId, paymentHash: string): Promise<Result<Invoice, WalletError>>;
   invoiceStatus(by: { paymentHash: string } | { paymentRequest: string }): Promise<Result<InvoiceStatus, WalletError>>;
   createInvoice(input: CreateInvoiceInput): Promise<Result<Invoice, WalletError>>;
@@ -132,6 +136,7 @@ export function createWalletService(deps: WalletDeps, ports: WalletServicePorts)
     transactions: (walletIds, page) => listTransactions(db, walletIds, page),
     transactionsByPaymentHash: (walletIds, paymentHash) => transactionsByPaymentHash(db, walletIds, paymentHash),
     transactionById: (walletIds, id) => transactionOfEntry(db, walletIds, id),
+    walletEvent: (accountId, id) => findWalletEvent(db, accountId, id),
     walletInvoice: (walletId, paymentHash) => walletInvoice(db, walletId, paymentHash),
     invoiceStatus: (by) => invoiceStatus(db, by),
     createInvoice: (input) => createInvoice(deps, input),

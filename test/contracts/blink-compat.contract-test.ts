@@ -12,15 +12,18 @@ const contracts = new URL('../../../shared/contracts/', import.meta.url);
 
 type Shape = Map<string, { kind: string; fields: Map<string, { type: string; args: Map<string, string> }>; values: Set<string>; members: Set<string> }>;
 
-/** Issue 14: the signing secret of a callback endpoint, shown once, and its rotation. Issue 15: an app's grant budget. */
+/** Issue 14: the signing secret of a callback endpoint, shown once, and its rotation. Issue 15: an app's grant budget, and its crossings of 80 % and 100 % as a subscription. */
 const EXTENSIONS = [
   'AccountLimits.appBudget',
   'AppBudget',
   'Authorization.budget',
+  'BudgetThreshold',
+  'BudgetThresholdPayload',
   'CallbackEndpointAddPayload.secret',
   'CallbackEndpointSecretRotateInput',
   'CallbackEndpointSecretRotatePayload',
   'Mutation.callbackEndpointSecretRotate',
+  'Subscription.budgetThresholds',
 ];
 const marked = (node: { description?: { value: string } | undefined }) => node.description?.value.startsWith('Lightgate') ?? false;
 

@@ -22,6 +22,7 @@ export const READ_DATA_TYPES: ReadonlySet<string> = new Set([
   'Transaction',
   'ApiKey',
   'ApiKeyLimits',
+  'BudgetThreshold',
 ]);
 
 /**

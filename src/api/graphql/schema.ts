@@ -16,6 +16,7 @@ import * as invoiceQueries from './queries/invoices.ts';
 import * as walletQueries from './queries/wallets.ts';
 import type { SubscriptionMap } from './subscriptions/support.ts';
 import * as invoiceSubscriptions from './subscriptions/invoices.ts';
+import * as budgetThresholdSubscriptions from './subscriptions/budget-thresholds.ts';
 import * as myUpdatesSubscriptions from './subscriptions/my-updates.ts';
 import * as priceSubscriptions from './subscriptions/prices.ts';
 import * as accountTypes from './types/account.ts';
@@ -120,6 +121,7 @@ const areas: readonly Area[] = [
   invoiceSubscriptions,
   myUpdatesSubscriptions,
   priceSubscriptions,
+  budgetThresholdSubscriptions,
 ];
 
 export const typeDefs = [shared, ...areas.map((a) => a.sdl)].join('\n');
