@@ -4,6 +4,7 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
+import { markAndInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload, takePayload } from './sql-adapter.ts';
 
@@ -20,6 +21,11 @@ export interface PendingDecision {
 export interface FlowVerifiers {
   /** Stores the decision and returns its verifier (the only copy of the clear value). */
   issue(decision: PendingDecision, ttlSeconds: number): Promise<string>;
+  /**
+   * Marks the challenge handled and stores the decision in one statement (issue 18): only the first call for a
+   * challenge gets a verifier; a later one gets the first call's redirect_to.
+   */
+  issueOnce(decision: PendingDecision, ttlSeconds: number, mark: HandledMark): Promise<{ first: true; verifier: string } | { first: false; redirectTo: string }>;
   /** The decision of a live verifier, without using it up. */
   peek(verifier: string): Promise<PendingDecision | undefined>;
   /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
@@ -45,6 +51,11 @@ export function createFlowVerifiers(raw: Database): FlowVerifiers {
       const verifier = generateSecret(32);
       await insertPayload(db, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) });
       return verifier;
+    },
+    async issueOnce(decision, ttlSeconds, mark) {
+      const verifier = generateSecret(32);
+      const marked = await guard(() => markAndInsert(raw, mark, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) }));
+      return marked.first ? { first: true, verifier } : { first: false, redirectTo: marked.redirectTo };
     },
     async peek(verifier) {
       return sane(verifier) ? findLivePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;

@@ -1,4 +1,5 @@
-// The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model).
+// The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model),
+// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts), which send what it would.
 // - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
 //   code or refresh token can be spent only once.
 // - Lightgate's own rows in the same table (flow verifiers, logout requests) and the Hydra admin
@@ -12,6 +13,7 @@ import { createClientRepository } from '../services/client-repository.ts';
 import { readClientsWith, storedClientOf, usableClient } from './stored-clients.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
+import { knownRow, rememberRow } from './known-rows.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
 
@@ -108,6 +110,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         ),
       );
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
+      rememberRow(this.model, rowId!, params[2] as string);
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -118,7 +121,12 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         return stored && usableClient(stored) ? toProviderMetadata(stored) : undefined;
       }
       if (typeof id !== 'string' || !id) return undefined;
-      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', this.rowIds(id), false, 'lightgate_oidc_find');
+      const rowIds = this.rowIds(id);
+      // Issue 18: a row this request already read or wrote (known-rows.ts; only the flow's interaction).
+      const known = knownRow(this.model, rowIds[0]!);
+      if (known !== undefined) return known ? { ...known, jti: id } : undefined;
+      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', rowIds, false, 'lightgate_oidc_find');
+      if (payload) rememberRow(this.model, rowIds[0]!, payload);
       return payload && { ...payload, jti: id };
     }
 
@@ -153,11 +161,19 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async consume(id: string): Promise<void> {
       const rowIds = this.rowIds(id);
+      const spend = 'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = ANY($2::text[]) AND consumed_at IS NULL RETURNING grant_id';
+      // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after
+      // this). In the spending statement (issue 18), so only a refresh token spent here retires anything.
+      const refresh = this.model === 'RefreshToken';
       const rows = await guard(() =>
         db.query<{ grant_id: string | null }>(
-          'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = ANY($2::text[]) AND consumed_at IS NULL RETURNING grant_id',
+          refresh
+            ? `WITH spent AS (${spend}),
+               retired AS (DELETE FROM oidc_payloads WHERE model = 'AccessToken' AND grant_id IN (SELECT grant_id FROM spent))
+               SELECT grant_id FROM spent`
+            : spend,
           [this.model, rowIds],
-          { name: 'lightgate_oidc_consume' },
+          { name: refresh ? 'lightgate_oidc_consume_refresh' : 'lightgate_oidc_consume' },
         ),
       );
       if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
@@ -166,14 +182,12 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         if (row?.grant_id) await revokeGrant(db, row.grant_id);
         throw new GrantAlreadyUsed();
       }
-      // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after this).
-      if (this.model === 'RefreshToken' && rows[0]?.grant_id) {
-        await guard(() => db.query(`DELETE FROM oidc_payloads WHERE model = 'AccessToken' AND grant_id = $1`, [rows[0]!.grant_id]));
-      }
     }
 
     async destroy(id: string): Promise<void> {
-      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, this.rowIds(id)]));
+      const rowIds = this.rowIds(id);
+      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
+      rememberRow(this.model, rowIds[0]!, null);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

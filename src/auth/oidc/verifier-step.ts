@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FlowVerifiers } from './flow-verifiers.ts';
 import { redirectError } from './hydra-compat.ts';
+import { withKnownRows } from './known-rows.ts';
 import { renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
@@ -70,6 +71,12 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
     }
 
     if (!ctx.path.startsWith(`${base}/`)) return next();
+    // Issue 18: the interaction read and saved here is not read again by oidc-provider's resume (known-rows.ts).
+    return withKnownRows(() => resume(ctx, next));
+  };
+
+  async function resume(ctx: KoaContextWithOIDC, next: Next) {
+    const query = ctx.query as Record<string, unknown>;
     const uid = decodeURIComponent(ctx.path.slice(base.length + 1));
     const found = verifierOf(query);
     if (!found) {
@@ -98,5 +105,5 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
     // The login request's session_id becomes the new session's id (Hydra: the ID token's sid), see patches.ts (loginAccount).
     if (found.kind === 'login' && typeof interaction.prompt.details.session_id === 'string') ctx.state.lgSessionId = interaction.prompt.details.session_id;
     return next();
-  };
+  }
 }

@@ -6,11 +6,13 @@ import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
+import { readChallenge } from '../challenge-rows.ts';
 import type { ConsentSessions } from '../consent-sessions.ts';
 import type { DeviceChallenges } from '../device-challenges.ts';
 import { fail, notFound } from '../error-map.ts';
 import type { FlowVerifiers } from '../flow-verifiers.ts';
 import type { HandledChallenges } from '../handled-challenges.ts';
+import { rememberRow, withKnownRows } from '../known-rows.ts';
 import type { LogoutRequests } from '../logout-requests.ts';
 import { HYDRA_ROUTES } from '../routes.ts';
 import type { TokenIds } from '../token-ids.ts';
@@ -78,7 +80,7 @@ export function oidcContext(params: Record<string, unknown>) {
 export type Interactions = ReturnType<typeof createInteractions>;
 
 export function createInteractions(deps: FlowDeps) {
-  const { provider, handled, verifiers } = deps;
+  const { provider, verifiers } = deps;
   /**
    * Keeps the app's decision pending under a fresh random verifier (issue 11 #1): nothing is written onto the
    * interaction until the browser that started the flow presents the verifier (verifier-step.ts). A handled
@@ -89,18 +91,23 @@ export function createInteractions(deps: FlowDeps) {
     // handled challenge points there too (a fresh device sign-in), not at an authorization URL it never had.
     const device = typeof (interaction as { deviceCode?: unknown }).deviceCode === 'string';
     const url = device ? `${deps.issuer}${HYDRA_ROUTES.code_verification}` : requestUrl(deps.issuer, interaction.params);
-    const marked = await handled.mark(interaction.uid, kind, url, deps.interactionTtl);
-    if (!marked.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: marked.redirectTo });
-    const verifier = await verifiers.issue({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()));
-    return ok({ redirect_to: `${url}${device ? '?' : '&'}${kind}_verifier=${verifier}` });
+    // The handled mark and the verifier are one statement (issue 18): a second call gets 410, never a verifier.
+    const issued = await verifiers.issueOnce({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()), { challenge: interaction.uid, kind, redirectTo: url, ttlSeconds: deps.interactionTtl });
+    if (!issued.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: issued.redirectTo });
+    return ok({ redirect_to: `${url}${device ? '?' : '&'}${kind}_verifier=${issued.verifier}` });
   }
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
   async function pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
     if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
-    const redirectTo = await handled.find(challenge);
-    if (redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: redirectTo });
-    const interaction = (await provider().Interaction.find(challenge)) as InteractionLike | undefined;
+    // The handled mark and the interaction in one read (issue 18); oidc-provider then builds the interaction
+    // from that row (known-rows.ts) and checks its expiry as for one it had read itself.
+    const read = await readChallenge(deps.db, challenge);
+    if (read.redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: read.redirectTo });
+    const interaction = (await withKnownRows(async () => {
+      rememberRow('Interaction', challenge, read.interaction ?? null);
+      return provider().Interaction.find(challenge);
+    })) as InteractionLike | undefined;
     if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
     return notFound(`${kind} request`);
   }

@@ -1,0 +1,46 @@
+// The statements of a login or consent decision at the admin API (issue 18): what sql-adapter.ts and
+// handled-challenges.ts would each send, folded so that a step pays one round trip per phase. Reading:
+// the interaction with its handled mark. Writing: the handled mark and the verifier's row in one statement
+// (one transaction): the verifier exists only if this call was the first to handle the challenge, so a
+// challenge still answers 410 to every later call and never yields a second verifier (issue 11 #1).
+import type { Queryable } from '../../db/database.ts';
+
+type Sql = Pick<Queryable, 'query'>;
+
+/** The live Interaction row of a challenge (its uid; Interaction ids are stored plain) and whether it was handled. */
+export async function readChallenge(db: Sql, challenge: string): Promise<{ redirectTo?: string; interaction?: Record<string, unknown> }> {
+  const [row] = await db.query<{ redirect_to: string | null; payload: Record<string, unknown> | null }>(
+    `SELECT (SELECT redirect_to FROM handled_challenges WHERE challenge = $1) AS redirect_to,
+            (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())) AS payload`,
+    [challenge],
+    { name: 'lightgate_read_challenge' },
+  );
+  return { ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
+}
+
+export interface HandledMark {
+  challenge: string;
+  kind: 'login' | 'consent' | 'logout';
+  redirectTo: string;
+  ttlSeconds: number;
+}
+
+/**
+ * Marks the challenge handled and inserts the row (a Lightgate model of oidc_payloads) only when the mark is
+ * new. Otherwise nothing is inserted and the first call's redirect_to comes back (the statement's snapshot
+ * does not see its own insert, so a found redirect_to means an earlier call).
+ */
+export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: string; id: string; payload: unknown; ttlSeconds: number }): Promise<{ first: boolean; redirectTo: string }> {
+  const [result] = await db.query<{ first: boolean; redirect_to: string | null }>(
+    `WITH marked AS (
+       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
+     inserted AS (
+       INSERT INTO oidc_payloads (model, id, payload, expires_at)
+       SELECT $5, $6, $7::jsonb, now() + make_interval(secs => $8) WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT redirect_to FROM handled_challenges WHERE challenge = $1) AS redirect_to`,
+    [mark.challenge, mark.kind, mark.redirectTo, mark.ttlSeconds, row.model, row.id, JSON.stringify(row.payload), row.ttlSeconds],
+    { name: 'lightgate_mark_and_insert' },
+  );
+  return result?.first ? { first: true, redirectTo: mark.redirectTo } : { first: false, redirectTo: result?.redirect_to ?? mark.redirectTo };
+}

@@ -1,0 +1,30 @@
+// Rows a request already holds (issue 18): the verifier step reads and saves the flow's interaction, then
+// oidc-provider's resume reads it again; the admin API's accept reads it with its handled challenge in one
+// statement. Within one request scope, the Interaction rows this request read, wrote or deleted are
+// answered from here instead of a second SELECT. Nothing outlives the request (AsyncLocalStorage), and the
+// single-use rows (verifier, handled challenge, codes) are never kept: their defences stay in the database.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+type Row = Record<string, unknown>;
+/** Only the interaction: its row is this flow's own, and its single use is the verifier's (flow-verifiers.ts). */
+const KEPT = new Set(['Interaction']);
+const scope = new AsyncLocalStorage<Map<string, Row | null>>();
+const key = (model: string, id: string) => `${model}\u0000${id}`;
+
+/** Runs `work` with a fresh set of known rows (nested scopes start empty too). */
+export function withKnownRows<T>(work: () => Promise<T>): Promise<T> {
+  return scope.run(new Map(), work);
+}
+
+/** The row as this request last saw it (a copy, as from the database); null: deleted; undefined: not known. */
+export function knownRow(model: string, id: string): Row | null | undefined {
+  const row = scope.getStore()?.get(key(model, id));
+  return row ? structuredClone(row) : row;
+}
+
+/** Records what this request read or wrote (the stored JSON text), or null when it deleted the row. */
+export function rememberRow(model: string, id: string, stored: string | Row | null): void {
+  const rows = scope.getStore();
+  if (!rows || !KEPT.has(model)) return;
+  rows.set(key(model, id), typeof stored === 'string' ? (JSON.parse(stored) as Row) : stored && structuredClone(stored));
+}

@@ -1,0 +1,124 @@
+// Issue 18: the SQL statements of the sign-in steps before the token endpoint, counted at the Database port
+// of a real stack on PGlite and PostgreSQL. What a step already holds is not read again, and the writes of
+// one decision are one statement; the defences stay (the handled challenge and the single-use verifier are
+// still rows, written together: a challenge handled twice still answers 410 with no second verifier).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/config.ts';
+import type { Database } from '../../src/db/database.ts';
+import { startStack, type Stack } from '../../src/main/stack.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+import { loopbackEnv } from '../support/stack.ts';
+import { authorizationUrl, createBrowser, exchange, isCallback, leave, param, runFlow, tokenRequest } from '../support/tokens.ts';
+
+interface Sent {
+  sql: string;
+  params: readonly unknown[];
+}
+
+/** Every statement sent outside transactions (the flow's steps use none). */
+function counting(db: Database, log: Sent[]): Database {
+  return Object.assign(Object.create(db) as Database, {
+    query: ((sql, params, options) => {
+      log.push({ sql, params: params ?? [] });
+      return db.query(sql, params, options);
+    }) satisfies Database['query'],
+  });
+}
+
+const readsInteraction = (s: Sent) => /^\s*SELECT/.test(s.sql) && /FROM oidc_payloads/.test(s.sql) && (s.params[0] === 'Interaction' || /model = 'Interaction'/.test(s.sql));
+const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice(0, 160)} ${JSON.stringify(s.params.slice(0, 1))}`).join('\n');
+
+for (const kind of DATABASE_KINDS) {
+  describe(`sign-in step round trips (${kind})`, () => {
+    const log: Sent[] = [];
+    let database: TestDatabase;
+    let stack: Stack;
+    let dataDir: string;
+    let target: AuthTarget;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
+      const config = loadConfig({ ...(await loopbackEnv(dataDir)), LOG_LEVEL: 'silent', LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, ...(database.url ? { DATABASE_URL: database.url } : {}) });
+      stack = await startStack(config, { db: counting(database.db, log), logger: createLogger('silent') });
+      target = { kind: 'lightgate', name: 'Lightgate', ...UNREACHABLE_UI, publicUrl: config.urls.issuer, adminUrl: stack.listening.admin!, stop: async () => {} };
+    });
+    after(async () => {
+      await stack?.close();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test('accepting a login is one read and one write; accepting it again is 410 with the first redirect and no verifier', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client));
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      log.length = 0;
+      const accepted = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-1' } });
+      const atAccept = log.splice(0);
+      assert.equal(atAccept.length, 2, show(atAccept));
+      assert.ok(atAccept.some((s) => /handled_challenges/.test(s.sql) && /INSERT INTO oidc_payloads/.test(s.sql)), `the challenge is marked handled in the verifier's statement:\n${show(atAccept)}`);
+      const again = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-1' } }).then(
+        () => assert.fail('a second accept must be refused'),
+        (e: { response?: { status: number; data: { redirect_to?: string } } }) => e.response!,
+      );
+      assert.equal(again.status, 410);
+      assert.ok(again.data.redirect_to && !again.data.redirect_to.includes('verifier'), again.data.redirect_to);
+      assert.ok(accepted.data.redirect_to.startsWith(again.data.redirect_to), 'the 410 names the first accept\'s request URL');
+      // The first verifier still works, once.
+      const atConsent = await leave(b, target, accepted.data.redirect_to);
+      assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
+    });
+
+    test('each verifier leg reads its interaction once, and accepting consent reads the challenge with its interaction', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client));
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-2' } });
+      log.length = 0;
+      const atConsent = await leave(b, target, login.data.redirect_to);
+      const loginLeg = log.splice(0);
+      assert.equal(loginLeg.filter(readsInteraction).length, 1, show(loginLeg));
+      const consentChallenge = param(atConsent, 'consent_challenge');
+      const consent = await admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'offline_access', 'read'] } });
+      const atAccept = log.splice(0);
+      assert.equal(atAccept.filter((s) => /handled_challenges/.test(s.sql)).length, 2, `one read with the interaction, one write with the verifier:\n${show(atAccept)}`);
+      assert.equal(atAccept.filter(readsInteraction).length, 1, show(atAccept));
+      const callback = await leave(b, target, consent.data.redirect_to);
+      const consentLeg = log.splice(0);
+      assert.ok(isCallback(callback), callback.href);
+      assert.equal(consentLeg.filter(readsInteraction).length, 1, show(consentLeg));
+      // Replaying the consent verifier yields no second code.
+      const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
+      assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test('a refresh spends its token and retires the older access tokens in one statement', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: 'steps-3' });
+      const exchanged = await exchange(rp, flow);
+      log.length = 0;
+      const refreshed = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token! });
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      const atRefresh = log.splice(0);
+      assert.ok(!atRefresh.some((s) => /^\s*DELETE FROM oidc_payloads WHERE model = 'AccessToken'/.test(s.sql)), show(atRefresh));
+      // The old access token is retired, the new one is active.
+      const old = await admin.introspectOAuth2Token({ token: exchanged.access_token! });
+      assert.equal(old.data.active, false);
+      const fresh = await admin.introspectOAuth2Token({ token: refreshed.body.access_token! });
+      assert.equal(fresh.data.active, true);
+    });
+  });
+}
