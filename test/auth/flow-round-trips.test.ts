@@ -15,7 +15,7 @@ import { adminApi, createClient, relyingParty } from '../support/clients.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 import { loopbackEnv } from '../support/stack.ts';
-import { authorizationUrl, createBrowser, exchange, isCallback, leave, param, runFlow, tokenRequest } from '../support/tokens.ts';
+import { authorizationUrl, createBrowser, exchange, isCallback, jwtPayload, leave, param, runFlow, tokenRequest } from '../support/tokens.ts';
 
 interface Sent {
   sql: string;
@@ -101,6 +101,30 @@ for (const kind of DATABASE_KINDS) {
       // Replaying the consent verifier yields no second code.
       const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
       assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test('a code exchange and a refresh read the grant and the consent\'s ID token claims with their token', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: 'steps-4', session: { id_token: { email: 'steps-4@example.com' } } });
+      log.length = 0;
+      const exchanged = await exchange(rp, flow);
+      const atExchange = log.splice(0);
+      assert.equal(exchanged.claims()!.email, 'steps-4@example.com');
+      const refreshed = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token! });
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      const atRefresh = log.splice(0);
+      assert.equal(jwtPayload(refreshed.body.id_token!).email, 'steps-4@example.com');
+      for (const [what, sent] of [['code exchange', atExchange], ['refresh', atRefresh]] as const) {
+        const separate = sent.filter((s) => (/^\s*SELECT/.test(s.sql) && s.params[0] === 'Grant') || /^\s*SELECT session_claims/.test(s.sql));
+        assert.deepEqual(separate, [], `${what}: no separate read of the grant or the claims:\n${show(sent)}`);
+        assert.ok(sent.some((s) => /JOIN consent_sessions/.test(s.sql) && /model = 'Grant'/.test(s.sql)), `${what}:\n${show(sent)}`);
+      }
+      // A revoked consent's grant is gone: the refresh token no longer works (the read does not outlive a request).
+      await admin.revokeOAuth2ConsentSessions({ subject: 'steps-4', client: client.client_id });
+      const afterRevoke = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! });
+      assert.equal(afterRevoke.status, 400, JSON.stringify(afterRevoke.body));
     });
 
     test('a refresh spends its token and retires the older access tokens in one statement', async () => {

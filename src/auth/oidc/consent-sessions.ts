@@ -3,6 +3,8 @@ import type { Database } from '../../db/database.ts';
 import type { ConsentRequest, ConsentSession } from '../../hydra-port/types.ts';
 import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import { budgetCovers } from '../domain/grant-budget.ts';
+import { ID_TOKEN_CLAIMS } from './grant-prefetch.ts';
+import { knownRow } from './known-rows.ts';
 
 export interface ConsentRecord {
   grantId: string;
@@ -71,6 +73,9 @@ export function createConsentSessions(db: Database): ConsentSessions {
       return row && { grantedDetails: row.granted_authorization_details };
     },
     async idTokenClaims(grantId) {
+      // Read with the token at the token endpoint (grant-prefetch.ts), for this request only.
+      const known = knownRow(ID_TOKEN_CLAIMS, grantId);
+      if (known !== undefined) return (known?.claims as Record<string, unknown> | null) ?? {};
       const [row] = await db.query<{ claims: Record<string, unknown> | null }>(`SELECT session_claims->'id_token' AS claims FROM consent_sessions WHERE grant_id = $1`, [grantId]);
       return row?.claims ?? {};
     },

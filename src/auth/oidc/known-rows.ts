@@ -6,8 +6,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Row = Record<string, unknown>;
-/** Only the interaction: its row is this flow's own, and its single use is the verifier's (flow-verifiers.ts). */
-const KEPT = new Set(['Interaction']);
+/**
+ * The interaction (its row is this flow's own, and its single use is the verifier's, flow-verifiers.ts), and
+ * at the token endpoint the grant and consent claims read with the token (grant-prefetch.ts).
+ */
+const KEPT = new Set(['Interaction', 'Grant', 'IdTokenClaims']);
 const scope = new AsyncLocalStorage<Map<string, Row | null>>();
 const key = (model: string, id: string) => `${model}\u0000${id}`;
 

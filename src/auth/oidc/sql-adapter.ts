@@ -13,6 +13,7 @@ import { createClientRepository } from '../services/client-repository.ts';
 import { readClientsWith, storedClientOf, usableClient } from './stored-clients.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
+import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
 import { knownRow, rememberRow } from './known-rows.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
@@ -125,7 +126,9 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // Issue 18: a row this request already read or wrote (known-rows.ts; only the flow's interaction).
       const known = knownRow(this.model, rowIds[0]!);
       if (known !== undefined) return known ? { ...known, jti: id } : undefined;
-      const payload = await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', rowIds, false, 'lightgate_oidc_find');
+      const payload = WITH_GRANT.has(this.model)
+        ? await guard(async () => this.payloadOf(await findWithGrant(db, this.model, rowIds)))
+        : await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', rowIds, false, 'lightgate_oidc_find');
       if (payload) rememberRow(this.model, rowIds[0]!, payload);
       return payload && { ...payload, jti: id };
     }
@@ -154,6 +157,10 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
           name ? { name } : undefined,
         ),
       );
+      return this.payloadOf(row, withReference);
+    }
+
+    private payloadOf(row: { id: string; payload: Payload; consumed_at: Date | null } | undefined, withReference = false): Payload | undefined {
       if (!row) return undefined;
       const payload = withReference ? { ...row.payload, jti: ids.reference(row.id) } : row.payload;
       return row.consumed_at ? { ...payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : payload;

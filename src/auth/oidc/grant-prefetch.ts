@@ -1,0 +1,35 @@
+// The token endpoint's reads in one statement (issue 18): a code exchange or a refresh finds its code or
+// refresh token, then oidc-provider finds the token's Grant, then the ID token's claims are read from the
+// consent session. All three are keyed by the token's row, so they are read with it, in one snapshot, and
+// kept for this request only (known-rows.ts): the Grant and the claims are what the same request would have
+// read a moment later. Spending the token stays a separate, conditional statement (sql-adapter.ts consume).
+import type { Queryable } from '../../db/database.ts';
+import { rememberRow } from './known-rows.ts';
+
+type Sql = Pick<Queryable, 'query'>;
+export type PayloadRow = { id: string; payload: Record<string, unknown>; consumed_at: Date | null };
+
+/** The models whose rows carry the grant the same request reads next. */
+export const WITH_GRANT = new Set(['AuthorizationCode', 'RefreshToken']);
+/** known-rows.ts model name of a grant's ID token claims (consent-sessions.ts idTokenClaims). */
+export const ID_TOKEN_CLAIMS = 'IdTokenClaims';
+
+/** The live row stored under the first matching id, with its Grant and consent claims remembered for this request. */
+export async function findWithGrant(db: Sql, model: string, rowIds: string[]): Promise<PayloadRow | undefined> {
+  const [row] = await db.query<PayloadRow & { grant_id: string | null; grant_payload: Record<string, unknown> | null; claims: Record<string, unknown> | null }>(
+    `SELECT p.id, p.payload, p.consumed_at, p.grant_id, g.payload AS grant_payload, cs.session_claims->'id_token' AS claims
+       FROM oidc_payloads p
+       LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = p.grant_id AND (g.expires_at IS NULL OR g.expires_at > now())
+       LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
+      WHERE p.model = $1 AND (p.expires_at IS NULL OR p.expires_at > now()) AND p.id = ANY($2::text[])
+      ORDER BY array_position($2::text[], p.id) LIMIT 1`,
+    [model, rowIds],
+    { name: 'lightgate_oidc_find_with_grant' },
+  );
+  if (!row) return undefined;
+  if (row.grant_id) {
+    rememberRow('Grant', row.grant_id, row.grant_payload);
+    rememberRow(ID_TOKEN_CLAIMS, row.grant_id, { claims: row.claims });
+  }
+  return { id: row.id, payload: row.payload, consumed_at: row.consumed_at };
+}
