@@ -197,7 +197,9 @@ for (const kind of DATABASE_KINDS) {
         const log = counter.log();
         spans.push(log.indexOf('COMMIT') - log.indexOf('BEGIN') + 1);
       }
-      assert.equal(spans[1], spans[0], 'the key lookup and the charge are one statement');
+      // The key lookup and the charge are one statement; without a budget the lookup is in the lock statement
+      // (keyGate, issue 18), so the charge costs that one statement.
+      assert.equal(spans[1], spans[0] + 1, 'the key lookup and the charge are one statement');
       assert.equal((await budgets().budgetOf(g.userId, g.clientId))?.spent, 10);
     });
 

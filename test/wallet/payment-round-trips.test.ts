@@ -18,7 +18,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => database.drop());
 
-    test(`${kind}: an intraledger payment with an Idempotency-Key is 7 statements, its transaction 5`, async () => {
+    test(`${kind}: an intraledger payment with an Idempotency-Key is 6 statements, its transaction 4`, async () => {
       const { db } = database;
       const [a, b] = [await newAccount(db), await newAccount(db)];
       assert.ok((await fundWallet(db, { walletId: a.btc, amount: 1000 })).ok);
@@ -28,21 +28,46 @@ for (const kind of DATABASE_KINDS) {
       const sent = await sendIntraLedger(deps, input);
       assert.equal(sent.ok && sent.value.status, 'SUCCESS');
       await new Promise((r) => setTimeout(r, 50)); // the notices, sent after the commit
-      // Before: both wallets. The transaction: BEGIN, the key's lookup, the wallets' locks with the journal, its
-      // entries and balances, the outbox rows and the key's record, COMMIT. After: the notices (one statement,
-      // shared by the payments that commit meanwhile).
+      // Before: both wallets. The transaction: BEGIN, the key's lookup with the wallets' locks, the journal, its
+      // entries and balances (keyGate, issue 18), the outbox rows and the key's record, COMMIT. After: the notices
+      // (one statement, shared by the payments that commit meanwhile).
       const log = counter.log();
       const [begin, commit] = [log.indexOf('BEGIN'), log.indexOf('COMMIT')];
-      assert.deepEqual([begin, commit - begin + 1, log.length - commit - 1], [1, 5, 1], log.join('\n'));
+      assert.deepEqual([begin, commit - begin + 1, log.length - commit - 1], [1, 4, 1], log.join('\n'));
       assert.match(log.at(-1)!, /pg_notify/);
 
-      // The same key again answers the first payment and moves nothing.
+      // The same key again answers the first payment and moves nothing: the lock statement refuses, the key is read.
+      counter.reset();
       const again = await sendIntraLedger(deps, input);
       assert.equal(again.ok && again.value.journalId, sent.ok && sent.value.journalId);
+      assert.equal(counter.log().length, 4, counter.log().join('\n'));
+      assert.match(counter.log()[2]!, /SELECT journal_id, fingerprint FROM payment_idempotency/);
       const reused = await sendIntraLedger(deps, { ...input, amount: 11 });
       assert.equal(!reused.ok && reused.error.code, 'IDEMPOTENCY_KEY_REUSED');
       assert.equal(await balance(db, a.btc), 990);
       assert.equal(await balance(db, b.btc), 10);
+    });
+
+    // PostgreSQL only: PGlite has one connection, another transaction cannot hold the wallets meanwhile.
+    if (kind === 'postgres') test(`${kind}: a repeated Idempotency-Key locks no wallet (answered while another transaction holds them)`, async () => {
+      const { db } = database;
+      const [a, b] = [await newAccount(db), await newAccount(db)];
+      assert.ok((await fundWallet(db, { walletId: a.btc, amount: 100 })).ok);
+      const deps = walletDeps(db);
+      const input = { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 10, currency: 'BTC' as const, idempotencyKey: randomUUID() };
+      const sent = await sendIntraLedger(deps, input);
+      assert.ok(sent.ok);
+      // Both wallets held by another transaction: a repeat that locked them would wait until PostgreSQL ends that
+      // idle transaction (its session timeout, so that a wrong posting fails this test instead of hanging it).
+      await db.transaction(async (tx) => {
+        await tx.query("SET LOCAL idle_in_transaction_session_timeout = '10s'");
+        await tx.query('SELECT id FROM wallets WHERE id = ANY($1::uuid[]) FOR UPDATE', [[a.btc, b.btc]]);
+        const again = await sendIntraLedger(deps, input);
+        assert.equal(again.ok && again.value.journalId, sent.value.journalId);
+        const reused = await sendIntraLedger(deps, { ...input, amount: 11 });
+        assert.equal(!reused.ok && reused.error.code, 'IDEMPOTENCY_KEY_REUSED');
+      });
+      assert.equal(await balance(db, a.btc), 90);
     });
 
     test(`${kind}: the one-statement post refuses an overdraft and writes nothing`, async () => {

@@ -5,14 +5,15 @@
 // Idempotency-Key's lookup statement (a repeat is found and not charged twice) and before the posting, so an
 // over-budget send is refused without touching the wallets and a failed posting rolls the charge back. Without
 // a key, a posting that locks nothing before its wallets (`gates`) runs the charge as the first step of its
-// lock statement (one round trip fewer); every budgeted send locks the budget row before the wallets.
+// lock statement (one round trip fewer); every budgeted send locks the budget row before the wallets. Without a
+// budget, such a posting looks the Idempotency-Key up there too (keyGate, issue 18): a repeat locks nothing.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
 import type { LedgerTransaction } from '../domain/transaction.ts';
-import { findIdempotent, type Idempotency } from '../services/idempotency.ts';
+import { findIdempotent, keyGate, type Idempotency } from '../services/idempotency.ts';
 import { inTransaction } from '../services/in-transaction.ts';
 import { recordSendOutcome } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
@@ -91,6 +92,7 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
       const journal: JournalStamp = { journalId, grantSpend: send.budget && grantSpendOf(send.budget, send.priceCents) };
       let crossed: readonly NewWalletEvent[] = [];
       let folded: FoldedCharge | undefined;
+      let keyed: LockGate | undefined;
       if (send.budget && !idem && send.gates) {
         folded = foldCharge(deps.budgets ?? NO_BUDGET_DEFAULT, { ...send.budget, priceCents: send.priceCents, journalId, walletId: send.walletId, idempotency: undefined });
       } else if (send.budget) {
@@ -99,12 +101,24 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
         if (!charged.ok) return charged;
         if (charged.value.earlier !== undefined) return ok(outcome('SUCCESS', charged.value.earlier));
         crossed = charged.value.events;
+      } else if (idem && send.gates) {
+        // The key's lookup in the posting's lock statement (issue 18): one round trip fewer; a repeat is read below.
+        keyed = keyGate(idem);
       } else if (idem) {
         const earlier = await findIdempotent(tx, idem);
         if (!earlier.ok) return earlier;
         if (earlier.value) return ok(outcome('SUCCESS', earlier.value));
       }
-      let posting = await send.post(tx, journal, folded?.gate);
+      let posting = await send.post(tx, journal, folded?.gate ?? keyed);
+      if (keyed && idem) {
+        if (keyed.row === undefined && posting.ok) throw new Error('a gated posting did not run its gate');
+        if (keyed.row === null) {
+          // The key is known (nothing was locked or written): the earlier payment, or a reused key's refusal.
+          const earlier = await findIdempotent(tx, idem);
+          if (!earlier.ok) return earlier;
+          return earlier.value ? ok(outcome('SUCCESS', earlier.value)) : err(IDEMPOTENCY_RACE);
+        }
+      }
       if (folded) {
         if (folded.gate.row === undefined && posting.ok) throw new Error('a gated posting did not run its gate');
         if (folded.gate.row !== undefined) {

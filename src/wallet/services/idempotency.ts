@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/database.ts';
 import type { AccountId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { walletError, type WalletError } from '../domain/errors.ts';
+import type { LockGate } from './ledger.ts';
 
 export interface Idempotency {
   accountId: AccountId;
@@ -28,6 +29,21 @@ export function earlierPayment(row: { journal_id: string; fingerprint: string } 
   if (!row) return ok(undefined);
   if (row.fingerprint !== idem.fingerprint) return err(walletError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different payment'));
   return ok(row.journal_id);
+}
+
+/**
+ * The key's lookup as the first step of the posting's lock statement (issue 18, postTransfer's LockGate): the
+ * wallets are locked and the journal written only when the key is unknown; a known key refuses (gate.row null,
+ * nothing locked or written) and the caller reads the earlier payment with findIdempotent. It locks nothing,
+ * so a concurrent first use of the key is caught, as without the gate, by the key's record (recordIdempotent).
+ */
+export function keyGate(idem: Idempotency): LockGate {
+  return {
+    ctes: (first) =>
+      `gate AS (SELECT true AS fresh WHERE NOT EXISTS (SELECT 1 FROM payment_idempotency WHERE account_id = $${first}::uuid AND key = $${first + 1}::text))`,
+    params: [idem.accountId, idem.key],
+    name: 'idempotency_key',
+  };
 }
 
 /** Records the key; false when a concurrent send with the same key committed first (the caller retries). */
