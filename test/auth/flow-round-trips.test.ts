@@ -32,7 +32,8 @@ function counting(db: Database, log: Sent[]): Database {
   });
 }
 
-const readsInteraction = (s: Sent) => /^\s*SELECT/.test(s.sql) && /FROM oidc_payloads/.test(s.sql) && (s.params[0] === 'Interaction' || /model = 'Interaction'/.test(s.sql));
+const readsInteraction = (s: Sent) => (/^\s*SELECT/.test(s.sql) && /FROM oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction') || /model = 'Interaction'/.test(s.sql);
+const writesInteraction = (s: Sent) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction';
 const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice(0, 160)} ${JSON.stringify(s.params.slice(0, 1))}`).join('\n');
 
 for (const kind of DATABASE_KINDS) {
@@ -78,7 +79,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
     });
 
-    test('each verifier leg reads its interaction once, and accepting consent reads the challenge with its interaction', async () => {
+    test('each verifier leg reads its interaction with its verifier and writes no result; accepting consent reads the challenge with its interaction', async () => {
       const admin = adminApi(target);
       const client = await createClient(admin);
       const b = createBrowser();
@@ -89,6 +90,9 @@ for (const kind of DATABASE_KINDS) {
       const atConsent = await leave(b, target, login.data.redirect_to);
       const loginLeg = log.splice(0);
       assert.equal(loginLeg.filter(readsInteraction).length, 1, show(loginLeg));
+      assert.ok(loginLeg.some((s) => /DELETE FROM oidc_payloads/.test(s.sql) && /model = 'Interaction'/.test(s.sql)), `taken with its interaction:\n${show(loginLeg)}`);
+      // Only the consent prompt's new interaction is written: the login result goes to oidc-provider in memory.
+      assert.equal(loginLeg.filter(writesInteraction).length, 1, show(loginLeg));
       const consentChallenge = param(atConsent, 'consent_challenge');
       const consent = await admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'offline_access', 'read'] } });
       const atAccept = log.splice(0);
@@ -98,9 +102,37 @@ for (const kind of DATABASE_KINDS) {
       const consentLeg = log.splice(0);
       assert.ok(isCallback(callback), callback.href);
       assert.equal(consentLeg.filter(readsInteraction).length, 1, show(consentLeg));
+      assert.equal(consentLeg.filter(writesInteraction).length, 0, show(consentLeg));
+      // The Grant the consent created is read with the consent verifier.
+      assert.equal(consentLeg.filter((s) => /^\s*SELECT/.test(s.sql) && s.params[0] === 'Grant').length, 0, show(consentLeg));
       // Replaying the consent verifier yields no second code.
       const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
       assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test('a login for another subject than the browser\'s session goes through oidc-provider\'s logout confirmation, then resumes', async () => {
+      // The resume keeps the interaction here (it saves it with the result) and the flow goes on after the
+      // confirmation at /oauth2/auth/<uid> without a verifier: the one path where a stored result is read.
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const b = createBrowser();
+      await runFlow(b, target, admin, rp, { subject: 'steps-a', remember: true });
+      const auth = await authorizationUrl(rp, 'openid offline_access read', { prompt: 'login' });
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-b' } });
+      const stay = (u: URL) => u.origin === new URL(target.publicUrl).origin;
+      const form = (await b.follow(login.data.redirect_to, stay)).response!.body;
+      const action = /action="([^"]+)"/.exec(form)?.[1] ?? '';
+      assert.ok(action.endsWith('/oauth2/sessions/logout/confirm'), form);
+      const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      const confirmed = await b.fetch(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+      const atConsent = await b.follow(new URL(confirmed.headers.get('location')!, action), stay);
+      const consent = await admin.getOAuth2ConsentRequest({ consentChallenge: param(atConsent.url, 'consent_challenge') });
+      assert.equal(consent.data.subject, 'steps-b');
+      // Without the flow's cookie, the same address finishes nothing.
+      const stranger = await createBrowser().follow(new URL(confirmed.headers.get('location')!, action), stay);
+      assert.ok(!stranger.url.searchParams.get('consent_challenge'), stranger.url.href);
     });
 
     test('a code exchange and a refresh read the grant and the consent\'s ID token claims with their token', async () => {

@@ -4,6 +4,7 @@
 // (one transaction): the verifier exists only if this call was the first to handle the challenge, so a
 // challenge still answers 410 to every later call and never yields a second verifier (issue 11 #1).
 import type { Queryable } from '../../db/database.ts';
+import { rememberRow } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
@@ -43,4 +44,27 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
     { name: 'lightgate_mark_and_insert' },
   );
   return result?.first ? { first: true, redirectTo: mark.redirectTo } : { first: false, redirectTo: result?.redirect_to ?? mark.redirectTo };
+}
+
+/**
+ * Deletes a Lightgate row (a flow verifier) and returns its payload when it was live, as takePayload does
+ * (a second take finds nothing), reading in the same statement the interaction its decision names and, for
+ * a consent, the Grant the consent created: the verifier step and oidc-provider's resume read them next, and
+ * find them here (known-rows.ts, this request only).
+ */
+export async function takeWithInteraction<T extends { kind: string; challenge: string; result?: { consent?: { grantId?: unknown } } }>(db: Sql, model: string, id: string): Promise<T | undefined> {
+  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null }>(
+    `WITH taken AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live)
+     SELECT t.payload, t.live, i.payload AS interaction, g.payload AS grant FROM taken t
+       LEFT JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = t.payload->>'challenge' AND (i.expires_at IS NULL OR i.expires_at > now())
+       LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = t.payload->'result'->'consent'->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > now())`,
+    [model, id],
+    { name: 'lightgate_take_with_interaction' },
+  );
+  if (!row?.live) return undefined;
+  // A logout decision names a logout challenge, not an interaction.
+  if (row.payload.kind !== 'logout' && typeof row.payload.challenge === 'string') rememberRow('Interaction', row.payload.challenge, row.interaction);
+  const grantId = row.payload.result?.consent?.grantId;
+  if (typeof grantId === 'string') rememberRow('Grant', grantId, row.grant);
+  return row.payload;
 }

@@ -4,9 +4,9 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
-import { markAndInsert, type HandledMark } from './challenge-rows.ts';
+import { markAndInsert, takeWithInteraction, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
-import { findLivePayload, insertPayload, takePayload } from './sql-adapter.ts';
+import { findLivePayload, insertPayload } from './sql-adapter.ts';
 
 export type VerifierKind = 'login' | 'consent' | 'logout' | 'device';
 
@@ -61,7 +61,7 @@ export function createFlowVerifiers(raw: Database): FlowVerifiers {
       return sane(verifier) ? findLivePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;
     },
     async take(verifier) {
-      return sane(verifier) ? takePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;
+      return sane(verifier) ? guard(() => takeWithInteraction<PendingDecision>(raw, MODEL, hashSecret(verifier))) : undefined;
     },
   };
 }

@@ -25,6 +25,20 @@ export function knownRow(model: string, id: string): Row | null | undefined {
   return row ? structuredClone(row) : row;
 }
 
+const unwritten = new AsyncLocalStorage<Set<string>>();
+/**
+ * Runs `save` (one adapter upsert of the row) without writing it: the row is only remembered for this request.
+ * For a row this request deletes again (verifier-step.ts); any later save of it is written as usual.
+ */
+export function saveInRequestOnly(model: string, id: string, save: () => Promise<unknown>): Promise<unknown> {
+  return unwritten.run(new Set([key(model, id)]), save);
+}
+
+/** Whether the adapter's upsert of this row is to be remembered only (inside saveInRequestOnly). */
+export function writeSkipped(model: string, id: string): boolean {
+  return scope.getStore() !== undefined && KEPT.has(model) && (unwritten.getStore()?.has(key(model, id)) ?? false);
+}
+
 /** Records what this request read or wrote (the stored JSON text), or null when it deleted the row. */
 export function rememberRow(model: string, id: string, stored: string | Row | null): void {
   const rows = scope.getStore();

@@ -14,7 +14,7 @@ import { readClientsWith, storedClientOf, usableClient } from './stored-clients.
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
-import { knownRow, rememberRow } from './known-rows.ts';
+import { knownRow, rememberRow, writeSkipped } from './known-rows.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
 
@@ -87,6 +87,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       if (this.model === 'DeviceCode' && typeof payload.userCode === 'string') payload = { ...payload, userCode: hashedUserCode(ids, payload.userCode) };
       const [rowId, ...older] = this.rowIds(id);
       const params = [this.model, rowId, JSON.stringify(atRest(this.model, payload)), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, payload.accountId ?? null, payload.clientId ?? null, expiresIn ?? null, older];
+      // A row this request deletes again is only remembered for it (verifier-step.ts, known-rows.ts).
+      if (writeSkipped(this.model, rowId!)) return rememberRow(this.model, rowId!, params[2] as string);
       // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
       // Issue 11 #5: a token is stored only while its client is active, with the client row share-locked
       // until it is. A concurrent move away from active (UPDATE status, then delete every token) either

@@ -8,7 +8,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FlowVerifiers } from './flow-verifiers.ts';
 import { redirectError } from './hydra-compat.ts';
-import { withKnownRows } from './known-rows.ts';
+import { saveInRequestOnly, withKnownRows } from './known-rows.ts';
 import { renderErrorPage } from './pages.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
@@ -101,7 +101,11 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
       return deny(provider, ctx, interaction.params, `The ${found.kind} verifier was presented by another browser than the one that started the request.`);
     }
     interaction.result = decision.result ?? {};
-    await interaction.save(Math.max(1, interaction.exp - epoch()));
+    // Issue 18: oidc-provider's resume, next in this request, reads the interaction and deletes it; the result
+    // reaches it in memory (known-rows.ts), not through a row deleted a moment later. No other request sees
+    // the result meanwhile, so the flow's cookie alone (/oauth2/auth/<uid>) cannot finish the flow in parallel.
+    // A resume that keeps the interaction (its logout-confirm detour) saves it itself, result included.
+    await saveInRequestOnly('Interaction', interaction.uid, () => interaction.save(Math.max(1, interaction.exp - epoch())));
     // The login request's session_id becomes the new session's id (Hydra: the ID token's sid), see patches.ts (loginAccount).
     if (found.kind === 'login' && typeof interaction.prompt.details.session_id === 'string') ctx.state.lgSessionId = interaction.prompt.details.session_id;
     return next();
