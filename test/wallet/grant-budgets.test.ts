@@ -199,7 +199,7 @@ for (const kind of DATABASE_KINDS) {
       }
       // The key lookup and the charge are one statement; without a budget the lookup is in the lock statement
       // (keyGate, issue 18), so the charge costs that one statement.
-      assert.equal(spans[1], spans[0] + 1, 'the key lookup and the charge are one statement');
+      assert.equal(spans[1], spans[0]! + 1, 'the key lookup and the charge are one statement');
       assert.equal((await budgets().budgetOf(g.userId, g.clientId))?.spent, 10);
     });
 
