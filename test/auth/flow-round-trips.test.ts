@@ -98,6 +98,8 @@ for (const kind of DATABASE_KINDS) {
       const atAccept = log.splice(0);
       assert.equal(atAccept.filter((s) => /handled_challenges/.test(s.sql)).length, 2, `one read with the interaction, one write with the verifier:\n${show(atAccept)}`);
       assert.equal(atAccept.filter(readsInteraction).length, 1, show(atAccept));
+      assert.ok(atAccept.some((s) => /INSERT INTO consent_sessions/.test(s.sql) && /INSERT INTO handled_challenges/.test(s.sql)), `the consent session is written with the handled mark:\n${show(atAccept)}`);
+      assert.equal(atAccept.length, 5, show(atAccept));
       const callback = await leave(b, target, consent.data.redirect_to);
       const consentLeg = log.splice(0);
       assert.ok(isCallback(callback), callback.href);
@@ -108,6 +110,21 @@ for (const kind of DATABASE_KINDS) {
       // Replaying the consent verifier yields no second code.
       const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
       assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test('two concurrent accepts of one consent: one verifier, one consent session', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client));
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-5' } });
+      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const accept = () => admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read'] } }).then((r) => r.status, (e: { response?: { status: number } }) => e.response?.status);
+      const statuses = await Promise.all([accept(), accept(), accept()]);
+      assert.deepEqual(statuses.toSorted(), [200, 410, 410]);
+      const listed = await admin.listOAuth2ConsentSessions({ subject: 'steps-5' });
+      assert.equal(listed.data.length, 1, JSON.stringify(listed.data));
     });
 
     test('a login for another subject than the browser\'s session goes through oidc-provider\'s logout confirmation, then resumes', async () => {

@@ -19,6 +19,9 @@ export async function readChallenge(db: Sql, challenge: string): Promise<{ redir
   return { ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
 }
 
+/** Another row of the same decision, written only with a new mark: its parameters numbered from $first. */
+export type AlsoInsert = (first: number) => { table: string; columns: string; values: string; params: unknown[] };
+
 export interface HandledMark {
   challenge: string;
   kind: 'login' | 'consent' | 'logout';
@@ -31,7 +34,8 @@ export interface HandledMark {
  * new. Otherwise nothing is inserted and the first call's redirect_to comes back (the statement's snapshot
  * does not see its own insert, so a found redirect_to means an earlier call).
  */
-export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: string; id: string; payload: unknown; ttlSeconds: number }): Promise<{ first: boolean; redirectTo: string }> {
+export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: string; id: string; payload: unknown; ttlSeconds: number }, also?: AlsoInsert): Promise<{ first: boolean; redirectTo: string }> {
+  const more = also?.(9);
   const [result] = await db.query<{ first: boolean; redirect_to: string | null }>(
     `WITH marked AS (
        INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -39,9 +43,10 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
      inserted AS (
        INSERT INTO oidc_payloads (model, id, payload, expires_at)
        SELECT $5, $6, $7::jsonb, now() + make_interval(secs => $8) WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     ${more ? `, also AS (INSERT INTO ${more.table} (${more.columns}) SELECT ${more.values} WHERE EXISTS (SELECT 1 FROM marked))` : ''}
      SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT redirect_to FROM handled_challenges WHERE challenge = $1) AS redirect_to`,
-    [mark.challenge, mark.kind, mark.redirectTo, mark.ttlSeconds, row.model, row.id, JSON.stringify(row.payload), row.ttlSeconds],
-    { name: 'lightgate_mark_and_insert' },
+    [mark.challenge, mark.kind, mark.redirectTo, mark.ttlSeconds, row.model, row.id, JSON.stringify(row.payload), row.ttlSeconds, ...(more?.params ?? [])],
+    { name: more ? `lightgate_mark_and_insert_${more.table}` : 'lightgate_mark_and_insert' },
   );
   return result?.first ? { first: true, redirectTo: mark.redirectTo } : { first: false, redirectTo: result?.redirect_to ?? mark.redirectTo };
 }

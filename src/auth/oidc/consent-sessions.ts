@@ -51,14 +51,23 @@ export interface ConsentSessions {
   revokeForClient(clientId: string): Promise<string[]>;
 }
 
+/** The consent row as an INSERT's columns and values, its parameters numbered from $first (issue 18: challenge-rows.ts writes it in the accept's statement). */
+export function consentRow(r: ConsentRecord, first: number): { table: string; columns: string; values: string; params: unknown[] } {
+  const p = (n: number) => `$${first + n - 1}`;
+  return {
+    table: 'consent_sessions',
+    columns: 'grant_id, subject, client_id, granted_scope, granted_audience, remember, remember_until, session_claims, consent_request, granted_authorization_details',
+    values: `${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::boolean,
+      CASE WHEN ${p(6)}::boolean AND ${p(7)}::int > 0 THEN now() + make_interval(secs => ${p(7)}::int) END, ${p(8)}::jsonb, ${p(9)}::jsonb, ${p(10)}::jsonb`,
+    params: [r.grantId, r.subject, r.clientId, r.grantedScope, r.grantedAudience, r.remember, r.rememberFor, JSON.stringify(r.session), JSON.stringify(r.consentRequest), r.grantedDetails ? JSON.stringify(r.grantedDetails) : null],
+  };
+}
+
 export function createConsentSessions(db: Database): ConsentSessions {
   return {
     async save(r) {
-      await db.query(
-        `INSERT INTO consent_sessions (grant_id, subject, client_id, granted_scope, granted_audience, remember, remember_until, session_claims, consent_request, granted_authorization_details)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 AND $7::int > 0 THEN now() + make_interval(secs => $7::int) END, $8, $9, $10)`,
-        [r.grantId, r.subject, r.clientId, r.grantedScope, r.grantedAudience, r.remember, r.rememberFor, JSON.stringify(r.session), JSON.stringify(r.consentRequest), r.grantedDetails ? JSON.stringify(r.grantedDetails) : null],
-      );
+      const row = consentRow(r, 1);
+      await db.query(`INSERT INTO ${row.table} (${row.columns}) VALUES (${row.values})`, row.params);
     },
     async findRemembered(subject, clientId, scopes, audience, requestedDetails = []) {
       const rows = await db.query<{ granted_authorization_details: WalletSpendDetail[] | null }>(

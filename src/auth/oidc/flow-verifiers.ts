@@ -4,7 +4,7 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
-import { markAndInsert, takeWithInteraction, type HandledMark } from './challenge-rows.ts';
+import { markAndInsert, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload } from './sql-adapter.ts';
 
@@ -23,9 +23,10 @@ export interface FlowVerifiers {
   issue(decision: PendingDecision, ttlSeconds: number): Promise<string>;
   /**
    * Marks the challenge handled and stores the decision in one statement (issue 18): only the first call for a
-   * challenge gets a verifier; a later one gets the first call's redirect_to.
+   * challenge gets a verifier; a later one gets the first call's redirect_to. `also`: another row of the decision
+   * (the consent session), written in the same statement only with the verifier.
    */
-  issueOnce(decision: PendingDecision, ttlSeconds: number, mark: HandledMark): Promise<{ first: true; verifier: string } | { first: false; redirectTo: string }>;
+  issueOnce(decision: PendingDecision, ttlSeconds: number, mark: HandledMark, also?: AlsoInsert): Promise<{ first: true; verifier: string } | { first: false; redirectTo: string }>;
   /** The decision of a live verifier, without using it up. */
   peek(verifier: string): Promise<PendingDecision | undefined>;
   /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
@@ -52,9 +53,9 @@ export function createFlowVerifiers(raw: Database): FlowVerifiers {
       await insertPayload(db, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) });
       return verifier;
     },
-    async issueOnce(decision, ttlSeconds, mark) {
+    async issueOnce(decision, ttlSeconds, mark, also) {
       const verifier = generateSecret(32);
-      const marked = await guard(() => markAndInsert(raw, mark, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) }));
+      const marked = await guard(() => markAndInsert(raw, mark, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) }, also));
       return marked.first ? { first: true, verifier } : { first: false, redirectTo: marked.redirectTo };
     },
     async peek(verifier) {

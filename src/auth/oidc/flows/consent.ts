@@ -7,6 +7,7 @@ import { ok } from '../../../shared/result.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
 import { grantedBudget, holdsWrite, requestedBudget } from '../../domain/grant-budget.ts';
 import { SESSION_CLAIMS } from '../configuration.ts';
+import { consentRow } from '../consent-sessions.ts';
 import { fail, guarded } from '../error-map.ts';
 import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
 
@@ -91,7 +92,9 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
         if (claims.length) grant.addOIDCClaims(claims);
         const grantId = await grant.save();
-        await consentSessions.save({
+        // Issue 18: the consent session is written in the statement that marks the challenge handled and stores
+        // the verifier (challenge-rows.ts): only the accept that handles the challenge records a consent.
+        const record = {
           grantId,
           subject: request.subject,
           clientId: client.client_id,
@@ -102,9 +105,8 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
           session,
           consentRequest: request,
           grantedDetails: granted ? [granted] : null,
-        });
-
-        return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } });
+        };
+        return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } }, (first) => consentRow(record, first));
       }),
 
     rejectConsentRequest: (challenge, body: RejectRequest) =>

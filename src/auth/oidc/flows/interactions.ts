@@ -6,7 +6,7 @@ import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
-import { readChallenge } from '../challenge-rows.ts';
+import { readChallenge, type AlsoInsert } from '../challenge-rows.ts';
 import type { ConsentSessions } from '../consent-sessions.ts';
 import type { DeviceChallenges } from '../device-challenges.ts';
 import { fail, notFound } from '../error-map.ts';
@@ -86,13 +86,13 @@ export function createInteractions(deps: FlowDeps) {
    * interaction until the browser that started the flow presents the verifier (verifier-step.ts). A handled
    * challenge answers 410 with the original request URL, as Hydra does, never with a verifier.
    */
-  async function finish(interaction: InteractionLike, kind: Kind, result: Record<string, unknown>): Promise<Result<{ redirect_to: string }, HydraError>> {
+  async function finish(interaction: InteractionLike, kind: Kind, result: Record<string, unknown>, also?: AlsoInsert): Promise<Result<{ redirect_to: string }, HydraError>> {
     // A device sign-in (RFC 8628, issue 16) resumes at the device verification endpoint, as in Hydra; its
     // handled challenge points there too (a fresh device sign-in), not at an authorization URL it never had.
     const device = typeof (interaction as { deviceCode?: unknown }).deviceCode === 'string';
     const url = device ? `${deps.issuer}${HYDRA_ROUTES.code_verification}` : requestUrl(deps.issuer, interaction.params);
     // The handled mark and the verifier are one statement (issue 18): a second call gets 410, never a verifier.
-    const issued = await verifiers.issueOnce({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()), { challenge: interaction.uid, kind, redirectTo: url, ttlSeconds: deps.interactionTtl });
+    const issued = await verifiers.issueOnce({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()), { challenge: interaction.uid, kind, redirectTo: url, ttlSeconds: deps.interactionTtl }, also);
     if (!issued.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: issued.redirectTo });
     return ok({ redirect_to: `${url}${device ? '?' : '&'}${kind}_verifier=${issued.verifier}` });
   }
