@@ -30,11 +30,12 @@ for (const kind of DATABASE_KINDS) {
       const deps = walletDeps(counter.db);
       const input = { accountId: a.accountId, walletId: a.btc, recipientWalletId: b.btc, amount: 10, currency: 'BTC' as const };
       assert.equal((await sendIntraLedger(deps, input)).ok, true);
-      assert.equal(counter.log().indexOf('BEGIN'), 1, 'the first payment reads both wallets');
+      const readsWallets = (sql: string) => /FROM wallets w JOIN wallet_accounts/.test(sql);
+      assert.ok(readsWallets(counter.log()[0]!), 'the first payment reads both wallets');
       counter.reset();
       const again = await sendIntraLedger(deps, { ...input, idempotencyKey: randomUUID() });
       assert.equal(again.ok && again.value.status, 'SUCCESS');
-      assert.equal(counter.log()[0], 'BEGIN', counter.log().join('\n'));
+      assert.ok(counter.log().length > 0 && !counter.log().some(readsWallets), counter.log().join('\n'));
       // Remembered, the wallets still refuse what they refused: another account's wallet, the wrong currency, itself.
       const stolen = await sendIntraLedger(deps, { ...input, accountId: b.accountId });
       assert.equal(!stolen.ok && stolen.error.code, 'INVALID_WALLET_ID');

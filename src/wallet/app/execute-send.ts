@@ -19,7 +19,8 @@ import { recordSendOutcome } from '../services/wallet-events.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
 import { chargeGrant, foldCharge, grantSpendOf, NO_BUDGET_DEFAULT, type BudgetCharge, type FoldedCharge } from './charge-budget.ts';
-import type { GrantSpend, LockGate } from '../services/ledger.ts';
+import type { GrantSpend, LockGate, LockTail } from '../services/ledger.ts';
+import { sendInOneStatement } from './send-in-one-statement.ts';
 
 export interface PaymentOutcome {
   status: 'SUCCESS' | 'ALREADY_PAID';
@@ -52,7 +53,7 @@ export interface SendFrame {
    * the grant's charge to record on it (spread into postTransfer's input); `gate` (only when `gates`): to pass
    * to postTransfer, which runs it first in its lock statement.
    */
-  post(tx: Queryable, journal: JournalStamp, gate?: LockGate): Promise<Result<Posting, WalletError>>;
+  post(tx: Queryable, journal: JournalStamp, gate?: LockGate, store?: StoreOutcome): Promise<Result<Posting, WalletError>>;
   /** A send made with an OAuth token (issue 15): its grant's budget is charged right before the posting. */
   budget?: (BudgetCharge & { accountId: AccountId }) | undefined;
   /**
@@ -62,7 +63,18 @@ export interface SendFrame {
    * after them, against the budget-first order of the other sends (a deadlock).
    */
   gates?: boolean | undefined;
+  /**
+   * A gated posting that sends no statement before postTransfer's and calls `store` (post's fourth argument)
+   * with its events: without a budget, the send is then that one statement in autocommit (issue 18).
+   */
+  stores?: boolean | undefined;
 }
+
+/**
+ * For a posting run as one statement (SendFrame.stores): gives the tail of its lock statement that stores
+ * these events (built before the posting, see send-outcome.ts) and the send's key.
+ */
+export type StoreOutcome = (events: readonly NewWalletEvent[]) => LockTail;
 
 const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
 
@@ -85,6 +97,7 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
     priceCents: send.priceCents,
     transaction,
   });
+  if (send.stores && send.gates && !send.budget) return sendInOneStatement(deps.db, send, outcome);
   for (let attempt = 0; ; attempt++) {
     const result = await inTransaction<PaymentOutcome, WalletError | Unposted>(deps.db, async (tx) => {
       const idem = send.idempotency;

@@ -10,6 +10,7 @@ import type { TransferInput } from '../domain/transfer.ts';
 import { forgetWallets, knownUserWallets } from '../services/known-wallets.ts';
 import { fingerprint } from '../services/idempotency.ts';
 import { postTransfer, UNKNOWN_WALLET } from '../services/ledger.ts';
+import { placeholderEntries } from '../services/send-outcome.ts';
 import type { WalletDeps } from './deps.ts';
 import { recordPayment } from '../../observability/metrics.ts';
 import { executeSend, type PaymentOutcome } from './execute-send.ts';
@@ -79,10 +80,13 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
     budget: input.grant && { ...input.grant, accountId: input.accountId, amount: input.amount, currency: sender.currency },
     // Without a daily limit nothing is locked before the posting: a budget charge can run in its statement.
     gates: deps.limits[kind] <= 0,
-    async post(tx, journal, gate) {
+    stores: true,
+    async post(tx, journal, gate, store) {
       const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind, amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);
-      const posted = await postTransfer(tx, { ...transfer, ...journal }, undefined, gate);
+      // As one statement (issue 18): the events, built from stand-ins for the entries, stored by the posting's statement.
+      const tail = store?.(transferEvents(transfer, { journalId: journal.journalId, entries: placeholderEntries([sender.id, recipient.id]) }, sender, recipient));
+      const posted = await postTransfer(tx, { ...transfer, ...journal }, undefined, gate, tail);
       if (!posted.ok) return posted;
       return ok({
         posted: true,

@@ -53,6 +53,17 @@ export interface LockGate {
   row?: unknown;
 }
 
+/**
+ * Writes that follow the posting in the same statement (issue 18: a send's outbox rows and key record):
+ * CTEs numbering their parameters from $first, reading `entries` (the rows posted, none when refused).
+ */
+export interface LockTail {
+  ctes(first: number): string;
+  params: unknown[];
+  /** Names the prepared statement. */
+  name: string;
+}
+
 /** Locks the wallets (sorted by id, one statement) and returns them by id. */
 export async function lockWallets(tx: Queryable, ids: readonly WalletId[]): Promise<Map<WalletId, LockedWallet>> {
   const unique = [...new Set(ids)].sort();
@@ -132,10 +143,11 @@ export const UNKNOWN_WALLET = walletError('INVALID_WALLET_ID', 'Unknown wallet i
  * Locks the transfer's wallets (unless the caller already holds them) and posts its legs as one journal;
  * with a gate (never with `locked`: it must run before the wallets are locked), in the same statement.
  */
-export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>, gate?: LockGate): Promise<Result<PostedJournal, WalletError>> {
+export async function postTransfer(tx: Queryable, t: TransferInput, locked?: Map<WalletId, LockedWallet>, gate?: LockGate, tail?: LockTail): Promise<Result<PostedJournal, WalletError>> {
   if (locked && gate) throw new Error('a lock gate runs before the wallets are locked');
   const legs = transferLegs(t);
-  const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs, gate);
+  if (locked && tail) throw new Error('a lock tail runs in the lock statement');
+  const posted = locked ? await postJournal(tx, locked, t, legs) : await lockAndPost(tx, t, legs, gate, tail);
   if (posted.ok) return posted;
   if (posted.error === 'UNKNOWN_WALLET') return err(UNKNOWN_WALLET);
   return err(posted.error === 'GATE_REFUSED' ? GATE_REFUSED : walletError('INSUFFICIENT_BALANCE', 'The wallet balance is too low for this payment'));
@@ -161,7 +173,7 @@ const journalParams = (journalId: string, journal: JournalInput): unknown[] => [
  * taken above the sort), the balances and the overdraft check are computed from the locked rows, and the
  * journal, its entries and the new balances are written only when every user wallet stays at or above zero.
  */
-async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[], gate?: LockGate): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE' | 'GATE_REFUSED' | 'UNKNOWN_WALLET'>> {
+async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly Leg[], gate?: LockGate, tail?: LockTail): Promise<Result<PostedJournal, 'INSUFFICIENT_BALANCE' | 'GATE_REFUSED' | 'UNKNOWN_WALLET'>> {
   const sums = new Map<string, number>();
   for (const leg of legs) {
     if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error('leg amounts are non-zero integers');
@@ -189,7 +201,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
        INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
        SELECT $1, l.w, l.c, l.a, l.b FROM legs l, verdict v WHERE v.known AND v.funded ORDER BY l.o
        RETURNING id, wallet_id, amount, balance_after, created_at
-     )
+     )${tail ? `, ${tail.ctes(16 + (gate?.params.length ?? 0))}` : ''}
      SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
     [
       ...journalParams(journalId, journal),
@@ -199,8 +211,9 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
       legs.map((l) => l.amount),
       legs.length,
       ...(gate?.params ?? []),
+      ...(tail?.params ?? []),
     ],
-    { name: gate ? `lightgate_wallet_lock_and_post_${gate.name}` : 'lightgate_wallet_lock_and_post' },
+    { name: `lightgate_wallet_lock_and_post${gate ? `_${gate.name}` : ''}${tail ? `_${tail.name}` : ''}` },
   );
   const [first] = rows;
   if (gate) {

@@ -56,6 +56,11 @@ function noticeAfterCommit(tx: Queryable, params: unknown[]): boolean {
 
 const pumps = new WeakMap<Database, { send(notices: readonly string[]): void }>();
 
+/** The notices of events stored by a statement that has committed (a one-statement send, send-outcome.ts). */
+export function sendNoticesOf(db: Database, events: readonly NewWalletEvent[], ids: readonly string[]): void {
+  noticePump(db).send(events.map((e, i) => JSON.stringify(noticeOf({ ...e, id: ids[i]!, createdAt: new Date(0) }))));
+}
+
 /** One per database: notices queued while a batch is in flight go out together in the next one. */
 function noticePump(db: Database) {
   let pump = pumps.get(db);
