@@ -84,8 +84,8 @@ export async function createAuthServer({ config, db, logger, budgets }: { config
     }
   };
   const clientAdmin = createClientAdmin({ db, validate, revokeAll, rotationGraceSeconds: config.clientSecretRotationGrace });
-  const findClient = async (id: string) => {
-    const stored = await clients.find(id);
+  const findClient = async (id: string, known?: StoredClient | null) => {
+    const stored = known !== undefined ? (known ?? undefined) : await clients.find(id);
     return stored && publicView(stored);
   };
   const flows = createHydraFlows({ db, issuer: config.urls.issuer, interactionTtl: config.ttl.interaction, provider: () => provider, findClient, consentSessions, handled, logoutRequests, tokenIds, verifiers, deviceChallenges: createDeviceChallenges(db, deviceLimits(config)), writeBudgetDefault: config.writeBudgetDefault, budgets });

@@ -4,19 +4,30 @@
 // (one transaction): the verifier exists only if this call was the first to handle the challenge, so a
 // challenge still answers 410 to every later call and never yields a second verifier (issue 11 #1).
 import type { Queryable } from '../../db/database.ts';
+import type { StoredClient } from '../domain/client.ts';
+import { storedClientFromJson } from '../services/client-repository.ts';
 import { rememberRow } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
-/** The live Interaction row of a challenge (its uid; Interaction ids are stored plain) and whether it was handled. */
-export async function readChallenge(db: Sql, challenge: string): Promise<{ redirectTo?: string; interaction?: Record<string, unknown> }> {
-  const [row] = await db.query<{ redirect_to: string | null; payload: Record<string, unknown> | null }>(
-    `SELECT (SELECT redirect_to FROM handled_challenges WHERE challenge = $1) AS redirect_to,
-            (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())) AS payload`,
+/**
+ * The live Interaction row of a challenge (its uid; Interaction ids are stored plain), whether it was handled,
+ * and the stored client the interaction names (null: none; what the login and consent requests show).
+ */
+export async function readChallenge(db: Sql, challenge: string): Promise<{ redirectTo?: string; interaction?: Record<string, unknown>; client: StoredClient | null }> {
+  const [row] = await db.query<{ redirect_to: string | null; payload: Record<string, unknown> | null; client: Parameters<typeof storedClientFromJson>[0] | null }>(
+    `SELECT h.redirect_to, i.payload, (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client
+       FROM (SELECT $1::text AS challenge) x
+       LEFT JOIN handled_challenges h ON h.challenge = x.challenge
+       LEFT JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = x.challenge AND (i.expires_at IS NULL OR i.expires_at > now())`,
     [challenge],
-    { name: 'lightgate_read_challenge' },
+    { name: 'lightgate_read_challenge_client' },
   );
-  return { ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
+  return {
+    ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}),
+    ...(row?.payload ? { interaction: row.payload } : {}),
+    client: row?.client ? storedClientFromJson(row.client) : null,
+  };
 }
 
 /** Another row of the same decision, written only with a new mark: its parameters numbered from $first. */

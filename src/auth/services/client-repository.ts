@@ -19,6 +19,11 @@ const toStored = (row: Row): StoredClient => ({
   status: row.status,
 });
 
+/** A row read as JSON (row_to_json) inside another statement (issue 18: the auth server's challenge read). */
+export function storedClientFromJson(json: Omit<Row, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string }): StoredClient {
+  return toStored({ ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) });
+}
+
 export interface ClientRepository {
   find(id: string): Promise<StoredClient | undefined>;
   list(filter: { owner?: string; client_name?: string; limit: number; offset: number }): Promise<StoredClient[]>;

@@ -2,6 +2,7 @@
 // finding a pending one, the request URL Hydra reports, and finishing one under a verifier.
 import type Provider from 'oidc-provider';
 import type { Database } from '../../../db/database.ts';
+import type { StoredClient } from '../../domain/client.ts';
 import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
@@ -22,7 +23,8 @@ export interface FlowDeps {
   issuer: string;
   interactionTtl: number;
   provider: () => Provider;
-  findClient: (id: string) => Promise<OAuth2Client | undefined>;
+  /** The client as Hydra shows it; `stored`: the row already read with the challenge (null: there is none). */
+  findClient: (id: string, stored?: StoredClient | null) => Promise<OAuth2Client | undefined>;
   consentSessions: ConsentSessions;
   handled: HandledChallenges;
   logoutRequests: LogoutRequests;
@@ -99,6 +101,12 @@ export function createInteractions(deps: FlowDeps) {
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
   async function pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
+    const found = await pendingRead(challenge, kind);
+    return found.ok ? ok(found.value.interaction) : found;
+  }
+
+  /** With the client row read alongside (undefined when the interaction did not come from that read). */
+  async function pendingRead(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: StoredClient | null | undefined }, HydraError>> {
     if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
     // The handled mark and the interaction in one read (issue 18); oidc-provider then builds the interaction
     // from that row (known-rows.ts) and checks its expiry as for one it had read itself.
@@ -108,7 +116,7 @@ export function createInteractions(deps: FlowDeps) {
       rememberRow('Interaction', challenge, read.interaction ?? null);
       return provider().Interaction.find(challenge);
     })) as InteractionLike | undefined;
-    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok(interaction);
+    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok({ interaction, client: read.interaction ? read.client : undefined });
     return notFound(`${kind} request`);
   }
 
@@ -118,10 +126,12 @@ export function createInteractions(deps: FlowDeps) {
 
     /** A pending interaction with its client (what a login or consent request shows), or Hydra's 404 / 410. */
     async pendingWithClient(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: OAuth2Client }, HydraError>> {
-      const found = await pending(challenge, kind);
+      const found = await pendingRead(challenge, kind);
       if (!found.ok) return found;
-      const client = await deps.findClient(String(found.value.params.client_id));
-      return client ? ok({ interaction: found.value, client }) : notFound('client');
+      const { interaction } = found.value;
+      // The client row came with the challenge (challenge-rows.ts), for the client the interaction names.
+      const client = await deps.findClient(String(interaction.params.client_id), found.value.client);
+      return client ? ok({ interaction, client }) : notFound('client');
     },
 
     /** Hydra's answer to an app rejecting the request. */
