@@ -1,8 +1,9 @@
-// Rows a request already holds (issue 18): the verifier step reads and saves the flow's interaction, then
-// oidc-provider's resume reads it again; the admin API's accept reads it with its handled challenge in one
-// statement. Within one request scope, the Interaction rows this request read, wrote or deleted are
-// answered from here instead of a second SELECT. Nothing outlives the request (AsyncLocalStorage), and the
-// single-use rows (verifier, handled challenge, codes) are never kept: their defences stay in the database.
+// Rows a request already holds (issue 18): the verifier step takes its verifier with the flow's interaction,
+// then oidc-provider's resume reads that interaction again; the admin API reads it with its handled mark in
+// one statement; the token endpoint reads a token's Grant and consent claims with the token. Within one
+// request scope, those rows as this request read, wrote or deleted them are answered from here instead of a
+// second SELECT. Nothing outlives the request (AsyncLocalStorage), and the single-use rows (verifier, handled
+// challenge, codes, refresh tokens) are never kept: their defences stay in the database.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Row = Record<string, unknown>;
