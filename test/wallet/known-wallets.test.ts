@@ -86,6 +86,8 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await setUsername(db, b.accountId, name), 'set');
       const second = await sendIntraLedger(deps, input);
       assert.ok(second.ok);
+      // As the one statement read it (issue 18); a send that is a transaction reads it when the payload asks.
+      assert.equal(second.value.transaction?.counterpartyUsername, name);
       const shown = await transactionOfPayment(db, second.value);
       assert.equal(shown?.counterpartyUsername, name);
       assert.equal(shown?.amount, -1);

@@ -72,9 +72,10 @@ export interface SendFrame {
 
 /**
  * For a posting run as one statement (SendFrame.stores): gives the tail of its lock statement that stores
- * these events (built before the posting, see send-outcome.ts) and the send's key.
+ * these events (built before the posting, see send-outcome.ts) and the send's key; its `row` is then the
+ * username of the `counterparty` account.
  */
-export type StoreOutcome = (events: readonly NewWalletEvent[]) => LockTail;
+export type StoreOutcome = (events: readonly NewWalletEvent[], counterparty?: AccountId) => LockTail;
 
 const IDEMPOTENCY_RACE = walletError('INVALID_INPUT', 'idempotency race');
 

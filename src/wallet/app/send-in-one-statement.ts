@@ -24,7 +24,7 @@ export async function sendInOneStatement(db: Database, send: SendFrame, outcome:
     let tail: OutcomeTail | undefined;
     let posting: Result<Posting, WalletError>;
     try {
-      posting = await send.post(db, journal, gate, (events) => (tail = outcomeTail(events, events.map(() => randomUUID()), idem, journal.journalId)));
+      posting = await send.post(db, journal, gate, (events, counterparty) => (tail = outcomeTail(events, events.map(() => randomUUID()), idem, journal.journalId, counterparty)));
     } catch (error) {
       // A concurrent send with the same key committed first: this statement wrote nothing; again, its gate finds the key.
       if (isKeyRace(error)) continue;

@@ -85,14 +85,16 @@ async function send(deps: WalletDeps, input: IntraLedgerSend): Promise<Result<Pa
       const limited = await checkSendLimit(tx, deps, { accountId: input.accountId, kind, amount: input.amount, currency: sender.currency, priceCents: price });
       if (limited) return err(limited);
       // As one statement (issue 18): the events, built from stand-ins for the entries, stored by the posting's statement.
-      const tail = store?.(transferEvents(transfer, { journalId: journal.journalId, entries: placeholderEntries([sender.id, recipient.id]) }, sender, recipient));
+      const tail = store?.(transferEvents(transfer, { journalId: journal.journalId, entries: placeholderEntries([sender.id, recipient.id]) }, sender, recipient), recipient.accountId);
       const posted = await postTransfer(tx, { ...transfer, ...journal }, undefined, gate, tail);
       if (!posted.ok) return posted;
+      // A recipient remembered without a username may have one now: as the one statement read it, or else the
+      // payload reads the transaction if asked.
+      const username = recipient.username !== undefined ? recipient.username : (tail?.row as string | null | undefined);
       return ok({
         posted: true,
         journalId: posted.value.journalId,
-        // A recipient remembered without a username may have one now: the payload reads the transaction if asked.
-        transaction: recipient.username === undefined ? undefined : sentTransaction(transfer, posted.value, { username: recipient.username }, null),
+        transaction: username === undefined ? undefined : sentTransaction(transfer, posted.value, { username }, null),
         events: transferEvents(transfer, posted.value, sender, recipient),
       });
     },

@@ -62,6 +62,9 @@ export interface LockTail {
   params: unknown[];
   /** Names the prepared statement. */
   name: string;
+  /** An expression (parameters from $first, as `ctes`) the statement answers once, in `row`. */
+  select?(first: number): string;
+  row?: unknown;
 }
 
 /** Locks the wallets (sorted by id, one statement) and returns them by id. */
@@ -182,7 +185,8 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
   const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
-  const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
+  const tailFirst = 16 + (gate?.params.length ?? 0);
+  const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; tail?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH ${gate ? `${gate.ctes(16)},` : ''} locked AS MATERIALIZED (
        SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($11::uuid[])${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
@@ -201,8 +205,8 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
        INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
        SELECT $1, l.w, l.c, l.a, l.b FROM legs l, verdict v WHERE v.known AND v.funded ORDER BY l.o
        RETURNING id, wallet_id, amount, balance_after, created_at
-     )${tail ? `, ${tail.ctes(16 + (gate?.params.length ?? 0))}` : ''}
-     SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
+     )${tail ? `, ${tail.ctes(tailFirst)}` : ''}
+     SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}${tail?.select ? `${tail.select(tailFirst)} AS tail, ` : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
     [
       ...journalParams(journalId, journal),
       wallets,
@@ -216,6 +220,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
     { name: `lightgate_wallet_lock_and_post${gate ? `_${gate.name}` : ''}${tail ? `_${tail.name}` : ''}` },
   );
   const [first] = rows;
+  if (tail?.select) tail.row = first?.tail ?? null;
   if (gate) {
     gate.row = first?.gate ?? null;
     if (gate.row === null) return err('GATE_REFUSED');

@@ -7,7 +7,7 @@
 // that committed meanwhile is a unique violation that aborts the whole statement (isKeyRace; the caller retries
 // and its gate then finds the key).
 import type { Database } from '../../db/database.ts';
-import type { WalletId } from '../../shared/brand.ts';
+import type { AccountId, WalletId } from '../../shared/brand.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { PostedEntry } from '../domain/transaction.ts';
 import type { Idempotency } from './idempotency.ts';
@@ -25,11 +25,13 @@ export interface OutcomeTail extends LockTail {
 
 /**
  * The tail: each event (every one names a wallet the journal posts to and carries `transaction`) is stored
- * with its wallet's entry; nothing is stored when the posting was refused.
+ * with its wallet's entry; nothing is stored when the posting was refused. Its `row`: the username of the
+ * `counterparty` account as the statement read it (the payload's counterparty; null without one).
  */
-export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], idem: Idempotency | undefined, journalId: string): OutcomeTail {
+export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], idem: Idempotency | undefined, journalId: string, counterparty?: AccountId): OutcomeTail {
   return {
     ids,
+    select: (n) => `(SELECT username FROM wallet_accounts WHERE id = $${n + 10}::uuid)`,
     ctes: (n) => `outbox AS (
        INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
        SELECT e.i, e.a, e.w, e.t, en.id::text, e.h, jsonb_set(e.p::jsonb, '{transaction}', (e.p::jsonb -> 'transaction') || jsonb_build_object(
@@ -51,6 +53,7 @@ export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], id
       idem?.key ?? null,
       idem?.fingerprint ?? null,
       journalId,
+      counterparty ?? null,
     ],
     name: 'outcome',
   };
