@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { createGrantBudgets } from '../../src/wallet/app/grant-budgets.ts';
 import { fundWallet } from '../../src/wallet/app/fund-wallet.ts';
 import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
+import { setUsername } from '../../src/wallet/services/accounts.ts';
+import { budgetThresholdEvent, periodStart } from '../../src/wallet/domain/budget.ts';
 import type { WalletSpendDetail } from '../../src/shared/wallet-spend/spend-detail.ts';
 import { countingDatabase } from '../support/counting-database.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -31,7 +33,7 @@ for (const kind of DATABASE_KINDS) {
       return { payer, payee, g };
     }
 
-    test('costs the transaction no statement of its own (4, as a send without a grant took before issue 18 made that one statement); the charge and its events are kept', async () => {
+    test('costs the payment no statement: with or without a grant the send is one statement; the charge, its event (the same payload as in a transaction) and the chart are kept', async () => {
       const { payer, payee, g } = await granted(day(100));
       const spans: number[] = [];
       for (const withGrant of [false, true, true]) {
@@ -41,15 +43,30 @@ for (const kind of DATABASE_KINDS) {
         const log = counter.log();
         spans.push(log.filter((sql) => !/pg_notify|JOIN wallet_accounts/.test(sql)).length);
       }
-      // Without a grant the send is one statement in autocommit (issue 18); with one, its charge's events are
-      // known only after the posting: BEGIN, the charge with the post, the outbox, COMMIT.
-      assert.deepEqual(spans, [1, 4, 4], 'BEGIN, the charge with the post, the outbox, COMMIT');
+      // One statement in autocommit (issue 18) either way: the charge, the locks, the post, the outbox and the
+      // threshold event it crossed.
+      assert.deepEqual(spans, [1, 1, 1], 'the charge is in the send\'s one statement');
       const budget = await createGrantBudgets(t.db).budgetOf(g.userId, g.clientId);
       assert.equal(budget?.spent, 80);
       const [told] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_events WHERE account_id = $1 AND type = 'budget.threshold'", [payer.accountId]);
       assert.equal(told!.n, 1, '80 % told once');
+      const [stored] = await t.db.query<{ payload: unknown; transaction_id: string | null; wallet_id: string }>("SELECT payload, transaction_id, wallet_id FROM wallet_events WHERE account_id = $1 AND type = 'budget.threshold'", [payer.accountId]);
+      const built = budgetThresholdEvent({ clientId: g.clientId, percent: 80, spent: 80, limit: 100, currency: 'BTC', period: 'P1D', periodStart: periodStart('P1D', new Date())! }, payer.accountId, payer.btc);
+      assert.deepEqual([stored!.payload, stored!.transaction_id, stored!.wallet_id], [built.data, null, payer.btc], 'the statement stores what budgetThresholdEvent builds');
       const [logged] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journals j JOIN wallets w ON w.id = j.sender_wallet_id JOIN wallet_accounts a ON a.id = w.account_id WHERE a.user_id = $1 AND j.grant_client_id IS NOT NULL AND j.grant_client_id = $2', [g.userId, g.clientId]);
       assert.equal(logged!.n, 2);
+    });
+
+    test("the budgeted statement answers the recipient's username as it is now (set after the wallets were remembered)", async () => {
+      const { payer, payee, g } = await granted(day(1000));
+      const send = () => sendIntraLedger(walletDeps(t.db), { accountId: payer.accountId, walletId: payer.btc, recipientWalletId: payee.btc, amount: 1, currency: 'BTC', grant: g });
+      const first = await send();
+      assert.equal(first.ok && first.value.transaction?.counterpartyUsername, null);
+      const name = `b${randomUUID().slice(0, 8)}`;
+      assert.equal(await setUsername(t.db, payee.accountId, name), 'set');
+      const second = await send();
+      assert.equal(second.ok && second.value.transaction?.counterpartyUsername, name);
+      assert.equal((await createGrantBudgets(t.db).budgetOf(g.userId, g.clientId))?.spent, 2);
     });
 
     test('a refused charge moves nothing and answers as before; an overdraft rolls the charge back', async () => {
@@ -101,6 +118,20 @@ for (const kind of DATABASE_KINDS) {
         const r = await sent!;
         assert.equal(r.ok && r.value.status, 'SUCCESS', JSON.stringify(r));
         assert.equal((await createGrantBudgets(t.db).budgetOf(g.userId, g.clientId))?.spent, 10);
+      });
+
+      test('the same Idempotency-Key sent 12 times at once: paid and charged once, every answer the same journal', async () => {
+        const { payer, payee, g } = await granted(day(3000));
+        const key = randomUUID();
+        const deps = walletDeps(t.db);
+        const results = await Promise.all(
+          Array.from({ length: 12 }, () => sendIntraLedger(deps, { accountId: payer.accountId, walletId: payer.btc, recipientWalletId: payee.btc, amount: 100, currency: 'BTC', grant: g, idempotencyKey: key })),
+        );
+        assert.ok(results.every((r) => r.ok && r.value.status === 'SUCCESS'), JSON.stringify(results.filter((r) => !r.ok)));
+        assert.equal(new Set(results.map((r) => r.ok && r.value.journalId)).size, 1, 'one journal');
+        assert.equal((await createGrantBudgets(t.db).budgetOf(g.userId, g.clientId))?.spent, 100, 'charged once');
+        assert.equal(await balance(t.db, payer.btc), 1_000_000 - 100);
+        assert.deepEqual(await assertLedgerConsistent(t.db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
       });
 
       test('key and no-key sends of one grant at once: no deadlock, the budget never passed', async () => {

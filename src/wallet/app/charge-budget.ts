@@ -2,6 +2,7 @@
 // transaction before its posting (with the journal id the posting will use): a refused charge ends the
 // payment before any wallet is locked, a failed posting rolls the charge back, and a posting that moved
 // nothing (an invoice another payment paid) rolls it back too.
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
@@ -11,7 +12,8 @@ import { walletError, type WalletError } from '../domain/errors.ts';
 import type { WalletCurrency } from '../domain/money.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import { chargeBudget, chargedOf, chargeGate, insertBudgetIfMissing, readBudget, type BudgetRow, type Charged, type ChargeInput } from '../services/grant-budgets.ts';
-import type { GrantSpend, LockGate } from '../services/ledger.ts';
+import { withBudgetThreshold } from '../services/budget-threshold-tail.ts';
+import type { GrantSpend, LockGate, LockTail } from '../services/ledger.ts';
 import { earlierPayment, type Idempotency } from '../services/idempotency.ts';
 
 /** The grant an OAuth send is made under (API keys and sessions have none). */
@@ -42,7 +44,7 @@ export type GrantCharge = { earlier: string; events?: undefined } | { earlier?: 
  * Charges the grant for the payment about to be posted, looking its Idempotency-Key up in the same statement
  * (a repeat answers the earlier journal and is not charged); the events it crossed (80%, 100%) for the sender.
  */
-type ChargeOf = BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId; idempotency: Idempotency | undefined };
+export type ChargeOf = BudgetCharge & { priceCents: number; journalId: string; accountId: AccountId; walletId: WalletId; idempotency: Idempotency | undefined };
 
 const inputOf = (settings: BudgetSettings, c: ChargeOf): ChargeInput => ({
   userId: c.userId,
@@ -87,6 +89,36 @@ export function foldCharge(settings: BudgetSettings, c: ChargeOf): FoldedCharge 
   return { gate, settle: (tx) => settle(tx, settings, c, input, chargedOf(gate.row)) };
 }
 
+/** A budgeted send run as one statement (issues 15 and 18, send-in-one-statement.ts). */
+export interface StatementCharge {
+  /** The charge with the key's lookup, first in the posting's statement; its row is null when either refused. */
+  gate: LockGate;
+  /** The outbox's tail followed by the threshold event's row and the guard that undoes a charge without payment. */
+  tail(outbox: LockTail): LockTail;
+  /** Once the statement committed: the threshold event it stored, with its id, if the charge crossed one. */
+  crossed(): { id: string; event: NewWalletEvent } | undefined;
+}
+
+export function statementCharge(settings: BudgetSettings, c: ChargeOf): StatementCharge {
+  const gate = chargeGate(inputOf(settings, c));
+  const id = randomUUID();
+  return {
+    gate,
+    tail: (outbox) => withBudgetThreshold(outbox, { id, accountId: c.accountId, walletId: c.walletId, clientId: c.clientId }),
+    crossed() {
+      const event = thresholdEvent(c, chargedOf(gate.row));
+      return event && { id, event };
+    },
+  };
+}
+
+/** The `budget.threshold` event of a charge that crossed 80 % or 100 % of a limited budget. */
+function thresholdEvent(c: ChargeOf, charged: Charged | undefined): NewWalletEvent | undefined {
+  if (!charged || charged.crossed === 0 || charged.amount === null) return undefined;
+  const crossing = { clientId: c.clientId, percent: charged.crossed, spent: charged.spent, limit: charged.amount, currency: charged.currency, period: charged.period, periodStart: charged.periodStart };
+  return budgetThresholdEvent(crossing, c.accountId, c.walletId);
+}
+
 async function settle(tx: Queryable, settings: BudgetSettings, c: ChargeOf, input: ChargeInput, charged: Charged | undefined): Promise<Result<GrantCharge, WalletError>> {
   if (!charged) {
     let row = await readBudget(tx, c.userId, c.clientId);
@@ -98,9 +130,8 @@ async function settle(tx: Queryable, settings: BudgetSettings, c: ChargeOf, inpu
     }
     if (!charged) return err(refusal(row, input.amounts));
   }
-  if (charged.crossed === 0 || charged.amount === null) return ok({ events: [] });
-  const crossing = { clientId: c.clientId, percent: charged.crossed, spent: charged.spent, limit: charged.amount, currency: charged.currency, period: charged.period, periodStart: charged.periodStart };
-  return ok({ events: [budgetThresholdEvent(crossing, c.accountId, c.walletId)] });
+  const event = thresholdEvent(c, charged);
+  return ok({ events: event ? [event] : [] });
 }
 
 const periodWord = (p: string): string => (p === 'P1D' ? 'day' : p === 'P1W' ? 'week' : 'month');

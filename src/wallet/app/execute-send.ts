@@ -7,6 +7,7 @@
 // a key, a posting that locks nothing before its wallets (`gates`) runs the charge as the first step of its
 // lock statement (one round trip fewer); every budgeted send locks the budget row before the wallets. Without a
 // budget, such a posting looks the Idempotency-Key up there too (keyGate, issue 18): a repeat locks nothing.
+// A posting that also stores its events (`stores`) is first tried as one statement (send-in-one-statement.ts).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
@@ -20,7 +21,7 @@ import type { NewWalletEvent } from '../domain/wallet-event.ts';
 import type { WalletDeps } from './deps.ts';
 import { chargeGrant, foldCharge, grantSpendOf, NO_BUDGET_DEFAULT, type BudgetCharge, type FoldedCharge } from './charge-budget.ts';
 import type { GrantSpend, LockGate, LockTail } from '../services/ledger.ts';
-import { sendInOneStatement } from './send-in-one-statement.ts';
+import { IN_TRANSACTION, sendInOneStatement } from './send-in-one-statement.ts';
 
 export interface PaymentOutcome {
   status: 'SUCCESS' | 'ALREADY_PAID';
@@ -65,7 +66,8 @@ export interface SendFrame {
   gates?: boolean | undefined;
   /**
    * A gated posting that sends no statement before postTransfer's and calls `store` (post's fourth argument)
-   * with its events: without a budget, the send is then that one statement in autocommit (issue 18).
+   * with its events: the send is then that one statement in autocommit (issue 18), its budget's charge
+   * included (send-in-one-statement.ts); what that statement does not settle runs here, in a transaction.
    */
   stores?: boolean | undefined;
 }
@@ -98,7 +100,10 @@ export async function executeSend(deps: Pick<WalletDeps, 'db' | 'budgets'>, send
     priceCents: send.priceCents,
     transaction,
   });
-  if (send.stores && send.gates && !send.budget) return sendInOneStatement(deps.db, send, outcome);
+  if (send.stores && send.gates) {
+    const sent = await sendInOneStatement(deps, send, outcome);
+    if (sent !== IN_TRANSACTION) return sent;
+  }
   for (let attempt = 0; ; attempt++) {
     const result = await inTransaction<PaymentOutcome, WalletError | Unposted>(deps.db, async (tx) => {
       const idem = send.idempotency;

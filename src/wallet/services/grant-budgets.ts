@@ -77,23 +77,32 @@ FROM (SELECT 1) AS one LEFT JOIN charged c ON true LEFT JOIN earlier e ON true`;
 const chargeParams = (c: ChargeInput) => [c.userId, c.clientId, c.amounts.BTC, c.amounts.USD, c.starts.day.toISOString(), c.starts.week.toISOString(), c.starts.month.toISOString()];
 
 /**
- * The charge of a send without an Idempotency-Key as the first step of its posting's lock statement
- * (postTransfer's LockGate): the wallets are locked only when it charged, and after it, so every budgeted
- * send locks the budget row before the wallets, as chargeBudget before the posting does. Its row (`gate`)
- * is undefined when the grant's row refused the payment or does not exist (see readBudget).
+ * The charge as the first step of its posting's lock statement (postTransfer's LockGate): a send without an
+ * Idempotency-Key in a transaction, or any send run as one statement (with its key's lookup). The wallets
+ * are locked only when it charged, and after it, so every budgeted send locks the budget row before the
+ * wallets, as chargeBudget before the posting does. Its row (`gate`) is null when the grant's row refused
+ * the payment or does not exist (see readBudget), or the key is known.
  */
 export function chargeGate(c: ChargeInput): LockGate {
-  return { ctes: gateCtes, params: chargeParams(c), name: 'budget_charge' };
+  const idem = c.idempotency;
+  if (idem) return { ctes: (first) => gateCtes('keyed', first), params: [...chargeParams(c), idem.accountId, idem.key], name: 'budget_key' };
+  return { ctes: (first) => gateCtes('plain', first), params: chargeParams(c), name: 'budget_charge' };
 }
 
 // The gate's SQL with its parameters renumbered from `first`: built once per numbering (a payment's hot path).
-const GATE_CTES = `${chargeCtes('')}, gate AS (SELECT currency, amount, period, period_start, spent, crossed FROM charged)`;
-const gateTexts = new Map<number, string>();
-function gateCtes(first: number): string {
-  let text = gateTexts.get(first);
+// `keyed`: a send with an Idempotency-Key run as one statement (send-in-one-statement.ts): a known key ($8/$9)
+// charges nothing and the gate refuses, as the charge's own statement finds the repeat (CHARGE_SQL).
+const GATE = 'gate AS (SELECT currency, amount, period, period_start, spent, crossed FROM charged)';
+const GATE_CTES = {
+  plain: `${chargeCtes('')}, ${GATE}`,
+  keyed: `earlier AS (SELECT 1 FROM payment_idempotency WHERE account_id = $8::uuid AND key = $9::text), ${chargeCtes('\n    AND NOT EXISTS (SELECT 1 FROM earlier)')}, ${GATE}`,
+};
+const gateTexts = new Map<string, string>();
+function gateCtes(kind: keyof typeof GATE_CTES, first: number): string {
+  let text = gateTexts.get(`${kind}${first}`);
   if (text === undefined) {
-    text = GATE_CTES.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`);
-    gateTexts.set(first, text);
+    text = GATE_CTES[kind].replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`);
+    gateTexts.set(`${kind}${first}`, text);
   }
   return text;
 }
