@@ -216,7 +216,13 @@ describe('webhook delivery', { timeout: 60_000 }, () => {
     const [old] = await event(31, true);
     const [recent] = await event(1, true);
     const [waiting] = await event(40, false);
-    assert.equal(await s.worker!.prune(), 2);
+    // The running worker must not fan the waiting event out before prune() looks at it (that made this test
+    // flaky): its row is held meanwhile, and the dispatcher skips locked rows (FOR UPDATE SKIP LOCKED).
+    await t.db.transaction(async (tx) => {
+      const held = await tx.query('SELECT id FROM wallet_events WHERE id = $1 AND dispatched_at IS NULL FOR UPDATE', [waiting!.id]);
+      assert.equal(held.length, 1, 'the waiting event is not fanned out yet');
+      assert.equal(await s.worker!.prune(), 2);
+    });
     const left = await t.db.query<{ status: string }>('SELECT status FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY status', [id]);
     assert.deepEqual(left.map((r) => r.status), ['pending', 'succeeded']);
     const events = await t.db.query<{ id: string }>('SELECT id FROM wallet_events WHERE id = ANY($1::uuid[])', [[old!.id, recent!.id, waiting!.id]]);
