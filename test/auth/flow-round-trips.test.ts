@@ -93,6 +93,8 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(loginLeg.some((s) => /DELETE FROM oidc_payloads/.test(s.sql) && /model = 'Interaction'/.test(s.sql)), `taken with its interaction:\n${show(loginLeg)}`);
       // Only the consent prompt's new interaction is written: the login result goes to oidc-provider in memory.
       assert.equal(loginLeg.filter(writesInteraction).length, 1, show(loginLeg));
+      const readsClient = (s: Sent) => /^\s*SELECT \* FROM oauth2_clients/.test(s.sql);
+      assert.equal(loginLeg.filter(readsClient).length, 0, `the client comes with the verifier's statement:\n${show(loginLeg)}`);
       const consentChallenge = param(atConsent, 'consent_challenge');
       const consent = await admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'offline_access', 'read'] } });
       const atAccept = log.splice(0);
@@ -107,11 +109,25 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(isCallback(callback), callback.href);
       assert.equal(consentLeg.filter(readsInteraction).length, 1, show(consentLeg));
       assert.equal(consentLeg.filter(writesInteraction).length, 0, show(consentLeg));
+      assert.equal(consentLeg.filter(readsClient).length, 0, show(consentLeg));
       // The Grant the consent created is read with the consent verifier.
       assert.equal(consentLeg.filter((s) => /^\s*SELECT/.test(s.sql) && s.params[0] === 'Grant').length, 0, show(consentLeg));
       // Replaying the consent verifier yields no second code.
       const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
       assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test('a client suspended between the accept and the verifier leg ends the flow there', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client));
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-6' } });
+      const suspended = await fetch(`${target.adminUrl}/admin/clients/${encodeURIComponent(client.client_id)}/status`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'suspended' }) });
+      assert.equal(suspended.status, 200, await suspended.text());
+      const after = await b.follow(login.data.redirect_to, (u) => u.origin === new URL(target.publicUrl).origin);
+      assert.ok(!after.url.searchParams.get('consent_challenge') && !after.url.searchParams.get('code'), after.url.href);
     });
 
     test('two concurrent accepts of one consent: one verifier, one consent session', async () => {

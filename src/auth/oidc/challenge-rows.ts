@@ -6,7 +6,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { storedClientFromJson } from '../services/client-repository.ts';
-import { rememberRow } from './known-rows.ts';
+import { rememberRow, STORED_CLIENT } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
@@ -64,14 +64,16 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
 
 /**
  * Deletes a Lightgate row (a flow verifier) and returns its payload when it was live, as takePayload does
- * (a second take finds nothing), reading in the same statement the interaction its decision names and, for
- * a consent, the Grant the consent created: the verifier step and oidc-provider's resume read them next, and
- * find them here (known-rows.ts, this request only).
+ * (a second take finds nothing), reading in the same statement the interaction its decision names, that
+ * interaction's client and, for a consent, the Grant the consent created: the verifier step and
+ * oidc-provider's resume read them next, and find them here (known-rows.ts, this request only).
  */
 export async function takeWithInteraction<T extends { kind: string; challenge: string; result?: { consent?: { grantId?: unknown } } }>(db: Sql, model: string, id: string): Promise<T | undefined> {
-  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null }>(
+  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null; client: Record<string, unknown> | null }>(
     `WITH taken AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live)
-     SELECT t.payload, t.live, i.payload AS interaction, g.payload AS grant FROM taken t
+     SELECT t.payload, t.live, i.payload AS interaction, g.payload AS grant,
+            (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client
+       FROM taken t
        LEFT JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = t.payload->>'challenge' AND (i.expires_at IS NULL OR i.expires_at > now())
        LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = t.payload->'result'->'consent'->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > now())`,
     [model, id],
@@ -80,6 +82,8 @@ export async function takeWithInteraction<T extends { kind: string; challenge: s
   if (!row?.live) return undefined;
   // A logout decision names a logout challenge, not an interaction.
   if (row.payload.kind !== 'logout' && typeof row.payload.challenge === 'string') rememberRow('Interaction', row.payload.challenge, row.interaction);
+  const clientId = (row.interaction?.params as { client_id?: unknown } | undefined)?.client_id;
+  if (typeof clientId === 'string') rememberRow(STORED_CLIENT, clientId, row.client);
   const grantId = row.payload.result?.consent?.grantId;
   if (typeof grantId === 'string') rememberRow('Grant', grantId, row.grant);
   return row.payload;

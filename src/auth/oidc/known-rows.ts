@@ -1,17 +1,19 @@
-// Rows a request already holds (issue 18): the verifier step takes its verifier with the flow's interaction,
-// then oidc-provider's resume reads that interaction again; the admin API reads it with its handled mark in
-// one statement; the token endpoint reads a token's Grant and consent claims with the token. Within one
-// request scope, those rows as this request read, wrote or deleted them are answered from here instead of a
-// second SELECT. Nothing outlives the request (AsyncLocalStorage), and the single-use rows (verifier, handled
-// challenge, codes, refresh tokens) are never kept: their defences stay in the database.
+// Rows a request already holds (issue 18): the verifier step takes its verifier with the flow's interaction
+// and its client, which oidc-provider's resume reads next; the admin API reads the interaction with its
+// handled mark in one statement; the token endpoint reads a token's Grant and consent claims with the token.
+// Within one request scope, those rows as this request read, wrote or deleted them are answered from here
+// instead of a second SELECT. Nothing outlives the request (AsyncLocalStorage), and the single-use rows
+// (verifier, handled challenge, codes, refresh tokens) are never kept: their defences stay in the database.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Row = Record<string, unknown>;
 /**
- * The interaction (its row is this flow's own, and its single use is the verifier's, flow-verifiers.ts), and
- * at the token endpoint the grant and consent claims read with the token (grant-prefetch.ts).
+ * The interaction (its row is this flow's own, and its single use is the verifier's, flow-verifiers.ts) and
+ * its client, and at the token endpoint the grant and consent claims read with the token (grant-prefetch.ts).
  */
-const KEPT = new Set(['Interaction', 'Grant', 'IdTokenClaims']);
+const KEPT = new Set(['Interaction', 'Grant', 'IdTokenClaims', 'StoredClient']);
+/** The oauth2_clients row (as JSON) that the verifier leg reads with its interaction (stored-clients.ts). */
+export const STORED_CLIENT = 'StoredClient';
 const scope = new AsyncLocalStorage<Map<string, Row | null>>();
 const key = (model: string, id: string) => `${model}\u0000${id}`;
 

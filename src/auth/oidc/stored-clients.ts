@@ -2,7 +2,8 @@
 // whether oidc-provider may use it, and one read per request (issue 18).
 import Provider from 'oidc-provider';
 import { effectiveGrantTypes } from '../domain/client.ts';
-import type { ClientRepository } from '../services/client-repository.ts';
+import { storedClientFromJson, type ClientRepository } from '../services/client-repository.ts';
+import { knownRow, STORED_CLIENT } from './known-rows.ts';
 
 type StoredClientOf = ClientRepository['find'];
 let clientsOf: StoredClientOf;
@@ -33,7 +34,10 @@ export function storedClientOf(id: string, ctx: object | undefined = Provider.ct
   if (!known) perRequest.set(ctx, (known = new Map()));
   let found = known.get(id);
   if (!found) {
-    known.set(id, (found = clientsOf(id)));
+    // Read with the verifier leg's interaction, in this request (challenge-rows.ts takeWithInteraction).
+    const row = knownRow(STORED_CLIENT, id);
+    const read = row === undefined ? clientsOf(id) : Promise.resolve(row ? storedClientFromJson(row as Parameters<typeof storedClientFromJson>[0]) : undefined);
+    known.set(id, (found = read));
     found.catch(() => known.delete(id));
   }
   return found;
