@@ -73,6 +73,26 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(listed.map((b) => b.daily.at(-1)?.amount).sort((a, b) => (a ?? 0) - (b ?? 0)), [700, view.spent]);
     });
 
+    test('the chart covers the last 30 UTC days: a send 10 days ago is its bar, one 40 days ago is not counted', async () => {
+      const g = await grant(spend(50_000, 'BTC', 'P1M'));
+      const journals: string[] = [];
+      for (const amount of [111, 222, 333]) {
+        const r = await send(g, amount);
+        assert.ok(r.ok);
+        journals.push(r.value.journalId);
+      }
+      // Older sends, as they would have been written then (ids grow with time: the oldest first).
+      for (const [journal, days] of [[journals[0], 40], [journals[1], 10]] as const) {
+        await t.db.query(`UPDATE ledger_journals SET created_at = now() - $2 * interval '1 day' WHERE id = $1`, [journal, days]);
+        await t.db.query(`UPDATE ledger_entries SET created_at = now() - $2 * interval '1 day' WHERE journal_id = $1`, [journal, days]);
+      }
+      const daily = (await budgets().budgetOf(g.userId, g.clientId))!.daily;
+      const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+      assert.equal(daily.find((d) => d.day === tenDaysAgo)?.amount, 222);
+      assert.equal(daily.at(-1)?.amount, 333);
+      assert.equal(daily.reduce((sum, d) => sum + d.amount, 0), 555, 'the send of 40 days ago is outside the chart');
+    });
+
     test('a day budget with a per-payment maximum: spends to the sat, refuses above, nothing moves; 80% and 100% told once', async () => {
       const g = await grant(spend(1000, 'BTC', 'P1D', 400));
       assert.equal((await send(g, 400)).ok, true);
