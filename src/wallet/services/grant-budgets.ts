@@ -54,14 +54,14 @@ const TOLD = `(CASE WHEN ${ROLLS} THEN 0 ELSE notified END)`;
 // 100 at or past the budget, 80 at or past four fifths of it (integers: no rounding), else 0.
 const THRESHOLD = `(CASE WHEN amount IS NULL OR amount = 0 THEN 0 WHEN ${AFTER} >= amount THEN 100 WHEN ${AFTER} * 5 >= amount * 4 THEN 80 ELSE 0 END)`;
 
-// The conditional UPDATE; `unless`: a further condition (the key's repeat, below).
+// The conditional UPDATE; `unless`: a further condition (the key's repeat, below). updated_at is when the
+// budget itself was set or changed (consent, portal), not each charge: one column less per payment.
 const chargeCtes = (unless: string) => `charged AS (
   UPDATE grant_budgets SET
     spent = ${AFTER},
     period_start = ${START},
     crossed = CASE WHEN ${THRESHOLD} > ${TOLD} THEN ${THRESHOLD} ELSE 0 END,
-    notified = GREATEST(${TOLD}, ${THRESHOLD}),
-    updated_at = now()
+    notified = GREATEST(${TOLD}, ${THRESHOLD})
   WHERE user_id = $1 AND client_id = $2 AND NOT paused AND NOT ended
     AND (amount IS NULL OR (${AFTER} <= amount AND (per_payment_max IS NULL OR ${AMOUNT} <= per_payment_max)))${unless}
   RETURNING currency, amount, period, period_start, spent, crossed
