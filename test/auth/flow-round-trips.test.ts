@@ -145,6 +145,53 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(listed.data.length, 1, JSON.stringify(listed.data));
     });
 
+    test("concurrent accepts of one consent with different budgets: the budget recorded is the accepted one's", async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin, { scope: 'openid read write' });
+      const b = createBrowser();
+      const detail = (amount: number) => ({ type: 'wallet_spend', limit: { amount, currency: 'BTC' }, period: 'P1D' });
+      const auth = await authorizationUrl(await relyingParty(target, client), 'openid read write', { authorization_details: JSON.stringify([detail(1000)]) });
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const subject = crypto.randomUUID();
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
+      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const accept = (amount: number) =>
+        admin
+          .acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [detail(amount)] } as never })
+          .then((r) => r.status, (e: { response?: { status: number } }) => e.response?.status);
+      const amounts = [100, 200, 300, 400];
+      const statuses = await Promise.all(amounts.map(accept));
+      assert.deepEqual(statuses.toSorted(), [200, 410, 410, 410]);
+      const [row] = await database.db.query<{ amount: string }>('SELECT amount::text FROM grant_budgets WHERE user_id = $1 AND client_id = $2', [subject, client.client_id]);
+      assert.equal(Number(row?.amount), amounts[statuses.indexOf(200)], 'the budget of the accept that handled the challenge');
+    });
+
+    test('a budget that cannot be recorded ends the flow: the accept is 503, a retry 410 without a verifier', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin, { scope: 'openid read write' });
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client), 'openid read write');
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: crypto.randomUUID() } });
+      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const accept = () =>
+        admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'] } }).then(
+          (r) => ({ status: r.status, to: r.data.redirect_to }),
+          (e: { response?: { status: number; data?: { redirect_to?: string } } }) => ({ status: e.response?.status, to: e.response?.data?.redirect_to }),
+        );
+      await database.db.query('ALTER TABLE grant_budgets RENAME TO grant_budgets_away');
+      let first;
+      try {
+        first = await accept();
+      } finally {
+        await database.db.query('ALTER TABLE grant_budgets_away RENAME TO grant_budgets');
+      }
+      assert.equal(first.status, 503);
+      const again = await accept();
+      assert.equal(again.status, 410);
+      assert.ok(again.to && !again.to.includes('consent_verifier'), again.to);
+    });
+
     test('a login for another subject than the browser\'s session goes through oidc-provider\'s logout confirmation, then resumes', async () => {
       // The resume keeps the interaction here (it saves it with the result) and the flow goes on after the
       // confirmation at /oauth2/auth/<uid> without a verifier: the one path where a stored result is read.

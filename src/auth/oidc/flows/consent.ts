@@ -75,16 +75,6 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
 
         // A budget applies only to a grant holding `write`.
         const granted = holdsWrite(scopes) ? budget.value : null;
-        if (holdsWrite(scopes) && deps.budgets) {
-          // Before the grant exists, so a budget the wallet could not record never leaves a grant without one.
-          const ceiling = client.spend_budget_max ?? requestedDetails[0] ?? null;
-          const recorded = await deps.budgets.recordGranted({ userId: request.subject, clientId: client.client_id, budget: granted, ceiling, remembered: request.skip }).then(
-            () => true,
-            () => false,
-          );
-          if (!recorded) return fail(503, 'temporarily_unavailable', 'The spending budget of the grant could not be recorded; try again');
-        }
-
         const grant = new (provider().Grant)({ accountId: request.subject, clientId: client.client_id });
         if (scopes.length) grant.addOIDCScope(scopes.join(' '));
         // RFC 9396: the Grant's rar reaches the code, every access token and the token response (rich-authorization.ts).
@@ -106,7 +96,18 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
           consentRequest: request,
           grantedDetails: granted ? [granted] : null,
         };
-        return finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } }, (first) => consentRow(record, first));
+        const finished = await finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } }, (first) => consentRow(record, first));
+        if (!finished.ok || !holdsWrite(scopes) || !deps.budgets) return finished;
+        // Only the accept that handled the challenge records the budget (issue 15): a concurrent second accept
+        // (410) never overwrites the winner's. The verifier it just stored is known to no one until this answers,
+        // so no token is made before the budget exists; if it cannot be recorded the flow ends here (the accept
+        // is 503, a retry 410 without a verifier): a grant never goes without its budget.
+        const ceiling = client.spend_budget_max ?? requestedDetails[0] ?? null;
+        const recorded = await deps.budgets.recordGranted({ userId: request.subject, clientId: client.client_id, budget: granted, ceiling, remembered: request.skip }).then(
+          () => true,
+          () => false,
+        );
+        return recorded ? finished : fail(503, 'temporarily_unavailable', 'The spending budget of the grant could not be recorded; start the authorization again');
       }),
 
     rejectConsentRequest: (challenge, body: RejectRequest) =>
