@@ -3,18 +3,12 @@
 // one decision are one statement; the defences stay (the handled challenge and the single-use verifier are
 // still rows, written together: a challenge handled twice still answers 410 with no second verifier).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { startStack, type Stack } from '../../src/main/stack.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import { adminApi, createClient, relyingParty } from '../support/clients.ts';
-import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
-import { loopbackEnv } from '../support/stack.ts';
+import type { AuthTarget } from '../support/auth-target.ts';
+import { DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
 import { authorizationUrl, createBrowser, exchange, isCallback, jwtPayload, leave, param, runFlow, tokenRequest } from '../support/tokens.ts';
 
 interface Sent {
@@ -39,22 +33,14 @@ const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice
 for (const kind of DATABASE_KINDS) {
   describe(`sign-in step round trips (${kind})`, () => {
     const log: Sent[] = [];
+    let running: WrappedAuthStack | undefined;
     let database: TestDatabase;
-    let stack: Stack;
-    let dataDir: string;
     let target: AuthTarget;
     before(async () => {
-      database = await createTestDatabase(kind);
-      dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
-      const config = loadConfig({ ...(await loopbackEnv(dataDir)), LOG_LEVEL: 'silent', LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, ...(database.url ? { DATABASE_URL: database.url } : {}) });
-      stack = await startStack(config, { db: counting(database.db, log), logger: createLogger('silent') });
-      target = { kind: 'lightgate', name: 'Lightgate', ...UNREACHABLE_UI, publicUrl: config.urls.issuer, adminUrl: stack.listening.admin!, stop: async () => {} };
+      running = await startWrappedAuthStack(kind, (db) => counting(db, log));
+      ({ database, target } = running);
     });
-    after(async () => {
-      await stack?.close();
-      await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    after(() => running?.close());
 
     test('accepting a login is one read and one write; accepting it again is 410 with the first redirect and no verifier', async () => {
       const admin = adminApi(target);

@@ -3,18 +3,12 @@
 // not a transaction of four round trips (BEGIN, lock the client, write, COMMIT); each request reads its
 // client once (a per-request memo, stored-clients.ts). The client-status tests keep the race's outcome; this file keeps its price.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config.ts';
 import type { Database, Queryable } from '../../src/db/database.ts';
-import { startStack, type Stack } from '../../src/main/stack.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import { adminApi, createClient, relyingParty } from '../support/clients.ts';
-import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
-import { loopbackEnv } from '../support/stack.ts';
+import type { AuthTarget } from '../support/auth-target.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
 import { authorizationUrl, createBrowser, exchange, leave, runFlow, tokenRequest } from '../support/tokens.ts';
 
 /** Every statement sent (BEGIN and COMMIT of a transaction count as their own round trips). */
@@ -36,22 +30,13 @@ function counting(db: Database, log: string[]): Database {
 for (const kind of DATABASE_KINDS) {
   describe(`token endpoint round trips (${kind})`, () => {
     const log: string[] = [];
-    let database: TestDatabase;
-    let stack: Stack;
-    let dataDir: string;
+    let running: WrappedAuthStack | undefined;
     let target: AuthTarget;
     before(async () => {
-      database = await createTestDatabase(kind);
-      dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
-      const config = loadConfig({ ...(await loopbackEnv(dataDir)), LOG_LEVEL: 'silent', LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, ...(database.url ? { DATABASE_URL: database.url } : {}) });
-      stack = await startStack(config, { db: counting(database.db, log), logger: createLogger('silent') });
-      target = { kind: 'lightgate', name: 'Lightgate', ...UNREACHABLE_UI, publicUrl: config.urls.issuer, adminUrl: stack.listening.admin!, stop: async () => {} };
+      running = await startWrappedAuthStack(kind, (db) => counting(db, log));
+      ({ target } = running);
     });
-    after(async () => {
-      await stack?.close();
-      await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    after(() => running?.close());
 
     test('an authorization request reads its client once', async () => {
       const admin = adminApi(target);
