@@ -1,12 +1,14 @@
 // Issue 18's payments goal: intraledger payments/s over HTTP on PostgreSQL ≥ 1.0× the tps of pgbench's
 // built-in TPC-B-like script with the same number of clients, on the same server, in the same run.
-//   npx node bench/payments-vs-pgbench.ts [--clients 48] [--rounds 5] [--duration 5] [--scale 1] [--pool 20] [--write]
+//   npx node bench/payments-vs-pgbench.ts [--clients 48] [--rounds 5] [--duration 5] [--scale 1] [--pool 20] [--client wrk|node] [--write]
 // Rounds interleave the two (pgbench then Lightgate, then Lightgate then pgbench, …). Lightgate is one
 // `lightgate start` (api) child process on its own database (200 funded accounts with API keys; every payment
 // 1 sat between two of them, a fresh Idempotency-Key each); pgbench runs `-c N -j 2 -T t` on its own database
 // after `pgbench -i -s scale`. Both ledgers are checked after every run. Before the rounds, an in-process API
 // on a counting Database says how many statements a payment sends (test/support/counting-database.ts).
-import { execFileSync } from 'node:child_process';
+// --client: the payments' load generator: wrk (C, like pgbench's own client; the default when `wrk` is installed,
+// bench/wrk-payments.ts) or node (an HTTP client in this process, which takes a share of the same cores).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -27,6 +29,7 @@ import { startLightgate } from '../test/production/support/lightgate-process.ts'
 import { loopbackEnv } from '../test/support/stack.ts';
 import { assertLedgerConsistent, newAccount } from '../test/wallet/helpers.ts';
 import { countingDatabase } from '../test/support/counting-database.ts';
+import { payWithWrk } from './wrk-payments.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +40,10 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '20' },
     accounts: { type: 'string', default: '200' },
     write: { type: 'boolean', default: false },
+    client: { type: 'string', default: spawnSync('wrk', ['-v']).error ? 'node' : 'wrk' },
   },
 });
+if (values.client !== 'wrk' && values.client !== 'node') throw new Error('--client is wrk or node');
 const CLIENTS = Number(values.clients);
 const ROUNDS = Number(values.rounds);
 const SECONDS = Math.max(1, Math.round(Number(values.duration)));
@@ -178,7 +183,7 @@ try {
   let failed = 0;
   const runOurs = async () => {
     const c0 = cpuTicks(pid);
-    const r = await payFor(api, accounts, CLIENTS, SECONDS * 1000);
+    const r = values.client === 'wrk' ? await payWithWrk(api, accounts, CLIENTS, SECONDS * 1000, PAY) : await payFor(api, accounts, CLIENTS, SECONDS * 1000);
     cpuPerPayment.push(((cpuTicks(pid) - c0) * 10_000) / r.ok);
     failed += r.failed;
     ours.push(r.ok / r.seconds);
@@ -200,7 +205,7 @@ try {
   const spread = (xs: number[], d = 0) => `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}`;
   const [pgVersion] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   const cpu = cpus();
-  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion!.v} on the same machine (shared by pgbench, the load generator and the API); ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, pgbench scale ${values.scale}, API pool ${values.pool}; load average ${load()} at the end; ${new Date().toISOString().slice(0, 16)} UTC`;
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion!.v} on the same machine (shared by pgbench, the load generator and the API); ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, pgbench scale ${values.scale}, API pool ${values.pool}; payments' load generator: ${values.client === 'wrk' ? 'wrk (C), 2 threads' : 'Node http client in the bench process'}; load average ${load()} at the end; ${new Date().toISOString().slice(0, 16)} UTC`;
   const count = (name: string) => perPayment[name]!.total.toFixed(1);
   const table = [
     '| | median | spread (min–max) |',
