@@ -3,10 +3,15 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { migrate } from '../db/migrate.ts';
 import { startStack } from '../main/stack.ts';
-import { CLIENTS_USAGE, runClientsCli } from './commands/clients.ts';
-import { FUND_USAGE, fundFromCli, type WalletTarget } from './commands/wallet.ts';
-import { runAdminCommand } from './commands/admin.ts';
-import { runKeysCommand } from './commands/keys.ts';
+import type { WalletTarget } from './commands/wallet.ts';
+
+// The operator commands load only when run: `start` does not pay for their modules (issue 18).
+const commands = {
+  clients: () => import('./commands/clients.ts'),
+  wallet: () => import('./commands/wallet.ts'),
+  admin: () => import('./commands/admin.ts'),
+  keys: () => import('./commands/keys.ts'),
+};
 
 const USAGE = `Usage: lightgate <command>
 
@@ -71,24 +76,31 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}` : 'database is up to date\n');
         return 0;
       });
-    case 'keys':
+    case 'keys': {
+      const { runKeysCommand } = await commands.keys();
       return withDb(config, async (db) => {
         await migrate(db);
         return runKeysCommand(rest, { db, config, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       });
-    case 'clients':
+    }
+    case 'clients': {
+      const { CLIENTS_USAGE, runClientsCli } = await commands.clients();
       if (!rest.length || rest[0] === 'help') {
         process.stdout.write(`${[CLIENTS_USAGE].flat().join('\n')}\n`);
         return rest.length ? 0 : 2;
       }
       return runClientsCli(rest, config.urls.admin, undefined, config.adminApi.outgoingAuthorization);
-    case 'admin':
+    }
+    case 'admin': {
+      const { runAdminCommand } = await commands.admin();
       return withDb(config, async (db) => {
         await migrate(db);
         return runAdminCommand(rest, { db, config, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       });
+    }
     case 'wallet': {
       if (rest[0] !== 'fund') break;
+      const { FUND_USAGE, fundFromCli } = await commands.wallet();
       const flags = parseFlags(rest.slice(1));
       const amount = Number(flags.amount);
       const currency = flags.currency === 'BTC' || flags.currency === 'USD' ? flags.currency : undefined;
