@@ -63,7 +63,14 @@ export function buildWalletDeps(config: Pick<Config, 'secrets' | 'priceBtcUsdCen
     db,
     price: fixedPriceProvider(config.priceBtcUsdCents),
     lightning: noLightningBackend,
-    node: { secretKey: key.secretKey, publicKeyHex: key.publicKeyHex, network },
+    // A getter: the node's public key is derived on first use (issue 18).
+    node: {
+      secretKey: key.secretKey,
+      get publicKeyHex() {
+        return key.publicKeyHex;
+      },
+      network,
+    },
     limits: { internalSend: limits?.internalSendCents ?? 0, convert: limits?.convertCents ?? 0, withdrawal: limits?.withdrawalCents ?? 0 },
     lnurl: { apiUrl, domain: new URL(apiUrl).hostname },
     budgets: { writeDefault: config.writeBudgetDefault ?? null },
@@ -123,7 +130,12 @@ export function createWalletService(deps: WalletDeps, ports: WalletServicePorts)
   const { db } = deps;
   const accountIdOf = accountIdCache((userId) => accountOfUser(db, userId, ports.userExists));
   return {
-    node: { network: deps.node.network, publicKeyHex: deps.node.publicKeyHex },
+    node: {
+      network: deps.node.network,
+      get publicKeyHex() {
+        return deps.node.publicKeyHex;
+      },
+    },
     priceCents: () => deps.price.btcUsdCents(),
     accountOfUser: (userId) => accountOfUser(db, userId, ports.userExists),
     accountIdOfUser: accountIdOf,

@@ -148,9 +148,17 @@ export function decodeInvoice(paymentRequest: string): DecodedInvoice | undefine
 }
 
 /** The node key, derived from the system secret so that every process signs with the same key. */
-export function deriveNodeKey(systemSecret: string): { secretKey: Uint8Array; publicKeyHex: string } {
+export function deriveNodeKey(systemSecret: string): { readonly secretKey: Uint8Array; readonly publicKeyHex: string } {
   const secretKey = new Uint8Array(createHmac('sha256', systemSecret).update('lightgate lightning node key').digest());
-  return { secretKey, publicKeyHex: Buffer.from(secp.getPublicKey(secretKey, true)).toString('hex') };
+  // The public key on first use: noble's first point multiplication builds its precomputed tables (~30 ms of
+  // CPU), which the first invoice pays instead of every start (issue 18).
+  let publicKeyHex: string | undefined;
+  return {
+    secretKey,
+    get publicKeyHex() {
+      return (publicKeyHex ??= Buffer.from(secp.getPublicKey(secretKey, true)).toString('hex'));
+    },
+  };
 }
 
 /** The public key that signed a payment request (for tests and for telling our invoices apart). */
