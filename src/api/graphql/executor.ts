@@ -24,7 +24,8 @@ import { resolvers, subscriptions, typeDefs } from './schema.ts';
 import { payload } from './subscriptions/support.ts';
 
 export function buildWalletSchema(): GraphQLSchema {
-  const schema = buildSchema(typeDefs);
+  // The SDL is a constant that test/api/wallet-schema-sdl.test.ts validates; not again at every start (issue 18).
+  const schema = buildSchema(typeDefs, { assumeValidSDL: true });
   for (const type of Object.values(schema.getTypeMap())) {
     if (isScalarType(type) && scalars[type.name]) {
       const s = scalars[type.name]!;
