@@ -9,12 +9,13 @@ import { adminApi, createClient, relyingParty } from '../support/clients.ts';
 import type { AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
-import { authorizationUrl, createBrowser, exchange, leave, runFlow, tokenRequest } from '../support/tokens.ts';
+import { authorizationUrl, createBrowser, exchange, introspect, leave, runFlow, tokenRequest } from '../support/tokens.ts';
 
 /** Every statement sent (BEGIN and COMMIT of a transaction count as their own round trips). */
-function counting(db: Database, log: string[]): Database {
-  const q = (target: Queryable): Queryable['query'] => (sql, params, options) => {
+function counting(db: Database, log: string[], before: { statement?: (sql: string) => Promise<void> }): Database {
+  const q = (target: Queryable): Queryable['query'] => async (sql, params, options) => {
     log.push(sql);
+    await before.statement?.(sql);
     return target.query(sql, params, options);
   };
   return Object.assign(Object.create(db) as Database, {
@@ -30,10 +31,11 @@ function counting(db: Database, log: string[]): Database {
 for (const kind of DATABASE_KINDS) {
   describe(`token endpoint round trips (${kind})`, () => {
     const log: string[] = [];
+    const hooks: { statement?: (sql: string) => Promise<void> } = {};
     let running: WrappedAuthStack | undefined;
     let target: AuthTarget;
     before(async () => {
-      running = await startWrappedAuthStack(kind, (db) => counting(db, log));
+      running = await startWrappedAuthStack(kind, (db) => counting(db, log, hooks));
       ({ target } = running);
     });
     after(() => running?.close());
@@ -64,7 +66,48 @@ for (const kind of DATABASE_KINDS) {
         assert.deepEqual(statements.filter((s) => s === 'BEGIN'), [], `${what}: no transaction round trips:\n${statements.join('\n')}`);
         assert.equal(statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length, 1, `${what}: the client is read once:\n${statements.join('\n')}`);
         assert.ok(statements.some((s) => /FOR SHARE/.test(s)), `${what}: the token write still locks its client (issue 11 #5)`);
+        // The access and the refresh token are stored by one statement, under the client's lock: the code's or
+        // refresh token's spend, the rate limit, the client and the token's read are the other four.
+        assert.equal(statements.filter((s) => /INSERT INTO oidc_payloads/.test(s)).length, 1, `${what}: both tokens in one write:\n${statements.join('\n')}`);
+        assert.equal(statements.length, 5, `${what}:\n${statements.join('\n')}`);
       }
+      // Both tokens are stored and usable.
+      for (const token of [refreshed.body.access_token!, refreshed.body.refresh_token!]) assert.equal((await introspect(admin, token)).active, true);
+      const again = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+    });
+
+    test('a client suspended just before its two tokens are written gets invalid_client, and neither token is stored', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: 'round-trips-3' });
+      const db = running!.database.db;
+      hooks.statement = async (sql) => {
+        if (!/INSERT INTO oidc_payloads/.test(sql) || !/FOR SHARE/.test(sql)) return;
+        hooks.statement = undefined;
+        await db.query(`UPDATE oauth2_clients SET status = 'suspended' WHERE client_id = $1`, [client.client_id]);
+      };
+      const code = flow.callback.searchParams.get('code')!;
+      const refused = await tokenRequest(target, client, { grant_type: 'authorization_code', code, redirect_uri: client.redirect_uris![0]!, code_verifier: flow.auth.codeVerifier });
+      hooks.statement = undefined;
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error, 'invalid_client');
+      const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM oidc_payloads WHERE client_id = $1 AND model IN ('AccessToken', 'RefreshToken')`, [client.client_id]);
+      assert.equal(stored[0]!.n, 0);
+    });
+
+    test('a code exchange without a refresh token stores its access token alone', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const flow = await runFlow(createBrowser(), target, admin, rp, { subject: 'round-trips-2', scope: 'openid read' });
+      log.length = 0;
+      const exchanged = await exchange(rp, flow);
+      const statements = log.splice(0);
+      assert.equal(exchanged.refresh_token, undefined);
+      assert.equal(statements.filter((s) => /INSERT INTO oidc_payloads/.test(s) && /FOR SHARE/.test(s)).length, 1, statements.join('\n'));
+      assert.equal((await introspect(admin, exchanged.access_token)).active, true);
     });
   });
 }

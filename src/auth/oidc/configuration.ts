@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
 import { deviceFlowFeature } from './device-verification.ts';
+import { issuesRefreshToken } from './held-token-writes.ts';
 import { hydraPolicy } from './interaction-policy.ts';
 import { forgetRedirect, hintIsFor, type LogoutRequests } from './logout-requests.ts';
 import { ownServicesFetch } from './own-fetch.ts';
@@ -120,7 +121,7 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       },
     },
     // Hydra's rule: a refresh token when the client may use the grant and the granted scope holds offline or offline_access.
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
+    issueRefreshToken: async (_ctx, client, code) => issuesRefreshToken(client, code.scopes),
     rotateRefreshToken: true,
     // Tokens outlive the browser session, as in Hydra; revocation is explicit.
     expiresWithSession: async () => false,

@@ -11,6 +11,7 @@ import { outageRedirect } from './outage-redirect.ts';
 import { pageHeaders } from './page-headers.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 import { withKnownRows } from './known-rows.ts';
+import { flushHeldTokenWrite } from './held-token-writes.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { verifierStep } from './verifier-step.ts';
 import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
@@ -33,7 +34,8 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   // First, so that it also sees outages met by the middleware after it.
   provider.use(outageRedirect(HYDRA_ROUTES.authorization, config.urls.issuer));
   // Issue 18: a token request reads its token's grant and consent claims with the token, once (grant-prefetch.ts).
-  provider.use((ctx, next) => (ctx.method === 'POST' && ctx.path === HYDRA_ROUTES.token ? withKnownRows(next) : next()));
+  // Its two tokens are stored in one statement (held-token-writes.ts).
+  provider.use((ctx, next) => (ctx.method === 'POST' && ctx.path === HYDRA_ROUTES.token ? withKnownRows(() => flushHeldTokenWrite(db, ctx, next)) : next()));
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
   provider.use(verifierStep(provider, verifiers));
   // RFC 8628 on Hydra's device API (issue 16): the verification endpoint, its login and consent verifiers,

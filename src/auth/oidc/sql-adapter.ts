@@ -15,6 +15,7 @@ import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
 import { knownRow, rememberRow, writeSkipped } from './known-rows.ts';
+import { writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
 
@@ -90,13 +91,14 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // A row this request deletes again is only remembered for it (verifier-step.ts, known-rows.ts).
       if (writeSkipped(this.model, rowId!)) return rememberRow(this.model, rowId!, params[2] as string);
       // A row still keyed with an older system secret moves to the newest key (keeping whether it was consumed).
-      // Issue 11 #5: a token is stored only while its client is active, with the client row share-locked
-      // until it is. A concurrent move away from active (UPDATE status, then delete every token) either
-      // comes first, and this token is refused, or waits, and then deletes it: none survives to come back
-      // to life when the client is reactivated. One statement is one transaction, so the lock (`live`) and
-      // the write go in one round trip instead of BEGIN, lock, write, COMMIT (issue 18).
+      // Issue 11 #5: a token is stored only while its client is active, with the client row share-locked until it is. A concurrent
+      // move away from active (UPDATE status, then delete every token) either comes first, and this token is refused, or waits, and
+      // then deletes it: none survives to come back to life when the client is reactivated. One statement is one transaction, so the
+      // lock (`live`) and the write go in one round trip instead of BEGIN, lock, write, COMMIT (issue 18); a request's two tokens
+      // go in one statement (held-token-writes.ts; undefined: this one alone, below).
       const token = TOKEN_MODELS.includes(this.model) && payload.clientId;
-      const rows = await guard(() =>
+      const together = token ? await guard(() => writeWithHeld(db, params as TokenParams)) : undefined;
+      const rows = together !== undefined ? [together].filter(Boolean) : await guard(() =>
         db.query(
           `WITH ${token ? `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE),` : ''}
            moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)

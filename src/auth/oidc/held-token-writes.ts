@@ -1,0 +1,127 @@
+// Issue 18: a token request that issues two tokens stores them in one statement. oidc-provider saves them one
+// after the other (a code exchange: the access token, then the refresh token; a refresh: the rotated refresh
+// token, then the access token), so the first write, when a second is sure to follow, is held for this request
+// only and the second write carries it. Nothing reads the held row in between, and no token leaves the server
+// before both are stored: the response is sent after the token route, and a write still held then (a second
+// token that did not come) is made before it, or the request ends in invalid_client as before.
+// Issue 11 #5 stays: the one statement share-locks the client row and stores nothing unless it is active.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Queryable } from '../../db/database.ts';
+
+export interface TokenRow {
+  model: string;
+  id: string;
+  /** The stored JSON text. */
+  payload: string;
+  grantId: string | null;
+  uid: string | null;
+  subject: string | null;
+  clientId: string;
+  expiresIn: number | null;
+  /** Ids of the same token under older system secrets, moved to `id` (keeping when it was consumed). */
+  older: string[];
+}
+
+type Sql = Pick<Queryable, 'query'>;
+
+/** The configured issueRefreshToken rule (configuration.ts), also asked here to know a refresh token follows. */
+export function issuesRefreshToken(client: { grantTypeAllowed(type: string): boolean }, scopes: Set<string>): boolean {
+  return client.grantTypeAllowed('refresh_token') && (scopes.has('offline') || scopes.has('offline_access'));
+}
+
+/** Whether oidc-provider saves another token after this one in the current token request. */
+function anotherFollows(model: string): boolean {
+  const oidc = (Provider.ctx as KoaContextWithOIDC | undefined)?.oidc;
+  const grantType = oidc?.params?.grant_type;
+  // A refresh (rotateRefreshToken: true) saves the new refresh token, then always the access token.
+  if (grantType === 'refresh_token') return model === 'RefreshToken';
+  const code = oidc?.entities.AuthorizationCode as { scopes?: Set<string> } | undefined;
+  return grantType === 'authorization_code' && model === 'AccessToken' && !!oidc?.client && !!code?.scopes && issuesRefreshToken(oidc.client, code.scopes);
+}
+
+const held = new AsyncLocalStorage<{ row?: TokenRow }>();
+
+/** Runs a token request in which the first of two token writes may be held (see above). */
+export function withHeldTokenWrites<T>(work: () => Promise<T>): Promise<T> {
+  return held.run({}, work);
+}
+
+/**
+ * The token rows to write now: none when this one is held for the next write, else the held one (if any)
+ * with this one. Rows of another client are not joined (the lock is per client): the held one is written first.
+ */
+function tokenRowsToWrite(row: TokenRow): TokenRow[][] {
+  const store = held.getStore();
+  if (!store) return [[row]];
+  const before = store.row;
+  store.row = undefined;
+  if (!before && anotherFollows(row.model)) {
+    store.row = row;
+    return [];
+  }
+  if (!before) return [[row]];
+  return before.clientId === row.clientId ? [[before, row]] : [[before], [row]];
+}
+
+/** The adapter's upsert parameters: model, id, JSON, grant id, uid, user code, subject, client id, lifetime, older ids. */
+export type TokenParams = [string, string, string, string | null, string | null, string | null, string | null, string, number | null, string[]];
+
+/** Holds this token or writes it with the held one (false: the client is not active); undefined: the adapter writes it alone. */
+export async function writeWithHeld(db: Sql, [model, id, payload, grantId, uid, , subject, clientId, expiresIn, older]: TokenParams): Promise<boolean | undefined> {
+  const groups = tokenRowsToWrite({ model, id, payload, grantId, uid, subject, clientId, expiresIn, older });
+  if (groups.length === 1 && groups[0]!.length === 1) return undefined;
+  for (const group of groups) if (!(await writeTokenRows(db, group))) return false;
+  return true;
+}
+
+/** Stores the rows while their client is active, with the client row share-locked until then; false: not active. */
+export async function writeTokenRows(db: Sql, rows: TokenRow[]): Promise<boolean> {
+  const column = <K extends keyof TokenRow>(k: K) => rows.map((r) => r[k]);
+  const written = await db.query(
+    `WITH live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $1 AND status = 'active' FOR SHARE),
+     moved AS (DELETE FROM oidc_payloads p USING unnest($9::text[], $10::text[]) AS o(model, id)
+       WHERE p.model = o.model AND p.id = o.id AND EXISTS (SELECT 1 FROM live) RETURNING p.model, p.consumed_at)
+     INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, subject, client_id, expires_at, consumed_at)
+     SELECT r.model, r.id, r.payload::jsonb, r.grant_id, r.uid, r.subject, $1, CASE WHEN r.ttl IS NULL THEN NULL ELSE now() + make_interval(secs => r.ttl) END,
+       (SELECT max(m.consumed_at) FROM moved m WHERE m.model = r.model)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[]) AS r(model, id, payload, grant_id, uid, subject, ttl)
+      WHERE EXISTS (SELECT 1 FROM live)
+     ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
+       user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
+     RETURNING 1`,
+    [
+      rows[0]!.clientId,
+      column('model'),
+      column('id'),
+      column('payload'),
+      column('grantId'),
+      column('uid'),
+      column('subject'),
+      column('expiresIn'),
+      rows.flatMap((r) => r.older.map(() => r.model)),
+      rows.flatMap((r) => r.older),
+    ],
+    { name: 'lightgate_oidc_write_tokens' },
+  );
+  return written.length === rows.length;
+}
+
+/**
+ * Koa middleware body for the token route: after the route, a write still held is made before the response
+ * leaves; if its client is no longer active, the response is the invalid_client the write would have thrown.
+ */
+export async function flushHeldTokenWrite(db: Sql, ctx: Pick<KoaContextWithOIDC, 'status' | 'body'> & { oidc?: KoaContextWithOIDC['oidc'] }, next: () => Promise<unknown>): Promise<void> {
+  await withHeldTokenWrites(async () => {
+    await next();
+    const store = held.getStore()!;
+    const row = store.row;
+    store.row = undefined;
+    // A route that failed after the first token (its error is the response) stores nothing.
+    if (!row || ctx.status !== 200 || (await writeTokenRows(db, [row]))) return;
+    const error = new errors.InvalidClient('client authentication failed', 'the client is not active');
+    ctx.status = error.statusCode;
+    ctx.body = { error: error.error, error_description: error.error_description };
+    ctx.oidc?.provider.emit('grant.error', ctx, error);
+  });
+}
