@@ -87,9 +87,11 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(atAccept.filter((s) => /handled_challenges/.test(s.sql)).length, 2, `one read with the interaction, one write with the verifier:\n${show(atAccept)}`);
       assert.equal(atAccept.filter(readsInteraction).length, 1, show(atAccept));
       assert.ok(atAccept.some((s) => /INSERT INTO consent_sessions/.test(s.sql) && /INSERT INTO handled_challenges/.test(s.sql)), `the consent session is written with the handled mark:\n${show(atAccept)}`);
+      // So is the consent's Grant (no write of its own).
+      assert.ok(atAccept.some((s) => /INSERT INTO handled_challenges/.test(s.sql) && s.params.includes('Grant')), `the Grant is written with the handled mark:\n${show(atAccept)}`);
       // The client comes with the challenge's read, not from a read of its own.
       assert.ok(!atAccept.some((s) => /^\s*SELECT \* FROM oauth2_clients/.test(s.sql)), show(atAccept));
-      assert.equal(atAccept.length, 4, show(atAccept));
+      assert.equal(atAccept.length, 3, show(atAccept));
       const callback = await leave(b, target, consent.data.redirect_to);
       const consentLeg = log.splice(0);
       assert.ok(isCallback(callback), callback.href);
@@ -129,6 +131,9 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(statuses.toSorted(), [200, 410, 410]);
       const listed = await admin.listOAuth2ConsentSessions({ subject: 'steps-5' });
       assert.equal(listed.data.length, 1, JSON.stringify(listed.data));
+      // Only the accept that handled the challenge stored a Grant: the refused ones leave none behind.
+      const grants = await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Grant' AND subject = $1`, ['steps-5']);
+      assert.equal(grants[0]!.n, 1);
     });
 
     test("concurrent accepts of one consent with different budgets: the budget recorded is the accepted one's", async () => {

@@ -31,7 +31,19 @@ export async function readChallenge(db: Sql, challenge: string): Promise<{ redir
 }
 
 /** Another row of the same decision, written only with a new mark: its parameters numbered from $first. */
-export type AlsoInsert = (first: number) => { table: string; columns: string; values: string; params: unknown[] };
+export type AlsoInsert = (first: number) => AlsoRow | AlsoRow[];
+type AlsoRow = { table: string; columns: string; values: string; params: unknown[] };
+
+/** An oidc_payloads row as oidc-provider's adapter stores it (sql-adapter.ts: subject, client, expiry), as another row of a decision. */
+export function payloadRow(model: string, id: string, payload: Record<string, unknown>, first: number): AlsoRow {
+  const p = (n: number) => `$${first + n - 1}`;
+  return {
+    table: 'oidc_payloads',
+    columns: 'model, id, payload, subject, client_id, expires_at',
+    values: `${p(1)}::text, ${p(2)}::text, ${p(3)}::jsonb, ${p(4)}::text, ${p(5)}::text, to_timestamp(${p(6)}::bigint)`,
+    params: [model, id, JSON.stringify(payload), payload.accountId ?? null, payload.clientId ?? null, typeof payload.exp === 'number' ? payload.exp : null],
+  };
+}
 
 export interface HandledMark {
   challenge: string;
@@ -46,7 +58,7 @@ export interface HandledMark {
  * does not see its own insert, so a found redirect_to means an earlier call).
  */
 export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: string; id: string; payload: unknown; ttlSeconds: number }, also?: AlsoInsert): Promise<{ first: boolean; redirectTo: string }> {
-  const more = also?.(9);
+  const more = [also?.(9) ?? []].flat();
   const [result] = await db.query<{ first: boolean; redirect_to: string | null }>(
     `WITH marked AS (
        INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -54,10 +66,10 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
      inserted AS (
        INSERT INTO oidc_payloads (model, id, payload, expires_at)
        SELECT $5, $6, $7::jsonb, now() + make_interval(secs => $8) WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
-     ${more ? `, also AS (INSERT INTO ${more.table} (${more.columns}) SELECT ${more.values} WHERE EXISTS (SELECT 1 FROM marked))` : ''}
+     ${more.map((m, i) => `, also${i} AS (INSERT INTO ${m.table} (${m.columns}) SELECT ${m.values} WHERE EXISTS (SELECT 1 FROM marked))`).join('')}
      SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT redirect_to FROM handled_challenges WHERE challenge = $1) AS redirect_to`,
-    [mark.challenge, mark.kind, mark.redirectTo, mark.ttlSeconds, row.model, row.id, JSON.stringify(row.payload), row.ttlSeconds, ...(more?.params ?? [])],
-    { name: more ? `lightgate_mark_and_insert_${more.table}` : 'lightgate_mark_and_insert' },
+    [mark.challenge, mark.kind, mark.redirectTo, mark.ttlSeconds, row.model, row.id, JSON.stringify(row.payload), row.ttlSeconds, ...more.flatMap((m) => m.params)],
+    { name: ['lightgate_mark_and_insert', ...more.map((m) => m.table)].join('_') },
   );
   return result?.first ? { first: true, redirectTo: mark.redirectTo } : { first: false, redirectTo: result?.redirect_to ?? mark.redirectTo };
 }

@@ -7,7 +7,9 @@ import { ok } from '../../../shared/result.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
 import { grantedBudget, holdsWrite, requestedBudget } from '../../domain/grant-budget.ts';
 import { SESSION_CLAIMS } from '../configuration.ts';
+import { payloadRow } from '../challenge-rows.ts';
 import { consentRow } from '../consent-sessions.ts';
+import { knownRow, saveInRequestOnly, withKnownRows } from '../known-rows.ts';
 import { fail, guarded } from '../error-map.ts';
 import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
 
@@ -81,9 +83,12 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         if (granted) grant.addRar(granted as unknown as Parameters<typeof grant.addRar>[0]);
         const claims = Object.keys(session.id_token).filter((c) => SESSION_CLAIMS.includes(c));
         if (claims.length) grant.addOIDCClaims(claims);
-        const grantId = await grant.save();
-        // Issue 18: the consent session is written in the statement that marks the challenge handled and stores
-        // the verifier (challenge-rows.ts): only the accept that handles the challenge records a consent.
+        // Issue 18: the Grant and the consent session are written in the statement that marks the challenge handled
+        // and stores the verifier (challenge-rows.ts): only the accept that handles the challenge stores them. The
+        // Grant's row is the one oidc-provider's save makes, kept for this request (known-rows.ts) instead of written.
+        const grantId = (grant.jti = (grant as unknown as { generateTokenId(): string }).generateTokenId());
+        const grantRow = await withKnownRows(async () => (await saveInRequestOnly('Grant', grantId, () => grant.save()), knownRow('Grant', grantId)));
+        if (!grantRow) throw new Error('the Grant was not saved');
         const record = {
           grantId,
           subject: request.subject,
@@ -96,7 +101,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
           consentRequest: request,
           grantedDetails: granted ? [granted] : null,
         };
-        const finished = await finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } }, (first) => consentRow(record, first));
+        const finished = await finish(interaction, 'consent', { ...interaction.lastSubmission, consent: { grantId } }, (first) => [consentRow(record, first), payloadRow('Grant', grantId, grantRow, first + 10)]);
         if (!finished.ok || !holdsWrite(scopes) || !deps.budgets) return finished;
         // Only the accept that handled the challenge records the budget (issue 15): a concurrent second accept
         // (410) never overwrites the winner's. The verifier it just stored is known to no one until this answers,
