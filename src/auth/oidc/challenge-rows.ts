@@ -6,27 +6,43 @@
 import type { Queryable } from '../../db/database.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { storedClientFromJson } from '../services/client-repository.ts';
+import { rememberedConsentsSql, type RememberedDetails } from './consent-sessions.ts';
 import { rememberRow, STORED_CLIENT } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
+/** A parameter of the interaction split on spaces when it is a string, else none (flows/interactions.ts's split()). */
+const words = (json: string) => `CASE WHEN jsonb_typeof(${json}) = 'string' THEN array_remove(string_to_array(${json} #>> '{}', ' '), '') ELSE '{}'::text[] END`;
+/** consent.ts's subject, scopes and audience of a consent request, from the interaction row `i`. */
+const REMEMBERED = rememberedConsentsSql(
+  `coalesce(i.payload->'lastSubmission'->'login'->>'accountId', i.payload->'session'->>'accountId', '')`,
+  `i.payload->'params'->>'client_id'`,
+  words(`i.payload->'params'->'scope'`),
+  words(`i.payload->'params'->'audience'`),
+);
+
 /**
  * The live Interaction row of a challenge (its uid; Interaction ids are stored plain), whether it was handled,
- * and the stored client the interaction names (null: none; what the login and consent requests show).
+ * and the stored client the interaction names (null: none; what the login and consent requests show). For a
+ * consent prompt also the remembered consents that may let it skip (issue 18: what consent-sessions.ts's
+ * findRemembered would read next; the budget check stays in JavaScript, coveringConsent).
  */
-export async function readChallenge(db: Sql, challenge: string): Promise<{ redirectTo?: string; interaction?: Record<string, unknown>; client: StoredClient | null }> {
-  const [row] = await db.query<{ redirect_to: string | null; payload: Record<string, unknown> | null; client: Parameters<typeof storedClientFromJson>[0] | null }>(
-    `SELECT h.redirect_to, i.payload, (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client
+export async function readChallenge(db: Sql, challenge: string): Promise<{ redirectTo?: string; interaction?: Record<string, unknown>; client: StoredClient | null; remembered?: RememberedDetails[] }> {
+  const [row] = await db.query<{ redirect_to: string | null; payload: Record<string, unknown> | null; client: Parameters<typeof storedClientFromJson>[0] | null; remembered: RememberedDetails[] | null }>(
+    `SELECT h.redirect_to, i.payload, (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client,
+            CASE WHEN i.payload->'prompt'->>'name' = 'consent'
+              THEN (SELECT coalesce(json_agg(r.granted_authorization_details ORDER BY r.handled_at DESC), '[]') FROM (${REMEMBERED}) r) END AS remembered
        FROM (SELECT $1::text AS challenge) x
        LEFT JOIN handled_challenges h ON h.challenge = x.challenge
        LEFT JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = x.challenge AND (i.expires_at IS NULL OR i.expires_at > now())`,
     [challenge],
-    { name: 'lightgate_read_challenge_client' },
+    { name: 'lightgate_read_challenge_remembered' },
   );
   return {
     ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}),
     ...(row?.payload ? { interaction: row.payload } : {}),
     client: row?.client ? storedClientFromJson(row.client) : null,
+    ...(row?.remembered ? { remembered: row.remembered } : {}),
   };
 }
 

@@ -25,6 +25,27 @@ export interface RememberedConsent {
   grantedDetails: WalletSpendDetail[] | null;
 }
 
+/** What one remembered consent granted (issue 15's budget; null: none). */
+export type RememberedDetails = WalletSpendDetail[] | null;
+
+/**
+ * The remembered, unexpired, unrevoked consents covering every requested scope and audience, newest first (at most
+ * 20): a SELECT over the given SQL expressions (issue 18: challenge-rows.ts runs it in the consent challenge's read).
+ */
+export function rememberedConsentsSql(subject: string, clientId: string, scopes: string, audience: string): string {
+  return `SELECT granted_authorization_details, handled_at FROM consent_sessions
+          WHERE subject = ${subject} AND client_id = ${clientId} AND remember AND revoked_at IS NULL
+            AND (remember_until IS NULL OR remember_until > now())
+            AND granted_scope @> ${scopes} AND granted_audience @> ${audience}
+          ORDER BY handled_at DESC LIMIT 20`;
+}
+
+/** The newest of those (newest first) whose budget covers the requested one (issue 15). */
+export function coveringConsent(rows: readonly RememberedDetails[], requestedDetails: readonly WalletSpendDetail[] = []): RememberedConsent | undefined {
+  const details = rows.find((r) => budgetCovers(r, requestedDetails));
+  return details === undefined ? undefined : { grantedDetails: details };
+}
+
 interface Row {
   grant_id: string;
   granted_scope: string[];
@@ -70,16 +91,11 @@ export function createConsentSessions(db: Database): ConsentSessions {
       await db.query(`INSERT INTO ${row.table} (${row.columns}) VALUES (${row.values})`, row.params);
     },
     async findRemembered(subject, clientId, scopes, audience, requestedDetails = []) {
-      const rows = await db.query<{ granted_authorization_details: WalletSpendDetail[] | null }>(
-        `SELECT granted_authorization_details FROM consent_sessions
-          WHERE subject = $1 AND client_id = $2 AND remember AND revoked_at IS NULL
-            AND (remember_until IS NULL OR remember_until > now())
-            AND granted_scope @> $3::text[] AND granted_audience @> $4::text[]
-          ORDER BY handled_at DESC LIMIT 20`,
-        [subject, clientId, scopes, audience],
+      const rows = await db.query<{ granted_authorization_details: RememberedDetails }>(rememberedConsentsSql('$1', '$2', '$3::text[]', '$4::text[]'), [subject, clientId, scopes, audience]);
+      return coveringConsent(
+        rows.map((r) => r.granted_authorization_details),
+        requestedDetails,
       );
-      const row = rows.find((r) => budgetCovers(r.granted_authorization_details, requestedDetails));
-      return row && { grantedDetails: row.granted_authorization_details };
     },
     async idTokenClaims(grantId) {
       // Read with the token at the token endpoint (grant-prefetch.ts), for this request only.

@@ -8,7 +8,7 @@ import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detai
 import { grantedBudget, holdsWrite, requestedBudget } from '../../domain/grant-budget.ts';
 import { SESSION_CLAIMS } from '../configuration.ts';
 import { payloadRow } from '../challenge-rows.ts';
-import { consentRow } from '../consent-sessions.ts';
+import { consentRow, coveringConsent, type RememberedDetails } from '../consent-sessions.ts';
 import { knownRow, saveInRequestOnly, withKnownRows } from '../known-rows.ts';
 import { fail, guarded } from '../error-map.ts';
 import { oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
@@ -20,7 +20,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
   const { pending, pendingWithClient, finish, reject } = interactions;
 
   /** The consent request, and the remembered consent that lets it skip (issue 15: its budget is kept). */
-  async function describe(interaction: InteractionLike, client: OAuth2Client): Promise<{ request: ConsentRequest; remembered: WalletSpendDetail[] | null }> {
+  async function describe(interaction: InteractionLike, client: OAuth2Client, rememberedRows?: readonly RememberedDetails[]): Promise<{ request: ConsentRequest; remembered: WalletSpendDetail[] | null }> {
     const login = (interaction.lastSubmission?.login ?? {}) as { accountId?: string; acr?: string; amr?: string[]; context?: unknown; challenge?: string };
     const subject = login.accountId ?? interaction.session?.accountId ?? '';
     const scopes = split(interaction.params.scope);
@@ -28,7 +28,12 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
     const prompts = split(interaction.params.lg_prompt !== undefined ? interaction.params.lg_prompt : interaction.params.prompt).filter((p) => p !== '-');
     // Issue 15 (RFC 9396): the budget asked for a `write` grant, already validated at the authorization endpoint.
     const requestedDetails = requestedBudget(scopes, interaction.params.authorization_details, client, deps.writeBudgetDefault);
-    const remembered = prompts.includes('consent') ? undefined : await consentSessions.findRemembered(subject, client.client_id, scopes, audience, requestedDetails);
+    // Issue 18: the remembered consents usually came with the challenge's read (challenge-rows.ts).
+    const remembered = prompts.includes('consent')
+      ? undefined
+      : rememberedRows
+        ? coveringConsent(rememberedRows, requestedDetails)
+        : await consentSessions.findRemembered(subject, client.client_id, scopes, audience, requestedDetails);
     const request: ConsentRequest = {
       challenge: interaction.uid,
       acr: login.acr ?? '',
@@ -53,7 +58,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
       guarded(async () => {
         const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
-        return ok((await describe(found.value.interaction, found.value.client)).request);
+        return ok((await describe(found.value.interaction, found.value.client, found.value.remembered)).request);
       }),
 
     acceptConsentRequest: (challenge, body: AcceptConsent) =>
@@ -61,7 +66,7 @@ export function createConsentFlow(deps: FlowDeps, interactions: Interactions): C
         const found = await pendingWithClient(challenge, 'consent');
         if (!found.ok) return found;
         const { interaction, client } = found.value;
-        const { request, remembered } = await describe(interaction, client);
+        const { request, remembered } = await describe(interaction, client, found.value.remembered);
         if (body?.grant_scope !== undefined && !Array.isArray(body.grant_scope)) return fail(400, 'invalid_request', 'Field grant_scope must be an array of strings');
         // Issue 15: never above the requested budget; a skipped consent keeps the remembered grant's budget.
         const requestedDetails = request.requested_authorization_details ?? [];

@@ -8,7 +8,7 @@ import { ok, type Result } from '../../../shared/result.ts';
 import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
 import { readChallenge, type AlsoInsert } from '../challenge-rows.ts';
-import type { ConsentSessions } from '../consent-sessions.ts';
+import type { ConsentSessions, RememberedDetails } from '../consent-sessions.ts';
 import type { DeviceChallenges } from '../device-challenges.ts';
 import { fail, notFound } from '../error-map.ts';
 import type { FlowVerifiers } from '../flow-verifiers.ts';
@@ -106,7 +106,7 @@ export function createInteractions(deps: FlowDeps) {
   }
 
   /** With the client row read alongside (undefined when the interaction did not come from that read). */
-  async function pendingRead(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: StoredClient | null | undefined }, HydraError>> {
+  async function pendingRead(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: StoredClient | null | undefined; remembered?: RememberedDetails[] }, HydraError>> {
     if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
     // The handled mark and the interaction in one read (issue 18); oidc-provider then builds the interaction
     // from that row (known-rows.ts) and checks its expiry as for one it had read itself.
@@ -116,7 +116,7 @@ export function createInteractions(deps: FlowDeps) {
       rememberRow('Interaction', challenge, read.interaction ?? null);
       return provider().Interaction.find(challenge);
     })) as InteractionLike | undefined;
-    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok({ interaction, client: read.interaction ? read.client : undefined });
+    if (interaction && interaction.prompt.name === kind && !interaction.result) return ok({ interaction, client: read.interaction ? read.client : undefined, ...(read.interaction && read.remembered ? { remembered: read.remembered } : {}) });
     return notFound(`${kind} request`);
   }
 
@@ -125,13 +125,14 @@ export function createInteractions(deps: FlowDeps) {
     pending,
 
     /** A pending interaction with its client (what a login or consent request shows), or Hydra's 404 / 410. */
-    async pendingWithClient(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: OAuth2Client }, HydraError>> {
+    async pendingWithClient(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: OAuth2Client; remembered?: RememberedDetails[] }, HydraError>> {
       const found = await pendingRead(challenge, kind);
       if (!found.ok) return found;
       const { interaction } = found.value;
       // The client row came with the challenge (challenge-rows.ts), for the client the interaction names.
       const client = await deps.findClient(String(interaction.params.client_id), found.value.client);
-      return client ? ok({ interaction, client }) : notFound('client');
+      // A consent's remembered consents came with it too (read for the client the interaction names).
+      return client ? ok({ interaction, client, ...(found.value.remembered ? { remembered: found.value.remembered } : {}) }) : notFound('client');
     },
 
     /** Hydra's answer to an app rejecting the request. */
