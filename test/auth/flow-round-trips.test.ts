@@ -28,6 +28,13 @@ function counting(db: Database, log: Sent[]): Database {
 
 const readsInteraction = (s: Sent) => (/^\s*SELECT/.test(s.sql) && /FROM oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction') || /model = 'Interaction'/.test(s.sql);
 const writesInteraction = (s: Sent) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction';
+/** The consent challenge of authorization request `auth` in browser `b`, its login accepted for `subject`. */
+async function consentChallengeFor(target: AuthTarget, admin: ReturnType<typeof adminApi>, auth: { url: URL | string }, b: ReturnType<typeof createBrowser>, subject: string): Promise<string> {
+  const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+  const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
+  return param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+}
+
 const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice(0, 160)} ${JSON.stringify(s.params.slice(0, 1))}`).join('\n');
 
 for (const kind of DATABASE_KINDS) {
@@ -114,10 +121,7 @@ for (const kind of DATABASE_KINDS) {
       await runFlow(createBrowser(), target, admin, rp, { subject: 'steps-7', remember: true, scope: 'openid read' });
       const b = createBrowser();
       const asked = async (scope: string) => {
-        const auth = await authorizationUrl(rp, scope);
-        const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
-        const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-7' } });
-        const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+        const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(rp, scope), b, 'steps-7');
         log.length = 0;
         const { data } = await admin.getOAuth2ConsentRequest({ consentChallenge });
         return { skip: data.skip, statements: log.splice(0) };
@@ -146,10 +150,7 @@ for (const kind of DATABASE_KINDS) {
       const admin = adminApi(target);
       const client = await createClient(admin);
       const b = createBrowser();
-      const auth = await authorizationUrl(await relyingParty(target, client));
-      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
-      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-5' } });
-      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(await relyingParty(target, client)), b, 'steps-5');
       const accept = () => admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read'] } }).then((r) => r.status, (e: { response?: { status: number } }) => e.response?.status);
       const statuses = await Promise.all([accept(), accept(), accept()]);
       assert.deepEqual(statuses.toSorted(), [200, 410, 410]);
@@ -166,10 +167,8 @@ for (const kind of DATABASE_KINDS) {
       const b = createBrowser();
       const detail = (amount: number) => ({ type: 'wallet_spend', limit: { amount, currency: 'BTC' }, period: 'P1D' });
       const auth = await authorizationUrl(await relyingParty(target, client), 'openid read write', { authorization_details: JSON.stringify([detail(1000)]) });
-      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
       const subject = crypto.randomUUID();
-      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
-      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const consentChallenge = await consentChallengeFor(target, admin, auth, b, subject);
       const accept = (amount: number) =>
         admin
           .acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [detail(amount)] } as never })
@@ -185,10 +184,7 @@ for (const kind of DATABASE_KINDS) {
       const admin = adminApi(target);
       const client = await createClient(admin, { scope: 'openid read write' });
       const b = createBrowser();
-      const auth = await authorizationUrl(await relyingParty(target, client), 'openid read write');
-      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
-      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: crypto.randomUUID() } });
-      const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
+      const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(await relyingParty(target, client), 'openid read write'), b, crypto.randomUUID());
       const accept = () =>
         admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'] } }).then(
           (r) => ({ status: r.status, to: r.data.redirect_to }),
