@@ -7,7 +7,8 @@
 // Issue 11 #5 stays: the one statement share-locks the client row and stores nothing unless it is active.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { Queryable } from '../../db/database.ts';
+import { DatabaseUnavailableError, type Queryable } from '../../db/database.ts';
+import { unavailable } from './error-map.ts';
 
 export interface TokenRow {
   model: string;
@@ -118,8 +119,16 @@ export async function flushHeldTokenWrite(db: Sql, ctx: Pick<KoaContextWithOIDC,
     const row = store.row;
     store.row = undefined;
     // A route that failed after the first token (its error is the response) stores nothing.
-    if (!row || ctx.status !== 200 || (await writeTokenRows(db, [row]))) return;
-    const error = new errors.InvalidClient('client authentication failed', 'the client is not active');
+    if (!row || ctx.status !== 200) return;
+    let error: InstanceType<typeof errors.OIDCProviderError>;
+    try {
+      if (await writeTokenRows(db, [row])) return;
+      error = new errors.InvalidClient('client authentication failed', 'the client is not active');
+    } catch (cause) {
+      // As the adapter answers a database that is down (sql-adapter.ts guard): 503, never a 500.
+      if (!(cause instanceof DatabaseUnavailableError)) throw cause;
+      error = unavailable(cause) as InstanceType<typeof errors.OIDCProviderError>;
+    }
     ctx.status = error.statusCode;
     ctx.body = { error: error.error, error_description: error.error_description };
     ctx.oidc?.provider.emit('grant.error', ctx, error);
