@@ -2,7 +2,7 @@
 // request (signature check, htm/htu/iat/ath/jkt, one unique insert of the jti) against the same call with a
 // Bearer token (Oauth2-Token), in one run on PostgreSQL, interleaved round by round. Goal: at most 20 % fewer
 // requests per second.
-//   npx node bench/dpop.ts [--duration 3] [--connections 16] [--rounds 5] [--light | --write [--payers 8]]
+//   npx node bench/dpop.ts [--duration 3] [--connections 16] [--rounds 5] [--light | --write [--payers 8]] [--alg ES256|PS256|EdDSA] [--profile <dir>]
 // The call is api-me.ts's `me { defaultAccount { wallets { balance } } }` (two indexed queries); --light
 // measures `me { id }` instead (no query at all: the proof check is then most of the work); --write a payment
 // (intraLedgerPaymentSend of 1 sat, `write` scope) from each of --payers users to the next, round robin.
@@ -14,7 +14,8 @@
 // other work the rates swing with the load, the CPU a request costs much less. Their ratio is the rate ratio
 // this machine would show with its cores to itself.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -40,7 +41,7 @@ type AutocannonFn = (options: Record<string, unknown>, done: (error: Error | nul
 const autocannonFn = createRequire(import.meta.url)('autocannon') as AutocannonFn;
 const autocannon = (options: Record<string, unknown>) => new Promise<AutocannonResult>((resolve, reject) => autocannonFn(options, (e, r) => (e ? reject(e) : resolve(r))));
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '5' }, light: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, payers: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, rounds: { type: 'string', default: '5' }, light: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, payers: { type: 'string', default: '8' }, profile: { type: 'string' }, alg: { type: 'string', default: 'ES256' } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const rounds = Number(values.rounds);
@@ -78,7 +79,7 @@ try {
     }
     return ticks * 10_000;
   };
-  const key = await dpopKey();
+  const key = await dpopKey(values.alg as 'ES256' | 'PS256' | 'EdDSA');
   // One user for the reads; --payers funded users for the payments (each pays the next).
   const users = await Promise.all(Array.from({ length: values.write ? Number(values.payers) : 1 }, () => h.signUp()));
   for (const u of values.write ? users : []) await h.fund(u.btcWalletId, 100_000_000);
@@ -91,6 +92,7 @@ try {
     payers.push({ bound: bound.access_token, bearer: bearer.access_token, body });
   }
 
+  let profiled = 0;
   const run = async (kind: 'bearer' | 'dpop') => {
     // Enough fresh proofs for the run at well above the rates seen (iat is checked within 60 s).
     const proofs = await Promise.all(Array.from({ length: 6000 * duration }, (_, i) => dpopProof(key, { htm: 'POST', htu: api.href, accessToken: payers[i % payers.length]!.bound })));
@@ -99,6 +101,12 @@ try {
     let failed = 0;
     const postgres0 = await postgresCpu();
     const process0 = process.cpuUsage();
+    const profiler = values.profile ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const result = await autocannon({
       url: api.href,
       method: 'POST',
@@ -122,6 +130,12 @@ try {
       ],
     });
     const cpu = process.cpuUsage(process0);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      mkdirSync(values.profile!, { recursive: true });
+      writeFileSync(`${values.profile}/${kind}-${++profiled}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const n = result.requests.total;
     result.cpu = { process: (cpu.user + cpu.system) / n, postgres: ((await postgresCpu()) - postgres0) / n };
     if (result.non2xx || result.errors || failed) throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors, ${failed} payments failed (proofs used ${next} of ${proofs.length})`);
@@ -139,7 +153,7 @@ try {
     const m = Math.floor(s.length / 2);
     return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
-  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${CALL}; ${connections} connections; ${rounds} rounds of ${duration} s runs, Bearer and DPoP interleaved; medians; 1-minute load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end; ${new Date().toISOString().slice(0, 10)}.`);
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; PostgreSQL; ${CALL}; proofs ${values.alg}; ${connections} connections; ${rounds} rounds of ${duration} s runs, Bearer and DPoP interleaved; medians; 1-minute load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end; ${new Date().toISOString().slice(0, 10)}.`);
   console.log('');
   console.log('| token | req/s | p50 ms | p99 ms | CPU µs per request: process + PostgreSQL |');
   console.log('| --- | ---: | ---: | ---: | ---: |');

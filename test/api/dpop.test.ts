@@ -9,6 +9,7 @@ import { buildApiServer } from '../../src/api/server.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../support/auth-target.ts';
 import { adminApi, createClient, failure, relyingParty, type TestClient } from '../support/clients.ts';
 import { dpopKey, dpopProof, type DpopKey } from '../support/dpop.ts';
+import { DPOP_ALGORITHMS } from '../../src/shared/dpop/proof.ts';
 import { createBrowser, introspect, leave, oidc, param, runFlow, tokenRequest } from '../support/tokens.ts';
 import { createWalletClient, discover, generateDPoPKeyPair } from '../../packages/sdk/src/index.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,20 @@ describe('DPoP-bound tokens at the token endpoint and the wallet API', () => {
       const res = await oidc.fetchProtectedResource(rp, refreshed.access_token, apiUrl, 'POST', ME, new Headers({ 'content-type': 'application/json' }), { DPoP });
       assert.equal(res.status, 200, await res.clone().text());
       assert.equal(((await res.json()) as { data: { me: { id: string } } }).data.me.id, user.userId);
+    }
+  });
+
+  test('every proof algorithm the API accepts binds a token at the token endpoint too, and discovery lists exactly those', async () => {
+    const discovery = (await (await fetch(`${h.stack.urls.issuer}/.well-known/openid-configuration`)).json()) as { dpop_signing_alg_values_supported: string[] };
+    assert.deepEqual([...discovery.dpop_signing_alg_values_supported].sort(), [...DPOP_ALGORITHMS].sort());
+    for (const alg of ['PS256', 'ES384', 'EdDSA'] as const) {
+      const key = await oidc.randomDPoPKeyPair(alg);
+      const DPoP = oidc.getDPoPHandle(rp, key);
+      const flow = await codeFlow('openid read');
+      const tokens = await oidc.authorizationCodeGrant(rp, flow.callback, checks(flow), undefined, { DPoP });
+      assert.equal(tokens.token_type, 'dpop', alg);
+      const res = await oidc.fetchProtectedResource(rp, tokens.access_token, apiUrl, 'POST', ME, new Headers({ 'content-type': 'application/json' }), { DPoP });
+      assert.equal(res.status, 200, `${alg}: ${await res.clone().text()}`);
     }
   });
 

@@ -9,10 +9,13 @@ export interface DpopKey {
   jkt: string;
 }
 
-export async function dpopKey(): Promise<DpopKey> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+/** A proof key; alg: one the servers accept (ES256 by default, as the SDK's; PS256 and EdDSA for the bench). */
+export async function dpopKey(alg: 'ES256' | 'PS256' | 'EdDSA' = 'ES256'): Promise<DpopKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { privateKey, publicKey, jkt: await calculateJwkThumbprint(await exportJWK(publicKey), 'sha256') };
 }
+
+const algOf = (key: CryptoKey): string => (key.algorithm.name === 'ECDSA' ? 'ES256' : key.algorithm.name === 'RSA-PSS' ? 'PS256' : 'EdDSA');
 
 export async function dpopProof(key: Pick<DpopKey, 'privateKey' | 'publicKey'>, o: { htm: string; htu: string; accessToken?: string; jti?: string; iat?: number; nonce?: string }): Promise<string> {
   const jwk = await exportJWK(key.publicKey);
@@ -23,7 +26,7 @@ export async function dpopProof(key: Pick<DpopKey, 'privateKey' | 'publicKey'>, 
     ...(o.accessToken ? { ath: createHash('sha256').update(o.accessToken).digest('base64url') } : {}),
     ...(o.nonce ? { nonce: o.nonce } : {}),
   })
-    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+    .setProtectedHeader({ alg: algOf(key.publicKey), typ: 'dpop+jwt', jwk })
     .setIssuedAt(o.iat)
     .sign(key.privateKey);
 }

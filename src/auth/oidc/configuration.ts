@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.ts';
 import { SUPPORTED_SCOPES } from '../domain/client.ts';
+import { DPOP_ALGORITHMS } from '../../shared/dpop/proof.ts';
 import type { ConsentSessions } from './consent-sessions.ts';
 import { deviceFlowFeature } from './device-verification.ts';
 import { issuesRefreshToken } from './held-token-writes.ts';
@@ -22,6 +23,8 @@ import { createTokenIds } from './token-ids.ts';
 
 /** Claims that consent `session.id_token` may add to ID tokens and userinfo (oidc-provider needs them declared). */
 export const SESSION_CLAIMS = ['email', 'email_verified', 'phone_number', 'phone_number_verified', 'name', 'preferred_username', 'username', 'locale', 'picture'];
+/** RFC 9449 proof algorithms in oidc-provider's type (the values are DPOP_ALGORITHMS). */
+type DpopAlgorithms = NonNullable<NonNullable<Configuration['enabledJWA']>['dPoPSigningAlgValues']>;
 
 export interface ConfigurationDeps {
   config: Config;
@@ -49,6 +52,9 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
       names: { session: 'lg_session', interaction: 'lg_interaction', resume: 'lg_resume' },
     },
     routes: HYDRA_ROUTES,
+    // DPoP proofs (RFC 9449): the algorithms the wallet API accepts too (FAPI 2.0 section 5.4: no RS256), so a
+    // key that binds a token here can prove it there; discovery lists them (dpop_signing_alg_values_supported).
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_ALGORITHMS] as DpopAlgorithms },
     scopes: [...SUPPORTED_SCOPES],
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time', ...SESSION_CLAIMS] },
     conformIdTokenClaims: false,
