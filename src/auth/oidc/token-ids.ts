@@ -1,7 +1,7 @@
 // Bearer values at rest (issue 19 #5): oidc_payloads keeps an HMAC-SHA256 of a token, code or session
 // cookie value as the row id, never the value itself, so a dump or backup hands out nothing usable
 // (Hydra stores an HMAC signature the same way). Lookups hash what the client presents.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Ids kept as they are: Grant ids are internal references (every token row carries one in grant_id), and
@@ -26,8 +26,11 @@ export interface TokenIds {
   dereference(value: string): string | undefined;
 }
 
-/** One HMAC key per system secret, derived with HKDF (RFC 5869) so the key is used for nothing else. */
-const deriveKey = (secret: string) => Buffer.from(hkdfSync('sha256', secret, '', 'lightgate oidc_payloads id v1', 32));
+/**
+ * One HMAC key per system secret, derived with HKDF (RFC 5869) so the key is used for nothing else. Held as a
+ * KeyObject: createHmac with a Buffer key imports it again on every call (~32 µs of CPU; ~4 µs with the KeyObject).
+ */
+const deriveKey = (secret: string, info = 'lightgate oidc_payloads id v1') => createSecretKey(Buffer.from(hkdfSync('sha256', secret, '', info, 32)));
 
 /**
  * Keys for every configured SECRETS_SYSTEM value: rows are written under the newest and found under any,
@@ -36,9 +39,9 @@ const deriveKey = (secret: string) => Buffer.from(hkdfSync('sha256', secret, '',
  */
 export function createTokenIds(secrets: readonly string[]): TokenIds {
   if (secrets.length === 0) throw new Error('at least one system secret is needed to hash token ids');
-  const keys = secrets.map(deriveKey);
-  const refKey = Buffer.from(hkdfSync('sha256', secrets[0]!, '', 'lightgate oidc_payloads row reference v1', 32));
-  const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest('base64url');
+  const keys = secrets.map((secret) => deriveKey(secret));
+  const refKey = deriveKey(secrets[0]!, 'lightgate oidc_payloads row reference v1');
+  const hmac = (key: KeyObject, value: string) => createHmac('sha256', key).update(value, 'utf8').digest('base64url');
   return {
     hashes: (model) => !PLAIN_MODELS.has(model),
     current: (value) => hmac(keys[0]!, value),
