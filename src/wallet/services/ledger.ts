@@ -186,13 +186,17 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
   const tailFirst = 16 + (gate?.params.length ?? 0);
+  // The wallets and the legs are read element by element (IN, VALUES), not with = ANY / unnest: the planner then
+  // knows how many rows there are in the generic plan too (issue 18). With arrays it assumed 10, so the prepared
+  // statement either seq-scanned wallets (a small table) or was planned anew at every execution (a larger one).
+  const each = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1)).join(', ');
   const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; tail?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH ${gate ? `${gate.ctes(16)},` : ''} locked AS MATERIALIZED (
-       SELECT id, currency, kind, balance FROM wallets WHERE id = ANY($11::uuid[])${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
+       SELECT id, currency, kind, balance FROM wallets WHERE id IN (${each(wallets.length, (i) => `($11::uuid[])[${i}]`)})${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
        SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b,
               l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final
-       FROM unnest($12::uuid[], $13::text[], $14::bigint[]) WITH ORDINALITY AS t(w, c, a, o) JOIN locked l ON l.id = t.w
+       FROM (VALUES ${each(legs.length, (i) => `(($12::uuid[])[${i}], ($13::text[])[${i}], ($14::bigint[])[${i}], ${i})`)}) AS t(w, c, a, o) JOIN locked l ON l.id = t.w
      ), verdict AS MATERIALIZED (
        SELECT (SELECT count(*) FROM legs WHERE c = wc) = $15 AS known,
               NOT EXISTS (SELECT 1 FROM legs WHERE kind = 'user' AND final < 0) AS funded
@@ -217,7 +221,7 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
       ...(gate?.params ?? []),
       ...(tail?.params ?? []),
     ],
-    { name: `lightgate_wallet_lock_and_post${gate ? `_${gate.name}` : ''}${tail ? `_${tail.name}` : ''}` },
+    { name: `lightgate_wallet_lock_and_post_${legs.length}_${wallets.length}${gate ? `_${gate.name}` : ''}${tail ? `_${tail.name}` : ''}` },
   );
   const [first] = rows;
   if (tail?.select) tail.row = first?.tail ?? null;

@@ -5,7 +5,8 @@
 // (placeholder entries): the statement puts each entry's id, amount and time in its wallet's event, as
 // transferEvents would from the posted rows. The key is inserted without ON CONFLICT: a concurrent first use
 // that committed meanwhile is a unique violation that aborts the whole statement (isKeyRace; the caller retries
-// and its gate then finds the key).
+// and its gate then finds the key). The events are read element by element (VALUES), as ledger.ts reads the legs:
+// the generic plan then knows their number; each payload is parsed once (jsonb[]).
 import type { Database } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
@@ -28,15 +29,19 @@ export interface OutcomeTail extends LockTail {
  * with its wallet's entry; nothing is stored when the posting was refused. Its `row`: the username of the
  * `counterparty` account as the statement read it (the payload's counterparty; null without one).
  */
+/** The types of the events' parameters, in order: id, account, wallet, type, payment hash, payload. */
+const EVENT_TYPES = ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb'];
+
 export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], idem: Idempotency | undefined, journalId: string, counterparty?: AccountId): OutcomeTail {
+  if (events.length === 0) throw new Error('a send stores at least one event');
   return {
     ids,
     select: (n) => `(SELECT username FROM wallet_accounts WHERE id = $${n + 10}::uuid)`,
     ctes: (n) => `outbox AS (
        INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
-       SELECT e.i, e.a, e.w, e.t, en.id::text, e.h, jsonb_set(e.p::jsonb, '{transaction}', (e.p::jsonb -> 'transaction') || jsonb_build_object(
+       SELECT e.i, e.a, e.w, e.t, en.id::text, e.h, jsonb_set(e.p, '{transaction}', (e.p -> 'transaction') || jsonb_build_object(
                 'id', en.id::text, 'settlementAmount', en.amount, 'createdAt', to_char(en.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-       FROM unnest($${n}::uuid[], $${n + 1}::uuid[], $${n + 2}::uuid[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[]) AS e(i, a, w, t, h, p)
+       FROM (VALUES ${events.map((_, k) => `(${EVENT_TYPES.map((type, j) => `($${n + j}::${type}[])[${k + 1}]`).join(', ')})`).join(', ')}) AS e(i, a, w, t, h, p)
        JOIN entries en ON en.wallet_id = e.w
      ), outcome_key AS (
        INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id)
@@ -55,7 +60,7 @@ export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], id
       journalId,
       counterparty ?? null,
     ],
-    name: 'outcome',
+    name: `outcome${events.length}`,
   };
 }
 
