@@ -19,6 +19,9 @@ import { sendNoticesOf } from './wallet-events.ts';
 export const placeholderEntries = (walletIds: readonly WalletId[]): PostedEntry[] =>
   walletIds.map((walletId) => ({ id: 0, walletId, amount: 0, balanceAfter: 0, createdAt: new Date(0) }));
 
+/** The types of the events' parameters, in order: id, account, wallet, type, payment hash, payload. */
+const EVENT_TYPES = ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb'];
+
 export interface OutcomeTail extends LockTail {
   /** The events' ids, in order. */
   ids: string[];
@@ -29,9 +32,6 @@ export interface OutcomeTail extends LockTail {
  * with its wallet's entry; nothing is stored when the posting was refused. Its `row`: the username of the
  * `counterparty` account as the statement read it (the payload's counterparty; null without one).
  */
-/** The types of the events' parameters, in order: id, account, wallet, type, payment hash, payload. */
-const EVENT_TYPES = ['uuid', 'uuid', 'uuid', 'text', 'text', 'jsonb'];
-
 export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], idem: Idempotency | undefined, journalId: string, counterparty?: AccountId): OutcomeTail {
   if (events.length === 0) throw new Error('a send stores at least one event');
   return {
