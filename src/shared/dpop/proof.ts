@@ -61,6 +61,15 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
   const now = deps.now ?? (() => Date.now() / 1000);
   const invalid = (description: string): Result<never, DpopProofError> => err({ error: 'invalid_dpop_proof', description });
   const headers = new Map<string, { jkt: string; key: CryptoKey }>();
+  // The endpoint's URL is configuration (one or two per process): normalised once, not per proof.
+  const expected = new Map<string, string | undefined>();
+  const expectedHtu = (url: string): string | undefined => {
+    if (!expected.has(url)) {
+      if (expected.size >= 16) expected.clear();
+      expected.set(url, withoutQuery(url));
+    }
+    return expected.get(url);
+  };
   /** The encoded protected header → its key's thumbprint and the imported public key ('invalid' if unusable). */
   async function headerOf(encoded: string, proof: string): Promise<{ jkt: string; key: CryptoKey } | 'invalid'> {
     const cached = headers.get(encoded);
@@ -109,7 +118,7 @@ export function createDpopVerifier(deps: DpopVerifierDeps) {
     if (typeof jti !== 'string' || !jti || jti.length > 256) return invalid('The DPoP proof needs a jti');
     if (typeof iat !== 'number') return invalid('The DPoP proof needs an iat');
     if (htm !== request.method) return invalid('The DPoP proof was made for another HTTP method');
-    if (typeof htu !== 'string' || withoutQuery(htu) !== withoutQuery(request.url)) return invalid('The DPoP proof was made for another URL');
+    if (typeof htu !== 'string' || (htu !== request.url && withoutQuery(htu) !== expectedHtu(request.url))) return invalid('The DPoP proof was made for another URL');
     if (ath !== tokenHash(request.accessToken)) return invalid('The DPoP proof was made for another access token');
     if (nonce !== undefined && typeof nonce !== 'string') return invalid('The DPoP proof nonce must be a string');
     const t = now();
