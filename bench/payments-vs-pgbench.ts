@@ -8,7 +8,7 @@
 // on a counting Database says how many statements a payment sends (test/support/counting-database.ts).
 // --client: the payments' load generator: wrk (C, like pgbench's own client; the default when `wrk` is installed,
 // bench/wrk-payments.ts) or node (an HTTP client in this process, which takes a share of the same cores).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -24,12 +24,13 @@ import { startStack } from '../src/main/stack.ts';
 import type { UserId } from '../src/shared/brand.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { fundWallet } from '../src/wallet/app/fund-wallet.ts';
-import { createPostgresDatabase } from '../test/support/databases.ts';
+import { createPostgresDatabase, postgresAdminUrl } from '../test/support/databases.ts';
 import { startLightgate } from '../test/production/support/lightgate-process.ts';
 import { loopbackEnv } from '../test/support/stack.ts';
 import { assertLedgerConsistent, newAccount } from '../test/wallet/helpers.ts';
 import { countingDatabase } from '../test/support/counting-database.ts';
 import { payWithWrk } from './wrk-payments.ts';
+import { backendCpu, childrenCpuMicros } from './backend-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -105,10 +106,16 @@ async function payFor(api: string, accounts: Payer[], clients: number, ms: numbe
 }
 
 // The server is shared (max_connections): a run refused for "too many clients" is tried again a little later.
-async function pgbench(url: string, args: string[]): Promise<string> {
+// `whileRunning` is called every 20 ms until pgbench exits (the backends' CPU is sampled while they live).
+async function pgbench(url: string, args: string[], whileRunning?: () => Promise<void>): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return execFileSync(PGBENCH, [...args, url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      let running = true;
+      const run = new Promise<string>((resolve, reject) =>
+        execFile(PGBENCH, [...args, url], { encoding: 'utf8' }, (error, stdout, stderr) => ((running = false), error ? reject(Object.assign(error, { stderr })) : resolve(stdout))),
+      );
+      while (whileRunning && running) await Promise.all([whileRunning(), new Promise((r) => setTimeout(r, 20))]);
+      return await run;
     } catch (error) {
       if (attempt >= 5 || !String((error as { stderr?: string }).stderr).includes('too many clients')) throw error;
       await new Promise((r) => setTimeout(r, 3000));
@@ -120,6 +127,8 @@ const pgbenchDb = await createPostgresDatabase();
 const ledgerDb = await createPostgresDatabase();
 const db = await openPostgres(ledgerDb.url, 5);
 const bankDb = await openPostgres(pgbenchDb.url, 2);
+const admin = await openPostgres(await postgresAdminUrl(), 1); // samples the backends' CPU from another database
+const dbName = (url: string) => new URL(url).pathname.slice(1);
 const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-pgbench-'));
 let child: Awaited<ReturnType<typeof startLightgate>> | undefined;
 try {
@@ -180,10 +189,19 @@ try {
   const ours: number[] = [];
   const theirs: number[] = [];
   const cpuPerPayment: number[] = [];
+  // CPU µs per payment / per pgbench transaction: PostgreSQL's backends, and the load generator (wrk, pgbench).
+  const pgPerPayment: number[] = [];
+  const pgPerTxn: number[] = [];
+  const clientPerPayment: number[] = [];
+  const clientPerTxn: number[] = [];
   let failed = 0;
   const runOurs = async () => {
     const c0 = cpuTicks(pid);
+    const [backends, children] = [await backendCpu(admin, dbName(ledgerDb.url)), childrenCpuMicros()];
     const r = values.client === 'wrk' ? await payWithWrk(api, accounts, CLIENTS, SECONDS * 1000, PAY) : await payFor(api, accounts, CLIENTS, SECONDS * 1000);
+    await backends.sample();
+    pgPerPayment.push(backends.micros() / r.ok);
+    clientPerPayment.push((childrenCpuMicros() - children) / r.ok);
     cpuPerPayment.push(((cpuTicks(pid) - c0) * 10_000) / r.ok);
     failed += r.failed;
     ours.push(r.ok / r.seconds);
@@ -191,15 +209,19 @@ try {
   };
   const runTheirs = async () => {
     const before = await bankTotals();
-    const out = await pgbench(pgbenchDb.url, ['-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)]);
+    const [backends, children] = [await backendCpu(admin, dbName(pgbenchDb.url)), childrenCpuMicros()];
+    const out = await pgbench(pgbenchDb.url, ['-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)], () => backends.sample());
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1];
-    if (!tps) throw new Error(`no tps in pgbench's output:\n${out}`);
+    const txns = Number(/transactions actually processed: (\d+)/.exec(out)?.[1]);
+    if (!tps || !txns) throw new Error(`no tps in pgbench's output:\n${out}`);
     theirs.push(Number(tps));
+    pgPerTxn.push(backends.micros() / txns);
+    clientPerTxn.push((childrenCpuMicros() - children) / txns);
     await checkBank(before);
   };
   for (let round = 0; round < ROUNDS; round++) {
     for (const run of round % 2 ? [runOurs, runTheirs] : [runTheirs, runOurs]) await run();
-    console.log(`round ${round + 1}: pgbench ${theirs.at(-1)!.toFixed(0)} tps, Lightgate ${ours.at(-1)!.toFixed(0)} payments/s, ratio ${(ours.at(-1)! / theirs.at(-1)!).toFixed(2)}, API CPU ${cpuPerPayment.at(-1)!.toFixed(0)} µs/payment, load ${load()}`);
+    console.log(`round ${round + 1}: pgbench ${theirs.at(-1)!.toFixed(0)} tps, Lightgate ${ours.at(-1)!.toFixed(0)} payments/s, ratio ${(ours.at(-1)! / theirs.at(-1)!).toFixed(2)}, CPU µs per payment: API ${cpuPerPayment.at(-1)!.toFixed(0)}, PostgreSQL ${pgPerPayment.at(-1)!.toFixed(0)}, ${values.client} ${clientPerPayment.at(-1)!.toFixed(0)}; per pgbench transaction: PostgreSQL ${pgPerTxn.at(-1)!.toFixed(0)}, pgbench ${clientPerTxn.at(-1)!.toFixed(0)}; load ${load()}`);
   }
   const ratios = ours.map((o, i) => o / theirs[i]!);
   const spread = (xs: number[], d = 0) => `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}`;
@@ -214,6 +236,9 @@ try {
     `| Lightgate \`intraLedgerPaymentSend\` over HTTP, payments/s | ${median(ours).toFixed(0)} | ${spread(ours)} |`,
     `| **ratio** (per round; goal ≥ ${GOAL.toFixed(1)}) | **${median(ratios).toFixed(2)}** | ${spread(ratios, 2)} |`,
     `| API process CPU per payment | ${median(cpuPerPayment).toFixed(0)} µs | ${spread(cpuPerPayment)} µs |`,
+    `| PostgreSQL backends' CPU per payment | ${median(pgPerPayment).toFixed(0)} µs | ${spread(pgPerPayment)} µs |`,
+    `| PostgreSQL backends' CPU per pgbench transaction | ${median(pgPerTxn).toFixed(0)} µs | ${spread(pgPerTxn)} µs |`,
+    `| load generator's CPU per payment (${values.client}) / per transaction (pgbench) | ${median(clientPerPayment).toFixed(0)} / ${median(clientPerTxn).toFixed(0)} µs | ${spread(clientPerPayment)} / ${spread(clientPerTxn)} µs |`,
     `| statements per payment (1 client / ${CLIENTS} clients) | ${count('1 client')} / ${count(`${CLIENTS} clients`)} | pgbench: 7 (BEGIN, 5, END) |`,
   ].join('\n');
   const detail = perPayment[`${CLIENTS} clients`]!;
@@ -237,6 +262,7 @@ Statements per payment at ${CLIENTS} clients, by kind: ${statements}.
   await child?.stop();
   await db.close();
   await bankDb.close();
+  await admin.close();
   await ledgerDb.drop();
   await pgbenchDb.drop();
   rmSync(dataDir, { recursive: true, force: true });
