@@ -6,15 +6,19 @@
 // per round, and each goal of issue 18 as measured vs goal.
 //
 //   npx node bench/hydra-compare.ts [--rounds=5] [--concurrency=1,8] [--quick] [--write] [--count-sql]
-//                                   [--rev=<git rev>]… [--tree=<dir>]… [--no-checkout] [--tuned]
+//                                   [--rev=<git rev>]… [--tree=<dir>]… [--no-checkout] [--tuned] [--client=wrk|fetch]
 //
 // --rev adds Lightgate at that commit (git archive beside this checkout, its node_modules) as another
 // target, for before/after in one run; --tree a source tree as it is; --no-checkout leaves this working tree
 // out (it holds other people's unfinished work while they edit); --tuned adds Hydra with BCrypt cost 4 and an RSA-2048 ID token key.
+// --client: introspection's load generator: wrk (C, bench/wrk-introspect.ts; the default when `wrk` is installed)
+// or fetch (this process, which spends about as much CPU per introspection as the server measured). The flows,
+// code exchanges and refreshes are always driven by fetch. The CPU each server process (and its PostgreSQL
+// backends) spent per introspection is read from /proc and printed with the tables.
 // --count-sql first counts the SQL round trips of each step (bench/pg-wire-counter.ts, a separate pair of
 // servers, so the timed run goes straight to PostgreSQL). HC_PROF=<dir> writes a --cpu-prof of every
 // Lightgate process. --write replaces the section between the hydra-compare markers of docs/benchmarks.md.
-import { spawn, execSync } from 'node:child_process';
+import { spawn, spawnSync, execSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +30,25 @@ import { createPostgresDatabase } from '../test/support/databases.ts';
 import { loopbackEnv } from '../test/support/stack.ts';
 import { codeFlow, createClient, exchange, introspect, lapsInto, STEPS, token, type Client, type Laps, type Step } from './hydra-flow.ts';
 import { pgWireCounter } from './pg-wire-counter.ts';
-import { goalLines, medianOf, report, type Round } from './hydra-report.ts';
+import { cpuTicksOf, databaseTicks, pidListeningOn } from './process-cpu.ts';
+import { introspectWithWrk } from './wrk-introspect.ts';
+import { cpuLine, goalLines, medianOf, report, type Round } from './hydra-report.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '1,8' }, quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, 'count-sql': { type: 'boolean', default: false }, rev: { type: 'string', multiple: true, default: [] }, tree: { type: 'string', multiple: true, default: [] }, 'no-checkout': { type: 'boolean', default: false }, tuned: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '1,8' }, quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, 'count-sql': { type: 'boolean', default: false }, rev: { type: 'string', multiple: true, default: [] }, tree: { type: 'string', multiple: true, default: [] }, 'no-checkout': { type: 'boolean', default: false }, tuned: { type: 'boolean', default: false }, client: { type: 'string', default: spawnSync('wrk', ['-v']).error ? 'fetch' : 'wrk' } } });
+if (values.client !== 'wrk' && values.client !== 'fetch') throw new Error('--client is wrk or fetch');
 const ROUNDS = Number(values.rounds);
 const LEVELS = values.concurrency.split(',').map(Number);
 const N = values.quick ? 16 : 48; // flows, and again codes to exchange and refresh, per target, level and round
 const N_INTROSPECT = values.quick ? 200 : 600;
+const WRK_SECONDS = values.quick ? 1 : 2; // per target, level and round, with --client wrk
 const REPO = join(import.meta.dirname, '..');
 
 interface Target extends AuthTarget {
   client?: Client;
+  /** The server's process, for its CPU per introspection. */
+  pid?: number;
+  /** Its database's name, for the CPU of its PostgreSQL backends. */
+  database?: string;
 }
 
 /** `lightgate start` (auth only) of a source tree, as its own process, on `databaseUrl`. */
@@ -70,7 +82,7 @@ async function lightgate(tree: string, label: string, databaseUrl: string): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    kind: 'lightgate', name: label, ...UNREACHABLE_UI, publicUrl, adminUrl, output: () => out,
+    kind: 'lightgate', name: label, ...UNREACHABLE_UI, publicUrl, adminUrl, output: () => out, pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -81,7 +93,7 @@ async function lightgate(tree: string, label: string, databaseUrl: string): Prom
 
 async function hydra(label: string, databaseUrl: string, env: Record<string, string> = {}): Promise<Target> {
   const h = await startHydra({ ...UNREACHABLE_UI, databaseUrl, env });
-  return { kind: 'hydra', name: `Ory Hydra ${h.version}${label}`, ...UNREACHABLE_UI, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop, output: h.output };
+  return { kind: 'hydra', name: `Ory Hydra ${h.version}${label}`, ...UNREACHABLE_UI, publicUrl: h.publicUrl, adminUrl: h.adminUrl, stop: h.stop, output: h.output, pid: pidListeningOn(Number(new URL(h.adminUrl).port)) };
 }
 
 /** Replaces Hydra's ID token signing key (RSA-4096 by default) with an RSA-2048 one, like Lightgate's. */
@@ -113,7 +125,7 @@ async function withTargets<T>(counted: boolean, use: (ts: Target[], counters: ((
   const proxies = counted ? await Promise.all(dbs.map((d) => pgWireCounter(d.url))) : [];
   const ts: Target[] = [];
   try {
-    for (const [i, f] of factories.entries()) ts.push(await f.start(proxies[i]?.url ?? dbs[i]!.url));
+    for (const [i, f] of factories.entries()) ts.push({ ...(await f.start(proxies[i]?.url ?? dbs[i]!.url)), database: new URL(dbs[i]!.url).pathname.slice(1) });
     for (const t of ts) t.client = await createClient(t);
     return await use(ts, proxies.map((p) => p.roundTrips));
   } finally {
@@ -185,8 +197,19 @@ async function oneRound(t: Target, c: number): Promise<Round> {
   // A refresh revokes the access token issued with the old refresh token: introspect the new ones.
   const access: string[] = [];
   const rf = await measure(c, N, async (i) => access.push((await token(t, cl, { grant_type: 'refresh_token', refresh_token: refresh[i]! })).access_token!));
-  const intro = await measure(c, N_INTROSPECT, (i) => introspect(t, access[i % access.length]!));
-  return { metrics: { flow, exchange: ex, refresh: rf, introspection: intro }, steps: Object.fromEntries(STEPS.map((s) => [s, medianOf(laps[s] ?? [])])) };
+  await new Promise((r) => setTimeout(r, 300)); // work the refreshes left behind (GC, autovacuum) is not introspection's CPU
+  const before = { server: cpuTicksOf(t.pid), db: await databaseTicks(t.database) };
+  let intro: { ops: number; p50: number; p95: number };
+  let done = N_INTROSPECT;
+  if (values.client === 'wrk') {
+    const w = await introspectWithWrk(t.adminUrl, access, c, WRK_SECONDS);
+    if (w.failed) failures.push(`${t.name}: ${w.failed} of ${w.requests} introspections by wrk failed`);
+    intro = w;
+    done = w.requests;
+  } else intro = await measure(c, N_INTROSPECT, (i) => introspect(t, access[i % access.length]!));
+  const after = { server: cpuTicksOf(t.pid), db: await databaseTicks(t.database) };
+  const perOp = (a?: number, b?: number) => (a === undefined || b === undefined ? NaN : ((b - a) * 1e6) / done);
+  return { metrics: { flow, exchange: ex, refresh: rf, introspection: intro }, steps: Object.fromEntries(STEPS.map((s) => [s, medianOf(laps[s] ?? [])])), introspectionCpu: { server: perOp(before.server, after.server), db: perOp(before.db, after.db) } };
 }
 
 const sql = values['count-sql'] ? await countSql() : undefined;
@@ -205,8 +228,8 @@ const rounds = await withTargets(false, async (ts) => {
   return { all, names: ts.map((t) => t.name) };
 }).finally(() => rmSync(work, { recursive: true, force: true }));
 
-const meta = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${ROUNDS} rounds interleaved (A B …, then … B A); per target, level and round ${N} whole flows, ${N} code exchanges, ${N} refreshes and ${N_INTROSPECT} introspections${values.quick ? ' (--quick)' : ''}; every server its own process and fresh database on one local PostgreSQL, the load generator a third process on the same 2 cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`;
-const md = report(rounds.names, LEVELS, rounds.all, sql);
+const meta = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${ROUNDS} rounds interleaved (A B …, then … B A); per target, level and round ${N} whole flows, ${N} code exchanges, ${N} refreshes and ${values.client === 'wrk' ? `${WRK_SECONDS} s of introspections by wrk (C, one thread; the rest by fetch in the bench process)` : `${N_INTROSPECT} introspections by fetch`}${values.quick ? ' (--quick)' : ''}; every server its own process and fresh database on one local PostgreSQL, the load generator a third process on the same 2 cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`;
+const md = `${report(rounds.names, LEVELS, rounds.all, sql)}\n\n${cpuLine(rounds.names, LEVELS, rounds.all)}`;
 const goals = goalLines(rounds.names, LEVELS, rounds.all);
 console.log(`${md}\n\n${goals}\n\n${meta}${failures.length ? ` ${failures.length} operations failed (left out), e.g. ${failures[0]}` : ''}`);
 

@@ -11,6 +11,8 @@ export interface Round {
   metrics: Record<'flow' | 'exchange' | 'refresh' | 'introspection', Metric>;
   /** Median of each step over the round's flows, ms. */
   steps: Record<string, number>;
+  /** CPU per introspection, µs: the server process and its database's PostgreSQL backends (NaN: not read). */
+  introspectionCpu?: { server: number; db: number };
 }
 /** level → target name → rounds. */
 export type Rounds = Record<number, Record<string, Round[]>>;
@@ -55,6 +57,13 @@ export function report(names: string[], levels: number[], all: Rounds, sql?: Rec
     out.push('');
   }
   return out.join('\n').trimEnd();
+}
+
+/** CPU per introspection of every target at every level: median over rounds, µs. */
+export function cpuLine(names: string[], levels: number[], all: Rounds): string {
+  const cell = (rs: Round[], k: 'server' | 'db') => f(medianOf(rs.map((r) => r.introspectionCpu?.[k] ?? NaN).filter((x) => !Number.isNaN(x))));
+  const parts = levels.map((c) => `c${c}: ${names.map((n) => `${n} ${cell(all[c]![n]!, 'server')} + ${cell(all[c]![n]!, 'db')}`).join(', ')}`);
+  return `CPU per introspection, µs (server process + its PostgreSQL backends, median over rounds, from /proc): ${parts.join('; ')}.`;
 }
 
 /** Issue 18's goals, measured vs goal, for every Lightgate target against the first (default) Hydra. */
