@@ -190,12 +190,16 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   // knows how many rows there are in the generic plan too (issue 18). With arrays it assumed 10, so the prepared
   // statement either seq-scanned wallets (a small table) or was planned anew at every execution (a larger one).
   const each = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1)).join(', ');
+  // Every transfer names each wallet in one leg: its balance after that leg is its final balance, no running sum
+  // (window functions, their sort, the DISTINCT before the update: plan nodes each execution sets up and runs).
+  const once = wallets.length === legs.length;
   const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; tail?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH ${gate ? `${gate.ctes(16)},` : ''} locked AS MATERIALIZED (
        SELECT id, currency, kind, balance FROM wallets WHERE id IN (${each(wallets.length, (i) => `($11::uuid[])[${i}]`)})${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
-       SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b,
-              l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final
+       SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, ${
+         once ? 'l.balance + t.a AS b, l.balance + t.a AS final' : 'l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b, l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final'
+       }
        FROM (VALUES ${each(legs.length, (i) => `(($12::uuid[])[${i}], ($13::text[])[${i}], ($14::bigint[])[${i}], ${i})`)}) AS t(w, c, a, o) JOIN locked l ON l.id = t.w
      ), verdict AS MATERIALIZED (
        SELECT (SELECT count(*) FROM legs WHERE c = wc) = $15 AS known,
@@ -204,13 +208,13 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
        INSERT INTO ledger_journals (${JOURNAL_COLUMNS})
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM verdict WHERE known AND funded
      ), balances AS (
-       UPDATE wallets w SET balance = f.final FROM (SELECT DISTINCT w, final FROM legs) f, verdict v WHERE w.id = f.w AND v.known AND v.funded
+       UPDATE wallets w SET balance = f.final FROM ${once ? 'legs' : '(SELECT DISTINCT w, final FROM legs)'} f, verdict v WHERE w.id = f.w AND v.known AND v.funded
      ), entries AS (
        INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after)
        SELECT $1, l.w, l.c, l.a, l.b FROM legs l, verdict v WHERE v.known AND v.funded ORDER BY l.o
        RETURNING id, wallet_id, amount, balance_after, created_at
      )${tail ? `, ${tail.ctes(tailFirst)}` : ''}
-     SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}${tail?.select ? `${tail.select(tailFirst)} AS tail, ` : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true ORDER BY e.id`,
+     SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}${tail?.select ? `${tail.select(tailFirst)} AS tail, ` : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true`,
     [
       ...journalParams(journalId, journal),
       wallets,
@@ -232,6 +236,8 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   // A wallet missing from the lock (or of another currency than its leg): nothing was written.
   if (!first?.known) return err('UNKNOWN_WALLET');
   if (!first.funded) return err('INSUFFICIENT_BALANCE');
+  // In the entries' order (the statement leaves the few rows unsorted: a sort is one more plan node).
+  rows.sort((x, y) => Number(x.id) - Number(y.id));
   return ok({
     journalId,
     entries: rows.map((r) => ({ id: r.id!, walletId: r.wallet_id, amount: r.amount, balanceAfter: r.balance_after, createdAt: new Date(r.created_at) })),
