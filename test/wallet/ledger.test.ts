@@ -11,6 +11,7 @@ import { payInvoice } from '../../src/wallet/app/pay-invoice.ts';
 import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
 import { centsForSats, satsForCents } from '../../src/wallet/domain/money.ts';
 import { encodeInvoice, recoverPayee } from '../../src/wallet/services/bolt11.ts';
+import { postTransfer } from '../../src/wallet/services/ledger.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { assertLedgerConsistent, balance, newAccount, PRICE, walletDeps } from './helpers.ts';
 
@@ -66,6 +67,17 @@ for (const kind of DATABASE_KINDS) {
         /not balanced/,
       );
       await assert.rejects(t.db.query('UPDATE wallets SET balance = -1 WHERE id = $1', [a.btc]), /wallets_balance_not_negative/);
+    });
+
+    test('a journal that names a wallet in two legs posts running balances (the general form of the lock-and-post statement)', async () => {
+      const a = await newAccount(t.db);
+      await fundWallet(t.db, { walletId: a.btc, amount: 100 });
+      const transfer = { kind: 'intraledger' as const, senderWalletId: a.btc, senderCurrency: 'BTC' as const, recipientWalletId: a.btc, recipientCurrency: 'BTC' as const, debit: 30, credit: 30 };
+      const posted = await postTransfer(t.db, transfer);
+      assert.ok(posted.ok);
+      assert.deepEqual(posted.value.entries.map((e) => [e.amount, e.balanceAfter]), [[-30, 70], [30, 100]]);
+      assert.equal(await balance(t.db, a.btc), 100);
+      assert.deepEqual(await assertLedgerConsistent(t.db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
     });
 
     test('idempotency: the same key returns the first result and never pays twice, even concurrently', async () => {
