@@ -185,24 +185,28 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
   for (const sum of sums.values()) if (sum !== 0) throw new Error('journal legs do not balance');
   const journalId = journal.journalId ?? randomUUID();
   const wallets = [...new Set(legs.map((l) => l.walletId))].sort();
-  const tailFirst = 16 + (gate?.params.length ?? 0);
-  // The wallets and the legs are read element by element (IN, VALUES), not with = ANY / unnest: the planner then
-  // knows how many rows there are in the generic plan too (issue 18). With arrays it assumed 10, so the prepared
-  // statement either seq-scanned wallets (a small table) or was planned anew at every execution (a larger one).
-  const each = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1)).join(', ');
+  // The wallets and the legs are parameters of their own, read in IN and VALUES lists, not arrays read with = ANY /
+  // unnest: the planner then knows how many rows there are in the generic plan too (issue 18). With arrays it
+  // assumed 10, so the prepared statement either seq-scanned wallets (a small table) or was planned anew at every
+  // execution (a larger one); and no array is parsed per execution. $1..$10 the journal, then the wallets (id
+  // order), then each leg's wallet, currency and amount, then the gate's and the tail's parameters.
+  const each = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(', ');
+  const [walletsFirst, legsFirst] = [11, 11 + wallets.length];
+  const gateFirst = legsFirst + 3 * legs.length;
+  const tailFirst = gateFirst + (gate?.params.length ?? 0);
   // Every transfer names each wallet in one leg: its balance after that leg is its final balance, no running sum
   // (window functions, their sort, the DISTINCT before the update: plan nodes each execution sets up and runs).
   const once = wallets.length === legs.length;
   const rows = await tx.query<{ known: boolean; funded: boolean; gate?: unknown; tail?: unknown; id: number | null; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
-    `WITH ${gate ? `${gate.ctes(16)},` : ''} locked AS MATERIALIZED (
-       SELECT id, currency, kind, balance FROM wallets WHERE id IN (${each(wallets.length, (i) => `($11::uuid[])[${i}]`)})${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
+    `WITH ${gate ? `${gate.ctes(gateFirst)},` : ''} locked AS MATERIALIZED (
+       SELECT id, currency, kind, balance FROM wallets WHERE id IN (${each(wallets.length, (i) => `$${walletsFirst + i}::uuid`)})${gate ? ' AND EXISTS (SELECT 1 FROM gate)' : ''} ORDER BY id FOR UPDATE
      ), legs AS MATERIALIZED (
        SELECT t.w, t.c, t.a, t.o, l.kind, l.currency AS wc, ${
          once ? 'l.balance + t.a AS b, l.balance + t.a AS final' : 'l.balance + sum(t.a) OVER (PARTITION BY t.w ORDER BY t.o) AS b, l.balance + sum(t.a) OVER (PARTITION BY t.w) AS final'
        }
-       FROM (VALUES ${each(legs.length, (i) => `(($12::uuid[])[${i}], ($13::text[])[${i}], ($14::bigint[])[${i}], ${i})`)}) AS t(w, c, a, o) JOIN locked l ON l.id = t.w
+       FROM (VALUES ${each(legs.length, (i) => `($${legsFirst + 3 * i}::uuid, $${legsFirst + 3 * i + 1}::text, $${legsFirst + 3 * i + 2}::bigint, ${i})`)}) AS t(w, c, a, o) JOIN locked l ON l.id = t.w
      ), verdict AS MATERIALIZED (
-       SELECT (SELECT count(*) FROM legs WHERE c = wc) = $15 AS known,
+       SELECT (SELECT count(*) FROM legs WHERE c = wc) = ${legs.length} AS known,
               NOT EXISTS (SELECT 1 FROM legs WHERE kind = 'user' AND final < 0) AS funded
      ), journal AS (
        INSERT INTO ledger_journals (${JOURNAL_COLUMNS})
@@ -217,11 +221,8 @@ async function lockAndPost(tx: Queryable, journal: JournalInput, legs: readonly 
      SELECT v.known, v.funded, ${gate ? '(SELECT row_to_json(g) FROM gate g) AS gate, ' : ''}${tail?.select ? `${tail.select(tailFirst)} AS tail, ` : ''}e.id, e.wallet_id, e.amount, e.balance_after, e.created_at FROM verdict v LEFT JOIN entries e ON true`,
     [
       ...journalParams(journalId, journal),
-      wallets,
-      legs.map((l) => l.walletId),
-      legs.map((l) => l.currency),
-      legs.map((l) => l.amount),
-      legs.length,
+      ...wallets,
+      ...legs.flatMap((l) => [l.walletId, l.currency, l.amount]),
       ...(gate?.params ?? []),
       ...(tail?.params ?? []),
     ],

@@ -6,7 +6,7 @@
 // transferEvents would from the posted rows. The key is inserted without ON CONFLICT: a concurrent first use
 // that committed meanwhile is a unique violation that aborts the whole statement (isKeyRace; the caller retries
 // and its gate then finds the key). The events are read element by element (VALUES), as ledger.ts reads the legs:
-// the generic plan then knows their number; each payload is parsed once (jsonb[]).
+// the generic plan then knows their number; each payload is parsed once.
 import type { Database } from '../../db/database.ts';
 import type { AccountId, WalletId } from '../../shared/brand.ts';
 import type { NewWalletEvent } from '../domain/wallet-event.ts';
@@ -34,26 +34,23 @@ export interface OutcomeTail extends LockTail {
  */
 export function outcomeTail(events: readonly NewWalletEvent[], ids: string[], idem: Idempotency | undefined, journalId: string, counterparty?: AccountId): OutcomeTail {
   if (events.length === 0) throw new Error('a send stores at least one event');
+  // Parameters from n: each event's six (EVENT_TYPES), then the key's four, then the counterparty.
+  const k = 6 * events.length;
   return {
     ids,
-    select: (n) => `(SELECT username FROM wallet_accounts WHERE id = $${n + 10}::uuid)`,
+    select: (n) => `(SELECT username FROM wallet_accounts WHERE id = $${n + k + 4}::uuid)`,
     ctes: (n) => `outbox AS (
        INSERT INTO wallet_events (id, account_id, wallet_id, type, transaction_id, payment_hash, payload)
        SELECT e.i, e.a, e.w, e.t, en.id::text, e.h, jsonb_set(e.p, '{transaction}', (e.p -> 'transaction') || jsonb_build_object(
                 'id', en.id::text, 'settlementAmount', en.amount, 'createdAt', to_char(en.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-       FROM (VALUES ${events.map((_, k) => `(${EVENT_TYPES.map((type, j) => `($${n + j}::${type}[])[${k + 1}]`).join(', ')})`).join(', ')}) AS e(i, a, w, t, h, p)
+       FROM (VALUES ${events.map((_, e) => `(${EVENT_TYPES.map((type, j) => `$${n + 6 * e + j}::${type}`).join(', ')})`).join(', ')}) AS e(i, a, w, t, h, p)
        JOIN entries en ON en.wallet_id = e.w
      ), outcome_key AS (
        INSERT INTO payment_idempotency (account_id, key, fingerprint, journal_id)
-       SELECT $${n + 6}::uuid, $${n + 7}::text, $${n + 8}::text, $${n + 9}::uuid FROM verdict v WHERE v.known AND v.funded AND $${n + 7}::text IS NOT NULL
+       SELECT $${n + k}::uuid, $${n + k + 1}::text, $${n + k + 2}::text, $${n + k + 3}::uuid FROM verdict v WHERE v.known AND v.funded AND $${n + k + 1}::text IS NOT NULL
      )`,
     params: [
-      ids,
-      events.map((e) => e.accountId),
-      events.map((e) => e.walletId),
-      events.map((e) => e.type),
-      events.map((e) => e.paymentHash),
-      events.map((e) => JSON.stringify(e.data)),
+      ...events.flatMap((e, i) => [ids[i], e.accountId, e.walletId, e.type, e.paymentHash, JSON.stringify(e.data)]),
       idem?.accountId ?? null,
       idem?.key ?? null,
       idem?.fingerprint ?? null,
