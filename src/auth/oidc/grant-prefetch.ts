@@ -4,6 +4,7 @@
 // kept for this request only (known-rows.ts): the Grant and the claims are what the same request would have
 // read a moment later. Spending the token stays a separate, conditional statement (sql-adapter.ts consume).
 import type { Queryable } from '../../db/database.ts';
+import { candidateOrder, named, placeholders } from './id-params.ts';
 import { rememberRow } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
@@ -21,10 +22,10 @@ export async function findWithGrant(db: Sql, model: string, rowIds: string[]): P
        FROM oidc_payloads p
        LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = p.grant_id AND (g.expires_at IS NULL OR g.expires_at > now())
        LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
-      WHERE p.model = $1 AND (p.expires_at IS NULL OR p.expires_at > now()) AND p.id = ANY($2::text[])
-      ORDER BY array_position($2::text[], p.id) LIMIT 1`,
-    [model, rowIds],
-    { name: 'lightgate_oidc_find_with_grant' },
+      WHERE p.model = $1 AND (p.expires_at IS NULL OR p.expires_at > now()) AND p.id IN (${placeholders(2, rowIds.length)})${candidateOrder('p.id', 2, rowIds.length)}
+      LIMIT 1`,
+    [model, ...rowIds],
+    { name: named('lightgate_oidc_find_with_grant', rowIds.length) },
   );
   if (!row) return undefined;
   if (row.grant_id) {

@@ -79,13 +79,16 @@ export async function writeWithHeld(db: Sql, [model, id, payload, grantId, uid, 
 /** Stores the rows while their client is active, with the client row share-locked until then; false: not active. */
 export async function writeTokenRows(db: Sql, rows: TokenRow[]): Promise<boolean> {
   const column = <K extends keyof TokenRow>(k: K) => rows.map((r) => r[k]);
+  // Rows still keyed with an older system secret move (only while several secrets are configured): without
+  // any, no such step, so the statement keeps one plan (id-params.ts).
+  const moving = rows.some((r) => r.older.length > 0);
   const written = await db.query(
-    `WITH live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $1 AND status = 'active' FOR SHARE),
+    `WITH live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $1 AND status = 'active' FOR SHARE)${moving ? `,
      moved AS (DELETE FROM oidc_payloads p USING unnest($9::text[], $10::text[]) AS o(model, id)
-       WHERE p.model = o.model AND p.id = o.id AND EXISTS (SELECT 1 FROM live) RETURNING p.model, p.consumed_at)
+       WHERE p.model = o.model AND p.id = o.id AND EXISTS (SELECT 1 FROM live) RETURNING p.model, p.consumed_at)` : ''}
      INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, subject, client_id, expires_at, consumed_at)
      SELECT r.model, r.id, r.payload::jsonb, r.grant_id, r.uid, r.subject, $1, CASE WHEN r.ttl IS NULL THEN NULL ELSE now() + make_interval(secs => r.ttl) END,
-       (SELECT max(m.consumed_at) FROM moved m WHERE m.model = r.model)
+       ${moving ? '(SELECT max(m.consumed_at) FROM moved m WHERE m.model = r.model)' : 'NULL'}
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[]) AS r(model, id, payload, grant_id, uid, subject, ttl)
       WHERE EXISTS (SELECT 1 FROM live)
      ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
@@ -100,10 +103,9 @@ export async function writeTokenRows(db: Sql, rows: TokenRow[]): Promise<boolean
       column('uid'),
       column('subject'),
       column('expiresIn'),
-      rows.flatMap((r) => r.older.map(() => r.model)),
-      rows.flatMap((r) => r.older),
+      ...(moving ? [rows.flatMap((r) => r.older.map(() => r.model)), rows.flatMap((r) => r.older)] : []),
     ],
-    { name: 'lightgate_oidc_write_tokens' },
+    { name: moving ? 'lightgate_oidc_write_tokens_moving' : 'lightgate_oidc_write_tokens' },
   );
   return written.length === rows.length;
 }

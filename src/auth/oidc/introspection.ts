@@ -6,7 +6,8 @@ import { ok } from '../../shared/result.ts';
 import type { WalletSpendDetail } from '../../shared/wallet-spend/spend-detail.ts';
 import { fail, guarded } from './error-map.ts';
 import type { FlowDeps } from './flows/interactions.ts';
-import { deleteClientPayloads, findLiveToken, TOKEN_MODELS } from './sql-adapter.ts';
+import { findLiveToken } from './live-tokens.ts';
+import { deleteClientPayloads, TOKEN_MODELS } from './sql-adapter.ts';
 
 export type TokenAdmin = Pick<HydraAdmin, 'introspect' | 'revokeClientTokens'>;
 

@@ -1,5 +1,6 @@
 // The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model),
-// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts), which send what it would.
+// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, live-tokens.ts), which send what it would.
+// Candidate ids are one parameter each (id-params.ts), so each named statement is planned once per connection.
 // - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
 //   code or refresh token can be spent only once.
 // - Lightgate's own rows in the same table (flow verifiers, logout requests) and the Hydra admin
@@ -14,6 +15,7 @@ import { readClientsWith, storedClientOf, usableClient } from './stored-clients.
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
+import { candidateOrder, named, placeholders } from './id-params.ts';
 import { knownRow, rememberRow, writeSkipped } from './known-rows.ts';
 import { writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
@@ -98,20 +100,21 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // go in one statement (held-token-writes.ts; undefined: this one alone, below).
       const token = TOKEN_MODELS.includes(this.model) && payload.clientId;
       const together = token ? await guard(() => writeWithHeld(db, params as TokenParams)) : undefined;
+      const ctes = [token && `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE)`,
+        older.length && `moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(10, older.length)}) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)`].filter(Boolean);
       const rows = together !== undefined ? [together].filter(Boolean) : await guard(() =>
         db.query(
-          `WITH ${token ? `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE),` : ''}
-           moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($10::text[]) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)
+          `${ctes.length ? `WITH ${ctes.join(', ')}` : ''}
            INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
            SELECT $1, $2, $3::jsonb, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
-             (SELECT max(consumed_at) FROM moved)
+             ${older.length ? '(SELECT max(consumed_at) FROM moved)' : 'NULL'}
            ${token ? 'WHERE EXISTS (SELECT 1 FROM live)' : ''}
            ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
            RETURNING 1`,
-          params,
+          [...params.slice(0, 9), ...older],
           // Prepared once per connection on PostgreSQL (one name per text).
-          { name: token ? 'lightgate_oidc_upsert_token' : 'lightgate_oidc_upsert' },
+          { name: named(token ? 'lightgate_oidc_upsert_token' : 'lightgate_oidc_upsert', older.length) },
         ),
       );
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
@@ -132,7 +135,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       if (known !== undefined) return known ? { ...known, jti: id } : undefined;
       const payload = WITH_GRANT.has(this.model)
         ? await guard(async () => this.payloadOf(await findWithGrant(db, this.model, rowIds)))
-        : await this.findWhere('id = ANY($2::text[]) ORDER BY array_position($2::text[], id) LIMIT 1', rowIds, false, 'lightgate_oidc_find');
+        : await this.findWhere(`id IN (${placeholders(2, rowIds.length)})${candidateOrder('id', 2, rowIds.length)} LIMIT 1`, rowIds, false, named('lightgate_oidc_find', rowIds.length));
       if (payload) rememberRow(this.model, rowIds[0]!, payload);
       return payload && { ...payload, jti: id };
     }
@@ -142,22 +145,22 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
      * random one, and only reads such sessions (interaction and session-binding checks), never saves them.
      */
     findByUid(uid: string) {
-      return this.findWhere('uid = $2', uid);
+      return this.findWhere('uid = $2', [uid]);
     }
 
     /** A device code by its user code; its id (stored hashed) is given back as a reference (token-ids.ts). */
     async findByUserCode(userCode: string) {
-      const found = await this.findWhere('user_code = ANY($2::text[])', ids.candidates(userCode).map((hash) => `${USER_CODE_HASH}${hash}`), true);
+      const found = await this.findWhere('user_code = ANY($2::text[])', [ids.candidates(userCode).map((hash) => `${USER_CODE_HASH}${hash}`)], true);
       // oidc-provider compares the code it looked for with the payload's: give back the one that matched the hash.
       return found && { ...found, userCode };
     }
 
-    private async findWhere(condition: string, value: unknown, withReference = false, name?: string): Promise<Payload | undefined> {
+    private async findWhere(condition: string, values: unknown[], withReference = false, name?: string): Promise<Payload | undefined> {
       const [row] = await guard(() =>
         db.query<{ id: string; payload: Payload; consumed_at: Date | null }>(
           // An expired device code is still found until the cleanup: RFC 8628's expired_token, not invalid_grant.
           `SELECT id, payload, consumed_at FROM oidc_payloads WHERE model = $1 AND (expires_at IS NULL OR expires_at > now() OR model = 'DeviceCode') AND ${condition}`,
-          [this.model, value],
+          [this.model, ...values],
           name ? { name } : undefined,
         ),
       );
@@ -172,7 +175,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async consume(id: string): Promise<void> {
       const rowIds = this.rowIds(id);
-      const spend = 'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = ANY($2::text[]) AND consumed_at IS NULL RETURNING grant_id';
+      const spend = `UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)}) AND consumed_at IS NULL RETURNING grant_id`;
       // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after
       // this). In the spending statement (issue 18), so only a refresh token spent here retires anything.
       const refresh = this.model === 'RefreshToken';
@@ -183,8 +186,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
                retired AS (DELETE FROM oidc_payloads WHERE model = 'AccessToken' AND grant_id IN (SELECT grant_id FROM spent))
                SELECT grant_id FROM spent`
             : spend,
-          [this.model, rowIds],
-          { name: refresh ? 'lightgate_oidc_consume_refresh' : 'lightgate_oidc_consume' },
+          [this.model, ...rowIds],
+          { name: named(refresh ? 'lightgate_oidc_consume_refresh' : 'lightgate_oidc_consume', rowIds.length) },
         ),
       );
       if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
@@ -255,33 +258,6 @@ export async function deleteLoginSessions(db: Sql, subject: string): Promise<voi
 export async function deleteClientPayloads(db: Sql, clientId: string, models?: readonly string[]): Promise<void> {
   if (models) await db.query(`DELETE FROM oidc_payloads WHERE client_id = $1 AND model = ANY($2::text[])`, [clientId, models]);
   else await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
-}
-
-export interface LiveToken {
-  model: string;
-  /** jkt: the DPoP key's thumbprint of a DPoP-bound token (RFC 9449). */
-  payload: { scope?: string; clientId: string; accountId?: string; exp: number; iat: number; jkt?: string; rar?: unknown[] };
-  /** The client's status (only 'active' tokens are active). */
-  status: string | null;
-  /** The consent's session.access_token claims (Hydra's `ext`). */
-  claims: Record<string, unknown> | null;
-  audience: string[] | null;
-}
-
-/** An unexpired, unconsumed access or refresh token stored under one of the ids, with its client's status and consent. */
-export async function findLiveToken(db: Sql, rowIds: string[]): Promise<LiveToken | undefined> {
-  const [row] = await db.query<LiveToken>(
-    `SELECT p.model, p.payload, c.status, cs.session_claims->'access_token' AS claims, cs.granted_audience AS audience
-       FROM oidc_payloads p
-       LEFT JOIN oauth2_clients c ON c.client_id = p.client_id
-       LEFT JOIN consent_sessions cs ON cs.grant_id = p.grant_id
-      WHERE p.model IN ('AccessToken', 'RefreshToken', 'ClientCredentials') AND p.id = ANY($1::text[])
-        AND p.expires_at > now() AND p.consumed_at IS NULL
-      LIMIT 1`,
-    [rowIds],
-    { name: 'lightgate_oidc_live_token' },
-  );
-  return row;
 }
 
 /** Moves rows of oidc_payloads_unhashed (migration 0002) back under their keyed hash (legacy-token-ids.ts). */
