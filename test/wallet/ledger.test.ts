@@ -12,6 +12,7 @@ import { sendIntraLedger } from '../../src/wallet/app/send-intraledger.ts';
 import { centsForSats, satsForCents } from '../../src/wallet/domain/money.ts';
 import { encodeInvoice, recoverPayee } from '../../src/wallet/services/bolt11.ts';
 import { postTransfer } from '../../src/wallet/services/ledger.ts';
+import type { Queryable } from '../../src/db/database.ts';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { assertLedgerConsistent, balance, newAccount, PRICE, walletDeps } from './helpers.ts';
 
@@ -67,6 +68,22 @@ for (const kind of DATABASE_KINDS) {
         /not balanced/,
       );
       await assert.rejects(t.db.query('UPDATE wallets SET balance = -1 WHERE id = $1', [a.btc]), /wallets_balance_not_negative/);
+    });
+
+    test('the balance check is per statement: legs of one journal inserted by two statements are refused, even when they balance together', async () => {
+      const a = await newAccount(t.db);
+      const b = await newAccount(t.db);
+      const insertLeg = (tx: Queryable, wallet: string, amount: number) =>
+        tx.query("INSERT INTO ledger_entries (journal_id, wallet_id, currency, amount, balance_after) SELECT id, $1, 'BTC', $2, 0 FROM ledger_journals WHERE sender_wallet_id = $3", [wallet, amount, a.btc]);
+      await assert.rejects(
+        t.db.transaction(async (tx) => {
+          await tx.query("INSERT INTO ledger_journals (id, kind, sender_wallet_id, recipient_wallet_id) VALUES (gen_random_uuid(), 'funding', $1, $2)", [a.btc, b.btc]);
+          await insertLeg(tx, a.btc, -5);
+          await insertLeg(tx, b.btc, 5);
+        }),
+        /not balanced/,
+      );
+      assert.deepEqual(await assertLedgerConsistent(t.db), { unbalancedJournals: 0, driftingWallets: 0, negativeUserEntries: 0 });
     });
 
     test('a journal that names a wallet in two legs posts running balances (the general form of the lock-and-post statement)', async () => {

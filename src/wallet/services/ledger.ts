@@ -1,6 +1,7 @@
 // The double-entry ledger. Every movement of money is one journal whose legs sum to zero per currency
-// (checked again by the database at commit). Wallet rows are locked FOR UPDATE in id order, so
-// concurrent journals over the same wallets queue instead of deadlocking or overdrawing.
+// (checked again by the database for each statement that inserts entries, migration 0423). Wallet rows are
+// locked FOR UPDATE in id order, so concurrent journals over the same wallets queue instead of deadlocking or
+// overdrawing.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { WalletId } from '../../shared/brand.ts';
@@ -108,7 +109,7 @@ export async function postJournal(
     balances.push(next);
   }
   // One round trip for the journal, its entries and the new balances (data-modifying CTEs; foreign keys
-  // are checked at the end of the statement, the balance trigger at commit): 3 statements were 3 round trips.
+  // are checked at the end of the statement, the balance trigger at the INSERT's end): 3 statements were 3 round trips.
   const rows = await tx.query<{ id: number; wallet_id: WalletId; amount: number; balance_after: number; created_at: Date }>(
     `WITH journal AS (
        INSERT INTO ledger_journals (${JOURNAL_COLUMNS})
