@@ -23,6 +23,9 @@ import { createBrowser, exchange, introspect, runFlow, tokenRequest } from '../s
 let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
 let stack: Stack | undefined;
 let one: Database | undefined;
+/** Statements sent without a name (parsed and planned by PostgreSQL each time), while `recording`. */
+const unnamed = new Set<string>();
+let recording = false;
 let target: AuthTarget;
 const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
 
@@ -40,7 +43,13 @@ before(async () => {
     URLS_LOGOUT: UNREACHABLE_UI.logoutUrl,
     DATABASE_URL: database.url,
   });
-  stack = await startStack(config, { db, logger: createLogger('silent') });
+  const recorder = Object.assign(Object.create(db) as Database, {
+    query: ((sql, params, options) => {
+      if (recording && !options?.name) unnamed.add(sql.replace(/\s+/g, ' ').trim().slice(0, 100));
+      return db.query(sql, params, options);
+    }) satisfies Database['query'],
+  });
+  stack = await startStack(config, { db: recorder, logger: createLogger('silent') });
   target = { kind: 'lightgate', name: 'Lightgate', ...UNREACHABLE_UI, publicUrl: config.urls.issuer, adminUrl: stack.listening.admin!, stop: async () => {} };
   // A deployment's table: rows of other flows, analysed, before this test's flows.
   await db.query(`INSERT INTO oauth2_clients (client_id, metadata) VALUES ('filler', '{}')`);
@@ -57,6 +66,19 @@ after(async () => {
   await stack?.close();
   await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the statements of every step of a sign-in, a refresh and an introspection are named (prepared once per connection)', async () => {
+  const admin = adminApi(target);
+  const client = await createClient(admin);
+  const rp = await relyingParty(target, client);
+  await exchange(rp, await runFlow(createBrowser(), target, admin, rp, { subject: 'named-warm' }));
+  recording = true;
+  const tokens = await exchange(rp, await runFlow(createBrowser(), target, admin, rp, { subject: 'named' }));
+  const refreshed = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+  assert.equal((await introspect(admin, refreshed.body.access_token!)).active, true);
+  recording = false;
+  assert.deepEqual([...unnamed], []);
 });
 
 test('every named statement of sign-in, token, refresh and introspection keeps one plan', async () => {

@@ -2,7 +2,7 @@
 // challenge, handed out only in the accept call's redirect_to and distinct from the public challenge.
 // The app's decision waits here, under a hash of the verifier (secrets at rest), until the browser
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
-import { isConnectionError, type Database } from '../../db/database.ts';
+import { isConnectionError, type Database, type QueryOptions } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
 import { markAndInsert, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
@@ -46,7 +46,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function createFlowVerifiers(raw: Database): FlowVerifiers {
-  const db = { query: <R>(sql: string, params?: readonly unknown[]) => guard(() => raw.query<R>(sql, params)) };
+  const db = { query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => guard(() => raw.query<R>(sql, params, options)) };
   return {
     async issue(decision, ttlSeconds) {
       const verifier = generateSecret(32);

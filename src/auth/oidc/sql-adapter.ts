@@ -200,7 +200,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async destroy(id: string): Promise<void> {
       const rowIds = this.rowIds(id);
-      await guard(() => db.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
+      await guard(() => db.query(`DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)})`, [this.model, ...rowIds], { name: named('lightgate_oidc_destroy', rowIds.length) }));
       rememberRow(this.model, rowIds[0]!, null);
     }
 
@@ -235,7 +235,7 @@ export async function insertPayload(db: Sql, row: { model: string; id: string; p
 }
 
 export async function findLivePayload<T>(db: Sql, model: string, id: string): Promise<T | undefined> {
-  const [row] = await db.query<{ payload: T }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [model, id]);
+  const [row] = await db.query<{ payload: T }>('SELECT payload FROM oidc_payloads WHERE model = $1 AND id = $2 AND expires_at > now()', [model, id], { name: 'lightgate_oidc_find_live_payload' });
   return row?.payload;
 }
 

@@ -43,7 +43,11 @@ export interface ClientRepository {
 export function createClientRepository(db: Queryable): ClientRepository {
   return {
     async find(id) {
-      const [row] = await db.query<Row>('SELECT * FROM oauth2_clients WHERE client_id = $1', [id]);
+      // Named: read on every authorization and token request (issue 18), parsed and planned once per connection. The
+      // columns are listed: a prepared `*` fails ("cached plan must not change result type") once a migration adds one.
+      const [row] = await db.query<Row>('SELECT client_id, secret_hash, status, metadata, created_at, updated_at FROM oauth2_clients WHERE client_id = $1', [id], {
+        name: 'lightgate_client_find',
+      });
       return row && toStored(row);
     },
     async list({ owner, client_name, limit, offset }) {

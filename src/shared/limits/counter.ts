@@ -54,7 +54,8 @@ export function createCounter(db: Queryable): Counter {
     const keys = [...batch.keys()].sort();
     let rows: { key: string; hits: number; retry: number }[];
     try {
-      rows = await db.query<{ key: string; hits: number; retry: number }>(COUNT, [keys, keys.map((k) => batch.get(k)!.n), windowSeconds, at?.toISOString() ?? null]);
+      // Named (issue 18): every request of a limited server sends it; parsed and planned once per connection.
+      rows = await db.query<{ key: string; hits: number; retry: number }>(COUNT, [keys, keys.map((k) => batch.get(k)!.n), windowSeconds, at?.toISOString() ?? null], { name: 'lightgate_rate_limit_count' });
     } catch (error) {
       for (const { waiters } of batch.values()) for (const w of waiters) w.reject(error);
       return;
