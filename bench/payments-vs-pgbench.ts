@@ -114,6 +114,7 @@ async function pgbench(url: string, args: string[], whileRunning?: () => Promise
       const run = new Promise<string>((resolve, reject) =>
         execFile(PGBENCH, [...args, url], { encoding: 'utf8' }, (error, stdout, stderr) => ((running = false), error ? reject(Object.assign(error, { stderr })) : resolve(stdout))),
       );
+      run.catch(() => undefined); // handled below, once the sampling stops
       while (whileRunning && running) await Promise.all([whileRunning(), new Promise((r) => setTimeout(r, 20))]);
       return await run;
     } catch (error) {
