@@ -35,6 +35,8 @@ async function consentChallengeFor(target: AuthTarget, admin: ReturnType<typeof 
   return param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
 }
 
+/** A statement of the step itself (not the signing keys' periodic refresh, which may fall in any step). */
+const ofStep = (log: Sent[]) => log.filter((s) => !/signing_keys/.test(s.sql));
 const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice(0, 160)} ${JSON.stringify(s.params.slice(0, 1))}`).join('\n');
 
 for (const kind of DATABASE_KINDS) {
@@ -66,7 +68,10 @@ for (const kind of DATABASE_KINDS) {
       );
       assert.equal(again.status, 410);
       assert.ok(again.data.redirect_to && !again.data.redirect_to.includes('verifier'), again.data.redirect_to);
-      assert.ok(accepted.data.redirect_to.startsWith(again.data.redirect_to), 'the 410 names the first accept\'s request URL');
+      assert.ok(again.data.redirect_to.startsWith(`${target.publicUrl}/oauth2/auth?`) && again.data.redirect_to.includes(`client_id=${client.client_id}`), `the 410 names the authorization request: ${again.data.redirect_to}`);
+      // The accept sends the browser straight to the flow's own path (its resume cookie's), not through a lookup hop.
+      assert.equal(new URL(accepted.data.redirect_to).pathname, `/oauth2/auth/${loginChallenge}`);
+      assert.equal(new URL(accepted.data.redirect_to).searchParams.get('client_id'), client.client_id, 'with the request\'s parameters');
       // The first verifier still works, once.
       const atConsent = await leave(b, target, accepted.data.redirect_to);
       assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
@@ -82,6 +87,10 @@ for (const kind of DATABASE_KINDS) {
       log.length = 0;
       const atConsent = await leave(b, target, login.data.redirect_to);
       const loginLeg = log.splice(0);
+      // One request: the verifier is taken (read and deleted) once, never looked up first.
+      const readsVerifier = (s: Sent) => s.params[0] === 'FlowVerifier';
+      assert.equal(loginLeg.filter(readsVerifier).length, 1, show(loginLeg));
+      assert.equal(ofStep(loginLeg).length, 5, show(loginLeg));
       assert.equal(loginLeg.filter(readsInteraction).length, 1, show(loginLeg));
       assert.ok(loginLeg.some((s) => /DELETE FROM oidc_payloads/.test(s.sql) && /model = 'Interaction'/.test(s.sql)), `taken with its interaction:\n${show(loginLeg)}`);
       // Only the consent prompt's new interaction is written: the login result goes to oidc-provider in memory.
@@ -104,6 +113,8 @@ for (const kind of DATABASE_KINDS) {
       const callback = await leave(b, target, consent.data.redirect_to);
       const consentLeg = log.splice(0);
       assert.ok(isCallback(callback), callback.href);
+      assert.equal(consentLeg.filter(readsVerifier).length, 1, show(consentLeg));
+      assert.equal(ofStep(consentLeg).length, 7, show(consentLeg));
       assert.equal(consentLeg.filter(readsInteraction).length, 1, show(consentLeg));
       assert.equal(consentLeg.filter(writesInteraction).length, 0, show(consentLeg));
       assert.equal(consentLeg.filter(readsClient).length, 0, show(consentLeg));

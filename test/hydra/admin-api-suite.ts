@@ -119,7 +119,8 @@ export function adminApiSuite(label: string, start: TargetFactory): void {
         loginChallenge,
         acceptOAuth2LoginRequest: { subject: 'user-1', remember: true, remember_for: 3600, acr: '1', amr: ['pwd'], context: { tier: 'gold' } },
       });
-      assert.ok(accepted.redirect_to.startsWith(`${t.publicUrl}/oauth2/auth?`), accepted.redirect_to);
+      // Hydra: the request URL plus the verifier; Lightgate: the same on the flow's own path (/oauth2/auth/<challenge>).
+      assert.ok(accepted.redirect_to.startsWith(t.kind === 'lightgate' ? `${t.publicUrl}/oauth2/auth/${loginChallenge}?` : `${t.publicUrl}/oauth2/auth?`), accepted.redirect_to);
       assert.ok(new URL(accepted.redirect_to).searchParams.get('login_verifier'));
 
       const atConsent = await leave(b, t, accepted.redirect_to);

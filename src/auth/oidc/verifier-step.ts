@@ -3,7 +3,8 @@
 // cookie (signed, HttpOnly, SameSite=Lax, path /oauth2/auth/<uid>, value = the interaction uid), set
 // in the browser that started the flow, like Hydra's login/consent CSRF cookies. Whatever fails, the
 // verifier is used up, and a verifier shown by another browser also ends its flow. The challenge alone
-// (/oauth2/auth/<uid>) never finishes a flow.
+// (/oauth2/auth/<uid>) never finishes a flow. An accept's redirect_to goes straight to /oauth2/auth/<uid>?…
+// (flows/interactions.ts); a verifier on Hydra's /oauth2/auth?…&login_verifier= is looked up and sent there.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FlowVerifiers } from './flow-verifiers.ts';
@@ -88,7 +89,8 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
     }
 
     const decision = await verifiers.take(found.verifier);
-    if (!decision || decision.kind !== found.kind) return deny(provider, ctx, undefined, 'The login or consent verifier has already been used, has not been granted, or is invalid.');
+    // As on Hydra's path: to the client named by the request's parameters (its registered redirect_uri only).
+    if (!decision || decision.kind !== found.kind) return deny(provider, ctx, query, 'The login or consent verifier has already been used, has not been granted, or is invalid.');
     const interaction = (await provider.Interaction.find(decision.challenge)) as Interaction | undefined;
     const cookie = ctx.cookies.get(provider.cookieName('resume'), { signed: true });
     const sameBrowser = cookie === decision.challenge && uid === decision.challenge;

@@ -96,7 +96,13 @@ export function createInteractions(deps: FlowDeps) {
     // The handled mark and the verifier are one statement (issue 18): a second call gets 410, never a verifier.
     const issued = await verifiers.issueOnce({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()), { challenge: interaction.uid, kind, redirectTo: url, ttlSeconds: deps.interactionTtl }, also);
     if (!issued.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: issued.redirectTo });
-    return ok({ redirect_to: `${url}${device ? '?' : '&'}${kind}_verifier=${issued.verifier}` });
+    // Hydra's `<request URL>&login_verifier=`, on the flow's own path (/oauth2/auth/<uid>), where its resume cookie
+    // is sent and verifier-step.ts checks both: Hydra's path would only be redirected there after a lookup of
+    // the verifier (issue 18: one HTTP hop and two SQL round trips fewer per verifier leg). The request's
+    // parameters stay for the error redirect of a used or unknown verifier.
+    const [path, query] = url.split('?', 2) as [string, string | undefined];
+    const resumeAt = `${path}/${encodeURIComponent(interaction.uid)}${query ? `?${query}&` : '?'}`;
+    return ok({ redirect_to: `${resumeAt}${kind}_verifier=${issued.verifier}` });
   }
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
