@@ -129,6 +129,8 @@ async function withTargets<T>(counted: boolean, use: (ts: Target[], counters: ((
     for (const t of ts) t.client = await createClient(t);
     return await use(ts, proxies.map((p) => p.roundTrips));
   } finally {
+    // A server's own error lines, when an operation on it failed (the bench shows only what the client saw).
+    for (const t of ts.filter((x) => failures.some((f) => f.startsWith(`${x.name}:`)))) process.stderr.write(`${t.name} logged:\n${(t.output?.() ?? "").split('\n').filter((l) => /"level":(50|60)|level=error/.test(l)).slice(0, 5).join('\n')}\n`);
     for (const t of ts) await t.stop().catch(() => {});
     for (const p of proxies) await p.close();
     for (const d of dbs) await d.drop().catch(() => {});
@@ -161,7 +163,7 @@ async function countSql(): Promise<Record<string, Partial<Record<Step, number>>>
 
 const failures: string[] = [];
 /** op(0..count-1) on `c` workers: throughput and latency percentiles. */
-async function measure(c: number, count: number, op: (i: number) => Promise<unknown>): Promise<{ ops: number; p50: number; p95: number }> {
+async function measure(t: Target, c: number, count: number, op: (i: number) => Promise<unknown>): Promise<{ ops: number; p50: number; p95: number }> {
   const lat: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -173,7 +175,7 @@ async function measure(c: number, count: number, op: (i: number) => Promise<unkn
         await op(i);
         lat.push(performance.now() - s);
       } catch (e) {
-        failures.push(String(e).slice(0, 400));
+        failures.push(`${t.name}: ${String(e).slice(0, 400)}`);
         process.stderr.write(`failed: ${failures.at(-1)}\n`);
       }
     }
@@ -189,14 +191,14 @@ async function oneRound(t: Target, c: number): Promise<Round> {
   const cl = t.client!;
   const laps: Laps = {};
   const on = lapsInto(laps);
-  const flow = await measure(c, N, async () => exchange(t, cl, await codeFlow(t, cl, seq++, on), on));
+  const flow = await measure(t, c, N, async () => exchange(t, cl, await codeFlow(t, cl, seq++, on), on));
   const codes: string[] = [];
-  await measure(c, N, async () => codes.push(await codeFlow(t, cl, seq++, on)));
+  await measure(t, c, N, async () => codes.push(await codeFlow(t, cl, seq++, on)));
   const refresh: string[] = [];
-  const ex = await measure(c, N, async (i) => refresh.push((await exchange(t, cl, codes[i]!)).refresh_token!));
+  const ex = await measure(t, c, N, async (i) => refresh.push((await exchange(t, cl, codes[i]!)).refresh_token!));
   // A refresh revokes the access token issued with the old refresh token: introspect the new ones.
   const access: string[] = [];
-  const rf = await measure(c, N, async (i) => access.push((await token(t, cl, { grant_type: 'refresh_token', refresh_token: refresh[i]! })).access_token!));
+  const rf = await measure(t, c, N, async (i) => access.push((await token(t, cl, { grant_type: 'refresh_token', refresh_token: refresh[i]! })).access_token!));
   await new Promise((r) => setTimeout(r, 300)); // work the refreshes left behind (GC, autovacuum) is not introspection's CPU
   const before = { server: cpuTicksOf(t.pid), db: await databaseTicks(t.database) };
   let intro: { ops: number; p50: number; p95: number };
@@ -206,7 +208,7 @@ async function oneRound(t: Target, c: number): Promise<Round> {
     if (w.failed) failures.push(`${t.name}: ${w.failed} of ${w.requests} introspections by wrk failed`);
     intro = w;
     done = w.requests;
-  } else intro = await measure(c, N_INTROSPECT, (i) => introspect(t, access[i % access.length]!));
+  } else intro = await measure(t, c, N_INTROSPECT, (i) => introspect(t, access[i % access.length]!));
   const after = { server: cpuTicksOf(t.pid), db: await databaseTicks(t.database) };
   const perOp = (a?: number, b?: number) => (a === undefined || b === undefined ? NaN : ((b - a) * 1e6) / done);
   return { metrics: { flow, exchange: ex, refresh: rf, introspection: intro }, steps: Object.fromEntries(STEPS.map((s) => [s, medianOf(laps[s] ?? [])])), introspectionCpu: { server: perOp(before.server, after.server), db: perOp(before.db, after.db) } };
