@@ -77,6 +77,22 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
     });
 
+    test("Hydra's form of the verifier URL (/oauth2/auth?…&login_verifier=) still works: looked up, then sent to the flow's path", async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const b = createBrowser();
+      const auth = await authorizationUrl(await relyingParty(target, client));
+      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-hydra-form' } });
+      const hydraForm = login.data.redirect_to.replace(`/oauth2/auth/${loginChallenge}?`, '/oauth2/auth?');
+      assert.notEqual(hydraForm, login.data.redirect_to);
+      const atConsent = await leave(b, target, hydraForm);
+      assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
+      // Used up: the same URL again ends at the client with access_denied, no code.
+      const again = await leave(b, target, hydraForm);
+      assert.ok(isCallback(again) && again.searchParams.get('error') === 'access_denied' && !again.searchParams.get('code'), again.href);
+    });
+
     test('each verifier leg reads its interaction with its verifier and writes no result; accepting consent reads the challenge with its interaction', async () => {
       const admin = adminApi(target);
       const client = await createClient(admin);
