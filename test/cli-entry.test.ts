@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, '..');
 test('the entry runs the CLI with the compile cache in node_modules/.cache/lightgate/compile', () => {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // glibc's mmap threshold fixed at its 128 KiB default: V8's freed compiler memory leaves (docs/benchmarks.md, issue 18).
-  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 src/cli/entry.ts start');
+  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 src/cli/entry.js start');
   assert.match(readFileSync(join(root, 'bin', 'lightgate.js'), 'utf8'), /'entry\.ts'/);
   const run = spawnSync(process.execPath, [join(root, 'src', 'cli', 'entry.ts'), 'help'], {
     encoding: 'utf8',
@@ -22,4 +22,18 @@ test('the entry runs the CLI with the compile cache in node_modules/.cache/light
   assert.match(run.stdout, /Usage: lightgate <command>/);
   const cache = join(root, 'node_modules', '.cache', 'lightgate', 'compile');
   assert.ok(readdirSync(cache, { recursive: true }).length > 0, 'compiled modules are cached for the next start');
+});
+
+test('a start through entry.js with a warm cache never loads the TypeScript stripper (amaro and its WASM)', () => {
+  // Every module comes from the compile cache already stripped; only a .ts entry (read before the cache is on)
+  // would need Node's stripper: ~12 MiB of RSS and its load, for three lines.
+  const probe = `data:text/javascript,process.on('exit', () => process.stderr.write('amaro=' + process.moduleLoadList.some((m) => m.includes('amaro'))))`;
+  const env = { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-entry-')) };
+  const help = (entry: string) => spawnSync(process.execPath, ['--import', probe, join(root, 'src', 'cli', entry), 'help'], { encoding: 'utf8', env });
+  assert.equal(help('entry.js').status, 0); // warms the cache
+  const run = help('entry.js');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /Usage: lightgate <command>/);
+  assert.match(run.stderr, /amaro=false/);
+  assert.match(help('entry.ts').stderr, /amaro=true/, 'the probe sees the stripper when a .ts entry needs it');
 });

@@ -1,9 +1,3 @@
-// The command's entry (`npm start`, `npx lightgate`): V8's compile cache on before the CLI's few hundred
-// modules load (issue 18). A restart then skips type stripping and parsing of every unchanged module (about
-// 0.4 s of CPU of the ~1 s import). The cache sits next to the dependencies, owned by whoever installed them;
-// when it cannot be written Node runs without it. Entries are checked against each file's content.
-import { enableCompileCache } from 'node:module';
-import { join } from 'node:path';
-
-enableCompileCache(join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'lightgate', 'compile'));
-await import('./main.ts');
+// The entry under its older name (bin/lightgate.js, the README's production command): src/cli/entry.js, which
+// `npm start` runs directly (a .ts entry loads Node's TypeScript stripper first; issue 18).
+import './entry.js';
