@@ -37,6 +37,16 @@ async function consentChallengeFor(target: AuthTarget, admin: ReturnType<typeof 
 
 /** A statement of the step itself (not the signing keys' periodic refresh, which may fall in any step). */
 const ofStep = (log: Sent[]) => log.filter((s) => !/signing_keys/.test(s.sql));
+/** A new browser's authorization request with its login accepted for `subject` (not yet followed). */
+async function acceptedLogin(target: AuthTarget, subject: string) {
+  const admin = adminApi(target);
+  const b = createBrowser();
+  const auth = await authorizationUrl(await relyingParty(target, await createClient(admin)));
+  const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
+  const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
+  return { admin, b, loginChallenge, login };
+}
+
 const show = (log: Sent[]) => log.map((s) => `${s.sql.replace(/\s+/g, ' ').slice(0, 160)} ${JSON.stringify(s.params.slice(0, 1))}`).join('\n');
 
 for (const kind of DATABASE_KINDS) {
@@ -78,12 +88,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test("Hydra's form of the verifier URL (/oauth2/auth?…&login_verifier=) still works: looked up, then sent to the flow's path", async () => {
-      const admin = adminApi(target);
-      const client = await createClient(admin);
-      const b = createBrowser();
-      const auth = await authorizationUrl(await relyingParty(target, client));
-      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
-      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-hydra-form' } });
+      const { b, loginChallenge, login } = await acceptedLogin(target, 'steps-hydra-form');
       const hydraForm = login.data.redirect_to.replace(`/oauth2/auth/${loginChallenge}?`, '/oauth2/auth?');
       assert.notEqual(hydraForm, login.data.redirect_to);
       const atConsent = await leave(b, target, hydraForm);
@@ -94,12 +99,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('each verifier leg reads its interaction with its verifier and writes no result; accepting consent reads the challenge with its interaction', async () => {
-      const admin = adminApi(target);
-      const client = await createClient(admin);
-      const b = createBrowser();
-      const auth = await authorizationUrl(await relyingParty(target, client));
-      const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
-      const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-2' } });
+      const { admin, b, login } = await acceptedLogin(target, 'steps-2');
       log.length = 0;
       const atConsent = await leave(b, target, login.data.redirect_to);
       const loginLeg = log.splice(0);
