@@ -2,7 +2,7 @@
 // (next to the dependencies) before the CLI's modules load, then runs the CLI unchanged.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +13,6 @@ test('the entry runs the CLI with the compile cache in node_modules/.cache/light
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // glibc's mmap threshold fixed at its 128 KiB default: V8's freed compiler memory leaves (docs/benchmarks.md, issue 18).
   assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 src/cli/entry.js start');
-  assert.match(readFileSync(join(root, 'bin', 'lightgate.js'), 'utf8'), /'entry\.ts'/);
   const run = spawnSync(process.execPath, [join(root, 'src', 'cli', 'entry.ts'), 'help'], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-entry-')) },
@@ -36,4 +35,16 @@ test('a start through entry.js with a warm cache never loads the TypeScript stri
   assert.match(run.stdout, /Usage: lightgate <command>/);
   assert.match(run.stderr, /amaro=false/);
   assert.match(help('entry.ts').stderr, /amaro=true/, 'the probe sees the stripper when a .ts entry needs it');
+});
+
+test('npx lightgate runs the CLI through entry.js with npm start\'s two footprint levers', () => {
+  // The probe runs in both processes (NODE_OPTIONS is inherited) and speaks only in the CLI's.
+  const dir = mkdtempSync(join(tmpdir(), 'lg-entry-'));
+  const probe = join(dir, 'probe.mjs');
+  writeFileSync(probe, `if (process.argv[1]?.includes('src/cli/')) process.stderr.write(JSON.stringify({ entry: process.argv[1].split('/').pop(), malloc: process.env.MALLOC_MMAP_THRESHOLD_, flags: process.execArgv }))`);
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'lightgate.js'), 'help'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: dir, NODE_OPTIONS: `--import=${probe}` } });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /Usage: lightgate <command>/);
+  const seen = JSON.parse(run.stderr) as { entry: string; malloc: string; flags: string[] };
+  assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8'] });
 });
