@@ -2,6 +2,7 @@
 // header seen before never skips the signature, the typ or the binding; a key pushed out of the cache by
 // many others is imported again and still works; a replay is refused after all that.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createDpopNonces } from '../../src/shared/dpop/nonce.ts';
 import { createDpopVerifier, type DpopVerifier } from '../../src/shared/dpop/proof.ts';
@@ -69,5 +70,50 @@ describe('DPoP proof check with cached keys', () => {
       assert.equal(r.ok, false, htu);
       assert.match(r.ok ? '' : r.error.description, /another URL/, htu);
     }
+  });
+
+  test('ECDSA proofs (node:crypto, DER signatures): ES384 passes; a header that lies about its alg or key, a critical extension, exp or nbf out of range, a mangled signature or a fourth part is refused', async () => {
+    const { SignJWT, exportJWK, generateKeyPair, calculateJwkThumbprint } = await import('jose');
+    const sign = async (alg: string, k: { privateKey: CryptoKey; publicKey: CryptoKey }, header: Record<string, unknown> = {}, claims: Record<string, unknown> = {}) => {
+      const jwk = await exportJWK(k.publicKey);
+      const proof = await new SignJWT({ htm: 'POST', htu: URL_, jti: crypto.randomUUID(), ath: createHash('sha256').update(TOKEN).digest('base64url'), ...claims })
+        .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk, ...header })
+        .setIssuedAt()
+        .sign(k.privateKey);
+      return { proof, jkt: await calculateJwkThumbprint(jwk, 'sha256') };
+    };
+    const p384 = await generateKeyPair('ES384', { extractable: true });
+    const es384 = await sign('ES384', p384);
+    assert.equal((await check(es384.proof, es384.jkt)).ok, true, 'ES384');
+    // A P-384 key announced as ES256 (its signature made as ES384): the key does not fit the alg.
+    const [, payload, signature] = (await sign('ES384', p384)).proof.split('.');
+    const lyingHeader = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(p384.publicKey) })).toString('base64url');
+    assert.equal((await check(`${lyingHeader}.${payload}.${signature}`, es384.jkt)).ok, false, 'alg ES256 with a P-384 key');
+    const refusals: Array<[string, Promise<{ proof: string; jkt: string }>]> = [
+      ['crit', sign('ES256', key, { crit: ['b64'], b64: true })],
+      ['exp in the past', sign('ES256', key, {}, { exp: Math.floor(Date.now() / 1000) - 5 })],
+      ['exp not a number', sign('ES256', key, {}, { exp: 'tomorrow' })],
+      ['nbf in the future', sign('ES256', key, {}, { nbf: Math.floor(Date.now() / 1000) + 300 })],
+    ];
+    for (const [what, made] of refusals) {
+      const { proof, jkt } = await made;
+      assert.equal((await check(proof, jkt)).ok, false, what);
+    }
+    const good = (await sign('ES256', key, {}, { exp: Math.floor(Date.now() / 1000) + 60 })).proof;
+    const [h, p, sig] = good.split('.') as [string, string, string];
+    for (const [what, mangled] of [
+      ['signature cut short', `${h}.${p}.${sig.slice(0, -4)}`],
+      ['signature of the wrong curve size', `${h}.${p}.${sig}${sig}`],
+      ['a fourth part', `${good}.${sig}`],
+      ['a character outside base64url', `${h}.${p}.${sig.slice(0, -1)}+`],
+      ['no signature', `${h}.${p}.`],
+      // Node's base64 decoder skips whitespace: only the compact-form check refuses this one.
+      ['whitespace inside the signature', `${h}.${p}.${sig.slice(0, 10)} ${sig.slice(10)}`],
+    ] as Array<[string, string]>) {
+      const r = await check(mangled);
+      assert.equal(r.ok, false, what);
+      assert.match(r.ok ? '' : r.error.description, /not a valid dpop\+jwt/, what);
+    }
+    assert.equal((await check(good)).ok, true, 'the unmangled proof with a future exp');
   });
 });
