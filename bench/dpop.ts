@@ -205,10 +205,11 @@ try {
       return { alg, k, proofs: await Promise.all(Array.from({ length: 3 * N }, () => dpopProof(k, { htm: 'POST', htu: api.href, accessToken: 'bench-token' }))) };
     }),
   );
-  const perAlg = new Map<string, { cpu: number[]; wall: number[] }>(algs.map((a) => [a, { cpu: [], wall: [] }]));
+  const perAlg = new Map<string, { cpu: number[]; main: number[]; wall: number[] }>(algs.map((a) => [a, { cpu: [], main: [], wall: [] }]));
   for (let round = 0; round < 3; round++) {
     for (const { alg, k, proofs: mine } of sets) {
       const c0 = process.cpuUsage();
+      const m0 = process.threadCpuUsage();
       const t0 = performance.now();
       let i = round * N;
       for (let b = 0; b < N / 16; b++) {
@@ -218,14 +219,17 @@ try {
         }));
       }
       const c = process.cpuUsage(c0);
+      const m = process.threadCpuUsage(m0);
       perAlg.get(alg)!.cpu.push((c.user + c.system) / N);
+      perAlg.get(alg)!.main.push((m.user + m.system) / N);
       perAlg.get(alg)!.wall.push(((performance.now() - t0) * 1000) / N);
     }
   }
   console.log('');
-  console.log('| proof check alone, 16 at once (signature, claims, replay insert) | CPU µs per proof (this process) | wall µs per proof | proof bytes |');
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const { alg, proofs: mine } of sets) console.log(`| ${alg} | ${median(perAlg.get(alg)!.cpu).toFixed(0)} | ${median(perAlg.get(alg)!.wall).toFixed(0)} | ${mine[0]!.length} |`);
+  // The event loop's share is what limits one process's requests per second; the rest runs on libuv's pool.
+  console.log('| proof check alone, 16 at once (signature, claims, replay insert) | CPU µs per proof (this process) | of it on the event loop | wall µs per proof | proof bytes |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const { alg, proofs: mine } of sets) console.log(`| ${alg} | ${median(perAlg.get(alg)!.cpu).toFixed(0)} | ${median(perAlg.get(alg)!.main).toFixed(0)} | ${median(perAlg.get(alg)!.wall).toFixed(0)} | ${mine[0]!.length} |`);
 } finally {
   await h.close();
 }
