@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pinned = join(root, 'node_modules', 'node', 'bin', 'node');
 const node = existsSync(pinned) ? pinned : process.execPath;
-// npm start's two footprint levers (issue 18, docs/benchmarks.md), here for free since this is a child anyway:
-// a young generation of 2 × 8 MB (V8 grows it to 2 × 64 MB under load on a large machine), and glibc's mmap
-// threshold fixed at its 128 KiB default so V8's freed WASM compiler zones leave the thread arenas (a value
-// already in the environment wins). entry.js, not entry.ts: a .ts entry loads Node's TypeScript stripper.
+// npm start's footprint levers (issue 18, docs/benchmarks.md), here for free since this is a child anyway:
+// a young generation of 2 × 8 MB (V8 grows it to 2 × 64 MB under load on a large machine), an old generation
+// let grow to 1.5× its live data between full collections (not V8's up to 4×, whose peaks RSS kept), and
+// glibc's mmap threshold fixed at its 128 KiB default so V8's freed WASM compiler zones leave the thread
+// arenas (a value already in the environment wins). entry.js, not entry.ts: a .ts entry loads Node's
+// TypeScript stripper.
 const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env };
-const result = spawnSync(node, ['--max-semi-space-size=8', join(root, 'src', 'cli', 'entry.js'), ...process.argv.slice(2)], { stdio: 'inherit', env });
+const result = spawnSync(node, ['--max-semi-space-size=8', '--heap-growing-percent=50', join(root, 'src', 'cli', 'entry.js'), ...process.argv.slice(2)], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, '..');
 test('the entry runs the CLI with the compile cache in node_modules/.cache/lightgate/compile', () => {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // glibc's mmap threshold fixed at its 128 KiB default: V8's freed compiler memory leaves (docs/benchmarks.md, issue 18).
-  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 src/cli/entry.js start');
+  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50 src/cli/entry.js start');
   const run = spawnSync(process.execPath, [join(root, 'src', 'cli', 'entry.ts'), 'help'], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-entry-')) },
@@ -37,7 +37,7 @@ test('a start through entry.js with a warm cache never loads the TypeScript stri
   assert.match(help('entry.ts').stderr, /amaro=true/, 'the probe sees the stripper when a .ts entry needs it');
 });
 
-test('npx lightgate runs the CLI through entry.js with npm start\'s two footprint levers', () => {
+test('npx lightgate runs the CLI through entry.js with npm start\'s footprint levers', () => {
   // The probe runs in both processes (NODE_OPTIONS is inherited) and speaks only in the CLI's.
   const dir = mkdtempSync(join(tmpdir(), 'lg-entry-'));
   const probe = join(dir, 'probe.mjs');
@@ -46,5 +46,5 @@ test('npx lightgate runs the CLI through entry.js with npm start\'s two footprin
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /Usage: lightgate <command>/);
   const seen = JSON.parse(run.stderr) as { entry: string; malloc: string; flags: string[] };
-  assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8'] });
+  assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8', '--heap-growing-percent=50'] });
 });
