@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.ts';
+import { writeRows } from '../../src/auth/oidc/held-row-writes.ts';
 import { adminApi, createClient, relyingParty } from '../support/clients.ts';
 import type { AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
@@ -27,7 +28,11 @@ function counting(db: Database, log: Sent[]): Database {
 }
 
 const readsInteraction = (s: Sent) => (/^\s*SELECT/.test(s.sql) && /FROM oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction') || /model = 'Interaction'/.test(s.sql);
-const writesInteraction = (s: Sent) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params[0] === 'Interaction';
+/** A statement of its own deleting a row of `model` (oidc-provider's destroy() as the adapter sends it). */
+const deletesAlone = (model: string) => (s: Sent) => /^\s*DELETE FROM oidc_payloads WHERE model = \$1/.test(s.sql) && s.params[0] === model;
+/** An INSERT of a row of `model`: the adapter's own (model first) or several rows at once (an array of models). */
+const writesRow = (s: Sent, model: string) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params.some((p, i) => (i === 0 && p === model) || (Array.isArray(p) && p.includes(model)));
+const writesInteraction = (s: Sent) => writesRow(s, 'Interaction');
 /** The consent challenge of authorization request `auth` in browser `b`, its login accepted for `subject`. */
 async function consentChallengeFor(target: AuthTarget, admin: ReturnType<typeof adminApi>, auth: { url: URL | string }, b: ReturnType<typeof createBrowser>, subject: string): Promise<string> {
   const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
@@ -106,11 +111,15 @@ for (const kind of DATABASE_KINDS) {
       // One request: the verifier is taken (read and deleted) once, never looked up first.
       const readsVerifier = (s: Sent) => s.params[0] === 'FlowVerifier';
       assert.equal(loginLeg.filter(readsVerifier).length, 1, show(loginLeg));
-      assert.equal(ofStep(loginLeg).length, 5, show(loginLeg));
+      assert.equal(ofStep(loginLeg).length, 3, show(loginLeg));
       assert.equal(loginLeg.filter(readsInteraction).length, 1, show(loginLeg));
-      assert.ok(loginLeg.some((s) => /DELETE FROM oidc_payloads/.test(s.sql) && /model = 'Interaction'/.test(s.sql)), `taken with its interaction:\n${show(loginLeg)}`);
+      // The interaction is deleted in the verifier's statement: oidc-provider's destroy() of it sends nothing.
+      assert.ok(loginLeg.some((s) => readsVerifier(s) && /DELETE FROM oidc_payloads i/.test(s.sql) && /model = 'Interaction'/.test(s.sql)), `taken with its interaction:\n${show(loginLeg)}`);
+      assert.equal(loginLeg.filter(deletesAlone('Interaction')).length, 0, show(loginLeg));
       // Only the consent prompt's new interaction is written: the login result goes to oidc-provider in memory.
+      // It is written in the session's statement (held-row-writes.ts).
       assert.equal(loginLeg.filter(writesInteraction).length, 1, show(loginLeg));
+      assert.ok(loginLeg.some((s) => writesInteraction(s) && writesRow(s, 'Session')), show(loginLeg));
       const readsClient = (s: Sent) => /^\s*SELECT \* FROM oauth2_clients/.test(s.sql);
       assert.equal(loginLeg.filter(readsClient).length, 0, `the client comes with the verifier's statement:\n${show(loginLeg)}`);
       const consentChallenge = param(atConsent, 'consent_challenge');
@@ -130,8 +139,17 @@ for (const kind of DATABASE_KINDS) {
       const consentLeg = log.splice(0);
       assert.ok(isCallback(callback), callback.href);
       assert.equal(consentLeg.filter(readsVerifier).length, 1, show(consentLeg));
-      assert.equal(ofStep(consentLeg).length, 7, show(consentLeg));
+      assert.equal(ofStep(consentLeg).length, 3, show(consentLeg));
+      // The code is written in the session's statement, still only while its client is active (FOR SHARE).
+      assert.ok(consentLeg.some((s) => writesRow(s, 'AuthorizationCode') && writesRow(s, 'Session') && /FOR SHARE/.test(s.sql)), show(consentLeg));
       assert.equal(consentLeg.filter(readsInteraction).length, 1, show(consentLeg));
+      assert.equal(consentLeg.filter(deletesAlone('Interaction')).length, 0, show(consentLeg));
+      // The browser's session (its cookie from the login leg) is read with the verifier, not on its own,
+      // and its old row (oidc-provider gives the session a new id) is deleted in the statement writing the new one.
+      assert.ok(consentLeg.some((s) => readsVerifier(s) && /model = 'Session'/.test(s.sql)), show(consentLeg));
+      assert.equal(consentLeg.filter((s) => /^\s*SELECT/.test(s.sql) && s.params[0] === 'Session').length, 0, show(consentLeg));
+      assert.equal(consentLeg.filter(deletesAlone('Session')).length, 0, show(consentLeg));
+      assert.ok(consentLeg.some((s) => /DELETE FROM oidc_payloads/.test(s.sql) && writesRow(s, 'Session')), show(consentLeg));
       assert.equal(consentLeg.filter(writesInteraction).length, 0, show(consentLeg));
       assert.equal(consentLeg.filter(readsClient).length, 0, show(consentLeg));
       // The Grant the consent created is read with the consent verifier.
@@ -139,6 +157,22 @@ for (const kind of DATABASE_KINDS) {
       // Replaying the consent verifier yields no second code.
       const replay = await leave(createBrowser(), target, consent.data.redirect_to).catch(() => undefined);
       assert.ok(!replay || !replay.searchParams.get('code'), replay?.href);
+    });
+
+    test("a code carried by the session's statement is stored only while its client is active; the session row is written either way", async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const suspend = (status: string) => fetch(`${target.adminUrl}/admin/clients/${encodeURIComponent(client.client_id)}/status`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+      const rows = (code: string, session: string) => [
+        { row: ['AuthorizationCode', code, '{}', null, null, null, 'held-1', client.client_id, 60] as const, token: true },
+        { row: ['Session', session, '{}', null, null, null, 'held-1', null, 60] as const, token: false },
+      ];
+      const stored = async (id: string) => (await database.db.query('SELECT 1 FROM oidc_payloads WHERE id = $1', [id])).length;
+      assert.equal(await writeRows(database.db, rows('held-code-a', 'held-session-a')), true);
+      assert.deepEqual([await stored('held-code-a'), await stored('held-session-a')], [1, 1]);
+      assert.equal((await suspend('suspended')).status, 200);
+      assert.equal(await writeRows(database.db, rows('held-code-b', 'held-session-b')), false);
+      assert.deepEqual([await stored('held-code-b'), await stored('held-session-b')], [0, 1]);
     });
 
     test('a remembered consent is found with the challenge: the next consent request skips, read in one statement', async () => {

@@ -40,11 +40,11 @@ export async function createAuthServer({ config, db, logger, budgets }: { config
   const consentSessions = createConsentSessions(db);
   const logoutRequests = createLogoutRequests(db, config.ttl.interaction);
   const handled = createHandledChallenges(db);
-  const verifiers = createFlowVerifiers(db);
   const throttle = createClientAuthThrottle(db, { maxFailures: config.clientAuthThrottle.maxFailures, windowSeconds: config.clientAuthThrottle.windowSeconds });
   const clients = createClientRepository(db);
   const rotatedSecrets = (clientId: string) => clients.rotatedSecretHashes(clientId, new Date());
   const tokenIds = createTokenIds(config.secrets.system);
+  const verifiers = createFlowVerifiers(db, tokenIds);
   const rehashed = await hashLegacyPayloadIds(db, tokenIds);
   if (rehashed) logger.info({ rows: rehashed }, 'tokens and sessions from before hashing at rest stored under their keyed hash');
 

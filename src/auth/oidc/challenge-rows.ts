@@ -7,7 +7,8 @@ import type { Queryable } from '../../db/database.ts';
 import type { StoredClient } from '../domain/client.ts';
 import { storedClientFromJson } from '../services/client-repository.ts';
 import { rememberedConsentsSql, type RememberedDetails } from './consent-sessions.ts';
-import { rememberRow, STORED_CLIENT } from './known-rows.ts';
+import { candidateOrder, named, placeholders } from './id-params.ts';
+import { deletedInDatabase, rememberRow, STORED_CLIENT } from './known-rows.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
@@ -95,21 +96,40 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
  * (a second take finds nothing), reading in the same statement the interaction its decision names, that
  * interaction's client and, for a consent, the Grant the consent created: the verifier step and
  * oidc-provider's resume read them next, and find them here (known-rows.ts, this request only).
+ * For the verifier leg of a login or consent (`resume`): the interaction is deleted in the same statement
+ * (oidc-provider's resume deletes it next, and the flow ends with the verifier whatever follows; issue 18),
+ * and the browser's session row is read (`sessionIds`: the candidate row ids of its session cookie).
  */
-export async function takeWithInteraction<T extends { kind: string; challenge: string; result?: { consent?: { grantId?: unknown } } }>(db: Sql, model: string, id: string): Promise<T | undefined> {
-  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null; client: Record<string, unknown> | null }>(
-    `WITH taken AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live)
-     SELECT t.payload, t.live, i.payload AS interaction, g.payload AS grant,
+export async function takeWithInteraction<T extends { kind: string; challenge: string; result?: { consent?: { grantId?: unknown } } }>(db: Sql, model: string, id: string, resume?: { sessionIds: string[] }): Promise<T | undefined> {
+  const sessionIds = resume?.sessionIds ?? [];
+  // The interaction: deleted (resume) or read, while the verifier was live and names one.
+  const interaction = resume
+    ? `ended AS (DELETE FROM oidc_payloads i USING taken t WHERE t.live AND t.payload->>'kind' IN ('login', 'consent') AND i.model = 'Interaction' AND i.id = t.payload->>'challenge'
+         RETURNING i.payload, (i.expires_at IS NULL OR i.expires_at > now()) AS live)`
+    : `ended AS (SELECT i.payload, true AS live FROM taken t JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = t.payload->>'challenge' AND (i.expires_at IS NULL OR i.expires_at > now()))`;
+  const session = sessionIds.length
+    ? `(SELECT s.payload FROM oidc_payloads s WHERE s.model = 'Session' AND (s.expires_at IS NULL OR s.expires_at > now()) AND s.id IN (${placeholders(3, sessionIds.length)})${candidateOrder('s.id', 3, sessionIds.length)} LIMIT 1)`
+    : 'NULL::jsonb';
+  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null; client: Record<string, unknown> | null; session: Record<string, unknown> | null }>(
+    `WITH taken AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live),
+     ${interaction},
+     kept AS (SELECT payload FROM ended WHERE live)
+     SELECT t.payload, t.live, i.payload AS interaction, g.payload AS grant, ${session} AS session,
             (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client
        FROM taken t
-       LEFT JOIN oidc_payloads i ON i.model = 'Interaction' AND i.id = t.payload->>'challenge' AND (i.expires_at IS NULL OR i.expires_at > now())
+       LEFT JOIN kept i ON true
        LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = t.payload->'result'->'consent'->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > now())`,
-    [model, id],
-    { name: 'lightgate_take_with_interaction' },
+    [model, id, ...sessionIds],
+    { name: resume ? named('lightgate_take_to_resume', sessionIds.length) : 'lightgate_take_with_interaction' },
   );
   if (!row?.live) return undefined;
   // A logout decision names a logout challenge, not an interaction.
-  if (row.payload.kind !== 'logout' && typeof row.payload.challenge === 'string') rememberRow('Interaction', row.payload.challenge, row.interaction);
+  if (row.payload.kind !== 'logout' && typeof row.payload.challenge === 'string') {
+    rememberRow('Interaction', row.payload.challenge, row.interaction);
+    // Its row is gone already: oidc-provider's destroy() sends nothing more (a later save writes it again).
+    if (resume) deletedInDatabase('Interaction', row.payload.challenge);
+  }
+  if (sessionIds[0]) rememberRow('Session', sessionIds[0], row.session);
   const clientId = (row.interaction?.params as { client_id?: unknown } | undefined)?.client_id;
   if (typeof clientId === 'string') rememberRow(STORED_CLIENT, clientId, row.client);
   const grantId = row.payload.result?.consent?.grantId;

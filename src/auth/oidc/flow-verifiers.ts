@@ -7,6 +7,7 @@ import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
 import { markAndInsert, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload } from './sql-adapter.ts';
+import type { TokenIds } from './token-ids.ts';
 
 export type VerifierKind = 'login' | 'consent' | 'logout' | 'device';
 
@@ -31,6 +32,12 @@ export interface FlowVerifiers {
   peek(verifier: string): Promise<PendingDecision | undefined>;
   /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
   take(verifier: string): Promise<PendingDecision | undefined>;
+  /**
+   * take() for the verifier leg of a login or consent: the decision's interaction is deleted in the same
+   * statement (the flow ends with its verifier), and the row of the browser's session cookie (its value, if
+   * any) is read for oidc-provider's resume (issue 18).
+   */
+  takeToResume(verifier: string, sessionCookie: string | undefined): Promise<PendingDecision | undefined>;
 }
 
 const MODEL = 'FlowVerifier';
@@ -45,7 +52,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createFlowVerifiers(raw: Database): FlowVerifiers {
+export function createFlowVerifiers(raw: Database, ids: TokenIds): FlowVerifiers {
   const db = { query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => guard(() => raw.query<R>(sql, params, options)) };
   return {
     async issue(decision, ttlSeconds) {
@@ -63,6 +70,11 @@ export function createFlowVerifiers(raw: Database): FlowVerifiers {
     },
     async take(verifier) {
       return sane(verifier) ? guard(() => takeWithInteraction<PendingDecision>(raw, MODEL, hashSecret(verifier))) : undefined;
+    },
+    async takeToResume(verifier, sessionCookie) {
+      // Session rows are stored under the keyed hashes of the cookie's value (token-ids.ts), as the adapter finds them.
+      const sessionIds = sessionCookie ? ids.candidates(sessionCookie) : [];
+      return sane(verifier) ? guard(() => takeWithInteraction<PendingDecision>(raw, MODEL, hashSecret(verifier), { sessionIds })) : undefined;
     },
   };
 }

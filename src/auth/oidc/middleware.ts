@@ -12,6 +12,7 @@ import { pageHeaders } from './page-headers.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 import { withKnownRows } from './known-rows.ts';
 import { flushHeldTokenWrite } from './held-token-writes.ts';
+import { flushHeldRowWrite } from './held-row-writes.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { verifierStep } from './verifier-step.ts';
 import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
@@ -37,6 +38,8 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   // Its two tokens are stored in one statement (held-token-writes.ts).
   provider.use((ctx, next) => (ctx.method === 'POST' && ctx.path === HYDRA_ROUTES.token ? withKnownRows(() => flushHeldTokenWrite(db, ctx, next)) : next()));
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
+  // Issue 18: a verifier leg's route write goes in the session's statement (held-row-writes.ts).
+  provider.use((ctx, next) => (ctx.method === 'GET' && ctx.path.startsWith(`${HYDRA_ROUTES.authorization}/`) ? flushHeldRowWrite(db, ctx, next) : next()));
   provider.use(verifierStep(provider, verifiers));
   // RFC 8628 on Hydra's device API (issue 16): the verification endpoint, its login and consent verifiers,
   // and slow_down / interval at the token and device authorization endpoints.

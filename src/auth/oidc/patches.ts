@@ -6,6 +6,7 @@
 // - Client.prototype.redirectUriAllowed    lib/models/client.js (and postLogoutRedirectUriAllowed)
 // - Session.prototype.ensureClientContainer lib/models/session.js
 // - Session.prototype.loginAccount         lib/models/session.js
+// - Session.prototype.save                 lib/models/session.js
 // - Session.get (static)                   lib/models/session.js
 // Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
 // verifier into end_session's confirmation) are middleware, not overrides: they live with the middleware.
@@ -14,6 +15,7 @@ import { verifySecret } from '../../shared/secret-hash.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import { tooManyFailures } from './error-map.ts';
 import { deviceXsrf } from './device-verification.ts';
+import { replacingRow } from './replaced-rows.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
 type ClientProto = {
@@ -27,6 +29,9 @@ type RedirectClient = { clientAuthMethod: string; redirectUris?: string[]; postL
 
 type SessionProto = {
   uid: string;
+  oldId?: string;
+  adapter: { destroy(id: string): Promise<void> };
+  save(ttl: number): Promise<unknown>;
   new?: boolean;
   accountId?: string;
   transient?: boolean;
@@ -109,5 +114,14 @@ export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: {
     if (this.new && !this.accountId && typeof sessionId === 'string' && sessionId) this.uid = sessionId;
     if (!details.transient && this.transient) this.transient = false;
     return loginAccount.call(this, details);
+  };
+
+  // Why (issue 18): after resetIdentifier() (every login and consent resume) save() deletes the old row, then
+  // writes the new one; the delete now goes in the write's statement (replaced-rows.ts), one round trip fewer.
+  const save = session.save;
+  session.save = function saveReplacing(this: SessionProto, ttl: number) {
+    const oldId = this.oldId;
+    if (!oldId) return save.call(this, ttl);
+    return replacingRow('Session', oldId, () => save.call(this, ttl), () => this.adapter.destroy(oldId));
   };
 }

@@ -1,5 +1,6 @@
 // The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model),
-// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, live-tokens.ts), which send what it would.
+// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, live-tokens.ts, held-row-writes.ts,
+// replaced-rows.ts), which send what it would.
 // Candidate ids are one parameter each (id-params.ts), so each named statement is planned once per connection.
 // - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
 //   code or refresh token can be spent only once.
@@ -16,7 +17,9 @@ import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
 import { candidateOrder, named, placeholders } from './id-params.ts';
-import { knownRow, rememberRow, writeSkipped } from './known-rows.ts';
+import { alreadyDeleted, knownRow, rememberRow, writeSkipped, writtenInDatabase } from './known-rows.ts';
+import { deferDelete, replacedRowCte } from './replaced-rows.ts';
+import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
 import { writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
@@ -99,9 +102,17 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // lock (`live`) and the write go in one round trip instead of BEGIN, lock, write, COMMIT (issue 18); a request's two tokens
       // go in one statement (held-token-writes.ts; undefined: this one alone, below).
       const token = TOKEN_MODELS.includes(this.model) && payload.clientId;
-      const together = token ? await guard(() => writeWithHeld(db, params as TokenParams)) : undefined;
+      // In a verifier leg the route's write waits for the session's statement, which carries it (held-row-writes.ts).
+      const row = params.slice(0, 9) as unknown as RowParams;
+      if (holdRow(row, !!token, older.length)) return rememberRow(this.model, rowId!, params[2] as string);
+      const carried = older.length ? [] : takeHeldRows(this.model);
+      const together = carried.length
+        ? await guard(() => writeRows(db, [...carried, { row, token: false }], replacedRowCte(this.model, AFTER_ROWS)))
+        : token ? await guard(() => writeWithHeld(db, params as TokenParams)) : undefined;
+      // A session saved under a new id deletes its old row here (replaced-rows.ts).
+      const replaced = token ? undefined : replacedRowCte(this.model, 10 + older.length);
       const ctes = [token && `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE)`,
-        older.length && `moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(10, older.length)}) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)`].filter(Boolean);
+        older.length && `moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(10, older.length)}) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)`, replaced?.cte].filter(Boolean);
       const rows = together !== undefined ? [together].filter(Boolean) : await guard(() =>
         db.query(
           `${ctes.length ? `WITH ${ctes.join(', ')}` : ''}
@@ -112,13 +123,14 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
            ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
            RETURNING 1`,
-          [...params.slice(0, 9), ...older],
+          [...params.slice(0, 9), ...older, ...(replaced?.params ?? [])],
           // Prepared once per connection on PostgreSQL (one name per text).
-          { name: named(token ? 'lightgate_oidc_upsert_token' : 'lightgate_oidc_upsert', older.length) },
+          { name: named(token ? 'lightgate_oidc_upsert_token' : replaced ? named('lightgate_oidc_upsert_replacing', replaced.params.length) : 'lightgate_oidc_upsert', older.length) },
         ),
       );
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
       rememberRow(this.model, rowId!, params[2] as string);
+      writtenInDatabase(this.model, rowId!);
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -200,7 +212,10 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async destroy(id: string): Promise<void> {
       const rowIds = this.rowIds(id);
-      await guard(() => db.query(`DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)})`, [this.model, ...rowIds], { name: named('lightgate_oidc_destroy', rowIds.length) }));
+      // Issue 18: a row this request's own statement deleted (the verifier leg's interaction), or one the next write deletes.
+      if (!alreadyDeleted(this.model, rowIds[0]!) && !deferDelete(this.model, id, rowIds)) {
+        await guard(() => db.query(`DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)})`, [this.model, ...rowIds], { name: named('lightgate_oidc_destroy', rowIds.length) }));
+      }
       rememberRow(this.model, rowIds[0]!, null);
     }
 

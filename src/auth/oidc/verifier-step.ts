@@ -88,7 +88,10 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
       return page(ctx, 400, 'invalid_request', 'This sign-in cannot be continued from this address.');
     }
 
-    const decision = await verifiers.take(found.verifier);
+    // The interaction goes with the verifier, and the browser's session is read with them (challenge-rows.ts).
+    // The session cookie's signature is not checked here: the row read is only kept under its id, and only
+    // oidc-provider's Session.get, which checks it, asks for that id (a forged cookie's row is never used).
+    const decision = await verifiers.takeToResume(found.verifier, ctx.cookies.get(provider.cookieName('session'), { signed: false }));
     // As on Hydra's path: to the client named by the request's parameters (its registered redirect_uri only).
     if (!decision || decision.kind !== found.kind) return deny(provider, ctx, query, 'The login or consent verifier has already been used, has not been granted, or is invalid.');
     const interaction = (await provider.Interaction.find(decision.challenge)) as Interaction | undefined;
@@ -98,7 +101,7 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
       return deny(provider, ctx, interaction?.params, 'The authorization request has expired or was already completed.');
     }
     if (!sameBrowser) {
-      // Another browser than the one that started the flow: the flow ends here, for everyone.
+      // Another browser than the one that started the flow: the flow ends here, for everyone (its row went with the verifier).
       await interaction.destroy();
       return deny(provider, ctx, interaction.params, `The ${found.kind} verifier was presented by another browser than the one that started the request.`);
     }
