@@ -85,7 +85,8 @@ async function steady(perSecond: number, concurrency: number, until: () => boole
   );
 }
 
-export async function runSoak(options: { minutes: number; idleSeconds: number; perSecond: number; sampleSeconds: number; target: number; onSample?: (s: SoakSample) => void }): Promise<SoakResult> {
+/** `env` is added to the server's environment; `onLaunch` gets the process group of `npm start` (for /proc). */
+export async function runSoak(options: { minutes: number; idleSeconds: number; perSecond: number; sampleSeconds: number; target: number; onSample?: (s: SoakSample) => void; env?: Record<string, string>; onLaunch?: (pgid: number) => void }): Promise<SoakResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-soak-'));
   const env: Record<string, string> = { ...(await loopbackEnv(dataDir)), NODE_ENV: 'development', RATE_LIMIT_IP: '100000000', RATE_LIMIT_CLIENT: '100000000' };
   // Accounts with API keys, prepared in the data directory before the start (PGlite has one connection).
@@ -100,7 +101,8 @@ export async function runSoak(options: { minutes: number; idleSeconds: number; p
   }
   await db.close();
 
-  const server = await launch(env);
+  const server = await launch({ ...env, ...options.env });
+  options.onLaunch?.(server.pid);
   const samples: SoakSample[] = [];
   const signIns = { ok: 0, failed: 0 };
   const payments = { ok: 0, failed: 0 };
