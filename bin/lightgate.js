@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npx lightgate …`: re-run the CLI under the project's pinned Node 24 (node_modules/.bin/node),
 // which runs the TypeScript sources directly (type stripping).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,5 +17,8 @@ const node = existsSync(pinned) ? pinned : process.execPath;
 // arenas (a value already in the environment wins). entry.js, not entry.ts: a .ts entry loads Node's
 // TypeScript stripper.
 const env = { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env };
-const result = spawnSync(node, ['--max-semi-space-size=8', '--heap-growing-percent=50', join(root, 'src', 'cli', 'entry.js'), ...process.argv.slice(2)], { stdio: 'inherit', env });
-process.exit(result.status ?? 1);
+const child = spawn(node, ['--max-semi-space-size=8', '--heap-growing-percent=50', join(root, 'src', 'cli', 'entry.js'), ...process.argv.slice(2)], { stdio: 'inherit', env });
+// A supervisor (systemd, Docker, Kubernetes) signals this process only: the CLI gets the signal and drains, and
+// this one exits when it has, with its status (a second SIGINT from a terminal's process group is harmless).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));

@@ -48,3 +48,35 @@ test('npx lightgate runs the CLI through entry.js with npm start\'s footprint le
   const seen = JSON.parse(run.stderr) as { entry: string; malloc: string; flags: string[] };
   assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8', '--heap-growing-percent=50'] });
 });
+
+test('npx lightgate start passes SIGTERM to the server, which drains and stops before the wrapper exits', { timeout: 60_000 }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { freePort } = await import('./support/ports.ts');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lg-entry-'));
+  const wrapper = spawn(process.execPath, [join(root, 'bin', 'lightgate.js'), 'start'], {
+    env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: dir, LIGHTGATE_SERVICES: 'api', API_PORT: String(port), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that a server left behind (the bug this guards against) is killed after.
+    detached: true,
+  });
+  t.after(() => {
+    try {
+      process.kill(-wrapper.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone: nothing was left behind.
+    }
+  });
+  let output = '';
+  wrapper.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  wrapper.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => wrapper.on('exit', (code) => resolve(code)));
+  const ready = async () => (await fetch(`http://127.0.0.1:${port}/health/alive`).catch(() => undefined))?.ok === true;
+  for (let i = 0; i < 300 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await ready(), output);
+  // Only the wrapper is signalled, as a supervisor does (not its process group, as a terminal's Ctrl-C does).
+  wrapper.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(output, /draining and stopping/);
+  assert.equal(await ready(), false, 'the server is gone when the wrapper has exited');
+});
