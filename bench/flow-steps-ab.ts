@@ -2,7 +2,8 @@
 // `lightgate start` (auth only) of each source tree, interleaved round by round (A B …, then … B A). Per step: the
 // server main thread's CPU (/proc/<pid>/task/<pid>/schedstat, ns) and wall; per flow: the whole process and its
 // PostgreSQL backends (process-cpu.ts; a backend that exits mid-round skews that round: read the medians).
-//   npx node bench/flow-steps-ab.ts [--rounds=6] [--flows=40] <tree> <tree> …   (AB_PROF=<dir>: --cpu-prof per tree)
+//   npx node bench/flow-steps-ab.ts [--rounds=6] [--flows=40] [--pglite] <tree> <tree> …   (AB_PROF=<dir>: --cpu-prof per tree)
+// --pglite: each server on its embedded database (npm start's default) instead of PostgreSQL; no backends then.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,14 +15,14 @@ import { loopbackEnv } from '../test/support/stack.ts';
 import { codeFlow, createClient, exchange, STEPS, type Client } from './hydra-flow.ts';
 import { cpuTicksOf, databaseTicks } from './process-cpu.ts';
 
-const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, flows: { type: 'string', default: '40' } } });
+const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, flows: { type: 'string', default: '40' }, pglite: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds), FLOWS = Number(values.flows);
 const mainNs = (pid: number) => Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
 
 type T = AuthTarget & { pid: number; db: string; client?: Client; kill: () => Promise<void> };
 async function start(tree: string, databaseUrl: string): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'h1-ab-'));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...(await loopbackEnv(dataDir)), DATABASE_URL: databaseUrl, LIGHTGATE_SERVICES: 'auth', LOG_LEVEL: 'warn',
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...(await loopbackEnv(dataDir)), ...(values.pglite ? {} : { DATABASE_URL: databaseUrl }), LIGHTGATE_SERVICES: 'auth', LOG_LEVEL: 'warn',
     URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, RATE_LIMIT_IP: '100000000', RATE_LIMIT_CLIENT: '100000000',
     SECRETS_SYSTEM: 'bench-system-secret-0123456789abcdef', SECRETS_COOKIE: 'bench-cookie-secret-0123456789abcdef',
     ...(process.env.AB_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.AB_PROF}/${trees.indexOf(tree)}` } : {}) };
@@ -52,11 +53,12 @@ try {
     for (const i of order) {
       const t = ts[i]!;
       const cpu = new Map<string, number[]>(), wall = new Map<string, number[]>();
-      const p0 = cpuTicksOf(t.pid)!, d0 = (await databaseTicks(t.db))!, m0 = mainNs(t.pid);
+      const backends = async () => (values.pglite ? 0 : (await databaseTicks(t.db))!);
+      const p0 = cpuTicksOf(t.pid)!, d0 = await backends(), m0 = mainNs(t.pid);
       let last = mainNs(t.pid);
       const on = (name: string, ms: number) => { const now = mainNs(t.pid); (cpu.get(name) ?? cpu.set(name, []).get(name)!).push((now - last) / 1000); (wall.get(name) ?? wall.set(name, []).get(name)!).push(ms); last = now; };
       for (let n = 0; n < FLOWS; n++) { last = mainNs(t.pid); const code = await codeFlow(t, t.client!, n, on); await exchange(t, t.client!, code, on); }
-      flowProc[i]!.push(((cpuTicksOf(t.pid)! - p0) * 1e3) / FLOWS); flowPg[i]!.push((((await databaseTicks(t.db))! - d0) * 1e3) / FLOWS); flowMain[i]!.push((mainNs(t.pid) - m0) / 1e6 / FLOWS);
+      flowProc[i]!.push(((cpuTicksOf(t.pid)! - p0) * 1e3) / FLOWS); flowPg[i]!.push((((await backends()) - d0) * 1e3) / FLOWS); flowMain[i]!.push((mainNs(t.pid) - m0) / 1e6 / FLOWS);
       for (const s of STEPS) { (stepCpu[i]!.get(s) ?? stepCpu[i]!.set(s, []).get(s)!).push(med(cpu.get(s)!)); (stepWall[i]!.get(s) ?? stepWall[i]!.set(s, []).get(s)!).push(med(wall.get(s)!)); }
     }
     process.stderr.write(`round ${r + 1}/${ROUNDS} load ${loadavg()[0]!.toFixed(1)}\n`);

@@ -1,7 +1,7 @@
 // The storage port: one SQL dialect (PostgreSQL), two engines (PGlite embedded, PostgreSQL server).
 export interface QueryOptions {
   /** A named (prepared) statement on PostgreSQL: parsed and planned once per connection, for hot statements
-   *  (one name per SQL text). PGlite ignores it. */
+   *  (one name per SQL text). PGlite prepares every statement (pglite-statements.ts). */
   name?: string;
 }
 

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { preparePrivateDir, tightenTree, withPrivateUmask } from '../config/data-dir.ts';
 import type { Database, Queryable } from './database.ts';
+import { pgliteStatements } from './pglite-statements.ts';
 import { defaultTemplateRoot, seedFromTemplate } from './pglite-template.ts';
 import { safeParams } from './text-params.ts';
 
@@ -41,7 +42,8 @@ export async function openPglite(dataDir: string | undefined, settings: PgliteSe
   });
   const tighten = () => dataDir && tightenTree(dataDir);
   tighten();
-  const query = async <Row,>(sql: string, params?: readonly unknown[]) => (await db.query<Row>(sql, safeParams(params))).rows;
+  const statements = pgliteStatements(db);
+  const query = <Row,>(sql: string, params?: readonly unknown[]) => statements.run<Row>(sql, safeParams(params) ?? [], false);
   return {
     kind: 'pglite',
     query,
@@ -49,7 +51,8 @@ export async function openPglite(dataDir: string | undefined, settings: PgliteSe
     transaction: (fn) =>
       db.transaction(async (t) => {
         const tx: Queryable = {
-          query: async <Row,>(sql: string, params?: readonly unknown[]) => (await t.query<Row>(sql, safeParams(params))).rows,
+          // t's own lock (the transaction PGlite opened) is held; statements run inside it.
+          query: <Row,>(sql: string, params?: readonly unknown[]) => (t.closed ? t.query<Row>(sql, safeParams(params)).then((r) => r.rows) : statements.run<Row>(sql, safeParams(params) ?? [], true)),
           exec: async (sql: string) => void (await t.exec(sql)),
         };
         return fn(tx);

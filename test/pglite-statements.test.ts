@@ -1,0 +1,89 @@
+// Issue 18: PGlite runs every statement as a prepared one (src/db/pglite-statements.ts). Values must come and go
+// exactly as PGlite's own query() has them, errors must keep their SQLSTATE and leave the connection usable, a
+// table changed under a prepared statement must not break it, more texts than are kept must still run, and a
+// statement from outside a transaction must never land inside one that is open.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database } from '../src/db/database.ts';
+import { openPglite } from '../src/db/pglite.ts';
+
+describe('PGlite prepared statements', () => {
+  let db: Database;
+  let plain: PGlite;
+  before(async () => {
+    db = await openPglite(undefined);
+    plain = new PGlite({ parsers: { 20: (value: string) => Number(value) } });
+    const schema = 'CREATE TABLE v (id int PRIMARY KEY, n int8, t text, j jsonb, at timestamptz, a text[], b bytea, ok bool)';
+    await db.exec(schema);
+    await plain.exec(schema);
+  });
+  after(async () => {
+    await db?.close();
+    await plain?.close();
+  });
+
+  test("parameters and rows are what PGlite's query() gives", async () => {
+    const at = new Date('2026-11-28T12:34:56.789Z');
+    const params = [1, 2_100_000_000_000_000, "it's", { nested: [1, 'two', null] }, at, ['x', 'y,z', null], new Uint8Array([0, 255, 7]), true];
+    const insert = 'INSERT INTO v VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *';
+    const mine = await db.query(insert, params);
+    const theirs = (await plain.query(insert, params)).rows;
+    assert.deepEqual(mine, theirs);
+    const nulls = [2, null, undefined, null, null, null, null, null];
+    assert.deepEqual(await db.query(insert, nulls), (await plain.query(insert, nulls)).rows);
+    const select = 'SELECT id, n, j->>$2 AS k, at, a FROM v WHERE id = ANY($1::int[]) ORDER BY id';
+    assert.deepEqual(await db.query(select, [[1, 2], 'nested']), (await plain.query(select, [[1, 2], 'nested'])).rows);
+    assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
+    assert.deepEqual(await db.query('SELECT id FROM v WHERE id = $1', [99]), []);
+  });
+
+  test('an error keeps its SQLSTATE; the statement and the connection still work after it', async () => {
+    const insert = 'INSERT INTO v (id, n) VALUES ($1, $2)';
+    await db.query(insert, [10, 1]);
+    await assert.rejects(db.query(insert, [10, 1]), { code: '23505' });
+    await assert.rejects(db.query('SELECT nope FROM v'), { code: '42703' });
+    await db.query(insert, [11, 1]);
+    assert.deepEqual(await db.query('SELECT count(*)::int AS c FROM v WHERE id IN ($1, $2)', [10, 11]), [{ c: 2 }]);
+  });
+
+  test('a table changed under a prepared statement: prepared again, with the new columns', async () => {
+    await db.exec('CREATE TABLE w (id int)');
+    await db.query('INSERT INTO w VALUES ($1)', [1]);
+    const select = 'SELECT * FROM w WHERE id = $1';
+    assert.deepEqual(await db.query(select, [1]), [{ id: 1 }]);
+    await db.exec("ALTER TABLE w ADD COLUMN label text DEFAULT 'new'");
+    assert.deepEqual(await db.query(select, [1]), [{ id: 1, label: 'new' }]);
+  });
+
+  test('more statement texts than are kept still run, old ones again too', async () => {
+    for (let i = 0; i < 520; i++) assert.deepEqual(await db.query(`SELECT $1::int + ${i} AS n`, [1]), [{ n: i + 1 }]);
+    assert.deepEqual(await db.query('SELECT $1::int + 0 AS n', [5]), [{ n: 5 }]);
+  });
+
+  test('a transaction rolls back on error; a statement from outside waits until it has ended', async () => {
+    await db.exec('CREATE TABLE x (id int PRIMARY KEY)');
+    let release!: () => void;
+    let inserted!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const open = new Promise<void>((resolve) => (inserted = resolve));
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO x VALUES ($1)', [1]);
+      inserted();
+      await held;
+      await tx.query('INSERT INTO x VALUES ($1)', [1]);
+    });
+    // Issued while the transaction is open: it must not see (or join) the uncommitted row.
+    await open;
+    const outside = db.query<{ c: number }>('SELECT count(*)::int AS c FROM x WHERE id = $1', [1]);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await assert.rejects(transaction, { code: '23505' });
+    assert.deepEqual(await outside, [{ c: 0 }]);
+    assert.deepEqual(await db.query('SELECT count(*)::int AS c FROM x'), [{ c: 0 }], 'rolled back');
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO x VALUES ($1)', [2]);
+    });
+    assert.deepEqual(await db.query('SELECT id FROM x'), [{ id: 2 }]);
+  });
+});
