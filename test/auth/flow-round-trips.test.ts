@@ -66,7 +66,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => running?.close());
 
-    test('accepting a login is one read and one write; accepting it again is 410 with the first redirect and no verifier', async () => {
+    test('accepting a login is one statement (the handled mark and the verifier, written only for a pending login); accepting it again is 410 with the first redirect and no verifier', async () => {
       const admin = adminApi(target);
       const client = await createClient(admin);
       const b = createBrowser();
@@ -75,7 +75,7 @@ for (const kind of DATABASE_KINDS) {
       log.length = 0;
       const accepted = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-1' } });
       const atAccept = log.splice(0);
-      assert.equal(atAccept.length, 2, show(atAccept));
+      assert.equal(atAccept.length, 1, show(atAccept));
       assert.ok(atAccept.some((s) => /handled_challenges/.test(s.sql) && /INSERT INTO oidc_payloads/.test(s.sql)), `the challenge is marked handled in the verifier's statement:\n${show(atAccept)}`);
       const again = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-1' } }).then(
         () => assert.fail('a second accept must be refused'),
@@ -90,6 +90,30 @@ for (const kind of DATABASE_KINDS) {
       // The first verifier still works, once.
       const atConsent = await leave(b, target, accepted.data.redirect_to);
       assert.equal(atConsent.origin + atConsent.pathname, target.consentUrl);
+    });
+
+    test('the one-statement login accept writes nothing for a challenge that is not a pending login; prompt=login takes the two-statement path', async () => {
+      const admin = adminApi(target);
+      const client = await createClient(admin);
+      const rp = await relyingParty(target, client);
+      const status = (p: Promise<unknown>) => p.then(() => 200, (e: { response?: { status: number } }) => e.response?.status);
+      const marked = async (challenge: string) => (await database.db.query('SELECT 1 FROM handled_challenges WHERE challenge = $1', [challenge])).length;
+      // A consent challenge is no login request: 404, no mark, and its consent is still accepted.
+      const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(rp), createBrowser(), 'steps-once-1');
+      assert.equal(await status(admin.acceptOAuth2LoginRequest({ loginChallenge: consentChallenge, acceptOAuth2LoginRequest: { subject: 'steps-once-1' } })), 404);
+      assert.equal(await marked(consentChallenge), 0);
+      assert.equal(await status(admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid'] } })), 200);
+      assert.equal(await status(admin.acceptOAuth2LoginRequest({ loginChallenge: 'no-such-challenge', acceptOAuth2LoginRequest: { subject: 'x' } })), 404);
+      assert.equal(await marked('no-such-challenge'), 0);
+      // prompt=login: the request URL is rebuilt in JavaScript, so the route reads, then writes; the flow goes on.
+      const b = createBrowser();
+      const loginChallenge = param(await leave(b, target, (await authorizationUrl(rp, 'openid read', { prompt: 'login' })).url), 'login_challenge');
+      log.length = 0;
+      const accepted = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject: 'steps-once-2' } });
+      assert.equal(log.splice(0).length, 2);
+      assert.equal(new URL(accepted.data.redirect_to).pathname, `/oauth2/auth/${loginChallenge}`);
+      assert.equal(new URL(accepted.data.redirect_to).searchParams.get('prompt'), 'login');
+      assert.equal((await leave(b, target, accepted.data.redirect_to)).searchParams.has('consent_challenge'), true);
     });
 
     test("Hydra's form of the verifier URL (/oauth2/auth?…&login_verifier=) still works: looked up, then sent to the flow's path", async () => {

@@ -47,6 +47,42 @@ export async function readChallenge(db: Sql, challenge: string): Promise<{ redir
   };
 }
 
+/**
+ * Issue 18: a login accept in one round trip. Marks the challenge handled and inserts the verifier's row (`verifier`:
+ * its model, id and the route's decision) only when SQL can see everything the route would check before that
+ * write: no handled mark, a live Interaction row that oidc-provider would load (kind, nbf/iat/exp/iss/aud as its
+ * assertPayload checks them, exp not yet passed, without its clock tolerance), prompt "login" with details and no
+ * skip, no result, no device code, and the client's own URL kept (lg_url, prompt not "login": the request URL is
+ * `redirectPrefix` + lg_url, as requestUrl() builds it). Otherwise nothing is written and the row comes back as
+ * readChallenge reads it, for the route's own checks and the two-statement path (the answer is never decided here).
+ */
+export async function markPendingLogin(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; interaction?: Record<string, unknown> }> {
+  const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; payload: Record<string, unknown> | null }>(
+    `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
+     i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
+     ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
+       WHERE NOT EXISTS (SELECT 1 FROM h) AND jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"Interaction"'::jsonb
+         AND NOT i.payload ?| array['jwt', 'jwt-ietf', 'paseto', 'format', 'nbf', 'aud', 'result']
+         AND (NOT i.payload ? 'iat' OR jsonb_typeof(i.payload->'iat') = 'number') AND (NOT i.payload ? 'iss' OR jsonb_typeof(i.payload->'iss') = 'string')
+         AND jsonb_typeof(i.payload->'exp') = 'number' AND (i.payload->>'exp')::numeric > extract(epoch FROM now())
+         AND i.payload->'prompt'->'name' = '"login"'::jsonb AND jsonb_typeof(i.payload->'prompt'->'details') = 'object'
+         AND i.payload->'prompt'->'details'->'skip' IS DISTINCT FROM 'true'::jsonb AND jsonb_typeof(i.payload->'deviceCode') IS DISTINCT FROM 'string'
+         AND jsonb_typeof(i.payload->'params') = 'object' AND jsonb_typeof(i.payload->'params'->'lg_url') = 'string'
+         AND i.payload->'params'->'prompt' IS DISTINCT FROM '"login"'::jsonb),
+     marked AS (
+       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, 'login', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
+       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
+     inserted AS (
+       INSERT INTO oidc_payloads (model, id, payload, expires_at)
+       SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, (SELECT payload FROM i) AS payload`,
+    [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
+    { name: 'lightgate_mark_pending_login' },
+  );
+  if (row?.first && row.lg_url !== null) return { first: true, lgUrl: row.lg_url };
+  return { first: false, ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
+}
+
 /** Another row of the same decision, written only with a new mark: its parameters numbered from $first. */
 export type AlsoInsert = (first: number) => AlsoRow | AlsoRow[];
 type AlsoRow = { table: string; columns: string; values: string; params: unknown[] };

@@ -4,7 +4,7 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database, type QueryOptions } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
-import { markAndInsert, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
+import { markAndInsert, markPendingLogin, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload } from './sql-adapter.ts';
 import type { TokenIds } from './token-ids.ts';
@@ -28,6 +28,11 @@ export interface FlowVerifiers {
    * (the consent session), written in the same statement only with the verifier.
    */
   issueOnce(decision: PendingDecision, ttlSeconds: number, mark: HandledMark, also?: AlsoInsert): Promise<{ first: true; verifier: string } | { first: false; redirectTo: string }>;
+  /**
+   * issueOnce() for a login accept in one statement (issue 18, challenge-rows.ts markPendingLogin): the verifier
+   * only when SQL saw a pending login it may write for; otherwise nothing is written and the challenge's row comes back.
+   */
+  issueForPendingLogin(decision: PendingDecision, redirectPrefix: string, markTtlSeconds: number): Promise<{ first: true; verifier: string; lgUrl: string } | { first: false; redirectTo?: string; interaction?: Record<string, unknown> }>;
   /** The decision of a live verifier, without using it up. */
   peek(verifier: string): Promise<PendingDecision | undefined>;
   /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
@@ -64,6 +69,11 @@ export function createFlowVerifiers(raw: Database, ids: TokenIds): FlowVerifiers
       const verifier = generateSecret(32);
       const marked = await guard(() => markAndInsert(raw, mark, { model: MODEL, id: hashSecret(verifier), payload: decision, ttlSeconds: Math.max(1, Math.floor(ttlSeconds)) }, also));
       return marked.first ? { first: true, verifier } : { first: false, redirectTo: marked.redirectTo };
+    },
+    async issueForPendingLogin(decision, redirectPrefix, markTtlSeconds) {
+      const verifier = generateSecret(32);
+      const marked = await guard(() => markPendingLogin(raw, decision.challenge, redirectPrefix, markTtlSeconds, { model: MODEL, id: hashSecret(verifier), payload: decision }));
+      return marked.first ? { ...marked, verifier } : marked;
     },
     async peek(verifier) {
       return sane(verifier) ? findLivePayload<PendingDecision>(db, MODEL, hashSecret(verifier)) : undefined;

@@ -54,6 +54,8 @@ export type InteractionLike = {
 };
 
 export type Kind = 'login' | 'consent';
+/** What readChallenge read: the handled mark, the interaction row, its client (null: not read) and remembered consents. */
+type ChallengeRead = Awaited<ReturnType<typeof readChallenge>>;
 
 export const split = (value: unknown) => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
 export const now = () => Math.floor(Date.now() / 1000);
@@ -96,27 +98,45 @@ export function createInteractions(deps: FlowDeps) {
     // The handled mark and the verifier are one statement (issue 18): a second call gets 410, never a verifier.
     const issued = await verifiers.issueOnce({ kind, challenge: interaction.uid, result }, Math.max(1, interaction.exp - now()), { challenge: interaction.uid, kind, redirectTo: url, ttlSeconds: deps.interactionTtl }, also);
     if (!issued.first) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: issued.redirectTo });
-    // Hydra's `<request URL>&login_verifier=`, on the flow's own path (/oauth2/auth/<uid>), where its resume cookie
-    // is sent and verifier-step.ts checks both: Hydra's path would only be redirected there after a lookup of
-    // the verifier (issue 18: one HTTP hop and two SQL round trips fewer per verifier leg). The request's
-    // parameters stay for the error redirect of a used or unknown verifier.
+    return ok({ redirect_to: verifierRedirect(url, interaction.uid, kind, issued.verifier) });
+  }
+
+  /**
+   * Hydra's `<request URL>&login_verifier=`, on the flow's own path (/oauth2/auth/<uid>), where its resume cookie
+   * is sent and verifier-step.ts checks both: Hydra's path would only be redirected there after a lookup of
+   * the verifier (issue 18: one HTTP hop and two SQL round trips fewer per verifier leg). The request's
+   * parameters stay for the error redirect of a used or unknown verifier.
+   */
+  function verifierRedirect(url: string, uid: string, kind: Kind, verifier: string): string {
     const [path, query] = url.split('?', 2) as [string, string | undefined];
-    const resumeAt = `${path}/${encodeURIComponent(interaction.uid)}${query ? `?${query}&` : '?'}`;
-    return ok({ redirect_to: `${resumeAt}${kind}_verifier=${issued.verifier}` });
+    const resumeAt = `${path}/${encodeURIComponent(uid)}${query ? `?${query}&` : '?'}`;
+    return `${resumeAt}${kind}_verifier=${verifier}`;
+  }
+
+  /**
+   * A login accept in one round trip (issue 18): the decision is stored when SQL saw a pending, non-skipped login
+   * of a kept request URL (challenge-rows.ts markPendingLogin), for which the route's checks all hold and its
+   * decision is `result`. Otherwise `read`: the challenge's row, for pending() and finish() as before.
+   */
+  async function finishPendingLogin(challenge: string, result: Record<string, unknown>): Promise<{ done: Result<{ redirect_to: string }, HydraError> } | { read?: ChallengeRead }> {
+    if (!challenge) return {};
+    const issued = await verifiers.issueForPendingLogin({ kind: 'login', challenge, result }, `${deps.issuer}/oauth2/auth?`, deps.interactionTtl);
+    if (!issued.first) return { read: { ...issued, client: null } };
+    return { done: ok({ redirect_to: verifierRedirect(`${deps.issuer}/oauth2/auth?${issued.lgUrl}`, challenge, 'login', issued.verifier) }) };
   }
 
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
-  async function pending(challenge: string, kind: Kind): Promise<Result<InteractionLike, HydraError>> {
-    const found = await pendingRead(challenge, kind);
+  async function pending(challenge: string, kind: Kind, read?: ChallengeRead): Promise<Result<InteractionLike, HydraError>> {
+    const found = await pendingRead(challenge, kind, read);
     return found.ok ? ok(found.value.interaction) : found;
   }
 
   /** With the client row read alongside (undefined when the interaction did not come from that read). */
-  async function pendingRead(challenge: string, kind: Kind): Promise<Result<{ interaction: InteractionLike; client: StoredClient | null | undefined; remembered?: RememberedDetails[] }, HydraError>> {
+  async function pendingRead(challenge: string, kind: Kind, given?: ChallengeRead): Promise<Result<{ interaction: InteractionLike; client: StoredClient | null | undefined; remembered?: RememberedDetails[] }, HydraError>> {
     if (!challenge) return fail(400, 'invalid_request', `The ${kind}_challenge parameter is required`);
     // The handled mark and the interaction in one read (issue 18); oidc-provider then builds the interaction
     // from that row (known-rows.ts) and checks its expiry as for one it had read itself.
-    const read = await readChallenge(deps.db, challenge);
+    const read = given ?? (await readChallenge(deps.db, challenge));
     if (read.redirectTo) return fail(410, 'Gone', `The ${kind} request has been handled already`, { redirect_to: read.redirectTo });
     const interaction = (await withKnownRows(async () => {
       rememberRow('Interaction', challenge, read.interaction ?? null);
@@ -128,6 +148,7 @@ export function createInteractions(deps: FlowDeps) {
 
   return {
     finish,
+    finishPendingLogin,
     pending,
 
     /** A pending interaction with its client (what a login or consent request shows), or Hydra's 404 / 410. */

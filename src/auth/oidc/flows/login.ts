@@ -4,12 +4,30 @@ import type { HydraAdmin } from '../../../hydra-port/port.ts';
 import type { AcceptLogin, LoginRequest, RejectRequest } from '../../../hydra-port/types.ts';
 import { ok } from '../../../shared/result.ts';
 import { fail, guarded } from '../error-map.ts';
-import { now, oidcContext, requestUrl, split, type FlowDeps, type Interactions } from './interactions.ts';
+import { now, oidcContext, requestUrl, split, type FlowDeps, type InteractionLike, type Interactions } from './interactions.ts';
 
 export type LoginFlow = Pick<HydraAdmin, 'getLoginRequest' | 'acceptLoginRequest' | 'rejectLoginRequest'>;
 
+/** The app's decision as oidc-provider's interaction result; `skipped`: the accept of a remembered login's skip. */
+function loginResult(challenge: string, body: AcceptLogin, skipped: boolean, session?: InteractionLike['session']) {
+  return {
+    login: {
+      accountId: body.subject,
+      // Hydra: accepting a skipped login keeps it remembered (a skip only happens for a remembered login).
+      remember: skipped || body.remember === true,
+      remember_for: body.remember_for ?? 0,
+      ts: now(),
+      // A skipped login that names no new factors keeps those of the remembered session (issue 19 #11).
+      ...(body.acr ? { acr: body.acr } : skipped && session?.acr ? { acr: session.acr } : {}),
+      ...(body.amr?.length ? { amr: body.amr } : skipped && session?.amr?.length ? { amr: session.amr } : {}),
+      context: body.context ?? null,
+      challenge,
+    },
+  };
+}
+
 export function createLoginFlow(deps: FlowDeps, interactions: Interactions): LoginFlow {
-  const { pending, pendingWithClient, finish, reject } = interactions;
+  const { pending, pendingWithClient, finish, finishPendingLogin, reject } = interactions;
   return {
     getLoginRequest: (challenge) =>
       guarded(async () => {
@@ -34,7 +52,10 @@ export function createLoginFlow(deps: FlowDeps, interactions: Interactions): Log
     acceptLoginRequest: (challenge, body: AcceptLogin) =>
       guarded(async () => {
         if (!body || typeof body.subject !== 'string' || !body.subject) return fail(400, 'invalid_request', 'Field subject must not be empty');
-        const found = await pending(challenge, 'login');
+        // Issue 18: one statement when SQL sees a pending login that is not a skip (the decision then is this one).
+        const atOnce = await finishPendingLogin(challenge, loginResult(challenge, body, false));
+        if ('done' in atOnce) return atOnce.done;
+        const found = await pending(challenge, 'login', atOnce.read);
         if (!found.ok) return found;
         const interaction = found.value;
         const sessionSubject = interaction.session?.accountId;
@@ -44,20 +65,7 @@ export function createLoginFlow(deps: FlowDeps, interactions: Interactions): Log
           const restart = new URL(requestUrl(deps.issuer, { ...interaction.params, lg_prompt: undefined, lg_url: undefined, prompt: 'login' }));
           return ok({ redirect_to: restart.href });
         }
-        return finish(interaction, 'login', {
-          login: {
-            accountId: body.subject,
-            // Hydra: accepting a skipped login keeps it remembered (a skip only happens for a remembered login).
-            remember: skipped || body.remember === true,
-            remember_for: body.remember_for ?? 0,
-            ts: now(),
-            // A skipped login that names no new factors keeps those of the remembered session (issue 19 #11).
-            ...(body.acr ? { acr: body.acr } : skipped && interaction.session?.acr ? { acr: interaction.session.acr } : {}),
-            ...(body.amr?.length ? { amr: body.amr } : skipped && interaction.session?.amr?.length ? { amr: interaction.session.amr } : {}),
-            context: body.context ?? null,
-            challenge,
-          },
-        });
+        return finish(interaction, 'login', loginResult(challenge, body, skipped, interaction.session));
       }),
 
     rejectLoginRequest: (challenge, body: RejectRequest) =>
