@@ -56,6 +56,15 @@ async function step<T>(on: OnStep | undefined, name: Step, p: () => Promise<T>):
   return v;
 }
 
+/** The authorization request alone, to the login app (bench/authorize-ab.ts). */
+export async function authorizeOnly(t: AuthTarget, c: Client, n: number): Promise<void> {
+  const origin = new URL(t.publicUrl).origin;
+  const tag = `${n}-${randomBytes(4).toString('hex')}`;
+  const q = new URLSearchParams({ response_type: 'code', client_id: c.id, redirect_uri: CALLBACK, scope: SCOPE, state: `state-${tag}`, nonce: `nonce-${tag}`, code_challenge: CHALLENGE, code_challenge_method: 'S256' });
+  const atLogin = await createBrowser().follow(`${t.publicUrl}/oauth2/auth?${q}`, (u) => u.origin === origin);
+  if (!atLogin.url.searchParams.get('login_challenge')) throw new Error(`no login challenge: ${atLogin.url.href}`);
+}
+
 /** Authorize → accept login → consent → callback; returns the code. */
 export async function codeFlow(t: AuthTarget, c: Client, n: number, on?: OnStep): Promise<string> {
   const b = createBrowser();

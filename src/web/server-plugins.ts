@@ -6,7 +6,7 @@ import type { Queryable } from '../db/database.ts';
 import { httpMetricsPlugin } from '../observability/http-metrics.ts';
 import { recordRateLimited } from '../observability/metrics.ts';
 import { requestIdPlugin } from '../observability/request-id.ts';
-import { limitsPlugin, type RequestRateLimits } from '../shared/limits/plugin.ts';
+import { limitsPlugin, type RequestRateLimits, type RequestReadAlong } from '../shared/limits/plugin.ts';
 import { gracefulClosePlugin } from './graceful-close.ts';
 import { singleValueQueryPlugin } from './single-value-query.ts';
 
@@ -17,6 +17,8 @@ export interface ServerPluginOptions {
   /** Request-rate limits (429); off without a database. */
   db?: Queryable | undefined;
   rateLimits?: RequestRateLimits | undefined;
+  /** A row read in each request's rate-limit count (the public auth server's client at /oauth2/auth). */
+  readAlong?: RequestReadAlong;
   /** Paths of a catch-all route worth their own metrics label. */
   knownPaths?: readonly string[];
   /** Serve GET /metrics here (the admin port). */
@@ -30,6 +32,6 @@ export function registerServerPlugins(app: FastifyInstance, options: ServerPlugi
   void app.register(requestIdPlugin);
   void app.register(gracefulClosePlugin);
   void app.register(httpMetricsPlugin, { service, knownPaths: options.knownPaths ?? [], exposeMetrics: options.exposeMetrics ?? false });
-  void app.register(limitsPlugin, { maxBodyBytes: options.maxBodyBytes, db: options.db, rateLimits: options.rateLimits, onRefused: (scope) => recordRateLimited(service, scope) });
+  void app.register(limitsPlugin, { maxBodyBytes: options.maxBodyBytes, db: options.db, rateLimits: options.rateLimits, readAlong: options.readAlong, onRefused: (scope) => recordRateLimited(service, scope) });
   if (options.singleValueQuery) void app.register(singleValueQueryPlugin);
 }

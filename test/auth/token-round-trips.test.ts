@@ -40,7 +40,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => running?.close());
 
-    test('an authorization request reads its client once', async () => {
+    test('an authorization request reads its client once, in its rate-limit count: two round trips', async () => {
       const admin = adminApi(target);
       const client = await createClient(admin);
       const auth = await authorizationUrl(await relyingParty(target, client));
@@ -48,7 +48,11 @@ for (const kind of DATABASE_KINDS) {
       const atLogin = await leave(createBrowser(), target, auth.url);
       assert.equal(atLogin.origin + atLogin.pathname, target.loginUrl);
       const statements = log.splice(0);
-      assert.equal(statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length, 1, statements.join('\n'));
+      // The client comes with the request-rate count (stored-clients.ts clientReadAlong), not in a read of its own.
+      assert.equal(statements.filter((s) => /INSERT INTO rate_limits/.test(s) && /FROM oauth2_clients c WHERE c.client_id = ANY/.test(s)).length, 1, statements.join('\n'));
+      assert.equal(statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length, 0, statements.join('\n'));
+      // The other one: the Interaction's write.
+      assert.equal(statements.length, 2, statements.join('\n'));
     });
 
     test('a code exchange and a refresh store their tokens without a transaction and read the client once', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Queryable } from '../../src/db/database.ts';
-import { createCounter } from '../../src/shared/limits/counter.ts';
+import { createCounter, type Count } from '../../src/shared/limits/counter.ts';
 import { createLimit } from '../../src/shared/limits/limit.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 
@@ -60,6 +60,21 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(refused.retryAfter > 0 && refused.retryAfter <= 60);
       await limit.reset('k');
       assert.deepEqual(await limit.hit('k'), { allowed: true, retryAfter: 0 });
+    });
+
+    test('rows read along: one statement counts the hits and reads them; a read that fails leaves the count exact', async () => {
+      const sent: string[] = [];
+      const counting: Queryable = { query: (sql, params, options) => (sent.push(sql), t.db.query(sql, params, options)), exec: (sql) => t.db.exec(sql) };
+      // A division by zero for the id 'boom' (4 characters): the read fails, the count must not.
+      const counter = createCounter(counting, { name: 'test_count_along', select: `SELECT k, json_build_object('id', k, 'n', 1 / (length(k) - 4)) FROM unnest($ids) AS k WHERE k <> 'missing'` });
+      const [a, b, plain] = await Promise.all([counter.hit('test:along', 60, undefined, 'client-a'), counter.hit('test:along', 60, undefined, 'missing'), counter.hit('test:along', 60)]);
+      const seen = (counts: Count[]) => counts.map(({ hits, along }) => (along === undefined ? { hits } : { hits, along }));
+      assert.deepEqual(seen([a, b, plain]), [{ hits: 1, along: { id: 'client-a', n: 0 } }, { hits: 2, along: null }, { hits: 3 }]);
+      assert.equal(sent.length, 1, sent.join('\n'));
+      const [failed, next] = await Promise.all([counter.hit('test:along', 60, undefined, 'boom'), counter.hit('test:along:2', 60, undefined, 'client-b')]);
+      assert.deepEqual(seen([failed, next]), [{ hits: 4 }, { hits: 1 }], 'counted, nothing read');
+      const [row] = await t.db.query<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 'test:along'");
+      assert.equal(row!.hits, 4);
     });
 
     test('a database failure rejects every hit of the statement', async () => {

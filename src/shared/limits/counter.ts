@@ -10,6 +10,17 @@ export interface Count {
   hits: number;
   /** Seconds until the window ends (at least 1). */
   retryAfter: number;
+  /** The row read along with this hit (ReadAlong; null: none), when the hit asked for one. */
+  along?: unknown;
+}
+
+/**
+ * A row a request needs anyway, read in the counting statement instead of a round trip of its own (issue 18:
+ * the authorization request's client). `select` yields (id text, row json) for the ids in `$ids`.
+ */
+export interface ReadAlong {
+  name: string;
+  select: string;
 }
 
 export interface Counter {
@@ -18,7 +29,7 @@ export interface Counter {
    * ended. Time is the database's clock, or `at` for callers with their own (identity's use cases).
    * Rejects when the database cannot count it.
    */
-  hit(key: string, windowSeconds: number, at?: Date): Promise<Count>;
+  hit(key: string, windowSeconds: number, at?: Date, readId?: string): Promise<Count>;
   /** The key's open window without counting a hit; undefined when none is open. */
   peek(key: string, windowSeconds: number, at?: Date): Promise<Count | undefined>;
   /** Deletes the key's counter. */
@@ -29,7 +40,7 @@ export interface Counter {
 
 interface Pending {
   n: number;
-  waiters: { resolve: (count: Count) => void; reject: (error: unknown) => void }[];
+  waiters: { resolve: (count: Count) => void; reject: (error: unknown) => void; readId?: string | undefined }[];
 }
 
 /** Hits with the same window and clock, which one statement can count. */
@@ -37,6 +48,8 @@ interface Batch {
   windowSeconds: number;
   at: Date | undefined;
   keys: Map<string, Pending>;
+  /** Ids to read along (ReadAlong). */
+  reads: Set<string>;
 }
 
 // `$4` is the caller's clock, or null for the database's.
@@ -46,25 +59,36 @@ const COUNT = `INSERT INTO rate_limits (key, window_start, hits) SELECT k, coale
     window_start = CASE WHEN rate_limits.window_start + make_interval(secs => $3) <= coalesce($4::timestamptz, now()) THEN coalesce($4::timestamptz, now()) ELSE rate_limits.window_start END
   RETURNING key, hits, ceil(extract(epoch FROM (window_start + make_interval(secs => $3) - coalesce($4::timestamptz, now()))))::int AS retry`;
 
-export function createCounter(db: Queryable): Counter {
+type Row = { key: string; hits: number; retry: number; along?: unknown };
+
+export function createCounter(db: Queryable, along?: ReadAlong): Counter {
+  // The same count, its rows tagged 'c', and the rows read along tagged 'r' (one statement, one snapshot).
+  const countAndRead = along && `WITH counted AS (${COUNT})
+    SELECT 'c' AS kind, key, hits, retry, NULL::json AS along FROM counted
+    UNION ALL SELECT 'r', r.id, NULL, NULL, r.row FROM (${along.select.replaceAll('$ids', '$5::text[]')}) AS r(id, row)`;
   let pending = new Map<string, Batch>();
   let scheduled = false;
 
-  const write = async ({ windowSeconds, at, keys: batch }: Batch) => {
+  const write = async ({ windowSeconds, at, keys: batch, reads }: Batch) => {
     const keys = [...batch.keys()].sort();
-    let rows: { key: string; hits: number; retry: number }[];
+    const params = [keys, keys.map((k) => batch.get(k)!.n), windowSeconds, at?.toISOString() ?? null];
+    let rows: (Row & { kind?: string })[];
     try {
       // Named (issue 18): every request of a limited server sends it; parsed and planned once per connection.
-      rows = await db.query<{ key: string; hits: number; retry: number }>(COUNT, [keys, keys.map((k) => batch.get(k)!.n), windowSeconds, at?.toISOString() ?? null], { name: 'lightgate_rate_limit_count' });
+      const count = () => db.query<Row>(COUNT, params, { name: 'lightgate_rate_limit_count' });
+      // A read that fails (whatever its id) must not leave the batch uncounted: the count alone then, reads unanswered.
+      rows = reads.size && countAndRead ? await db.query<Row & { kind: string }>(countAndRead, [...params, [...reads]], { name: along.name }).catch(count) : await count();
     } catch (error) {
       for (const { waiters } of batch.values()) for (const w of waiters) w.reject(error);
       return;
     }
-    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const byKey = new Map<string, Row>(), read = new Map<string, unknown>();
+    const readDone = rows.some((r) => r.kind !== undefined);
+    for (const r of rows) if (r.kind === 'r') read.set(r.key, r.along); else byKey.set(r.key, r);
     for (const [key, { n, waiters }] of batch) {
       const row = byKey.get(key)!;
       // The batch's hits are the last n of the window, in arrival order.
-      waiters.forEach((w, i) => w.resolve({ hits: row.hits - n + 1 + i, retryAfter: Math.max(1, row.retry) }));
+      waiters.forEach((w, i) => w.resolve({ hits: row.hits - n + 1 + i, retryAfter: Math.max(1, row.retry), ...(w.readId === undefined || !readDone ? {} : { along: read.get(w.readId) ?? null }) }));
     }
   };
 
@@ -83,14 +107,15 @@ export function createCounter(db: Queryable): Counter {
   };
 
   return {
-    hit(key, windowSeconds, at) {
+    hit(key, windowSeconds, at, readId) {
       const group = `${windowSeconds}|${at?.getTime() ?? 'db'}`;
       let batch = pending.get(group);
-      if (!batch) pending.set(group, (batch = { windowSeconds, at, keys: new Map() }));
+      if (!batch) pending.set(group, (batch = { windowSeconds, at, keys: new Map(), reads: new Set() }));
       const p = batch.keys.get(key) ?? { n: 0, waiters: [] };
       batch.keys.set(key, p);
       p.n++;
-      const count = new Promise<Count>((resolve, reject) => p.waiters.push({ resolve, reject }));
+      if (readId !== undefined && along) batch.reads.add(readId);
+      const count = new Promise<Count>((resolve, reject) => p.waiters.push({ resolve, reject, readId: along ? readId : undefined }));
       // Hits made in the same turn (a request's address and client) share the first statement.
       if (!scheduled) {
         scheduled = true;

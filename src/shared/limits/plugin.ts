@@ -3,9 +3,9 @@
 import type { Queryable } from '../../db/database.ts';
 import { serverWide } from '../server-wide.ts';
 import { bodyLimitPlugin } from './body-limit.ts';
-import { rateLimitPlugin, type RateLimitScope, type RequestRateLimits } from './request-rate.ts';
+import { rateLimitPlugin, type RateLimitScope, type RequestRateLimits, type RequestReadAlong } from './request-rate.ts';
 
-export type { RateLimitScope, RequestRateLimits };
+export type { RateLimitScope, RequestRateLimits, RequestReadAlong };
 
 export interface LimitsOptions {
   /** 413 above this declared body size. */
@@ -15,10 +15,12 @@ export interface LimitsOptions {
   rateLimits?: RequestRateLimits | undefined;
   /** Called for every request refused with 429. */
   onRefused?: (scope: RateLimitScope) => void;
+  /** A row read in the request's counting statement (request-rate.ts). */
+  readAlong?: RequestReadAlong | undefined;
 }
 
 export const limitsPlugin = serverWide('lightgate-limits', (app, options: LimitsOptions, done) => {
   void app.register(bodyLimitPlugin, { maxBytes: options.maxBodyBytes });
-  if (options.db && options.rateLimits) void app.register(rateLimitPlugin, { db: options.db, limits: options.rateLimits, ...(options.onRefused ? { onRefused: options.onRefused } : {}) });
+  if (options.db && options.rateLimits) void app.register(rateLimitPlugin, { db: options.db, limits: options.rateLimits, ...(options.onRefused ? { onRefused: options.onRefused } : {}), ...(options.readAlong ? { readAlong: options.readAlong } : {}) });
   done();
 });

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../../db/database.ts';
 import { serverWide } from '../server-wide.ts';
 import { addressKey } from './client-address.ts';
-import { createCounter, type Count } from './counter.ts';
+import { createCounter, type Count, type ReadAlong } from './counter.ts';
 import { sendLimitError } from './limit-error.ts';
 
 export interface RequestRateLimits {
@@ -27,6 +27,15 @@ export interface RateLimitOptions {
   clientOf?: (request: FastifyRequest) => string | undefined;
   /** Called for every request refused with 429 (the server's metrics). */
   onRefused?: (scope: RateLimitScope) => void;
+  /** A row the request needs, read in its counting statement (counter.ts): `found` gets it for a request let through. */
+  readAlong?: RequestReadAlong;
+}
+
+export interface RequestReadAlong extends ReadAlong {
+  /** The id to read for this request; undefined: none. */
+  idOf: (request: FastifyRequest) => string | undefined;
+  /** The row read (null: no such row). Not called when the count failed or refused the request. */
+  found: (request: FastifyRequest, id: string, row: unknown) => void;
 }
 
 const EXEMPT = /^\/(health\/|metrics$|version$)/;
@@ -69,11 +78,11 @@ export async function deleteFinishedWindows(db: Queryable, windowSeconds: number
 }
 
 export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options: RateLimitOptions, done) => {
-  const { db, limits, onRefused } = options;
+  const { db, limits, onRefused, readAlong } = options;
   const clientOf = options.clientOf ?? defaultClientOf;
   if (limits.perIp <= 0 && limits.perClient <= 0) return done();
 
-  const counter = createCounter(db);
+  const counter = createCounter(db, readAlong);
   const uncounted = (): Count | undefined => undefined;
   // Counters of finished windows are dropped now and then (every process does it; it is idempotent).
   const sweep = setInterval(() => void deleteFinishedWindows(db, limits.windowSeconds).catch(() => undefined), Math.max(60, limits.windowSeconds) * 1000).unref();
@@ -88,7 +97,9 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
     if (limits.perIp > 0) keys.push({ key: `http:ip:${addressKey(request.ip)}`, scope: 'ip', limit: limits.perIp });
     const client = limits.perClient > 0 ? clientOf(request) : undefined;
     if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
-    const counts = await Promise.all(keys.map((k) => counter.hit(k.key, limits.windowSeconds).catch(uncounted)));
+    const readId = readAlong?.idOf(request);
+    // The row is read with the first key's hit: the same statement counts them all.
+    const counts = await Promise.all(keys.map((k, i) => counter.hit(k.key, limits.windowSeconds, undefined, i === 0 ? readId : undefined).catch(uncounted)));
     if (counts.some((c) => c === undefined)) request.log.debug('rate limit not counted (database unavailable)');
     for (const [i, k] of keys.entries()) {
       const count = counts[i];
@@ -98,6 +109,8 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
       reply.header('retry-after', String(retryAfter));
       return sendLimitError(reply, 429, 'too_many_requests', `Too many requests from this ${k.scope === 'ip' ? 'address' : 'client'}; retry in ${retryAfter} s`, 'TOO_MANY_REQUESTS');
     }
+    const read = counts[0]?.along;
+    if (readId !== undefined && read !== undefined) readAlong!.found(request, readId, read);
   });
   done();
 });
