@@ -5,7 +5,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { HYDRA_ROUTES } from './routes.ts';
 import { DatabaseUnavailableError } from '../../db/database.ts';
 import { unavailable } from './error-map.ts';
-import { storedClientOf, usableClient } from './stored-clients.ts';
+import { storedClientOf, usableClient, type StoredClientOf } from './stored-clients.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 type Next = () => Promise<unknown>;
@@ -46,6 +46,8 @@ async function userinfoWithoutOpenid(provider: Provider, ctx: KoaContextWithOIDC
 export interface CompatDeps {
   /** The confirmation secret (xsrf) of an accepted logout challenge, once; undefined when unknown or used. */
   confirmLogout(verifier: string): Promise<string | undefined>;
+  /** This server's client repository (the adapter reads through its own; stored-clients.ts). */
+  clientsOf: StoredClientOf;
 }
 
 export function hydraCompat(provider: Provider, deps: CompatDeps) {
@@ -82,7 +84,7 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
     if (clientId && scopes.length) {
       // The stored client, read once for this request: oidc-provider's own lookup follows (stored-clients.ts).
       // An outage is oidc-provider's 503 (outage-redirect.ts reports it to a known client), never a 500.
-      const stored = await storedClientOf(clientId, ctx).catch((error: unknown) => {
+      const stored = await storedClientOf(clientId, deps.clientsOf, ctx).catch((error: unknown) => {
         throw error instanceof DatabaseUnavailableError ? unavailable(error) : error;
       });
       if (stored && usableClient(stored)) {

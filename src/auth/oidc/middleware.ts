@@ -19,6 +19,7 @@ import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
 import { devicePolling } from './device-polling.ts';
 import { deviceVerification } from './device-verification.ts';
 import type { Database } from '../../db/database.ts';
+import { createClientRepository } from '../services/client-repository.ts';
 
 export interface MiddlewareDeps {
   config: Config;
@@ -28,6 +29,7 @@ export interface MiddlewareDeps {
 }
 
 export function useMiddleware(provider: Provider, { config, logoutRequests, verifiers, db }: MiddlewareDeps): void {
+  const clients = createClientRepository(db);
   // First middleware: URLs from the issuer only, ctx.ip by TRUST_PROXY, cache headers (issues 19 #3, 11 #2).
   pinRequestOrigin(provider, { issuer: config.urls.issuer, trustProxy: config.trustProxy, discoveryPath: '/.well-known/openid-configuration', jwksPath: HYDRA_ROUTES.jwks, secure: config.cookiesSecure });
   // Outermost: headers of every response, CSP and anti-framing on HTML pages (issue 11 #5).
@@ -48,6 +50,7 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   provider.use(devicePolling(db, { intervalSeconds: config.device.pollInterval, codeTtlSeconds: config.device.userCodeTtl }));
   provider.use(
     hydraCompat(provider, {
+      clientsOf: (id) => clients.find(id),
       async confirmLogout(verifier) {
         // Single use: taking the verifier deletes it, whether or not this browser's session then matches.
         const decision = await verifiers.take(verifier);

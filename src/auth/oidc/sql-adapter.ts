@@ -12,7 +12,7 @@
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
-import { readClientsWith, storedClientOf, usableClient } from './stored-clients.ts';
+import { storedClientOf, usableClient, type StoredClientOf } from './stored-clients.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
 import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
@@ -39,12 +39,12 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
  * Hydra's rule for client_credentials: every requested scope must be registered for the client. oidc-provider only
  * checks the scopes it knows, so the rest is checked here, before the token is stored (RFC 6749 section 5.2).
  */
-async function checkClientCredentialsScope(payload: Payload) {
+async function checkClientCredentialsScope(payload: Payload, clientsOf: StoredClientOf) {
   // oidc-provider has already dropped the scopes it does not know: read what the client asked for.
   const asked = (Provider.ctx?.oidc as { body?: { scope?: unknown } } | undefined)?.body?.scope ?? payload.scope ?? '';
   const requested = String(asked).split(' ').filter(Boolean);
   if (!requested.length) return;
-  const stored = await guard(() => storedClientOf(payload.clientId!));
+  const stored = await guard(() => storedClientOf(payload.clientId!, clientsOf));
   const registered = new Set((stored?.client.scope ?? '').split(' '));
   const extra = requested.find((s) => !registered.has(s));
   if (extra) throw new errors.InvalidScope('requested scope is not allowed', extra);
@@ -72,7 +72,7 @@ function atRest(model: string, payload: Payload): Payload {
 
 export function createAdapterClass(db: Database, ids: TokenIds) {
   const clients = createClientRepository(db);
-  readClientsWith((id) => clients.find(id));
+  const clientsOf: StoredClientOf = (id) => clients.find(id);
   return class SqlAdapter {
     readonly model: string;
     constructor(model: string) {
@@ -88,7 +88,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed through the admin API');
-      if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload);
+      if (this.model === 'ClientCredentials') await checkClientCredentialsScope(payload, clientsOf);
       // A device flow's user code is a bearer value for its lifetime too: kept only keyed-hashed (issue 16).
       if (this.model === 'DeviceCode' && typeof payload.userCode === 'string') payload = { ...payload, userCode: hashedUserCode(ids, payload.userCode) };
       const [rowId, ...older] = this.rowIds(id);
@@ -135,7 +135,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async find(id: string): Promise<Payload | undefined> {
       if (this.model === 'Client') {
-        const stored = await guard(() => storedClientOf(id));
+        const stored = await guard(() => storedClientOf(id, clientsOf));
         // Kept to report a later database outage to the client's redirect URI (outage-redirect.ts).
         rememberRedirectUris(id, stored?.status === 'active' ? stored.client.redirect_uris : undefined);
         return stored && usableClient(stored) ? toProviderMetadata(stored) : undefined;

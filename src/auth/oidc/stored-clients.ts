@@ -7,13 +7,8 @@ import { storedClientFromJson, type ClientRepository } from '../services/client-
 import { knownRow, STORED_CLIENT } from './known-rows.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
-type StoredClientOf = ClientRepository['find'];
-let clientsOf: StoredClientOf;
-
-/** The repository the adapter reads clients with (sql-adapter.ts sets it when the provider is built). */
-export function readClientsWith(find: StoredClientOf): void {
-  clientsOf = find;
-}
+/** A repository's read of one client: each auth server passes its own (two in one process read two databases). */
+export type StoredClientOf = ClientRepository['find'];
 
 /** Whether oidc-provider sees the stored client at all. */
 export function usableClient(stored: NonNullable<Awaited<ReturnType<StoredClientOf>>>): boolean {
@@ -49,7 +44,7 @@ export const clientReadAlong: RequestReadAlong = {
   found: (request, id, row) => readWithCount.set(request.raw, { id, row }),
 };
 
-export function storedClientOf(id: string, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
+export function storedClientOf(id: string, clientsOf: StoredClientOf, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
   if (!ctx) return clientsOf(id);
   let known = perRequest.get(ctx);
   if (!known) perRequest.set(ctx, (known = new Map()));
