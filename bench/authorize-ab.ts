@@ -5,21 +5,16 @@
 // --pglite: each server on its embedded database (npm start's default) instead of PostgreSQL; no backends then.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createPostgresDatabase } from '../test/support/databases.ts';
 import { authorizeOnly, createClient, type Client } from './hydra-flow.ts';
 import { cpuTicksOf, databaseTicks } from './process-cpu.ts';
-import { mainThreadNs, median, startTreeServer, type TreeServer } from './tree-servers.ts';
+import { mainThreadNs, median, startTreeServers, type TreeServer } from './tree-servers.ts';
 
 const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, flows: { type: 'string', default: '200' }, pglite: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds), FLOWS = Number(values.flows);
 
 type T = TreeServer & { client?: Client };
-const start = (tree: string, databaseUrl: string): Promise<T> =>
-  startTreeServer(tree, { databaseUrl, pglite: values.pglite, ...(process.env.AB_PROF ? { profileDir: `${process.env.AB_PROF}/${trees.indexOf(tree)}` } : {}) });
-const dbs = await Promise.all(trees.map(() => createPostgresDatabase()));
-const ts: T[] = [];
+const { servers: ts, close } = await startTreeServers<T>(trees, values.pglite);
 try {
-  for (const [i, t] of trees.entries()) ts.push(await start(t, dbs[i]!.url));
   for (const t of ts) { t.client = await createClient(t); for (let i = 0; i < 30; i++) await authorizeOnly(t, t.client, i); }
   const main = ts.map(() => [] as number[]), proc = ts.map(() => [] as number[]), pg = ts.map(() => [] as number[]), wall = ts.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
@@ -39,7 +34,6 @@ try {
   for (const [i] of ts.entries()) console.log(`T${i} ${trees[i]} | ${f(main[i]!)} | ${f(proc[i]!)} | ${f(pg[i]!)} | ${f(wall[i]!, 2)}`);
   for (const [i] of ts.entries()) if (i) console.log(`T${i}/T0 per round: main ${main[i]!.map((x, r) => (x / main[0]![r]!).toFixed(3)).join(' ')}; process+pg ${proc[i]!.map((x, r) => ((x + pg[i]![r]!) / (proc[0]![r]! + pg[0]![r]!)).toFixed(3)).join(' ')}; wall ${wall[i]!.map((x, r) => (x / wall[0]![r]!).toFixed(3)).join(' ')}`);
 } finally {
-  for (const t of ts) await t.kill().catch(() => {});
-  for (const d of dbs) await d.drop().catch(() => {});
+  await close();
   process.exit(0);
 }

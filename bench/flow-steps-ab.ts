@@ -6,21 +6,16 @@
 // --pglite: each server on its embedded database (npm start's default) instead of PostgreSQL; no backends then.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createPostgresDatabase } from '../test/support/databases.ts';
 import { codeFlow, createClient, exchange, STEPS, type Client } from './hydra-flow.ts';
 import { cpuTicksOf, databaseTicks } from './process-cpu.ts';
-import { mainThreadNs, median, startTreeServer, type TreeServer } from './tree-servers.ts';
+import { mainThreadNs, median, startTreeServers, type TreeServer } from './tree-servers.ts';
 
 const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, flows: { type: 'string', default: '40' }, pglite: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds), FLOWS = Number(values.flows);
 
 type T = TreeServer & { client?: Client };
-const start = (tree: string, databaseUrl: string): Promise<T> =>
-  startTreeServer(tree, { databaseUrl, pglite: values.pglite, ...(process.env.AB_PROF ? { profileDir: `${process.env.AB_PROF}/${trees.indexOf(tree)}` } : {}) });
-const dbs = await Promise.all(trees.map(() => createPostgresDatabase()));
-const ts: T[] = [];
+const { servers: ts, close } = await startTreeServers<T>(trees, values.pglite);
 try {
-  for (const [i, t] of trees.entries()) ts.push(await start(t, dbs[i]!.url));
   for (const t of ts) { t.client = await createClient(t); for (let i = 0; i < 20; i++) await exchange(t, t.client, await codeFlow(t, t.client, i)); }
   // per tree: per step arrays of per-round medians; per-round flow cpu (process, backends)
   const stepCpu = ts.map(() => new Map<string, number[]>()), stepWall = ts.map(() => new Map<string, number[]>());
@@ -47,7 +42,6 @@ try {
   for (const [i] of ts.entries()) console.log(`T${i} ${trees[i]}: per flow process CPU ms ${f(flowProc[i]!, 1)}, main thread ${f(flowMain[i]!, 1)}, PG backends ${f(flowPg[i]!, 1)}`);
   for (const [i] of ts.entries()) if (i) console.log(`T${i}/T0 per round (process+pg): ${flowProc[i]!.map((x, r) => ((x + flowPg[i]![r]!) / (flowProc[0]![r]! + flowPg[0]![r]!)).toFixed(3)).join(' ')}; main thread: ${flowMain[i]!.map((x, r) => (x / flowMain[0]![r]!).toFixed(3)).join(' ')}`);
 } finally {
-  for (const t of ts) await t.kill().catch(() => {});
-  for (const d of dbs) await d.drop().catch(() => {});
+  await close();
   process.exit(0);
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UNREACHABLE_UI, type AuthTarget } from '../test/support/auth-target.ts';
+import { createPostgresDatabase } from '../test/support/databases.ts';
 import { loopbackEnv } from '../test/support/stack.ts';
 
 export type TreeServer = AuthTarget & { pid: number; db: string; kill: () => Promise<void> };
@@ -41,4 +42,24 @@ export async function startTreeServer(tree: string, o: { databaseUrl: string; pg
   }
   return { kind: 'lightgate', name: tree, ...UNREACHABLE_UI, publicUrl, adminUrl, pid: child.pid!, db: new URL(o.databaseUrl).pathname.slice(1), stop: async () => {},
     kill: async () => { child.kill(o.profileDir ? 'SIGINT' : 'SIGTERM'); await exited; rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+/**
+ * One server per tree, each on a fresh PostgreSQL database (unused with `pglite`), started in order; AB_PROF=<dir>
+ * profiles tree i into <dir>/i. close() stops them all and drops the databases.
+ */
+export async function startTreeServers<T extends TreeServer>(trees: string[], pglite: boolean): Promise<{ servers: T[]; close(): Promise<void> }> {
+  const dbs = await Promise.all(trees.map(() => createPostgresDatabase()));
+  const servers: T[] = [];
+  const close = async () => {
+    for (const s of servers) await s.kill().catch(() => {});
+    for (const d of dbs) await d.drop().catch(() => {});
+  };
+  try {
+    for (const [i, tree] of trees.entries()) servers.push((await startTreeServer(tree, { databaseUrl: dbs[i]!.url, pglite, ...(process.env.AB_PROF ? { profileDir: `${process.env.AB_PROF}/${i}` } : {}) })) as T);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { servers, close };
 }
