@@ -68,17 +68,56 @@ for (const kind of DATABASE_KINDS) {
       const atRefresh = log.splice(0);
       for (const [what, statements] of [['code exchange', atExchange], ['refresh', atRefresh]] as const) {
         assert.deepEqual(statements.filter((s) => s === 'BEGIN'), [], `${what}: no transaction round trips:\n${statements.join('\n')}`);
-        assert.equal(statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length, 1, `${what}: the client is read once:\n${statements.join('\n')}`);
+        // The client (client_secret_basic) comes with the request-rate count (stored-clients.ts clientReadAlong).
+        assert.equal(statements.filter((s) => /INSERT INTO rate_limits/.test(s) && /FROM oauth2_clients c WHERE c.client_id = ANY/.test(s)).length, 1, `${what}: the client is read with the count:\n${statements.join('\n')}`);
+        assert.equal(statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length, 0, `${what}: and not read again:\n${statements.join('\n')}`);
         assert.ok(statements.some((s) => /FOR SHARE/.test(s)), `${what}: the token write still locks its client (issue 11 #5)`);
         // The access and the refresh token are stored by one statement, under the client's lock: the code's or
-        // refresh token's spend, the rate limit, the client and the token's read are the other four.
+        // refresh token's spend, the rate limit with the client, and the token's read are the other three.
         assert.equal(statements.filter((s) => /INSERT INTO oidc_payloads/.test(s)).length, 1, `${what}: both tokens in one write:\n${statements.join('\n')}`);
-        assert.equal(statements.length, 5, `${what}:\n${statements.join('\n')}`);
+        assert.equal(statements.length, 4, `${what}:\n${statements.join('\n')}`);
       }
       // Both tokens are stored and usable.
       for (const token of [refreshed.body.access_token!, refreshed.body.refresh_token!]) assert.equal((await introspect(admin, token)).active, true);
       const again = await tokenRequest(target, client, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! });
       assert.equal(again.status, 200, JSON.stringify(again.body));
+    });
+
+    test('the client read with the count: an id that needs encoding in Basic, client_secret_post, and a Basic id that does not exist', async () => {
+      const admin = adminApi(target);
+      const clientReads = (statements: string[]) => ({
+        along: statements.filter((s) => /INSERT INTO rate_limits/.test(s) && /FROM oauth2_clients c WHERE c.client_id = ANY/.test(s)).length,
+        alone: statements.filter((s) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim())).length,
+      });
+      // RFC 6749 section 2.3.1: the id is form-urlencoded before base64; it is decoded as oidc-provider decodes it.
+      const odd = await createClient(admin, { client_id: `rt:a+b%2F${Date.now()}` });
+      const flow = await runFlow(createBrowser(), target, admin, await relyingParty(target, odd), { subject: 'round-trips-odd' });
+      log.length = 0;
+      const exchanged = await tokenRequest(target, odd, { grant_type: 'authorization_code', code: flow.callback.searchParams.get('code')!, redirect_uri: odd.redirect_uris![0]!, code_verifier: flow.auth.codeVerifier });
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+      assert.deepEqual(clientReads(log.splice(0)), { along: 1, alone: 0 });
+
+      // client_secret_post: the id is in the body, which the count does not read: the client is read as before.
+      const post = await createClient(admin, { token_endpoint_auth_method: 'client_secret_post' });
+      const postFlow = await runFlow(createBrowser(), target, admin, await relyingParty(target, post), { subject: 'round-trips-post' });
+      log.length = 0;
+      const res = await fetch(`${target.publicUrl}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: postFlow.callback.searchParams.get('code')!, redirect_uri: post.redirect_uris![0]!, code_verifier: postFlow.auth.codeVerifier, client_id: post.client_id, client_secret: post.client_secret }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.deepEqual(clientReads(log.splice(0)), { along: 0, alone: 1 });
+
+      // A Basic id of no client: read along as missing, refused as before.
+      const unknown = await tokenRequest(target, { client_id: 'rt-no-such-client', client_secret: 'x' }, { grant_type: 'client_credentials' });
+      assert.equal(unknown.status, 401, JSON.stringify(unknown.body));
+      assert.equal(unknown.body.error, 'invalid_client');
+      // A Basic header whose id is not valid percent-encoding: refused by oidc-provider, nothing read ahead.
+      log.length = 0;
+      const garbled = await fetch(`${target.publicUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}` }, body: 'grant_type=client_credentials' });
+      assert.equal(garbled.status, 400, await garbled.clone().text());
+      assert.equal(clientReads(log.splice(0)).along, 0);
     });
 
     test('a client suspended just before its two tokens are written gets invalid_client, and neither token is stored', async () => {
