@@ -20,6 +20,7 @@ import { requestedBudget } from '../domain/grant-budget.ts';
 import { createClientRepository } from '../services/client-repository.ts';
 import { createAdapterClass } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
+import { cookieKeys } from './cookie-keys.ts';
 
 /** Claims that consent `session.id_token` may add to ID tokens and userinfo (oidc-provider needs them declared). */
 export const SESSION_CLAIMS = ['email', 'email_verified', 'phone_number', 'phone_number_verified', 'name', 'preferred_username', 'username', 'locale', 'picture'];
@@ -46,7 +47,8 @@ export function createConfiguration({ config, db, keys, logoutRequests, consentS
     // The portal's back-channel logout may be on loopback or a private network (see own-fetch.ts).
     fetch: ownServicesFetch(config),
     cookies: {
-      keys: [...config.secrets.cookie],
+      // oidc-provider hands a Keygrip-like signer to Koa's cookies as it is ("your own KeyGrip instance").
+      keys: cookieKeys(config.secrets.cookie),
       long: cookieBase,
       short: cookieBase,
       names: { session: 'lg_session', interaction: 'lg_interaction', resume: 'lg_resume' },
