@@ -2,7 +2,8 @@
 // refresh token, then oidc-provider finds the token's Grant, then the ID token's claims are read from the
 // consent session. All three are keyed by the token's row, so they are read with it, in one snapshot, and
 // kept for this request only (known-rows.ts): the Grant and the claims are what the same request would have
-// read a moment later. Spending the token stays a separate, conditional statement (sql-adapter.ts consume).
+// read a moment later. Spending the token is a conditional CTE of the statement that stores the new tokens
+// (held-token-writes.ts), not part of this read.
 import type { Queryable } from '../../db/database.ts';
 import { candidateOrder, named, placeholders } from './id-params.ts';
 import { rememberRow } from './known-rows.ts';

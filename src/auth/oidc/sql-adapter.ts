@@ -1,6 +1,6 @@
 // The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model),
 // besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, live-tokens.ts, held-row-writes.ts,
-// replaced-rows.ts), which send what it would.
+// held-token-writes.ts, replaced-rows.ts), which send what it would.
 // Candidate ids are one parameter each (id-params.ts), so each named statement is planned once per connection.
 // - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
 //   code or refresh token can be spent only once.
@@ -20,7 +20,7 @@ import { candidateOrder, named, placeholders } from './id-params.ts';
 import { alreadyDeleted, knownRow, rememberRow, writeSkipped, writtenInDatabase } from './known-rows.ts';
 import { deferDelete, replacedRowCte } from './replaced-rows.ts';
 import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
-import { writeWithHeld, type TokenParams } from './held-token-writes.ts';
+import { holdSpend, writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import type { TokenIds } from './token-ids.ts';
 
@@ -187,6 +187,13 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
 
     async consume(id: string): Promise<void> {
       const rowIds = this.rowIds(id);
+      // Issue 18: in a token request, a code's or refresh token's spend goes in the statement that stores the new
+      // tokens (held-token-writes.ts), which inserts them only if it spent it.
+      if (holdSpend({ model: this.model, rowIds, alone: () => this.spend(rowIds), lost: () => this.lostRace(rowIds) })) return;
+      await this.spend(rowIds);
+    }
+
+    private async spend(rowIds: string[]): Promise<void> {
       const spend = `UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)}) AND consumed_at IS NULL RETURNING grant_id`;
       // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after
       // this). In the spending statement (issue 18), so only a refresh token spent here retires anything.
@@ -202,12 +209,14 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
           { name: named(refresh ? 'lightgate_oidc_consume_refresh' : 'lightgate_oidc_consume', rowIds.length) },
         ),
       );
-      if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) {
-        // Lost a race with a concurrent redemption: treat as replay (RFC 6749 section 4.1.2, RFC 9700 section 4.14).
-        const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
-        if (row?.grant_id) await revokeGrant(db, row.grant_id);
-        throw new GrantAlreadyUsed();
-      }
+      if (rows.length === 0 && TOKEN_MODELS.includes(this.model)) await this.lostRace(rowIds);
+    }
+
+    /** Lost a race with a concurrent redemption: treat as replay (RFC 6749 section 4.1.2, RFC 9700 section 4.14). */
+    private async lostRace(rowIds: string[]): Promise<never> {
+      const [row] = await guard(() => db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = ANY($2::text[])', [this.model, rowIds]));
+      if (row?.grant_id) await guard(() => revokeGrant(db, row.grant_id!));
+      throw new GrantAlreadyUsed();
     }
 
     async destroy(id: string): Promise<void> {
