@@ -80,3 +80,29 @@ test('npx lightgate start passes SIGTERM to the server, which drains and stops b
   assert.match(output, /draining and stopping/);
   assert.equal(await ready(), false, 'the server is gone when the wrapper has exited');
 });
+
+test('a SIGTERM while the database opens lets the start finish, then drains and stops (not killed mid-start)', { timeout: 60_000 }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync, rmSync } = await import('node:fs');
+  const { freePort } = await import('./support/ports.ts');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lg-entry-'));
+  const server = spawn(process.execPath, [join(root, 'src', 'cli', 'entry.js'), 'start'], {
+    env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: dir, LIGHTGATE_SERVICES: 'api', API_PORT: String(port), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let output = '';
+  server.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  server.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  // PGlite's directory appears when start-up reaches the database (the modules are loaded, main() runs).
+  for (let i = 0; i < 600 && !existsSync(join(dir, 'pglite')); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(existsSync(join(dir, 'pglite')), output);
+  server.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(output, /lightgate started[\s\S]*draining and stopping/);
+});

@@ -55,19 +55,25 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   switch (command) {
     case 'start': {
-      const stack = await startStack(config);
+      // Signals are handled from the moment start-up begins, not once it is done: opening the database takes
+      // ~0.5 s and the servers answer before the demo user is seeded, and a supervisor's SIGTERM meanwhile must
+      // let the start finish and then drain and close the database, not kill the process mid-write.
+      const starting = startStack(config);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        stack.logger.info({ signal }, 'draining and stopping');
         const force = setTimeout(() => process.exit(1), 10_000).unref();
+        const stack = await starting.catch(() => undefined);
+        if (!stack) return; // the start failed: main() reports it
+        stack.logger.info({ signal }, 'draining and stopping');
         await stack.close();
         clearTimeout(force);
         process.exit(0);
       };
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
+      await starting;
       return new Promise<number>(() => {});
     }
     case 'migrate':
