@@ -8,7 +8,6 @@ import { VERSION } from '../../shared/version.ts';
 import { registerServerPlugins } from '../../web/server-plugins.ts';
 import type { RequestRateLimits } from '../../shared/limits/plugin.ts';
 import { HYDRA_ROUTES } from '../oidc/routes.ts';
-import { clientReadAlong } from '../oidc/stored-clients.ts';
 import { addHsts } from '../../web/security-headers.ts';
 import type { TrustProxy } from '../../config/config.ts';
 import { fastifyTrustProxy } from '../../shared/limits/client-address.ts';
@@ -36,8 +35,9 @@ export function buildPublicServer({
 }): FastifyInstance {
   // The same rule as oidc-provider's ctx.ip (auth/oidc/request-origin.ts): one resolver for both.
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger | undefined, bodyLimit: 64 * 1024, trustProxy: fastifyTrustProxy(trustProxy) });
-  registerServerPlugins(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, readAlong: clientReadAlong, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
-  // Bodies are read by oidc-provider itself: leave the stream untouched.
+  registerServerPlugins(app, { service: 'public', maxBodyBytes: 64 * 1024, db, rateLimits, readAlong: auth.readAlong, knownPaths: [...Object.values(HYDRA_ROUTES), '/.well-known/openid-configuration'] });
+  // Bodies are read by oidc-provider itself: leave the stream as it came (a token request's body may be read
+  // ahead for its rate-limit count and put back, body-peek.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 

@@ -23,6 +23,8 @@ import { HYDRA_ROUTES } from './routes.ts';
 import { KEYS_CHANNEL, loadSigningKeys, retiredKeyGraceSeconds, signingKeysVersion } from './signing-keys.ts';
 import { deleteClientPayloads, deleteExpiredPayloads } from './sql-adapter.ts';
 import { createTokenIds } from './token-ids.ts';
+import { createRequestReadAlong } from './request-read-along.ts';
+import type { RequestReadAlong } from '../../shared/limits/plugin.ts';
 import { hashLegacyPayloadIds } from './legacy-token-ids.ts';
 
 export interface AuthServer {
@@ -33,6 +35,8 @@ export interface AuthServer {
   /** Reloads signing keys now (also done on NOTIFY and every few seconds). */
   reloadKeys(): Promise<void>;
   readonly routes: typeof HYDRA_ROUTES;
+  /** Rows the public server's requests read in their rate-limit count (request-read-along.ts). */
+  readonly readAlong: RequestReadAlong;
   close(): Promise<void>;
 }
 
@@ -94,6 +98,7 @@ export async function createAuthServer({ config, db, logger, budgets }: { config
     hydra: { ...flows, ...clientAdmin },
     handle: (req, res) => void callback(req, res),
     routes: HYDRA_ROUTES,
+    readAlong: createRequestReadAlong(tokenIds),
     reloadKeys,
     async close() {
       clearInterval(keyPoll);

@@ -1,5 +1,5 @@
 // The only module that reads or writes the oidc_payloads table (and oauth2_clients for the Client model),
-// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, live-tokens.ts, held-row-writes.ts,
+// besides issue 18's folded statements (challenge-rows.ts, grant-prefetch.ts, request-read-along.ts, live-tokens.ts, held-row-writes.ts,
 // held-token-writes.ts, replaced-rows.ts), which send what it would.
 // Candidate ids are one parameter each (id-params.ts), so each named statement is planned once per connection.
 // - oidc-provider's adapter contract (SqlAdapter): expired rows are invisible; consume() is atomic so a
@@ -15,7 +15,7 @@ import { createClientRepository } from '../services/client-repository.ts';
 import { storedClientOf, usableClient, type StoredClientOf } from './stored-clients.ts';
 import { toProviderMetadata } from './client-metadata.ts';
 import { GrantAlreadyUsed, unavailable } from './error-map.ts';
-import { findWithGrant, WITH_GRANT } from './grant-prefetch.ts';
+import { findWithGrant, takeTokenAhead, WITH_GRANT } from './grant-prefetch.ts';
 import { candidateOrder, named, placeholders } from './id-params.ts';
 import { alreadyDeleted, knownRow, rememberRow, writeSkipped, writtenInDatabase } from './known-rows.ts';
 import { deferDelete, replacedRowCte } from './replaced-rows.ts';
@@ -145,7 +145,11 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       // Issue 18: a row this request already read or wrote (known-rows.ts; only the flow's interaction).
       const known = knownRow(this.model, rowIds[0]!);
       if (known !== undefined) return known ? { ...known, jti: id } : undefined;
-      const payload = WITH_GRANT.has(this.model)
+      // A token request's code or refresh token may have come with its rate-limit count (request-read-along.ts).
+      const ahead = WITH_GRANT.has(this.model) ? takeTokenAhead((Provider.ctx as { req?: object } | undefined)?.req, this.model, rowIds) : undefined;
+      const payload = ahead !== undefined
+        ? this.payloadOf(ahead ?? undefined)
+        : WITH_GRANT.has(this.model)
         ? await guard(async () => this.payloadOf(await findWithGrant(db, this.model, rowIds)))
         : await this.findWhere(`id IN (${placeholders(2, rowIds.length)})${candidateOrder('id', 2, rowIds.length)} LIMIT 1`, rowIds, false, named('lightgate_oidc_find', rowIds.length));
       if (payload) rememberRow(this.model, rowIds[0]!, payload);

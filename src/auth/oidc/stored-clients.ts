@@ -1,7 +1,7 @@
 // The stored client (oauth2_clients) as the auth server's hooks and sql-adapter.ts's Client model see it:
 // whether oidc-provider may use it, and one read per request (issue 18).
 import Provider from 'oidc-provider';
-import type { RequestReadAlong } from '../../shared/limits/plugin.ts';
+import type { FastifyRequest } from 'fastify';
 import { effectiveGrantTypes } from '../domain/client.ts';
 import { storedClientFromJson, type ClientRepository } from '../services/client-repository.ts';
 import { knownRow, STORED_CLIENT } from './known-rows.ts';
@@ -25,7 +25,7 @@ export function usableClient(stored: NonNullable<Awaited<ReturnType<StoredClient
  * a suspension is seen by the next one, and token writes still lock the client row (sql-adapter.ts, upsert).
  */
 const perRequest = new WeakMap<object, Map<string, ReturnType<StoredClientOf>>>();
-/** The client read with the request's rate-limit count (clientReadAlong), keyed by the Node request (Koa's ctx.req). */
+/** The client read with the request's rate-limit count (countedClientId), keyed by the Node request (Koa's ctx.req). */
 const readWithCount = new WeakMap<object, { id: string; row: unknown }>();
 
 /** Endpoints where the client authenticates itself (client_secret_basic carries its id in a header). */
@@ -45,24 +45,24 @@ function basicClientId(authorization: string | undefined): string | undefined {
 }
 
 /**
- * The request's client, read in its rate-limit counting statement (issue 18: one round trip fewer per
- * authorization request and per client-authenticated call such as a code exchange or a refresh). Same row and
- * columns as the repository's find, in the same request; only a read ahead: storedClientOf uses it when the
- * id oidc-provider asks for is this one, and reads as usual otherwise (client_secret_post, whose id is in the
- * body the hook cannot see, or a claimed id that is not the authenticated one).
+ * The id of the request's client, to read in its rate-limit counting statement (issue 18: one round trip fewer per
+ * authorization request and per client-authenticated call such as a code exchange or a refresh; request-read-along.ts).
+ * Same row and columns as the repository's find, in the same request; only a read ahead: storedClientOf uses it
+ * when the id oidc-provider asks for is this one, and reads as usual otherwise (client_secret_post, whose id is in
+ * the body, or a claimed id that is not the authenticated one).
  */
-export const clientReadAlong: RequestReadAlong = {
-  name: 'lightgate_rate_limit_count_client',
-  select: 'SELECT c.client_id, row_to_json(c) FROM oauth2_clients c WHERE c.client_id = ANY($ids)',
-  idOf(request) {
-    let id: unknown;
-    if (request.method === 'GET' && request.url.startsWith(`${HYDRA_ROUTES.authorization}?`)) id = (request.query as Record<string, unknown> | undefined)?.client_id;
-    else if (request.method === 'POST' && CLIENT_AUTHENTICATED.has(request.url.split('?', 1)[0]!)) id = basicClientId(request.headers.authorization);
-    // Text PostgreSQL cannot hold (NUL) is left to the usual read.
-    return typeof id === 'string' && id.length <= 1024 && !id.includes('\u0000') ? id : undefined;
-  },
-  found: (request, id, row) => readWithCount.set(request.raw, { id, row }),
-};
+export function countedClientId(request: FastifyRequest): string | undefined {
+  let id: unknown;
+  if (request.method === 'GET' && request.url.startsWith(`${HYDRA_ROUTES.authorization}?`)) id = (request.query as Record<string, unknown> | undefined)?.client_id;
+  else if (request.method === 'POST' && CLIENT_AUTHENTICATED.has(request.url.split('?', 1)[0]!)) id = basicClientId(request.headers.authorization);
+  // Text PostgreSQL cannot hold (NUL, lone surrogates) is left to the usual read.
+  return typeof id === 'string' && id.length <= 1024 && !id.includes('\u0000') && id.isWellFormed() ? id : undefined;
+}
+
+/** The client row (null: none) read with the count for this Node request (Koa's ctx.req). */
+export function rememberCountedClient(req: object, id: string, row: unknown): void {
+  readWithCount.set(req, { id, row });
+}
 
 export function storedClientOf(id: string, clientsOf: StoredClientOf, ctx: object | undefined = Provider.ctx): ReturnType<StoredClientOf> {
   if (!ctx) return clientsOf(id);

@@ -32,8 +32,8 @@ export interface RateLimitOptions {
 }
 
 export interface RequestReadAlong extends ReadAlong {
-  /** The id to read for this request; undefined: none. */
-  idOf: (request: FastifyRequest) => string | undefined;
+  /** The id to read for this request; undefined: none. A promise when it needs the body (auth request-read-along.ts); never rejects. */
+  idOf: (request: FastifyRequest) => string | undefined | Promise<string | undefined>;
   /** The row read (null: no such row). Not called when the count failed or refused the request. */
   found: (request: FastifyRequest, id: string, row: unknown) => void;
 }
@@ -97,7 +97,7 @@ export const rateLimitPlugin = serverWide('lightgate-rate-limit', (app, options:
     if (limits.perIp > 0) keys.push({ key: `http:ip:${addressKey(request.ip)}`, scope: 'ip', limit: limits.perIp });
     const client = limits.perClient > 0 ? clientOf(request) : undefined;
     if (client) keys.push({ key: `http:client:${client}`, scope: 'client', limit: limits.perClient });
-    const readId = readAlong?.idOf(request);
+    const readId = await readAlong?.idOf(request);
     // The row is read with the first key's hit: the same statement counts them all.
     const counts = await Promise.all(keys.map((k, i) => counter.hit(k.key, limits.windowSeconds, undefined, i === 0 ? readId : undefined).catch(uncounted)));
     if (counts.some((c) => c === undefined)) request.log.debug('rate limit not counted (database unavailable)');
