@@ -7,8 +7,7 @@
 // - Lightgate's own rows in the same table (flow verifiers, logout requests) and the Hydra admin
 //   operations on it (introspection, revoking sessions and tokens), as the named statements below.
 // Tokens, codes and sessions are stored under a keyed hash of their value, never the value (token-ids.ts).
-// (oidc_payloads_unhashed, migration 0002's holding table, is legacy-token-ids.ts's: rows come back through
-// moveUnhashedPayloads below.)
+// (oidc_payloads_unhashed, migration 0002's holding table, is legacy-token-ids.ts's: it moves rows back here.)
 import Provider, { errors } from 'oidc-provider';
 import { DatabaseUnavailableError, type Database, type Queryable } from '../../db/database.ts';
 import { createClientRepository } from '../services/client-repository.ts';
@@ -286,18 +285,4 @@ export async function deleteLoginSessions(db: Sql, subject: string): Promise<voi
 export async function deleteClientPayloads(db: Sql, clientId: string, models?: readonly string[]): Promise<void> {
   if (models) await db.query(`DELETE FROM oidc_payloads WHERE client_id = $1 AND model = ANY($2::text[])`, [clientId, models]);
   else await db.query('DELETE FROM oidc_payloads WHERE client_id = $1', [clientId]);
-}
-
-/** Moves rows of oidc_payloads_unhashed (migration 0002) back under their keyed hash (legacy-token-ids.ts). */
-export async function moveUnhashedPayloads(tx: Sql, rows: { model: string; id: string; hashed: string }[]): Promise<void> {
-  await tx.query(
-    `WITH legacy AS (
-       DELETE FROM oidc_payloads_unhashed u USING unnest($1::text[], $2::text[], $3::text[]) AS b(model, id, hashed)
-        WHERE u.model = b.model AND u.id = b.id
-       RETURNING u.*, b.hashed)
-     INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
-     SELECT model, hashed, payload - 'jti', grant_id, uid, user_code, subject, client_id, expires_at, consumed_at FROM legacy
-     ON CONFLICT (model, id) DO NOTHING`,
-    [rows.map((r) => r.model), rows.map((r) => r.id), rows.map((r) => r.hashed)],
-  );
 }
