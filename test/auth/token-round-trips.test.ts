@@ -6,10 +6,10 @@
 // outcome; this file keeps its price.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Database, Queryable } from '../../src/db/database.ts';
 import { adminApi, createClient, relyingParty } from '../support/clients.ts';
 import type { AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { loggingDatabase, type StatementHooks } from '../support/statement-log.ts';
 import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
 import { authorizationUrl, createBrowser, exchange, introspect, leave, runFlow, tokenRequest } from '../support/tokens.ts';
 
@@ -20,29 +20,13 @@ const tokenAlong = (s: string, model = '[A-Za-z]+') => along(s) && new RegExp(`^
 /** A read of its own: the client's (the repository's find), a code's or refresh token's (grant-prefetch.ts findWithGrant). */
 const clientAlone = (s: string) => /FROM oauth2_clients WHERE client_id = \$1$/.test(s.trim());
 const tokenAlone = (s: string) => /FROM oidc_payloads p\s+LEFT JOIN oidc_payloads g/.test(s) && !/INSERT INTO rate_limits/.test(s);
-
-/** Every statement sent (BEGIN and COMMIT of a transaction count as their own round trips). */
-function counting(db: Database, log: string[], before: { statement?: (sql: string) => Promise<void> }): Database {
-  const q = (target: Queryable): Queryable['query'] => async (sql, params, options) => {
-    // The count's ids read along ($5), as `{"c": client, "m": model, "t": candidate row ids}` (request-read-along.ts).
-    log.push(/INSERT INTO rate_limits/.test(sql) && Array.isArray(params?.[4]) ? `${sql}\n-- reads: ${(params[4] as string[]).join(' ')}` : sql);
-    await before.statement?.(sql);
-    return target.query(sql, params, options);
-  };
-  return Object.assign(Object.create(db) as Database, {
-    query: q(db),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      db.transaction((tx) => {
-        log.push('BEGIN');
-        return fn({ query: q(tx), exec: (s) => tx.exec(s) }).then((v) => (log.push('COMMIT'), v));
-      }),
-  });
-}
+/** The count's ids read along ($5), as `{"c": client, "m": model, "t": candidate row ids}` (request-read-along.ts). */
+const withReads = (sql: string, params?: readonly unknown[]) => (/INSERT INTO rate_limits/.test(sql) && Array.isArray(params?.[4]) ? `${sql}\n-- reads: ${(params[4] as string[]).join(' ')}` : sql);
 
 for (const kind of DATABASE_KINDS) {
   describe(`token endpoint round trips (${kind})`, () => {
     const log: string[] = [];
-    const hooks: { statement?: (sql: string) => Promise<void> } = {};
+    const hooks: StatementHooks = {};
     let running: WrappedAuthStack | undefined;
     let target: AuthTarget;
     // oidc-provider reads the body from the stream itself; its fallback to a parsed req.body warns (selective_body.js).
@@ -50,7 +34,7 @@ for (const kind of DATABASE_KINDS) {
     const warn = console.warn;
     before(async () => {
       console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-      running = await startWrappedAuthStack(kind, (db) => counting(db, log, hooks));
+      running = await startWrappedAuthStack(kind, (db) => loggingDatabase(db, log, hooks, withReads));
       ({ target } = running);
     });
     after(async () => {

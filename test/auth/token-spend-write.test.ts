@@ -4,33 +4,17 @@
 // holds each request just before its write statement until the other one has reached its own.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Database, Queryable } from '../../src/db/database.ts';
+import type { Queryable } from '../../src/db/database.ts';
 import { GrantAlreadyUsed } from '../../src/auth/oidc/error-map.ts';
 import { flushHeldTokenWrite, holdSpend, writeWithHeld, type TokenParams } from '../../src/auth/oidc/held-token-writes.ts';
 import { adminApi, createClient, relyingParty, type TestClient } from '../support/clients.ts';
 import type { AuthTarget } from '../support/auth-target.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { loggingDatabase, type StatementHooks } from '../support/statement-log.ts';
 import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
 import { createBrowser, introspect, runFlow, tokenRequest, type CompletedFlow } from '../support/tokens.ts';
 
-type Hooks = { statement?: (sql: string) => Promise<void> };
 
-/** Every statement sent, with `hooks.statement` awaited before each (as token-round-trips.test.ts counts them). */
-function counting(db: Database, log: string[], hooks: Hooks): Database {
-  const q = (target: Queryable): Queryable['query'] => async (sql, params, options) => {
-    log.push(sql);
-    await hooks.statement?.(sql);
-    return target.query(sql, params, options);
-  };
-  return Object.assign(Object.create(db) as Database, {
-    query: q(db),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      db.transaction((tx) => {
-        log.push('BEGIN');
-        return fn({ query: q(tx), exec: (s) => tx.exec(s) }).then((v) => (log.push('COMMIT'), v));
-      }),
-  });
-}
 
 const spends = (sql: string) => /SET consumed_at = now\(\)/.test(sql);
 const writesTokens = (sql: string) => /INSERT INTO oidc_payloads/.test(sql) && /FOR SHARE/.test(sql);
@@ -39,11 +23,11 @@ const REUSED = 'The authorization code or refresh token has already been used.';
 for (const kind of DATABASE_KINDS) {
   describe(`a token request's spend in its token write (${kind})`, () => {
     const log: string[] = [];
-    const hooks: Hooks = {};
+    const hooks: StatementHooks = {};
     let running: WrappedAuthStack | undefined;
     let target: AuthTarget;
     before(async () => {
-      running = await startWrappedAuthStack(kind, (db) => counting(db, log, hooks));
+      running = await startWrappedAuthStack(kind, (db) => loggingDatabase(db, log, hooks));
       ({ target } = running);
     });
     after(() => running?.close());
