@@ -48,6 +48,19 @@ export async function readChallenge(db: Sql, challenge: string): Promise<{ redir
 }
 
 /**
+ * An Interaction row `i` that oidc-provider would load (kind, nbf/iat/exp/iss/aud as its assertPayload checks them, exp not yet
+ * passed, without its clock tolerance), with no result and no device code, of a kept client URL (lg_url, prompt not "login":
+ * the request URL is a prefix + lg_url, as requestUrl() builds it).
+ */
+const LOADABLE = `jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"Interaction"'::jsonb
+         AND NOT i.payload ?| array['jwt', 'jwt-ietf', 'paseto', 'format', 'nbf', 'aud', 'result']
+         AND (NOT i.payload ? 'iat' OR jsonb_typeof(i.payload->'iat') = 'number') AND (NOT i.payload ? 'iss' OR jsonb_typeof(i.payload->'iss') = 'string')
+         AND jsonb_typeof(i.payload->'exp') = 'number' AND (i.payload->>'exp')::numeric > extract(epoch FROM now())
+         AND jsonb_typeof(i.payload->'deviceCode') IS DISTINCT FROM 'string'
+         AND jsonb_typeof(i.payload->'params') = 'object' AND jsonb_typeof(i.payload->'params'->'lg_url') = 'string'
+         AND i.payload->'params'->'prompt' IS DISTINCT FROM '"login"'::jsonb`;
+
+/**
  * Issue 18: a login accept in one round trip. Marks the challenge handled and inserts the verifier's row (`verifier`:
  * its model, id and the route's decision) only when SQL can see everything the route would check before that
  * write: no handled mark, a live Interaction row that oidc-provider would load (kind, nbf/iat/exp/iss/aud as its
@@ -61,14 +74,9 @@ export async function markPendingLogin(db: Sql, challenge: string, redirectPrefi
     `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
      i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
      ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
-       WHERE NOT EXISTS (SELECT 1 FROM h) AND jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"Interaction"'::jsonb
-         AND NOT i.payload ?| array['jwt', 'jwt-ietf', 'paseto', 'format', 'nbf', 'aud', 'result']
-         AND (NOT i.payload ? 'iat' OR jsonb_typeof(i.payload->'iat') = 'number') AND (NOT i.payload ? 'iss' OR jsonb_typeof(i.payload->'iss') = 'string')
-         AND jsonb_typeof(i.payload->'exp') = 'number' AND (i.payload->>'exp')::numeric > extract(epoch FROM now())
+       WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE}
          AND i.payload->'prompt'->'name' = '"login"'::jsonb AND jsonb_typeof(i.payload->'prompt'->'details') = 'object'
-         AND i.payload->'prompt'->'details'->'skip' IS DISTINCT FROM 'true'::jsonb AND jsonb_typeof(i.payload->'deviceCode') IS DISTINCT FROM 'string'
-         AND jsonb_typeof(i.payload->'params') = 'object' AND jsonb_typeof(i.payload->'params'->'lg_url') = 'string'
-         AND i.payload->'params'->'prompt' IS DISTINCT FROM '"login"'::jsonb),
+         AND i.payload->'prompt'->'details'->'skip' IS DISTINCT FROM 'true'::jsonb),
      marked AS (
        INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, 'login', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
        ON CONFLICT (challenge) DO NOTHING RETURNING 1),
@@ -81,6 +89,33 @@ export async function markPendingLogin(db: Sql, challenge: string, redirectPrefi
   );
   if (row?.first && row.lg_url !== null) return { first: true, lgUrl: row.lg_url };
   return { first: false, ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
+}
+
+/**
+ * Issue 18: a consent accept in one round trip. As markPendingLogin, for a pending consent (LOADABLE, prompt "consent")
+ * whose client exists (else the accept is 404): the verifier's row holds the app's input alone, and the consent
+ * verifier leg makes the Grant and the consent session from it and the interaction it takes (consent-at-leg.ts).
+ * Otherwise nothing is written: the first redirect_to of a handled challenge, and whether a live interaction was there.
+ */
+export async function markPendingConsent(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; live: boolean }> {
+  const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; live: boolean }>(
+    `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
+     i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
+     ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
+       WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE} AND i.payload->'prompt'->'name' = '"consent"'::jsonb
+         AND EXISTS (SELECT 1 FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id')),
+     marked AS (
+       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, 'consent', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
+       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
+     inserted AS (
+       INSERT INTO oidc_payloads (model, id, payload, expires_at)
+       SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, EXISTS (SELECT 1 FROM i) AS live`,
+    [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
+    { name: 'lightgate_mark_pending_consent' },
+  );
+  if (row?.first && row.lg_url !== null) return { first: true, lgUrl: row.lg_url };
+  return { first: false, ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), live: row?.live ?? false };
 }
 
 /** Another row of the same decision, written only with a new mark: its parameters numbered from $first. */
@@ -134,7 +169,8 @@ export async function markAndInsert(db: Sql, mark: HandledMark, row: { model: st
  * oidc-provider's resume read them next, and find them here (known-rows.ts, this request only).
  * For the verifier leg of a login or consent (`resume`): the interaction is deleted in the same statement
  * (oidc-provider's resume deletes it next, and the flow ends with the verifier whatever follows; issue 18),
- * and the browser's session row is read (`sessionIds`: the candidate row ids of its session cookie).
+ * and the browser's session row is read (`sessionIds`: the candidate row ids of its session cookie). For a consent
+ * accepted as the app's input alone (markPendingConsent), the remembered consents of its interaction come along.
  */
 export async function takeWithInteraction<T extends { kind: string; challenge: string; result?: { consent?: { grantId?: unknown } } }>(db: Sql, model: string, id: string, resume?: { sessionIds: string[] }): Promise<T | undefined> {
   const sessionIds = resume?.sessionIds ?? [];
@@ -150,13 +186,14 @@ export async function takeWithInteraction<T extends { kind: string; challenge: s
   const session = sessionIds.length
     ? `(SELECT s.payload FROM oidc_payloads s WHERE s.model = 'Session' AND (s.expires_at IS NULL OR s.expires_at > now()) AND s.id IN (${placeholders(3, sessionIds.length)})${candidateOrder('s.id', 3, sessionIds.length)} LIMIT 1)`
     : 'NULL::jsonb';
-  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null; client: Record<string, unknown> | null; session: Record<string, unknown> | null }>(
+  const [row] = await db.query<{ payload: T; live: boolean; interaction: Record<string, unknown> | null; grant: Record<string, unknown> | null; client: Record<string, unknown> | null; session: Record<string, unknown> | null; remembered: RememberedDetails[] | null }>(
     `WITH taken AS (DELETE FROM oidc_payloads WHERE model = $1 AND id = $2 RETURNING payload, expires_at > now() AS live),
      ${interaction},
      kept AS (SELECT payload FROM ended WHERE live)
      SELECT t.payload, t.live, i.payload AS interaction, ${session} AS session,
             (SELECT g.payload FROM oidc_payloads g WHERE g.model = 'Grant' AND g.id = t.payload->'result'->'consent'->>'grantId' AND (g.expires_at IS NULL OR g.expires_at > now())) AS grant,
-            (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client
+            (SELECT row_to_json(c) FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id') AS client,
+            CASE WHEN t.payload ? 'accept' THEN (SELECT coalesce(json_agg(r.granted_authorization_details ORDER BY r.handled_at DESC), '[]') FROM (${REMEMBERED}) r) END AS remembered
        FROM taken t
        LEFT JOIN kept i ON true`,
     [model, id, ...sessionIds],
@@ -174,5 +211,6 @@ export async function takeWithInteraction<T extends { kind: string; challenge: s
   if (typeof clientId === 'string') rememberRow(STORED_CLIENT, clientId, row.client);
   const grantId = row.payload.result?.consent?.grantId;
   if (typeof grantId === 'string') rememberRow('Grant', grantId, row.grant);
-  return row.payload;
+  // A consent accepted in one statement (markPendingConsent) is decided at the leg: with the remembered consents.
+  return row.remembered ? { ...row.payload, remembered: row.remembered } : row.payload;
 }

@@ -4,10 +4,12 @@
 // presents the verifier; taking it deletes it, so every verifier is single use, even when it then fails.
 import { isConnectionError, type Database, type QueryOptions } from '../../db/database.ts';
 import { generateSecret, hashSecret } from '../../shared/secret-hash.ts';
-import { markAndInsert, markPendingLogin, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
+import { markAndInsert, markPendingConsent, markPendingLogin, takeWithInteraction, type AlsoInsert, type HandledMark } from './challenge-rows.ts';
 import { unavailable } from './error-map.ts';
 import { findLivePayload, insertPayload } from './sql-adapter.ts';
 import type { TokenIds } from './token-ids.ts';
+import type { AcceptConsent } from '../../hydra-port/types.ts';
+import type { RememberedDetails } from './consent-sessions.ts';
 
 export type VerifierKind = 'login' | 'consent' | 'logout' | 'device';
 
@@ -17,6 +19,10 @@ export interface PendingDecision {
   challenge: string;
   /** What the app decided (oidc-provider's interaction result); none for logout. */
   result?: Record<string, unknown>;
+  /** Issue 18: a consent accepted in one statement: the app's input, applied at the verifier leg (consent-at-leg.ts). */
+  accept?: AcceptConsent;
+  /** With `accept`, at the leg: the remembered consents, read with the verifier (challenge-rows.ts). */
+  remembered?: RememberedDetails[];
 }
 
 export interface FlowVerifiers {
@@ -33,6 +39,8 @@ export interface FlowVerifiers {
    * only when SQL saw a pending login it may write for; otherwise nothing is written and the challenge's row comes back.
    */
   issueForPendingLogin(decision: PendingDecision, redirectPrefix: string, markTtlSeconds: number): Promise<{ first: true; verifier: string; lgUrl: string } | { first: false; redirectTo?: string; interaction?: Record<string, unknown> }>;
+  /** issueForPendingLogin() for a consent (challenge-rows.ts markPendingConsent): the decision holds the app's input alone. */
+  issueForPendingConsent(decision: PendingDecision, redirectPrefix: string, markTtlSeconds: number): Promise<{ first: true; verifier: string; lgUrl: string } | { first: false; redirectTo?: string; live: boolean }>;
   /** The decision of a live verifier, without using it up. */
   peek(verifier: string): Promise<PendingDecision | undefined>;
   /** Atomically removes and returns the decision: a second take of the same verifier finds nothing. */
@@ -73,6 +81,11 @@ export function createFlowVerifiers(raw: Database, ids: TokenIds): FlowVerifiers
     async issueForPendingLogin(decision, redirectPrefix, markTtlSeconds) {
       const verifier = generateSecret(32);
       const marked = await guard(() => markPendingLogin(raw, decision.challenge, redirectPrefix, markTtlSeconds, { model: MODEL, id: hashSecret(verifier), payload: decision }));
+      return marked.first ? { ...marked, verifier } : marked;
+    },
+    async issueForPendingConsent(decision, redirectPrefix, markTtlSeconds) {
+      const verifier = generateSecret(32);
+      const marked = await guard(() => markPendingConsent(raw, decision.challenge, redirectPrefix, markTtlSeconds, { model: MODEL, id: hashSecret(verifier), payload: decision }));
       return marked.first ? { ...marked, verifier } : marked;
     },
     async peek(verifier) {

@@ -15,6 +15,7 @@ import { flushHeldTokenWrite } from './held-token-writes.ts';
 import { flushHeldRowWrite } from './held-row-writes.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { verifierStep } from './verifier-step.ts';
+import { consentAtLeg } from './flows/consent-at-leg.ts';
 import { createDeviceChallenges, deviceLimits } from './device-challenges.ts';
 import { devicePolling } from './device-polling.ts';
 import { deviceVerification } from './device-verification.ts';
@@ -42,10 +43,12 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
   // Issue 18: a verifier leg's route write goes in the session's statement (held-row-writes.ts).
   provider.use((ctx, next) => (ctx.method === 'GET' && ctx.path.startsWith(`${HYDRA_ROUTES.authorization}/`) ? flushHeldRowWrite(db, ctx, next) : next()));
-  provider.use(verifierStep(provider, verifiers));
+  // Issue 18: a consent accepted in one statement is decided at its verifier leg (flows/consent-at-leg.ts).
+  const atLeg = consentAtLeg({ db, issuer: config.urls.issuer, provider: () => provider, writeBudgetDefault: config.writeBudgetDefault });
+  provider.use(verifierStep(provider, verifiers, HYDRA_ROUTES.authorization, atLeg));
   // RFC 8628 on Hydra's device API (issue 16): the verification endpoint, its login and consent verifiers,
   // and slow_down / interval at the token and device authorization endpoints.
-  provider.use(verifierStep(provider, verifiers, HYDRA_ROUTES.code_verification));
+  provider.use(verifierStep(provider, verifiers, HYDRA_ROUTES.code_verification, atLeg));
   provider.use(deviceVerification(provider, { challenges: createDeviceChallenges(db, deviceLimits(config)), verifiers, verificationUrl: config.device.verificationUrl, ttlSeconds: config.device.userCodeTtl }));
   provider.use(devicePolling(db, { intervalSeconds: config.device.pollInterval, codeTtlSeconds: config.device.userCodeTtl }));
   provider.use(

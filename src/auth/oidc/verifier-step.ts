@@ -8,6 +8,8 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FlowVerifiers } from './flow-verifiers.ts';
+import type { ConsentAtLeg } from './flows/consent-at-leg.ts';
+import type { InteractionLike } from './flows/interactions.ts';
 import { redirectError } from './hydra-compat.ts';
 import { saveInRequestOnly, withKnownRows } from './known-rows.ts';
 import { renderErrorPage } from './pages.ts';
@@ -51,7 +53,7 @@ async function deny(provider: Provider, ctx: KoaContextWithOIDC, params: Record<
 }
 
 /** At /oauth2/auth, and at /oauth2/device/verify for device sign-ins (RFC 8628, issue 16). */
-export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base: string = HYDRA_ROUTES.authorization) {
+export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base: string = HYDRA_ROUTES.authorization, atLeg?: ConsentAtLeg) {
   return async (ctx: KoaContextWithOIDC, next: Next) => {
     if (ctx.method !== 'GET') return next();
     const query = ctx.query as Record<string, unknown>;
@@ -105,7 +107,10 @@ export function verifierStep(provider: Provider, verifiers: FlowVerifiers, base:
       await interaction.destroy();
       return deny(provider, ctx, interaction.params, `The ${found.kind} verifier was presented by another browser than the one that started the request.`);
     }
-    interaction.result = decision.result ?? {};
+    // Issue 18: a consent accepted as the app's input alone is decided here, in the browser that started the flow.
+    const result = decision.accept && found.kind === 'consent' ? await atLeg?.(interaction as unknown as InteractionLike, decision) : (decision.result ?? {});
+    if (!result) return deny(provider, ctx, interaction.params, 'The client of this authorization request is no longer available.');
+    interaction.result = result;
     // Issue 18: oidc-provider's resume, next in this request, reads the interaction and deletes it; the result
     // reaches it in memory (known-rows.ts), not through a row deleted a moment later. No other request sees
     // the result meanwhile, so the flow's cookie alone (/oauth2/auth/<uid>) cannot finish the flow in parallel.

@@ -3,7 +3,7 @@
 import type Provider from 'oidc-provider';
 import type { Database } from '../../../db/database.ts';
 import type { StoredClient } from '../../domain/client.ts';
-import type { HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
+import type { AcceptConsent, HydraError, OAuth2Client } from '../../../hydra-port/types.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { GrantBudgetRecorder } from '../../../shared/wallet-spend/grant-budgets.ts';
 import type { WalletSpendDetail } from '../../../shared/wallet-spend/spend-detail.ts';
@@ -125,6 +125,24 @@ export function createInteractions(deps: FlowDeps) {
     return { done: ok({ redirect_to: verifierRedirect(`${deps.issuer}/oauth2/auth?${issued.lgUrl}`, challenge, 'login', issued.verifier) }) };
   }
 
+  /**
+   * A consent accept in one round trip (issue 18): when the body alone shows that nothing of the interaction is needed
+   * before the answer (no budget to check or record: no `write` granted, no grant_authorization_details), the
+   * app's input is stored under the verifier for a pending consent (challenge-rows.ts markPendingConsent), and the
+   * consent verifier leg makes the Grant and the consent session (consent-at-leg.ts). A handled challenge is 410,
+   * none live 404, as pending() answers; `{}`: the usual path.
+   */
+  async function finishPendingConsent(challenge: string, body: AcceptConsent | undefined): Promise<{ done: Result<{ redirect_to: string }, HydraError> } | Record<string, never>> {
+    const scopes = body?.grant_scope;
+    const simple = !!challenge && body?.grant_authorization_details === undefined && (scopes === undefined || (Array.isArray(scopes) && !scopes.includes('write')));
+    if (!simple) return {};
+    const accept: AcceptConsent = { grant_scope: scopes ?? [], grant_access_token_audience: body?.grant_access_token_audience ?? [], remember: body?.remember === true, remember_for: body?.remember_for ?? 0, session: body?.session ?? {} };
+    const issued = await verifiers.issueForPendingConsent({ kind: 'consent', challenge, accept }, `${deps.issuer}/oauth2/auth?`, deps.interactionTtl);
+    if (issued.first) return { done: ok({ redirect_to: verifierRedirect(`${deps.issuer}/oauth2/auth?${issued.lgUrl}`, challenge, 'consent', issued.verifier) }) };
+    if (issued.redirectTo) return { done: fail(410, 'Gone', 'The consent request has been handled already', { redirect_to: issued.redirectTo }) };
+    return issued.live ? {} : { done: notFound('consent request') };
+  }
+
   /** Finds a pending interaction of the given kind, or the 404 / 410 Hydra would answer. */
   async function pending(challenge: string, kind: Kind, read?: ChallengeRead): Promise<Result<InteractionLike, HydraError>> {
     const found = await pendingRead(challenge, kind, read);
@@ -149,6 +167,7 @@ export function createInteractions(deps: FlowDeps) {
   return {
     finish,
     finishPendingLogin,
+    finishPendingConsent,
     pending,
 
     /** A pending interaction with its client (what a login or consent request shows), or Hydra's 404 / 410. */
