@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { migrate, migrationFiles, migrationsDigest } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { copyTemplateAhead } from '../src/db/pglite-template.ts';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const systemId = async (db: Awaited<ReturnType<typeof openPglite>>) => String((await db.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))[0]!.id);
@@ -56,6 +57,31 @@ test('the template carries the migrations (named by their digest): a new data di
     }
   } finally {
     for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lightgate start copies the template ahead in a child process, renamed into place whole; the open takes it over', async () => {
+  const templateRoot = temp('lg-template-');
+  const [a, b, c] = [temp('lg-data-i-'), temp('lg-data-j-'), temp('lg-data-k-')];
+  try {
+    const first = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    const idA = await systemId(first);
+    await first.close();
+    writeFileSync(join(b, 'pglite.copying'), 'left by a start killed during its copy');
+    copyTemplateAhead(join(b, 'pglite'), templateRoot, 'initdb');
+    assert.ok(!existsSync(join(b, 'pglite', 'PG_VERSION')), 'no half cluster in place while the copy runs');
+    const second = await openPglite(join(b, 'pglite'), { sharedBuffers: '16MB', templateRoot });
+    assert.equal(await systemId(second), idA, 'the copy of the template');
+    await second.close();
+    assert.deepEqual(readdirSync(b), ['pglite'], 'nothing left beside it');
+    assert.equal(statSync(join(b, 'pglite')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(b, 'pglite', 'PG_VERSION')).mode & 0o777, 0o600);
+
+    writeFileSync(join(c, 'unrelated'), 'x');
+    copyTemplateAhead(c, templateRoot, 'initdb');
+    assert.ok(!existsSync(`${c}.copying`), 'a directory with files in it is not copied into');
+  } finally {
+    for (const dir of [templateRoot, a, b, c]) rmSync(dir, { recursive: true, force: true });
   }
 });
 

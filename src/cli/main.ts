@@ -1,8 +1,7 @@
 // The `lightgate` command: start, migrate, keys rotate|retire, and the operator subcommands of each module.
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { openDatabase } from '../db/open-database.ts';
+import { openDatabase, prepareDatabaseAhead } from '../db/open-database.ts';
 import { migrate } from '../db/migrate.ts';
-import { startStack } from '../main/stack.ts';
 import type { WalletTarget } from './commands/wallet.ts';
 
 // The operator commands load only when run: `start` does not pay for their modules (issue 18).
@@ -58,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
       // Signals are handled from the moment start-up begins, not once it is done: opening the database takes
       // ~0.5 s and the servers answer before the demo user is seeded, and a supervisor's SIGTERM meanwhile must
       // let the start finish and then drain and close the database, not kill the process mid-write.
-      const starting = startStack(config);
+      // The servers' modules load now, not before main(): a fresh data directory's copy runs meanwhile (issue 18).
+      prepareDatabaseAhead(config);
+      const starting = import('../main/stack.ts').then(({ startStack }) => startStack(config));
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

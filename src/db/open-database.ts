@@ -1,8 +1,20 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
-import { tightenTree } from '../config/data-dir.ts';
+import { preparePrivateDir, tightenTree } from '../config/data-dir.ts';
 import type { Database } from './database.ts';
 import { migrate, migrationsDigest } from './migrate.ts';
+import { copyTemplateAhead, defaultTemplateRoot } from './pglite-template.ts';
+
+/** `lightgate start`, before the servers' modules load: a fresh PGlite data directory's copy begins (issue 18). */
+export function prepareDatabaseAhead(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pglite'>): void {
+  if (config.databaseUrl || config.pglite.templateRoot === false) return;
+  try {
+    preparePrivateDir(config.dataDir); // as the start does first; when it refuses the directory, the start says so
+  } catch {
+    return;
+  }
+  copyTemplateAhead(join(config.dataDir, 'pglite'), config.pglite.templateRoot ?? defaultTemplateRoot(), migrationsDigest());
+}
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in <data dir>/pglite. Migrations run before use. */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize' | 'pglite'>, options: { migrate?: boolean } = {}): Promise<Database> {
