@@ -17,6 +17,9 @@ const fill = (n: number, from: number) =>
     `INSERT INTO oidc_payloads (model, id, payload, grant_id, subject, expires_at)
      SELECT m, md5(m || g), jsonb_build_object('kind', 'login', 'challenge', md5('Interaction' || g), 'pad', repeat('x', 300)), 'g' || g, 's' || g, now() + interval '1 hour'
        FROM generate_series(${from}, ${from + n - 1}) g, unnest(ARRAY['FlowVerifier', 'Grant', 'Session', 'Interaction']) m`,
+  ).then(() =>
+    // The remembered consents a consent accepted in one statement reads at its leg: one row per sign-in.
+    db.query(`INSERT INTO consent_sessions (grant_id, subject, client_id, granted_scope, consent_request, remember) SELECT 'g' || g, 's' || g, 'c', '{}', '{}', true FROM generate_series(${from}, ${from + n - 1}) g`),
   );
 
 before(async () => {
@@ -47,5 +50,6 @@ for (const [i, [name, resume]] of CASES.entries()) {
     const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE take_${i}(${args('absent')})`)).map((r) => r['QUERY PLAN']).join('\n');
     assert.ok(/Index Scan using oidc_payloads_pkey on oidc_payloads i/.test(plan), plan);
     assert.ok(!/Join Filter|Seq Scan on oidc_payloads|Hash Join|Merge Join/.test(plan), `every row by its key, no join:\n${plan}`);
+    assert.ok(/Index Scan using consent_sessions_subject/.test(plan) && !/Seq Scan on consent_sessions/.test(plan), `the remembered consents by their subject's index:\n${plan}`);
   });
 }
