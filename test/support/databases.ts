@@ -1,8 +1,11 @@
 // Real databases for tests: a fresh PGlite in memory, or a fresh database on the local PostgreSQL server.
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate, migrationsDigest } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { ensureEmbeddedPostgres, postgresAnswers } from './embedded-postgres.ts';
@@ -46,12 +49,33 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
+// A PGlite test database is a data directory seeded from the installation's migrated template, as `npm start`
+// opens one (src/db/pglite-template.ts): an in-memory PGlite ran initdb and the migrations for every test
+// database, ~4 s of CPU each. On tmpfs where there is one; removed by drop(), or at exit if a test forgot.
+const PGLITE_PARENT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+const pgliteDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of pgliteDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(PGLITE_PARENT, 'lightgate-test-pglite-'));
+  pgliteDirs.add(dir);
+  const db = await openPglite(join(dir, 'pglite'), { sharedBuffers: '16MB', prepare: { digest: migrationsDigest(), run: async (fresh) => void (await migrate(fresh)) } });
+  await migrate(db);
+  return {
+    db,
+    url: undefined,
+    async drop() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+      pgliteDirs.delete(dir);
+    },
+  };
+}
+
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  if (kind === 'pglite') {
-    const db = await openPglite(undefined);
-    await migrate(db);
-    return { db, url: undefined, drop: () => db.close() };
-  }
+  if (kind === 'pglite') return createPgliteDatabase();
   const { url, drop } = await createPostgresDatabase();
   const db = await openPostgres(url, 10);
   await migrate(db);
