@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { takeWithInteraction } from '../../src/auth/oidc/challenge-rows.ts';
 import type { Database } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { openPglite } from '../../src/db/pglite.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 
+let database: TestDatabase;
 let db: Database;
 const fill = (n: number, from: number) =>
   db.query(
@@ -23,11 +23,11 @@ const fill = (n: number, from: number) =>
   );
 
 before(async () => {
-  db = await openPglite(undefined, { sharedBuffers: '16MB', templateRoot: false });
-  await migrate(db);
+  database = await createTestDatabase('pglite');
+  db = database.db;
   await fill(20, 1);
 });
-after(() => db.close());
+after(() => database.drop());
 
 /** The statement's text as takeWithInteraction sends it (captured, not run), and its parameters. */
 async function statementOf(resume?: { sessionIds: string[] }): Promise<{ sql: string; params: unknown[] }> {

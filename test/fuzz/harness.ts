@@ -11,13 +11,12 @@ import { buildPublicServer } from '../../src/auth/http/public-server.ts';
 import { createAuthServer, type AuthServer } from '../../src/auth/oidc/auth-server.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { openPglite } from '../../src/db/pglite.ts';
 import { createIdentityService } from '../../src/identity/identity-service.ts';
 import type { OutgoingMessage } from '../../src/identity/services/message-sender.ts';
 import { buildLoginUiServer } from '../../src/login-ui/server.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createAccountForUser } from '../../src/wallet/app/create-account.ts';
+import { createTestDatabase } from '../support/databases.ts';
 import { csrfToken } from '../support/forms.ts';
 
 export const CALLBACK = 'http://127.0.0.1:9/cb';
@@ -55,8 +54,8 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     RATE_LIMIT_CLIENT: '0',
     CLIENT_AUTH_MAX_FAILURES: '1000000',
   });
-  const db = await openPglite(undefined);
-  await migrate(db);
+  const database = await createTestDatabase('pglite');
+  const db = database.db;
   const logger = createLogger('silent');
   const auth: AuthServer = await createAuthServer({ config, db, logger });
   const codes = new Map<string, string>();
@@ -123,7 +122,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     async close() {
       await Promise.allSettled([publicApp.close(), adminApp.close(), api.close(), ui.close()]);
       await auth.close();
-      await db.close();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
