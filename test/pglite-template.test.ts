@@ -1,7 +1,7 @@
 // Issue 18: a fresh PGlite data directory starts from a copy of a cluster initialised once (no initdb per
 // data directory), an existing one is never touched, and PGlite's memory settings come from the config.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -82,6 +82,28 @@ test('lightgate start copies the template ahead in a child process, renamed into
     assert.ok(!existsSync(`${c}.copying`), 'a directory with files in it is not copied into');
   } finally {
     for (const dir of [templateRoot, a, b, c]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a restart keeps every file of the cluster private while it runs (the walk after the open; none after migrations that applied nothing)', async () => {
+  const templateRoot = temp('lg-template-');
+  const dir = temp('lg-data-l-');
+  const loose = (path: string): string[] => {
+    const st = lstatSync(path);
+    const own = (st.mode & 0o777) === (st.isDirectory() ? 0o700 : 0o600) ? [] : [`${path} ${(st.mode & 0o777).toString(8)}`];
+    return st.isDirectory() ? [...own, ...readdirSync(path).flatMap((name) => loose(join(path, name)))] : own;
+  };
+  try {
+    const config = loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_TEMPLATE_DIR: templateRoot });
+    await (await openDatabase(config)).close();
+    const again = await openDatabase(config);
+    try {
+      assert.deepEqual(loose(join(dir, 'pglite')), []);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    for (const path of [templateRoot, dir]) rmSync(path, { recursive: true, force: true });
   }
 });
 
