@@ -58,10 +58,11 @@ export async function findWithGrant(db: Sql, model: string, rowIds: string[]): P
   return row && withGrantRemembered(row);
 }
 
+/** `row` fresh from the database (a driver's row or the read ahead's parsed JSON): its parts are kept uncopied. */
 function withGrantRemembered(row: WithGrantRow): PayloadRow {
   if (row.grant_id) {
-    rememberRow('Grant', row.grant_id, row.grant_payload);
-    rememberRow(ID_TOKEN_CLAIMS, row.grant_id, { claims: row.claims });
+    rememberRow('Grant', row.grant_id, row.grant_payload, true);
+    rememberRow(ID_TOKEN_CLAIMS, row.grant_id, { claims: row.claims }, true);
   }
   return { id: row.id, payload: row.payload, consumed_at: row.consumed_at };
 }

@@ -46,11 +46,14 @@ export function writeSkipped(model: string, id: string): boolean {
   return scope.getStore() !== undefined && KEPT.has(model) && (unwritten.getStore()?.has(key(model, id)) ?? false);
 }
 
-/** Records what this request read or wrote (the stored JSON text), or null when it deleted the row. */
-export function rememberRow(model: string, id: string, stored: string | Row | null): void {
+/**
+ * Records what this request read or wrote (the stored JSON text), or null when it deleted the row. `fresh`: a row
+ * just parsed from the database that nothing else holds, kept as it is (no copy).
+ */
+export function rememberRow(model: string, id: string, stored: string | Row | null, fresh = false): void {
   const rows = scope.getStore();
   if (!rows || !KEPT.has(model)) return;
-  rows.set(key(model, id), typeof stored === 'string' ? (JSON.parse(stored) as Row) : stored && structuredClone(stored));
+  rows.set(key(model, id), typeof stored === 'string' ? (JSON.parse(stored) as Row) : stored && (fresh ? stored : structuredClone(stored)));
 }
 
 /** Marks a row this request's own statement deleted: the adapter's destroy() of it sends nothing (see alreadyDeleted). */

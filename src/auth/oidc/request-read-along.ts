@@ -12,7 +12,7 @@ import { rememberTokenAhead, type AheadRow } from './grant-prefetch.ts';
 import { named } from './id-params.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { countedClientId, rememberCountedClient } from './stored-clients.ts';
-import type { TokenIds } from './token-ids.ts';
+import { requestCandidates, type TokenIds } from './token-ids.ts';
 
 /** oidc-provider's own body limit (selective_body.js): larger bodies are its to refuse, and are not read ahead. */
 const BODY_LIMIT = 56 * 1024;
@@ -63,7 +63,7 @@ async function presentedToken(request: FastifyRequest, ids: TokenIds): Promise<{
   const [model, field] = PRESENTED[grant];
   const value = params[field];
   if (typeof value !== 'string' || !value || value.length > 4096 || ids.dereference(value)) return undefined;
-  return { model, rowIds: ids.candidates(value) };
+  return { model, rowIds: requestCandidates(ids, request.raw, value) };
 }
 
 export function createRequestReadAlong(ids: TokenIds): RequestReadAlong {

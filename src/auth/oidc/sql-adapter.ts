@@ -21,7 +21,7 @@ import { deferDelete, replacedRowCte } from './replaced-rows.ts';
 import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
 import { holdSpend, writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
-import type { TokenIds } from './token-ids.ts';
+import { requestCandidates, type TokenIds } from './token-ids.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
 
@@ -78,11 +78,15 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
       this.model = model;
     }
 
-    /** Row ids a presented value may be stored under: its keyed hashes (token-ids.ts), or itself for plain models. */
-    private rowIds(id: string): string[] {
+    /**
+     * Row ids a presented value may be stored under: its keyed hashes (token-ids.ts), or itself for plain models.
+     * `presented`: a value this request may look up again (find, consume), its hashes made once per request.
+     */
+    private rowIds(id: string, presented = false): string[] {
       const referenced = ids.dereference(id);
       if (referenced) return [referenced];
-      return ids.hashes(this.model) ? ids.candidates(id) : [id];
+      if (!ids.hashes(this.model)) return [id];
+      return presented ? requestCandidates(ids, (Provider.ctx as { req?: object } | undefined)?.req, id) : ids.candidates(id);
     }
 
     async upsert(id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
@@ -140,7 +144,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         return stored && usableClient(stored) ? toProviderMetadata(stored) : undefined;
       }
       if (typeof id !== 'string' || !id) return undefined;
-      const rowIds = this.rowIds(id);
+      const rowIds = this.rowIds(id, true);
       // Issue 18: a row this request already read or wrote (known-rows.ts; only the flow's interaction).
       const known = knownRow(this.model, rowIds[0]!);
       if (known !== undefined) return known ? { ...known, jti: id } : undefined;
@@ -189,7 +193,7 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
     }
 
     async consume(id: string): Promise<void> {
-      const rowIds = this.rowIds(id);
+      const rowIds = this.rowIds(id, true);
       // Issue 18: in a token request, a code's or refresh token's spend goes in the statement that stores the new
       // tokens (held-token-writes.ts), which inserts them only if it spent it.
       if (holdSpend({ model: this.model, rowIds, alone: () => this.spend(rowIds), lost: () => this.lostRace(rowIds) })) return;

@@ -56,3 +56,20 @@ export function createTokenIds(secrets: readonly string[]): TokenIds {
     },
   };
 }
+
+/** Candidate ids by Node request (Koa's ctx.req): nothing outlives or crosses requests. */
+const perRequest = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * `ids.candidates(value)`, made once per request (issue 18: a code exchange or a refresh needs its code's or
+ * refresh token's ids in the read ahead, oidc-provider's find and the spend: 3 HMACs per system secret, now 1).
+ * Without a request, made every time.
+ */
+export function requestCandidates(ids: TokenIds, req: object | undefined, value: string): string[] {
+  if (!req) return ids.candidates(value);
+  let made = perRequest.get(req);
+  if (!made) perRequest.set(req, (made = new Map()));
+  let found = made.get(value);
+  if (!found) made.set(value, (found = ids.candidates(value)));
+  return [...found];
+}
