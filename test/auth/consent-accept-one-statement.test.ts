@@ -27,12 +27,12 @@ for (const kind of DATABASE_KINDS) {
     after(() => running?.close());
 
     /** A fresh client's flow up to its consent challenge, in browser `b`, for `subject`. */
-    async function atConsent(subject: string, scope = 'openid offline_access read', over: Parameters<typeof createClient>[1] = {}) {
+    async function atConsent(subject: string, scope = 'openid offline_access read', over: Parameters<typeof createClient>[1] = {}, extra: Record<string, string> = {}) {
       const admin = adminApi(target);
       const client = await createClient(admin, over);
       const rp = await relyingParty(target, client);
       const b = createBrowser();
-      const auth = await authorizationUrl(rp, scope);
+      const auth = await authorizationUrl(rp, scope, extra);
       const loginChallenge = param(await leave(b, target, auth.url), 'login_challenge');
       const login = await admin.acceptOAuth2LoginRequest({ loginChallenge, acceptOAuth2LoginRequest: { subject } });
       const consentChallenge = param(await leave(b, target, login.data.redirect_to), 'consent_challenge');
@@ -138,6 +138,47 @@ for (const kind of DATABASE_KINDS) {
       // A runFlow still ends at the callback after such an accept.
       assert.ok(isCallback(await leave(flow.b, target, accepted.to)));
       await runFlow(createBrowser(), target, flow.admin, flow.rp, { subject, scope: 'openid read' });
+    });
+
+    test('two concurrent accepts of one consent: one verifier, one consent session', async () => {
+      const subject = crypto.randomUUID();
+      const flow = await atConsent(subject);
+      const answers = await Promise.all([1, 2, 3].map(() => flow.accept({ grant_scope: ['openid', 'read'] })));
+      assert.deepEqual(answers.map((a) => a.status).toSorted(), [200, 410, 410]);
+      // The consent session and the Grant are made when the accepted verifier comes back in the flow's browser.
+      assert.ok(isCallback(await leave(flow.b, target, answers.find((a) => a.status === 200)!.to)));
+      const listed = await flow.admin.listOAuth2ConsentSessions({ subject });
+      assert.equal(listed.data.length, 1, JSON.stringify(listed.data));
+      // Only the accept that handled the challenge stored a Grant: the refused ones leave none behind.
+      assert.equal(await grants(subject), 1);
+    });
+
+    test("concurrent accepts of one consent with different budgets: the budget recorded is the accepted one's", async () => {
+      const detail = (amount: number) => ({ type: 'wallet_spend', limit: { amount, currency: 'BTC' }, period: 'P1D' });
+      const subject = crypto.randomUUID();
+      const flow = await atConsent(subject, 'openid read write', { scope: 'openid read write' }, { authorization_details: JSON.stringify([detail(1000)]) });
+      const amounts = [100, 200, 300, 400];
+      const answers = await Promise.all(amounts.map((amount) => flow.accept({ grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [detail(amount)] })));
+      const statuses = answers.map((a) => a.status);
+      assert.deepEqual(statuses.toSorted(), [200, 410, 410, 410]);
+      const [row] = await database.db.query<{ amount: string }>('SELECT amount::text FROM grant_budgets WHERE user_id = $1 AND client_id = $2', [subject, flow.client.client_id]);
+      assert.equal(Number(row?.amount), amounts[statuses.indexOf(200)], 'the budget of the accept that handled the challenge');
+    });
+
+    test('a budget that cannot be recorded ends the flow: the accept is 503, a retry 410 without a verifier', async () => {
+      const flow = await atConsent(crypto.randomUUID(), 'openid read write', { scope: 'openid read write' });
+      const accept = () => flow.accept({ grant_scope: ['openid', 'read', 'write'] });
+      await database.db.query('ALTER TABLE grant_budgets RENAME TO grant_budgets_away');
+      let first;
+      try {
+        first = await accept();
+      } finally {
+        await database.db.query('ALTER TABLE grant_budgets_away RENAME TO grant_budgets');
+      }
+      assert.equal(first.status, 503);
+      const again = await accept();
+      assert.equal(again.status, 410);
+      assert.ok(again.to && !again.to.includes('consent_verifier'), again.to);
     });
   });
 }

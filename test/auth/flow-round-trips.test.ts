@@ -12,10 +12,7 @@ import { DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
 import { authorizationUrl, createBrowser, exchange, isCallback, jwtPayload, leave, param, runFlow, tokenRequest } from '../support/tokens.ts';
 
-interface Sent {
-  sql: string;
-  params: readonly unknown[];
-}
+type Sent = { sql: string; params: readonly unknown[] };
 
 /** Every statement sent outside transactions (the flow's steps use none). */
 function counting(db: Database, log: Sent[]): Database {
@@ -227,69 +224,6 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(suspended.status, 200, await suspended.text());
       const after = await b.follow(login.data.redirect_to, (u) => u.origin === new URL(target.publicUrl).origin);
       assert.ok(!after.url.searchParams.get('consent_challenge') && !after.url.searchParams.get('code'), after.url.href);
-    });
-
-    test('two concurrent accepts of one consent: one verifier, one consent session', async () => {
-      const admin = adminApi(target);
-      const client = await createClient(admin);
-      const b = createBrowser();
-      const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(await relyingParty(target, client)), b, 'steps-5');
-      const accept = () =>
-        admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read'] } }).then(
-          (r) => ({ status: r.status, to: r.data.redirect_to }),
-          (e: { response?: { status: number } }) => ({ status: e.response?.status, to: '' }),
-        );
-      const answers = await Promise.all([accept(), accept(), accept()]);
-      assert.deepEqual(answers.map((a) => a.status).toSorted(), [200, 410, 410]);
-      // The consent session and the Grant are made when the accepted verifier comes back in the flow's browser.
-      assert.ok(isCallback(await leave(b, target, answers.find((a) => a.status === 200)!.to)));
-      const listed = await admin.listOAuth2ConsentSessions({ subject: 'steps-5' });
-      assert.equal(listed.data.length, 1, JSON.stringify(listed.data));
-      // Only the accept that handled the challenge stored a Grant: the refused ones leave none behind.
-      const grants = await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Grant' AND subject = $1`, ['steps-5']);
-      assert.equal(grants[0]!.n, 1);
-    });
-
-    test("concurrent accepts of one consent with different budgets: the budget recorded is the accepted one's", async () => {
-      const admin = adminApi(target);
-      const client = await createClient(admin, { scope: 'openid read write' });
-      const b = createBrowser();
-      const detail = (amount: number) => ({ type: 'wallet_spend', limit: { amount, currency: 'BTC' }, period: 'P1D' });
-      const auth = await authorizationUrl(await relyingParty(target, client), 'openid read write', { authorization_details: JSON.stringify([detail(1000)]) });
-      const subject = crypto.randomUUID();
-      const consentChallenge = await consentChallengeFor(target, admin, auth, b, subject);
-      const accept = (amount: number) =>
-        admin
-          .acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'], grant_authorization_details: [detail(amount)] } as never })
-          .then((r) => r.status, (e: { response?: { status: number } }) => e.response?.status);
-      const amounts = [100, 200, 300, 400];
-      const statuses = await Promise.all(amounts.map(accept));
-      assert.deepEqual(statuses.toSorted(), [200, 410, 410, 410]);
-      const [row] = await database.db.query<{ amount: string }>('SELECT amount::text FROM grant_budgets WHERE user_id = $1 AND client_id = $2', [subject, client.client_id]);
-      assert.equal(Number(row?.amount), amounts[statuses.indexOf(200)], 'the budget of the accept that handled the challenge');
-    });
-
-    test('a budget that cannot be recorded ends the flow: the accept is 503, a retry 410 without a verifier', async () => {
-      const admin = adminApi(target);
-      const client = await createClient(admin, { scope: 'openid read write' });
-      const b = createBrowser();
-      const consentChallenge = await consentChallengeFor(target, admin, await authorizationUrl(await relyingParty(target, client), 'openid read write'), b, crypto.randomUUID());
-      const accept = () =>
-        admin.acceptOAuth2ConsentRequest({ consentChallenge, acceptOAuth2ConsentRequest: { grant_scope: ['openid', 'read', 'write'] } }).then(
-          (r) => ({ status: r.status, to: r.data.redirect_to }),
-          (e: { response?: { status: number; data?: { redirect_to?: string } } }) => ({ status: e.response?.status, to: e.response?.data?.redirect_to }),
-        );
-      await database.db.query('ALTER TABLE grant_budgets RENAME TO grant_budgets_away');
-      let first;
-      try {
-        first = await accept();
-      } finally {
-        await database.db.query('ALTER TABLE grant_budgets_away RENAME TO grant_budgets');
-      }
-      assert.equal(first.status, 503);
-      const again = await accept();
-      assert.equal(again.status, 410);
-      assert.ok(again.to && !again.to.includes('consent_verifier'), again.to);
     });
 
     test('a login for another subject than the browser\'s session goes through oidc-provider\'s logout confirmation, then resumes', async () => {
