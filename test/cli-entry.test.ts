@@ -1,8 +1,9 @@
-// Issue 18: `npm start` and `npx lightgate` go through src/cli/entry.ts, which turns V8's compile cache on
-// (next to the dependencies) before the CLI's modules load, then runs the CLI unchanged.
+// Issue 18: `npm start` and `npx lightgate` go through src/cli/entry.js, which turns V8's compile cache on
+// (next to the dependencies) before the CLI's modules load, then runs the CLI: its bundle when one was built
+// for the tree as it is (scripts/build-bundle.ts), else the sources.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -105,4 +106,89 @@ test('a SIGTERM while the database opens lets the start finish, then drains and 
   server.kill('SIGTERM');
   assert.equal(await exited, 0, output);
   assert.match(output, /lightgate started[\s\S]*draining and stopping/);
+});
+
+// A bundle of the CLI (scripts/build-bundle.ts) runs only for the tree it was built from (issue 18).
+const builder = join(root, 'scripts', 'build-bundle.ts');
+/** Which CLI a process ran: src/cli/main.ts or a bundle's main.mjs, seen by a module load hook. */
+function loadProbe(dir: string): string {
+  const probe = join(dir, 'cli-probe.mjs');
+  writeFileSync(
+    probe,
+    `import { registerHooks } from 'node:module';
+const seen = new Set();
+registerHooks({ load(url, context, next) { const m = /(src\\/cli\\/main\\.ts|bundle-[0-9a-f]+\\/main\\.mjs)$/.exec(url); if (m) seen.add(m[1].startsWith('bundle-') ? 'bundle' : m[1]); return next(url, context); } });
+process.on('exit', () => process.stderr.write('cli=' + [...seen].join(',') + '\\n'));`,
+  );
+  return probe;
+}
+
+test('a bundle runs only while every file under src/ is as it was built; an edit falls back to the sources', () => {
+  // A project of its own: the entry and key as they are, a main.ts that reads a file next to itself.
+  const project = mkdtempSync(join(tmpdir(), 'lg-bundle-'));
+  mkdirSync(join(project, 'src', 'cli'), { recursive: true });
+  for (const file of ['entry.js', 'bundle-key.js']) copyFileSync(join(root, 'src', 'cli', file), join(project, 'src', 'cli', file));
+  writeFileSync(join(project, 'src', 'cli', 'word.txt'), 'hello');
+  const main = join(project, 'src', 'cli', 'main.ts');
+  const write = (word: string) => writeFileSync(main, `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(import.meta.dirname + '/word.txt', 'utf8') + ' ${word}');\n`);
+  write('one');
+  const probe = loadProbe(project);
+  const env = { PATH: process.env.PATH ?? '' };
+  const run = () => spawnSync(process.execPath, ['--import', probe, join(project, 'src', 'cli', 'entry.js')], { encoding: 'utf8', env });
+  const build = () => spawnSync(process.execPath, [builder, project], { encoding: 'utf8', env });
+  assert.match(run().stderr, /cli=src\/cli\/main\.ts\n/, 'no bundle yet: the sources');
+  assert.equal(build().status, 0);
+  let out = run();
+  assert.equal(out.stdout, 'hello one\n');
+  assert.match(out.stderr, /cli=bundle\n/);
+  // Same length, same mtime, other content: the key sees the file's ctime.
+  const { mtime } = statSync(main);
+  write('two');
+  utimesSync(main, mtime, mtime);
+  out = run();
+  assert.equal(out.stdout, 'hello two\n');
+  assert.match(out.stderr, /cli=src\/cli\/main\.ts\n/);
+  assert.equal(build().status, 0);
+  assert.match(run().stderr, /cli=bundle\n/);
+  writeFileSync(join(project, 'src', 'cli', 'new.ts'), '');
+  assert.match(run().stderr, /cli=src\/cli\/main\.ts\n/, 'a new file under src/ makes it stale too');
+  assert.equal(readdirSync(join(project, 'node_modules', '.cache', 'lightgate')).filter((n) => n.startsWith('.bundle-')).length, 0, 'no build left behind');
+});
+
+test('the bundled start serves every health route, its assets and a GraphQL query', { timeout: 120_000 }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { freePort } = await import('./support/ports.ts');
+  const built = spawnSync(process.execPath, [builder], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  assert.equal(built.status, 0, built.stdout + built.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'lg-entry-'));
+  const [pub, adm, ui, portal, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, ['--import', loadProbe(dir), join(root, 'src', 'cli', 'entry.js'), 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn',
+      SERVE_PUBLIC_HOST: '127.0.0.1', SERVE_PUBLIC_PORT: String(pub), SERVE_ADMIN_PORT: String(adm), UI_HOST: '127.0.0.1', UI_PORT: String(ui),
+      PORTAL_HOST: '127.0.0.1', PORTAL_PORT: String(portal), API_HOST: '127.0.0.1', API_PORT: String(api),
+      URLS_SELF_ISSUER: url(pub), URLS_UI: url(ui), URLS_PORTAL: url(portal), URLS_API: url(api),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => server.kill('SIGKILL'));
+  let output = '';
+  server.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  server.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  const health = [`${url(pub)}/health/ready`, `${url(adm)}/health/ready`, `${url(api)}/health/ready`, `${url(ui)}/health/alive`, `${url(portal)}/health/alive`];
+  const ready = async () => (await Promise.all(health.map(async (u) => (await fetch(u).catch(() => undefined))?.ok === true))).every(Boolean);
+  for (let i = 0; i < 600 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await ready(), output);
+  const asset = async (base: string, path: string, file: string) => assert.equal(await (await fetch(base + path)).text(), readFileSync(join(root, file), 'utf8'));
+  await asset(url(ui), '/assets/lightgate.css', 'src/web/assets/lightgate.css');
+  await asset(url(portal), '/assets/portal.js', 'src/portal/assets/portal.js');
+  const graphql = await fetch(`${url(api)}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ globals { network } }' }) });
+  const body = (await graphql.json()) as { data?: { globals?: { network?: unknown } }; errors?: unknown };
+  assert.equal(body.errors, undefined);
+  assert.match(String(body.data?.globals?.network), /^[a-z]+$/);
+  server.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(output, /cli=bundle\n/, 'the start ran from the bundle (src/ edited since the build? run the test again)');
 });

@@ -4,8 +4,16 @@
 // when it cannot be written Node runs without it. Entries are checked against each file's content.
 // Plain JavaScript on purpose: Node reads the entry before the cache is on, and a .ts entry alone would load
 // Node's TypeScript stripper (amaro, with its WASM) at every start, ~12 MiB of RSS (docs/benchmarks.md).
+// With a bundle built for this very tree (`npm run build`, scripts/build-bundle.ts) the CLI runs from it: ~40
+// files to load instead of ~1,300 modules. Any other tree (an edit, a dependency, another Node) runs src/.
+import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleKey } from './bundle-key.js';
 
-enableCompileCache(join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'lightgate', 'compile'));
-await import('./main.ts');
+const root = join(import.meta.dirname, '..', '..');
+const cache = join(root, 'node_modules', '.cache', 'lightgate');
+enableCompileCache(join(cache, 'compile'));
+const bundle = join(cache, bundleKey(root), 'main.mjs');
+await (existsSync(bundle) ? import(pathToFileURL(bundle).href) : import('./main.ts'));
