@@ -1,10 +1,10 @@
 // Issue 18: a fresh PGlite data directory starts from a copy of a cluster initialised once (no initdb per
 // data directory), an existing one is never touched, and PGlite's memory settings come from the config.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { loadConfig } from '../src/config/config.ts';
 import { migrate, migrationFiles, migrationsDigest } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
@@ -13,6 +13,35 @@ import { copyTemplateAhead } from '../src/db/pglite-template.ts';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const systemId = async (db: Awaited<ReturnType<typeof openPglite>>) => String((await db.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))[0]!.id);
+
+// Templates the tests below only read, built once per file (an initdb, and an initdb with the migrations, are
+// seconds of CPU each); the first two tests build their own, since building is what they check.
+const shared: string[] = [];
+after(() => {
+  for (const dir of shared) rmSync(dir, { recursive: true, force: true });
+});
+let initdbTemplate: Promise<{ root: string; id: string }> | undefined;
+function builtInitdbTemplate(): Promise<{ root: string; id: string }> {
+  initdbTemplate ??= (async () => {
+    const [root, dir] = [temp('lg-template-'), temp('lg-data-s-')];
+    shared.push(root, dir);
+    const db = await openPglite(join(dir, 'pglite'), { sharedBuffers: '16MB', templateRoot: root });
+    const id = await systemId(db);
+    await db.close();
+    return { root, id };
+  })();
+  return initdbTemplate;
+}
+let migratedTemplate: Promise<string> | undefined;
+function builtMigratedTemplate(): Promise<string> {
+  migratedTemplate ??= (async () => {
+    const [root, dir] = [temp('lg-template-'), temp('lg-data-m-')];
+    shared.push(root, dir);
+    await (await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: dir, PGLITE_TEMPLATE_DIR: root }))).close();
+    return root;
+  })();
+  return migratedTemplate;
+}
 
 test('a fresh data directory is a copy of the template, built once; an existing one keeps its data', async () => {
   const templateRoot = temp('lg-template-');
@@ -40,11 +69,9 @@ test('a fresh data directory is a copy of the template, built once; an existing 
 });
 
 test('the template carries the migrations (named by their digest): a new data directory is up to date at once', async () => {
-  const templateRoot = temp('lg-template-');
-  const [a, b] = [temp('lg-data-e-'), temp('lg-data-f-')];
+  const templateRoot = await builtMigratedTemplate();
+  const b = temp('lg-data-f-');
   try {
-    const first = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: a, PGLITE_TEMPLATE_DIR: templateRoot }));
-    await first.close();
     const names = readdirSync(templateRoot);
     assert.ok(names.some((n) => n.endsWith(`-${migrationsDigest()}`)), names.join());
     const second = await openDatabase(loadConfig({ LIGHTGATE_DATA_DIR: b, PGLITE_TEMPLATE_DIR: templateRoot }), { migrate: false });
@@ -56,17 +83,14 @@ test('the template carries the migrations (named by their digest): a new data di
       await second.close();
     }
   } finally {
-    for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
   }
 });
 
 test('lightgate start copies the template ahead in a child process, renamed into place whole; the open takes it over', async () => {
-  const templateRoot = temp('lg-template-');
-  const [a, b, c] = [temp('lg-data-i-'), temp('lg-data-j-'), temp('lg-data-k-')];
+  const { root: templateRoot, id: idA } = await builtInitdbTemplate();
+  const [b, c] = [temp('lg-data-j-'), temp('lg-data-k-')];
   try {
-    const first = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
-    const idA = await systemId(first);
-    await first.close();
     writeFileSync(join(b, 'pglite.copying'), 'left by a start killed during its copy');
     copyTemplateAhead(join(b, 'pglite'), templateRoot, 'initdb');
     assert.ok(!existsSync(join(b, 'pglite', 'PG_VERSION')), 'no half cluster in place while the copy runs');
@@ -81,12 +105,12 @@ test('lightgate start copies the template ahead in a child process, renamed into
     copyTemplateAhead(c, templateRoot, 'initdb');
     assert.ok(!existsSync(`${c}.copying`), 'a directory with files in it is not copied into');
   } finally {
-    for (const dir of [templateRoot, a, b, c]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [b, c]) rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a restart keeps every file of the cluster private while it runs (the walk after the open; none after migrations that applied nothing)', async () => {
-  const templateRoot = temp('lg-template-');
+  const templateRoot = await builtMigratedTemplate();
   const dir = temp('lg-data-l-');
   const loose = (path: string): string[] => {
     const st = lstatSync(path);
@@ -103,24 +127,24 @@ test('a restart keeps every file of the cluster private while it runs (the walk 
       await again.close();
     }
   } finally {
-    for (const path of [templateRoot, dir]) rmSync(path, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a template others can write to is not used: the data directory is initialised in place', async () => {
+  const built = await builtInitdbTemplate();
+  const idA = built.id;
   const templateRoot = temp('lg-template-');
-  const [a, b] = [temp('lg-data-g-'), temp('lg-data-h-')];
+  const b = temp('lg-data-h-');
   try {
-    const first = await openPglite(join(a, 'pglite'), { sharedBuffers: '16MB', templateRoot });
-    const idA = await systemId(first);
-    await first.close();
+    cpSync(built.root, templateRoot, { recursive: true });
     const [template] = readdirSync(templateRoot).filter((n) => n.startsWith('pglite-'));
     chmodSync(join(templateRoot, template!), 0o777); // as if another local user could have swapped its files
     const second = await openPglite(join(b, 'pglite'), { sharedBuffers: '16MB', templateRoot });
     assert.notEqual(await systemId(second), idA, 'initialised, not copied');
     await second.close();
   } finally {
-    for (const dir of [templateRoot, a, b]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [templateRoot, b]) rmSync(dir, { recursive: true, force: true });
   }
 });
 
