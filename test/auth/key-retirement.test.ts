@@ -1,7 +1,7 @@
 // Issue 19 #16: `lightgate keys retire`. A retired key stays in the JWKS while tokens it signed may live
 // (short TTLs here), then running servers unpublish it; the current signing key is never retired.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
 import { runKeysCommand } from '../../src/cli/commands/keys.ts';
@@ -25,12 +25,13 @@ interface Run {
 function keysCommand(t: TestStack): (args: string[]) => Promise<Run> {
   if (t.database.url) {
     return async (args) => {
-      const r = spawnSync(process.execPath, ['bin/lightgate.js', 'keys', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: t.database.url!, LIGHTGATE_DATA_DIR: t.dataDir, TTL_ID_TOKEN: `${TTL}s`, TTL_ACCESS_TOKEN: `${TTL}s` },
-        encoding: 'utf8',
+      // Asynchronous: the other engine's run shares this event loop.
+      const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: t.database.url!, LIGHTGATE_DATA_DIR: t.dataDir, TTL_ID_TOKEN: `${TTL}s`, TTL_ACCESS_TOKEN: `${TTL}s` };
+      return new Promise((resolve) => {
+        execFile(process.execPath, ['bin/lightgate.js', 'keys', ...args], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
+          resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+        });
       });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
   }
   return async (args) => {
@@ -62,76 +63,79 @@ async function verifiesWith(issuer: string, idToken: string, audience: string) {
   await jose.jwtVerify(idToken, jose.createLocalJWKSet(keys), { issuer, audience, currentDate: new Date(iat * 1000) });
 }
 
-for (const kind of DATABASE_KINDS) {
-  describe(`signing key retirement on ${kind}`, () => {
-    let t: TestStack;
-    before(async () => {
-      t = await startTestStack({
-        kind,
-        env: { LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, TTL_ID_TOKEN: `${TTL}s`, TTL_ACCESS_TOKEN: `${TTL}s` },
+// Both engines at once: each run mostly waits out a grace period (TTL and two 5 s key polls).
+describe('signing key retirement', { concurrency: true }, () => {
+  for (const kind of DATABASE_KINDS) {
+    describe(`on ${kind}`, () => {
+      let t: TestStack;
+      before(async () => {
+        t = await startTestStack({
+          kind,
+          env: { LIGHTGATE_SERVICES: 'auth', URLS_LOGIN: UNREACHABLE_UI.loginUrl, URLS_CONSENT: UNREACHABLE_UI.consentUrl, URLS_LOGOUT: UNREACHABLE_UI.logoutUrl, TTL_ID_TOKEN: `${TTL}s`, TTL_ACCESS_TOKEN: `${TTL}s` },
+        });
+      });
+      after(() => t?.close());
+
+      it('issue 19 #16: `keys retire` keeps the old key published while its tokens may live, then unpublishes it; never the current key', async () => {
+        const keys = keysCommand(t);
+        const target: AuthTarget = { kind: 'lightgate', name: 'keys', ...UNREACHABLE_UI, publicUrl: t.urls.issuer, adminUrl: t.stack.listening.admin!, stop: async () => {} };
+        const admin = adminApi(target);
+        const client = await createClient(admin);
+        const rp = await relyingParty(target, client);
+        const signIn = async () => exchange(rp, await runFlow(createBrowser(), target, admin, rp, { scope: 'openid offline_access read' }));
+
+        const first = await signIn();
+        const oldKid = (await publishedKids(t.urls.issuer))[0]!;
+        assert.equal(jose.decodeProtectedHeader(first.id_token!).kid, oldKid);
+
+        const refused = await keys(['retire']);
+        assert.equal(refused.status, 1, refused.stdout);
+        assert.match(refused.stderr, /only one signing key.*never retired.*keys rotate/);
+        assert.deepEqual(await publishedKids(t.urls.issuer), [oldKid], 'the only key stays');
+
+        const rotated = await keys(['rotate']);
+        assert.equal(rotated.status, 0, rotated.stderr);
+        const rotatedAt = Date.now();
+        let newKid = '';
+        await waitFor('the rotated key', 10, async () => {
+          const kids = await publishedKids(t.urls.issuer);
+          newKid = kids[0]!;
+          return kids.length === 2 && newKid !== oldKid;
+        });
+        const second = await signIn();
+        assert.equal(jose.decodeProtectedHeader(second.id_token!).kid, newKid, 'the new key signs');
+
+        const retired = await keys(['retire']);
+        assert.equal(retired.status, 0, retired.stderr);
+        assert.match(retired.stdout, new RegExp(`retired signing key ${oldKid}: it stays published until \\d{4}-`));
+        assert.ok(!retired.stdout.includes(newKid), 'the current key is not retired');
+        const again = await keys(['retire']);
+        assert.equal(again.status, 0, again.stderr);
+        assert.match(again.stdout, /no key to retire/);
+
+        // Within the grace period: still published, and tokens of both keys verify.
+        await sleep(1000);
+        assert.deepEqual(await publishedKids(t.urls.issuer), [newKid, oldKid], 'a retired key stays published while its tokens may live');
+        await verifiesWith(t.urls.issuer, first.id_token!, client.client_id);
+        await verifiesWith(t.urls.issuer, second.id_token!, client.client_id);
+
+        // Then the running server drops it (no restart, no command): after the longest TTL since it stopped signing.
+        await waitFor('the retired key to leave the JWKS', TTL + 30, async () => !(await publishedKids(t.urls.issuer)).includes(oldKid));
+        assert.ok(Date.now() - rotatedAt >= TTL * 1000, 'not before every token it signed has expired');
+        assert.deepEqual(await publishedKids(t.urls.issuer), [newKid]);
+        await assert.rejects(verifiesWith(t.urls.issuer, first.id_token!, client.client_id), 'an (expired) token of the unpublished key no longer verifies');
+
+        // The current key keeps signing and verifying.
+        const refreshed = await oidc.refreshTokenGrant(rp, second.refresh_token!);
+        assert.equal(jose.decodeProtectedHeader(refreshed.id_token!).kid, newKid);
+        await verifiesWith(t.urls.issuer, refreshed.id_token!, client.client_id);
+        const third = await signIn();
+        await verifiesWith(t.urls.issuer, third.id_token!, client.client_id);
+        const last = await keys(['retire']);
+        assert.equal(last.status, 0);
+        assert.match(last.stdout, /no key to retire/);
+        assert.deepEqual(await publishedKids(t.urls.issuer), [newKid]);
       });
     });
-    after(() => t?.close());
-
-    it('issue 19 #16: `keys retire` keeps the old key published while its tokens may live, then unpublishes it; never the current key', async () => {
-      const keys = keysCommand(t);
-      const target: AuthTarget = { kind: 'lightgate', name: 'keys', ...UNREACHABLE_UI, publicUrl: t.urls.issuer, adminUrl: t.stack.listening.admin!, stop: async () => {} };
-      const admin = adminApi(target);
-      const client = await createClient(admin);
-      const rp = await relyingParty(target, client);
-      const signIn = async () => exchange(rp, await runFlow(createBrowser(), target, admin, rp, { scope: 'openid offline_access read' }));
-
-      const first = await signIn();
-      const oldKid = (await publishedKids(t.urls.issuer))[0]!;
-      assert.equal(jose.decodeProtectedHeader(first.id_token!).kid, oldKid);
-
-      const refused = await keys(['retire']);
-      assert.equal(refused.status, 1, refused.stdout);
-      assert.match(refused.stderr, /only one signing key.*never retired.*keys rotate/);
-      assert.deepEqual(await publishedKids(t.urls.issuer), [oldKid], 'the only key stays');
-
-      const rotated = await keys(['rotate']);
-      assert.equal(rotated.status, 0, rotated.stderr);
-      const rotatedAt = Date.now();
-      let newKid = '';
-      await waitFor('the rotated key', 10, async () => {
-        const kids = await publishedKids(t.urls.issuer);
-        newKid = kids[0]!;
-        return kids.length === 2 && newKid !== oldKid;
-      });
-      const second = await signIn();
-      assert.equal(jose.decodeProtectedHeader(second.id_token!).kid, newKid, 'the new key signs');
-
-      const retired = await keys(['retire']);
-      assert.equal(retired.status, 0, retired.stderr);
-      assert.match(retired.stdout, new RegExp(`retired signing key ${oldKid}: it stays published until \\d{4}-`));
-      assert.ok(!retired.stdout.includes(newKid), 'the current key is not retired');
-      const again = await keys(['retire']);
-      assert.equal(again.status, 0, again.stderr);
-      assert.match(again.stdout, /no key to retire/);
-
-      // Within the grace period: still published, and tokens of both keys verify.
-      await sleep(1000);
-      assert.deepEqual(await publishedKids(t.urls.issuer), [newKid, oldKid], 'a retired key stays published while its tokens may live');
-      await verifiesWith(t.urls.issuer, first.id_token!, client.client_id);
-      await verifiesWith(t.urls.issuer, second.id_token!, client.client_id);
-
-      // Then the running server drops it (no restart, no command): after the longest TTL since it stopped signing.
-      await waitFor('the retired key to leave the JWKS', TTL + 30, async () => !(await publishedKids(t.urls.issuer)).includes(oldKid));
-      assert.ok(Date.now() - rotatedAt >= TTL * 1000, 'not before every token it signed has expired');
-      assert.deepEqual(await publishedKids(t.urls.issuer), [newKid]);
-      await assert.rejects(verifiesWith(t.urls.issuer, first.id_token!, client.client_id), 'an (expired) token of the unpublished key no longer verifies');
-
-      // The current key keeps signing and verifying.
-      const refreshed = await oidc.refreshTokenGrant(rp, second.refresh_token!);
-      assert.equal(jose.decodeProtectedHeader(refreshed.id_token!).kid, newKid);
-      await verifiesWith(t.urls.issuer, refreshed.id_token!, client.client_id);
-      const third = await signIn();
-      await verifiesWith(t.urls.issuer, third.id_token!, client.client_id);
-      const last = await keys(['retire']);
-      assert.equal(last.status, 0);
-      assert.match(last.stdout, /no key to retire/);
-      assert.deepEqual(await publishedKids(t.urls.issuer), [newKid]);
-    });
-  });
-}
+  }
+});
