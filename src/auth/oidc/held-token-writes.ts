@@ -131,7 +131,9 @@ function spendCte(spend: HeldSpend, first: number): { ctes: string; params: stri
   const spent = `spent AS (UPDATE oidc_payloads SET consumed_at = now() WHERE model = '${spend.model}' AND id IN (${placeholders(first, spend.rowIds.length)}) AND consumed_at IS NULL RETURNING grant_id)`;
   // Hydra: a refresh retires the grant's older access tokens. A data-modifying CTE sees the table as it was
   // when the statement started, so the access token inserted by this same statement is not among them.
-  const retired = `retired AS (DELETE FROM oidc_payloads WHERE model = 'AccessToken' AND grant_id IN (SELECT grant_id FROM spent))`;
+  // Found by the grant's index alone: with the model as an index condition, the generic plan PGlite keeps (no
+  // ANALYZE) also scanned the primary key for every AccessToken, dead ones included (test/auth/retire-plan.test.ts).
+  const retired = `retired AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT grant_id FROM spent) AND (model = 'AccessToken') IS TRUE)`;
   return { ctes: spend.model === 'RefreshToken' ? `${spent}, ${retired}` : spent, params: spend.rowIds };
 }
 
