@@ -7,6 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../src/db/database.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { pgliteStatements } from '../src/db/pglite-statements.ts';
+
+/** The frontend message types in one protocol exchange ('P'arse, 'D'escribe, 'B'ind, 'E'xecute, 'S'ync). */
+const kinds = (message: Uint8Array) => {
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+  const out: string[] = [];
+  for (let at = 0; at < message.length; at += 1 + view.getInt32(at + 1)) out.push(String.fromCharCode(message[at]!));
+  return out;
+};
 
 describe('PGlite prepared statements', () => {
   let db: Database;
@@ -45,6 +54,19 @@ describe('PGlite prepared statements', () => {
     await assert.rejects(db.query('SELECT nope FROM v'), { code: '42703' });
     await db.query(insert, [11, 1]);
     assert.deepEqual(await db.query('SELECT count(*)::int AS c FROM v WHERE id IN ($1, $2)', [10, 11]), [{ c: 2 }]);
+  });
+
+  test('an execution is bind, execute and sync: the row description is the one described at the prepare', async () => {
+    const statements = pgliteStatements(plain);
+    const sent: string[][] = [];
+    const original = plain.execProtocol.bind(plain);
+    plain.execProtocol = (message, options) => (sent.push(kinds(message)), original(message, options));
+    try {
+      for (const t of ['a', 'b']) assert.deepEqual(await statements.run('SELECT 1 AS one, $1::text AS t', [t], false), [{ one: 1, t }]);
+    } finally {
+      plain.execProtocol = original;
+    }
+    assert.deepEqual(sent, [['P', 'D', 'S'], ['B', 'E', 'S'], ['B', 'E', 'S']]);
   });
 
   test('a table changed under a prepared statement: prepared again, with the new columns', async () => {
