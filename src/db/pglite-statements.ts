@@ -2,8 +2,9 @@
 // statement (parse, describe, bind, describe, execute, then sync) and PostgreSQL parses and plans the text
 // each time. Here a statement's text is parsed once into a prepared statement (as pg does for the PostgreSQL
 // engine's named statements) and each execution is one call: bind, execute, sync, its rows described by the
-// RowDescription kept from the prepare. A statement costs 2-2.6x less CPU this way (docs/benchmarks.md). Parameters are serialized and rows parsed by PGlite's own
-// serializers and parsers, so values are what query() gives.
+// RowDescription kept from the prepare. A statement costs 2-2.6x less CPU this way (docs/benchmarks.md).
+// Parameters are serialized and rows parsed by PGlite's own serializers and parsers, so values are what
+// query() gives.
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
