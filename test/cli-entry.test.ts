@@ -3,7 +3,7 @@
 // for the tree as it is (scripts/build-bundle.ts), else the sources.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -152,6 +152,10 @@ test('a bundle runs only while every file under src/ is as it was built; an edit
   assert.match(run().stderr, /cli=bundle\n/);
   writeFileSync(join(project, 'src', 'cli', 'new.ts'), '');
   assert.match(run().stderr, /cli=src\/cli\/main\.ts\n/, 'a new file under src/ makes it stale too');
+  symlinkSync('loop', join(project, 'src', 'cli', 'loop'));
+  out = run();
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stderr, /cli=src\/cli\/main\.ts\n/, 'a tree it cannot stamp (ELOOP) runs the sources');
   assert.equal(readdirSync(join(project, 'node_modules', '.cache', 'lightgate')).filter((n) => n.startsWith('.bundle-')).length, 0, 'no build left behind');
 });
 

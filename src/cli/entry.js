@@ -15,5 +15,10 @@ import { bundleKey } from './bundle-key.js';
 const root = join(import.meta.dirname, '..', '..');
 const cache = join(root, 'node_modules', '.cache', 'lightgate');
 enableCompileCache(join(cache, 'compile'));
-const bundle = join(cache, bundleKey(root), 'main.mjs');
-await (existsSync(bundle) ? import(pathToFileURL(bundle).href) : import('./main.ts'));
+let bundle;
+try {
+  bundle = join(cache, bundleKey(root), 'main.mjs');
+} catch {
+  // An unreadable corner of src/: no key, so the sources (which then say what is wrong, if it matters).
+}
+await (bundle && existsSync(bundle) ? import(pathToFileURL(bundle).href) : import('./main.ts'));
