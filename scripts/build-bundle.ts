@@ -3,7 +3,7 @@
 // only when its key (src/cli/bundle-key.js) matches the tree now, else the sources. Built in a temporary directory
 // and renamed whole, so an entry never sees half a bundle. Without esbuild (`npm ci --omit=dev`) nothing is built.
 // Usage: node scripts/build-bundle.ts [<project root>]
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
@@ -11,7 +11,7 @@ import { bundleKey } from '../src/cli/bundle-key.js';
 
 const root = resolve(process.argv[2] ?? join(import.meta.dirname, '..'));
 const cache = join(root, 'node_modules', '.cache', 'lightgate');
-const STALE_MS = 24 * 3600_000;
+const HOUR = 3600_000;
 
 /** A bundled src/ file keeps its own file's import.meta.url/dirname/filename: they locate assets and migrations. */
 function originalLocations(srcDir: string): Plugin {
@@ -33,6 +33,35 @@ function originalLocations(srcDir: string): Plugin {
       });
     },
   };
+}
+
+/** The bundles some process has open, from /proc/<pid>/fd (Linux); undefined where that cannot be read. */
+function bundlesInUse(): Set<string> | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    readdirSync('/proc/self/fd');
+  } catch {
+    return undefined;
+  }
+  const used = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      // Gone, or another user's: its bundles are not in this user's cache.
+    }
+    for (const fd of fds) {
+      try {
+        const open = /\/(bundle-[0-9a-f]+)\/main\.mjs$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (open) used.add(open[1]!);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+  return used;
 }
 
 async function main(): Promise<number> {
@@ -80,12 +109,14 @@ async function main(): Promise<number> {
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
-  // Older bundles go after a day: a process started from one may still load its lazy chunks.
+  // The other bundles go unless a process holds one open (entry.js keeps its main.mjs open: its lazy chunks
+  // may load days later). Where open files cannot be listed (no /proc), after a week; a crashed build's temporary
+  // directory after an hour.
+  const inUse = bundlesInUse();
   for (const name of readdirSync(cache)) {
-    const path = join(cache, name);
-    if ((name.startsWith('bundle-') || name.startsWith('.bundle-')) && name !== key && Date.now() - statSync(path).mtimeMs > STALE_MS) {
-      rmSync(path, { recursive: true, force: true });
-    }
+    const age = Date.now() - statSync(join(cache, name)).mtimeMs;
+    const stale = name.startsWith('.bundle-') ? age > HOUR : name.startsWith('bundle-') && name !== key && (inUse ? !inUse.has(name) : age > 7 * 24 * HOUR);
+    if (stale) rmSync(join(cache, name), { recursive: true, force: true });
   }
   return 0;
 }

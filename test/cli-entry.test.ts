@@ -123,21 +123,28 @@ process.on('exit', () => process.stderr.write('cli=' + [...seen].join(',') + '\\
   return probe;
 }
 
-test('a bundle runs only while every file under src/ is as it was built; an edit falls back to the sources', () => {
-  // A project of its own: the entry and key as they are, a main.ts that reads a file next to itself.
+/** A project of its own: the entry and key as they are, a main.ts that reads a file next to itself. */
+function tinyProject() {
   const project = mkdtempSync(join(tmpdir(), 'lg-bundle-'));
   mkdirSync(join(project, 'src', 'cli'), { recursive: true });
   for (const file of ['entry.js', 'bundle-key.js']) copyFileSync(join(root, 'src', 'cli', file), join(project, 'src', 'cli', file));
   writeFileSync(join(project, 'src', 'cli', 'word.txt'), 'hello');
   const main = join(project, 'src', 'cli', 'main.ts');
-  const write = (word: string) => writeFileSync(main, `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(import.meta.dirname + '/word.txt', 'utf8') + ' ${word}');\n`);
+  const write = (word: string) =>
+    writeFileSync(main, `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(import.meta.dirname + '/word.txt', 'utf8') + ' ${word}');\nif (process.argv[2] === 'stay') setInterval(() => {}, 1000);\n`);
   write('one');
-  const probe = loadProbe(project);
+  const args = ['--import', loadProbe(project), join(project, 'src', 'cli', 'entry.js')];
   const env = { PATH: process.env.PATH ?? '' };
-  const run = () => spawnSync(process.execPath, ['--import', probe, join(project, 'src', 'cli', 'entry.js')], { encoding: 'utf8', env });
-  const build = () => spawnSync(process.execPath, [builder, project], { encoding: 'utf8', env });
+  const run = () => spawnSync(process.execPath, args, { encoding: 'utf8', env });
+  const build = () => assert.equal(spawnSync(process.execPath, [builder, project], { encoding: 'utf8', env }).status, 0);
+  const bundles = () => readdirSync(join(project, 'node_modules', '.cache', 'lightgate')).filter((n) => n.includes('bundle-'));
+  return { project, main, write, args, run, build, bundles };
+}
+
+test('a bundle runs only while every file under src/ is as it was built; an edit falls back to the sources', () => {
+  const { project, main, write, run, build, bundles } = tinyProject();
   assert.match(run().stderr, /cli=src\/cli\/main\.ts\n/, 'no bundle yet: the sources');
-  assert.equal(build().status, 0);
+  build();
   let out = run();
   assert.equal(out.stdout, 'hello one\n');
   assert.match(out.stderr, /cli=bundle\n/);
@@ -148,7 +155,7 @@ test('a bundle runs only while every file under src/ is as it was built; an edit
   out = run();
   assert.equal(out.stdout, 'hello two\n');
   assert.match(out.stderr, /cli=src\/cli\/main\.ts\n/);
-  assert.equal(build().status, 0);
+  build();
   assert.match(run().stderr, /cli=bundle\n/);
   writeFileSync(join(project, 'src', 'cli', 'new.ts'), '');
   assert.match(run().stderr, /cli=src\/cli\/main\.ts\n/, 'a new file under src/ makes it stale too');
@@ -156,7 +163,28 @@ test('a bundle runs only while every file under src/ is as it was built; an edit
   out = run();
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stderr, /cli=src\/cli\/main\.ts\n/, 'a tree it cannot stamp (ELOOP) runs the sources');
-  assert.equal(readdirSync(join(project, 'node_modules', '.cache', 'lightgate')).filter((n) => n.startsWith('.bundle-')).length, 0, 'no build left behind');
+  assert.equal(bundles().length, 1, 'the first bundle went with the second build, no temporary directory left');
+});
+
+test('a build drops the other bundles but those a running process started from', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { write, args, build, bundles } = tinyProject();
+  build();
+  const first = bundles();
+  const running = spawn(process.execPath, [...args, 'stay'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise((resolve) => running.on('exit', resolve));
+  t.after(() => running.kill('SIGKILL'));
+  await new Promise((resolve) => running.stdout.once('data', resolve));
+  write('two');
+  build();
+  assert.equal(bundles().length, 2);
+  assert.ok(bundles().includes(first[0]!), 'the running process keeps its bundle');
+  running.kill();
+  await exited;
+  write('three');
+  build();
+  assert.equal(bundles().length, 1);
+  assert.ok(!bundles().includes(first[0]!));
 });
 
 test('the bundled start serves every health route, its assets and a GraphQL query', { timeout: 120_000 }, async (t) => {

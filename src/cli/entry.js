@@ -6,7 +6,7 @@
 // Node's TypeScript stripper (amaro, with its WASM) at every start, ~12 MiB of RSS (docs/benchmarks.md).
 // With a bundle built for this very tree (`npm run build`, scripts/build-bundle.ts) the CLI runs from it: ~40
 // files to load instead of ~1,300 modules. Any other tree (an edit, a dependency, another Node) runs src/.
-import { existsSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,10 @@ enableCompileCache(join(cache, 'compile'));
 let bundle;
 try {
   bundle = join(cache, bundleKey(root), 'main.mjs');
+  // Held open for the process's life, unread: a build keeps the bundles in use (their lazy chunks load later).
+  openSync(bundle, 'r');
 } catch {
-  // An unreadable corner of src/: no key, so the sources (which then say what is wrong, if it matters).
+  // No bundle for this tree, or an unreadable corner of src/ (no key): the sources.
+  bundle = undefined;
 }
-await (bundle && existsSync(bundle) ? import(pathToFileURL(bundle).href) : import('./main.ts'));
+await (bundle ? import(pathToFileURL(bundle).href) : import('./main.ts'));
