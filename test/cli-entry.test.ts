@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, '..');
 test('the entry runs the CLI with the compile cache in node_modules/.cache/lightgate/compile', () => {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // glibc's mmap threshold fixed at its 128 KiB default: V8's freed compiler memory leaves (docs/benchmarks.md, issue 18).
-  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50 src/cli/entry.js start');
+  assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50 --initial-heap-size=64 src/cli/entry.js start');
   const run = spawnSync(process.execPath, [join(root, 'src', 'cli', 'entry.ts'), 'help'], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-entry-')) },
@@ -47,7 +47,7 @@ test('npx lightgate runs the CLI through entry.js with npm start\'s footprint le
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /Usage: lightgate <command>/);
   const seen = JSON.parse(run.stderr) as { entry: string; malloc: string; flags: string[] };
-  assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8', '--heap-growing-percent=50'] });
+  assert.deepEqual(seen, { entry: 'entry.js', malloc: '131072', flags: ['--max-semi-space-size=8', '--heap-growing-percent=50', '--initial-heap-size=64'] });
 });
 
 test('npx lightgate start passes SIGTERM to the server, which drains and stops before the wrapper exits', { timeout: 60_000 }, async (t) => {
