@@ -243,8 +243,9 @@ function render(measured: { name: string; rounds: Record<Operation, Measured>[] 
 
 const NOTE = [
   'How to read it: the baseline keeps everything in process memory; Lightgate stores every code, token and grant in SQL,',
-  'about eight round trips per code exchange (client, throttle check, code, grant, atomic consume, consent claims, two',
-  'token inserts) plus the same RS256 ID token signature. Introspection is one indexed join on the admin port with no',
+  'two round trips per code exchange or refresh (the request-rate count, which reads the client and the code or refresh',
+  'token with its grant along; then one statement spending it and writing the new tokens under the client\'s FOR SHARE)',
+  'plus the same RS256 ID token signature, and its PostgreSQL backends share the two cores. Introspection is one indexed join on the admin port with no',
   'client authentication, which is why it beats the baseline\'s authenticated endpoint. Ratios come from one run on one',
   'machine; absolute numbers move with whatever else the two cores are doing, which is why the three targets take',
   'turns round by round and the ratio is the median of the per-round ratios.',
