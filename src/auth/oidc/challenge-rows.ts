@@ -61,6 +61,35 @@ const LOADABLE = `jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"I
          AND i.payload->'params'->'prompt' IS DISTINCT FROM '"login"'::jsonb`;
 
 /**
+ * The one-statement accept of `kind` (markPendingLogin, markPendingConsent): the challenge marked handled and the
+ * verifier's row inserted only when no mark exists and the live interaction is LOADABLE and `pending`; it also
+ * answers the interaction's lg_url, a handled challenge's first redirect_to, and `answer`.
+ */
+const markPendingSql = (kind: 'login' | 'consent', pending: string, answer: string) =>
+  `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
+     i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
+     ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
+       WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE} AND ${pending}),
+     marked AS (
+       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, '${kind}', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
+       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
+     inserted AS (
+       INSERT INTO oidc_payloads (model, id, payload, expires_at)
+       SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, ${answer}`;
+const MARK_PENDING_LOGIN = markPendingSql(
+  'login',
+  `i.payload->'prompt'->'name' = '"login"'::jsonb AND jsonb_typeof(i.payload->'prompt'->'details') = 'object'
+         AND i.payload->'prompt'->'details'->'skip' IS DISTINCT FROM 'true'::jsonb`,
+  '(SELECT payload FROM i) AS payload',
+);
+const MARK_PENDING_CONSENT = markPendingSql(
+  'consent',
+  `i.payload->'prompt'->'name' = '"consent"'::jsonb AND EXISTS (SELECT 1 FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id')`,
+  'EXISTS (SELECT 1 FROM i) AS live',
+);
+
+/**
  * Issue 18: a login accept in one round trip. Marks the challenge handled and inserts the verifier's row (`verifier`:
  * its model, id and the route's decision) only when SQL can see everything the route would check before that
  * write: no handled mark, a live Interaction row that oidc-provider would load (kind, nbf/iat/exp/iss/aud as its
@@ -71,19 +100,7 @@ const LOADABLE = `jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"I
  */
 export async function markPendingLogin(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; interaction?: Record<string, unknown> }> {
   const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; payload: Record<string, unknown> | null }>(
-    `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
-     i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
-     ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
-       WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE}
-         AND i.payload->'prompt'->'name' = '"login"'::jsonb AND jsonb_typeof(i.payload->'prompt'->'details') = 'object'
-         AND i.payload->'prompt'->'details'->'skip' IS DISTINCT FROM 'true'::jsonb),
-     marked AS (
-       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, 'login', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
-       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
-     inserted AS (
-       INSERT INTO oidc_payloads (model, id, payload, expires_at)
-       SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, (SELECT payload FROM i) AS payload`,
+    MARK_PENDING_LOGIN,
     [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
     { name: 'lightgate_mark_pending_login' },
   );
@@ -99,18 +116,7 @@ export async function markPendingLogin(db: Sql, challenge: string, redirectPrefi
  */
 export async function markPendingConsent(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; live: boolean }> {
   const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; live: boolean }>(
-    `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
-     i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
-     ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
-       WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE} AND i.payload->'prompt'->'name' = '"consent"'::jsonb
-         AND EXISTS (SELECT 1 FROM oauth2_clients c WHERE c.client_id = i.payload->'params'->>'client_id')),
-     marked AS (
-       INSERT INTO handled_challenges (challenge, kind, redirect_to, expires_at) SELECT $1, 'consent', $2::text || ok.lg_url, now() + make_interval(secs => $3) FROM ok
-       ON CONFLICT (challenge) DO NOTHING RETURNING 1),
-     inserted AS (
-       INSERT INTO oidc_payloads (model, id, payload, expires_at)
-       SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, EXISTS (SELECT 1 FROM i) AS live`,
+    MARK_PENDING_CONSENT,
     [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
     { name: 'lightgate_mark_pending_consent' },
   );
