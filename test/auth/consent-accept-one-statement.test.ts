@@ -46,6 +46,8 @@ for (const kind of DATABASE_KINDS) {
     const count = async (sql: string, subject: string) => (await database.db.query<{ n: number }>(sql, [subject]))[0]!.n;
     const grants = (subject: string) => count(`SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Grant' AND subject = $1`, subject);
     const consents = (subject: string) => count('SELECT count(*)::int AS n FROM consent_sessions WHERE subject = $1', subject);
+    /** Follows redirects while they stay on the authorization server (stops at the client's callback). */
+    const stay = (u: URL) => u.origin === new URL(target.publicUrl).origin;
 
     test('one statement; the second accept is 410 with the first redirect (one statement, no verifier); an unknown challenge 404, nothing written', async () => {
       const subject = crypto.randomUUID();
@@ -98,10 +100,10 @@ for (const kind of DATABASE_KINDS) {
       const other = crypto.randomUUID();
       const stolen = await atConsent(other);
       const taken = await stolen.accept({ grant_scope: ['openid', 'read'] });
-      const elsewhere = await createBrowser().follow(taken.to, (u) => u.origin === new URL(target.publicUrl).origin);
+      const elsewhere = await createBrowser().follow(taken.to, stay);
       assert.ok(!elsewhere.url.searchParams.get('code'), elsewhere.url.href);
       // The flow ended for everyone: the right browser gets no code either.
-      const late = await stolen.b.follow(taken.to, (u) => u.origin === new URL(target.publicUrl).origin);
+      const late = await stolen.b.follow(taken.to, stay);
       assert.ok(!late.url.searchParams.get('code'), late.url.href);
       assert.deepEqual([await grants(other), await consents(other)], [0, 0]);
 
@@ -110,7 +112,7 @@ for (const kind of DATABASE_KINDS) {
       const answer = await deleted.accept({ grant_scope: ['openid', 'read'] });
       assert.equal(answer.status, 200);
       await deleted.admin.deleteOAuth2Client({ id: deleted.client.client_id });
-      const after = await deleted.b.follow(answer.to, (u) => u.origin === new URL(target.publicUrl).origin);
+      const after = await deleted.b.follow(answer.to, stay);
       assert.ok(!after.url.searchParams.get('code'), after.url.href);
       assert.deepEqual([await grants(gone), await consents(gone)], [0, 0]);
 
@@ -119,7 +121,7 @@ for (const kind of DATABASE_KINDS) {
       const ok = await suspended.accept({ grant_scope: ['openid', 'read'] });
       const put = await fetch(`${target.adminUrl}/admin/clients/${encodeURIComponent(suspended.client.client_id)}/status`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'suspended' }) });
       assert.equal(put.status, 200);
-      const refused = await suspended.b.follow(ok.to, (u) => u.origin === new URL(target.publicUrl).origin);
+      const refused = await suspended.b.follow(ok.to, stay);
       assert.ok(!refused.url.searchParams.get('code'), refused.url.href);
       assert.deepEqual([await grants(held), await consents(held)], [0, 0]);
     });
