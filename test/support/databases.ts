@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.ts';
 import { migrate, migrationsDigest } from '../../src/db/migrate.ts';
+import { pgliteTemplate } from '../../src/db/open-database.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { ensureEmbeddedPostgres, postgresAnswers } from './embedded-postgres.ts';
@@ -64,7 +65,7 @@ process.once('exit', () => {
 async function createPgliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(PGLITE_PARENT, 'lightgate-test-pglite-'));
   pgliteDirs.add(dir);
-  const db = await openPglite(join(dir, 'pglite'), { sharedBuffers: '16MB', prepare: { digest: migrationsDigest(), run: async (fresh) => void (await migrate(fresh)) } });
+  const db = await openPglite(join(dir, 'pglite'), { sharedBuffers: '16MB', prepare: pgliteTemplate() });
   await migrate(db);
   return {
     db,
