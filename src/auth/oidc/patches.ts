@@ -8,6 +8,7 @@
 // - Session.prototype.loginAccount         lib/models/session.js
 // - Session.prototype.save                 lib/models/session.js
 // - Session.get (static)                   lib/models/session.js
+// - Interaction.prototype.save             lib/models/interaction.js
 // Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
 // verifier into end_session's confirmation) are middleware, not overrides: they live with the middleware.
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
@@ -16,6 +17,7 @@ import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import { tooManyFailures } from './error-map.ts';
 import { deviceXsrf } from './device-verification.ts';
 import { replacingRow } from './replaced-rows.ts';
+import { lazySave } from './held-row-writes.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
 type ClientProto = {
@@ -123,5 +125,13 @@ export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: {
     const oldId = this.oldId;
     if (!oldId) return save.call(this, ttl);
     return replacingRow('Session', oldId, () => save.call(this, ttl), () => this.adapter.destroy(oldId));
+  };
+
+  // Why (issue 18): the authorization request's interaction commits without waiting for a WAL flush (held-row-writes.ts
+  // lazySave; only within that request, middleware.ts).
+  const interaction = (provider.Interaction as unknown as { prototype: { save(ttl: number): Promise<unknown> } }).prototype;
+  const saveInteraction = interaction.save;
+  interaction.save = function saveLazily(this: unknown, ttl: number) {
+    return lazySave(() => saveInteraction.call(this, ttl));
   };
 }

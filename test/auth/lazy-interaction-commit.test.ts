@@ -1,0 +1,70 @@
+// Issue 18: the authorization request's interaction (the flow's login challenge, its only row so far) is written
+// in one statement that commits without waiting for the WAL flush (synchronous_commit off for that transaction
+// alone: SET LOCAL's set_config). Every other write of a sign-in (handled marks, verifiers, sessions, grants, codes,
+// tokens) commits as the database is configured. The challenge is stored before the browser is sent on, and the
+// flow completes on it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Database } from '../../src/db/database.ts';
+import { adminApi, createClient, relyingParty } from '../support/clients.ts';
+import type { AuthTarget } from '../support/auth-target.ts';
+import { DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+import { startWrappedAuthStack, type WrappedAuthStack } from '../support/wrapped-auth-stack.ts';
+import { authorizationUrl, createBrowser, exchange, leave, param, runFlow } from '../support/tokens.ts';
+
+type Sent = { sql: string; params: readonly unknown[] };
+const LAZY = /set_config\('synchronous_commit', 'off', true\)/;
+
+function logging(db: Database, log: Sent[]): Database {
+  return Object.assign(Object.create(db) as Database, {
+    query: ((sql, params, options) => {
+      log.push({ sql, params: params ?? [] });
+      return db.query(sql, params, options);
+    }) satisfies Database['query'],
+  });
+}
+
+const writesInteraction = (s: Sent) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params.some((p, i) => (i === 0 && p === 'Interaction') || (Array.isArray(p) && p.includes('Interaction')));
+
+for (const kind of DATABASE_KINDS) {
+  describe(`the authorization request's interaction commits asynchronously (${kind})`, () => {
+    const log: Sent[] = [];
+    let running: WrappedAuthStack | undefined;
+    let database: TestDatabase;
+    let target: AuthTarget;
+    before(async () => {
+      running = await startWrappedAuthStack(kind, (db) => logging(db, log));
+      ({ database, target } = running);
+    });
+    after(() => running?.close());
+
+    test('its one write of the interaction is lazy and stored before the redirect; no other statement of a flow is', async () => {
+      const admin = adminApi(target);
+      const rp = await relyingParty(target, await createClient(admin));
+      const b = createBrowser();
+      const auth = await authorizationUrl(rp);
+      const setting = async () => (await database.db.query<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]!.synchronous_commit;
+      const initial = await setting();
+      log.length = 0;
+      const atLogin = await leave(b, target, auth.url);
+      const challenge = param(atLogin, 'login_challenge');
+      const writes = log.filter(writesInteraction);
+      assert.equal(writes.length, 1, JSON.stringify(log.map((s) => s.sql.slice(0, 120))));
+      assert.match(writes[0]!.sql, LAZY);
+      assert.equal(log.filter((s) => LAZY.test(s.sql)).length, 1);
+      const stored = await database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Interaction' AND id = $1", [challenge]);
+      assert.equal(stored[0]!.n, 1, 'the challenge is stored when the browser reaches the login app');
+      // For that transaction alone: the connection keeps its setting (PGlite has one connection).
+      assert.equal(await setting(), initial);
+
+      // A whole sign-in and its code exchange: nothing else is lazy.
+      log.length = 0;
+      const flow = await runFlow(createBrowser(), target, admin, rp);
+      const tokens = await exchange(rp, flow);
+      assert.ok(tokens.access_token);
+      const lazy = log.filter((s) => LAZY.test(s.sql));
+      assert.equal(lazy.length, 1, 'the flow\'s own authorization request only');
+      assert.ok(writesInteraction(lazy[0]!));
+    });
+  });
+}
