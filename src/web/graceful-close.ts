@@ -6,14 +6,16 @@ export const gracefulClosePlugin = serverWide('lightgate-graceful-close', (app, 
   let closing = false;
   app.addHook('preClose', (next) => {
     closing = true;
+    // Node gives a connection keepAliveTimeout (+ its buffer) to idle when its response ends: 1 ms from now on,
+    // so a response in flight closes its connection as it finishes. Read by Node at each response's end, so
+    // nothing is added per request (a 'finish' listener on every response before; issue 18).
+    app.server.keepAliveTimeout = 1;
+    app.server.keepAliveTimeoutBuffer = 0;
     next();
   });
   // On the raw response, so hijacked routes (oidc-provider) are covered too.
   app.addHook('onRequest', (_request, reply, next) => {
     if (closing) reply.raw.setHeader('connection', 'close');
-    reply.raw.once('finish', () => {
-      if (closing) setImmediate(() => app.server.closeIdleConnections());
-    });
     next();
   });
   done();

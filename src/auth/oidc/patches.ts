@@ -9,8 +9,9 @@
 // - Session.prototype.save                 lib/models/session.js
 // - Session.get (static)                   lib/models/session.js
 // - Interaction.prototype.save             lib/models/interaction.js
-// Per-request changes of Koa's request (request-origin.ts pins its origin, hydra-compat.ts turns a logout
-// verifier into end_session's confirmation) are middleware, not overrides: they live with the middleware.
+// Changes of Koa's request are not overrides of oidc-provider: hydra-compat.ts (a logout verifier turned into
+// end_session's confirmation) is middleware, and request-origin.ts pins the origin on the Koa app's own request
+// prototype.
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { verifySecret } from '../../shared/secret-hash.ts';
 import type { ClientAuthThrottle } from './client-auth-throttle.ts';

@@ -43,16 +43,18 @@ export function pinRequestOrigin(provider: Provider, options: RequestOriginOptio
     return parsed ? `${parsed.pathname}${parsed.search}` : '/';
   };
 
+  // On the app's request prototype, once: every request's Koa request inherits the pinned origin (defined per
+  // request before, five descriptors and two closures each time; issue 18).
+  Object.defineProperties(provider.request, {
+    host: { value: origin.host },
+    hostname: { value: origin.hostname },
+    protocol: { value: protocol },
+    href: { get(this: { originalUrl?: string }) { return `${origin.origin}${pathOf(this.originalUrl ?? '/')}`; } },
+    URL: { get(this: { originalUrl?: string }) { return new URL(pathOf(this.originalUrl ?? '/'), origin.origin); } },
+  });
+
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     const request = ctx.request;
-    const path = () => pathOf(request.originalUrl ?? '/');
-    Object.defineProperties(request, {
-      host: { value: origin.host },
-      hostname: { value: origin.hostname },
-      protocol: { value: protocol },
-      href: { get: () => `${origin.origin}${path()}` },
-      URL: { get: () => new URL(path(), origin.origin) },
-    });
     request.ip = clientAddress(ctx.req, trust);
     await next();
     if (ctx.status !== 200 || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return;
