@@ -60,13 +60,50 @@ describe('PGlite prepared statements', () => {
     const statements = pgliteStatements(plain);
     const sent: string[][] = [];
     const original = plain.execProtocol.bind(plain);
+    const raw = plain.execProtocolRawStream.bind(plain);
     plain.execProtocol = (message, options) => (sent.push(kinds(message)), original(message, options));
+    plain.execProtocolRawStream = (message, options) => (sent.push(kinds(message)), raw(message, options));
     try {
       for (const t of ['a', 'b']) assert.deepEqual(await statements.run('SELECT 1 AS one, $1::text AS t', [t], false), [{ one: 1, t }]);
     } finally {
       plain.execProtocol = original;
+      plain.execProtocolRawStream = raw;
     }
     assert.deepEqual(sent, [['P', 'D', 'S'], ['B', 'E', 'S'], ['B', 'E', 'S']]);
+  });
+
+  test('a reply larger than one chunk of the engine\'s output, and many rows, read whole', async () => {
+    const select = "SELECT g AS i, repeat('é', $1::int) AS t, NULL::text AS none FROM generate_series(1, $2::int) g";
+    for (const [size, count] of [[100_000, 3], [3, 5_000]] as const) {
+      const mine = await db.query<{ i: number; t: string; none: null }>(select, [size, count]);
+      assert.deepEqual(mine, (await plain.query(select, [size, count])).rows);
+      assert.equal(mine.length, count);
+      assert.equal(mine[0]!.t.length, size);
+    }
+  });
+
+  test('a reply with a notice in it: the same rows', async () => {
+    const fn = "CREATE FUNCTION noisy(n int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'n is %', n; RETURN n * 2; END $$";
+    await db.exec(fn);
+    await plain.exec(fn);
+    const select = 'SELECT noisy($1) AS d, $2::text AS t';
+    assert.deepEqual(await db.query(select, [21, 'x']), [{ d: 42, t: 'x' }]);
+    assert.deepEqual(await db.query(select, [21, 'x']), (await plain.query(select, [21, 'x'])).rows);
+  });
+
+  test('a notification committed by a statement reaches its listeners, on PGlite\'s own calls too', async () => {
+    const heard: string[] = [];
+    const unlisten = await db.listen('Lightgate_Test', (payload) => heard.push(payload));
+    await db.query('SELECT pg_notify($1, $2)', ['lightgate_test', 'one']);
+    await db.notify('lightgate_test', 'two');
+    await db.exec("NOTIFY lightgate_test, 'three'");
+    await db.transaction(async (tx) => void (await tx.query('SELECT pg_notify($1, $2)', ['lightgate_test', 'four'])));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(heard, ['one', 'two', 'three', 'four']);
+    await unlisten();
+    await db.query('SELECT pg_notify($1, $2)', ['lightgate_test', 'five']);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(heard, ['one', 'two', 'three', 'four']);
   });
 
   test('a table changed under a prepared statement: prepared again, with the new columns', async () => {

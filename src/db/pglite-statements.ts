@@ -3,9 +3,11 @@
 // each time. Here a statement's text is parsed once into a prepared statement (as pg does for the PostgreSQL
 // engine's named statements) and each execution is one call: bind, execute, sync, its rows described by the
 // RowDescription kept from the prepare. A statement costs 2-2.6x less CPU this way (docs/benchmarks.md).
-// Parameters are serialized and rows parsed by PGlite's own serializers and parsers, so values are what
+// Parameters are serialized by PGlite's own serializers; the engine's raw reply is read by pglite-rows.ts (rows
+// with PGlite's parsers, errors and notifications as PGlite's execProtocol has them), so values are what
 // query() gives.
-import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { protocol, type PGlite } from '@electric-sql/pglite';
+import { channelName, fastRows, readReply, rowShape, type Listeners, type RowShape } from './pglite-rows.ts';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
 
@@ -20,6 +22,8 @@ interface Prepared {
   types: number[];
   /** The statement's RowDescription, described once with it (the portal's is the same while the plan is). */
   rows: BackendMessage[];
+  /** The rows' columns and parsers (undefined: rows read by readReply). */
+  shape: RowShape | undefined;
 }
 
 const concat = (parts: Uint8Array[]): Uint8Array => {
@@ -35,18 +39,27 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
 export interface PgliteStatements {
   /** Runs sql with params; inTransaction: the caller holds PGlite's transaction (its BEGIN is open). */
   run<Row>(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[]>;
+  /**
+   * Hands `channel`'s notifications that arrive in run()'s replies to `listener` (PGlite's listen() only sees
+   * those of its own execProtocol); returns its removal. The caller LISTENs with PGlite's listen() too.
+   */
+  hear(channel: string, listener: (payload: string) => void): () => void;
 }
 
 export function pgliteStatements(db: PGlite): PgliteStatements {
   const { serialize } = protocol;
   const prepared = new Map<string, Prepared>();
+  const listeners: Listeners = new Map();
+  // Every execution ends with the same Execute (unnamed portal, all rows) and Sync.
+  const tail = concat([serialize.execute({}), serialize.sync()]);
   let sequence = 0;
 
   async function prepare(sql: string): Promise<Prepared> {
     const name = `lightgate_pglite_${sequence++}`;
     const { messages } = await db.execProtocol(concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]));
     const described = messages.find((m) => m.name === 'parameterDescription') as unknown as { dataTypeIDs: number[] } | undefined;
-    const statement = { name, types: described?.dataTypeIDs ?? [], rows: messages.filter((m) => m.name === 'rowDescription') };
+    const rows = messages.filter((m) => m.name === 'rowDescription');
+    const statement = { name, types: described?.dataTypeIDs ?? [], rows, shape: rowShape(rows) };
     if (prepared.size >= MAX_STATEMENTS) {
       const [oldestSql, oldest] = prepared.entries().next().value!;
       prepared.delete(oldestSql);
@@ -67,8 +80,12 @@ export function pgliteStatements(db: PGlite): PgliteStatements {
     const { types } = statement;
     const values = params.map((value, i) => (value === null || value === undefined ? null : ((db.serializers[types[i]!] ?? String)(value) as string)));
     // No Describe of the portal: the prepared RowDescription heads the rows. Synced to the file system by run().
-    const { messages } = await db.execProtocol(concat([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()]), { syncToFs: false });
-    return (parse.parseResults([...statement.rows, ...messages], db.parsers)[0]?.rows ?? []) as Row[];
+    // The reply comes raw (PGlite's execProtocol would parse it into messages first); the chunks are copies, the
+    // engine's memory being reused.
+    const chunks: Uint8Array[] = [];
+    await db.execProtocolRawStream(concat([serialize.bind({ statement: statement.name, values }), tail]), { syncToFs: false, onRawData: (chunk) => void chunks.push(chunk.slice()) });
+    const reply = chunks.length === 1 ? chunks[0]! : concat(chunks);
+    return ((statement.shape && fastRows(reply, statement.shape, db.parsers)) ?? readReply(reply, statement.rows, db.parsers, listeners)) as Row[];
   }
 
   /** Outside a transaction a statement whose plan went stale (its table changed) is prepared again, once. */
@@ -84,6 +101,15 @@ export function pgliteStatements(db: PGlite): PgliteStatements {
   }
 
   return {
+    hear(channel, listener) {
+      const name = channelName(channel);
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set.add(listener));
+      return () => {
+        set.delete(listener);
+        if (!set.size && listeners.get(name) === set) listeners.delete(name);
+      };
+    },
     async run<Row>(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[]> {
       // The locks query() takes: outside a transaction, wait for any open one (one connection); always one
       // protocol exchange at a time.

@@ -58,7 +58,19 @@ export async function openPglite(dataDir: string | undefined, settings: PgliteSe
         return fn(tx);
       }),
     async listen(channel, onMessage) {
-      return db.listen(channel, onMessage);
+      // A notification comes in the reply of the statement that commits it: PGlite's own calls (exec, BEGIN and
+      // COMMIT) hand it to db.listen's listeners, the statements' run() to hear's. Each reply reaches one of them.
+      const forget = statements.hear(channel, onMessage);
+      try {
+        const unlisten = await db.listen(channel, onMessage);
+        return async () => {
+          forget();
+          await unlisten();
+        };
+      } catch (error) {
+        forget();
+        throw error;
+      }
     },
     async notify(channel, payload) {
       await query('SELECT pg_notify($1, $2)', [channel, payload]);
