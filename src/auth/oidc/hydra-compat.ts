@@ -44,13 +44,16 @@ async function userinfoWithoutOpenid(provider: Provider, ctx: KoaContextWithOIDC
 }
 
 /**
- * Koa parses ctx.query again from the query string ctx.query's setter wrote (oidc-provider reads it next, issue 18:
- * ~15 µs per authorization request). Every value here came from Koa's own parse or is a string, so that parse
- * would give this object's keys and values again: it goes into Koa's cache under that string instead.
+ * What oidc-provider reads as the request's query from here on (ctx.query; its assembleParams). Koa keeps its parse
+ * of the query string in a cache: this object replaces that parse, and the URL stays as the client sent it (ctx.href
+ * and ctx.URL follow the original URL anyway, request-origin.ts). Koa's setter (ctx.query = …) would write the query
+ * string and URL again and parse them once more (issue 18: ~15-30 µs per authorization request); it remains the
+ * fallback should Koa keep its parse elsewhere.
  */
-function seedQuery(ctx: KoaContextWithOIDC, query: Query) {
+function replaceQuery(ctx: KoaContextWithOIDC, query: Query) {
   const request = ctx.request as { _querycache?: Record<string, unknown> };
   if (request._querycache) request._querycache[ctx.querystring] = query;
+  if (ctx.query !== query) ctx.query = query as Record<string, string>;
 }
 
 export interface CompatDeps {
@@ -116,8 +119,7 @@ export function hydraCompat(provider: Provider, deps: CompatDeps) {
       query.lg_prompt = prompt || '-';
       query.prompt = [...prompts, 'consent'].join(' ');
     }
-    ctx.query = query as Record<string, string>;
-    seedQuery(ctx, query);
+    replaceQuery(ctx, query);
     return next();
   };
 }
