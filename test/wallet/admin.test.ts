@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { seedDemoUser, DEMO_EMAIL, DEMO_FUNDING } from '../../src/wallet/app/seed-demo-user.ts';
 import { fundFromCli } from '../../src/cli/commands/wallet.ts';
 import { walletAdminRoutes } from '../../src/wallet/http/admin-routes.ts';
+import { countingDatabase } from '../support/counting-database.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { assertLedgerConsistent, balance, newAccount } from './helpers.ts';
 
@@ -52,7 +53,12 @@ describe('admin funding and the demo seed', () => {
 
   test('seedDemoUser is idempotent and funds the demo wallets once', async () => {
     const first = await seedDemoUser(t.db);
-    const second = await seedDemoUser(t.db);
+    // Issue 18: every development start seeds; once it is all there, four reads and no transaction.
+    const counting = countingDatabase(t.db);
+    const second = await seedDemoUser(counting.db);
+    assert.deepEqual(second, first);
+    assert.equal(counting.counts().total, 4, counting.log().join('\n'));
+    assert.ok(counting.log().every((sql) => sql.startsWith('SELECT')), counting.log().join('\n'));
     assert.equal(first.userId, second.userId);
     assert.equal(first.email, DEMO_EMAIL);
     assert.equal(first.username, 'demo');

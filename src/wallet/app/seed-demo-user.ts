@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { UserId, WalletId } from '../../shared/brand.ts';
-import { accountOfUserWithWallets, claimFreeUsername, ensureSeedUser, insertAccount } from '../services/accounts.ts';
+import { accountOfUserWithWallets, claimFreeUsername, ensureSeedUser, findSeedUser, insertAccount } from '../services/accounts.ts';
 import { walletsWithoutEntries } from '../services/ledger.ts';
 import { fundWallet } from './fund-wallet.ts';
 
@@ -19,7 +19,26 @@ export interface DemoUser {
   wallets: { id: WalletId; currency: 'BTC' | 'USD'; balance: number }[];
 }
 
+const demoUser = (userId: UserId, email: string, seeded: Awaited<ReturnType<typeof accountOfUserWithWallets>>): DemoUser => ({
+  userId,
+  email,
+  username: seeded?.account.username ?? '',
+  wallets: (seeded?.wallets ?? []).map((w) => ({ id: w.id, currency: w.currency, balance: w.balance })),
+});
+
+/** The demo user when every step below is done already (named, wallets funded): reads only. */
+async function seededDemoUser(db: Database, email: string): Promise<DemoUser | undefined> {
+  const userId = await findSeedUser(db, email);
+  const seeded = userId && (await accountOfUserWithWallets(db, userId));
+  if (!userId || !seeded?.account.username || seeded.wallets.length === 0) return undefined;
+  if ((await walletsWithoutEntries(db, seeded.wallets.map((w) => w.id))).size > 0) return undefined;
+  return demoUser(userId, email, seeded);
+}
+
 export async function seedDemoUser(db: Database, email = DEMO_EMAIL): Promise<DemoUser> {
+  // Every development start after the first: four reads, no transaction, instead of ten statements (issue 18).
+  const seeded = await seededDemoUser(db, email);
+  if (seeded) return seeded;
   const userId = await db.transaction(async (tx) => {
     // The identity module owns users; the seed writes only the agreed columns (id, email) when the demo user is missing.
     const id = await ensureSeedUser(tx, email, randomUUID() as UserId);
@@ -35,6 +54,5 @@ export async function seedDemoUser(db: Database, email = DEMO_EMAIL): Promise<De
       if (!funded.ok) throw new Error(`demo funding failed: ${funded.error.message}`);
     }
   }
-  const after = await accountOfUserWithWallets(db, userId);
-  return { userId, email, username: after?.account.username ?? '', wallets: (after?.wallets ?? []).map((w) => ({ id: w.id, currency: w.currency, balance: w.balance })) };
+  return demoUser(userId, email, await accountOfUserWithWallets(db, userId));
 }

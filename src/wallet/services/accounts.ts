@@ -149,9 +149,15 @@ export async function walletForOperator(db: Queryable, walletId: WalletId): Prom
 }
 
 /** The id of the user with this e-mail, inserted (agreed columns id, email of identity's table) when missing. Development seed only. */
+/** The seed user's id, by email (the identity module's column the seed agreed on). */
+export async function findSeedUser(db: Queryable, email: string): Promise<UserId | undefined> {
+  const [existing] = await db.query<{ id: UserId }>('SELECT id FROM users WHERE email = $1', [email]);
+  return existing?.id;
+}
+
 export async function ensureSeedUser(tx: Queryable, email: string, newId: UserId): Promise<UserId> {
-  const [existing] = await tx.query<{ id: UserId }>('SELECT id FROM users WHERE email = $1', [email]);
-  if (existing) return existing.id;
+  const existing = await findSeedUser(tx, email);
+  if (existing) return existing;
   await tx.query('INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT DO NOTHING', [newId, email]);
   return newId;
 }
