@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { migrate, migrationFiles } from '../src/db/migrate.ts';
+import { countingDatabase } from './support/counting-database.ts';
 import { createTestDatabase, DATABASE_KINDS } from './support/databases.ts';
 
 for (const kind of DATABASE_KINDS) {
@@ -9,7 +10,9 @@ for (const kind of DATABASE_KINDS) {
     try {
       const names = (await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name);
       assert.deepEqual(names, migrationFiles());
-      assert.deepEqual(await migrate(db), [], 'second run applies nothing');
+      const counting = countingDatabase(db);
+      assert.deepEqual(await migrate(counting.db), [], 'second run applies nothing');
+      assert.deepEqual(counting.log(), ['SELECT name FROM schema_migrations'], 'up to date: one read, no transaction, lock or DDL (issue 18)');
 
       await db.exec('CREATE TABLE t (n int8 NOT NULL CHECK (n >= 0))');
       await assert.rejects(db.transaction(async (tx) => {

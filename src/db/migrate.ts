@@ -21,13 +21,18 @@ export function migrationsDigest(): string {
 }
 
 export async function migrate(db: Database): Promise<string[]> {
+  // Every start checks. Up to date (the usual case): one read, no transaction, lock or DDL (issue 18). A missing
+  // table (a new database) or anything else takes the locked path, which reports real errors.
+  const files = migrationFiles();
+  const done = await db.query<{ name: string }>('SELECT name FROM schema_migrations').then((rows) => new Set(rows.map((r) => r.name)), () => undefined);
+  if (done && files.every((f) => done.has(f))) return [];
   const applied: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
-    for (const file of migrationFiles()) {
-      if (done.has(file)) continue;
+    const current = new Set((await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
+    for (const file of files) {
+      if (current.has(file)) continue;
       await tx.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
       await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
       applied.push(file);
