@@ -2,7 +2,7 @@
 // in one statement that commits without waiting for the WAL flush (synchronous_commit off for that transaction
 // alone: SET LOCAL's set_config). Every other write of a sign-in (handled marks, verifiers, sessions, grants, codes,
 // tokens) commits as the database is configured. The challenge is stored before the browser is sent on, and the
-// flow completes on it.
+// flow completes on it. An engine that refuses the setting (a PostgreSQL-wire engine without it) gets the plain write.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.ts';
@@ -15,10 +15,11 @@ import { authorizationUrl, createBrowser, exchange, leave, param, runFlow } from
 type Sent = { sql: string; params: readonly unknown[] };
 const LAZY = /set_config\('synchronous_commit', 'off', true\)/;
 
-function logging(db: Database, log: Sent[]): Database {
+function logging(db: Database, log: Sent[], refuseLazy = false): Database {
   return Object.assign(Object.create(db) as Database, {
     query: ((sql, params, options) => {
       log.push({ sql, params: params ?? [] });
+      if (refuseLazy && LAZY.test(sql)) return Promise.reject(Object.assign(new Error('unrecognized configuration parameter "synchronous_commit"'), { code: '42704' }));
       return db.query(sql, params, options);
     }) satisfies Database['query'],
   });
@@ -65,6 +66,30 @@ for (const kind of DATABASE_KINDS) {
       const lazy = log.filter((s) => LAZY.test(s.sql));
       assert.equal(lazy.length, 1, 'the flow\'s own authorization request only');
       assert.ok(writesInteraction(lazy[0]!));
+    });
+  });
+
+  describe(`an engine that refuses the setting gets the plain write (${kind})`, () => {
+    const log: Sent[] = [];
+    let running: WrappedAuthStack | undefined;
+    before(async () => {
+      running = await startWrappedAuthStack(kind, (db) => logging(db, log, true));
+    });
+    after(() => running?.close());
+
+    test('the first authorization request falls back once, later ones write plainly, and the flow completes', async () => {
+      const { database, target } = running!;
+      const admin = adminApi(target);
+      const rp = await relyingParty(target, await createClient(admin));
+      log.length = 0;
+      const challenge = param(await leave(createBrowser(), target, (await authorizationUrl(rp)).url), 'login_challenge');
+      assert.deepEqual(log.filter(writesInteraction).map((s) => LAZY.test(s.sql)), [true, false]);
+      const stored = await database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM oidc_payloads WHERE model = 'Interaction' AND id = $1", [challenge]);
+      assert.equal(stored[0]!.n, 1);
+      log.length = 0;
+      const flow = await runFlow(createBrowser(), target, admin, rp);
+      assert.ok((await exchange(rp, flow)).access_token);
+      assert.equal(log.filter((s) => LAZY.test(s.sql)).length, 0);
     });
   });
 }

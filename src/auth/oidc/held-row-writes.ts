@@ -7,8 +7,6 @@
 // before the response, or the response is the error that write would have thrown. A consent decided at its leg
 // (flows/consent-at-leg.ts) adds its Grant and consent session to that statement, written as the code is.
 // Issue 11 #5 stays: a code is stored only while its client is active, the client row share-locked until then.
-// The authorization request's interaction is held the same way within its save, and written there with an
-// asynchronous commit (lazySave below).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DatabaseUnavailableError, type Queryable } from '../../db/database.ts';
@@ -30,14 +28,11 @@ const isRow = (h: Held): h is Extract<Held, { row: RowParams }> => 'row' in h;
 /** The rows written in the route of a verifier leg, before the session. */
 const HOLDABLE = new Set(['Interaction', 'AuthorizationCode']);
 const held = new AsyncLocalStorage<Held[]>();
-/** The stores of authorization requests: only their interaction is held. */
-const interactionOnly = new WeakSet<Held[]>();
 
 /** In upsert(): whether this write is held for the session's statement (nothing is sent now). */
 export function holdRow(row: RowParams, token: boolean, older: number): boolean {
   const rows = held.getStore();
   if (!rows || older > 0 || rows.some((r) => isRow(r) && !r.decided) || !HOLDABLE.has(row[0])) return false;
-  if (interactionOnly.has(rows) && row[0] !== 'Interaction') return false;
   rows.push({ row, token });
   return true;
 }
@@ -116,46 +111,4 @@ export async function flushHeldRowWrite(db: Sql, ctx: Pick<KoaContextWithOIDC, '
   ctx.remove('location');
   ctx.type = 'html';
   ctx.body = renderErrorPage({ error: error.error, error_description: error.error_description ?? '' }, error.statusCode);
-}
-
-const authorizing = new AsyncLocalStorage<Sql>();
-
-/** Koa middleware body for the authorization request: its interaction's save commits asynchronously (lazySave). */
-export function lazyInteractionSaves(db: Sql, next: () => Promise<unknown>): Promise<unknown> {
-  return authorizing.run(db, next);
-}
-
-/**
- * Issue 18: the save of the authorization request's interaction, the flow's only row so far (its login challenge),
- * made in one statement as before but committed without waiting for the WAL to reach the disk (~0.2-2 ms on this
- * machine's disk at PostgreSQL's default synchronous_commit). A row lost in a crash of PostgreSQL itself is a login
- * challenge that no longer exists: the login app's lookup and the accept find nothing, and the user starts again,
- * as after an expired one. Nothing single use is written so: every handled mark, verifier, code and token is
- * committed as before. Written within the save, so a failure is the adapter's own error, answered as before.
- * Outside an authorization request (or for a row the adapter would not hold), `save` as it is.
- */
-export async function lazySave<T>(save: () => Promise<T>): Promise<T> {
-  const db = authorizing.getStore();
-  if (!db) return save();
-  const rows: Held[] = [];
-  interactionOnly.add(rows);
-  const saved = await held.run(rows, save);
-  const row = rows.find(isRow)?.row;
-  if (!row) return saved;
-  try {
-    // The adapter's upsert of a row with no older id (sql-adapter.ts), in a transaction whose commit does not wait for
-    // its WAL to reach the disk (synchronous_commit off for it alone: visible at once, durable with the next commit).
-    await db.query(
-      `WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true))
-       INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at)
-       SELECT $1, $2, $3::jsonb, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END FROM lazy
-       ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
-         user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`,
-      row,
-      { name: 'lightgate_oidc_upsert_lazy' },
-    );
-  } catch (cause) {
-    throw cause instanceof DatabaseUnavailableError ? unavailable(cause) : cause;
-  }
-  return saved;
 }

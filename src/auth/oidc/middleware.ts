@@ -12,7 +12,8 @@ import { pageHeaders } from './page-headers.ts';
 import { pinRequestOrigin } from './request-origin.ts';
 import { withKnownRows } from './known-rows.ts';
 import { flushHeldTokenWrite } from './held-token-writes.ts';
-import { flushHeldRowWrite, lazyInteractionSaves } from './held-row-writes.ts';
+import { flushHeldRowWrite } from './held-row-writes.ts';
+import { withLazyInteractionCommit } from './lazy-commit.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 import { verifierStep } from './verifier-step.ts';
 import { consentAtLeg } from './flows/consent-at-leg.ts';
@@ -43,8 +44,8 @@ export function useMiddleware(provider: Provider, { config, logoutRequests, veri
   // Login and consent verifiers: applied only in the browser that started the flow (issue 11 #1).
   // Issue 18: a verifier leg's route write goes in the session's statement (held-row-writes.ts).
   provider.use((ctx, next) => (ctx.method === 'GET' && ctx.path.startsWith(`${HYDRA_ROUTES.authorization}/`) ? flushHeldRowWrite(db, ctx, next) : next()));
-  // Issue 18: the authorization request's interaction commits without waiting for a WAL flush (held-row-writes.ts lazySave).
-  provider.use((ctx, next) => (ctx.method === 'GET' && ctx.path === HYDRA_ROUTES.authorization ? lazyInteractionSaves(db, next) : next()));
+  // Issue 18: the authorization request's interaction commits without waiting for a WAL flush (lazy-commit.ts).
+  provider.use((ctx, next) => (ctx.method === 'GET' && ctx.path === HYDRA_ROUTES.authorization ? withLazyInteractionCommit(next) : next()));
   // Issue 18: a consent accepted in one statement is decided at its verifier leg (flows/consent-at-leg.ts).
   const atLeg = consentAtLeg({ db, issuer: config.urls.issuer, provider: () => provider, writeBudgetDefault: config.writeBudgetDefault });
   provider.use(verifierStep(provider, verifiers, HYDRA_ROUTES.authorization, atLeg));

@@ -8,7 +8,6 @@
 // - Session.prototype.loginAccount         lib/models/session.js
 // - Session.prototype.save                 lib/models/session.js
 // - Session.get (static)                   lib/models/session.js
-// - Interaction.prototype.save             lib/models/interaction.js
 // Changes of Koa's request are not overrides of oidc-provider: hydra-compat.ts (a logout verifier turned into
 // end_session's confirmation) is middleware, and request-origin.ts pins the origin on the Koa app's own request
 // prototype.
@@ -18,7 +17,6 @@ import type { ClientAuthThrottle } from './client-auth-throttle.ts';
 import { tooManyFailures } from './error-map.ts';
 import { deviceXsrf } from './device-verification.ts';
 import { replacingRow } from './replaced-rows.ts';
-import { lazySave } from './held-row-writes.ts';
 import { HYDRA_ROUTES } from './routes.ts';
 
 type ClientProto = {
@@ -126,13 +124,5 @@ export function applyPatches(provider: Provider, { throttle, rotatedSecrets }: {
     const oldId = this.oldId;
     if (!oldId) return save.call(this, ttl);
     return replacingRow('Session', oldId, () => save.call(this, ttl), () => this.adapter.destroy(oldId));
-  };
-
-  // Why (issue 18): the authorization request's interaction commits without waiting for a WAL flush (held-row-writes.ts
-  // lazySave; only within that request, middleware.ts).
-  const interaction = (provider.Interaction as unknown as { prototype: { save(ttl: number): Promise<unknown> } }).prototype;
-  const saveInteraction = interaction.save;
-  interaction.save = function saveLazily(this: unknown, ttl: number) {
-    return lazySave(() => saveInteraction.call(this, ttl));
   };
 }

@@ -21,6 +21,7 @@ import { deferDelete, replacedRowCte } from './replaced-rows.ts';
 import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
 import { holdSpend, writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
+import { commitsLazily, LAZY_COMMIT_CTE, refusedSetting } from './lazy-commit.ts';
 import { requestCandidates, type TokenIds } from './token-ids.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
@@ -114,23 +115,26 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
         : token ? await guard(() => writeWithHeld(db, params as TokenParams)) : undefined;
       // A session saved under a new id deletes its old row here (replaced-rows.ts).
       const replaced = token ? undefined : replacedRowCte(this.model, 10 + older.length);
-      const ctes = [token && `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE)`,
-        older.length && `moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(10, older.length)}) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)`, replaced?.cte].filter(Boolean);
-      const rows = together !== undefined ? [together].filter(Boolean) : await guard(() =>
-        db.query(
+      // The authorization request's interaction commits without waiting for its WAL flush (lazy-commit.ts).
+      const send = (lazy: boolean) => {
+        const ctes = [token && `live AS (SELECT 1 FROM oauth2_clients WHERE client_id = $8 AND status = 'active' FOR SHARE)`,
+          older.length && `moved AS (DELETE FROM oidc_payloads WHERE model = $1 AND id IN (${placeholders(10, older.length)}) ${token ? 'AND EXISTS (SELECT 1 FROM live)' : ''} RETURNING consumed_at)`, replaced?.cte, lazy && LAZY_COMMIT_CTE].filter(Boolean);
+        return guard(() => db.query(
           `${ctes.length ? `WITH ${ctes.join(', ')}` : ''}
            INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, subject, client_id, expires_at, consumed_at)
            SELECT $1, $2, $3::jsonb, $4, $5, $6, $7, $8, CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(secs => $9::int) END,
-             ${older.length ? '(SELECT max(consumed_at) FROM moved)' : 'NULL'}
+             ${older.length ? '(SELECT max(consumed_at) FROM moved)' : 'NULL'} ${lazy ? 'FROM lazy' : ''}
            ${token ? 'WHERE EXISTS (SELECT 1 FROM live)' : ''}
            ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
              user_code = EXCLUDED.user_code, subject = EXCLUDED.subject, client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at
            RETURNING 1`,
           [...params.slice(0, 9), ...older, ...(replaced?.params ?? [])],
           // Prepared once per connection on PostgreSQL (one name per text).
-          { name: named(token ? 'lightgate_oidc_upsert_token' : replaced ? named('lightgate_oidc_upsert_replacing', replaced.params.length) : 'lightgate_oidc_upsert', older.length) },
-        ),
-      );
+          { name: named(token ? 'lightgate_oidc_upsert_token' : replaced ? named('lightgate_oidc_upsert_replacing', replaced.params.length) : lazy ? 'lightgate_oidc_upsert_lazy' : 'lightgate_oidc_upsert', older.length) },
+        ));
+      };
+      const lazy = !token && !older.length && !replaced && commitsLazily(db, this.model);
+      const rows = together !== undefined ? [together].filter(Boolean) : await send(lazy).catch((error: unknown) => (lazy && refusedSetting(db, error) ? send(false) : Promise.reject(error)));
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
       rememberRow(this.model, rowId!, params[2] as string);
       writtenInDatabase(this.model, rowId!);

@@ -1,0 +1,35 @@
+// Issue 18: the authorization request's interaction (the flow's login challenge, its only row so far) commits
+// without waiting for its WAL flush: synchronous_commit off for that one transaction (set_config's is_local), in
+// the adapter's same upsert. Visible at once; durable with the next synchronous commit (the WAL is written in
+// order, so the accept that marks the challenge handled makes it durable too). Lost only if PostgreSQL itself
+// crashes in between, and then the challenge is unknown and the user starts again, as after an expired one.
+// Nothing single use commits this way: handled marks, verifiers, sessions, Grants, codes and tokens are written
+// as the database is configured. An engine that refuses the setting gets the plain upsert (refusedSetting).
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+const authorizing = new AsyncLocalStorage<true>();
+const refusing = new WeakSet<object>();
+
+/** Runs the rest of GET /oauth2/auth with its interaction's write committed lazily (middleware.ts). */
+export function withLazyInteractionCommit<T>(next: () => T): T {
+  return authorizing.run(true, next);
+}
+
+/** Whether this write of `model` commits lazily: an Interaction in an authorization request, on an engine that can. */
+export function commitsLazily(db: object, model: string): boolean {
+  return model === 'Interaction' && authorizing.getStore() === true && !refusing.has(db);
+}
+
+/** Referenced by the upsert's SELECT (`FROM lazy`): a CTE that nothing reads is never run. */
+export const LAZY_COMMIT_CTE = `lazy AS (SELECT set_config('synchronous_commit', 'off', true))`;
+
+// An unknown setting (42704), an unknown function (42883), a refused value (22023) or an unsupported feature (0A000).
+const REFUSALS = new Set(['42704', '42883', '22023', '0A000']);
+
+/** The lazy statement failed because the engine refuses the setting: this database writes plainly from now on. */
+export function refusedSetting(db: object, error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !REFUSALS.has(code)) return false;
+  refusing.add(db);
+  return true;
+}
