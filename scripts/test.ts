@@ -13,7 +13,8 @@ const runStart = Date.now();
 for (const [name, [cmd, ...args]] of steps) {
   if (process.env.SKIP_CHECKS && name !== 'tests') continue;
   console.log(`\n== ${name}`);
-  const r = spawnSync(cmd!, args, { stdio: 'inherit' });
+  // The tests' PostgreSQL databases commit without waiting for WAL flushes (test/support/databases.ts).
+  const r = spawnSync(cmd!, args, { stdio: 'inherit', env: { ...process.env, LIGHTGATE_TEST_ASYNC_COMMIT: '1' } });
   if (name === 'tests') await stopEmbeddedPostgres(runStart);
   if (r.status !== 0) {
     console.error(`\n${name} failed`);

@@ -14,6 +14,7 @@ import { ensureEmbeddedPostgres, postgresAnswers } from './embedded-postgres.ts'
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
 const CONFIGURED_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ASYNC_COMMIT = process.env.LIGHTGATE_TEST_ASYNC_COMMIT === '1';
 let adminUrl: Promise<string> | undefined;
 
 /** The server's admin URL: TEST_POSTGRES_URL (default 127.0.0.1:5432) when a PostgreSQL answers there, else a
@@ -37,9 +38,11 @@ export async function createPostgresDatabase(template?: string): Promise<{ url: 
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
-  // As the embedded test server runs: a commit does not wait for its WAL flush (~3 ms each on this disk);
-  // visibility, locks and isolation are the same, only a server crash could lose the last commits.
-  await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  // In the test runner only (scripts/test.ts sets LIGHTGATE_TEST_ASYNC_COMMIT=1), as the embedded test server runs:
+  // a commit does not wait for its WAL flush (0.1-3 ms each, by disk); visibility, locks and isolation are the
+  // same, only a server crash could lose the last commits. Benchmarks leave it unset and measure the server as it
+  // is configured (synchronous_commit on by default), as a deployment runs it.
+  if (ASYNC_COMMIT) await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   await admin.end();
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   return {
