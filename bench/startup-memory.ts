@@ -1,14 +1,15 @@
 // Time from `npm start` to ready, and idle memory of the whole stack (every service in one process),
 // on PGlite (first start on an empty data dir, then a restart) and on PostgreSQL; then the memory soak
 // (issue 18, bench/memory-soak.ts): RSS and heap under a steady load of sign-ins and payments.
-//   npx node bench/startup-memory.ts [--rounds 3] [--idle 5] [--only cold,fresh,restart,postgres] [--soak-minutes 1] [--soak-rate 17] [--write]
+//   npx node bench/startup-memory.ts [--rounds 3] [--idle 5] [--only cold,fresh,restart,postgres] [--soak-minutes 1] [--soak-rate 17] [--template-dir <dir>] [--write]
 // Ready: every service answers (readiness of auth public, admin and API; liveness of the login app and
 // portal). Memory: the process's own gauges on GET /metrics after `idle` seconds without traffic. CPU: the
 // CPU time of the process group (npm, sh, node) until ready, which a loaded machine does not inflate as it
 // does the wall time. --soak-minutes 10 at 17/s each is the 10,000 sign-ins + 10,000 payments run;
 // --soak-minutes 0 skips the soak. --only runs some of the starts (a short run: `--only restart --idle 60
 // --soak-minutes 0` is the idle RSS after a restart). --write replaces the section in docs/benchmarks.md and
-// docs/soak-memory.svg (only with every start).
+// docs/soak-memory.svg (only with every start). --template-dir: PGLITE_TEMPLATE_DIR of the starts (two source trees
+// run one after the other, each with its own, do not drop each other's template when their layouts differ).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'soak-minutes': { type: 'string', default: '1' },
     'soak-rate': { type: 'string', default: '17' },
     'soak-idle': { type: 'string', default: '60' },
+    'template-dir': { type: 'string' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -57,7 +59,8 @@ function groupCpuMs(pgid: number): number {
 
 async function startOnce(env: Record<string, string>): Promise<Sample> {
   const started = performance.now();
-  const server = await launch({ ...(await loopbackEnv(env.LIGHTGATE_DATA_DIR!)), NODE_ENV: 'development', ...env });
+  const template: Record<string, string> = values['template-dir'] && !env.PGLITE_TEMPLATE_DIR ? { PGLITE_TEMPLATE_DIR: values['template-dir'] } : {};
+  const server = await launch({ ...(await loopbackEnv(env.LIGHTGATE_DATA_DIR!)), NODE_ENV: 'development', ...template, ...env });
   try {
     const readyMs = performance.now() - started;
     const cpuMs = groupCpuMs(server.pid);
