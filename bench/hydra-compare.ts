@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { exportJWK, generateKeyPair } from 'jose';
 import { startHydra } from '../scripts/hydra/start.ts';
 import { UNREACHABLE_UI, type AuthTarget } from '../test/support/auth-target.ts';
-import { createPostgresDatabase } from '../test/support/databases.ts';
+import { benchCommitSetting, createPostgresDatabase } from '../test/support/databases.ts';
 import { loopbackEnv } from '../test/support/stack.ts';
 import { codeFlow, createClient, exchange, introspect, lapsInto, STEPS, token, type Client, type Laps, type Step } from './hydra-flow.ts';
 import { pgWireCounter } from './pg-wire-counter.ts';
@@ -230,7 +230,7 @@ const rounds = await withTargets(false, async (ts) => {
   return { all, names: ts.map((t) => t.name) };
 }).finally(() => rmSync(work, { recursive: true, force: true }));
 
-const meta = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${ROUNDS} rounds interleaved (A B …, then … B A); per target, level and round ${N} whole flows, ${N} code exchanges, ${N} refreshes and ${values.client === 'wrk' ? `${WRK_SECONDS} s of introspections by wrk (C, one thread; the rest by fetch in the bench process)` : `${N_INTROSPECT} introspections by fetch`}${values.quick ? ' (--quick)' : ''}; every server its own process and fresh database on one local PostgreSQL, the load generator a third process on the same 2 cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`;
+const meta = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${ROUNDS} rounds interleaved (A B …, then … B A); per target, level and round ${N} whole flows, ${N} code exchanges, ${N} refreshes and ${values.client === 'wrk' ? `${WRK_SECONDS} s of introspections by wrk (C, one thread; the rest by fetch in the bench process)` : `${N_INTROSPECT} introspections by fetch`}${values.quick ? ' (--quick)' : ''}; every server its own process and fresh database on one local PostgreSQL (synchronous_commit = ${await benchCommitSetting()}), the load generator a third process on the same 2 cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`;
 const md = `${report(rounds.names, LEVELS, rounds.all, sql)}\n\n${cpuLine(rounds.names, LEVELS, rounds.all)}`;
 const goals = goalLines(rounds.names, LEVELS, rounds.all);
 console.log(`${md}\n\n${goals}\n\n${meta}${failures.length ? ` ${failures.length} operations failed (left out), e.g. ${failures[0]}` : ''}`);
