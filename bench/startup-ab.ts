@@ -8,11 +8,15 @@
 // Ready: every server answers, as in bench/startup-memory.ts. Printed per tree: the medians of wall, the main
 // thread's CPU at ready (/proc/<pid>/task/<pid>/schedstat) and the process's (utime + stime, its children
 // reaped: the template's `cp`), and the median of per-round ratios to the first tree; the load average.
-// Each tree's bundle must be built for it (`node scripts/build-bundle.ts <tree>`): else it runs its sources.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Each tree's CLI bundle is built here (its own scripts/build-bundle.ts) and held open for the run: the trees share
+// node_modules (a symlink), so each build would drop the bundles built before it, unless a process holds them
+// open, and a tree without its bundle silently runs its sources (~25 % more main thread). A tree without a
+// builder runs its sources; each start checks that its bundle is still there.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loopbackEnv } from '../test/support/stack.ts';
 import { mainThreadNs, median } from './tree-servers.ts';
@@ -36,8 +40,24 @@ interface Sample { wallMs: number; mainMs: number; processMs: number }
 
 const templates = trees.map(() => mkdtempSync(join(tmpdir(), 'lightgate-startup-ab-template-')));
 
+/** The tree's bundle (main.mjs), built for it and held open until the bench exits; undefined: no builder. */
+async function bundleOf(tree: string): Promise<string | undefined> {
+  const builder = join(tree, 'scripts', 'build-bundle.ts');
+  if (!existsSync(builder) || !existsSync(join(tree, 'src', 'cli', 'bundle-key.js'))) return undefined;
+  const built = spawnSync(join(tree, 'node_modules', 'node', 'bin', 'node'), [builder, tree], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`${tree}: build-bundle failed: ${built.stdout}${built.stderr}`);
+  const { bundleKey } = (await import(pathToFileURL(join(tree, 'src', 'cli', 'bundle-key.js')).href)) as { bundleKey(root: string): string };
+  const main = join(tree, 'node_modules', '.cache', 'lightgate', bundleKey(tree), 'main.mjs');
+  openSync(main, 'r'); // a later build (of the next tree) keeps what a process holds open
+  return main;
+}
+const bundles: (string | undefined)[] = [];
+for (const tree of trees) bundles.push(await bundleOf(tree));
+for (const [i, tree] of trees.entries()) console.log(`tree ${i}: ${tree} runs ${bundles[i] ?? 'its sources (no builder)'}`);
+
 async function startOnce(i: number, dataDir: string, profDir?: string): Promise<Sample> {
   const tree = trees[i]!;
+  if (bundles[i] && !existsSync(bundles[i])) throw new Error(`${tree}: its bundle ${bundles[i]} is gone (the start would run the sources)`);
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', MALLOC_MMAP_THRESHOLD_: '131072', ...(await loopbackEnv(dataDir)), NODE_ENV: 'development', LOG_LEVEL: 'warn', PGLITE_TEMPLATE_DIR: templates[i]! };
   const args = [...FLAGS, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), join(tree, 'src', 'cli', 'entry.js'), 'start'];
   const started = performance.now();
