@@ -9,6 +9,7 @@ import { storedClientFromJson } from '../services/client-repository.ts';
 import { rememberedConsentsSql, type RememberedDetails } from './consent-sessions.ts';
 import { candidateOrder, named, placeholders } from './id-params.ts';
 import { deletedInDatabase, rememberRow, STORED_CLIENT } from './known-rows.ts';
+import { LAZY_COMMIT_CTE, sendLazily } from './lazy-commit.ts';
 
 type Sql = Pick<Queryable, 'query'>;
 
@@ -63,10 +64,11 @@ const LOADABLE = `jsonb_typeof(i.payload) = 'object' AND i.payload->'kind' = '"I
 /**
  * The one-statement accept of `kind` (markPendingLogin, markPendingConsent): the challenge marked handled and the
  * verifier's row inserted only when no mark exists and the live interaction is LOADABLE and `pending`; it also
- * answers the interaction's lg_url, a handled challenge's first redirect_to, and `answer`.
+ * answers the interaction's lg_url, a handled challenge's first redirect_to, and `answer`. Committed without waiting
+ * for its WAL flush (lazy-commit.ts: the verifier leg that uses it commits synchronously, and makes it durable).
  */
-const markPendingSql = (kind: 'login' | 'consent', pending: string, answer: string) =>
-  `WITH h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
+const markPendingSql = (kind: 'login' | 'consent', pending: string, answer: string) => (lazy: boolean) =>
+  `WITH ${lazy ? `${LAZY_COMMIT_CTE},` : ''} h AS (SELECT redirect_to FROM handled_challenges WHERE challenge = $1),
      i AS (SELECT payload FROM oidc_payloads WHERE model = 'Interaction' AND id = $1 AND (expires_at IS NULL OR expires_at > now())),
      ok AS (SELECT i.payload->'params'->>'lg_url' AS lg_url, (i.payload->>'exp')::numeric AS exp FROM i
        WHERE NOT EXISTS (SELECT 1 FROM h) AND ${LOADABLE} AND ${pending}),
@@ -76,7 +78,7 @@ const markPendingSql = (kind: 'login' | 'consent', pending: string, answer: stri
      inserted AS (
        INSERT INTO oidc_payloads (model, id, payload, expires_at)
        SELECT $4::text, $5::text, $6::jsonb, now() + make_interval(secs => greatest(1, floor(ok.exp - floor(extract(epoch FROM now()))))::double precision) FROM ok WHERE EXISTS (SELECT 1 FROM marked) RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, ${answer}`;
+     SELECT EXISTS (SELECT 1 FROM inserted) AS first, (SELECT lg_url FROM ok) AS lg_url, (SELECT redirect_to FROM h) AS redirect_to, ${answer}${lazy ? ' FROM lazy' : ''}`;
 const MARK_PENDING_LOGIN = markPendingSql(
   'login',
   `i.payload->'prompt'->'name' = '"login"'::jsonb AND jsonb_typeof(i.payload->'prompt'->'details') = 'object'
@@ -99,10 +101,12 @@ const MARK_PENDING_CONSENT = markPendingSql(
  * readChallenge reads it, for the route's own checks and the two-statement path (the answer is never decided here).
  */
 export async function markPendingLogin(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; interaction?: Record<string, unknown> }> {
-  const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; payload: Record<string, unknown> | null }>(
-    MARK_PENDING_LOGIN,
-    [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
-    { name: 'lightgate_mark_pending_login' },
+  const [row] = await sendLazily(db, true, (lazy) =>
+    db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; payload: Record<string, unknown> | null }>(
+      MARK_PENDING_LOGIN(lazy),
+      [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
+      { name: lazy ? 'lightgate_mark_pending_login_lazy' : 'lightgate_mark_pending_login' },
+    ),
   );
   if (row?.first && row.lg_url !== null) return { first: true, lgUrl: row.lg_url };
   return { first: false, ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), ...(row?.payload ? { interaction: row.payload } : {}) };
@@ -115,10 +119,12 @@ export async function markPendingLogin(db: Sql, challenge: string, redirectPrefi
  * Otherwise nothing is written: the first redirect_to of a handled challenge, and whether a live interaction was there.
  */
 export async function markPendingConsent(db: Sql, challenge: string, redirectPrefix: string, markTtlSeconds: number, verifier: { model: string; id: string; payload: unknown }): Promise<{ first: true; lgUrl: string } | { first: false; redirectTo?: string; live: boolean }> {
-  const [row] = await db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; live: boolean }>(
-    MARK_PENDING_CONSENT,
-    [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
-    { name: 'lightgate_mark_pending_consent' },
+  const [row] = await sendLazily(db, true, (lazy) =>
+    db.query<{ first: boolean; lg_url: string | null; redirect_to: string | null; live: boolean }>(
+      MARK_PENDING_CONSENT(lazy),
+      [challenge, redirectPrefix, markTtlSeconds, verifier.model, verifier.id, JSON.stringify(verifier.payload)],
+      { name: lazy ? 'lightgate_mark_pending_consent_lazy' : 'lightgate_mark_pending_consent' },
+    ),
   );
   if (row?.first && row.lg_url !== null) return { first: true, lgUrl: row.lg_url };
   return { first: false, ...(row?.redirect_to ? { redirectTo: row.redirect_to } : {}), live: row?.live ?? false };

@@ -15,21 +15,27 @@ export function withLazyInteractionCommit<T>(next: () => T): T {
   return authorizing.run(true, next);
 }
 
-/** Whether this write of `model` commits lazily: an Interaction in an authorization request, on an engine that can. */
-export function commitsLazily(db: object, model: string): boolean {
-  return model === 'Interaction' && authorizing.getStore() === true && !refusing.has(db);
+/** Whether this adapter write of `model` commits lazily: an Interaction in an authorization request. */
+export function commitsLazily(model: string): boolean {
+  return model === 'Interaction' && authorizing.getStore() === true;
 }
 
-/** Referenced by the upsert's SELECT (`FROM lazy`): a CTE that nothing reads is never run. */
+/** Referenced by the statement's SELECT (`FROM lazy`): a CTE that nothing reads is never run. */
 export const LAZY_COMMIT_CTE = `lazy AS (SELECT set_config('synchronous_commit', 'off', true))`;
 
 // An unknown setting (42704), an unknown function (42883), a refused value (22023) or an unsupported feature (0A000).
 const REFUSALS = new Set(['42704', '42883', '22023', '0A000']);
 
 /** The lazy statement failed because the engine refuses the setting: this database writes plainly from now on. */
-export function refusedSetting(db: object, error: unknown): boolean {
+function refusedSetting(db: object, error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !REFUSALS.has(code)) return false;
   refusing.add(db);
   return true;
+}
+
+/** `send(true)`: the statement with LAZY_COMMIT_CTE; on an engine that refuses it, `send(false)`, now and from then on. */
+export function sendLazily<T>(db: object, lazy: boolean, send: (lazy: boolean) => Promise<T>): Promise<T> {
+  if (!lazy || refusing.has(db)) return send(false);
+  return send(true).catch((error: unknown) => (refusedSetting(db, error) ? send(false) : Promise.reject(error)));
 }

@@ -21,7 +21,7 @@ import { deferDelete, replacedRowCte } from './replaced-rows.ts';
 import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
 import { holdSpend, writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
-import { commitsLazily, LAZY_COMMIT_CTE, refusedSetting } from './lazy-commit.ts';
+import { commitsLazily, LAZY_COMMIT_CTE, sendLazily } from './lazy-commit.ts';
 import { requestCandidates, type TokenIds } from './token-ids.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
@@ -133,8 +133,8 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
           { name: named(token ? 'lightgate_oidc_upsert_token' : replaced ? named('lightgate_oidc_upsert_replacing', replaced.params.length) : lazy ? 'lightgate_oidc_upsert_lazy' : 'lightgate_oidc_upsert', older.length) },
         ));
       };
-      const lazy = !token && !older.length && !replaced && commitsLazily(db, this.model);
-      const rows = together !== undefined ? [together].filter(Boolean) : await send(lazy).catch((error: unknown) => (lazy && refusedSetting(db, error) ? send(false) : Promise.reject(error)));
+      const lazy = !token && !older.length && !replaced && commitsLazily(this.model);
+      const rows = together !== undefined ? [together].filter(Boolean) : await sendLazily(db, lazy, send);
       if (!rows.length) throw new errors.InvalidClient('client authentication failed', 'the client is not active');
       rememberRow(this.model, rowId!, params[2] as string);
       writtenInDatabase(this.model, rowId!);

@@ -1,8 +1,9 @@
-// Issue 18: the authorization request's interaction (the flow's login challenge, its only row so far) is written
-// in one statement that commits without waiting for the WAL flush (synchronous_commit off for that transaction
-// alone: SET LOCAL's set_config). Every other write of a sign-in (handled marks, verifiers, sessions, grants, codes,
-// tokens) commits as the database is configured. The challenge is stored before the browser is sent on, and the
-// flow completes on it. An engine that refuses the setting (a PostgreSQL-wire engine without it) gets the plain write.
+// Issue 18: three statements of a sign-in commit without waiting for their WAL flush (synchronous_commit off for
+// that transaction alone: set_config's is_local): the authorization request's interaction and the one-statement
+// accepts of login and consent (src/auth/oidc/lazy-commit.ts). Every other write (the verifier legs that take the
+// verifiers, sessions, grants, codes, tokens) commits as the database is configured. The challenge is stored before
+// the browser is sent on, and the flow completes on it. An engine that refuses the setting (a PostgreSQL-wire
+// engine without it) gets the plain statements.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.ts';
@@ -25,10 +26,11 @@ function logging(db: Database, log: Sent[], refuseLazy = false): Database {
   });
 }
 
+const marksPending = (s: Sent) => /INSERT INTO handled_challenges/.test(s.sql) && /ok AS/.test(s.sql);
 const writesInteraction = (s: Sent) => /INSERT INTO oidc_payloads/.test(s.sql) && s.params.some((p, i) => (i === 0 && p === 'Interaction') || (Array.isArray(p) && p.includes('Interaction')));
 
 for (const kind of DATABASE_KINDS) {
-  describe(`the authorization request's interaction commits asynchronously (${kind})`, () => {
+  describe(`the authorization request's interaction and the accepts commit asynchronously (${kind})`, () => {
     const log: Sent[] = [];
     let running: WrappedAuthStack | undefined;
     let database: TestDatabase;
@@ -39,7 +41,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => running?.close());
 
-    test('its one write of the interaction is lazy and stored before the redirect; no other statement of a flow is', async () => {
+    test('the interaction write is lazy and stored before the redirect; in a whole flow only it and the two accepts are', async () => {
       const admin = adminApi(target);
       const rp = await relyingParty(target, await createClient(admin));
       const b = createBrowser();
@@ -64,8 +66,10 @@ for (const kind of DATABASE_KINDS) {
       const tokens = await exchange(rp, flow);
       assert.ok(tokens.access_token);
       const lazy = log.filter((s) => LAZY.test(s.sql));
-      assert.equal(lazy.length, 1, 'the flow\'s own authorization request only');
+      assert.equal(lazy.length, 3, 'the authorization request and the two accepts only');
       assert.ok(writesInteraction(lazy[0]!));
+      assert.deepEqual(lazy.slice(1).map((s) => marksPending(s) && /'(login|consent)'/.exec(s.sql)?.[1]), ['login', 'consent']);
+      assert.equal(await setting(), initial, 'the connection keeps its setting after the accepts');
     });
   });
 
@@ -77,7 +81,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => running?.close());
 
-    test('the first authorization request falls back once, later ones write plainly, and the flow completes', async () => {
+    test('the first authorization request falls back once, later statements are plain, and the flow completes', async () => {
       const { database, target } = running!;
       const admin = adminApi(target);
       const rp = await relyingParty(target, await createClient(admin));
