@@ -11,22 +11,13 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { authorizeOnly, createClient, type Client } from './hydra-flow.ts';
 import { cpuTicksOf, databaseTicks } from './process-cpu.ts';
-import { mainThreadNs, median, startTreeServers, type TreeServer } from './tree-servers.ts';
+import { mainThreadNs, median, startTreeServers, type TreeServer, seededShuffle } from './tree-servers.ts';
 
 const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, flows: { type: 'string', default: '200' }, pglite: { type: 'boolean', default: false }, turns: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds), FLOWS = Number(values.flows);
 
 // A fixed seed: the same orders every run.
-let seed = 18;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const shuffled = (n: number) => {
-  const order = [...Array(n).keys()];
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-};
+const shuffled = seededShuffle(18);
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 type T = TreeServer & { client?: Client };

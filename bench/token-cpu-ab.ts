@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { postgresAdminUrl } from '../test/support/databases.ts';
 import { codeFlow, createClient, exchange, token, type Client } from './hydra-flow.ts';
-import { mainThreadNs, median, startTreeServers, type TreeServer } from './tree-servers.ts';
+import { mainThreadNs, median, startTreeServers, type TreeServer, seededShuffle } from './tree-servers.ts';
 
 const { values, positionals: trees } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '8' }, ops: { type: 'string', default: '40' }, pglite: { type: 'boolean', default: false } } });
 const ROUNDS = Number(values.rounds), OPS = Number(values.ops);
@@ -28,16 +28,7 @@ const onCpu = (pid: number) => {
   }
 };
 // A fixed seed: the same orders every run.
-let seed = 18;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const shuffled = (n: number) => {
-  const order = [...Array(n).keys()];
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-};
+const shuffled = seededShuffle(18);
 const quantile = (a: number[], p: number) => a.toSorted((x, y) => x - y)[Math.floor((a.length - 1) * p)]!;
 
 const { servers, close } = await startTreeServers<T>(trees, values.pglite);

@@ -20,6 +20,19 @@ export const median = (a: number[]) => {
   return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
 };
 
+/** Orders of 0..n-1 shuffled from a fixed seed (Fisher-Yates on a linear congruential generator): every run the same. */
+export function seededShuffle(seed: number): (n: number) => number[] {
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return (n) => {
+    const order = [...Array(n).keys()];
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+}
+
 /**
  * Starts `tree`'s auth server on `databaseUrl` (or PGlite in its data directory when `pglite`); `profileDir`: a
  * --cpu-prof of it written there when it stops (SIGINT, so that the profile is flushed).
