@@ -1,10 +1,13 @@
-// Issue 18: the authorization request's interaction (the flow's login challenge, its only row so far) commits
-// without waiting for its WAL flush: synchronous_commit off for that one transaction (set_config's is_local), in
-// the adapter's same upsert. Visible at once; durable with the next synchronous commit (the WAL is written in
-// order, so the accept that marks the challenge handled makes it durable too). Lost only if PostgreSQL itself
-// crashes in between, and then the challenge is unknown and the user starts again, as after an expired one.
-// Nothing single use commits this way: handled marks, verifiers, sessions, Grants, codes and tokens are written
-// as the database is configured. An engine that refuses the setting gets the plain upsert (refusedSetting).
+// Issue 18: the writes of a sign-in that only move a pending flow forward commit without waiting for their WAL
+// flush (synchronous_commit off for that one transaction, set_config's is_local): the authorization request's new
+// interaction (the adapter's upsert, commitsLazily) and the one-statement accepts of login and consent (the handled
+// mark and the verifier, challenge-rows.ts), the steps where Hydra writes nothing. Visible at once. Durable with the
+// next synchronous commit, WAL being written in order: the verifier leg that uses an accept commits synchronously
+// (it takes the verifier, writes the session, the Grant, the code), so nothing an accept made possible is durable
+// without it. A crash of PostgreSQL itself in between loses the flow's last step whole (a challenge unknown, or
+// pending again with its verifier gone): never a mark without its verifier, nothing usable twice; the user starts
+// again. Everything else commits as the database is configured. An engine that refuses the setting gets the plain
+// statement from then on (sendLazily).
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const authorizing = new AsyncLocalStorage<true>();

@@ -148,13 +148,13 @@ export async function walletForOperator(db: Queryable, walletId: WalletId): Prom
   return row;
 }
 
-/** The id of the user with this e-mail, inserted (agreed columns id, email of identity's table) when missing. Development seed only. */
 /** The seed user's id, by email (the identity module's column the seed agreed on). */
 export async function findSeedUser(db: Queryable, email: string): Promise<UserId | undefined> {
   const [existing] = await db.query<{ id: UserId }>('SELECT id FROM users WHERE email = $1', [email]);
   return existing?.id;
 }
 
+/** The id of the user with this e-mail, inserted (agreed columns id, email of identity's table) when missing. Development seed only. */
 export async function ensureSeedUser(tx: Queryable, email: string, newId: UserId): Promise<UserId> {
   const existing = await findSeedUser(tx, email);
   if (existing) return existing;
