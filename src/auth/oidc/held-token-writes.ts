@@ -126,15 +126,19 @@ async function writeSpendingRows(db: Sql, rows: TokenRow[], spend: HeldSpend | u
   return written;
 }
 
+/**
+ * Hydra: spending a refresh token retires the grant's older access tokens (the CTE after `spent`, in the same
+ * statement here and in sql-adapter.ts). A data-modifying CTE sees the table as it was when the statement started,
+ * so an access token inserted by the same statement is not among them. Found by the grant's index alone: with the
+ * model as an index condition, the generic plan PGlite keeps (no ANALYZE) also scanned the primary key for every
+ * AccessToken, dead ones included (test/auth/retire-plan.test.ts).
+ */
+export const RETIRED_CTE = `retired AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT grant_id FROM spent) AND (model = 'AccessToken') IS TRUE)`;
+
 /** The spend's CTE (sql-adapter.ts consume's statement) and its parameters, from $first on. */
 function spendCte(spend: HeldSpend, first: number): { ctes: string; params: string[] } {
   const spent = `spent AS (UPDATE oidc_payloads SET consumed_at = now() WHERE model = '${spend.model}' AND id IN (${placeholders(first, spend.rowIds.length)}) AND consumed_at IS NULL RETURNING grant_id)`;
-  // Hydra: a refresh retires the grant's older access tokens. A data-modifying CTE sees the table as it was
-  // when the statement started, so the access token inserted by this same statement is not among them.
-  // Found by the grant's index alone: with the model as an index condition, the generic plan PGlite keeps (no
-  // ANALYZE) also scanned the primary key for every AccessToken, dead ones included (test/auth/retire-plan.test.ts).
-  const retired = `retired AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT grant_id FROM spent) AND (model = 'AccessToken') IS TRUE)`;
-  return { ctes: spend.model === 'RefreshToken' ? `${spent}, ${retired}` : spent, params: spend.rowIds };
+  return { ctes: spend.model === 'RefreshToken' ? `${spent}, ${RETIRED_CTE}` : spent, params: spend.rowIds };
 }
 
 /**

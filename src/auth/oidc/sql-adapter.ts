@@ -19,7 +19,7 @@ import { candidateOrder, named, placeholders } from './id-params.ts';
 import { alreadyDeleted, knownRow, rememberRow, writeSkipped, writtenInDatabase } from './known-rows.ts';
 import { deferDelete, replacedRowCte } from './replaced-rows.ts';
 import { AFTER_ROWS, holdRow, takeHeldRows, writeRows, type RowParams } from './held-row-writes.ts';
-import { holdSpend, writeWithHeld, type TokenParams } from './held-token-writes.ts';
+import { holdSpend, RETIRED_CTE, writeWithHeld, type TokenParams } from './held-token-writes.ts';
 import { rememberRedirectUris } from './outage-redirect.ts';
 import { commitsLazily, LAZY_COMMIT_CTE, sendLazily } from './lazy-commit.ts';
 import { requestCandidates, type TokenIds } from './token-ids.ts';
@@ -207,14 +207,13 @@ export function createAdapterClass(db: Database, ids: TokenIds) {
     private async spend(rowIds: string[]): Promise<void> {
       const spend = `UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id IN (${placeholders(2, rowIds.length)}) AND consumed_at IS NULL RETURNING grant_id`;
       // Hydra: using a refresh token retires the access tokens issued before it (the new ones are saved after
-      // this). In the spending statement (issue 18), so only a refresh token spent here retires anything. By the
-      // grant's index alone, as held-token-writes.ts's retire (the model is no index condition: PGlite's kept plan).
+      // this). In the spending statement (issue 18), so only a refresh token spent here retires anything.
       const refresh = this.model === 'RefreshToken';
       const rows = await guard(() =>
         db.query<{ grant_id: string | null }>(
           refresh
             ? `WITH spent AS (${spend}),
-               retired AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT grant_id FROM spent) AND (model = 'AccessToken') IS TRUE)
+               ${RETIRED_CTE}
                SELECT grant_id FROM spent`
             : spend,
           [this.model, ...rowIds],
