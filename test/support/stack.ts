@@ -48,13 +48,27 @@ export interface TestStack {
 export async function startTestStack(options: { kind?: DatabaseKind; env?: Record<string, string> } = {}): Promise<TestStack> {
   const database = await createTestDatabase(options.kind ?? 'pglite');
   const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
-  const config = loadConfig({
-    ...(await loopbackEnv(dataDir)),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    ...options.env,
-  });
-  const stack = await startStack(config, { db: database.db, logger: createLogger(config.logLevel) });
+  let config: Config;
+  let stack: Stack;
+  // A port found free can still be taken before the server listens (another test process): new ports, once more.
+  for (let attempt = 1; ; attempt++) {
+    config = loadConfig({
+      ...(await loopbackEnv(dataDir)),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...options.env,
+    });
+    try {
+      stack = await startStack(config, { db: database.db, logger: createLogger(config.logLevel) });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) {
+        await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
   return {
     stack,
     config,
