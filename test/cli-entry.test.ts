@@ -14,13 +14,17 @@ test('the entry runs the CLI with the compile cache in node_modules/.cache/light
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // glibc's mmap threshold fixed at its 128 KiB default: V8's freed compiler memory leaves (docs/benchmarks.md, issue 18).
   assert.equal(scripts.start, 'MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50 --initial-heap-size=64 src/cli/entry.js start');
-  const run = spawnSync(process.execPath, [join(root, 'src', 'cli', 'entry.ts'), 'help'], {
+  // The probe reports the cache the process ended with: the entry's own (no NODE_COMPILE_CACHE in this env; npm
+  // test sets one for the test files, in the same directory).
+  const probe = `data:text/javascript,import { getCompileCacheDir } from 'node:module'; process.on('exit', () => process.stderr.write('cache=' + getCompileCacheDir()))`;
+  const run = spawnSync(process.execPath, ['--import', probe, join(root, 'src', 'cli', 'entry.ts'), 'help'], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', LIGHTGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-entry-')) },
   });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /Usage: lightgate <command>/);
   const cache = join(root, 'node_modules', '.cache', 'lightgate', 'compile');
+  assert.equal(/cache=(.*)/.exec(run.stderr)?.[1]?.replace(/\/v\d[^/]*$/, ''), cache, run.stderr);
   assert.ok(readdirSync(cache, { recursive: true }).length > 0, 'compiled modules are cached for the next start');
 });
 
