@@ -50,7 +50,7 @@ export async function startTestStack(options: { kind?: DatabaseKind; env?: Recor
   const dataDir = mkdtempSync(join(tmpdir(), 'lightgate-test-'));
   let config: Config;
   let stack: Stack;
-  // A port found free can still be taken before the server listens (another test process): new ports, once more.
+  // A port found free can still be taken before the server listens (another test process): new ports, twice more.
   for (let attempt = 1; ; attempt++) {
     config = loadConfig({
       ...(await loopbackEnv(dataDir)),
