@@ -34,13 +34,8 @@ export interface TestDatabase {
 /** How the databases made here commit (benchmarks print it): the test runner's `off`, else the server's setting. */
 export async function benchCommitSetting(): Promise<string> {
   if (ASYNC_COMMIT) return 'off';
-  const admin = new pg.Client({ connectionString: await postgresAdminUrl() });
-  await admin.connect();
-  try {
-    return (await admin.query<{ s: string }>('SELECT current_setting(\'synchronous_commit\') AS s')).rows[0]!.s;
-  } finally {
-    await admin.end();
-  }
+  const [row] = (await adminQuery("SELECT current_setting('synchronous_commit') AS s")) as { s: string }[];
+  return row!.s;
 }
 
 /** A fresh PostgreSQL database on the shared server (empty, or a copy of `template`); drop() removes it. */
